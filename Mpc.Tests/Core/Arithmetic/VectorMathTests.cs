@@ -1,0 +1,74 @@
+using FsCheck.Xunit;
+using Mpc.Core.Arithmetic;
+using static Mpc.Tests.Arbitraries.Elements;
+
+namespace Mpc.Tests.Core.Arithmetic;
+
+/// <summary>The span kernels (SIMD where the ring has a path) agree with element-by-element operators.</summary>
+public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
+{
+    [Property(MaxTest = 100)]
+    public void ElementwiseKernels_MatchScalarOperators(int seed, byte lengthByte)
+    {
+        int n = lengthByte % 70; // covers empty, shorter than a vector, and remainders
+        T[] a = Vector<T>(seed, n), b = Vector<T>(seed + 1, n);
+        T s = Vector<T>(seed + 2, 1)[0];
+        var d = new T[n];
+
+        VectorMath.Add<T>(a, b, d);
+        for (int i = 0; i < n; i++) Assert.Equal(a[i] + b[i], d[i]);
+        VectorMath.Subtract<T>(a, b, d);
+        for (int i = 0; i < n; i++) Assert.Equal(a[i] - b[i], d[i]);
+        VectorMath.Multiply<T>(a, b, d);
+        for (int i = 0; i < n; i++) Assert.Equal(a[i] * b[i], d[i]);
+        VectorMath.Negate<T>(a, d);
+        for (int i = 0; i < n; i++) Assert.Equal(-a[i], d[i]);
+        VectorMath.Scale<T>(a, s, d);
+        for (int i = 0; i < n; i++) Assert.Equal(s * a[i], d[i]);
+
+        var acc = (T[])b.Clone();
+        VectorMath.AddScaled<T>(a, s, acc);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i] + s * a[i], acc[i]);
+
+        T dot = T.Zero;
+        for (int i = 0; i < n; i++) dot += a[i] * b[i];
+        Assert.Equal(dot, VectorMath.Dot<T>(a, b));
+    }
+
+    [Property(MaxTest = 50)]
+    public void Kernels_WorkInPlace(int seed, byte lengthByte)
+    {
+        int n = lengthByte % 40;
+        T[] a = Vector<T>(seed, n), b = Vector<T>(seed + 1, n), expected = new T[n];
+        for (int i = 0; i < n; i++) expected[i] = a[i] + b[i];
+        VectorMath.Add<T>(a, b, a);
+        Assert.Equal(expected, a);
+    }
+
+    [Property(MaxTest = 50)]
+    public void MatrixMultiply_MatchesTripleLoop(int seed, byte r, byte k, byte c)
+    {
+        int rows = r % 9, inner = k % 9, columns = c % 13;
+        T[] a = Vector<T>(seed, rows * inner), b = Vector<T>(seed + 1, inner * columns), d = new T[rows * columns];
+        VectorMath.MatrixMultiply<T>(a, b, d, rows, inner, columns);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+            {
+                T sum = T.Zero;
+                for (int x = 0; x < inner; x++) sum += a[i * inner + x] * b[x * columns + j];
+                Assert.Equal(sum, d[i * columns + j]);
+            }
+    }
+
+    [Fact]
+    public void MismatchedLengths_AreRejected()
+    {
+        Assert.Throws<ArgumentException>(() => VectorMath.Add<T>(new T[3], new T[4], new T[3]));
+        Assert.Throws<ArgumentException>(() => VectorMath.MatrixMultiply<T>(new T[6], new T[6], new T[5], 2, 3, 2));
+    }
+}
+
+public sealed class Z2kVectorMath : VectorMathTests<Z2k>;
+public sealed class Z2k128VectorMath : VectorMathTests<Z2k128>;
+public sealed class Mersenne61VectorMath : VectorMathTests<Mersenne61>;
+public sealed class Mersenne127VectorMath : VectorMathTests<Mersenne127>;
