@@ -1,0 +1,276 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Net;
+using Mpc.Protocols.Preprocessing;
+
+namespace Mpc.Protocols.Additive;
+
+/// <summary>
+/// Additive n-out-of-n sharing over Z_2^64 with Beaver multiplication: any N >= 2, semi-honest, secure against
+/// up to N - 1 corrupt parties (given preprocessing that is).
+/// </summary>
+/// <remarks>
+/// <para>Inputs are PRG-compressed: every non-owner's share comes from the PRG it shares with the owner, so an
+/// input costs no communication. Openings are one all-to-all exchange.</para>
+/// <para>Multiplication: Beaver (1991), one round. Matrix products: SecureML matrix triples (Mohassel and Zhang
+/// 2017), one round, traffic proportional to the operands. Truncation: see <see cref="AdditiveTruncation"/>.</para>
+/// </remarks>
+public sealed class AdditiveSuite(Session session, IAdditivePreprocessing preprocessing,
+    AdditiveTruncation truncation = AdditiveTruncation.MaskedWithWrapCorrection) : IArithmeticSuite<Z2k>
+{
+    private const ulong Low63 = (1UL << 63) - 1;
+
+    /// <inheritdoc />
+    public Session Session => session;
+
+    /// <inheritdoc />
+    public string Name => "additive";
+
+    /// <summary>The source of triples and masks.</summary>
+    public IAdditivePreprocessing Preprocessing => preprocessing;
+
+    /// <inheritdoc />
+    public int TruncationInputBits => 63;
+
+    private bool IsLeader => session.PartyId == 0;
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<Z2k>> InputAsync(int owner, ReadOnlyMemory<Z2k> values, int length, CancellationToken ct = default)
+    {
+        CheckParty(owner, nameof(owner));
+        var tag = session.NextTag();
+        var mine = new Z2k[length];
+        if (session.PartyId == owner)
+        {
+            if (values.Length != length)
+                throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
+            values.Span.CopyTo(mine);
+            var derived = new Z2k[length];
+            for (int p = 0; p < session.PartyCount; p++)
+            {
+                if (p == owner) continue;
+                using var prg = session.SharedPrg(p, tag);
+                prg.FillUniform<Z2k>(derived);
+                VectorMath.Subtract<Z2k>(mine, derived, mine);
+            }
+        }
+        else
+        {
+            using var prg = session.SharedPrg(owner, tag);
+            prg.FillUniform<Z2k>(mine);
+        }
+        return ValueTask.FromResult(new SharedVector<Z2k>(mine));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Z2k[]> OpenAsync(SharedVector<Z2k> x, CancellationToken ct = default)
+    {
+        var tag = session.NextTag();
+        return await OpenSharesAsync(x.Shares, tag, ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Z2k[]?> OpenToAsync(int receiver, SharedVector<Z2k> x, CancellationToken ct = default)
+    {
+        CheckParty(receiver, nameof(receiver));
+        var tag = session.NextTag();
+        var network = session.Network;
+        // Round 1: everyone sends its share to the receiver.
+        if (session.PartyId != receiver)
+        {
+            await network.SendAsync<Z2k>(receiver, tag, x.Shares, ct).ConfigureAwait(false);
+            network.CountRound();
+            return null;
+        }
+        var sum = (Z2k[])x.Shares.Clone();
+        var incoming = new Z2k[x.Length];
+        for (int p = 0; p < session.PartyCount; p++)
+        {
+            if (p == receiver) continue;
+            await network.ReceiveAsync<Z2k>(p, tag, incoming, ct).ConfigureAwait(false);
+            VectorMath.Add<Z2k>(sum, incoming, sum);
+        }
+        network.CountRound();
+        return sum;
+    }
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> Constant(ReadOnlySpan<Z2k> values) => new(IsLeader ? values.ToArray() : new Z2k[values.Length]);
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> Add(SharedVector<Z2k> x, SharedVector<Z2k> y)
+    {
+        var z = new Z2k[x.Length];
+        VectorMath.Add<Z2k>(x.Shares, y.Shares, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> Subtract(SharedVector<Z2k> x, SharedVector<Z2k> y)
+    {
+        var z = new Z2k[x.Length];
+        VectorMath.Subtract<Z2k>(x.Shares, y.Shares, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> AddPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c)
+    {
+        var z = (Z2k[])x.Shares.Clone();
+        if (IsLeader) VectorMath.Add<Z2k>(z, c, z);
+        else if (c.Length != z.Length) throw new ArgumentException($"Adding {c.Length} public values to {z.Length} shares.", nameof(c));
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> MultiplyPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c)
+    {
+        var z = new Z2k[x.Length];
+        VectorMath.Multiply<Z2k>(x.Shares, c, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<Z2k> Scale(SharedVector<Z2k> x, Z2k c)
+    {
+        var z = new Z2k[x.Length];
+        VectorMath.Scale<Z2k>(x.Shares, c, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> MultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, CancellationToken ct = default)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
+        int n = x.Length;
+        var tag = session.NextTag();
+        var t = await preprocessing.TakeTriplesAsync(n, ct).ConfigureAwait(false);
+
+        // Round 1: open d = x - a and e = y - b together.
+        var masked = new Z2k[2 * n];
+        VectorMath.Subtract<Z2k>(x.Shares, t.A, masked.AsSpan(0, n));
+        VectorMath.Subtract<Z2k>(y.Shares, t.B, masked.AsSpan(n, n));
+        var opened = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        ReadOnlySpan<Z2k> d = opened.AsSpan(0, n), e = opened.AsSpan(n, n);
+
+        // z = c + d b + e a (+ d e at the leader), since x y = (d + a)(e + b).
+        var z = t.C;
+        var scratch = new Z2k[n];
+        VectorMath.Multiply<Z2k>(d, t.B, scratch);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        VectorMath.Multiply<Z2k>(e, t.A, scratch);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        if (IsLeader)
+        {
+            VectorMath.Multiply<Z2k>(d, e, scratch);
+            VectorMath.Add<Z2k>(z, scratch, z);
+        }
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, CancellationToken ct = default)
+    {
+        if (x.Length != rows * inner || y.Length != inner * columns)
+            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+        var tag = session.NextTag();
+        var t = await preprocessing.TakeMatrixTripleAsync(rows, inner, columns, ct).ConfigureAwait(false);
+
+        // Round 1: open D = X - A and E = Y - B together.
+        int sizeX = x.Length, sizeY = y.Length;
+        var masked = new Z2k[sizeX + sizeY];
+        VectorMath.Subtract<Z2k>(x.Shares, t.A, masked.AsSpan(0, sizeX));
+        VectorMath.Subtract<Z2k>(y.Shares, t.B, masked.AsSpan(sizeX, sizeY));
+        var opened = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        ReadOnlySpan<Z2k> d = opened.AsSpan(0, sizeX), e = opened.AsSpan(sizeX, sizeY);
+
+        // Z = C + D B + A E (+ D E at the leader), since X Y = (D + A)(E + B).
+        var z = t.C;
+        var scratch = new Z2k[rows * columns];
+        VectorMath.MatrixMultiply(d, t.B, scratch, rows, inner, columns);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        VectorMath.MatrixMultiply(t.A, e, scratch, rows, inner, columns);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        if (IsLeader)
+        {
+            VectorMath.MatrixMultiply(d, e, scratch, rows, inner, columns);
+            VectorMath.Add<Z2k>(z, scratch, z);
+        }
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> TruncateAsync(SharedVector<Z2k> x, int bits, CancellationToken ct = default)
+    {
+        if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");
+        if (bits == 0) return x;
+        if (truncation == AdditiveTruncation.SecureMlLocal)
+        {
+            if (session.PartyCount != 2)
+                throw new InvalidOperationException($"SecureML local truncation is for 2 parties; this session has {session.PartyCount}.");
+            return TruncateLocally(x, bits);
+        }
+        return await TruncateWithMasksAsync(x, bits, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Masked truncation with exact wrap correction. For x in [-2^62, 2^62) let y = x + 2^62 in [0, 2^63)
+    /// and open c = y + r mod 2^64 (uniform: r is uniform). Writing r = 2^63 r_msb + r_lo and c likewise,
+    /// y = c_lo - r_lo + 2^63 w where w = c_msb XOR r_msb is the carry into bit 63, which is linear in the
+    /// shared r_msb because c_msb is public. Then floor(y / 2^m) = (c_lo >> m) - (r_lo >> m) + 2^(63-m) w,
+    /// up to one unit from the borrow of the dropped low bits, and x >> m = y >> m - 2^(62-m).
+    /// </summary>
+    private async ValueTask<SharedVector<Z2k>> TruncateWithMasksAsync(SharedVector<Z2k> x, int bits, CancellationToken ct)
+    {
+        int n = x.Length;
+        var tag = session.NextTag();
+        var masks = await preprocessing.TakeTruncationMasksAsync(n, bits, ct).ConfigureAwait(false);
+
+        // Round 1: open c = x + 2^62 + r.
+        var masked = new Z2k[n];
+        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
+        if (IsLeader)
+            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
+        var c = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+
+        var z = new Z2k[n];
+        ulong carryWeight = 1UL << (63 - bits), offset = 1UL << (62 - bits);
+        for (int i = 0; i < n; i++)
+        {
+            ulong cv = c[i].Value, cMsb = cv >> 63;
+            // [w] = c_msb + (1 - 2 c_msb) [r_msb]
+            ulong w = unchecked((1 - 2 * cMsb) * masks.TopBit[i].Value);
+            ulong share = unchecked(w * carryWeight - masks.LowShifted[i].Value);
+            if (IsLeader) share = unchecked(share + ((cv & Low63) >> bits) + cMsb * carryWeight - offset);
+            z[i] = new Z2k(share);
+        }
+        return new(z);
+    }
+
+    private SharedVector<Z2k> TruncateLocally(SharedVector<Z2k> x, int bits)
+    {
+        var z = new Z2k[x.Length];
+        for (int i = 0; i < z.Length; i++)
+        {
+            long s = (long)x.Shares[i].Value;
+            z[i] = new Z2k(IsLeader ? (ulong)(s >> bits) : unchecked((ulong)-((-s) >> bits)));
+        }
+        return new(z);
+    }
+
+    // One all-to-all exchange of share vectors, summed.
+    private async ValueTask<Z2k[]> OpenSharesAsync(Z2k[] mine, StreamTag tag, CancellationToken ct)
+    {
+        int n = mine.Length, parties = session.PartyCount;
+        var all = new Z2k[parties * n];
+        await session.Network.ExchangeWithAllAsync<Z2k>(tag, mine, all, ct).ConfigureAwait(false);
+        var sum = new Z2k[n];
+        Core.Sharing.AdditiveSharing.Reconstruct<Z2k>(all, parties, sum);
+        return sum;
+    }
+
+    private void CheckParty(int party, string name)
+    {
+        if ((uint)party >= (uint)session.PartyCount)
+            throw new ArgumentOutOfRangeException(name, party, $"Parties are numbered 0 to {session.PartyCount - 1}.");
+    }
+}

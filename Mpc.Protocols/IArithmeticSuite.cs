@@ -1,0 +1,65 @@
+using Mpc.Core.Arithmetic;
+
+namespace Mpc.Protocols;
+
+/// <summary>
+/// What a secret-sharing suite computes, apart from how: the interface every suite (additive, Shamir)
+/// implements and every higher layer (fixed point, ML) is written against. All operations take whole vectors;
+/// each states its rounds. Local operations cost none.
+/// </summary>
+public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
+{
+    /// <summary>The session this suite runs in.</summary>
+    Session Session { get; }
+
+    /// <summary>A short name for reports: "additive" or "shamir".</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Shares <paramref name="values"/> held by <paramref name="owner"/>; every other party passes an empty memory
+    /// and the same <paramref name="length"/>. Additive: no round (PRG-derived shares). Shamir: one round.
+    /// </summary>
+    ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default);
+
+    /// <summary>Reveals the values to every party. One round.</summary>
+    ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default);
+
+    /// <summary>Reveals the values to <paramref name="receiver"/> only; others get null. One round.</summary>
+    ValueTask<T[]?> OpenToAsync(int receiver, SharedVector<T> x, CancellationToken ct = default);
+
+    /// <summary>A sharing of public values. Local.</summary>
+    SharedVector<T> Constant(ReadOnlySpan<T> values);
+
+    /// <summary>x + y. Local.</summary>
+    SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y);
+
+    /// <summary>x - y. Local.</summary>
+    SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y);
+
+    /// <summary>x + c for public c. Local.</summary>
+    SharedVector<T> AddPublic(SharedVector<T> x, ReadOnlySpan<T> c);
+
+    /// <summary>c * x elementwise for public c. Local.</summary>
+    SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c);
+
+    /// <summary>c * x for one public scalar c. Local.</summary>
+    SharedVector<T> Scale(SharedVector<T> x, T c);
+
+    /// <summary>x * y elementwise. One round.</summary>
+    ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default);
+
+    /// <summary>
+    /// The matrix product of x (rows x inner) and y (inner x columns), row-major. One round; communication
+    /// proportional to the operands, not to rows * inner * columns.
+    /// </summary>
+    ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default);
+
+    /// <summary>
+    /// Divides each signed value by 2^<paramref name="bits"/>, rounding down or (rarely) up: the result is
+    /// within one unit of floor(x / 2^bits). Values must lie in the suite's <see cref="TruncationInputBits"/>. One round.
+    /// </summary>
+    ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default);
+
+    /// <summary>Signed inputs to <see cref="TruncateAsync"/> must lie in [-2^(b-1), 2^(b-1)) for this b.</summary>
+    int TruncationInputBits { get; }
+}

@@ -1,0 +1,26 @@
+using Mpc.Core.Arithmetic;
+
+namespace Mpc.Protocols.Preprocessing;
+
+/// <summary>
+/// Correlated randomness for the additive suite, apart from the online phase (as MP-SPDZ separates them).
+/// Implementations: <see cref="DealerPreprocessing"/> (a trusted dealer) and the OT-based source (no trusted party).
+/// Every call returns fresh material; nothing is ever handed out twice.
+/// </summary>
+public interface IAdditivePreprocessing
+{
+    /// <summary>"dealer" or "ot", for reports.</summary>
+    string Name { get; }
+
+    /// <summary>How much material has been produced so far.</summary>
+    PreprocessingUsage Usage { get; }
+
+    /// <summary><paramref name="count"/> fresh elementwise triples.</summary>
+    ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default);
+
+    /// <summary>One fresh matrix triple of the given shape.</summary>
+    ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default);
+
+    /// <summary><paramref name="count"/> fresh truncation masks for shifting by <paramref name="bits"/>.</summary>
+    ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default);
+}

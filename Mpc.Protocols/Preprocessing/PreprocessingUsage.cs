@@ -1,0 +1,23 @@
+namespace Mpc.Protocols.Preprocessing;
+
+/// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
+public sealed class PreprocessingUsage
+{
+    private long _triples, _matrixTripleElements, _truncationMasks;
+
+    /// <summary>Elementwise triples.</summary>
+    public long Triples => Interlocked.Read(ref _triples);
+
+    /// <summary>Elements of A, B and C over all matrix triples.</summary>
+    public long MatrixTripleElements => Interlocked.Read(ref _matrixTripleElements);
+
+    /// <summary>Truncation masks.</summary>
+    public long TruncationMasks => Interlocked.Read(ref _truncationMasks);
+
+    internal void AddTriples(long n) => Interlocked.Add(ref _triples, n);
+    internal void AddMatrixTriple(long elements) => Interlocked.Add(ref _matrixTripleElements, elements);
+    internal void AddTruncationMasks(long n) => Interlocked.Add(ref _truncationMasks, n);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {TruncationMasks} truncation masks";
+}

@@ -1,0 +1,19 @@
+namespace Mpc.Protocols;
+
+/// <summary>
+/// The families of traffic that share one link. Each has its own tag counter, so a preprocessing
+/// stream running beside the online phase can never take an online tag.
+/// </summary>
+public enum ProtocolChannel : byte
+{
+    /// <summary>Session set-up (pairwise seeds).</summary>
+    Setup = 0,
+    /// <summary>The online phase: inputs, openings, multiplications.</summary>
+    Online = 1,
+    /// <summary>Producing triples, truncation pairs and random bits.</summary>
+    Preprocessing = 2,
+    /// <summary>Oblivious transfer and its extension.</summary>
+    ObliviousTransfer = 3,
+    /// <summary>Garbled circuits.</summary>
+    Garbling = 4,
+}

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using Mpc.Core.Random;
+using Mpc.Net;
+
+namespace Mpc.Protocols;
+
+/// <summary>
+/// One party's view of a joint computation: its id, the number of parties, the network, its private
+/// randomness, and a PRG seed shared with each peer. Suites and protocols take a session; they hold no
+/// static state, so any number of sessions (parties) can run in one process.
+/// </summary>
+/// <remarks>
+/// Message tags are derived from program position: every operation takes the next tag of its
+/// <see cref="ProtocolChannel"/> when it starts, synchronously, so parties that run the same program
+/// derive the same tags without talking. Start operations in the same order at every party.
+/// </remarks>
+public sealed class Session : IDisposable
+{
+    private const int TagCounterBits = 27;
+    private readonly uint[] _tagCounters = new uint[32];
+    private readonly byte[][] _pairwiseSeeds;
+
+    private Session(IPartyNetwork network, AesCtrPrg random, byte[][] pairwiseSeeds)
+    {
+        Network = network;
+        Random = random;
+        _pairwiseSeeds = pairwiseSeeds;
+    }
+
+    /// <summary>My party id.</summary>
+    public int PartyId => Network.PartyId;
+
+    /// <summary>N, the number of parties.</summary>
+    public int PartyCount => Network.PartyCount;
+
+    /// <summary>The links to the other parties.</summary>
+    public IPartyNetwork Network { get; }
+
+    /// <summary>This party's private randomness (AES-CTR seeded from the OS CSPRNG unless a test fixes it).</summary>
+    public AesCtrPrg Random { get; }
+
+    /// <summary>
+    /// Opens a session: agrees a fresh PRG seed with every peer (the lower id picks it and sends it over the
+    /// authenticated, encrypted link). One round.
+    /// </summary>
+    /// <param name="network">The connected network.</param>
+    /// <param name="privateSeed">Fixes this party's randomness for reproducible tests; null draws it from the OS CSPRNG.</param>
+    /// <param name="ct">Cancels the set-up.</param>
+    public static async ValueTask<Session> EstablishAsync(IPartyNetwork network, byte[]? privateSeed = null, CancellationToken ct = default)
+    {
+        var random = privateSeed is null ? AesCtrPrg.FromSystemRandom() : new AesCtrPrg(privateSeed);
+        int me = network.PartyId, n = network.PartyCount;
+        var seeds = new byte[n][];
+        var tag = new StreamTag(ComposeTag(ProtocolChannel.Setup, 0));
+        var pending = new List<Task>();
+        for (int peer = 0; peer < n; peer++)
+        {
+            if (peer == me) continue;
+            seeds[peer] = new byte[AesCtrPrg.SeedSize];
+            if (me < peer)
+            {
+                random.Fill(seeds[peer]);
+                pending.Add(network.SendAsync(peer, tag, seeds[peer], ct).AsTask());
+            }
+            else
+            {
+                pending.Add(network.ReceiveAsync(peer, tag, seeds[peer], ct).AsTask());
+            }
+        }
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        network.CountRound();
+        var session = new Session(network, random, seeds);
+        session._tagCounters[(int)ProtocolChannel.Setup] = 1;
+        return session;
+    }
+
+    /// <summary>The next tag of <paramref name="channel"/>; call it synchronously when an operation starts.</summary>
+    public StreamTag NextTag(ProtocolChannel channel = ProtocolChannel.Online)
+    {
+        uint counter = Interlocked.Increment(ref _tagCounters[(int)channel]) - 1;
+        return new StreamTag(ComposeTag(channel, counter & ((1u << TagCounterBits) - 1)));
+    }
+
+    /// <summary>
+    /// A PRG whose stream this party and <paramref name="peer"/> both compute, distinct for every
+    /// <paramref name="purpose"/> (HKDF-SHA256 over the pairwise seed, RFC 5869). Nobody else can compute it.
+    /// </summary>
+    public AesCtrPrg SharedPrg(int peer, StreamTag purpose)
+    {
+        if (peer == PartyId || (uint)peer >= (uint)PartyCount)
+            throw new ArgumentOutOfRangeException(nameof(peer), peer, $"A shared PRG needs another party's id (0..{PartyCount - 1}, not {PartyId}).");
+        Span<byte> info = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
+        Span<byte> key = stackalloc byte[AesCtrPrg.SeedSize];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _pairwiseSeeds[peer], key, salt: "mpc-pairwise-prg"u8, info: info);
+        return new AesCtrPrg(key);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Random.Dispose();
+
+    private static uint ComposeTag(ProtocolChannel channel, uint counter) => ((uint)channel << TagCounterBits) | counter;
+}

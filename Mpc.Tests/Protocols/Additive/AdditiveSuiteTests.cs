@@ -1,0 +1,87 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols;
+using Mpc.Protocols.Additive;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Tests.Arbitraries;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Protocols.Additive;
+
+/// <summary>The arithmetic contract for the additive suite with dealer preprocessing, N = 2..7.</summary>
+public sealed class AdditiveDealerContract : ArithmeticContractTests<Z2k>
+{
+    protected override IArithmeticSuite<Z2k> CreateSuite(Session session) => new AdditiveSuite(session, new DealerPreprocessing(session));
+    protected override int MinParties => 2;
+}
+
+public sealed class AdditiveSuiteTests
+{
+    [Fact]
+    public void Beaver_OpenedMasks_AreUniformWhateverTheInputs()
+    {
+        // The only values a multiplication reveals are d = x - a and e = y - b; with fixed inputs they must look uniform.
+        const int length = 8192;
+        var x = Enumerable.Repeat(new Z2k(12345), length).ToArray();
+        var y = Enumerable.Repeat(Z2k.FromInt64(-7), length).ToArray();
+        var seen = LocalParties.Run(3, async s =>
+        {
+            var suite = new AdditiveSuite(s, new DealerPreprocessing(s));
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
+            var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<Z2k>.Empty, length);
+            var t = await suite.Preprocessing.TakeTriplesAsync(length);
+            // What party s sees in a Beaver round: the opening of (x - a, y - b).
+            var d = await suite.OpenAsync(suite.Subtract(sx, new SharedVector<Z2k>(t.A)));
+            var e = await suite.OpenAsync(suite.Subtract(sy, new SharedVector<Z2k>(t.B)));
+            return (d, e);
+        }, seed: 5)[2];
+        foreach (var (name, values) in new[] { ("d", seen.d), ("e", seen.e) })
+        {
+            var counts = new long[64];
+            foreach (var v in values) counts[v.Value >> 58]++;
+            ChiSquare.AssertUniform(counts, $"opened {name}");
+        }
+    }
+
+    [Fact]
+    public void Dealer_TriplesSatisfyTheProductLaw()
+    {
+        foreach (int n in new[] { 2, 3, 5 })
+        {
+            var triples = LocalParties.Run(n, async s => await new DealerPreprocessing(s).TakeTriplesAsync(1000));
+            for (int i = 0; i < 1000; i++)
+            {
+                Z2k a = default, b = default, c = default;
+                foreach (var t in triples) { a += t.A[i]; b += t.B[i]; c += t.C[i]; }
+                Assert.Equal(a * b, c);
+            }
+        }
+    }
+
+    [Fact]
+    public void SecureMlLocalTruncation_TwoParties_IsWithinOneUnitForSmallValues()
+    {
+        var x = Enumerable.Range(-500, 1000).Select(i => Z2k.FromInt64(i * 123_457L)).ToArray();
+        var results = LocalParties.Run(2, async s =>
+        {
+            var suite = new AdditiveSuite(s, new DealerPreprocessing(s), AdditiveTruncation.SecureMlLocal);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, x.Length);
+            return await suite.OpenAsync(await suite.TruncateAsync(sx, 16));
+        });
+        for (int i = 0; i < x.Length; i++)
+        {
+            long exact = (long)x[i].Value >> 16, got = (long)results[0][i].Value;
+            Assert.InRange(got - exact, -1, 1);
+        }
+    }
+
+    [Fact]
+    public void SecureMlLocalTruncation_RefusesMoreThanTwoParties()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => LocalParties.Run(3, async s =>
+        {
+            var suite = new AdditiveSuite(s, new DealerPreprocessing(s), AdditiveTruncation.SecureMlLocal);
+            return await suite.TruncateAsync(suite.Constant([Z2k.One]), 4);
+        }));
+        Assert.Contains("2 parties", ex.Message);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Numerics;
+using FsCheck.Xunit;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+using Mpc.Tests.Protocols.Harness;
+using static Mpc.Tests.Arbitraries.Elements;
+
+namespace Mpc.Tests.Protocols;
+
+/// <summary>
+/// One contract for every arithmetic suite: each operation, run by N parties over the in-memory transport,
+/// opens to the plaintext result. Derived classes name the suite and the party counts it allows.
+/// </summary>
+public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
+{
+    /// <summary>The suite for one party.</summary>
+    protected abstract IArithmeticSuite<T> CreateSuite(Session session);
+
+    /// <summary>The smallest N the suite allows.</summary>
+    protected abstract int MinParties { get; }
+
+    /// <summary>The largest N tested.</summary>
+    protected virtual int MaxParties => 7;
+
+    private int PickN(byte b) => MinParties + b % (MaxParties - MinParties + 1);
+
+    /// <summary>Uniform signed values in [-2^(bits-1), 2^(bits-1)).</summary>
+    private static T[] Signed(int seed, int length, int bits)
+    {
+        var prg = Prg(seed);
+        var raw = new ulong[2 * length];
+        prg.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(raw.AsSpan()));
+        var result = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            var wide = (Int128)(((UInt128)raw[2 * i + 1] << 64) | raw[2 * i]);
+            result[i] = T.FromInt128(bits >= 128 ? wide : (wide << (128 - bits)) >> (128 - bits));
+        }
+        return result;
+    }
+
+    [Property(MaxTest = 20)]
+    public void Input_ThenOpen_GivesTheOwnersValues(int seed, byte nByte, byte lengthByte, byte ownerByte)
+    {
+        int n = PickN(nByte), length = lengthByte % 20, owner = ownerByte % n;
+        var values = Vector<T>(seed, length);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var x = await suite.InputAsync(owner, s.PartyId == owner ? values : ReadOnlyMemory<T>.Empty, length);
+            return await suite.OpenAsync(x);
+        }, seed);
+        foreach (var r in results) Assert.Equal(values, r);
+    }
+
+    [Property(MaxTest = 20)]
+    public void LinearOperations_OpenToPlaintext(int seed, byte nByte, byte lengthByte)
+    {
+        int n = PickN(nByte), length = 1 + lengthByte % 20;
+        T[] x = Vector<T>(seed, length), y = Vector<T>(seed + 1, length), c = Vector<T>(seed + 2, length);
+        T k = Vector<T>(seed + 3, 1)[0];
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<T>.Empty, length);
+            var combined = suite.Add(suite.Subtract(suite.Scale(sx, k), sy), suite.AddPublic(suite.MultiplyPublic(sy, c), c));
+            var constant = suite.Constant(c);
+            return (await suite.OpenAsync(combined), await suite.OpenAsync(constant));
+        }, seed);
+        var expected = new T[length];
+        for (int i = 0; i < length; i++) expected[i] = k * x[i] - y[i] + (c[i] * y[i] + c[i]);
+        foreach (var (combined, constant) in results)
+        {
+            Assert.Equal(expected, combined);
+            Assert.Equal(c, constant);
+        }
+    }
+
+    [Property(MaxTest = 20)]
+    public void Multiply_OpensToPlainProduct(int seed, byte nByte, byte lengthByte)
+    {
+        int n = PickN(nByte), length = lengthByte % 40;
+        T[] x = Vector<T>(seed, length), y = Vector<T>(seed + 1, length);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<T>.Empty, length);
+            var product = await suite.MultiplyAsync(sx, sy);
+            var square = await suite.MultiplyAsync(product, sx); // products compose
+            return (await suite.OpenAsync(product), await suite.OpenAsync(square));
+        }, seed);
+        foreach (var (product, square) in results)
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(x[i] * y[i], product[i]);
+                Assert.Equal(x[i] * y[i] * x[i], square[i]);
+            }
+    }
+
+    [Property(MaxTest = 15)]
+    public void MatrixMultiply_OpensToPlainMatrixProduct(int seed, byte nByte, byte r, byte k, byte c)
+    {
+        int n = PickN(nByte), rows = 1 + r % 6, inner = 1 + k % 7, columns = 1 + c % 5;
+        T[] a = Vector<T>(seed, rows * inner), b = Vector<T>(seed + 1, inner * columns);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sa = await suite.InputAsync(0, s.PartyId == 0 ? a : ReadOnlyMemory<T>.Empty, a.Length);
+            var sb = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? b : ReadOnlyMemory<T>.Empty, b.Length);
+            return await suite.OpenAsync(await suite.MatrixMultiplyAsync(sa, sb, rows, inner, columns));
+        }, seed);
+        var expected = new T[rows * columns];
+        VectorMath.MatrixMultiply<T>(a, b, expected, rows, inner, columns);
+        foreach (var result in results) Assert.Equal(expected, result);
+    }
+
+    [Property(MaxTest = 15)]
+    public void OpenTo_RevealsToTheReceiverOnly(int seed, byte nByte, byte receiverByte)
+    {
+        int n = PickN(nByte), receiver = receiverByte % n;
+        var x = Vector<T>(seed, 9);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, x.Length);
+            return await suite.OpenToAsync(receiver, sx);
+        }, seed);
+        for (int p = 0; p < n; p++)
+        {
+            if (p == receiver) Assert.Equal(x, results[p]);
+            else Assert.Null(results[p]);
+        }
+    }
+
+    [Property(MaxTest = 20)]
+    public void Truncation_ErrorAtMostOneUnit_OverTheWholeRange(int seed, byte nByte, byte bitsByte)
+    {
+        int n = PickN(nByte), length = 64;
+        int bits = 1 + bitsByte % 40;
+        var probe = LocalParties.Run(MinParties, s => Task.FromResult(CreateSuite(s).TruncationInputBits))[0];
+        var x = Signed(seed, length, probe);
+        // Include the ends of the range and values around zero.
+        x[0] = T.FromInt128(-(Int128.One << (probe - 1)));
+        x[1] = T.FromInt128((Int128.One << (probe - 1)) - 1);
+        x[2] = T.Zero;
+        x[3] = T.FromInt64(-1);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            return await suite.OpenAsync(await suite.TruncateAsync(sx, bits));
+        }, seed);
+        for (int i = 0; i < length; i++)
+        {
+            BigInteger exact = BigInteger.Divide((BigInteger)T.ToSignedInt128(x[i]) - ((BigInteger)T.ToSignedInt128(x[i]) & ((BigInteger.One << bits) - 1)), BigInteger.One << bits);
+            BigInteger got = T.ToSignedInt128(results[0][i]);
+            Assert.True(got - exact >= 0 && got - exact <= 1, $"x index {i}: floor(x/2^{bits}) = {exact}, got {got}");
+        }
+    }
+
+    [Property(MaxTest = 15)]
+    public void FixedPointMultiply_WithinTwoUnitsOfThePlainProduct(int seed, byte nByte)
+    {
+        int n = PickN(nByte), length = 32;
+        var format = new FixedPointFormat(16);
+        var prg = Prg(seed);
+        double[] x = new double[length], y = new double[length];
+        for (int i = 0; i < length; i++)
+        {
+            x[i] = (prg.NextUniform<Z2k>().Value % 2_000_000 / 1000.0 - 1000) ; // [-1000, 1000)
+            y[i] = (prg.NextUniform<Z2k>().Value % 2_000_000 / 100_000.0 - 10); // [-10, 10)
+        }
+        var results = LocalParties.Run(n, async s =>
+        {
+            var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
+            var sx = await fx.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<double>.Empty, length);
+            var sy = await fx.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<double>.Empty, length);
+            return await fx.OpenAsync(await fx.MultiplyAsync(sx, sy));
+        }, seed);
+        for (int i = 0; i < length; i++)
+        {
+            double ex = format.Decode(format.Encode<T>(x[i])), ey = format.Decode(format.Encode<T>(y[i]));
+            Assert.True(Math.Abs(results[0][i] - ex * ey) <= 2 * format.Resolution, $"{ex} * {ey}: got {results[0][i]}");
+        }
+    }
+}
