@@ -1,0 +1,252 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Core.Sharing;
+using Mpc.Net;
+
+namespace Mpc.Protocols.Shamir;
+
+/// <summary>
+/// Shamir t-out-of-n sharing over a prime field (2^127-1 for fixed point): N >= 3, t &lt; N/2, semi-honest,
+/// no trusted party and no preprocessing source.
+/// </summary>
+/// <remarks>
+/// <para>Input: the owner deals shares, one round. Open: all-to-all exchange, reconstructed from every share with
+/// a consistency check (all n shares must lie on one degree-t polynomial), one round.</para>
+/// <para>Multiplication: the local product is a degree-2t sharing; parties 0..2t each reshare theirs with
+/// degree t and everyone recombines with the Lagrange coefficients of those 2t+1 points (Gennaro, Rabin and
+/// Rabin 1998). One round; communication proportional to the result. Matrix products reduce only the
+/// rows x columns result, so traffic does not grow with the inner dimension.</para>
+/// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
+/// </remarks>
+public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unmanaged, IPrimeField<T>
+{
+    private readonly Session _session;
+    private readonly ShamirScheme<T> _scheme;
+    private readonly int[] _allParties;
+    private readonly int[] _reducers;        // parties 0..2t, whose degree-2t shares determine a product
+    private readonly T[] _reducerLagrange;   // their Lagrange coefficients at zero
+
+    /// <summary>A suite for the session's N parties with threshold t (default: the largest t with 2t &lt; N).</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="threshold">t; at most t parties may collude. Null picks floor((N - 1) / 2).</param>
+    /// <param name="statisticalSecurity">Bits of statistical hiding for truncation masks (at least 40).</param>
+    public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40)
+    {
+        int n = session.PartyCount;
+        int t = threshold ?? (n - 1) / 2;
+        if (n < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {n}.");
+        if (t < 1 || 2 * t >= n) throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
+        if (statisticalSecurity < 40) throw new ArgumentOutOfRangeException(nameof(statisticalSecurity), statisticalSecurity, "Statistical security below 40 bits is refused.");
+
+        _session = session;
+        _scheme = new ShamirScheme<T>(n, t);
+        _allParties = Enumerable.Range(0, n).ToArray();
+        _reducers = Enumerable.Range(0, 2 * t + 1).ToArray();
+        var productScheme = new ShamirScheme<T>(n, 2 * t);
+        _reducerLagrange = productScheme.LagrangeAtZero(_reducers).ToArray();
+        StatisticalSecurity = statisticalSecurity;
+
+        // Truncation masks y + r' + 2^m r'' must stay below p: y < 2^k, r'' a sum of N terms below 2^(k+s-m).
+        int headroom = statisticalSecurity + (int)Math.Ceiling(Math.Log2(n)) + 2;
+        TruncationInputBits = (int)(T.Modulus - 1).GetBitLength() - 1 - headroom;
+        if (TruncationInputBits < 8)
+            throw new ArgumentException($"{typeof(T).Name} is too small for truncation with {statisticalSecurity}-bit masks; use Mersenne127.");
+    }
+
+    /// <inheritdoc />
+    public Session Session => _session;
+
+    /// <inheritdoc />
+    public string Name => "shamir";
+
+    /// <summary>t: the number of parties that may collude.</summary>
+    public int Threshold => _scheme.Threshold;
+
+    /// <summary>Bits of statistical security of truncation masks.</summary>
+    public int StatisticalSecurity { get; }
+
+    /// <inheritdoc />
+    public int TruncationInputBits { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default)
+    {
+        CheckParty(owner, nameof(owner));
+        var tag = _session.NextTag();
+        var network = _session.Network;
+        var mine = new T[length];
+        if (_session.PartyId != owner)
+        {
+            // Round 1: receive my share from the owner.
+            await network.ReceiveAsync<T>(owner, tag, mine, ct).ConfigureAwait(false);
+            network.CountRound();
+            return new(mine);
+        }
+        if (values.Length != length)
+            throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
+        var shares = new T[_session.PartyCount * length];
+        _scheme.Share(values.Span, _session.Random, shares);
+        // Round 1: send each party its share.
+        await SendSharesAsync(shares, length, tag, ct).ConfigureAwait(false);
+        shares.AsSpan(owner * length, length).CopyTo(mine);
+        network.CountRound();
+        return new(mine);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default)
+    {
+        var tag = _session.NextTag();
+        int n = _session.PartyCount;
+        // Round 1: everyone sends its share to everyone.
+        var all = new T[n * x.Length];
+        await _session.Network.ExchangeWithAllAsync<T>(tag, x.Shares, all, ct).ConfigureAwait(false);
+        var result = new T[x.Length];
+        _scheme.ReconstructChecked(_allParties, all, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<T[]?> OpenToAsync(int receiver, SharedVector<T> x, CancellationToken ct = default)
+    {
+        CheckParty(receiver, nameof(receiver));
+        var tag = _session.NextTag();
+        var network = _session.Network;
+        int n = _session.PartyCount, length = x.Length;
+        // Round 1: everyone sends its share to the receiver.
+        if (_session.PartyId != receiver)
+        {
+            await network.SendAsync<T>(receiver, tag, x.Shares, ct).ConfigureAwait(false);
+            network.CountRound();
+            return null;
+        }
+        var all = new T[n * length];
+        x.Shares.CopyTo(all, receiver * length);
+        var receives = new List<Task>();
+        for (int p = 0; p < n; p++)
+            if (p != receiver)
+                receives.Add(network.ReceiveAsync<T>(p, tag, all.AsMemory(p * length, length), ct).AsTask());
+        await Task.WhenAll(receives).ConfigureAwait(false);
+        network.CountRound();
+        var result = new T[length];
+        _scheme.ReconstructChecked(_allParties, all, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public SharedVector<T> Constant(ReadOnlySpan<T> values) => new(values.ToArray()); // the constant polynomial
+
+    /// <inheritdoc />
+    public SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y)
+    {
+        var z = new T[x.Length];
+        VectorMath.Add<T>(x.Shares, y.Shares, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y)
+    {
+        var z = new T[x.Length];
+        VectorMath.Subtract<T>(x.Shares, y.Shares, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<T> AddPublic(SharedVector<T> x, ReadOnlySpan<T> c)
+    {
+        var z = new T[x.Length];
+        VectorMath.Add<T>(x.Shares, c, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c)
+    {
+        var z = new T[x.Length];
+        VectorMath.Multiply<T>(x.Shares, c, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public SharedVector<T> Scale(SharedVector<T> x, T c)
+    {
+        var z = new T[x.Length];
+        VectorMath.Scale<T>(x.Shares, c, z);
+        return new(z);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
+        var tag = _session.NextTag();
+        var product = new T[x.Length];
+        VectorMath.Multiply<T>(x.Shares, y.Shares, product); // degree 2t
+        return new(await ReduceDegreeAsync(product, tag, ct).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default)
+    {
+        if (x.Length != rows * inner || y.Length != inner * columns)
+            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+        var tag = _session.NextTag();
+        var product = new T[rows * columns];
+        VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns); // sums of degree-2t products
+        return new(await ReduceDegreeAsync(product, tag, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Turns degree-2t shares into degree-t shares of the same values (GRR resharing). One round: each of
+    /// parties 0..2t deals its share with degree t, and everyone combines what it received from them.
+    /// </summary>
+    private async ValueTask<T[]> ReduceDegreeAsync(T[] highDegree, StreamTag tag, CancellationToken ct)
+    {
+        int me = _session.PartyId, n = _session.PartyCount, length = highDegree.Length;
+        var network = _session.Network;
+        var sends = Task.CompletedTask;
+        T[]? myDealing = null;
+        if (me < _reducers.Length)
+        {
+            myDealing = new T[n * length];
+            _scheme.Share(highDegree, _session.Random, myDealing);
+            sends = SendSharesAsync(myDealing, length, tag, ct);
+        }
+
+        // Round 1: receive the sub-shares from parties 0..2t and recombine.
+        var result = new T[length];
+        var incoming = new T[_reducers.Length][];
+        var receives = new List<Task>();
+        foreach (int p in _reducers)
+        {
+            if (p == me) continue;
+            incoming[p] = new T[length];
+            receives.Add(network.ReceiveAsync<T>(p, tag, incoming[p], ct).AsTask());
+        }
+        await Task.WhenAll(receives).ConfigureAwait(false);
+        await sends.ConfigureAwait(false);
+        network.CountRound();
+        foreach (int p in _reducers)
+        {
+            ReadOnlySpan<T> part = p == me ? myDealing.AsSpan(me * length, length) : incoming[p];
+            VectorMath.AddScaled(part, _reducerLagrange[p], result);
+        }
+        return result;
+    }
+
+    // Sends party j its slice of a party-major dealing, to all peers concurrently.
+    private Task SendSharesAsync(T[] dealing, int length, StreamTag tag, CancellationToken ct)
+    {
+        var sends = new List<Task>();
+        for (int p = 0; p < _session.PartyCount; p++)
+            if (p != _session.PartyId)
+                sends.Add(_session.Network.SendAsync<T>(p, tag, dealing.AsMemory(p * length, length), ct).AsTask());
+        return Task.WhenAll(sends);
+    }
+
+    private void CheckParty(int party, string name)
+    {
+        if ((uint)party >= (uint)_session.PartyCount)
+            throw new ArgumentOutOfRangeException(name, party, $"Parties are numbered 0 to {_session.PartyCount - 1}.");
+    }
+}
