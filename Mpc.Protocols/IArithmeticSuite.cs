@@ -16,8 +16,9 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     string Name { get; }
 
     /// <summary>
-    /// Shares <paramref name="values"/> held by <paramref name="owner"/>; every other party passes an empty memory
-    /// and the same <paramref name="length"/>. Additive: no round (PRG-derived shares). Shamir: one round.
+    /// Shares <paramref name="values"/> held by <paramref name="owner"/>. Every party passes the same
+    /// <paramref name="length"/>; other parties' <paramref name="values"/> are ignored (pass your own or nothing).
+    /// Additive: no round (PRG-derived shares). Shamir: one round.
     /// </summary>
     ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default);
 
@@ -59,6 +60,13 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// within one unit of floor(x / 2^bits). Values must lie in the suite's <see cref="TruncationInputBits"/>. One round.
     /// </summary>
     ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default);
+
+    /// <summary>
+    /// [x &lt; 0] as a shared 0/1 value, exactly, for signed x in [-2^(b-1), 2^(b-1)) with b =
+    /// <paramref name="inputBits"/> (default and maximum: <see cref="TruncationInputBits"/>). Fewer bits cost less.
+    /// Rounds: about log2(b) + 3; each suite documents its count.
+    /// </summary>
+    ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default);
 
     /// <summary>Signed inputs to <see cref="TruncateAsync"/> must lie in [-2^(b-1), 2^(b-1)) for this b.</summary>
     int TruncationInputBits { get; }

@@ -22,7 +22,7 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
     /// </summary>
     public double MaxProductMagnitude => Math.ScaleB(1.0, suite.TruncationInputBits - 2 - 2 * format.FractionalBits);
 
-    /// <summary>Encodes and shares the owner's reals; others pass an empty memory and the length. See <see cref="IArithmeticSuite{T}.InputAsync"/>.</summary>
+    /// <summary>Encodes and shares the owner's reals; other parties' values are ignored. See <see cref="IArithmeticSuite{T}.InputAsync"/>.</summary>
     public ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<double> values, int length, CancellationToken ct = default)
     {
         var encoded = suite.Session.PartyId == owner ? format.Encode<T>(values.Span) : [];
@@ -62,6 +62,16 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
     {
         var product = await suite.MultiplyAsync(x, y, ct).ConfigureAwait(false);
         return await suite.TruncateAsync(product, format.FractionalBits, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// [x &lt; y] as a shared 0/1 integer (not scaled by 2^f), exact, for values whose difference lies within
+    /// the format's range. Costs the suite's comparison rounds.
+    /// </summary>
+    public ValueTask<SharedVector<T>> LessThanAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)
+    {
+        int bits = Math.Min(suite.TruncationInputBits, format.SignedBits<T>());
+        return suite.LessThanZeroAsync(suite.Subtract(x, y), bits, ct);
     }
 
     /// <summary>The matrix product, truncated once per result element. Two rounds.</summary>

@@ -141,6 +141,40 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
         return ValueTask.FromResult(new TruncationMasks(r, top, low, bits));
     }
 
+    /// <inheritdoc />
+    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
+        var tag = session.NextTag(ProtocolChannel.Preprocessing);
+        var r = new Z2k[count];
+        var bitShares = new Z2k[count * bits];
+        if (session.PartyId != Dealer)
+        {
+            using var prg = session.SharedPrg(Dealer, tag);
+            prg.FillUniform<Z2k>(r);
+            prg.FillUniform<Z2k>(bitShares);
+        }
+        else
+        {
+            session.Random.FillUniform<Z2k>(r);
+            var sumR = (Z2k[])r.Clone();
+            var othersBits = new Z2k[bitShares.Length];
+            for (int p = 0; p < session.PartyCount; p++)
+            {
+                if (p == Dealer) continue;
+                using var prg = session.SharedPrg(p, tag);
+                AccumulateUniform(prg, new Z2k[count], sumR);
+                AccumulateUniform(prg, new Z2k[bitShares.Length], othersBits);
+            }
+            for (int e = 0; e < count; e++)
+                for (int i = 0; i < bits; i++)
+                    bitShares[e * bits + i] = new Z2k(((sumR[e].Value >> i) & 1) - othersBits[e * bits + i].Value);
+        }
+        Usage.AddBitMasks(count);
+        return ValueTask.FromResult(new BitMasks(r, bitShares, bits));
+    }
+
     private static void AccumulateUniform(AesCtrPrg prg, Z2k[] scratch, Z2k[] sum)
     {
         prg.FillUniform<Z2k>(scratch);

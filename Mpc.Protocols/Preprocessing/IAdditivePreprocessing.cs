@@ -23,4 +23,7 @@ public interface IAdditivePreprocessing
 
     /// <summary><paramref name="count"/> fresh truncation masks for shifting by <paramref name="bits"/>.</summary>
     ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default);
+
+    /// <summary><paramref name="count"/> fresh uniform masks with their low <paramref name="bits"/> bits shared.</summary>
+    ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default);
 }

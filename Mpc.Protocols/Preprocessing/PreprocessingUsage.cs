@@ -3,7 +3,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
 public sealed class PreprocessingUsage
 {
-    private long _triples, _matrixTripleElements, _truncationMasks;
+    private long _triples, _matrixTripleElements, _truncationMasks, _bitMasks;
 
     /// <summary>Elementwise triples.</summary>
     public long Triples => Interlocked.Read(ref _triples);
@@ -14,10 +14,14 @@ public sealed class PreprocessingUsage
     /// <summary>Truncation masks.</summary>
     public long TruncationMasks => Interlocked.Read(ref _truncationMasks);
 
+    /// <summary>Bit-decomposed masks.</summary>
+    public long BitMasks => Interlocked.Read(ref _bitMasks);
+
+    internal void AddBitMasks(long n) => Interlocked.Add(ref _bitMasks, n);
     internal void AddTriples(long n) => Interlocked.Add(ref _triples, n);
     internal void AddMatrixTriple(long elements) => Interlocked.Add(ref _matrixTripleElements, elements);
     internal void AddTruncationMasks(long n) => Interlocked.Add(ref _truncationMasks, n);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {TruncationMasks} truncation masks";
+    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {TruncationMasks} truncation masks, {BitMasks} bit masks";
 }

@@ -25,7 +25,7 @@ public sealed partial class ShamirSuite<T>
         if (bits == 0) return x;
         int length = x.Length, k = TruncationInputBits;
 
-        var (lowMask, highMask) = await TruncationMasksAsync(length, bits, ct).ConfigureAwait(false);
+        var (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
 
         // Round: open c = x + 2^(k-1) + 2^m r'' + r'.
         var masked = Add(Add(x, lowMask), Scale(highMask, T.FromInt128(Int128.One << bits)));
@@ -44,11 +44,50 @@ public sealed partial class ShamirSuite<T>
         return new(shifted);
     }
 
-    /// <summary>Shares of r' = sum 2^i b_i (m random bits) and of r'' (the sum of every party's k + s - m bit mask).</summary>
-    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High)> TruncationMasksAsync(int length, int bits, CancellationToken ct)
+    /// <summary>
+    /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)), via Catrina and de Hoogh's exact Mod2m (SCN 2010): with
+    /// m = l - 1 and y = x + 2^m, open c = y + 2^m r'' + r', let c' = c mod 2^m and u = [c' &lt; r'] (BitLT);
+    /// then y mod 2^m = c' - r' + 2^m u exactly, and bit m of y, (y - y mod 2^m) / 2^m, is 1 exactly when x >= 0.
+    /// Rounds: the mask rounds of <see cref="TruncateAsync"/>, one opening, ceil(log2 m) for BitLT.
+    /// </summary>
+    public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
+    {
+        int l = inputBits ?? TruncationInputBits;
+        if (l < 2 || l > TruncationInputBits)
+            throw new ArgumentOutOfRangeException(nameof(inputBits), l, $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
+        int length = x.Length, m = l - 1;
+        var (lowMask, highMask, maskBits) = await MasksAsync(length, m, l, ct).ConfigureAwait(false);
+
+        var twoToM = T.FromInt128(Int128.One << m);
+        var y = AddPublic(x, Enumerable.Repeat(twoToM, length).ToArray());
+        var c = await OpenAsync(Add(Add(y, lowMask), Scale(highMask, twoToM)), ct).ConfigureAwait(false);
+
+        var cLow = new UInt128[length];
+        var cLowElements = new T[length];
+        var lowBits = (BigInteger.One << m) - 1;
+        for (int i = 0; i < length; i++)
+        {
+            var value = T.ToBigInteger(c[i]) & lowBits;
+            cLow[i] = (UInt128)value;
+            cLowElements[i] = T.FromBigInteger(value);
+        }
+        var u = await Comparison.BitwiseLessThan.PublicLessThanSharedAsync(this, cLow, maskBits, m, ct).ConfigureAwait(false);
+
+        // y mod 2^m = c' - r' + 2^m u; bit m of y = (y - y mod 2^m) / 2^m; x < 0 iff that bit is 0.
+        var yMod = Add(Subtract(Constant(cLowElements), lowMask), Scale(u, twoToM));
+        var top = Scale(Subtract(y, yMod), T.Inverse(twoToM));
+        var one = Enumerable.Repeat(T.One, length).ToArray();
+        return AddPublic(Scale(top, -T.One), one);
+    }
+
+    /// <summary>
+    /// Shares of r' = sum 2^i b_i over m jointly random bits (and the bits, element-major), and of r'' (the sum of
+    /// every party's mask of inputBits + s - m bits).
+    /// </summary>
+    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
         int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
-        int highBits = TruncationInputBits + StatisticalSecurity - bits;
+        int highBits = inputBits + StatisticalSecurity - bits;
         var random = _session.Random;
 
         // One input round: parties 0..t deal m random bits per element; every party deals its r'' part.
@@ -101,6 +140,6 @@ public sealed partial class ShamirSuite<T>
             var weight = T.FromInt128(Int128.One << i);
             for (int e = 0; e < length; e++) low[e] += weight * randomBits.Shares[e * bits + i];
         }
-        return (new(low), high);
+        return (new(low), high, randomBits);
     }
 }

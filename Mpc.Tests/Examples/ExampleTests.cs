@@ -21,6 +21,16 @@ public sealed class ExampleTests
         }
     }
 
+    [Theory]
+    [InlineData(1_000_000.50, 999_999.75, true)]
+    [InlineData(42.0, 42.0, false)]
+    [InlineData(-5.0, 3.0, false)]
+    public async Task Millionaires_TellsWhoIsRicher(double alice, double bob, bool aliceIsRicher)
+    {
+        var results = await LocalParties.RunAsync(2, s => Millionaires.RunAsync(s, s.PartyId == 0 ? alice : bob));
+        Assert.All(results, r => Assert.Equal(aliceIsRicher, r));
+    }
+
     [Fact]
     public async Task SecureDotProduct_GivesTheScore()
     {

@@ -162,6 +162,28 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         }
     }
 
+    [Property(MaxTest = 12)]
+    public void LessThanZero_AgreesWithPlainSign_IncludingZeroAndExtremes(int seed, byte nByte, byte bitsByte)
+    {
+        int n = PickN(nByte), length = 24;
+        var maxBits = LocalParties.Run(MinParties, s => Task.FromResult(CreateSuite(s).TruncationInputBits))[0];
+        int bits = 2 + bitsByte % (maxBits - 1);
+        var x = Signed(seed, length, bits);
+        x[0] = T.FromInt128(-(Int128.One << (bits - 1)));
+        x[1] = T.FromInt128((Int128.One << (bits - 1)) - 1);
+        x[2] = T.Zero;
+        x[3] = T.FromInt64(-1);
+        x[4] = T.One;
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            return await suite.OpenAsync(await suite.LessThanZeroAsync(sx, bits));
+        }, seed);
+        for (int i = 0; i < length; i++)
+            Assert.Equal(T.ToSignedInt128(x[i]) < 0 ? T.One : T.Zero, results[0][i]);
+    }
+
     [Property(MaxTest = 15)]
     public void FixedPointMultiply_WithinTwoUnitsOfThePlainProduct(int seed, byte nByte)
     {

@@ -19,8 +19,8 @@ public static class SecureDotProduct
         var suite = new AdditiveSuite(session, new DealerPreprocessing(session));
         var fixedPoint = new FixedPointArithmetic<Z2k>(suite, FixedPointFormat.Default);
 
-        var weights = await fixedPoint.InputAsync(owner: 0, session.PartyId == 0 ? myVector : [], length, ct);
-        var features = await fixedPoint.InputAsync(owner: 1, session.PartyId == 1 ? myVector : [], length, ct);
+        var weights = await fixedPoint.InputAsync(owner: 0, myVector, length, ct);
+        var features = await fixedPoint.InputAsync(owner: 1, myVector, length, ct);
 
         // A 1 x length times length x 1 matrix product: one round, one truncation.
         var score = await fixedPoint.MatrixMultiplyAsync(weights, features, 1, length, 1, ct);

@@ -19,8 +19,7 @@ public static class SecureSum
         var total = suite.Constant([Z2k.Zero]);
         for (int party = 0; party < session.PartyCount; party++)
         {
-            double[] mine = party == session.PartyId ? [mySalary] : [];
-            total = suite.Add(total, await fixedPoint.InputAsync(party, mine, length: 1, ct));
+            total = suite.Add(total, await fixedPoint.InputAsync(party, new[] { mySalary }, length: 1, ct));
         }
 
         double sum = (await fixedPoint.OpenAsync(total, ct))[0];
