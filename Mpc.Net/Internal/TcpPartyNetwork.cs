@@ -8,7 +8,7 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 {
     private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MaxGoodbyeLinger = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxGoodbyeLinger = TimeSpan.FromSeconds(5);
 
     private TcpLink?[] _links = [];
 
