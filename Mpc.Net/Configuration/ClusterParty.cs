@@ -1,0 +1,29 @@
+namespace Mpc.Net.Configuration;
+
+/// <summary>One party as the cluster file describes it: who it is, where it listens, which certificate it must present.</summary>
+public sealed record ClusterParty
+{
+    /// <summary>Party id in 0..N-1.</summary>
+    public required int Id { get; init; }
+
+    /// <summary>A short name for people and logs (unique in the cluster).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The host name or address it listens on (and that others dial).</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The TCP port it listens on.</summary>
+    public required int Port { get; init; }
+
+    /// <summary>Absolute path of its certificate (PEM); null only in insecure clusters.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>SHA-256 of the certificate (DER), the pin a peer must match; null if no certificate was loaded.</summary>
+    public byte[]? CertificateSha256 { get; init; }
+
+    /// <summary>Absolute path of this party's own config file, which <c>mpc launch</c> uses; null if the cluster file names none.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>"name" as exceptions print it.</summary>
+    public override string ToString() => $"party {Id} ({Name}) at {Host}:{Port}";
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Mpc.Net.Configuration.Internal;
+using Mpc.Net.Tls;
+
+namespace Mpc.Net.Configuration;
+
+/// <summary>
+/// One party's own config: which cluster it belongs to, which party it is, its private key and certificate,
+/// and the free-form <c>data</c> and <c>job</c> sections that jobs read.
+/// </summary>
+/// <remarks>
+/// File format (JSON, comments allowed, paths relative to the file's folder, unknown top-level fields are errors):
+/// <code>
+/// {
+///   "cluster": "local-3.json",
+///   "partyId": 0,
+///   "certificate": "../certs/local-3/alice.crt.pem",
+///   "privateKey": "../certs/local-3/alice.key.pem",
+///   "data": { "file": "../datasets/alice.csv", "columns": ["age", "income"] },
+///   "job": { }
+/// }
+/// </code>
+/// <c>certificate</c> defaults to the one the cluster file names for this party and must match it.
+/// </remarks>
+public sealed record PartyConfig
+{
+    /// <summary>The cluster this party belongs to.</summary>
+    public required ClusterConfig Cluster { get; init; }
+
+    /// <summary>My party id.</summary>
+    public required int PartyId { get; init; }
+
+    /// <summary>Absolute path of my certificate (PEM); null only in insecure clusters.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>Absolute path of my private key (PEM, PKCS#8); null only in insecure clusters.</summary>
+    public string? PrivateKeyPath { get; init; }
+
+    /// <summary>My input data, if the file has a <c>data</c> section.</summary>
+    public PartyDataConfig? Data { get; init; }
+
+    /// <summary>The free-form <c>job</c> section, if any.</summary>
+    public JsonElement? Job { get; init; }
+
+    /// <summary>The file this config was loaded from; null for a config built in code.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>My entry in the cluster.</summary>
+    public ClusterParty Me => Cluster.Parties[PartyId];
+
+    /// <summary>
+    /// Loads a party file and the cluster file it names, and validates both. With <paramref name="requireCertificates"/>
+    /// false, missing certificate and key files are allowed (so that they can be generated).
+    /// </summary>
+    /// <exception cref="ConfigException">Anything is wrong in either file; the exception names the file and the field.</exception>
+    public static PartyConfig Load(string path, bool requireCertificates = true)
+    {
+        var root = ConfigObject.Load(path);
+        string clusterPath = root.ResolvePath(root.RequiredString("cluster"));
+        if (!File.Exists(clusterPath)) throw root.Error("cluster", $"cluster file '{clusterPath}' does not exist");
+        var cluster = ClusterConfig.Load(clusterPath, requireCertificates);
+        int partyId = root.RequiredInt("partyId", int.MinValue, int.MaxValue);
+        if (partyId < 0 || partyId >= cluster.PartyCount)
+            throw root.Error("partyId", $"{partyId} is out of range 0..{cluster.PartyCount - 1} (the cluster has {cluster.PartyCount} parties)");
+        var me = cluster.Parties[partyId];
+
+        string? certificate = root.OptionalString("certificate");
+        string? certificatePath = certificate is null ? me.CertificatePath : root.ResolvePath(certificate);
+        string? key = root.OptionalString("privateKey");
+        string? keyPath = key is null ? null : root.ResolvePath(key);
+        if (!cluster.Insecure)
+        {
+            if (keyPath is null) throw root.Error("privateKey", "is missing (a TLS cluster needs every party's private key)");
+            if (certificatePath is null) throw root.Error("certificate", "is missing");
+        }
+        if (certificatePath is not null && (requireCertificates && !cluster.Insecure || File.Exists(certificatePath)))
+        {
+            byte[] pin;
+            try
+            {
+                pin = CertificateFiles.Sha256(CertificateFiles.LoadCertificate(certificatePath));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                throw root.Error("certificate", $"unreadable certificate '{certificatePath}': {ex.Message}");
+            }
+            if (me.CertificateSha256 is { } expected && !expected.AsSpan().SequenceEqual(pin))
+                throw root.Error("certificate", $"certificate '{certificatePath}' is not the one the cluster file names for party {partyId} ({me.Name})");
+        }
+        if (keyPath is not null && requireCertificates && !cluster.Insecure && !File.Exists(keyPath))
+            throw root.Error("privateKey", $"private key file '{keyPath}' does not exist");
+
+        PartyDataConfig? data = null;
+        if (root.OptionalObject("data") is { } d)
+        {
+            string? file = d.OptionalString("file");
+            data = new PartyDataConfig
+            {
+                File = file is null ? null : d.ResolvePath(file),
+                Columns = d.OptionalStringArray("columns"),
+                Raw = d.Element,
+            };
+        }
+        JsonElement? job = root.OptionalElement("job");
+        if (job is { ValueKind: not JsonValueKind.Object }) throw root.Error("job", "must be an object");
+        root.RejectUnknownFields();
+
+        return new PartyConfig
+        {
+            Cluster = cluster,
+            PartyId = partyId,
+            CertificatePath = certificatePath,
+            PrivateKeyPath = keyPath,
+            Data = data,
+            Job = job,
+            SourceFile = path,
+        };
+    }
+
+    /// <summary>Loads my certificate and private key (none for an insecure cluster).</summary>
+    /// <exception cref="ConfigException">The files cannot be read, or the key does not belong to the certificate.</exception>
+    public PartyIdentity LoadIdentity()
+    {
+        if (Cluster.Insecure) return new PartyIdentity(PartyId, null);
+        string file = SourceFile ?? "(in memory)";
+        if (CertificatePath is null) throw new ConfigException(file, "certificate", "is missing");
+        if (PrivateKeyPath is null) throw new ConfigException(file, "privateKey", "is missing");
+        try
+        {
+            return new PartyIdentity(PartyId, CertificateFiles.LoadWithKey(CertificatePath, PrivateKeyPath));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new ConfigException(file, "privateKey", $"cannot load certificate '{CertificatePath}' with key '{PrivateKeyPath}': {ex.Message}", ex);
+        }
+    }
+}

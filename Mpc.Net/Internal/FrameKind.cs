@@ -1,0 +1,18 @@
+namespace Mpc.Net.Internal;
+
+/// <summary>What a frame carries. Everything but <see cref="Data"/> is a small control frame.</summary>
+internal enum FrameKind : byte
+{
+    /// <summary>Protocol bytes for one stream tag.</summary>
+    Data = 1,
+    /// <summary>Handshake: magic, version, session id, party ids, config hash.</summary>
+    Hello = 2,
+    /// <summary>Handshake refused: which check failed and why.</summary>
+    Reject = 3,
+    /// <summary>Handshake accepted by the dialer (the last handshake message).</summary>
+    Accept = 4,
+    /// <summary>The sender aborts: culprit party id and reason.</summary>
+    Abort = 5,
+    /// <summary>The sender finished and closes; frames sent before it are still delivered.</summary>
+    Goodbye = 6,
+}

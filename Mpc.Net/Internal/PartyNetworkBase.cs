@@ -1,0 +1,176 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mpc.Net.Internal;
+
+/// <summary>
+/// What every transport shares: per-peer inboxes with receive deadlines, the failure state (first failure
+/// wins and fails everything), accounting, and the shutdown sequence. Transports add how frames travel.
+/// </summary>
+internal abstract class PartyNetworkBase : IPartyNetwork
+{
+    private readonly PeerInbox?[] _inboxes;
+    private readonly IReadOnlyList<string> _names;
+    private readonly Lock _gate = new();
+    private Exception? _failure;
+    private Task? _shutdown;
+
+    protected PartyNetworkBase(int partyId, IReadOnlyList<string> partyNames, TimeSpan receiveTimeout, ILogger? logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partyNames.Count, 2);
+        PartyId = partyId;
+        PartyCount = partyNames.Count;
+        _names = partyNames;
+        ReceiveTimeout = receiveTimeout;
+        Logger = logger ?? NullLogger.Instance;
+        Stats = new NetworkStats(partyId, PartyCount);
+        _inboxes = new PeerInbox?[PartyCount];
+        for (int p = 0; p < PartyCount; p++)
+        {
+            if (p != partyId) _inboxes[p] = new PeerInbox(this, p);
+        }
+    }
+
+    public int PartyId { get; }
+
+    public int PartyCount { get; }
+
+    public NetworkStats Stats { get; }
+
+    public TimeSpan ReceiveTimeout { get; }
+
+    protected ILogger Logger { get; }
+
+    /// <summary>The failure that ended this network, or null while it runs.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>How exceptions name a party: its name from the cluster config.</summary>
+    public string NameOf(int party) => (uint)party < (uint)_names.Count ? _names[party] : "unknown";
+
+    protected PeerInbox InboxOf(int peer) => _inboxes[peer]!;
+
+    public ValueTask SendAsync(int peer, StreamTag tag, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    {
+        CheckPeer(peer);
+        if (Failure is { } failure) return ValueTask.FromException(failure);
+        return SendCoreAsync(peer, tag.Value, payload, ct);
+    }
+
+    public ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default)
+    {
+        var frameTask = ReceiveFrameAsync(peer, tag, ct);
+        if (frameTask.IsCompletedSuccessfully)
+        {
+            CopyExact(peer, tag, frameTask.Result, destination);
+            return ValueTask.CompletedTask;
+        }
+        return Awaited(frameTask, peer, tag, destination);
+
+        async ValueTask Awaited(ValueTask<IMemoryOwner<byte>> pending, int peer, StreamTag tag, Memory<byte> destination) =>
+            CopyExact(peer, tag, await pending.ConfigureAwait(false), destination);
+    }
+
+    private void CopyExact(int peer, StreamTag tag, IMemoryOwner<byte> frame, Memory<byte> destination)
+    {
+        using (frame)
+        {
+            var payload = frame.Memory;
+            if (payload.Length != destination.Length)
+            {
+                throw Fail(new MalformedFrameException(peer, NameOf(peer),
+                    $"frame with tag {tag} has {payload.Length} bytes where the round needs {destination.Length}"));
+            }
+            payload.Span.CopyTo(destination.Span);
+        }
+    }
+
+    public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default)
+    {
+        CheckPeer(peer);
+        return InboxOf(peer).TakeAsync(tag.Value, ReceiveTimeout, ct);
+    }
+
+    public void CountRound() => Stats.CountRound();
+
+    public async ValueTask AbortAsync(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Fail(new PeerAbortedException(PartyId, NameOf(PartyId), PartyId, NameOf(PartyId), reason));
+        Task shutdown;
+        lock (_gate) shutdown = _shutdown!;
+        await shutdown.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task shutdown;
+        lock (_gate)
+        {
+            _shutdown ??= Task.Run(() => ShutdownAsync(abort: null));
+            shutdown = _shutdown;
+        }
+        await shutdown.ConfigureAwait(false);
+        var closed = new ObjectDisposedException(GetType().Name, $"The network of party {PartyId} is closed.");
+        lock (_gate) _failure ??= closed;
+        foreach (var inbox in _inboxes) inbox?.Fail(closed);
+    }
+
+    /// <summary>
+    /// Records <paramref name="failure"/> as the end of this network unless another failure came first, fails every
+    /// pending and future operation with it, and starts sending abort frames. Returns the failure that won.
+    /// </summary>
+    public Exception Fail(Exception failure)
+    {
+        lock (_gate)
+        {
+            if (_failure is not null) return _failure;
+            _failure = failure;
+        }
+        Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
+        foreach (var inbox in _inboxes) inbox?.Fail(failure);
+        OnFailed();
+        var (culprit, reason) = failure switch
+        {
+            PeerException pe => (pe.PeerId, pe.Reason),
+            _ => (PartyId, failure.Message),
+        };
+        lock (_gate)
+        {
+            _shutdown ??= Task.Run(() => ShutdownAsync(new AbortNotice(culprit, reason)));
+        }
+        return failure;
+    }
+
+    /// <summary>The abort we send: the culprit travels unchanged so every party names the same one.</summary>
+    protected readonly record struct AbortNotice(int Culprit, string Reason);
+
+    private async Task ShutdownAsync(AbortNotice? abort)
+    {
+        try
+        {
+            await ShutdownCoreAsync(abort).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.LogDebug(ex, "Party {PartyId}: error while closing the network", PartyId);
+        }
+    }
+
+    /// <summary>Sends one data frame.</summary>
+    protected abstract ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct);
+
+    /// <summary>Called once, synchronously, when the network fails: unblock sends stuck on backpressure.</summary>
+    protected virtual void OnFailed() { }
+
+    /// <summary>Closes all links: with abort frames if <paramref name="abort"/> is set, else with goodbyes. Bounded in time.</summary>
+    protected abstract Task ShutdownCoreAsync(AbortNotice? abort);
+
+    private void CheckPeer(int peer)
+    {
+        if ((uint)peer >= (uint)PartyCount || peer == PartyId) ThrowBadPeer(peer);
+    }
+
+    private void ThrowBadPeer(int peer) =>
+        throw new ArgumentOutOfRangeException(nameof(peer), peer, $"A peer is a party id in 0..{PartyCount - 1} other than {PartyId}.");
+}

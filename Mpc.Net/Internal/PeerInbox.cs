@@ -1,0 +1,163 @@
+using System.Buffers;
+
+namespace Mpc.Net.Internal;
+
+/// <summary>
+/// Frames received from one peer, queued per stream tag, and the receivers waiting for them.
+/// The transport delivers; receivers take in FIFO order per tag. Each waiting receiver has the
+/// network's receive deadline: missing it fails the whole network with a <see cref="PeerTimeoutException"/>.
+/// </summary>
+internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<uint, TagQueue> _tags = [];
+    private Exception? _failure;
+    private bool _peerClosed;
+
+    private sealed class TagQueue
+    {
+        public readonly Queue<PooledFrame> Frames = new();
+        public readonly LinkedList<Waiter> Waiters = new();
+    }
+
+    public int Peer => peer;
+
+    public PartyNetworkBase Owner => owner;
+
+    /// <summary>Hands a complete frame to the first waiting receiver of its tag, or queues it.</summary>
+    public void Deliver(uint tag, PooledFrame frame)
+    {
+        Waiter? waiter;
+        lock (_gate)
+        {
+            if (_failure is not null)
+            {
+                frame.Dispose();
+                return;
+            }
+            var queue = QueueOf(tag);
+            var first = queue.Waiters.First;
+            if (first is null)
+            {
+                queue.Frames.Enqueue(frame);
+                return;
+            }
+            queue.Waiters.RemoveFirst();
+            waiter = first.Value;
+            waiter.Node = null;
+        }
+        if (!waiter.TrySetResult(frame)) frame.Dispose();
+    }
+
+    /// <summary>The next frame with <paramref name="tag"/>, waiting at most <paramref name="timeout"/>.</summary>
+    public ValueTask<IMemoryOwner<byte>> TakeAsync(uint tag, TimeSpan timeout, CancellationToken ct)
+    {
+        Waiter waiter;
+        bool peerGone;
+        lock (_gate)
+        {
+            if (_failure is not null) return ValueTask.FromException<IMemoryOwner<byte>>(_failure);
+            var queue = QueueOf(tag);
+            if (queue.Frames.TryDequeue(out var frame)) return ValueTask.FromResult<IMemoryOwner<byte>>(frame);
+            if (ct.IsCancellationRequested) return ValueTask.FromCanceled<IMemoryOwner<byte>>(ct);
+            peerGone = _peerClosed;
+            waiter = new Waiter(this, tag);
+            if (!peerGone) waiter.Node = queue.Waiters.AddLast(waiter);
+        }
+        if (peerGone) return ValueTask.FromException<IMemoryOwner<byte>>(owner.Fail(PeerClosedWhileWaiting(tag)));
+        return waiter.WaitAsync(timeout, ct);
+    }
+
+    /// <summary>Fails every waiting receiver and all future takes with <paramref name="failure"/>; drops queued frames.</summary>
+    public void Fail(Exception failure)
+    {
+        List<Waiter> waiters = [];
+        lock (_gate)
+        {
+            if (_failure is not null) return;
+            _failure = failure;
+            foreach (var queue in _tags.Values)
+            {
+                while (queue.Frames.TryDequeue(out var frame)) frame.Dispose();
+                foreach (var w in queue.Waiters) { w.Node = null; waiters.Add(w); }
+                queue.Waiters.Clear();
+            }
+        }
+        foreach (var w in waiters) w.TrySetException(failure);
+    }
+
+    /// <summary>
+    /// The peer said goodbye: frames already queued can still be taken, but a receiver that waits for
+    /// more is a protocol failure that names the peer.
+    /// </summary>
+    public void MarkPeerClosed()
+    {
+        uint? waitingTag = null;
+        lock (_gate)
+        {
+            _peerClosed = true;
+            foreach (var (tag, queue) in _tags)
+            {
+                if (queue.Waiters.Count > 0) { waitingTag = tag; break; }
+            }
+        }
+        if (waitingTag is { } t) owner.Fail(PeerClosedWhileWaiting(t));
+    }
+
+    private PeerDisconnectedException PeerClosedWhileWaiting(uint tag) =>
+        new(peer, owner.NameOf(peer), $"it finished and closed its connection while we still expected a frame with tag {new StreamTag(tag)}");
+
+    private TagQueue QueueOf(uint tag)
+    {
+        if (!_tags.TryGetValue(tag, out var queue))
+        {
+            queue = new TagQueue();
+            _tags.Add(tag, queue);
+        }
+        return queue;
+    }
+
+    private bool TryRemove(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Node is not { } node) return false;
+            node.List!.Remove(node);
+            waiter.Node = null;
+            return true;
+        }
+    }
+
+    private sealed class Waiter(PeerInbox inbox, uint tag) : TaskCompletionSource<IMemoryOwner<byte>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public LinkedListNode<Waiter>? Node;
+        private CancellationToken _ct;
+        private TimeSpan _timeout;
+
+        public async ValueTask<IMemoryOwner<byte>> WaitAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            _ct = ct;
+            _timeout = timeout;
+            await using var registration = ct.CanBeCanceled
+                ? ct.UnsafeRegister(static s => ((Waiter)s!).OnCancelled(), this)
+                : default;
+            await using var timer = timeout == Timeout.InfiniteTimeSpan
+                ? null
+                : new Timer(static s => ((Waiter)s!).OnTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+            return await Task.ConfigureAwait(false);
+        }
+
+        private void OnCancelled()
+        {
+            if (inbox.TryRemove(this)) TrySetCanceled(_ct);
+        }
+
+        private void OnTimeout()
+        {
+            if (!inbox.TryRemove(this)) return;
+            var failure = inbox.Owner.Fail(new PeerTimeoutException(
+                inbox.Peer, inbox.Owner.NameOf(inbox.Peer), $"frame with tag {new StreamTag(tag)}", _timeout));
+            TrySetException(failure);
+        }
+    }
+}

@@ -1,0 +1,354 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Mpc.Net.Internal;
+
+/// <summary>
+/// One established, authenticated connection to a peer, modelled on Kestrel's socket transport: a receive pump
+/// (stream to input pipe), a frame loop (input pipe to the peer's inbox) and a send pump (output pipe to stream).
+/// Senders write frames into the output pipe and honour its backpressure through <c>FlushAsync</c>.
+/// </summary>
+internal sealed class TcpLink : IFrameSink
+{
+    private const int ChunkBytes = 512 * 1024;
+    private const int ReadBytes = 128 * 1024;
+
+    private static readonly PipeOptions PipeOptions = new(
+        pauseWriterThreshold: 4 * 1024 * 1024,
+        resumeWriterThreshold: 2 * 1024 * 1024,
+        minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
+
+    private readonly TcpPartyNetwork _owner;
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly Pipe _input = new(PipeOptions);
+    private readonly Pipe _output = new(PipeOptions);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _headerScratch = new(FrameCodec.MaxHeaderLength);
+    private readonly FrameDecoder _decoder;
+    private readonly ILogger _logger;
+    private Task _receivePump = Task.CompletedTask;
+    private Task _frameLoop = Task.CompletedTask;
+    private Task _sendPump = Task.CompletedTask;
+    private volatile bool _closing;
+    private volatile bool _brokenFrame;
+    private volatile bool _receiveEnded;
+    private bool _goodbyeReceived;
+
+    public TcpLink(TcpPartyNetwork owner, int peer, Socket socket, Stream stream, ILogger logger)
+    {
+        _owner = owner;
+        Peer = peer;
+        _socket = socket;
+        _stream = stream;
+        _logger = logger;
+        _decoder = new FrameDecoder(this, owner.MaxFrameBytes);
+    }
+
+    public int Peer { get; }
+
+    private string PeerName => _owner.NameOf(Peer);
+
+    public void Start()
+    {
+        _receivePump = Task.Run(ReceivePumpAsync);
+        _frameLoop = Task.Run(FrameLoopAsync);
+        _sendPump = Task.Run(SendPumpAsync);
+    }
+
+    /// <summary>
+    /// Writes one data frame. Once its header is in the pipe the frame is always completed (a peer must never see
+    /// half a frame followed by another one), unless <paramref name="ct"/> interrupts it, which fails the network.
+    /// </summary>
+    public async ValueTask WriteDataAsync(uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        long unfinished = 0;
+        try
+        {
+            if (_owner.Failure is { } failure) throw failure;
+            var writer = _output.Writer;
+            int headerBytes = FrameCodec.WriteHeader(writer, _headerScratch, FrameKind.Data, tag, payload.Length);
+            unfinished = payload.Length;
+            _owner.Stats.RecordSent(Peer, headerBytes + (long)payload.Length);
+            if (payload.IsEmpty) await FlushAsync(writer, ct).ConfigureAwait(false);
+            while (!payload.IsEmpty)
+            {
+                var span = writer.GetSpan(Math.Min(payload.Length, ChunkBytes));
+                int n = Math.Min(payload.Length, Math.Min(span.Length, ChunkBytes));
+                payload.Span[..n].CopyTo(span);
+                writer.Advance(n);
+                unfinished -= n;
+                payload = payload[n..];
+                await FlushAsync(writer, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && unfinished > 0)
+        {
+            _brokenFrame = true;
+            _owner.Fail(new PeerAbortedException(_owner.PartyId, _owner.NameOf(_owner.PartyId), _owner.PartyId, _owner.NameOf(_owner.PartyId),
+                $"a send to party {Peer} was cancelled in the middle of a frame"));
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async ValueTask FlushAsync(PipeWriter writer, CancellationToken ct)
+    {
+        var result = await writer.FlushAsync(ct).ConfigureAwait(false);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            _brokenFrame = true;
+            throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
+        }
+    }
+
+    /// <summary>
+    /// Ends the link: sends an abort (or a goodbye) on a frame boundary, closes our direction, waits a bounded
+    /// time for the peer to close its direction (so that nothing we sent is lost to a reset), then disposes the socket.
+    /// </summary>
+    public async Task CloseAsync(AbortMessage? abort, TimeSpan flushTimeout, TimeSpan lingerTimeout)
+    {
+        bool wrote = false;
+        if (!_brokenFrame && !(abort is not null && _receiveEnded))
+        {
+            wrote = abort is { } a
+                ? await TryWriteControlAsync(FrameKind.Abort, ControlMessages.Encode(a), flushTimeout).ConfigureAwait(false)
+                : await TryWriteControlAsync(FrameKind.Goodbye, [], flushTimeout).ConfigureAwait(false);
+        }
+        if (wrote)
+        {
+            await WaitAsync(_sendPump, flushTimeout).ConfigureAwait(false);
+            await WaitAsync(_frameLoop, lingerTimeout).ConfigureAwait(false);
+        }
+        _closing = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer.
+        }
+        _socket.Dispose();
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _input.Writer.CancelPendingFlush();
+        _output.Reader.CancelPendingRead();
+        await WaitAsync(Task.WhenAll(_receivePump, _frameLoop, _sendPump), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+
+    private static async Task WaitAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Closing is best effort and bounded; the pumps report their own failures.
+        }
+    }
+
+    private async Task<bool> TryWriteControlAsync(FrameKind kind, byte[] payload, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _writeLock.WaitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        try
+        {
+            if (_brokenFrame) return false;
+            var writer = _output.Writer;
+            FrameCodec.WriteFrame(writer, _headerScratch, kind, 0, payload);
+            var result = await writer.FlushAsync(cts.Token).ConfigureAwait(false);
+            if (result.IsCompleted) return false;
+            await writer.CompleteAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ReceivePumpAsync()
+    {
+        var writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(ReadBytes);
+                int n = await _stream.ReadAsync(memory).ConfigureAwait(false);
+                if (n == 0) break;
+                writer.Advance(n);
+                var result = await writer.FlushAsync().ConfigureAwait(false);
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        await writer.CompleteAsync(error).ConfigureAwait(false);
+    }
+
+    private async Task FrameLoopAsync()
+    {
+        var reader = _input.Reader;
+        Exception? readerError = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not FrameFormatException)
+                {
+                    if (!_closing) _owner.Fail(new PeerDisconnectedException(Peer, PeerName, DescribeIoError(ex), ex));
+                    return;
+                }
+                var buffer = result.Buffer;
+                try
+                {
+                    _decoder.Decode(ref buffer);
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    if (!_closing && !_goodbyeReceived)
+                    {
+                        string detail = _decoder.IsMidFrame || !buffer.IsEmpty
+                            ? "it closed the connection in the middle of a frame"
+                            : "it closed the connection";
+                        _owner.Fail(new PeerDisconnectedException(Peer, PeerName, detail));
+                    }
+                    return;
+                }
+            }
+        }
+        catch (FrameFormatException ex)
+        {
+            readerError = ex;
+            _owner.Fail(new MalformedFrameException(Peer, PeerName, ex.Message, ex.InnerException));
+        }
+        catch (Exception ex)
+        {
+            readerError = ex;
+            _logger.LogError(ex, "Frame loop for party {Peer} failed", Peer);
+            _owner.Fail(new PeerDisconnectedException(Peer, PeerName, $"internal error while reading: {ex.Message}", ex));
+        }
+        finally
+        {
+            _receiveEnded = true;
+            _decoder.Reset();
+            await reader.CompleteAsync(readerError).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendPumpAsync()
+    {
+        var reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    foreach (var segment in buffer)
+                    {
+                        await _stream.WriteAsync(segment).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+            await _stream.FlushAsync().ConfigureAwait(false);
+            if (_stream is SslStream ssl) await ssl.ShutdownAsync().ConfigureAwait(false);
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            _brokenFrame = true;
+            if (!_closing) _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
+        }
+        await reader.CompleteAsync(error).ConfigureAwait(false);
+    }
+
+    private static string DescribeIoError(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException se)
+            {
+                return se.SocketErrorCode switch
+                {
+                    SocketError.ConnectionReset => "the connection was reset (the process may have died)",
+                    SocketError.ConnectionAborted => "the connection was aborted",
+                    SocketError.Shutdown => "the connection was shut down",
+                    _ => $"socket error {se.SocketErrorCode}",
+                };
+            }
+        }
+        return ex.Message;
+    }
+
+    void IFrameSink.OnDataFrame(uint tag, PooledFrame payload, long frameBytes)
+    {
+        if (_goodbyeReceived)
+        {
+            payload.Dispose();
+            throw new FrameFormatException("data frame after goodbye");
+        }
+        _owner.Stats.RecordReceived(Peer, frameBytes);
+        _owner.DeliverFrom(Peer, tag, payload);
+    }
+
+    void IFrameSink.OnControlFrame(FrameKind kind, ReadOnlySequence<byte> payload)
+    {
+        switch (kind)
+        {
+            case FrameKind.Abort:
+                var abort = ControlMessages.DecodeAbort(payload);
+                int culprit = (uint)abort.Culprit < (uint)_owner.PartyCount ? abort.Culprit : Peer;
+                _owner.Fail(new PeerAbortedException(Peer, PeerName, culprit, _owner.NameOf(culprit), abort.Reason));
+                break;
+            case FrameKind.Goodbye:
+                _goodbyeReceived = true;
+                _owner.PeerSaidGoodbye(Peer);
+                break;
+            default:
+                throw new FrameFormatException($"unexpected {kind} frame after the handshake");
+        }
+    }
+}

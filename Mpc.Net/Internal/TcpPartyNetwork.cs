@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mpc.Net.Internal;
+
+/// <summary>A party's mesh of <see cref="TcpLink"/>s, one per peer.</summary>
+internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, TimeSpan receiveTimeout, long maxFrameBytes, ILogger? logger)
+    : PartyNetworkBase(partyId, names, receiveTimeout, logger)
+{
+    private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxGoodbyeLinger = TimeSpan.FromSeconds(5);
+
+    private TcpLink?[] _links = [];
+
+    public long MaxFrameBytes { get; } = maxFrameBytes;
+
+    public void Start(TcpLink?[] links)
+    {
+        _links = links;
+        foreach (var link in links) link?.Start();
+    }
+
+    public void DeliverFrom(int peer, uint tag, PooledFrame frame) => InboxOf(peer).Deliver(tag, frame);
+
+    public void PeerSaidGoodbye(int peer) => InboxOf(peer).MarkPeerClosed();
+
+    protected override ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
+        _links[peer]!.WriteDataAsync(tag, payload, ct);
+
+    protected override Task ShutdownCoreAsync(AbortNotice? abort)
+    {
+        AbortMessage? message = abort is { } a ? new AbortMessage(a.Culprit, a.Reason) : null;
+        var linger = abort is null ? (ReceiveTimeout < MaxGoodbyeLinger ? ReceiveTimeout : MaxGoodbyeLinger) : AbortLinger;
+        var closing = new List<Task>();
+        foreach (var link in _links)
+        {
+            if (link is not null) closing.Add(link.CloseAsync(message, AbortFlushTimeout, linger));
+        }
+        return Task.WhenAll(closing);
+    }
+}

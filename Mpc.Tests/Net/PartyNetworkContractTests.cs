@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Mpc.Net;
+using Mpc.Tests.Infrastructure;
+
+namespace Mpc.Tests.Net;
+
+/// <summary>The <see cref="IPartyNetwork"/> contract, run against every implementation (in-memory, TCP, TCP with TLS).</summary>
+[Collection(SocketTests.Collection)]
+public sealed class PartyNetworkContractTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private static readonly StreamTag A = new(1), B = new(2);
+
+    public static TheoryData<string> Kinds => NetworkKind.All;
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task ExchangeWithAll_FillsEveryPartysSlot_InOneRound(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
+        var results = await Task.WhenAll(parties.All.Select(async net =>
+        {
+            var mine = Enumerable.Range(0, 1000).Select(i => (ulong)(net.PartyId * 1_000_000 + i)).ToArray();
+            var all = new ulong[3 * mine.Length];
+            await net.ExchangeWithAllAsync(A, mine.AsMemory(), all.AsMemory());
+            return all;
+        }));
+        foreach (var all in results)
+        {
+            for (int p = 0; p < 3; p++)
+            {
+                for (int i = 0; i < 1000; i++) Assert.Equal((ulong)(p * 1_000_000 + i), all[p * 1000 + i]);
+            }
+        }
+        Assert.All(parties.All, n => Assert.Equal(1, n.Stats.Rounds));
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Frames_AreDemultiplexedByTag_AndOrderedPerTag(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
+        await parties[0].SendAsync(1, B, new byte[] { 20 });
+        await parties[0].SendAsync(1, A, new byte[] { 10 });
+        await parties[0].SendAsync(1, B, new byte[] { 21 });
+        await parties[0].SendAsync(1, A, new byte[] { 11 });
+        var buffer = new byte[1];
+        foreach (var (tag, expected) in new[] { (A, 10), (A, 11), (B, 20), (B, 21) })
+        {
+            await parties[1].ReceiveAsync(0, tag, buffer);
+            Assert.Equal(expected, buffer[0]);
+        }
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task ReceiveFrame_OfUnknownLength_ReturnsWholePayload(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
+        var payload = Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray();
+        await parties[1].SendAsync(0, A, payload);
+        await parties[1].SendAsync(0, A, ReadOnlyMemory<byte>.Empty);
+        using (var frame = await parties[0].ReceiveFrameAsync(1, A)) Assert.Equal(payload, frame.Memory.ToArray());
+        using (var empty = await parties[0].ReceiveFrameAsync(1, A)) Assert.Equal(0, empty.Memory.Length);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Receive_OfWrongLength_FailsWithMalformedFrameNamingThePeer(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
+        await parties[2].SendAsync<ulong>(0, A, new ulong[5].AsMemory());
+        var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => parties[0].ReceiveAsync<ulong>(2, A, new ulong[4].AsMemory()).AsTask());
+        Assert.Equal(2, ex.PeerId);
+        Assert.Contains("party 2", ex.Message, StringComparison.OrdinalIgnoreCase);
+        // Party 0 aborts, so party 1 fails too, naming the same culprit.
+        var other = await Assert.ThrowsAsync<PeerAbortedException>(() => parties[1].ReceiveAsync(0, A, new byte[1]).AsTask());
+        Assert.Equal(2, other.CulpritPartyId);
+        Assert.Equal(0, other.AbortingPartyId);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task StalledPeer_IsReportedAtTheReceiveDeadline_ByEveryParty(string kind)
+    {
+        var deadline = TimeSpan.FromSeconds(1);
+        await using var parties = await NetworkKind.CreateAsync(kind, 3, deadline);
+        var sw = Stopwatch.StartNew();
+        // Party 2 never sends. Party 0 waits for it; party 1 waits for party 0 (which never sends either).
+        var at0 = Assert.ThrowsAsync<PeerTimeoutException>(() => parties[0].ReceiveAsync(2, A, new byte[8]).AsTask());
+        var at1 = Assert.ThrowsAnyAsync<PeerException>(() => parties[1].ReceiveAsync(0, B, new byte[8]).AsTask());
+        var ex0 = await at0;
+        var elapsed = sw.Elapsed;
+        Assert.Equal(2, ex0.PeerId);
+        Assert.InRange(elapsed, deadline * 0.9, deadline + TimeSpan.FromSeconds(5));
+        var ex1 = await at1;
+        // Party 1 times out on party 0 itself, or (usually first) gets party 0's abort naming party 2.
+        if (ex1 is PeerAbortedException aborted) Assert.Equal(2, aborted.CulpritPartyId);
+        else Assert.IsType<PeerTimeoutException>(ex1);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Abort_ReachesEveryPeer_WithReasonAndCulprit(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
+        var waiting = parties.All.Skip(1).Select(n => Assert.ThrowsAsync<PeerAbortedException>(() => n.ReceiveAsync(0, A, new byte[1]).AsTask())).ToArray();
+        await parties[0].AbortAsync("input file has 3 columns, expected 4");
+        await parties[0].AbortAsync("again");   // idempotent
+        foreach (var w in waiting)
+        {
+            var ex = await w;
+            Assert.Equal(0, ex.CulpritPartyId);
+            Assert.Equal(0, ex.AbortingPartyId);
+            Assert.Equal("input file has 3 columns, expected 4", ex.AbortReason);
+        }
+        var own = await Assert.ThrowsAsync<PeerAbortedException>(() => parties[0].SendAsync(1, A, new byte[1]).AsTask());
+        Assert.Equal(0, own.CulpritPartyId);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task CancelledReceive_LeavesTheNetworkUsable(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => parties[0].ReceiveAsync(1, A, new byte[1], cts.Token).AsTask());
+        await parties[1].SendAsync(0, A, new byte[] { 7 });
+        var buffer = new byte[1];
+        await parties[0].ReceiveAsync(1, A, buffer);
+        Assert.Equal(7, buffer[0]);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Stats_CountFrameBytesPerPeer_AndRounds(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
+        await parties[0].SendAsync(1, A, new byte[1000]);
+        await parties[1].ReceiveAsync(0, A, new byte[1000]);
+        parties[0].CountRound();
+        var s0 = parties[0].Stats.Snapshot();
+        var s1 = parties[1].Stats.Snapshot();
+        Assert.Equal(1, s0.Rounds);
+        var sent = Assert.Single(s0.Peers);
+        Assert.Equal(1, sent.PeerId);
+        Assert.InRange(sent.BytesSent, 1000, 1020);   // payload plus a small header
+        Assert.Equal(1, sent.FramesSent);
+        Assert.Equal(sent.BytesSent, Assert.Single(s1.Peers).BytesReceived);
+        Assert.Contains("peer 1", s0.ToString());
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task FramesSentBeforeClosing_AreStillDelivered_ThenTheClosedPeerIsNamed(string kind)
+    {
+        await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
+        await parties[0].SendAsync(1, A, new byte[] { 42 });
+        // Closing waits (bounded) for the peer to close too, so that nothing in flight is lost to a reset.
+        var closing = parties[0].DisposeAsync().AsTask();
+        var buffer = new byte[1];
+        await parties[1].ReceiveAsync(0, A, buffer);
+        Assert.Equal(42, buffer[0]);
+        var ex = await Assert.ThrowsAsync<PeerDisconnectedException>(() => parties[1].ReceiveAsync(0, A, buffer).AsTask());
+        Assert.Equal(0, ex.PeerId);
+        Assert.Contains("closed its connection", ex.Message);
+        await closing.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}
