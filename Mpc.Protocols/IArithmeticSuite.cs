@@ -56,8 +56,9 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default);
 
     /// <summary>
-    /// Divides each signed value by 2^<paramref name="bits"/>, rounding down or (rarely) up: the result is
-    /// within one unit of floor(x / 2^bits). Values must lie in the suite's <see cref="TruncationInputBits"/>. One round.
+    /// Divides each signed value by 2^<paramref name="bits"/> with probabilistic rounding: the result is within
+    /// <see cref="TruncationErrorBound"/> units of floor(x / 2^bits). Values must lie in the suite's
+    /// <see cref="TruncationInputBits"/>. Rounds: each suite documents its count (additive: one).
     /// </summary>
     ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default);
 
@@ -67,6 +68,9 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// Rounds: about log2(b) + 3; each suite documents its count.
     /// </summary>
     ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default);
+
+    /// <summary>The most <see cref="TruncateAsync"/>'s result may differ from floor(x / 2^bits), in units.</summary>
+    int TruncationErrorBound { get; }
 
     /// <summary>Signed inputs to <see cref="TruncateAsync"/> must lie in [-2^(b-1), 2^(b-1)) for this b.</summary>
     int TruncationInputBits { get; }

@@ -31,6 +31,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     /// <inheritdoc />
     public int TruncationInputBits => 63;
 
+    /// <inheritdoc />
+    public int TruncationErrorBound => 1;
+
     private bool IsLeader => session.PartyId == 0;
 
     /// <inheritdoc />

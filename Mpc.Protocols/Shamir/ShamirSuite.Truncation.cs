@@ -7,16 +7,14 @@ public sealed partial class ShamirSuite<T>
 {
     /// <summary>
     /// Catrina and Saxena's probabilistic truncation (FC 2010, TruncPR). For x in [-2^(k-1), 2^(k-1)):
-    /// open c = x + 2^(k-1) + 2^m r'' + r', where r' = sum of 2^i b_i over m jointly random bits and r'' a
-    /// jointly random mask of k + s - m bits (s = statistical security), and return (x - (c mod 2^m) + r') / 2^m.
-    /// The result is floor(x / 2^m) or one more (the latter with probability (x mod 2^m) / 2^m).
+    /// open c = x + 2^(k-1) + 2^m r'' + r' and return (x - (c mod 2^m) + r') / 2^m, which is
+    /// floor((x mod 2^m + r') / 2^m) above floor(x / 2^m). r'' is the sum of every party's mask of k + s - m bits,
+    /// so one honest party's mask hides x statistically (distance at most 2^-s); r' is drawn as
+    /// <see cref="Truncation"/> says.
     /// </summary>
     /// <remarks>
-    /// Rounds: one input round for the mask contributions, ceil(log2(t + 1)) multiplication rounds to combine
-    /// the random bits, then the one opening round. Random bits: each of parties 0..t contributes a secret
-    /// random bit per position and the bits are combined by XOR (a + b - 2ab), so the result is uniform and
-    /// unknown as long as one contributor is honest; r'' is the sum of every party's contribution, so one honest
-    /// party's mask hides x statistically (distance at most 2^-s).
+    /// Rounds: one input round for the mask contributions, then the opening; with
+    /// <see cref="ShamirTruncation.RandomBits"/> also ceil(log2(t + 1)) multiplication rounds for the bits.
     /// </remarks>
     public async ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
     {
@@ -25,23 +23,62 @@ public sealed partial class ShamirSuite<T>
         if (bits == 0) return x;
         int length = x.Length, k = TruncationInputBits;
 
-        var (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
+        SharedVector<T> lowMask, highMask;
+        int correction = 0;
+        if (Truncation == ShamirTruncation.RandomBits)
+            (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
+        else
+        {
+            (lowMask, highMask) = await SummedMasksAsync(length, bits, k, ct).ConfigureAwait(false);
+            correction = (Threshold + 1) / 2; // centres the error of a sum of t + 1 uniform low masks
+        }
 
         // Round: open c = x + 2^(k-1) + 2^m r'' + r'.
         var masked = Add(Add(x, lowMask), Scale(highMask, T.FromInt128(Int128.One << bits)));
         var offset = T.FromInt128(Int128.One << (k - 1));
         var c = await OpenAsync(AddPublic(masked, Enumerable.Repeat(offset, length).ToArray()), ct).ConfigureAwait(false);
 
-        // (x - c' + r') * 2^-m, with c' = c mod 2^m as an integer.
+        // (x - c' + r') * 2^-m - correction, with c' = c mod 2^m (c is below 2^126, so its signed lift is itself).
         var inverse = T.Inverse(T.FromInt128(Int128.One << bits));
+        var lowBits = (Int128.One << bits) - 1;
         var cLow = new T[length];
-        var lowBits = (BigInteger.One << bits) - 1;
-        for (int i = 0; i < length; i++) cLow[i] = T.FromBigInteger(T.ToBigInteger(c[i]) & lowBits);
-        var numerator = Add(x, lowMask);
+        for (int i = 0; i < length; i++) cLow[i] = T.FromInt128(T.ToSignedInt128(c[i]) & lowBits);
         var shifted = new T[length];
-        VectorMath.Subtract<T>(numerator.Shares, cLow, shifted);
+        VectorMath.Subtract<T>(Add(x, lowMask).Shares, cLow, shifted);
         VectorMath.Scale<T>(shifted, inverse, shifted);
-        return new(shifted);
+        var result = new SharedVector<T>(shifted);
+        return correction == 0 ? result : AddPublic(result, Enumerable.Repeat(T.FromInt64(-correction), length).ToArray());
+    }
+
+    /// <summary>
+    /// One input round: parties 0..t each deal a low mask uniform in [0, 2^m) and every party deals a high mask
+    /// uniform in [0, 2^(inputBits + s - m)); returns the sums.
+    /// </summary>
+    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High)> SummedMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    {
+        int n = _session.PartyCount, me = _session.PartyId;
+        var myLow = RandomBelow(length, bits);
+        var myHigh = RandomBelow(length, inputBits + StatisticalSecurity - bits);
+        var lows = new List<ValueTask<SharedVector<T>>>();
+        var highs = new List<ValueTask<SharedVector<T>>>();
+        for (int p = 0; p <= Threshold; p++) lows.Add(InputAsync(p, myLow, length, ct));
+        for (int p = 0; p < n; p++) highs.Add(InputAsync(p, myHigh, length, ct));
+        var low = await lows[0].ConfigureAwait(false);
+        for (int p = 1; p < lows.Count; p++) low = Add(low, await lows[p].ConfigureAwait(false));
+        var high = await highs[0].ConfigureAwait(false);
+        for (int p = 1; p < highs.Count; p++) high = Add(high, await highs[p].ConfigureAwait(false));
+        return (low, high);
+    }
+
+    // Uniform integers in [0, 2^bits), bits <= 127, as field elements.
+    private T[] RandomBelow(int length, int bits)
+    {
+        var raw = new UInt128[length];
+        _session.Random.Fill<UInt128>(raw);
+        UInt128 mask = bits >= 128 ? UInt128.MaxValue : (UInt128.One << bits) - 1;
+        var result = new T[length];
+        for (int i = 0; i < length; i++) result[i] = T.FromInt128((Int128)(raw[i] & mask));
+        return result;
     }
 
     /// <summary>
@@ -64,12 +101,12 @@ public sealed partial class ShamirSuite<T>
 
         var cLow = new UInt128[length];
         var cLowElements = new T[length];
-        var lowBits = (BigInteger.One << m) - 1;
+        var lowBits = (Int128.One << m) - 1;
         for (int i = 0; i < length; i++)
         {
-            var value = T.ToBigInteger(c[i]) & lowBits;
+            var value = T.ToSignedInt128(c[i]) & lowBits; // c is below 2^126: its signed lift is itself
             cLow[i] = (UInt128)value;
-            cLowElements[i] = T.FromBigInteger(value);
+            cLowElements[i] = T.FromInt128(value);
         }
         var u = await Comparison.BitwiseLessThan.PublicLessThanSharedAsync(this, cLow, maskBits, m, ct).ConfigureAwait(false);
 
@@ -99,10 +136,7 @@ public sealed partial class ShamirSuite<T>
             random.Fill(raw);
             for (int i = 0; i < myBits.Length; i++) myBits[i] = (raw[i] & 1) == 0 ? T.Zero : T.One;
         }
-        var highRaw = new UInt128[length];
-        random.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(highRaw.AsSpan()));
-        UInt128 highMaskBits = (UInt128.One << highBits) - 1;
-        for (int i = 0; i < length; i++) myHigh[i] = T.FromInt128((Int128)(highRaw[i] & highMaskBits));
+        RandomBelow(length, highBits).CopyTo(myHigh, 0);
 
         var bitInputs = new List<ValueTask<SharedVector<T>>>();
         for (int p = 0; p <= t; p++)

@@ -29,7 +29,8 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     /// <param name="session">The session.</param>
     /// <param name="threshold">t; at most t parties may collude. Null picks floor((N - 1) / 2).</param>
     /// <param name="statisticalSecurity">Bits of statistical hiding for truncation masks (at least 40).</param>
-    public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40)
+    /// <param name="truncation">How truncation masks are drawn.</param>
+    public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40, ShamirTruncation truncation = ShamirTruncation.SummedMasks)
     {
         int n = session.PartyCount;
         int t = threshold ?? (n - 1) / 2;
@@ -44,6 +45,8 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
         var productScheme = new ShamirScheme<T>(n, 2 * t);
         _reducerLagrange = productScheme.LagrangeAtZero(_reducers).ToArray();
         StatisticalSecurity = statisticalSecurity;
+        Truncation = truncation;
+        TruncationErrorBound = truncation == ShamirTruncation.RandomBits ? 1 : (t + 2) / 2;
 
         // Truncation masks y + r' + 2^m r'' must stay below p: y < 2^k, r'' a sum of N terms below 2^(k+s-m).
         int headroom = statisticalSecurity + (int)Math.Ceiling(Math.Log2(n)) + 2;
@@ -66,6 +69,12 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
 
     /// <inheritdoc />
     public int TruncationInputBits { get; }
+
+    /// <summary>How truncation masks are drawn.</summary>
+    public ShamirTruncation Truncation { get; }
+
+    /// <inheritdoc />
+    public int TruncationErrorBound { get; }
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default)

@@ -137,11 +137,15 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 20)]
-    public void Truncation_ErrorAtMostOneUnit_OverTheWholeRange(int seed, byte nByte, byte bitsByte)
+    public void Truncation_ErrorWithinTheSuitesBound_OverTheWholeRange(int seed, byte nByte, byte bitsByte)
     {
         int n = PickN(nByte), length = 64;
         int bits = 1 + bitsByte % 40;
-        var probe = LocalParties.Run(MinParties, s => Task.FromResult(CreateSuite(s).TruncationInputBits))[0];
+        var (probe, bound) = LocalParties.Run(n, s =>
+        {
+            var suite = CreateSuite(s);
+            return Task.FromResult((suite.TruncationInputBits, suite.TruncationErrorBound));
+        })[0];
         var x = Signed(seed, length, probe);
         // Include the ends of the range and values around zero.
         x[0] = T.FromInt128(-(Int128.One << (probe - 1)));
@@ -158,7 +162,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         {
             BigInteger exact = BigInteger.Divide((BigInteger)T.ToSignedInt128(x[i]) - ((BigInteger)T.ToSignedInt128(x[i]) & ((BigInteger.One << bits) - 1)), BigInteger.One << bits);
             BigInteger got = T.ToSignedInt128(results[0][i]);
-            Assert.True(got - exact >= 0 && got - exact <= 1, $"x index {i}: floor(x/2^{bits}) = {exact}, got {got}");
+            Assert.True(BigInteger.Abs(got - exact) <= bound, $"x index {i}: floor(x/2^{bits}) = {exact}, got {got}, bound {bound}");
         }
     }
 
@@ -185,9 +189,10 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 15)]
-    public void FixedPointMultiply_WithinTwoUnitsOfThePlainProduct(int seed, byte nByte)
+    public void FixedPointMultiply_WithinTheTruncationBoundOfThePlainProduct(int seed, byte nByte)
     {
         int n = PickN(nByte), length = 32;
+        int bound = LocalParties.Run(n, s => Task.FromResult(CreateSuite(s).TruncationErrorBound))[0];
         var format = new FixedPointFormat(16);
         var prg = Prg(seed);
         double[] x = new double[length], y = new double[length];
@@ -206,7 +211,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         for (int i = 0; i < length; i++)
         {
             double ex = format.Decode(format.Encode<T>(x[i])), ey = format.Decode(format.Encode<T>(y[i]));
-            Assert.True(Math.Abs(results[0][i] - ex * ey) <= 2 * format.Resolution, $"{ex} * {ey}: got {results[0][i]}");
+            Assert.True(Math.Abs(results[0][i] - ex * ey) <= (bound + 1) * format.Resolution, $"{ex} * {ey}: got {results[0][i]}");
         }
     }
 }

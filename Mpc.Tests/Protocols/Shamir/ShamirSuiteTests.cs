@@ -20,6 +20,15 @@ public sealed class ShamirThresholdOneContract : ArithmeticContractTests<Mersenn
     protected override int MinParties => 3;
 }
 
+/// <summary>The contract with Catrina-Saxena random-bit truncation masks (error at most one unit), N = 3..5.</summary>
+public sealed class ShamirRandomBitsContract : ArithmeticContractTests<Mersenne127>
+{
+    protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) =>
+        new ShamirSuite<Mersenne127>(session, truncation: ShamirTruncation.RandomBits);
+    protected override int MinParties => 3;
+    protected override int MaxParties => 5;
+}
+
 public sealed class ShamirSuiteTests
 {
     [Fact]
