@@ -1,1 +1,5 @@
-return 0;
+using Mpc.Party.Commands;
+using Mpc.Party.Jobs;
+
+var root = MpcCommandLine.Build(JobRegistry.CreateDefault(), Console.Out, Console.Error);
+return await root.Parse(args).InvokeAsync();

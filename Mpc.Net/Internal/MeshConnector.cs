@@ -74,9 +74,13 @@ internal sealed class MeshConnector
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            int missing;
+            lock (_gate)
+            {
+                missing = Array.FindIndex(_connected, c => c is null);
+                if (missing == _me) missing = Array.FindIndex(_connected, _me + 1, c => c is null);
+            }
             DisposeAll();
-            int missing = Array.FindIndex(_connected, c => c is null);
-            if (missing == _me) missing = Array.FindIndex(_connected, _me + 1, c => c is null);
             string why = _problems[missing] ?? (missing > _me ? _lastInboundProblem : null) ?? "";
             throw new PeerTimeoutException(missing, NameOf(missing),
                 missing > _me ? $"incoming connection and handshake{(why.Length > 0 ? $" (last problem: {why})" : "")}"

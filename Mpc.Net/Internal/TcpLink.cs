@@ -36,7 +36,6 @@ internal sealed class TcpLink : IFrameSink
     private Task _sendPump = Task.CompletedTask;
     private volatile bool _closing;
     private volatile bool _brokenFrame;
-    private volatile bool _receiveEnded;
     private bool _goodbyeReceived;
 
     public TcpLink(TcpPartyNetwork owner, int peer, Socket socket, Stream stream, ILogger logger)
@@ -117,7 +116,7 @@ internal sealed class TcpLink : IFrameSink
     public async Task CloseAsync(AbortMessage? abort, TimeSpan flushTimeout, TimeSpan lingerTimeout)
     {
         bool wrote = false;
-        if (!_brokenFrame && !(abort is not null && _receiveEnded))
+        if (!_brokenFrame)
         {
             wrote = abort is { } a
                 ? await TryWriteControlAsync(FrameKind.Abort, ControlMessages.Encode(a), flushTimeout).ConfigureAwait(false)
@@ -263,7 +262,6 @@ internal sealed class TcpLink : IFrameSink
         }
         finally
         {
-            _receiveEnded = true;
             _decoder.Reset();
             await reader.CompleteAsync(readerError).ConfigureAwait(false);
         }

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Mpc.Core;
+using Mpc.Net;
+using Mpc.Net.Configuration;
+using Mpc.Party.Jobs;
+
+namespace Mpc.Party.Commands;
+
+/// <summary>
+/// Runs one party: load and validate its config, connect the mesh, run the job, print the accounting.
+/// On failure it aborts the mesh (so every peer fails naming the culprit) and prints one line naming it.
+/// </summary>
+internal static class PartyRunner
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadConfig = 2;
+
+    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        PartyConfig party;
+        try
+        {
+            party = PartyConfig.Load(configPath, requireCertificates: !insecure);
+        }
+        catch (ConfigException ex)
+        {
+            await stderr.WriteLineAsync($"mpc: config error: {ex.Message}");
+            return BadConfig;
+        }
+        if (insecure && !party.Cluster.Insecure) party = party with { Cluster = party.Cluster with { Insecure = true } };
+
+        using var loggers = Logging.Create(verbose);
+        var logger = loggers.CreateLogger($"mpc.p{party.PartyId}");
+        string me = $"party {party.PartyId} ({party.Me.Name})";
+        IPartyNetwork? network = null;
+        try
+        {
+            network = await TcpMesh.ConnectAsync(party, logger, ct);
+            logger.LogInformation("{Me}: connected to {Count} peers", me, network.PartyCount - 1);
+            var context = new JobContext { Network = network, Party = party, ParseResult = parse, Logger = logger, Out = stdout };
+            int code = await job.RunAsync(context, ct);
+            await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
+            await network.DisposeAsync();
+            return code;
+        }
+        catch (Exception ex)
+        {
+            // Peers learn only what is safe to share: our own messages never hold secrets, other exceptions' messages might.
+            string reason = ex switch
+            {
+                MpcException => ex.Message,
+                OperationCanceledException when ct.IsCancellationRequested => "cancelled by the operator",
+                _ => $"job '{job.Name}' failed with {ex.GetType().Name}",
+            };
+            if (network is not null)
+            {
+                await network.AbortAsync(reason);
+                await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
+            }
+            string message = ex is MpcException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            if (verbose && ex is not MpcException) logger.LogError(ex, "{Me} failed", me);
+            await stderr.WriteLineAsync($"mpc: {me} failed: {message}");
+            return ex is ConfigException ? BadConfig : Failed;
+        }
+        finally
+        {
+            if (network is not null) await network.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Mpc.Party.Jobs;
+
+/// <summary>The jobs the <c>mpc</c> executable offers. Later issues add theirs in <see cref="CreateDefault"/>.</summary>
+public sealed class JobRegistry
+{
+    private readonly List<IJob> _jobs = [];
+
+    /// <summary>The registered jobs in registration order.</summary>
+    public IReadOnlyList<IJob> Jobs => _jobs;
+
+    /// <summary>Adds a job; names must be unique.</summary>
+    public JobRegistry Add(IJob job)
+    {
+        if (_jobs.Any(j => j.Name == job.Name)) throw new ArgumentException($"A job named '{job.Name}' is already registered.", nameof(job));
+        _jobs.Add(job);
+        return this;
+    }
+
+    /// <summary>Every built-in job.</summary>
+    public static JobRegistry CreateDefault() => new JobRegistry()
+        .Add(new PingJob());
+}

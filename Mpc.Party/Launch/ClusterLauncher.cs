@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Mpc.Net.Configuration;
+
+namespace Mpc.Party.Launch;
+
+/// <summary>
+/// <c>mpc launch</c>: starts every party of a cluster as a process on this machine (<c>mpc party --config ...</c>
+/// with the same job and options), prefixes and streams their output, and if any party fails, gives the others a
+/// moment to report, kills the rest, and exits non-zero naming the failed party.
+/// </summary>
+internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+    private readonly Lock _console = new();
+
+    public async Task<int> RunAsync(string clusterPath, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, CancellationToken ct)
+    {
+        ClusterConfig cluster;
+        var parties = new List<PartyConfig>();
+        try
+        {
+            cluster = ClusterConfig.Load(clusterPath, requireCertificates: false);
+            for (int i = 0; i < cluster.PartyCount; i++)
+            {
+                string? partyFile = cluster.Parties[i].ConfigPath
+                    ?? throw new ConfigException(clusterPath, $"parties[{i}].config", "is missing: mpc launch needs each party's config file");
+                if (!File.Exists(partyFile)) throw new ConfigException(clusterPath, $"parties[{i}].config", $"file '{partyFile}' does not exist");
+                var party = PartyConfig.Load(partyFile, requireCertificates: false);
+                if (party.PartyId != i) throw new ConfigException(partyFile, "partyId", $"is {party.PartyId}, but the cluster file lists this file for party {i}");
+                if (!string.Equals(Path.GetFullPath(party.Cluster.SourceFile!), Path.GetFullPath(clusterPath), StringComparison.Ordinal))
+                    throw new ConfigException(partyFile, "cluster", $"names '{party.Cluster.SourceFile}', not the cluster being launched ('{clusterPath}')");
+                parties.Add(party);
+            }
+            if (!cluster.Insecure && !insecure)
+                ClusterCertificates.EnsureForLaunch(cluster, parties, line => stdout.WriteLine($"mpc launch: {line}"));
+        }
+        catch (ConfigException ex)
+        {
+            await stderr.WriteLineAsync($"mpc launch: config error: {ex.Message}");
+            return 2;
+        }
+
+        var (fileName, prefix) = SelfCommand();
+        var processes = new Process[cluster.PartyCount];
+        var lastError = new string?[cluster.PartyCount];
+        try
+        {
+            for (int i = 0; i < cluster.PartyCount; i++)
+            {
+                var start = new ProcessStartInfo(fileName)
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                foreach (var a in prefix) start.ArgumentList.Add(a);
+                start.ArgumentList.Add("party");
+                start.ArgumentList.Add("--config");
+                start.ArgumentList.Add(cluster.Parties[i].ConfigPath!);
+                if (insecure) start.ArgumentList.Add("--insecure");
+                if (verbose) start.ArgumentList.Add("--verbose");
+                foreach (var a in jobArgs) start.ArgumentList.Add(a);
+
+                string tag = $"[p{i} {cluster.Parties[i].Name}]";
+                int party = i;
+                var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+                process.OutputDataReceived += (_, e) =>
+                {
+                    if (e.Data is null) return;
+                    lock (_console) stdout.WriteLine($"{tag} {e.Data}");
+                };
+                process.ErrorDataReceived += (_, e) =>
+                {
+                    if (e.Data is null) return;
+                    if (e.Data.StartsWith("mpc:", StringComparison.Ordinal)) lastError[party] = e.Data;
+                    lock (_console) stderr.WriteLine($"{tag} {e.Data}");
+                };
+                process.Start();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                processes[i] = process;
+            }
+
+            var running = processes.Select((p, i) => (Task: p.WaitForExitAsync(ct), Party: i)).ToList();
+            while (running.Count > 0)
+            {
+                var done = await Task.WhenAny(running.Select(r => r.Task));
+                await done;   // throws if cancelled
+                var finished = running.First(r => r.Task == done);
+                running.Remove(finished);
+                int code = processes[finished.Party].ExitCode;
+                if (code == 0) continue;
+
+                try
+                {
+                    await Task.WhenAll(running.Select(r => r.Task)).WaitAsync(Grace, ct);
+                }
+                catch (TimeoutException)
+                {
+                    // The rest are killed below.
+                }
+                var killed = KillAll(processes);
+                var who = cluster.Parties[finished.Party];
+                string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
+                lock (_console)
+                {
+                    stderr.WriteLine($"mpc launch: party {who.Id} ({who.Name}) failed with exit code {code}: {error}");
+                    if (killed.Count > 0) stderr.WriteLine($"mpc launch: killed {string.Join(", ", killed.Select(k => $"party {k}"))}");
+                }
+                return 1;
+            }
+            lock (_console) stdout.WriteLine($"mpc launch: all {cluster.PartyCount} parties finished");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            KillAll(processes);
+            lock (_console) stderr.WriteLine("mpc launch: cancelled; killed every party");
+            return 130;
+        }
+        finally
+        {
+            foreach (var p in processes) p?.Dispose();
+        }
+    }
+
+    private static List<int> KillAll(Process?[] processes)
+    {
+        var killed = new List<int>();
+        for (int i = 0; i < processes.Length; i++)
+        {
+            var p = processes[i];
+            if (p is null) continue;
+            try
+            {
+                if (p.HasExited) continue;
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit(5000);
+                killed.Add(i);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited meanwhile.
+            }
+        }
+        return killed;
+    }
+
+    /// <summary>How to start this executable again: the apphost itself, or <c>dotnet mpc.dll</c>.</summary>
+    private static (string FileName, string[] Prefix) SelfCommand()
+    {
+        string processPath = Environment.ProcessPath ?? "dotnet";
+        string dll = typeof(ClusterLauncher).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? (processPath, [dll])
+            : (processPath, []);
+    }
+}

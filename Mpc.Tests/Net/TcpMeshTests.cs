@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Mpc.Net;
+using Mpc.Net.Configuration;
+using Mpc.Net.Internal;
+using Mpc.Net.Tls;
+using Mpc.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Mpc.Tests.Net;
+
+[Collection(SocketTests.Collection)]
+public sealed class TcpMeshTests(ITestOutputHelper output)
+{
+    private static readonly StreamTag Tag = new(7);
+
+    [Fact]
+    public async Task FivePartyTlsMesh_Forms_AndExchanges64MiB()
+    {
+        using var cluster = TestCluster.Create(5, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        var connect = Stopwatch.StartNew();
+        var nets = await cluster.ConnectAllAsync();
+        connect.Stop();
+        try
+        {
+            // 5 parties x 4 peers x 4 rounds x 838,861 bytes >= 64 MiB on the wire in total.
+            const int rounds = 4, length = 838_861;
+            var sw = Stopwatch.StartNew();
+            var sums = await Task.WhenAll(nets.Select(net => Task.Run(async () =>
+            {
+                var mine = new byte[length];
+                var all = new byte[5 * length];
+                long checksum = 0;
+                for (int r = 0; r < rounds; r++)
+                {
+                    Fill(mine, net.PartyId, r);
+                    await net.ExchangeWithAllAsync(Tag, mine, all);
+                    for (int p = 0; p < 5; p++)
+                    {
+                        var expected = new byte[length];
+                        Fill(expected, p, r);
+                        Assert.True(expected.AsSpan().SequenceEqual(all.AsSpan(p * length, length)), $"party {net.PartyId} got wrong bytes from party {p} in round {r}");
+                        checksum += all[p * length + r];
+                    }
+                }
+                return checksum;
+            })));
+            sw.Stop();
+            long total = nets.Sum(n => n.Stats.Snapshot().TotalBytesSent);
+            Assert.True(total >= 64L << 20, $"only {total} bytes sent");
+            Assert.All(nets, n => Assert.Equal(rounds, n.Stats.Rounds));
+            Assert.Equal(total, nets.Sum(n => n.Stats.Snapshot().TotalBytesReceived));
+            output.WriteLine($"5-party TLS mesh: connected in {connect.ElapsedMilliseconds} ms; exchanged {total / (1 << 20)} MiB in {sw.ElapsedMilliseconds} ms ({total / sw.Elapsed.TotalSeconds / 1e6:F0} MB/s aggregate)");
+        }
+        finally
+        {
+            await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
+        }
+    }
+
+    private static void Fill(byte[] buffer, int party, int round)
+    {
+        new Random(party * 1000 + round).NextBytes(buffer);
+    }
+
+    [Fact]
+    public async Task Tls_WithTheCertificatesTheClusterNames_Connects()
+    {
+        using var cluster = TestCluster.Create(2, tls: true);
+        var nets = await cluster.ConnectAllAsync();
+        await nets[1].SendAsync(0, Tag, new byte[] { 1, 2, 3 });
+        var buffer = new byte[3];
+        await nets[0].ReceiveAsync(1, Tag, buffer);
+        Assert.Equal(new byte[] { 1, 2, 3 }, buffer);
+        await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
+    }
+
+    [Theory]
+    [InlineData(0)]   // the impostor listens
+    [InlineData(1)]   // the impostor dials
+    public async Task Tls_CertificateNotNamedInTheCluster_IsRefusedOnBothSides(int impostor)
+    {
+        using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(10));
+        using var stranger = CertificateFiles.CreateSelfSigned("stranger", "127.0.0.1");
+        var identities = cluster.Identities.ToArray();
+        identities[impostor] = new PartyIdentity(impostor, stranger);
+        var results = await ConnectEachAsync(cluster.Cluster, cluster.Cluster, identities);
+        foreach (var (party, ex) in results)
+        {
+            var handshake = Assert.IsType<HandshakeException>(ex);
+            Assert.Equal(HandshakeMismatch.Certificate, handshake.Mismatch);
+            Assert.Contains("certificate", handshake.Message);
+            Assert.Equal(1 - party, handshake.PeerId);
+            output.WriteLine($"party {party}: {ex.Message}");
+        }
+    }
+
+    [Fact]
+    public async Task DifferentSessionIds_AreRefusedOnBothSides()
+    {
+        using var cluster = TestCluster.Create(2, tls: true);
+        var other = cluster.Cluster with { SessionId = "another-session" };
+        var results = await ConnectEachAsync(cluster.Cluster, other, cluster.Identities);
+        foreach (var (party, ex) in results)
+        {
+            var handshake = Assert.IsType<HandshakeException>(ex);
+            Assert.Equal(HandshakeMismatch.SessionId, handshake.Mismatch);
+            Assert.Contains("another-session", handshake.Message);
+            output.WriteLine($"party {party}: {ex.Message}");
+        }
+    }
+
+    [Fact]
+    public async Task DifferentClusterConfigs_AreRefusedOnBothSides_ByConfigHash()
+    {
+        using var cluster = TestCluster.Create(2, tls: false);
+        var other = cluster.Cluster with { ReceiveTimeout = cluster.Cluster.ReceiveTimeout + TimeSpan.FromSeconds(1) };
+        var results = await ConnectEachAsync(cluster.Cluster, other, cluster.Identities);
+        foreach (var (party, ex) in results)
+        {
+            var handshake = Assert.IsType<HandshakeException>(ex);
+            Assert.Equal(HandshakeMismatch.ConfigHash, handshake.Mismatch);
+            Assert.Contains("config hash", handshake.Message);
+            output.WriteLine($"party {party}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Party 0 with <paramref name="config0"/>, party 1 with <paramref name="config1"/>; both must fail.</summary>
+    private static async Task<(int Party, Exception Error)[]> ConnectEachAsync(ClusterConfig config0, ClusterConfig config1, PartyIdentity[] identities)
+    {
+        var t0 = TcpMesh.ConnectAsync(config0, identities[0]);
+        var t1 = TcpMesh.ConnectAsync(config1, identities[1]);
+        var results = new List<(int, Exception)>();
+        foreach (var (party, task) in new[] { (0, t0), (1, t1) })
+        {
+            try
+            {
+                var net = await task.WaitAsync(TimeSpan.FromSeconds(20));
+                await net.DisposeAsync();
+                Assert.Fail($"party {party} connected although it should have been refused");
+            }
+            catch (PeerException ex)
+            {
+                results.Add((party, ex));
+            }
+        }
+        return [.. results];
+    }
+
+    [Fact]
+    public async Task MissingPeer_MakesConnectTimeOut_NamingIt()
+    {
+        using var cluster = TestCluster.Create(3, tls: false, connectTimeout: TimeSpan.FromSeconds(1.5));
+        var sw = Stopwatch.StartNew();
+        // Parties 0 and 1 start; party 2 never does.
+        var t0 = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        var t1 = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[1]);
+        var e0 = await Assert.ThrowsAsync<PeerTimeoutException>(() => t0);
+        var e1 = await Assert.ThrowsAsync<PeerTimeoutException>(() => t1);
+        Assert.Equal(2, e0.PeerId);
+        Assert.Equal(2, e1.PeerId);
+        Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(10));
+        output.WriteLine(e0.Message);
+    }
+
+    [Fact]
+    public async Task GarbageFrame_FailsTheParty_WithAMalformedFrameNamingThePeer_AndAnAbortBack()
+    {
+        using var cluster = TestCluster.Create(2, tls: false);
+        var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
+        await using var net = await connecting;
+        var receive = net.ReceiveAsync(1, Tag, new byte[4]).AsTask();
+        await fake.Stream.WriteAsync(new byte[] { 4, 0, 0x93, 0x01, 0x07, 0x04, 0xDE, 0xAD, 0xBE, 0xEF });  // a valid frame
+        await fake.Stream.WriteAsync("this is not a frame"u8.ToArray());
+        await receive;
+        var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => net.ReceiveAsync(1, Tag, new byte[4]).AsTask());
+        Assert.Equal(1, ex.PeerId);
+        output.WriteLine(ex.Message);
+        var abort = await fake.ReadAbortAsync();
+        Assert.Equal(1, abort.Culprit);
+        Assert.Contains("malformed", abort.Reason);
+    }
+
+    [Fact]
+    public async Task OversizedFrame_IsRejected_NamingThePeer()
+    {
+        using var cluster = TestCluster.Create(2, tls: false);
+        var config = cluster.Cluster with { MaxFrameBytes = 1 << 20 };
+        var connecting = TcpMesh.ConnectAsync(config, cluster.Identities[0]);
+        await using var fake = await FakePeer.ConnectAsync(config, me: 1, to: 0);
+        await using var net = await connecting;
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameCodec.WriteHeader(output, new System.Buffers.ArrayBufferWriter<byte>(), FrameKind.Data, 7, 1L << 30);
+        await fake.Stream.WriteAsync(output.WrittenMemory);
+        var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => net.ReceiveAsync(1, Tag, new byte[4]).AsTask());
+        Assert.Equal(1, ex.PeerId);
+        Assert.Contains("oversized", ex.Message);
+    }
+
+    [Fact]
+    public async Task ClientThatDoesNotSpeakTheProtocol_IsRefusedWithMagicMismatch()
+    {
+        using var cluster = TestCluster.Create(2, tls: false);
+        var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await ConnectWithRetryAsync(socket, cluster.Cluster.Parties[0].Port);
+        await socket.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => connecting);
+        Assert.Equal(HandshakeMismatch.Magic, ex.Mismatch);
+        output.WriteLine(ex.Message);
+    }
+
+    private static async Task ConnectWithRetryAsync(Socket socket, int port)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+                return;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>A hand-driven peer that does the handshake and then writes whatever a test wants.</summary>
+    private sealed class FakePeer(Socket socket, NetworkStream stream) : IAsyncDisposable
+    {
+        public NetworkStream Stream => stream;
+
+        public static async Task<FakePeer> ConnectAsync(ClusterConfig cluster, int me, int to)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await ConnectWithRetryAsync(socket, cluster.Parties[to].Port);
+            var stream = new NetworkStream(socket);
+            var hello = new HelloMessage(ControlMessages.Magic, ControlMessages.Version, cluster.SessionId, me, to, cluster.ComputeHash());
+            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Hello, ControlMessages.Encode(hello), default);
+            var reply = await HandshakeIo.ReadFrameAsync(stream, default);
+            Assert.Equal(FrameKind.Hello, reply!.Value.Kind);
+            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Accept, [], default);
+            return new FakePeer(socket, stream);
+        }
+
+        public async Task<AbortMessage> ReadAbortAsync()
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var frame = await HandshakeIo.ReadFrameAsync(stream, cts.Token);
+            Assert.Equal(FrameKind.Abort, frame!.Value.Kind);
+            return ControlMessages.DecodeAbort(frame.Value.Payload);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            socket.Dispose();
+        }
+    }
+}
