@@ -9,6 +9,7 @@ namespace Mpc.Core.Random;
 /// <summary>The hashes fused with the AES-NI pipeline: eight blocks per step, intermediate values in registers.</summary>
 public static partial class FixedKeyAes
 {
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
@@ -45,6 +46,7 @@ public static partial class FixedKeyAes
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CcrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
@@ -87,6 +89,7 @@ public static partial class FixedKeyAes
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
@@ -139,6 +142,7 @@ public static partial class FixedKeyAes
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, ulong firstTweak, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
