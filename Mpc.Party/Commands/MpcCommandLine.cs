@@ -60,6 +60,8 @@ internal static class MpcCommandLine
         certs.Options.Add(force);
         certs.SetAction(parse => Certs(parse.GetValue(certsCluster)!, parse.GetValue(outDir), parse.GetValue(force), stdout, stderr));
         root.Subcommands.Add(certs);
+
+        root.Subcommands.Add(BenchCommand.Create(verbose, stdout, stderr));
         return root;
     }
 

@@ -18,5 +18,8 @@ public sealed class JobRegistry
 
     /// <summary>Every built-in job.</summary>
     public static JobRegistry CreateDefault() => new JobRegistry()
-        .Add(new PingJob());
+        .Add(new PingJob())
+        .Add(new SelfTestJob())
+        .Add(new RunExampleJob())
+        .Add(new BenchMulJob());
 }

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Mpc.Examples;
+using Mpc.Protocols;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary><c>run</c>: runs one of the shipped example protocols, each party with its own --value(s).</summary>
+public sealed class RunExampleJob : IJob
+{
+    /// <inheritdoc />
+    public string Name => "run";
+
+    /// <inheritdoc />
+    public string Description => "Run an example protocol: secure-sum, millionaires or dot-product.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Option> CreateOptions() =>
+    [
+        new Option<string>("--example") { Description = "secure-sum, millionaires or dot-product.", Required = true }
+            .AcceptOnlyFromAmong("secure-sum", "millionaires", "dot-product"),
+        new Option<double[]>("--value") { Description = "This party's private input(s); default: a demo value derived from the party id.", AllowMultipleArgumentsPerToken = true },
+    ];
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    {
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        var values = context.GetOption<double[]>("--value") is { Length: > 0 } given ? given : DemoValues(session.PartyId);
+        string line = context.GetOption<string>("--example") switch
+        {
+            "secure-sum" => await SecureSum.RunAsync(session, values[0], ct) is var (total, mean)
+                ? string.Create(CultureInfo.InvariantCulture, $"secure-sum: total {total:0.####}, mean {mean:0.####}") : "",
+            "millionaires" => session.PartyCount != 2
+                ? throw new ArgumentException("millionaires is a 2-party example: launch it on a 2-party cluster.")
+                : await Millionaires.RunAsync(session, values[0], ct) ? "millionaires: party 0 is richer" : "millionaires: party 0 is not richer",
+            _ => FormattableString.Invariant($"dot-product: {await SecureDotProduct.RunAsync(session, values, values.Length, ct):0.####}"),
+        };
+        context.Out.WriteLine(line);
+        return 0;
+    }
+
+    private static double[] DemoValues(int party) => [1000.0 * (party + 1) + 0.25, 2.0 - party, 0.5 * party];
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Mpc.Party.Launch;
+
+/// <summary>
+/// A throwaway cluster of N parties on 127.0.0.1 with free ports, in a temporary folder (configs and, once
+/// launched, generated certificates). Deleted on dispose. For benchmarks and demos only.
+/// </summary>
+internal sealed class TemporaryCluster : IDisposable
+{
+    private TemporaryCluster(string directory, string clusterPath)
+    {
+        Directory = directory;
+        ClusterPath = clusterPath;
+    }
+
+    /// <summary>The folder holding everything.</summary>
+    public string Directory { get; }
+
+    /// <summary>The cluster file to launch.</summary>
+    public string ClusterPath { get; }
+
+    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120)
+    {
+        if (parties is < 2 or > 64) throw new ArgumentOutOfRangeException(nameof(parties), parties, "A cluster has 2 to 64 parties.");
+        var dir = Path.Combine(Path.GetTempPath(), $"mpc-{sessionId}-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(dir);
+        var ports = FreePorts(parties);
+        var cluster = new
+        {
+            sessionId,
+            timeouts = new { connectSeconds = 30, receiveSeconds },
+            parties = Enumerable.Range(0, parties).Select(i => new
+            {
+                id = i,
+                name = $"p{i}",
+                host = "127.0.0.1",
+                port = ports[i],
+                certificate = $"certs/p{i}.crt.pem",
+                config = $"p{i}.json",
+            }).ToArray(),
+        };
+        var clusterPath = Path.Combine(dir, "cluster.json");
+        File.WriteAllText(clusterPath, JsonSerializer.Serialize(cluster));
+        for (int i = 0; i < parties; i++)
+            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" }));
+        return new TemporaryCluster(dir, clusterPath);
+    }
+
+    public void Dispose()
+    {
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    // Ports the OS hands out now; a tiny race with other programs is acceptable for local runs.
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        foreach (var l in listeners) l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners) l.Stop();
+        return ports;
+    }
+}
