@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Mpc.Core.Blocks;
@@ -15,6 +16,7 @@ namespace Mpc.Core.Blocks;
 public readonly partial struct Block128
 {
     /// <summary>The product of <paramref name="left"/> and <paramref name="right"/> in GF(2^128).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Block128 GfMultiply(Block128 left, Block128 right) =>
         Pclmulqdq.IsSupported ? GfMultiplyPclmul(left, right) : GfMultiplySoftware(left, right);
 

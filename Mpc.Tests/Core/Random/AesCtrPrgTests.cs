@@ -137,6 +137,19 @@ public sealed class AesCtrPrgTests
         Assert.Equal(platform.NextUInt64(), hardware.NextUInt64());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fill_IntoMisalignedBuffer_EqualsAlignedFill(bool forcePlatform)
+    {
+        AesBackend backend = forcePlatform ? AesBackend.Platform : AesBackend.Auto;
+        using var aligned = new AesCtrPrg(Sp80038aKey, 0, backend);
+        using var misaligned = new AesCtrPrg(Sp80038aKey, 0, backend);
+        var buffer = new byte[1000 + 3];
+        misaligned.Fill(buffer.AsSpan(3));
+        Assert.Equal(Take(aligned, 1000), buffer[3..]);
+    }
+
     [Fact]
     public void FillOfT_IsTheRawLittleEndianBytes()
     {
