@@ -69,6 +69,16 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// </summary>
     ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default);
 
+    /// <summary>
+    /// x * y elementwise, then truncated by <paramref name="bits"/>: a fixed-point product. Same result and bound
+    /// as <see cref="MultiplyAsync"/> then <see cref="TruncateAsync"/>, but a suite may fuse the two
+    /// (Shamir opens the masked product straight from its degree-2t shares: one opening instead of two rounds).
+    /// </summary>
+    ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default);
+
+    /// <summary>The matrix product, then truncated by <paramref name="bits"/>; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
+    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default);
+
     /// <summary>The most <see cref="TruncateAsync"/>'s result may differ from floor(x / 2^bits), in units.</summary>
     int TruncationErrorBound { get; }
 

@@ -215,6 +215,14 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         return await TruncateWithMasksAsync(x, bits, ct).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> MultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int bits, CancellationToken ct = default) =>
+        await TruncateAsync(await MultiplyAsync(x, y, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, int bits, CancellationToken ct = default) =>
+        await TruncateAsync(await MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+
     /// <summary>
     /// Masked truncation with exact wrap correction. For x in [-2^62, 2^62) let y = x + 2^62 in [0, 2^63)
     /// and open c = y + r mod 2^64 (uniform: r is uniform). Writing r = 2^63 r_msb + r_lo and c likewise,

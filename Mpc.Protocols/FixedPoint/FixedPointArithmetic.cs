@@ -57,12 +57,9 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
     public ValueTask<SharedVector<T>> ScaleAsync(SharedVector<T> x, double c, CancellationToken ct = default) =>
         suite.TruncateAsync(suite.Scale(x, format.Encode<T>(c)), format.FractionalBits, ct);
 
-    /// <summary>x * y elementwise, truncated. Two rounds.</summary>
-    public async ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)
-    {
-        var product = await suite.MultiplyAsync(x, y, ct).ConfigureAwait(false);
-        return await suite.TruncateAsync(product, format.FractionalBits, ct).ConfigureAwait(false);
-    }
+    /// <summary>x * y elementwise, truncated: the suite's fused multiply-and-truncate.</summary>
+    public ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default) =>
+        suite.MultiplyAndTruncateAsync(x, y, format.FractionalBits, ct);
 
     /// <summary>
     /// [x &lt; y] as a shared 0/1 integer (not scaled by 2^f), exact, for values whose difference lies within
@@ -74,10 +71,7 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
         return suite.LessThanZeroAsync(suite.Subtract(x, y), bits, ct);
     }
 
-    /// <summary>The matrix product, truncated once per result element. Two rounds.</summary>
-    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default)
-    {
-        var product = await suite.MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false);
-        return await suite.TruncateAsync(product, format.FractionalBits, ct).ConfigureAwait(false);
-    }
+    /// <summary>The matrix product, truncated once per result element: the suite's fused form.</summary>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default) =>
+        suite.MatrixMultiplyAndTruncateAsync(x, y, rows, inner, columns, format.FractionalBits, ct);
 }

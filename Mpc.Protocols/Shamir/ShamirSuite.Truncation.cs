@@ -1,3 +1,4 @@
+using Mpc.Net;
 using System.Numerics;
 using Mpc.Core.Arithmetic;
 
@@ -6,68 +7,169 @@ namespace Mpc.Protocols.Shamir;
 public sealed partial class ShamirSuite<T>
 {
     /// <summary>
-    /// Catrina and Saxena's probabilistic truncation (FC 2010, TruncPR). For x in [-2^(k-1), 2^(k-1)):
-    /// open c = x + 2^(k-1) + 2^m r'' + r' and return (x - (c mod 2^m) + r') / 2^m, which is
-    /// floor((x mod 2^m + r') / 2^m) above floor(x / 2^m). r'' is the sum of every party's mask of k + s - m bits,
-    /// so one honest party's mask hides x statistically (distance at most 2^-s); r' is drawn as
-    /// <see cref="Truncation"/> says.
+    /// Catrina and Saxena's probabilistic truncation (FC 2010, TruncPR). For v in [-2^(k-1), 2^(k-1)), open
+    /// c = v + 2^(k-1) + R with R = r' + 2^m r'' and return floor(c / 2^m) - r'' - 2^(k-1-m), which is
+    /// floor((v mod 2^m + r') / 2^m) above floor(v / 2^m). r'' (k + s - m bits per contribution) hides v
+    /// statistically (distance at most 2^-s); r' is drawn as <see cref="Truncation"/> says.
     /// </summary>
     /// <remarks>
-    /// Rounds: one input round for the mask contributions, then the opening; with
-    /// <see cref="ShamirTruncation.RandomBits"/> also ceil(log2(t + 1)) multiplication rounds for the bits.
+    /// Rounds: one dealing round for the masks (parties 0..t), then the opening. With
+    /// <see cref="ShamirTruncation.RandomBits"/>, ceil(log2(t + 1)) multiplication rounds more for the bits.
     /// </remarks>
     public async ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
     {
-        if (bits < 0 || bits >= TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
+        CheckShift(bits);
         if (bits == 0) return x;
-        int length = x.Length, k = TruncationInputBits;
+        if (Truncation == ShamirTruncation.RandomBits) return await TruncateWithRandomBitsAsync(x, bits, ct).ConfigureAwait(false);
+        return new(await OpenTruncatedAsync(x.Shares, bits, ct).ConfigureAwait(false));
+    }
 
-        SharedVector<T> lowMask, highMask;
-        int correction = 0;
-        if (Truncation == ShamirTruncation.RandomBits)
-            (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
-        else
+    /// <summary>
+    /// The local product (degree 2t) truncated by one opening from its degree-2t shares: no degree reduction
+    /// round. Safe because the mask R is a random degree-2t sharing, so the opened polynomial is uniform but for
+    /// its value at zero (DN07's double sharings). Rounds: the mask dealing and one opening.
+    /// </summary>
+    public async ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default)
+    {
+        CheckShift(bits);
+        if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
+            return await TruncateAsync(await MultiplyAsync(x, y, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+        if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
+        var product = new T[x.Length];
+        VectorMath.Multiply<T>(x.Shares, y.Shares, product);
+        return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>The matrix product truncated straight from its degree-2t shares; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default)
+    {
+        CheckShift(bits);
+        if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
+            return await TruncateAsync(await MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+        if (x.Length != rows * inner || y.Length != inner * columns)
+            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+        var product = new T[rows * columns];
+        VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns);
+        return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Opens value + 2^(k-1) + R from degree-2t shares (value of degree t or 2t) and returns degree-t shares of
+    /// floor(c / 2^m) - r'' - 2^(k-1-m) - correction, where the correction centres the summed-mask error.
+    /// </summary>
+    private async ValueTask<T[]> OpenTruncatedAsync(T[] value, int bits, CancellationToken ct)
+    {
+        int length = value.Length, k = TruncationInputBits;
+        var (wide, high) = await DoubleMasksAsync(length, bits, k, ct).ConfigureAwait(false);
+
+        // Round: open c = value + 2^(k-1) + R, reconstructed (and checked) as a degree-2t sharing.
+        var masked = new T[length];
+        VectorMath.Add<T>(value, wide, masked);
+        var offset = T.FromInt128(Int128.One << (k - 1));
+        for (int i = 0; i < length; i++) masked[i] += offset;
+        var tag = _session.NextTag();
+        var all = new T[_session.PartyCount * length];
+        await _session.Network.ExchangeWithAllAsync<T>(tag, masked, all, ct).ConfigureAwait(false);
+        var c = new T[length];
+        _productScheme.ReconstructChecked(_allParties, all, c);
+
+        // floor(c / 2^m) is public: c is below 2^126, so its signed lift is itself.
+        int correction = (Threshold + 1) / 2;
+        var publicPart = T.FromInt128(-(Int128.One << (k - 1 - bits)) - correction);
+        var result = new T[length];
+        for (int i = 0; i < length; i++)
+            result[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) + publicPart - high[i];
+        return result;
+    }
+
+    /// <summary>
+    /// One dealing round: each of parties 0..t draws r'_j in [0, 2^m) and r''_j in [0, 2^(inputBits + s - m)) and
+    /// deals R_j = r'_j + 2^m r''_j with degree 2t and r''_j with degree t, in one message per receiver.
+    /// Returns my shares of R = sum R_j (degree 2t) and r'' = sum r''_j (degree t). One honest contributor
+    /// makes both unknown to any t parties.
+    /// </summary>
+    private async ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    {
+        int n = _session.PartyCount, me = _session.PartyId, t = Threshold;
+        var tag = _session.NextTag();
+        var network = _session.Network;
+        var wide = new T[length];
+        var high = new T[length];
+        var sends = Task.CompletedTask;
+        T[]? myWide = null, myHigh = null;
+        if (me <= t)
         {
-            (lowMask, highMask) = await SummedMasksAsync(length, bits, k, ct).ConfigureAwait(false);
-            correction = (Threshold + 1) / 2; // centres the error of a sum of t + 1 uniform low masks
+            var combined = RandomBelow(length, bits);
+            var highPart = RandomBelow(length, inputBits + StatisticalSecurity - bits);
+            VectorMath.AddScaled<T>(highPart, T.FromInt128(Int128.One << bits), combined);
+            var wideDealing = new T[n * length];
+            var highDealing = new T[n * length];
+            _productScheme.Share(combined, _session.Random, wideDealing);
+            _scheme.Share(highPart, _session.Random, highDealing);
+            // Party p's message: its share of R_j, then its share of r''_j.
+            var messages = new List<Task>();
+            for (int p = 0; p < n; p++)
+            {
+                if (p == me) continue;
+                var message = new T[2 * length];
+                wideDealing.AsSpan(p * length, length).CopyTo(message);
+                highDealing.AsSpan(p * length, length).CopyTo(message.AsSpan(length));
+                messages.Add(network.SendAsync<T>(p, tag, message, ct).AsTask());
+            }
+            sends = Task.WhenAll(messages);
+            myWide = wideDealing.AsSpan(me * length, length).ToArray();
+            myHigh = highDealing.AsSpan(me * length, length).ToArray();
         }
+
+        var receives = new List<Task<T[]>>();
+        for (int p = 0; p <= t; p++)
+            if (p != me) receives.Add(ReceiveMessageAsync(p));
+        foreach (var received in receives)
+        {
+            var message = await received.ConfigureAwait(false);
+            VectorMath.Add<T>(wide, message.AsSpan(0, length), wide);
+            VectorMath.Add<T>(high, message.AsSpan(length, length), high);
+        }
+        await sends.ConfigureAwait(false);
+        network.CountRound();
+        if (myWide is not null && myHigh is not null)
+        {
+            VectorMath.Add<T>(wide, myWide, wide);
+            VectorMath.Add<T>(high, myHigh, high);
+        }
+        return (wide, high);
+
+        async Task<T[]> ReceiveMessageAsync(int from)
+        {
+            var message = new T[2 * length];
+            await network.ReceiveAsync<T>(from, tag, message, ct).ConfigureAwait(false);
+            return message;
+        }
+    }
+
+    /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
+    private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)
+    {
+        int length = x.Length, k = TruncationInputBits;
+        var (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
 
         // Round: open c = x + 2^(k-1) + 2^m r'' + r'.
         var masked = Add(Add(x, lowMask), Scale(highMask, T.FromInt128(Int128.One << bits)));
         var offset = T.FromInt128(Int128.One << (k - 1));
         var c = await OpenAsync(AddPublic(masked, Enumerable.Repeat(offset, length).ToArray()), ct).ConfigureAwait(false);
 
-        // (x - c' + r') * 2^-m - correction, with c' = c mod 2^m (c is below 2^126, so its signed lift is itself).
-        var inverse = T.Inverse(T.FromInt128(Int128.One << bits));
-        var lowBits = (Int128.One << bits) - 1;
-        var cLow = new T[length];
-        for (int i = 0; i < length; i++) cLow[i] = T.FromInt128(T.ToSignedInt128(c[i]) & lowBits);
-        var shifted = new T[length];
-        VectorMath.Subtract<T>(Add(x, lowMask).Shares, cLow, shifted);
-        VectorMath.Scale<T>(shifted, inverse, shifted);
-        var result = new SharedVector<T>(shifted);
-        return correction == 0 ? result : AddPublic(result, Enumerable.Repeat(T.FromInt64(-correction), length).ToArray());
+        // floor(c / 2^m) - r'' - 2^(k-1-m); c is below 2^126, so its signed lift is itself.
+        var publicPart = T.FromInt128(-(Int128.One << (k - 1 - bits)));
+        var result = new T[length];
+        for (int i = 0; i < length; i++)
+            result[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) + publicPart - highMask.Shares[i];
+        return new(result);
     }
 
-    /// <summary>
-    /// One input round: parties 0..t each deal a low mask uniform in [0, 2^m) and every party deals a high mask
-    /// uniform in [0, 2^(inputBits + s - m)); returns the sums.
-    /// </summary>
-    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High)> SummedMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    private void CheckShift(int bits)
     {
-        int n = _session.PartyCount, me = _session.PartyId;
-        var myLow = RandomBelow(length, bits);
-        var myHigh = RandomBelow(length, inputBits + StatisticalSecurity - bits);
-        var lows = new List<ValueTask<SharedVector<T>>>();
-        var highs = new List<ValueTask<SharedVector<T>>>();
-        for (int p = 0; p <= Threshold; p++) lows.Add(InputAsync(p, myLow, length, ct));
-        for (int p = 0; p < n; p++) highs.Add(InputAsync(p, myHigh, length, ct));
-        var low = await lows[0].ConfigureAwait(false);
-        for (int p = 1; p < lows.Count; p++) low = Add(low, await lows[p].ConfigureAwait(false));
-        var high = await highs[0].ConfigureAwait(false);
-        for (int p = 1; p < highs.Count; p++) high = Add(high, await highs[p].ConfigureAwait(false));
-        return (low, high);
+        if (bits < 0 || bits >= TruncationInputBits)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
     }
 
     // Uniform integers in [0, 2^bits), bits <= 127, as field elements.

@@ -24,6 +24,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     private readonly int[] _allParties;
     private readonly int[] _reducers;        // parties 0..2t, whose degree-2t shares determine a product
     private readonly T[] _reducerLagrange;   // their Lagrange coefficients at zero
+    private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
 
     /// <summary>A suite for the session's N parties with threshold t (default: the largest t with 2t &lt; N).</summary>
     /// <param name="session">The session.</param>
@@ -42,8 +43,8 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
         _scheme = new ShamirScheme<T>(n, t);
         _allParties = Enumerable.Range(0, n).ToArray();
         _reducers = Enumerable.Range(0, 2 * t + 1).ToArray();
-        var productScheme = new ShamirScheme<T>(n, 2 * t);
-        _reducerLagrange = productScheme.LagrangeAtZero(_reducers).ToArray();
+        _productScheme = new ShamirScheme<T>(n, 2 * t);
+        _reducerLagrange = _productScheme.LagrangeAtZero(_reducers).ToArray();
         StatisticalSecurity = statisticalSecurity;
         Truncation = truncation;
         TruncationErrorBound = truncation == ShamirTruncation.RandomBits ? 1 : (t + 2) / 2;

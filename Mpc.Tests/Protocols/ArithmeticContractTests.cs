@@ -166,6 +166,33 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         }
     }
 
+    [Property(MaxTest = 10)]
+    public void FixedPointMatrixMultiply_WithinTheBoundOfThePlainProduct(int seed, byte nByte, byte r, byte k)
+    {
+        int n = PickN(nByte), rows = 1 + r % 5, inner = 1 + k % 9, columns = 3;
+        int bound = LocalParties.Run(n, s => Task.FromResult(CreateSuite(s).TruncationErrorBound))[0];
+        var format = new FixedPointFormat(16);
+        var prg = Prg(seed);
+        double[] a = Enumerable.Range(0, rows * inner).Select(_ => (prg.NextUniform<Z2k>().Value % 200_000) / 1000.0 - 100).ToArray();
+        double[] b = Enumerable.Range(0, inner * columns).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
+            var sa = await fx.InputAsync(0, a, a.Length);
+            var sb = await fx.InputAsync(n - 1, b, b.Length);
+            return await fx.OpenAsync(await fx.MatrixMultiplyAsync(sa, sb, rows, inner, columns));
+        }, seed);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+            {
+                double expected = 0;
+                for (int x = 0; x < inner; x++)
+                    expected += format.Decode(format.Encode<T>(a[i * inner + x])) * format.Decode(format.Encode<T>(b[x * columns + j]));
+                Assert.True(Math.Abs(results[0][i * columns + j] - expected) <= (bound + 1) * format.Resolution,
+                    $"[{i},{j}] expected {expected}, got {results[0][i * columns + j]}");
+            }
+    }
+
     [Property(MaxTest = 12)]
     public void LessThanZero_AgreesWithPlainSign_IncludingZeroAndExtremes(int seed, byte nByte, byte bitsByte)
     {
