@@ -66,6 +66,7 @@ public sealed class BenchMulJob : IJob
         var clock = Stopwatch.StartNew();
         if (buffered is not null) await buffered.PrepareTriplesAsync(size, ct);
         double preprocessing = clock.Elapsed.TotalSeconds;
+        await suite.OpenAsync(suite.Constant(new T[1]), ct); // barrier: the online clock starts together everywhere
 
         clock.Restart();
         var z = fixedPoint ? await suite.MultiplyAndTruncateAsync(x, y, 16, ct) : await suite.MultiplyAsync(x, y, ct);

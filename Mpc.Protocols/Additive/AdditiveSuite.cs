@@ -149,24 +149,14 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var t = await preprocessing.TakeTriplesAsync(n, ct).ConfigureAwait(false);
 
         // Round 1: open d = x - a and e = y - b together.
-        var masked = new Z2k[2 * n];
+        var masked = GC.AllocateUninitializedArray<Z2k>(2 * n);
         VectorMath.Subtract<Z2k>(x.Shares, t.A, masked.AsSpan(0, n));
         VectorMath.Subtract<Z2k>(y.Shares, t.B, masked.AsSpan(n, n));
         var opened = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
-        ReadOnlySpan<Z2k> d = opened.AsSpan(0, n), e = opened.AsSpan(n, n);
 
-        // z = c + d b + e a (+ d e at the leader), since x y = (d + a)(e + b).
+        // z = c + d b + e a (+ d e at the leader), since x y = (d + a)(e + b); one pass, written over c.
         var z = t.C;
-        var scratch = new Z2k[n];
-        VectorMath.Multiply<Z2k>(d, t.B, scratch);
-        VectorMath.Add<Z2k>(z, scratch, z);
-        VectorMath.Multiply<Z2k>(e, t.A, scratch);
-        VectorMath.Add<Z2k>(z, scratch, z);
-        if (IsLeader)
-        {
-            VectorMath.Multiply<Z2k>(d, e, scratch);
-            VectorMath.Add<Z2k>(z, scratch, z);
-        }
+        Internal.BeaverKernel.Combine(z, opened.AsSpan(0, n), opened.AsSpan(n, n), t.A, t.B, IsLeader, z);
         return new(z);
     }
 
@@ -317,9 +307,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     private async ValueTask<Z2k[]> OpenSharesAsync(Z2k[] mine, StreamTag tag, CancellationToken ct)
     {
         int n = mine.Length, parties = session.PartyCount;
-        var all = new Z2k[parties * n];
+        var all = GC.AllocateUninitializedArray<Z2k>(parties * n); // every slot is overwritten by the exchange
         await session.Network.ExchangeWithAllAsync<Z2k>(tag, mine, all, ct).ConfigureAwait(false);
-        var sum = new Z2k[n];
+        var sum = GC.AllocateUninitializedArray<Z2k>(n);
         Core.Sharing.AdditiveSharing.Reconstruct<Z2k>(all, parties, sum);
         return sum;
     }
