@@ -9,6 +9,17 @@ public interface IPrimeField<T> : IRing<T>, IDivisionOperators<T, T, T>
     /// <summary>The multiplicative inverse; zero has none and raises <see cref="DivideByZeroException"/>.</summary>
     static abstract T Inverse(T value);
 
-    /// <summary><paramref name="value"/> raised to <paramref name="exponent"/> (0^0 = 1).</summary>
-    static abstract T Pow(T value, UInt128 exponent);
+    /// <summary><paramref name="value"/> raised to <paramref name="exponent"/> (0^0 = 1), by square and multiply.</summary>
+    static virtual T Pow(T value, UInt128 exponent)
+    {
+        var result = T.One;
+        var power = value;
+        while (exponent != 0)
+        {
+            if ((exponent & 1) != 0) result *= power;
+            power *= power;
+            exponent >>= 1;
+        }
+        return result;
+    }
 }

@@ -91,23 +91,10 @@ public readonly struct Mersenne127 : IPrimeField<Mersenne127>
 
     public static Mersenne127 operator /(Mersenne127 a, Mersenne127 b) => a * Inverse(b);
 
-    public static Mersenne127 Pow(Mersenne127 value, UInt128 exponent)
-    {
-        var result = One;
-        var power = value;
-        while (exponent != 0)
-        {
-            if ((exponent & 1) != 0) result *= power;
-            power *= power;
-            exponent >>= 1;
-        }
-        return result;
-    }
-
     public static Mersenne127 Inverse(Mersenne127 value)
     {
         if (value.Value == 0) throw new DivideByZeroException("Zero has no inverse in the field mod 2^127-1.");
-        return Pow(value, P - 2);
+        return Internal.PrimeFieldCalls.Pow(value, P - 2);
     }
 
     public static bool operator ==(Mersenne127 a, Mersenne127 b) => a.Value == b.Value;

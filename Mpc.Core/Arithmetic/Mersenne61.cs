@@ -90,23 +90,10 @@ public readonly struct Mersenne61 : IPrimeField<Mersenne61>
 
     public static Mersenne61 operator /(Mersenne61 a, Mersenne61 b) => a * Inverse(b);
 
-    public static Mersenne61 Pow(Mersenne61 value, UInt128 exponent)
-    {
-        var result = One;
-        var power = value;
-        while (exponent != 0)
-        {
-            if ((exponent & 1) != 0) result *= power;
-            power *= power;
-            exponent >>= 1;
-        }
-        return result;
-    }
-
     public static Mersenne61 Inverse(Mersenne61 value)
     {
         if (value.Value == 0) throw new DivideByZeroException("Zero has no inverse in the field mod 2^61-1.");
-        return Pow(value, P - 2);
+        return Internal.PrimeFieldCalls.Pow(value, P - 2);
     }
 
     public static bool operator ==(Mersenne61 a, Mersenne61 b) => a.Value == b.Value;

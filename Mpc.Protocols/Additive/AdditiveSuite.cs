@@ -100,20 +100,10 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     public SharedVector<Z2k> Constant(ReadOnlySpan<Z2k> values) => new(IsLeader ? values.ToArray() : new Z2k[values.Length]);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Add(SharedVector<Z2k> x, SharedVector<Z2k> y)
-    {
-        var z = new Z2k[x.Length];
-        VectorMath.Add<Z2k>(x.Shares, y.Shares, z);
-        return new(z);
-    }
+    public SharedVector<Z2k> Add(SharedVector<Z2k> x, SharedVector<Z2k> y) => Mpc.Protocols.Internal.LocalOperations.Add(x, y);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Subtract(SharedVector<Z2k> x, SharedVector<Z2k> y)
-    {
-        var z = new Z2k[x.Length];
-        VectorMath.Subtract<Z2k>(x.Shares, y.Shares, z);
-        return new(z);
-    }
+    public SharedVector<Z2k> Subtract(SharedVector<Z2k> x, SharedVector<Z2k> y) => Mpc.Protocols.Internal.LocalOperations.Subtract(x, y);
 
     /// <inheritdoc />
     public SharedVector<Z2k> AddPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c)
@@ -125,20 +115,10 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     }
 
     /// <inheritdoc />
-    public SharedVector<Z2k> MultiplyPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c)
-    {
-        var z = new Z2k[x.Length];
-        VectorMath.Multiply<Z2k>(x.Shares, c, z);
-        return new(z);
-    }
+    public SharedVector<Z2k> MultiplyPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c) => Mpc.Protocols.Internal.LocalOperations.MultiplyPublic(x, c);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Scale(SharedVector<Z2k> x, Z2k c)
-    {
-        var z = new Z2k[x.Length];
-        VectorMath.Scale<Z2k>(x.Shares, c, z);
-        return new(z);
-    }
+    public SharedVector<Z2k> Scale(SharedVector<Z2k> x, Z2k c) => Mpc.Protocols.Internal.LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<Z2k>> MultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, CancellationToken ct = default)

@@ -1,5 +1,4 @@
 using Mpc.Core.Arithmetic;
-using Mpc.Core.Random;
 
 namespace Mpc.Protocols.Preprocessing;
 
@@ -18,6 +17,8 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     /// <summary>The party that plays the dealer.</summary>
     public const int Dealer = 0;
 
+    private const ulong Low63 = (1UL << 63) - 1;
+
     /// <inheritdoc />
     public string Name => "dealer";
 
@@ -27,75 +28,27 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     /// <inheritdoc />
     public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default)
     {
-        var tag = session.NextTag(ProtocolChannel.Preprocessing);
-        var a = new Z2k[count];
-        var b = new Z2k[count];
-        var c = new Z2k[count];
-        if (session.PartyId != Dealer)
+        var v = Deal([count, count], [count], free =>
         {
-            using var prg = session.SharedPrg(Dealer, tag);
-            prg.FillUniform<Z2k>(a);
-            prg.FillUniform<Z2k>(b);
-            prg.FillUniform<Z2k>(c);
-        }
-        else
-        {
-            // a, b: my own random shares plus everyone's derived ones; c: the product less their derived c_i.
-            session.Random.FillUniform<Z2k>(a);
-            session.Random.FillUniform<Z2k>(b);
-            var sumA = (Z2k[])a.Clone();
-            var sumB = (Z2k[])b.Clone();
-            var sumC = new Z2k[count];
-            var scratch = new Z2k[count];
-            for (int p = 0; p < session.PartyCount; p++)
-            {
-                if (p == Dealer) continue;
-                using var prg = session.SharedPrg(p, tag);
-                AccumulateUniform(prg, scratch, sumA);
-                AccumulateUniform(prg, scratch, sumB);
-                AccumulateUniform(prg, scratch, sumC);
-            }
-            VectorMath.Multiply<Z2k>(sumA, sumB, c);
-            VectorMath.Subtract<Z2k>(c, sumC, c);
-        }
+            var c = new Z2k[count];
+            VectorMath.Multiply<Z2k>(free[0], free[1], c);
+            return [c];
+        });
         Usage.AddTriples(count);
-        return ValueTask.FromResult(new BeaverTriples<Z2k>(a, b, c));
+        return ValueTask.FromResult(new BeaverTriples<Z2k>(v[0], v[1], v[2]));
     }
 
     /// <inheritdoc />
     public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default)
     {
-        var tag = session.NextTag(ProtocolChannel.Preprocessing);
-        var a = new Z2k[rows * inner];
-        var b = new Z2k[inner * columns];
-        var c = new Z2k[rows * columns];
-        if (session.PartyId != Dealer)
+        var v = Deal([rows * inner, inner * columns], [rows * columns], free =>
         {
-            using var prg = session.SharedPrg(Dealer, tag);
-            prg.FillUniform<Z2k>(a);
-            prg.FillUniform<Z2k>(b);
-            prg.FillUniform<Z2k>(c);
-        }
-        else
-        {
-            session.Random.FillUniform<Z2k>(a);
-            session.Random.FillUniform<Z2k>(b);
-            var sumA = (Z2k[])a.Clone();
-            var sumB = (Z2k[])b.Clone();
-            var sumC = new Z2k[c.Length];
-            for (int p = 0; p < session.PartyCount; p++)
-            {
-                if (p == Dealer) continue;
-                using var prg = session.SharedPrg(p, tag);
-                AccumulateUniform(prg, new Z2k[a.Length], sumA);
-                AccumulateUniform(prg, new Z2k[b.Length], sumB);
-                AccumulateUniform(prg, new Z2k[c.Length], sumC);
-            }
-            VectorMath.MatrixMultiply<Z2k>(sumA, sumB, c, rows, inner, columns);
-            VectorMath.Subtract<Z2k>(c, sumC, c);
-        }
-        Usage.AddMatrixTriple(a.Length + b.Length + c.Length);
-        return ValueTask.FromResult(new MatrixTriple<Z2k>(a, b, c, rows, inner, columns));
+            var c = new Z2k[rows * columns];
+            VectorMath.MatrixMultiply<Z2k>(free[0], free[1], c, rows, inner, columns);
+            return [c];
+        });
+        Usage.AddMatrixTriple(v[0].Length + v[1].Length + v[2].Length);
+        return ValueTask.FromResult(new MatrixTriple<Z2k>(v[0], v[1], v[2], rows, inner, columns));
     }
 
     /// <inheritdoc />
@@ -103,42 +56,20 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 62);
-        var tag = session.NextTag(ProtocolChannel.Preprocessing);
-        var r = new Z2k[count];
-        var top = new Z2k[count];
-        var low = new Z2k[count];
-        if (session.PartyId != Dealer)
+        var v = Deal([count], [count, count], free =>
         {
-            using var prg = session.SharedPrg(Dealer, tag);
-            prg.FillUniform<Z2k>(r);
-            prg.FillUniform<Z2k>(top);
-            prg.FillUniform<Z2k>(low);
-        }
-        else
-        {
-            session.Random.FillUniform<Z2k>(r);
-            var sumR = (Z2k[])r.Clone();
-            var othersTop = new Z2k[count];
-            var othersLow = new Z2k[count];
-            var scratch = new Z2k[count];
-            for (int p = 0; p < session.PartyCount; p++)
-            {
-                if (p == Dealer) continue;
-                using var prg = session.SharedPrg(p, tag);
-                AccumulateUniform(prg, scratch, sumR);
-                AccumulateUniform(prg, scratch, othersTop);
-                AccumulateUniform(prg, scratch, othersLow);
-            }
-            const ulong low63 = (1UL << 63) - 1;
+            var top = new Z2k[count];
+            var low = new Z2k[count];
             for (int i = 0; i < count; i++)
             {
-                ulong full = sumR[i].Value;
-                top[i] = new Z2k((full >> 63) - othersTop[i].Value);
-                low[i] = new Z2k(((full & low63) >> bits) - othersLow[i].Value);
+                ulong r = free[0][i].Value;
+                top[i] = new Z2k(r >> 63);
+                low[i] = new Z2k((r & Low63) >> bits);
             }
-        }
+            return [top, low];
+        });
         Usage.AddTruncationMasks(count);
-        return ValueTask.FromResult(new TruncationMasks(r, top, low, bits));
+        return ValueTask.FromResult(new TruncationMasks(v[0], v[1], v[2], bits));
     }
 
     /// <inheritdoc />
@@ -146,38 +77,57 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
+        var v = Deal([count], [count * bits], free =>
+        {
+            var bitValues = new Z2k[count * bits];
+            for (int e = 0; e < count; e++)
+                for (int i = 0; i < bits; i++)
+                    bitValues[e * bits + i] = new Z2k((free[0][e].Value >> i) & 1);
+            return [bitValues];
+        });
+        Usage.AddBitMasks(count);
+        return ValueTask.FromResult(new BitMasks(v[0], v[1], bits));
+    }
+
+    /// <summary>
+    /// One dealing: returns my shares of the free vectors (uniform) followed by the dependent ones, which are
+    /// <paramref name="dependents"/> applied to the full free values. Non-dealers derive all their shares from the
+    /// PRG they share with the dealer; the dealer draws its own free shares, derives everyone else's to learn the
+    /// full values, and keeps (dependent value - the others' derived dependent shares).
+    /// </summary>
+    private Z2k[][] Deal(int[] freeLengths, int[] dependentLengths, Func<Z2k[][], Z2k[][]> dependents)
+    {
         var tag = session.NextTag(ProtocolChannel.Preprocessing);
-        var r = new Z2k[count];
-        var bitShares = new Z2k[count * bits];
+        var lengths = freeLengths.Concat(dependentLengths).ToArray();
+        var mine = lengths.Select(length => new Z2k[length]).ToArray();
         if (session.PartyId != Dealer)
         {
             using var prg = session.SharedPrg(Dealer, tag);
-            prg.FillUniform<Z2k>(r);
-            prg.FillUniform<Z2k>(bitShares);
+            foreach (var vector in mine) prg.FillUniform<Z2k>(vector);
+            return mine;
         }
-        else
-        {
-            session.Random.FillUniform<Z2k>(r);
-            var sumR = (Z2k[])r.Clone();
-            var othersBits = new Z2k[bitShares.Length];
-            for (int p = 0; p < session.PartyCount; p++)
-            {
-                if (p == Dealer) continue;
-                using var prg = session.SharedPrg(p, tag);
-                AccumulateUniform(prg, new Z2k[count], sumR);
-                AccumulateUniform(prg, new Z2k[bitShares.Length], othersBits);
-            }
-            for (int e = 0; e < count; e++)
-                for (int i = 0; i < bits; i++)
-                    bitShares[e * bits + i] = new Z2k(((sumR[e].Value >> i) & 1) - othersBits[e * bits + i].Value);
-        }
-        Usage.AddBitMasks(count);
-        return ValueTask.FromResult(new BitMasks(r, bitShares, bits));
-    }
 
-    private static void AccumulateUniform(AesCtrPrg prg, Z2k[] scratch, Z2k[] sum)
-    {
-        prg.FillUniform<Z2k>(scratch);
-        VectorMath.Add<Z2k>(sum, scratch, sum);
+        // Sums of the free vectors over every party, and of the others' dependent vectors.
+        var sums = lengths.Select(length => new Z2k[length]).ToArray();
+        for (int i = 0; i < freeLengths.Length; i++)
+        {
+            session.Random.FillUniform<Z2k>(mine[i]);
+            mine[i].CopyTo(sums[i], 0);
+        }
+        for (int p = 0; p < session.PartyCount; p++)
+        {
+            if (p == Dealer) continue;
+            using var prg = session.SharedPrg(p, tag);
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                var derived = GC.AllocateUninitializedArray<Z2k>(lengths[i]);
+                prg.FillUniform<Z2k>(derived);
+                VectorMath.Add<Z2k>(sums[i], derived, sums[i]);
+            }
+        }
+        var full = dependents(sums[..freeLengths.Length]);
+        for (int j = 0; j < dependentLengths.Length; j++)
+            VectorMath.Subtract<Z2k>(full[j], sums[freeLengths.Length + j], mine[freeLengths.Length + j]);
+        return mine;
     }
 }

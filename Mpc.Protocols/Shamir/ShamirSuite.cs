@@ -146,20 +146,10 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     public SharedVector<T> Constant(ReadOnlySpan<T> values) => new(values.ToArray()); // the constant polynomial
 
     /// <inheritdoc />
-    public SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y)
-    {
-        var z = new T[x.Length];
-        VectorMath.Add<T>(x.Shares, y.Shares, z);
-        return new(z);
-    }
+    public SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y) => Mpc.Protocols.Internal.LocalOperations.Add(x, y);
 
     /// <inheritdoc />
-    public SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y)
-    {
-        var z = new T[x.Length];
-        VectorMath.Subtract<T>(x.Shares, y.Shares, z);
-        return new(z);
-    }
+    public SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y) => Mpc.Protocols.Internal.LocalOperations.Subtract(x, y);
 
     /// <inheritdoc />
     public SharedVector<T> AddPublic(SharedVector<T> x, ReadOnlySpan<T> c)
@@ -170,20 +160,10 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     }
 
     /// <inheritdoc />
-    public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c)
-    {
-        var z = new T[x.Length];
-        VectorMath.Multiply<T>(x.Shares, c, z);
-        return new(z);
-    }
+    public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c) => Mpc.Protocols.Internal.LocalOperations.MultiplyPublic(x, c);
 
     /// <inheritdoc />
-    public SharedVector<T> Scale(SharedVector<T> x, T c)
-    {
-        var z = new T[x.Length];
-        VectorMath.Scale<T>(x.Shares, c, z);
-        return new(z);
-    }
+    public SharedVector<T> Scale(SharedVector<T> x, T c) => Mpc.Protocols.Internal.LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)
