@@ -7,9 +7,12 @@ namespace Mpc.Tests.Protocols.Harness;
 public static class LocalParties
 {
     /// <summary>Runs <paramref name="party"/> once per party, concurrently, and returns their results by party id.</summary>
-    public static async Task<TResult[]> RunAsync<TResult>(int partyCount, Func<Session, Task<TResult>> party, int seed = 0)
+    public static Task<TResult[]> RunAsync<TResult>(int partyCount, Func<Session, Task<TResult>> party, int seed = 0) =>
+        RunAsync(InMemoryNetwork.CreateCluster(partyCount, TimeSpan.FromSeconds(30)), party, seed);
+
+    /// <summary>Runs <paramref name="party"/> over the given, connected networks (e.g. decorated ones).</summary>
+    public static async Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party, int seed = 0)
     {
-        var networks = InMemoryNetwork.CreateCluster(partyCount, TimeSpan.FromSeconds(30));
         try
         {
             var sessions = await Task.WhenAll(networks.Select((network, id) =>

@@ -56,3 +56,47 @@ public sealed class ShamirSuiteTests
         Assert.Contains("Party 4", inner.Message);
     }
 }
+
+/// <summary>What a party sees when a product is truncated straight from its degree-2t shares.</summary>
+public sealed class ShamirFusedOpeningViewTests
+{
+    [Fact]
+    public async Task FusedOpening_TopCoefficient_IsUniformAndUnlinkedToTheInputs()
+    {
+        // t = 1, n = 3: the opened polynomial h = f g + M has degree 2. With a mask M of degree t only, its top
+        // coefficient would be h_2 = f_1 g_1, and party 0 (owner of x and y, holding f(1) = x + f_1 and
+        // g(1) = y + g_1) would see h_2 = (f(1) - x)(g(1) - y): a leak. With a degree-2t mask h_2 is uniform.
+        const int length = 4000;
+        var x = Enumerable.Repeat(Mersenne127.FromInt64(3 << 16), length).ToArray();
+        var y = Enumerable.Repeat(Mersenne127.FromInt64(-(5 << 16)), length).ToArray();
+        var networks = Mpc.Net.InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30)).Select(n => new RecordingNetwork(n)).ToArray();
+        var shares = await LocalParties.RunAsync(networks, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            var sx = await suite.InputAsync(0, x, length);
+            var sy = await suite.InputAsync(0, y, length);
+            await suite.MultiplyAndTruncateAsync(sx, sy, 16);
+            return (F: sx.LocalShares.ToArray(), G: sy.LocalShares.ToArray());
+        });
+
+        // The opening is the last frame from each peer: h(1) reaches party 1 from party 0; h(2), h(3) reach party 0.
+        var h1 = Elements(networks[1].Received.Last(f => f.Peer == 0).Payload);
+        var h2 = Elements(networks[0].Received.Last(f => f.Peer == 1).Payload);
+        var h3 = Elements(networks[0].Received.Last(f => f.Peer == 2).Payload);
+        Assert.Equal(length, h1.Length);
+        var half = Mersenne127.Inverse(Mersenne127.FromInt64(2));
+        int linked = 0;
+        var counts = new long[16];
+        for (int i = 0; i < length; i++)
+        {
+            var top = (h1[i] - Mersenne127.FromInt64(2) * h2[i] + h3[i]) * half; // second difference = 2 h_2
+            var degreeTValue = (shares[0].F[i] - x[i]) * (shares[0].G[i] - y[i]);
+            if (top == degreeTValue) linked++;
+            counts[(int)(Mersenne127.ToBigInteger(top) >> 123)]++;
+        }
+        Assert.True(linked == 0, $"{linked} of {length} openings reveal f_1 g_1");
+        Arbitraries.ChiSquare.AssertUniform(counts, "top coefficient of the opened product polynomial");
+    }
+
+    private static Mersenne127[] Elements(byte[] payload) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Mersenne127>(payload).ToArray();
+}
