@@ -128,11 +128,23 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
         }
     }
 
+    private bool IsWaiting(Waiter waiter)
+    {
+        lock (_gate) return waiter.Node is not null;
+    }
+
+    /// <summary>
+    /// A receiver. At its deadline the peer is probed: a peer that does not answer is reported as stalled at once;
+    /// one that answers gets a second deadline (it may itself be blocked by a stalled third party, whose abort then
+    /// arrives first and names the right culprit), after which it is reported as alive but silent.
+    /// </summary>
     private sealed class Waiter(PeerInbox inbox, uint tag) : TaskCompletionSource<IMemoryOwner<byte>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public LinkedListNode<Waiter>? Node;
         private CancellationToken _ct;
         private TimeSpan _timeout;
+        private Timer? _timer;
+        private int _expiries;
 
         public async ValueTask<IMemoryOwner<byte>> WaitAsync(TimeSpan timeout, CancellationToken ct)
         {
@@ -141,10 +153,16 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
             await using var registration = ct.CanBeCanceled
                 ? ct.UnsafeRegister(static s => ((Waiter)s!).OnCancelled(), this)
                 : default;
-            await using var timer = timeout == Timeout.InfiniteTimeSpan
-                ? null
-                : new Timer(static s => ((Waiter)s!).OnTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
-            return await Task.ConfigureAwait(false);
+            if (timeout != Timeout.InfiniteTimeSpan)
+                _timer = new Timer(static s => ((Waiter)s!).OnDeadline(), this, timeout, Timeout.InfiniteTimeSpan);
+            try
+            {
+                return await Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                if (_timer is not null) await _timer.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         private void OnCancelled()
@@ -152,11 +170,41 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
             if (inbox.TryRemove(this)) TrySetCanceled(_ct);
         }
 
-        private void OnTimeout()
+        private void OnDeadline()
+        {
+            if (!inbox.IsWaiting(this)) return;
+            if (Interlocked.Increment(ref _expiries) == 1)
+            {
+                _ = ProbeAsync();
+                return;
+            }
+            Expire("; it answers but sent nothing within a second deadline");
+        }
+
+        private async Task ProbeAsync()
+        {
+            bool alive = await inbox.Owner.IsAliveAsync(inbox.Peer).ConfigureAwait(false);
+            if (!inbox.IsWaiting(this)) return;
+            if (!alive)
+            {
+                Expire("; it does not answer");
+                return;
+            }
+            try
+            {
+                _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Completed meanwhile.
+            }
+        }
+
+        private void Expire(string how)
         {
             if (!inbox.TryRemove(this)) return;
             var failure = inbox.Owner.Fail(new PeerTimeoutException(
-                inbox.Peer, inbox.Owner.NameOf(inbox.Peer), $"frame with tag {new StreamTag(tag)}", _timeout));
+                inbox.Peer, inbox.Owner.NameOf(inbox.Peer), $"frame with tag {new StreamTag(tag)}", _timeout, how));
             TrySetException(failure);
         }
     }

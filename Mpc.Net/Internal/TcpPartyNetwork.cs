@@ -7,7 +7,7 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
     : PartyNetworkBase(partyId, names, receiveTimeout, logger)
 {
     private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxGoodbyeLinger = TimeSpan.FromSeconds(5);
 
     private TcpLink?[] _links = [];
@@ -26,6 +26,8 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 
     protected override ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
         _links[peer]!.WriteDataAsync(tag, payload, ct);
+
+    protected override Task<bool> ProbeAsync(int peer, TimeSpan timeout) => _links[peer]!.ProbeAsync(timeout);
 
     protected override Task ShutdownCoreAsync(AbortNotice? abort)
     {
