@@ -59,7 +59,8 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     public ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default)
     {
-        var frameTask = ReceiveFrameAsync(peer, tag, ct);
+        CheckPeer(peer);
+        var frameTask = InboxOf(peer).TakeAsync(tag.Value, destination, ReceiveTimeout, ct);
         if (frameTask.IsCompletedSuccessfully)
         {
             CopyExact(peer, tag, frameTask.Result, destination);
@@ -73,6 +74,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     private void CopyExact(int peer, StreamTag tag, IMemoryOwner<byte> frame, Memory<byte> destination)
     {
+        if (ReferenceEquals(frame, ClaimedFrame.Instance)) return;
         using (frame)
         {
             var payload = frame.Memory;
@@ -88,7 +90,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default)
     {
         CheckPeer(peer);
-        return InboxOf(peer).TakeAsync(tag.Value, ReceiveTimeout, ct);
+        return InboxOf(peer).TakeAsync(tag.Value, null, ReceiveTimeout, ct);
     }
 
     public void CountRound() => Stats.CountRound();

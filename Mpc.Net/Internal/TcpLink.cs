@@ -351,6 +351,11 @@ internal sealed class TcpLink : IFrameSink
         return ex.Message;
     }
 
+    IFrameDestination? IFrameSink.TryClaim(uint tag, int length) =>
+        _goodbyeReceived ? null : _owner.ClaimFrom(Peer, tag, length);
+
+    void IFrameSink.OnClaimedFrame(long frameBytes) => _owner.Stats.RecordReceived(Peer, frameBytes);
+
     void IFrameSink.OnDataFrame(uint tag, PooledFrame payload, long frameBytes)
     {
         if (_goodbyeReceived)

@@ -22,6 +22,8 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 
     public void DeliverFrom(int peer, uint tag, PooledFrame frame) => InboxOf(peer).Deliver(tag, frame);
 
+    public IFrameDestination? ClaimFrom(int peer, uint tag, int length) => InboxOf(peer).TryClaim(tag, length);
+
     public void PeerSaidGoodbye(int peer) => InboxOf(peer).MarkPeerClosed();
 
     protected override ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
