@@ -11,7 +11,9 @@ namespace Mpc.Net;
 /// receive deadline, or sends a malformed frame), every pending and future send and receive fails with the
 /// same <see cref="PeerException"/> naming the culprit, and the network sends an abort frame carrying the
 /// culprit's id to every other peer, so that they fail naming the same party. Nothing hangs: every
-/// receive has the deadline the cluster config sets.
+/// receive has the deadline the cluster config sets. When it passes, the transport probes the peer: a peer whose
+/// process does not answer (stopped, hung, gone) is the culprit at once; a peer that answers is probably blocked by
+/// a stalled third party, whose abort then arrives and names the right culprit, so it gets one more deadline.
 /// Implementations are thread-safe: sends to different peers and receives on different tags may run concurrently.
 /// </remarks>
 public interface IPartyNetwork : IAsyncDisposable
@@ -39,7 +41,7 @@ public interface IPartyNetwork : IAsyncDisposable
     /// <paramref name="destination"/>, which the frame must fill exactly.
     /// </summary>
     /// <exception cref="MalformedFrameException">The frame's length differs from <c>destination.Length</c> (the peer sent more or fewer elements than the round needs); the network fails.</exception>
-    /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline; the network fails.</exception>
+    /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline and the peer does not answer a liveness probe (it is stalled or dead), or it answers but sent nothing within a second deadline; the network fails.</exception>
     /// <exception cref="PeerException">The network has failed; the exception names the culprit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before a frame arrived (the network stays up).</exception>
     ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default);

@@ -10,12 +10,15 @@ namespace Mpc.Net.Internal;
 internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
 {
     private PooledFrame? _current;
+    private IFrameDestination? _claimed;
+    private bool _discarding;
+    private int _length;
     private int _filled;
     private uint _tag;
     private long _frameBytes;
 
     /// <summary>True while part of a frame has been consumed but not all of it.</summary>
-    public bool IsMidFrame => _current is not null;
+    public bool IsMidFrame => _current is not null || _claimed is not null;
 
     /// <summary>Consumes as many bytes of <paramref name="buffer"/> as possible (slicing them off).</summary>
     /// <exception cref="FrameFormatException">The bytes are not valid frames.</exception>
@@ -23,7 +26,7 @@ internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
     {
         while (true)
         {
-            if (_current is null)
+            if (!IsMidFrame)
             {
                 if (!FrameCodec.TryReadHeader(ref buffer, maxPayload, out var header)) return;
                 if (header.Kind != FrameKind.Data)
@@ -33,33 +36,53 @@ internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
                     sink.OnControlFrame(header.Kind, payload);
                     continue;
                 }
-                _current = PooledFrame.Rent(header.PayloadLength);
+                _length = header.PayloadLength;
                 _filled = 0;
                 _tag = header.Tag;
                 _frameBytes = header.FrameBytes;
+                _discarding = false;
+                _claimed = _length > 0 ? sink.TryClaim(_tag, _length) : null;
+                if (_claimed is null) _current = PooledFrame.Rent(_length);
             }
 
-            int need = _current.Length - _filled;
+            int need = _length - _filled;
             if (need > 0)
             {
                 if (buffer.IsEmpty) return;
                 int n = (int)Math.Min(need, buffer.Length);
-                buffer.Slice(0, n).CopyTo(_current.Span.Slice(_filled, n));
+                var chunk = buffer.Slice(0, n);
+                if (_current is not null) chunk.CopyTo(_current.Span.Slice(_filled, n));
+                else if (!_discarding && !_claimed!.TryWrite(_filled, chunk)) _discarding = true;
                 buffer = buffer.Slice(n);
                 _filled += n;
-                if (_filled < _current.Length) return;
+                if (_filled < _length) return;
             }
 
-            var done = _current;
-            _current = null;
-            sink.OnDataFrame(_tag, done, _frameBytes);
+            if (_current is { } done)
+            {
+                _current = null;
+                sink.OnDataFrame(_tag, done, _frameBytes);
+            }
+            else
+            {
+                var claimed = _claimed!;
+                _claimed = null;
+                if (!_discarding)
+                {
+                    claimed.Complete();
+                    sink.OnClaimedFrame(_frameBytes);
+                }
+            }
         }
     }
 
-    /// <summary>Drops a partly received frame.</summary>
+    /// <summary>Drops a partly received frame; a claimed receiver fails.</summary>
     public void Reset()
     {
         _current?.Dispose();
         _current = null;
+        var claimed = _claimed;
+        _claimed = null;
+        if (claimed is not null && !_discarding) claimed.Abandon();
     }
 }

@@ -15,4 +15,8 @@ internal enum FrameKind : byte
     Abort = 5,
     /// <summary>The sender finished and closes; frames sent before it are still delivered.</summary>
     Goodbye = 6,
+    /// <summary>Are you alive? Answered by the peer's frame loop, whatever its protocol is doing.</summary>
+    Probe = 7,
+    /// <summary>The answer to <see cref="Probe"/>.</summary>
+    ProbeReply = 8,
 }

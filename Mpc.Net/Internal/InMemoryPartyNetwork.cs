@@ -23,6 +23,9 @@ internal sealed class InMemoryPartyNetwork(int partyId, IReadOnlyList<string> na
         InboxOf(from).Deliver(tag, frame);
     }
 
+    /// <summary>An in-process peer always runs; a silent one is reported after the second deadline.</summary>
+    protected override Task<bool> ProbeAsync(int peer, TimeSpan timeout) => Task.FromResult(true);
+
     protected override Task ShutdownCoreAsync(AbortNotice? abort)
     {
         foreach (var peer in _cluster)

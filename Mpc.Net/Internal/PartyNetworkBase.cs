@@ -59,7 +59,8 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     public ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default)
     {
-        var frameTask = ReceiveFrameAsync(peer, tag, ct);
+        CheckPeer(peer);
+        var frameTask = InboxOf(peer).TakeAsync(tag.Value, destination, ReceiveTimeout, ct);
         if (frameTask.IsCompletedSuccessfully)
         {
             CopyExact(peer, tag, frameTask.Result, destination);
@@ -73,6 +74,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     private void CopyExact(int peer, StreamTag tag, IMemoryOwner<byte> frame, Memory<byte> destination)
     {
+        if (ReferenceEquals(frame, ClaimedFrame.Instance)) return;
         using (frame)
         {
             var payload = frame.Memory;
@@ -88,7 +90,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default)
     {
         CheckPeer(peer);
-        return InboxOf(peer).TakeAsync(tag.Value, ReceiveTimeout, ct);
+        return InboxOf(peer).TakeAsync(tag.Value, null, ReceiveTimeout, ct);
     }
 
     public void CountRound() => Stats.CountRound();
@@ -159,6 +161,32 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     /// <summary>Sends one data frame.</summary>
     protected abstract ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct);
+
+    /// <summary>Whether <paramref name="peer"/>'s process answers a liveness probe within <paramref name="timeout"/>.</summary>
+    protected abstract Task<bool> ProbeAsync(int peer, TimeSpan timeout);
+
+    /// <summary>How long a receive whose deadline passed waits for the peer's liveness answer.</summary>
+    public TimeSpan ProbeTimeout => ReceiveTimeout == Timeout.InfiniteTimeSpan
+        ? TimeSpan.FromSeconds(2)
+        : TimeSpan.FromTicks(Math.Min(ReceiveTimeout.Ticks / 4, TimeSpan.FromSeconds(2).Ticks));
+
+    /// <summary>
+    /// A receive from <paramref name="peer"/> passed its deadline. Returns false if the peer does not answer a
+    /// liveness probe (it is stalled or dead: it is the culprit), true if it answers (it runs but waits itself,
+    /// perhaps for a stalled third party whose abort will arrive soon, so the receive gets one more deadline).
+    /// </summary>
+    public async Task<bool> IsAliveAsync(int peer)
+    {
+        try
+        {
+            return await ProbeAsync(peer, ProbeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.LogDebug(ex, "Party {PartyId}: probing party {Peer} failed", PartyId, peer);
+            return false;
+        }
+    }
 
     /// <summary>Called once, synchronously, when the network fails: unblock sends stuck on backpressure.</summary>
     protected virtual void OnFailed() { }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -37,6 +38,8 @@ internal sealed class TcpLink : IFrameSink
     private volatile bool _closing;
     private volatile bool _brokenFrame;
     private bool _goodbyeReceived;
+    private readonly Lock _probeGate = new();
+    private TaskCompletionSource? _probe;
 
     public TcpLink(TcpPartyNetwork owner, int peer, Socket socket, Stream stream, ILogger logger)
     {
@@ -119,8 +122,8 @@ internal sealed class TcpLink : IFrameSink
         if (!_brokenFrame)
         {
             wrote = abort is { } a
-                ? await TryWriteControlAsync(FrameKind.Abort, ControlMessages.Encode(a), flushTimeout).ConfigureAwait(false)
-                : await TryWriteControlAsync(FrameKind.Goodbye, [], flushTimeout).ConfigureAwait(false);
+                ? await TryWriteControlAsync(FrameKind.Abort, ControlMessages.Encode(a), flushTimeout, complete: true).ConfigureAwait(false)
+                : await TryWriteControlAsync(FrameKind.Goodbye, [], flushTimeout, complete: true).ConfigureAwait(false);
         }
         if (wrote)
         {
@@ -155,7 +158,34 @@ internal sealed class TcpLink : IFrameSink
         }
     }
 
-    private async Task<bool> TryWriteControlAsync(FrameKind kind, byte[] payload, TimeSpan timeout)
+    /// <summary>
+    /// Asks the peer's frame loop for a sign of life. True if it answers within <paramref name="timeout"/>: the
+    /// process runs (even if its protocol is blocked); false if it is stopped, hung, or the link is gone.
+    /// </summary>
+    public async Task<bool> ProbeAsync(TimeSpan timeout)
+    {
+        TaskCompletionSource probe;
+        lock (_probeGate)
+        {
+            _probe ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            probe = _probe;
+        }
+        var started = Stopwatch.GetTimestamp();
+        if (!await TryWriteControlAsync(FrameKind.Probe, [], timeout, complete: false).ConfigureAwait(false)) return false;
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        if (left <= TimeSpan.Zero) return probe.Task.IsCompleted;
+        try
+        {
+            await probe.Task.WaitAsync(left).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryWriteControlAsync(FrameKind kind, byte[] payload, TimeSpan timeout, bool complete)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -173,7 +203,7 @@ internal sealed class TcpLink : IFrameSink
             FrameCodec.WriteFrame(writer, _headerScratch, kind, 0, payload);
             var result = await writer.FlushAsync(cts.Token).ConfigureAwait(false);
             if (result.IsCompleted) return false;
-            await writer.CompleteAsync().ConfigureAwait(false);
+            if (complete) await writer.CompleteAsync().ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
@@ -321,6 +351,11 @@ internal sealed class TcpLink : IFrameSink
         return ex.Message;
     }
 
+    IFrameDestination? IFrameSink.TryClaim(uint tag, int length) =>
+        _goodbyeReceived ? null : _owner.ClaimFrom(Peer, tag, length);
+
+    void IFrameSink.OnClaimedFrame(long frameBytes) => _owner.Stats.RecordReceived(Peer, frameBytes);
+
     void IFrameSink.OnDataFrame(uint tag, PooledFrame payload, long frameBytes)
     {
         if (_goodbyeReceived)
@@ -344,6 +379,19 @@ internal sealed class TcpLink : IFrameSink
             case FrameKind.Goodbye:
                 _goodbyeReceived = true;
                 _owner.PeerSaidGoodbye(Peer);
+                break;
+            case FrameKind.Probe:
+                // Answer from a fresh task: the frame loop must not wait for the write lock.
+                _ = Task.Run(() => TryWriteControlAsync(FrameKind.ProbeReply, [], TimeSpan.FromSeconds(5), complete: false));
+                break;
+            case FrameKind.ProbeReply:
+                TaskCompletionSource? probe;
+                lock (_probeGate)
+                {
+                    probe = _probe;
+                    _probe = null;
+                }
+                probe?.TrySetResult();
                 break;
             default:
                 throw new FrameFormatException($"unexpected {kind} frame after the handshake");

@@ -7,7 +7,7 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
     : PartyNetworkBase(partyId, names, receiveTimeout, logger)
 {
     private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AbortLinger = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxGoodbyeLinger = TimeSpan.FromSeconds(5);
 
     private TcpLink?[] _links = [];
@@ -22,10 +22,14 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 
     public void DeliverFrom(int peer, uint tag, PooledFrame frame) => InboxOf(peer).Deliver(tag, frame);
 
+    public IFrameDestination? ClaimFrom(int peer, uint tag, int length) => InboxOf(peer).TryClaim(tag, length);
+
     public void PeerSaidGoodbye(int peer) => InboxOf(peer).MarkPeerClosed();
 
     protected override ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
         _links[peer]!.WriteDataAsync(tag, payload, ct);
+
+    protected override Task<bool> ProbeAsync(int peer, TimeSpan timeout) => _links[peer]!.ProbeAsync(timeout);
 
     protected override Task ShutdownCoreAsync(AbortNotice? abort)
     {

@@ -11,9 +11,29 @@ public sealed class FramingTests
 {
     private sealed record Frame(byte Kind, uint Tag, byte[] Payload);
 
+    /// <summary>Collects frames; claims a buffer (the zero-copy path) for frames with even tags.</summary>
     private sealed class CollectingSink : IFrameSink
     {
         public List<Frame> Frames { get; } = [];
+
+        public IFrameDestination? TryClaim(uint tag, int length) => tag % 2 == 0 ? new Destination(this, tag, length) : null;
+
+        public void OnClaimedFrame(long frameBytes) { }
+
+        private sealed class Destination(CollectingSink sink, uint tag, int length) : IFrameDestination
+        {
+            private readonly byte[] _bytes = new byte[length];
+
+            public bool TryWrite(int offset, ReadOnlySequence<byte> bytes)
+            {
+                bytes.CopyTo(_bytes.AsSpan(offset));
+                return true;
+            }
+
+            public void Complete() => sink.Frames.Add(new Frame((byte)FrameKind.Data, tag, _bytes));
+
+            public void Abandon() => throw new InvalidOperationException("abandoned");
+        }
 
         public void OnDataFrame(uint tag, PooledFrame payload, long frameBytes)
         {

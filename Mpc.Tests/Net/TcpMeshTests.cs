@@ -184,6 +184,27 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PeerStallingInTheMiddleOfAFrame_IsReportedAtTheDeadline()
+    {
+        var deadline = TimeSpan.FromSeconds(1);
+        using var cluster = TestCluster.Create(2, tls: false, receiveTimeout: deadline);
+        var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
+        await using var net = await connecting;
+        var destination = new byte[1000];
+        var sw = Stopwatch.StartNew();
+        var receive = net.ReceiveAsync(1, Tag, destination).AsTask();   // waiting first: the frame is written straight into it
+        var header = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameCodec.WriteHeader(header, new System.Buffers.ArrayBufferWriter<byte>(), FrameKind.Data, Tag.Value, destination.Length);
+        await fake.Stream.WriteAsync(header.WrittenMemory);
+        await fake.Stream.WriteAsync(new byte[500]);   // half the payload, then silence (and no answer to probes)
+        var ex = await Assert.ThrowsAsync<PeerTimeoutException>(() => receive);
+        Assert.Equal(1, ex.PeerId);
+        Assert.InRange(sw.Elapsed, deadline * 0.9, deadline + TimeSpan.FromSeconds(5));
+        output.WriteLine($"{ex.Message} after {sw.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task OversizedFrame_IsRejected_NamingThePeer()
     {
         using var cluster = TestCluster.Create(2, tls: false);
