@@ -1,5 +1,4 @@
 using Mpc.Tests.Infrastructure;
-using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols;
 
@@ -16,11 +15,11 @@ public sealed class MultiProcessContractTests
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();
-        var (exit, output, error) = await MpcProcess.RunAsync(TimeSpan.FromSeconds(120),
-            "launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--size", "2000");
-        Assert.True(exit == 0, $"mpc launch exited {exit}\n{output}\n{error}");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--size", "2000");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)
-            Assert.Contains($"[p{p} p{p}] selftest ({suite}, 3 parties, 2000 elements): 7 checks passed", output);
+            Assert.Contains($"[p{p} p{p}] selftest ({suite}, 3 parties, 2000 elements): 7 checks passed", launch.Stdout);
     }
 
     [Fact]
@@ -28,9 +27,9 @@ public sealed class MultiProcessContractTests
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();
-        var (exit, output, error) = await MpcProcess.RunAsync(TimeSpan.FromSeconds(60),
-            "launch", "--cluster", clusterFile, "run", "--example", "millionaires");
-        Assert.True(exit == 0, $"mpc launch exited {exit}\n{output}\n{error}");
-        Assert.Contains("millionaires: party 0 is not richer", output); // demo wealth: party 0 has 1000.25, party 1 2000.25
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "run", "--example", "millionaires");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        Assert.Contains("millionaires: party 0 is not richer", launch.Stdout); // demo wealth: party 0 has 1000.25, party 1 2000.25
     }
 }
