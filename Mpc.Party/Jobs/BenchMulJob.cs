@@ -4,6 +4,7 @@ using System.Globalization;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
 
@@ -65,6 +66,7 @@ public sealed class BenchMulJob : IJob
 
         var clock = Stopwatch.StartNew();
         if (buffered is not null) await buffered.PrepareTriplesAsync(size, ct);
+        if (fixedPoint && suite is ShamirSuite<Mersenne127> shamir) await shamir.PrepareTruncationMasksAsync(size, 16, ct);
         double preprocessing = clock.Elapsed.TotalSeconds;
         await suite.OpenAsync(suite.Constant(new T[1]), ct); // barrier: the online clock starts together everywhere
 

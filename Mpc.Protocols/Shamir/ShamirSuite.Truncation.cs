@@ -83,12 +83,45 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
+    /// Deals truncation masks for <paramref name="count"/> elements now (an offline phase; they depend on no input).
+    /// Later truncations by <paramref name="bits"/> consume them in order, each exactly once, and deal fresh ones
+    /// when they run out. One dealing round.
+    /// </summary>
+    public async ValueTask PrepareTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
+    {
+        CheckShift(bits);
+        var (wide, high) = await DealDoubleMasksAsync(count, bits, TruncationInputBits, ct).ConfigureAwait(false);
+        _preparedMasks = new PreparedMasks(wide, high, bits);
+    }
+
+    private PreparedMasks? _preparedMasks;
+
+    private sealed class PreparedMasks(T[] wide, T[] high, int bits)
+    {
+        private int _offset;
+
+        public bool TryTake(int length, int shift, out (T[] Wide, T[] High) masks)
+        {
+            masks = default;
+            if (shift != bits || wide.Length - _offset < length) return false;
+            masks = (wide.AsSpan(_offset, length).ToArray(), high.AsSpan(_offset, length).ToArray());
+            _offset += length;
+            return true;
+        }
+    }
+
+    private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct) =>
+        _preparedMasks is not null && _preparedMasks.TryTake(length, bits, out var prepared)
+            ? ValueTask.FromResult(prepared)
+            : DealDoubleMasksAsync(length, bits, inputBits, ct);
+
+    /// <summary>
     /// One dealing round: each of parties 0..t draws r'_j in [0, 2^m) and r''_j in [0, 2^(inputBits + s - m)) and
     /// deals R_j = r'_j + 2^m r''_j with degree 2t and r''_j with degree t, in one message per receiver.
     /// Returns my shares of R = sum R_j (degree 2t) and r'' = sum r''_j (degree t). One honest contributor
     /// makes both unknown to any t parties.
     /// </summary>
-    private async ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    private async ValueTask<(T[] Wide, T[] High)> DealDoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
         int n = _session.PartyCount, me = _session.PartyId, t = Threshold;
         var tag = _session.NextTag();

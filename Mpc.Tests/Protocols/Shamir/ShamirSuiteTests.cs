@@ -100,3 +100,27 @@ public sealed class ShamirFusedOpeningViewTests
 
     private static Mersenne127[] Elements(byte[] payload) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Mersenne127>(payload).ToArray();
 }
+
+public sealed class ShamirPreparedMaskTests
+{
+    [Fact]
+    public async Task PreparedMasks_AreConsumedOnceAndGiveTheSameProducts()
+    {
+        var x = Enumerable.Range(1, 50).Select(i => Mersenne127.FromInt64(i << 16)).ToArray();
+        var results = await LocalParties.RunAsync(3, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            await suite.PrepareTruncationMasksAsync(60, 16);
+            var sx = await suite.InputAsync(0, x, x.Length);
+            var first = await suite.OpenAsync(await suite.MultiplyAndTruncateAsync(sx, sx, 16)); // 50 prepared masks
+            var second = await suite.OpenAsync(await suite.MultiplyAndTruncateAsync(sx, sx, 16)); // 10 left: deals fresh ones
+            return (first, second);
+        });
+        for (int i = 0; i < x.Length; i++)
+        {
+            long expected = (long)(i + 1) * (i + 1) << 16;
+            Assert.InRange((long)Mersenne127.ToSignedInt128(results[0].first[i]) - expected, -1, 1);
+            Assert.InRange((long)Mersenne127.ToSignedInt128(results[0].second[i]) - expected, -1, 1);
+        }
+    }
+}
