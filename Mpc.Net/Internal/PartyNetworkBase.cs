@@ -100,7 +100,9 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         ArgumentNullException.ThrowIfNull(reason);
         Fail(new PeerAbortedException(PartyId, NameOf(PartyId), PartyId, NameOf(PartyId), reason));
         Task shutdown;
-        lock (_gate) shutdown = _shutdown!;
+        // The first failure may still be between recording itself and starting the shutdown: start it here with
+        // the notice that failure recorded, so the culprit it names is kept.
+        lock (_gate) shutdown = StartShutdownLocked();
         await shutdown.ConfigureAwait(false);
     }
 
@@ -124,14 +126,6 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     /// </summary>
     public Exception Fail(Exception failure)
     {
-        lock (_gate)
-        {
-            if (_failure is not null) return _failure;
-            _failure = failure;
-        }
-        Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
-        foreach (var inbox in _inboxes) inbox?.Fail(failure);
-        OnFailed();
         var (culprit, reason) = failure switch
         {
             PeerException pe => (pe.PeerId, pe.Reason),
@@ -139,9 +133,24 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         };
         lock (_gate)
         {
-            _shutdown ??= Task.Run(() => ShutdownAsync(new AbortNotice(culprit, reason)));
+            if (_failure is not null) return _failure;
+            _failure = failure;
+            _abortNotice = new AbortNotice(culprit, reason);
         }
+        Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
+        foreach (var inbox in _inboxes) inbox?.Fail(failure);
+        OnFailed();
+        lock (_gate) StartShutdownLocked();
         return failure;
+    }
+
+    private AbortNotice? _abortNotice;
+
+    // Under _gate, after a failure was recorded: the one shutdown, sending the recorded abort notice.
+    private Task StartShutdownLocked()
+    {
+        var notice = _abortNotice;
+        return _shutdown ??= Task.Run(() => ShutdownAsync(notice));
     }
 
     /// <summary>The abort we send: the culprit travels unchanged so every party names the same one.</summary>
