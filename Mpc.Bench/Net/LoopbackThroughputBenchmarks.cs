@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -14,14 +16,14 @@ namespace Mpc.Bench.Net;
 
 /// <summary>
 /// Bytes per second from party 0 to party 1 over loopback: the mesh with mutual TLS 1.3, the mesh in plaintext,
-/// and a raw <see cref="Socket"/> send loop as the ceiling, in the same run. Each operation moves 64 MiB as
+/// and a raw <see cref="Socket"/> send loop as the ceiling, in the same run. Each operation moves 256 MiB as
 /// frames of <see cref="FrameBytes"/> (protocols send 8-16 MB vectors per round).
 /// Run: <c>dotnet run -c Release --project Mpc.Bench -- --filter '*LoopbackThroughput*'</c>.
 /// </summary>
 [Config(typeof(Config))]
 public class LoopbackThroughputBenchmarks
 {
-    public const long TotalBytes = 64L << 20;
+    public const long TotalBytes = 256L << 20;
 
     private sealed class Config : ManualConfig
     {
@@ -63,6 +65,7 @@ public class LoopbackThroughputBenchmarks
     private IPartyNetwork[] _tls = [];
     private IPartyNetwork[] _plain = [];
     private Socket? _rawSender, _rawReceiver;
+    private SslStream? _tlsSender, _tlsReceiver;
     private byte[] _payload = [];
     private byte[] _destination = [];
 
@@ -75,6 +78,7 @@ public class LoopbackThroughputBenchmarks
         _tls = ConnectAsync(tls: true).GetAwaiter().GetResult();
         _plain = ConnectAsync(tls: false).GetAwaiter().GetResult();
         (_rawSender, _rawReceiver) = RawPairAsync().GetAwaiter().GetResult();
+        (_tlsSender, _tlsReceiver) = TlsPairAsync().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
@@ -83,6 +87,8 @@ public class LoopbackThroughputBenchmarks
         foreach (var n in _tls.Concat(_plain)) n.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _rawSender?.Dispose();
         _rawReceiver?.Dispose();
+        _tlsSender?.Dispose();
+        _tlsReceiver?.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "raw Socket loop")]
@@ -100,6 +106,23 @@ public class LoopbackThroughputBenchmarks
         for (long received = 0; received < TotalBytes;)
         {
             int n = await _rawReceiver!.ReceiveAsync(buffer);
+            received += n;
+        }
+        await send;
+    }
+
+    [Benchmark(Description = "raw SslStream loop")]
+    public async Task RawTls()
+    {
+        var send = Task.Run(async () =>
+        {
+            for (long sent = 0; sent < TotalBytes; sent += FrameBytes) await _tlsSender!.WriteAsync(_payload);
+            await _tlsSender!.FlushAsync();
+        });
+        var buffer = _destination.AsMemory();
+        for (long received = 0; received < TotalBytes;)
+        {
+            int n = await _tlsReceiver!.ReadAsync(buffer);
             received += n;
         }
         await send;
@@ -149,6 +172,36 @@ public class LoopbackThroughputBenchmarks
             }).ToArray(),
         };
         return await Task.WhenAll(Enumerable.Range(0, 2).Select(i => TcpMesh.ConnectAsync(cluster, new PartyIdentity(i, certificates[i]))));
+    }
+
+    private static readonly CipherSuitesPolicy? SameCipherSuitesAsTheMesh = OperatingSystem.IsWindows() ? null : new([TlsCipherSuite.TLS_AES_128_GCM_SHA256]);
+
+    /// <summary>Two SslStreams with TLS 1.3, client certificates and AES-128-GCM, as the mesh uses them, without the mesh.</summary>
+    private static async Task<(SslStream Sender, SslStream Receiver)> TlsPairAsync()
+    {
+        var (a, b) = await RawPairAsync();
+        var serverCertificate = CertificateFiles.CreateSelfSigned("server", "127.0.0.1");
+        var clientCertificate = CertificateFiles.CreateSelfSigned("client", "127.0.0.1");
+        var server = new SslStream(new NetworkStream(b, ownsSocket: true));
+        var client = new SslStream(new NetworkStream(a, ownsSocket: true));
+        await Task.WhenAll(
+            server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = SslStreamCertificateContext.Create(serverCertificate, null, offline: true),
+                ClientCertificateRequired = true,
+                EnabledSslProtocols = SslProtocols.Tls13,
+                CipherSuitesPolicy = SameCipherSuitesAsTheMesh,
+                RemoteCertificateValidationCallback = (_, c, _, _) => c is not null,
+            }),
+            client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                ClientCertificateContext = SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
+                EnabledSslProtocols = SslProtocols.Tls13,
+                CipherSuitesPolicy = SameCipherSuitesAsTheMesh,
+                RemoteCertificateValidationCallback = (_, c, _, _) => c is not null,
+            }));
+        return (client, server);
     }
 
     private static async Task<(Socket Sender, Socket Receiver)> RawPairAsync()

@@ -14,7 +14,8 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     private readonly IReadOnlyList<string> _names;
     private readonly Lock _gate = new();
     private Exception? _failure;
-    private Task? _shutdown;
+    private bool _shutdownStarted;
+    private readonly TaskCompletionSource _shutdownDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected PartyNetworkBase(int partyId, IReadOnlyList<string> partyNames, TimeSpan receiveTimeout, ILogger? logger)
     {
@@ -99,22 +100,19 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     {
         ArgumentNullException.ThrowIfNull(reason);
         Fail(new PeerAbortedException(PartyId, NameOf(PartyId), PartyId, NameOf(PartyId), reason));
-        Task shutdown;
-        // The first failure may still be between recording itself and starting the shutdown: start it here with
-        // the notice that failure recorded, so the culprit it names is kept.
-        lock (_gate) shutdown = StartShutdownLocked();
-        await shutdown.ConfigureAwait(false);
+        await _shutdownDone.Task.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Task shutdown;
+        bool graceful;
         lock (_gate)
         {
-            _shutdown ??= Task.Run(() => ShutdownAsync(abort: null));
-            shutdown = _shutdown;
+            graceful = !_shutdownStarted;
+            _shutdownStarted = true;
         }
-        await shutdown.ConfigureAwait(false);
+        if (graceful) StartShutdown(abort: null);
+        await _shutdownDone.Task.ConfigureAwait(false);
         var closed = new ObjectDisposedException(GetType().Name, $"The network of party {PartyId} is closed.");
         lock (_gate) _failure ??= closed;
         foreach (var inbox in _inboxes) inbox?.Fail(closed);
@@ -122,41 +120,35 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     /// <summary>
     /// Records <paramref name="failure"/> as the end of this network unless another failure came first, fails every
-    /// pending and future operation with it, and starts sending abort frames. Returns the failure that won.
+    /// pending and future operation with it, and starts sending abort frames (unless a graceful close already
+    /// started). Returns the failure that won.
     /// </summary>
     public Exception Fail(Exception failure)
     {
-        var (culprit, reason) = failure switch
-        {
-            PeerException pe => (pe.PeerId, pe.Reason),
-            _ => (PartyId, failure.Message),
-        };
+        bool sendAborts;
         lock (_gate)
         {
             if (_failure is not null) return _failure;
             _failure = failure;
-            _abortNotice = new AbortNotice(culprit, reason);
+            sendAborts = !_shutdownStarted;
+            _shutdownStarted = true;
         }
         Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
         foreach (var inbox in _inboxes) inbox?.Fail(failure);
         OnFailed();
-        lock (_gate) StartShutdownLocked();
+        if (sendAborts)
+        {
+            var (culprit, reason) = failure switch
+            {
+                PeerException pe => (pe.PeerId, pe.Reason),
+                _ => (PartyId, failure.Message),
+            };
+            StartShutdown(new AbortNotice(culprit, reason));
+        }
         return failure;
     }
 
-    private AbortNotice? _abortNotice;
-
-    // Under _gate, after a failure was recorded: the one shutdown, sending the recorded abort notice.
-    private Task StartShutdownLocked()
-    {
-        var notice = _abortNotice;
-        return _shutdown ??= Task.Run(() => ShutdownAsync(notice));
-    }
-
-    /// <summary>The abort we send: the culprit travels unchanged so every party names the same one.</summary>
-    protected readonly record struct AbortNotice(int Culprit, string Reason);
-
-    private async Task ShutdownAsync(AbortNotice? abort)
+    private void StartShutdown(AbortNotice? abort) => _ = Task.Run(async () =>
     {
         try
         {
@@ -166,7 +158,14 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         {
             Logger.LogDebug(ex, "Party {PartyId}: error while closing the network", PartyId);
         }
-    }
+        finally
+        {
+            _shutdownDone.TrySetResult();
+        }
+    });
+
+    /// <summary>The abort we send: the culprit travels unchanged so every party names the same one.</summary>
+    protected readonly record struct AbortNotice(int Culprit, string Reason);
 
     /// <summary>Sends one data frame.</summary>
     protected abstract ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct);

@@ -180,6 +180,7 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
         private TimeSpan _timeout;
         private Timer? _timer;
         private int _expiries;
+        private long _started;
 
         public bool Wants(int length) => destination is { } d && d.Length == length && length > 0;
 
@@ -187,6 +188,7 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
         {
             _ct = ct;
             _timeout = timeout;
+            _started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var registration = ct.CanBeCanceled
                 ? ct.UnsafeRegister(static s => ((Waiter)s!).OnCancelled(), this)
                 : default;
@@ -262,9 +264,16 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
                 Expire("; it does not answer");
                 return;
             }
+            // The second deadline counts from the start of the receive, so late timer callbacks do not add up.
+            var due = _timeout * 2 - System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+            if (due <= TimeSpan.Zero)
+            {
+                Expire("; it answers but sent nothing within a second deadline");
+                return;
+            }
             try
             {
-                _timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
+                _timer?.Change(due, Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {

@@ -16,6 +16,7 @@ internal sealed class TcpLink : IFrameSink
 {
     private const int ChunkBytes = 512 * 1024;
     private const int ReadBytes = 128 * 1024;
+    private const int FlushBatchBytes = 1024 * 1024;
 
     private static readonly PipeOptions PipeOptions = new(
         pauseWriterThreshold: 4 * 1024 * 1024,
@@ -222,12 +223,25 @@ internal sealed class TcpLink : IFrameSink
         Exception? error = null;
         try
         {
-            while (true)
+            bool end = false;
+            while (!end)
             {
                 var memory = writer.GetMemory(ReadBytes);
                 int n = await _stream.ReadAsync(memory).ConfigureAwait(false);
                 if (n == 0) break;
                 writer.Advance(n);
+                // TLS hands out one 16 KiB record per read: while more bytes are already waiting, keep reading
+                // before waking the frame loop, so a bulk transfer costs far fewer thread hand-offs.
+                for (int batched = n; batched < FlushBatchBytes && _socket.Available > 0; batched += n)
+                {
+                    n = await _stream.ReadAsync(writer.GetMemory(ReadBytes)).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        end = true;
+                        break;
+                    }
+                    writer.Advance(n);
+                }
                 var result = await writer.FlushAsync().ConfigureAwait(false);
                 if (result.IsCompleted || result.IsCanceled) break;
             }

@@ -56,7 +56,14 @@ internal static class PartyRunner
             };
             if (network is not null)
             {
-                await network.AbortAsync(reason);
+                try
+                {
+                    await network.AbortAsync(reason);
+                }
+                catch (Exception abortError)
+                {
+                    logger.LogDebug(abortError, "{Me}: sending the abort failed", me);
+                }
                 await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
             }
             string message = ex is MpcException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
