@@ -12,7 +12,9 @@ namespace Mpc.Protocols;
 /// <remarks>
 /// Message tags are derived from program position: every operation takes the next tag of its
 /// <see cref="ProtocolChannel"/> when it starts, synchronously, so parties that run the same program
-/// derive the same tags without talking. Start operations in the same order at every party.
+/// derive the same tags without talking. Start operations in the same order at every party. An operation takes
+/// all its tags before its first await (or takes later ones only from a flow that no other operation runs beside),
+/// so operations started together, like the products of one tree level, still number their messages alike.
 /// </remarks>
 public sealed class Session : IDisposable
 {

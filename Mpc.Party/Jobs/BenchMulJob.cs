@@ -66,7 +66,11 @@ public sealed class BenchMulJob : IJob
 
         var clock = Stopwatch.StartNew();
         if (buffered is not null) await buffered.PrepareTriplesAsync(size, ct);
-        if (fixedPoint && suite is ShamirSuite<Mersenne127> shamir) await shamir.PrepareTruncationMasksAsync(size, 16, ct);
+        if (suite is ShamirSuite<Mersenne127> shamir)
+        {
+            if (fixedPoint) await shamir.PrepareTruncationMasksAsync(size, 16, ct);
+            else await shamir.PrepareMultiplicationMasksAsync(size, ct);
+        }
         double preprocessing = clock.Elapsed.TotalSeconds;
         await suite.OpenAsync(suite.Constant(new T[1]), ct); // barrier: the online clock starts together everywhere
 

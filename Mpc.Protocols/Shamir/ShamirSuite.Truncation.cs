@@ -60,6 +60,7 @@ public sealed partial class ShamirSuite<T>
     private async ValueTask<T[]> OpenTruncatedAsync(T[] value, int bits, CancellationToken ct)
     {
         int length = value.Length, k = TruncationInputBits;
+        var tag = _session.NextTag(); // before any await, as every operation's tags
         var (wide, high) = await DoubleMasksAsync(length, bits, k, ct).ConfigureAwait(false);
 
         // Round: open c = value + 2^(k-1) + R, reconstructed (and checked) as a degree-2t sharing.
@@ -67,7 +68,6 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(value, wide, masked);
         var offset = T.FromInt128(Int128.One << (k - 1));
         for (int i = 0; i < length; i++) masked[i] += offset;
-        var tag = _session.NextTag();
         var all = new T[_session.PartyCount * length];
         await _session.Network.ExchangeWithAllAsync<T>(tag, masked, all, ct).ConfigureAwait(false);
         var c = new T[length];
@@ -96,6 +96,8 @@ public sealed partial class ShamirSuite<T>
 
     private PreparedMasks? _preparedMasks;
 
+    // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by a given shift, or
+    // multiplication with shift 0), handed out in order and never twice.
     private sealed class PreparedMasks(T[] wide, T[] high, int bits)
     {
         private int _offset;
@@ -116,42 +118,53 @@ public sealed partial class ShamirSuite<T>
             : DealDoubleMasksAsync(length, bits, inputBits, ct);
 
     /// <summary>
-    /// One dealing round: each of parties 0..t draws r'_j in [0, 2^m) and r''_j in [0, 2^(inputBits + s - m)) and
-    /// deals R_j = r'_j + 2^m r''_j with degree 2t and r''_j with degree t, in one message per receiver.
-    /// Returns my shares of R = sum R_j (degree 2t) and r'' = sum r''_j (degree t). One honest contributor
-    /// makes both unknown to any t parties.
+    /// Truncation masks for one dealing round: each of parties 0..t draws r'_j in [0, 2^m) and r''_j in
+    /// [0, 2^(inputBits + s - m)) and deals R_j = r'_j + 2^m r''_j with degree 2t and r''_j with degree t.
+    /// Returns my shares of R = sum R_j (degree 2t) and r'' = sum r''_j (degree t).
     /// </summary>
-    private async ValueTask<(T[] Wide, T[] High)> DealDoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    private ValueTask<(T[] Wide, T[] High)> DealDoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct) =>
+        DealPairsAsync(length, () =>
+        {
+            var combined = RandomBelow(length, bits);
+            var high = RandomBelow(length, inputBits + StatisticalSecurity - bits);
+            VectorMath.AddScaled<T>(high, T.FromInt128(Int128.One << bits), combined);
+            return (combined, high);
+        }, ct);
+
+    /// <summary>
+    /// One dealing round in which each of parties 0..t draws a pair of vectors and deals the first with degree 2t
+    /// and the second with degree t, in one message per receiver; returns my shares of the two sums. One honest
+    /// contributor among the t + 1 makes both sums unknown to any t parties (DN07-style double sharings).
+    /// </summary>
+    private async ValueTask<(T[] Wide, T[] Narrow)> DealPairsAsync(int length, Func<(T[] Wide, T[] Narrow)> draw, CancellationToken ct)
     {
         int n = _session.PartyCount, me = _session.PartyId, t = Threshold;
         var tag = _session.NextTag();
         var network = _session.Network;
         var wide = new T[length];
-        var high = new T[length];
+        var narrow = new T[length];
         var sends = Task.CompletedTask;
-        T[]? myWide = null, myHigh = null;
+        T[]? myWide = null, myNarrow = null;
         if (me <= t)
         {
-            var combined = RandomBelow(length, bits);
-            var highPart = RandomBelow(length, inputBits + StatisticalSecurity - bits);
-            VectorMath.AddScaled<T>(highPart, T.FromInt128(Int128.One << bits), combined);
-            var wideDealing = new T[n * length];
-            var highDealing = new T[n * length];
-            _productScheme.Share(combined, _session.Random, wideDealing);
-            _scheme.Share(highPart, _session.Random, highDealing);
-            // Party p's message: its share of R_j, then its share of r''_j.
+            var (wideValue, narrowValue) = draw();
+            var wideDealing = GC.AllocateUninitializedArray<T>(n * length);
+            var narrowDealing = GC.AllocateUninitializedArray<T>(n * length);
+            _productScheme.Share(wideValue, _session.Random, wideDealing);
+            _scheme.Share(narrowValue, _session.Random, narrowDealing);
+            // Party p's message: its share of the wide sharing, then of the narrow one.
             var messages = new List<Task>();
             for (int p = 0; p < n; p++)
             {
                 if (p == me) continue;
-                var message = new T[2 * length];
+                var message = GC.AllocateUninitializedArray<T>(2 * length);
                 wideDealing.AsSpan(p * length, length).CopyTo(message);
-                highDealing.AsSpan(p * length, length).CopyTo(message.AsSpan(length));
+                narrowDealing.AsSpan(p * length, length).CopyTo(message.AsSpan(length));
                 messages.Add(network.SendAsync<T>(p, tag, message, ct).AsTask());
             }
             sends = Task.WhenAll(messages);
             myWide = wideDealing.AsSpan(me * length, length).ToArray();
-            myHigh = highDealing.AsSpan(me * length, length).ToArray();
+            myNarrow = narrowDealing.AsSpan(me * length, length).ToArray();
         }
 
         var receives = new List<Task<T[]>>();
@@ -161,23 +174,68 @@ public sealed partial class ShamirSuite<T>
         {
             var message = await received.ConfigureAwait(false);
             VectorMath.Add<T>(wide, message.AsSpan(0, length), wide);
-            VectorMath.Add<T>(high, message.AsSpan(length, length), high);
+            VectorMath.Add<T>(narrow, message.AsSpan(length, length), narrow);
         }
         await sends.ConfigureAwait(false);
         network.CountRound();
-        if (myWide is not null && myHigh is not null)
+        if (myWide is not null && myNarrow is not null)
         {
             VectorMath.Add<T>(wide, myWide, wide);
-            VectorMath.Add<T>(high, myHigh, high);
+            VectorMath.Add<T>(narrow, myNarrow, narrow);
         }
-        return (wide, high);
+        return (wide, narrow);
 
         async Task<T[]> ReceiveMessageAsync(int from)
         {
-            var message = new T[2 * length];
+            var message = GC.AllocateUninitializedArray<T>(2 * length);
             await network.ReceiveAsync<T>(from, tag, message, ct).ConfigureAwait(false);
             return message;
         }
+    }
+
+    /// <summary>Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r.</summary>
+    private ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct) =>
+        DealPairsAsync(length, () =>
+        {
+            var r = _session.Random.NextUniformArray<T>(length);
+            return (r, r);
+        }, ct);
+
+    /// <summary>
+    /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing);
+    /// later multiplications consume them in order, each once, and deal fresh ones when they run out.
+    /// </summary>
+    public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
+    {
+        var (wide, narrow) = await DealDoubleRandomsAsync(count, ct).ConfigureAwait(false);
+        _preparedRandoms = new PreparedMasks(wide, narrow, 0);
+    }
+
+    private PreparedMasks? _preparedRandoms;
+
+    private ValueTask<(T[] Wide, T[] Narrow)> DoubleRandomsAsync(int length, CancellationToken ct) =>
+        _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared)
+            ? ValueTask.FromResult(prepared)
+            : DealDoubleRandomsAsync(length, ct);
+
+    /// <summary>
+    /// Degree reduction by a double sharing (Damgård and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
+    /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
+    /// the product masked by a uniform r. Online: one opening.
+    /// </summary>
+    private async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct)
+    {
+        int length = product.Length;
+        var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
+        var (wide, narrow) = await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
+        var masked = GC.AllocateUninitializedArray<T>(length);
+        VectorMath.Add<T>(product, wide, masked);
+        var all = GC.AllocateUninitializedArray<T>(_session.PartyCount * length);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, masked, all, ct).ConfigureAwait(false);
+        var c = GC.AllocateUninitializedArray<T>(length);
+        _productScheme.ReconstructChecked(_allParties, all, c);
+        VectorMath.Subtract<T>(c, narrow, c);
+        return c;
     }
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>

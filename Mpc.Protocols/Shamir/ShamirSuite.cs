@@ -11,10 +11,11 @@ namespace Mpc.Protocols.Shamir;
 /// <remarks>
 /// <para>Input: the owner deals shares, one round. Open: all-to-all exchange, reconstructed from every share with
 /// a consistency check (all n shares must lie on one degree-t polynomial), one round.</para>
-/// <para>Multiplication: the local product is a degree-2t sharing; parties 0..2t each reshare theirs with
-/// degree t and everyone recombines with the Lagrange coefficients of those 2t+1 points (Gennaro, Rabin and
-/// Rabin 1998). One round; communication proportional to the result. Matrix products reduce only the
-/// rows x columns result, so traffic does not grow with the inner dimension.</para>
+/// <para>Multiplication: the local product is a degree-2t sharing; it is reduced with a double sharing
+/// ([r] of degree 2t, [r] of degree t, dealt by parties 0..t: Damgard and Nielsen 2007): open product + [r]_2t
+/// from all shares and subtract [r]_t. Online one round, and the double sharings can be dealt ahead
+/// (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
+/// so traffic does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
 /// </remarks>
 public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unmanaged, IPrimeField<T>
@@ -22,8 +23,6 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     private readonly Session _session;
     private readonly ShamirScheme<T> _scheme;
     private readonly int[] _allParties;
-    private readonly int[] _reducers;        // parties 0..2t, whose degree-2t shares determine a product
-    private readonly T[] _reducerLagrange;   // their Lagrange coefficients at zero
     private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
 
     /// <summary>A suite for the session's N parties with threshold t (default: the largest t with 2t &lt; N).</summary>
@@ -42,9 +41,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
         _session = session;
         _scheme = new ShamirScheme<T>(n, t);
         _allParties = Enumerable.Range(0, n).ToArray();
-        _reducers = Enumerable.Range(0, 2 * t + 1).ToArray();
         _productScheme = new ShamirScheme<T>(n, 2 * t);
-        _reducerLagrange = _productScheme.LagrangeAtZero(_reducers).ToArray();
         StatisticalSecurity = statisticalSecurity;
         Truncation = truncation;
         TruncationErrorBound = truncation == ShamirTruncation.RandomBits ? 1 : (t + 2) / 2;
@@ -169,10 +166,9 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     public async ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
-        var tag = _session.NextTag();
-        var product = new T[x.Length];
+        var product = GC.AllocateUninitializedArray<T>(x.Length);
         VectorMath.Multiply<T>(x.Shares, y.Shares, product); // degree 2t
-        return new(await ReduceDegreeAsync(product, tag, ct).ConfigureAwait(false));
+        return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -180,48 +176,9 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     {
         if (x.Length != rows * inner || y.Length != inner * columns)
             throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
-        var tag = _session.NextTag();
         var product = new T[rows * columns];
         VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns); // sums of degree-2t products
-        return new(await ReduceDegreeAsync(product, tag, ct).ConfigureAwait(false));
-    }
-
-    /// <summary>
-    /// Turns degree-2t shares into degree-t shares of the same values (GRR resharing). One round: each of
-    /// parties 0..2t deals its share with degree t, and everyone combines what it received from them.
-    /// </summary>
-    private async ValueTask<T[]> ReduceDegreeAsync(T[] highDegree, StreamTag tag, CancellationToken ct)
-    {
-        int me = _session.PartyId, n = _session.PartyCount, length = highDegree.Length;
-        var network = _session.Network;
-        var sends = Task.CompletedTask;
-        T[]? myDealing = null;
-        if (me < _reducers.Length)
-        {
-            myDealing = new T[n * length];
-            _scheme.Share(highDegree, _session.Random, myDealing);
-            sends = SendSharesAsync(myDealing, length, tag, ct);
-        }
-
-        // Round 1: receive the sub-shares from parties 0..2t and recombine.
-        var result = new T[length];
-        var incoming = new T[_reducers.Length][];
-        var receives = new List<Task>();
-        foreach (int p in _reducers)
-        {
-            if (p == me) continue;
-            incoming[p] = new T[length];
-            receives.Add(network.ReceiveAsync<T>(p, tag, incoming[p], ct).AsTask());
-        }
-        await Task.WhenAll(receives).ConfigureAwait(false);
-        await sends.ConfigureAwait(false);
-        network.CountRound();
-        foreach (int p in _reducers)
-        {
-            ReadOnlySpan<T> part = p == me ? myDealing.AsSpan(me * length, length) : incoming[p];
-            VectorMath.AddScaled(part, _reducerLagrange[p], result);
-        }
-        return result;
+        return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
     }
 
     // Sends party j its slice of a party-major dealing, to all peers concurrently.

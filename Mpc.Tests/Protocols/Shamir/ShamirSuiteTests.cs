@@ -57,11 +57,13 @@ public sealed class ShamirSuiteTests
     }
 }
 
-/// <summary>What a party sees when a product is truncated straight from its degree-2t shares.</summary>
+/// <summary>What a party sees when a product is opened (masked) straight from its degree-2t shares.</summary>
 public sealed class ShamirFusedOpeningViewTests
 {
-    [Fact]
-    public async Task FusedOpening_TopCoefficient_IsUniformAndUnlinkedToTheInputs()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OpenedProductPolynomial_TopCoefficient_IsUniformAndUnlinkedToTheInputs(bool truncate)
     {
         // t = 1, n = 3: the opened polynomial h = f g + M has degree 2. With a mask M of degree t only, its top
         // coefficient would be h_2 = f_1 g_1, and party 0 (owner of x and y, holding f(1) = x + f_1 and
@@ -75,7 +77,8 @@ public sealed class ShamirFusedOpeningViewTests
             var suite = new ShamirSuite<Mersenne127>(s);
             var sx = await suite.InputAsync(0, x, length);
             var sy = await suite.InputAsync(0, y, length);
-            await suite.MultiplyAndTruncateAsync(sx, sy, 16);
+            if (truncate) await suite.MultiplyAndTruncateAsync(sx, sy, 16);
+            else await suite.MultiplyAsync(sx, sy);
             return (F: sx.LocalShares.ToArray(), G: sy.LocalShares.ToArray());
         });
 
