@@ -43,7 +43,9 @@ public interface IPartyNetwork : IAsyncDisposable
     /// <exception cref="MalformedFrameException">The frame's length differs from <c>destination.Length</c> (the peer sent more or fewer elements than the round needs); the network fails.</exception>
     /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline and the peer does not answer a liveness probe (it is stalled or dead), or it answers but sent nothing within a second deadline; the network fails.</exception>
     /// <exception cref="PeerException">The network has failed; the exception names the culprit.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before a frame arrived (the network stays up).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the frame started to arrive (the network stays up).
+    /// Once it arrives, it is written straight into <paramref name="destination"/>, and the receive completes (or fails with the network) rather than being cancelled,
+    /// so that nothing writes into the buffer after the call returned.</exception>
     ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default);
 
     /// <summary>

@@ -42,7 +42,11 @@ public sealed record ClusterConfig
     /// <summary>How long connecting the mesh (dialing with retries, TLS, handshakes) may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The deadline of every receive: a peer that does not deliver within it is reported as stalled.</summary>
+    /// <summary>
+    /// The deadline of every receive. A peer that has not delivered by then is probed: if its process does not answer
+    /// (stopped, hung, dead) it is reported at once; if it answers (it may be blocked by a stalled third party, whose
+    /// abort then arrives and names the right culprit) it is reported after a second deadline.
+    /// </summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The largest frame payload a peer may announce; larger frames are malformed and rejected before allocating.</summary>

@@ -246,16 +246,36 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
 
         private void OnDeadline()
         {
-            if (!inbox.IsPending(this)) return;
-            if (Interlocked.Increment(ref _expiries) == 1)
+            // A timer callback must never throw (it would end the process without a message).
+            try
             {
-                _ = ProbeAsync();
-                return;
+                if (!inbox.IsPending(this)) return;
+                if (Interlocked.Increment(ref _expiries) == 1)
+                {
+                    _ = ProbeAsync();
+                    return;
+                }
+                Expire("; it answers but sent nothing within a second deadline");
             }
-            Expire("; it answers but sent nothing within a second deadline");
+            catch (Exception ex)
+            {
+                Detach(ex);
+            }
         }
 
         private async Task ProbeAsync()
+        {
+            try
+            {
+                await ProbeCoreAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Detach(ex);
+            }
+        }
+
+        private async Task ProbeCoreAsync()
         {
             bool alive = await inbox.Owner.IsAliveAsync(inbox.Peer).ConfigureAwait(false);
             if (!inbox.IsPending(this)) return;

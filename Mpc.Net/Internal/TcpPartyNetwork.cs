@@ -38,7 +38,10 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
         var closing = new List<Task>();
         foreach (var link in _links)
         {
-            if (link is not null) closing.Add(link.CloseAsync(message, AbortFlushTimeout, linger));
+            if (link is null) continue;
+            // No point waiting for the culprit to close its side: it is dead, stalled, or broke the protocol.
+            var lingerHere = abort is { } f && f.Culprit == link.Peer ? TimeSpan.Zero : linger;
+            closing.Add(link.CloseAsync(message, AbortFlushTimeout, lingerHere));
         }
         return Task.WhenAll(closing);
     }
