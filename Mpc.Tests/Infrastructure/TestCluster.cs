@@ -81,9 +81,8 @@ public sealed class TestCluster : IDisposable
     /// cluster file's path. With <paramref name="writeCertificates"/> false the certificate files are left for
     /// <c>mpc launch</c> to generate.
     /// </summary>
-    public string WriteFiles(bool writeCertificates = true, Action<int, Dictionary<string, object?>>? editParty = null, string? jobArgsNote = null)
+    public string WriteFiles(bool writeCertificates = true, Action<int, Dictionary<string, object?>>? editParty = null)
     {
-        _ = jobArgsNote;
         var parties = new List<Dictionary<string, object?>>();
         for (int i = 0; i < PartyCount; i++)
         {

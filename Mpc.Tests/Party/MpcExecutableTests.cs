@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Mpc.Tests.Infrastructure;
-using Mpc.Tests.Net;
 using Xunit.Abstractions;
 
 namespace Mpc.Tests.Party;
