@@ -20,6 +20,16 @@ public sealed class ShamirThresholdOneContract : ArithmeticContractTests<Mersenn
     protected override int MinParties => 3;
 }
 
+/// <summary>
+/// The contract at N = 7 with t = 2: the only N up to 7 with a threshold strictly between 1 and the largest, so
+/// with the two contracts above every valid (N, t) for N = 3..7 is covered.
+/// </summary>
+public sealed class ShamirMiddleThresholdContract : ArithmeticContractTests<Mersenne127>
+{
+    protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) => new ShamirSuite<Mersenne127>(session, threshold: 2);
+    protected override int MinParties => 7;
+}
+
 /// <summary>The contract with Catrina-Saxena random-bit truncation masks (error at most one unit), N = 3..5.</summary>
 public sealed class ShamirRandomBitsContract : ArithmeticContractTests<Mersenne127>
 {
