@@ -71,14 +71,7 @@ public sealed class AesCtrPrg : IDisposable
     }
 
     /// <summary>A generator seeded from the operating system's CSPRNG.</summary>
-    public static AesCtrPrg FromSystemRandom()
-    {
-        Span<byte> seed = stackalloc byte[SeedSize];
-        RandomNumberGenerator.Fill(seed);
-        var prg = new AesCtrPrg(seed);
-        CryptographicOperations.ZeroMemory(seed);
-        return prg;
-    }
+    public static AesCtrPrg FromSystemRandom() => new(PrgSeed.Random());
 
     /// <summary>Fills <paramref name="destination"/> with the next keystream bytes.</summary>
     public void Fill(Span<byte> destination)
