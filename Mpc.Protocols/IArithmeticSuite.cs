@@ -46,12 +46,16 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// <summary>c * x for one public scalar c. Local.</summary>
     SharedVector<T> Scale(SharedVector<T> x, T c);
 
-    /// <summary>x * y elementwise. One round.</summary>
+    /// <summary>
+    /// x * y elementwise. One round online (additive: Beaver; Shamir: one opening, plus a dealing round for its
+    /// double sharings unless they were prepared ahead).
+    /// </summary>
     ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default);
 
     /// <summary>
-    /// The matrix product of x (rows x inner) and y (inner x columns), row-major. One round; communication
-    /// proportional to the operands, not to rows * inner * columns.
+    /// The matrix product of x (rows x inner) and y (inner x columns), row-major. One round online, as
+    /// <see cref="MultiplyAsync"/>; communication proportional to the operands or the result, not to
+    /// rows * inner * columns.
     /// </summary>
     ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default);
 
