@@ -73,11 +73,18 @@ public sealed partial class ShamirSuite<T>
         var c = new T[length];
         _productScheme.ReconstructChecked(_allParties, all, c);
 
-        // floor(c / 2^m) is public: c is below 2^126, so its signed lift is itself.
-        int correction = (Threshold + 1) / 2;
-        var publicPart = T.FromInt128(-(Int128.One << (k - 1 - bits)) - correction);
-        var result = new T[length];
-        for (int i = 0; i < length; i++)
+        return ShiftOpened(c, bits, correction: (Threshold + 1) / 2, high);
+    }
+
+    /// <summary>
+    /// Shares of floor(c / 2^m) - 2^(k-1-m) - correction - r'' from the opened c and my shares of r''. c is below
+    /// 2^126, so its signed lift is itself and the shift is an integer shift.
+    /// </summary>
+    private T[] ShiftOpened(T[] c, int bits, int correction, ReadOnlySpan<T> high)
+    {
+        var publicPart = T.FromInt128(-(Int128.One << (TruncationInputBits - 1 - bits)) - correction);
+        var result = new T[c.Length];
+        for (int i = 0; i < c.Length; i++)
             result[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) + publicPart - high[i];
         return result;
     }
@@ -249,12 +256,7 @@ public sealed partial class ShamirSuite<T>
         var offset = T.FromInt128(Int128.One << (k - 1));
         var c = await OpenAsync(AddPublic(masked, Enumerable.Repeat(offset, length).ToArray()), ct).ConfigureAwait(false);
 
-        // floor(c / 2^m) - r'' - 2^(k-1-m); c is below 2^126, so its signed lift is itself.
-        var publicPart = T.FromInt128(-(Int128.One << (k - 1 - bits)));
-        var result = new T[length];
-        for (int i = 0; i < length; i++)
-            result[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) + publicPart - highMask.Shares[i];
-        return new(result);
+        return new(ShiftOpened(c, bits, correction: 0, highMask.Shares));
     }
 
     private void CheckShift(int bits)
