@@ -22,24 +22,6 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
     /// <summary>This party's shares, for custom protocols (never log them).</summary>
     public ReadOnlySpan<T> LocalShares => Shares;
 
-    /// <summary>Elements [start, start + length) as a new shared vector.</summary>
-    public SharedVector<T> Slice(int start, int length) => new(Shares.AsSpan(start, length).ToArray());
-
-    /// <summary>Several shared vectors end to end.</summary>
-    public static SharedVector<T> Concat(params ReadOnlySpan<SharedVector<T>> parts)
-    {
-        int total = 0;
-        foreach (var p in parts) total += p.Length;
-        var result = new T[total];
-        int offset = 0;
-        foreach (var p in parts)
-        {
-            p.Shares.CopyTo(result, offset);
-            offset += p.Length;
-        }
-        return new(result);
-    }
-
     /// <inheritdoc />
     public override string ToString() => $"SharedVector<{typeof(T).Name}>[{Length}]";
 }

@@ -77,14 +77,6 @@ public static partial class VectorMath
         return sum;
     }
 
-    /// <summary>The sum of all elements.</summary>
-    public static T Sum<T>(ReadOnlySpan<T> a) where T : unmanaged, IRing<T>
-    {
-        T sum = T.Zero;
-        for (int i = 0; i < a.Length; i++) sum += a[i];
-        return sum;
-    }
-
     /// <summary>
     /// destination = a * b for row-major matrices: a is rows x inner, b is inner x columns, destination is rows x columns.
     /// </summary>
@@ -108,17 +100,6 @@ public static partial class VectorMath
             for (int k = 0; k < inner; k++)
                 AddScaled(b.Slice(k * columns, columns), aRow[k], row);
         }
-    }
-
-    /// <summary>destination = transpose(a), where a is rows x columns, row-major.</summary>
-    public static void Transpose<T>(ReadOnlySpan<T> a, Span<T> destination, int rows, int columns) where T : unmanaged
-    {
-        if (a.Length != (long)rows * columns || destination.Length != a.Length)
-            throw new ArgumentException($"Transpose of a {rows}x{columns} matrix needs {rows * columns} elements in and out.");
-        if (destination.Overlaps(a)) throw new ArgumentException("The transpose cannot be written over its input.", nameof(destination));
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < columns; j++)
-                destination[j * rows + i] = a[i * columns + j];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
