@@ -26,6 +26,10 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
 
     private int PickN(byte b) => MinParties + b % (MaxParties - MinParties + 1);
 
+    /// <summary>A property of the suite as N parties build it (some depend on N).</summary>
+    private TResult Probe<TResult>(int n, Func<IArithmeticSuite<T>, TResult> read) =>
+        LocalParties.Run(n, s => Task.FromResult(read(CreateSuite(s))))[0];
+
     /// <summary>Uniform signed values in [-2^(bits-1), 2^(bits-1)).</summary>
     private static T[] Signed(int seed, int length, int bits)
     {
@@ -141,11 +145,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     {
         int n = PickN(nByte), length = 64;
         int bits = 1 + bitsByte % 40;
-        var (probe, bound) = LocalParties.Run(n, s =>
-        {
-            var suite = CreateSuite(s);
-            return Task.FromResult((suite.TruncationInputBits, suite.TruncationErrorBound));
-        })[0];
+        var (probe, bound) = Probe(n, suite => (suite.TruncationInputBits, suite.TruncationErrorBound));
         var x = Signed(seed, length, probe);
         // Include the ends of the range and values around zero.
         x[0] = T.FromInt128(-(Int128.One << (probe - 1)));
@@ -167,10 +167,45 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 10)]
+    public void FixedPointPublicOperations_OpenToPlaintext(int seed, byte nByte, byte receiverByte, sbyte k)
+    {
+        int n = PickN(nByte), receiver = receiverByte % n, length = 16;
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
+        var format = new FixedPointFormat(16);
+        var prg = Prg(seed);
+        double[] x = Enumerable.Range(0, length).Select(_ => (prg.NextUniform<Z2k>().Value % 200_000) / 1000.0 - 100).ToArray();
+        double[] c = Enumerable.Range(0, length).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
+            var sx = await fx.InputAsync(0, x, length);
+            var rewrapped = SharedVector<T>.FromShares(sx.LocalShares); // the custom-protocol entry point
+            return (Scaled: await fx.OpenAsync(await fx.ScaleAsync(sx, -0.375)),
+                    Products: await fx.OpenAsync(await fx.MultiplyPublicAsync(sx, c)),
+                    Multiples: await fx.OpenAsync(fx.ScaleByInteger(rewrapped, k)),
+                    ToReceiver: await fx.OpenToAsync(receiver, fx.AddPublic(sx, c)));
+        }, seed);
+        double tolerance = (bound + 1) * format.Resolution;
+        for (int i = 0; i < length; i++)
+        {
+            double ex = format.Decode(format.Encode<T>(x[i])), ec = format.Decode(format.Encode<T>(c[i]));
+            Assert.True(Math.Abs(results[0].Scaled[i] - ex * -0.375) <= tolerance, $"scale: {ex} * -0.375 gave {results[0].Scaled[i]}");
+            Assert.True(Math.Abs(results[0].Products[i] - ex * ec) <= tolerance, $"public product: {ex} * {ec} gave {results[0].Products[i]}");
+            Assert.Equal(ex * k, results[0].Multiples[i]);
+        }
+        for (int p = 0; p < n; p++)
+        {
+            if (p != receiver) { Assert.Null(results[p].ToReceiver); continue; }
+            for (int i = 0; i < length; i++)
+                Assert.Equal(format.Decode(format.Encode<T>(x[i])) + format.Decode(format.Encode<T>(c[i])), results[p].ToReceiver![i], 9);
+        }
+    }
+
+    [Property(MaxTest = 10)]
     public void FixedPointMatrixMultiply_WithinTheBoundOfThePlainProduct(int seed, byte nByte, byte r, byte k)
     {
         int n = PickN(nByte), rows = 1 + r % 5, inner = 1 + k % 9, columns = 3;
-        int bound = LocalParties.Run(n, s => Task.FromResult(CreateSuite(s).TruncationErrorBound))[0];
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
         var format = new FixedPointFormat(16);
         var prg = Prg(seed);
         double[] a = Enumerable.Range(0, rows * inner).Select(_ => (prg.NextUniform<Z2k>().Value % 200_000) / 1000.0 - 100).ToArray();
@@ -197,7 +232,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     public void LessThanZero_AgreesWithPlainSign_IncludingZeroAndExtremes(int seed, byte nByte, byte bitsByte)
     {
         int n = PickN(nByte), length = 24;
-        var maxBits = LocalParties.Run(n, s => Task.FromResult(CreateSuite(s).TruncationInputBits))[0]; // depends on N
+        var maxBits = Probe(n, suite => suite.TruncationInputBits); // depends on N
         int bits = 2 + bitsByte % (maxBits - 1);
         var x = Signed(seed, length, bits);
         x[0] = T.FromInt128(-(Int128.One << (bits - 1)));
@@ -219,7 +254,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     public void FixedPointMultiply_WithinTheTruncationBoundOfThePlainProduct(int seed, byte nByte)
     {
         int n = PickN(nByte), length = 32;
-        int bound = LocalParties.Run(n, s => Task.FromResult(CreateSuite(s).TruncationErrorBound))[0];
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
         var format = new FixedPointFormat(16);
         var prg = Prg(seed);
         double[] x = new double[length], y = new double[length];
