@@ -20,8 +20,9 @@ namespace Mpc.Core.Random;
 /// <para>
 /// Whole blocks are written straight into the caller's buffer, eight at a time through the AES-NI
 /// pipeline of <see cref="Aes128"/>; only a tail shorter than a block goes through an internal
-/// 128-byte buffer. Not thread-safe: give each thread (or each protocol instance) its own generator,
-/// e.g. with <see cref="Fork"/>.
+/// 128-byte buffer. Thread-safe: concurrent calls are serialised, so every call gets its own piece of the
+/// stream and no keystream is ever handed out twice (a protocol's operations may continue on different threads).
+/// For parallel bulk generation, give each thread its own generator with <see cref="Fork"/>.
 /// </para>
 /// </remarks>
 public sealed class AesCtrPrg : IDisposable
@@ -33,6 +34,7 @@ public sealed class AesCtrPrg : IDisposable
     private const int BufferBytes = BufferBlocks * Block128.Size;
 
     private readonly Aes128 _aes;
+    private readonly Lock _gate = new();
     private readonly Block128[] _buffer = new Block128[BufferBlocks];
     private UInt128 _counter;
     private int _bufferOffset = BufferBytes;
@@ -75,6 +77,11 @@ public sealed class AesCtrPrg : IDisposable
 
     /// <summary>Fills <paramref name="destination"/> with the next keystream bytes.</summary>
     public void Fill(Span<byte> destination)
+    {
+        lock (_gate) FillUnderLock(destination);
+    }
+
+    private void FillUnderLock(Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_bufferOffset < BufferBytes)
@@ -119,20 +126,23 @@ public sealed class AesCtrPrg : IDisposable
     /// <summary>The next 8 keystream bytes as a little-endian integer.</summary>
     public ulong NextUInt64()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_bufferOffset > BufferBytes - sizeof(ulong))
+        lock (_gate)
         {
-            if (_bufferOffset < BufferBytes)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_bufferOffset > BufferBytes - sizeof(ulong))
             {
-                Span<byte> bytes = stackalloc byte[sizeof(ulong)];
-                Fill(bytes);
-                return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+                if (_bufferOffset < BufferBytes)
+                {
+                    Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+                    FillUnderLock(bytes);
+                    return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+                }
+                RefillBuffer();
             }
-            RefillBuffer();
+            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(BufferBytesSpan[_bufferOffset..]);
+            _bufferOffset += sizeof(ulong);
+            return value;
         }
-        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(BufferBytesSpan[_bufferOffset..]);
-        _bufferOffset += sizeof(ulong);
-        return value;
     }
 
     /// <summary>The next 16 keystream bytes as a seed, for a child generator or a pairwise key.</summary>
@@ -154,14 +164,14 @@ public sealed class AesCtrPrg : IDisposable
     /// <summary>Wipes the key schedule and buffered keystream.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        lock (_gate)
         {
-            return;
+            if (_disposed) return;
+            _disposed = true;
+            Array.Clear(_buffer);
+            _bufferOffset = BufferBytes;
+            _aes.Dispose();
         }
-        _disposed = true;
-        Array.Clear(_buffer);
-        _bufferOffset = BufferBytes;
-        _aes.Dispose();
     }
 
     private Span<byte> BufferBytesSpan => MemoryMarshal.AsBytes(_buffer.AsSpan());

@@ -219,4 +219,40 @@ public sealed class AesCtrPrgTests
         Assert.Throws<ObjectDisposedException>(() => prg.NextUInt64());
         Assert.Throws<ObjectDisposedException>(() => prg.Fill(new byte[3]));
     }
+
+    [Fact]
+    public void ConcurrentCalls_ShareOutTheStream_WithoutRepeatingAnyOfIt()
+    {
+        // Four threads draw 8-byte words at once, by Fill and by NextUInt64; together they must have read exactly
+        // the first 4 x 200,000 words of the sequential stream, each once (a race would repeat or skip keystream).
+        const int threads = 4, draws = 200_000;
+        using var shared = new AesCtrPrg(Sp80038aKey);
+        var drawn = new ulong[threads][];
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            var mine = new ulong[draws];
+            Span<byte> word = stackalloc byte[sizeof(ulong)];
+            for (int i = 0; i < draws; i++)
+            {
+                if (i % 2 == 0)
+                {
+                    shared.Fill(word);
+                    mine[i] = BinaryPrimitives.ReadUInt64LittleEndian(word);
+                }
+                else
+                {
+                    mine[i] = shared.NextUInt64();
+                }
+            }
+            drawn[t] = mine;
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        using var sequential = new AesCtrPrg(Sp80038aKey);
+        var expected = new ulong[threads * draws];
+        sequential.Fill<ulong>(expected);
+        Assert.Equal(expected.Order(), drawn.SelectMany(d => d).Order());
+    }
 }
