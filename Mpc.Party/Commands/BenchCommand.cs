@@ -28,6 +28,20 @@ internal static class BenchCommand
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);
+
+        var source = new Option<string>("--source") { Description = "dealer or ot.", DefaultValueFactory = _ => "dealer" }
+            .AcceptOnlyFromAmong("dealer", "ot");
+        var triplesParties = new Option<int>("--parties") { Description = "Number of party processes.", DefaultValueFactory = _ => 2 };
+        var triplesSize = new Option<int>("--size") { Description = "Number of triples.", DefaultValueFactory = _ => 1_000_000 };
+        var triples = new Command("triples", "Beaver-triple production throughput (dealer or OT-based).");
+        foreach (var o in new Option[] { source, triplesParties, triplesSize, insecure }) triples.Options.Add(o);
+        triples.SetAction(async (parse, ct) =>
+        {
+            using var cluster = TemporaryCluster.Create(parse.GetValue(triplesParties), "bench-triples");
+            var job = new List<string> { "bench-triples", "--preprocessing", parse.GetValue(source)!, "--size", parse.GetValue(triplesSize).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
+        });
+        bench.Subcommands.Add(triples);
         return bench;
     }
 }

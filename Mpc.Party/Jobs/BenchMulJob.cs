@@ -38,7 +38,7 @@ public sealed class BenchMulJob : IJob
         string suiteName = SuiteOptions.Suite(context);
         (double pre, double online) = suiteName == "shamir"
             ? await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, null, ct)
-            : await TimeAdditiveAsync(session, size, fixedPoint, ct);
+            : await TimeAdditiveAsync(session, context, size, fixedPoint, ct);
 
         var stats = context.Network.Stats.Snapshot();
         double ops = size / online;
@@ -47,9 +47,9 @@ public sealed class BenchMulJob : IJob
         return 0;
     }
 
-    private static async Task<(double, double)> TimeAdditiveAsync(Session session, int size, bool fixedPoint, CancellationToken ct)
+    private static async Task<(double, double)> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, CancellationToken ct)
     {
-        var buffered = new BufferedPreprocessing(SuiteOptions.Preprocessing(session));
+        var buffered = new BufferedPreprocessing(SuiteOptions.Preprocessing(session, context));
         var suite = SuiteOptions.Additive(session, buffered);
         return await TimeAsync(suite, size, fixedPoint, buffered, ct);
     }

@@ -14,14 +14,29 @@ internal static class SuiteOptions
     [
         new Option<string>("--suite") { Description = "additive (Z_2^64, Beaver) or shamir (2^127-1, t < N/2).", DefaultValueFactory = _ => "additive" }
             .AcceptOnlyFromAmong("additive", "shamir"),
-        new Option<string>("--preprocessing") { Description = "Triples for the additive suite: dealer (party 0 is the trusted dealer).", DefaultValueFactory = _ => "dealer" }
-            .AcceptOnlyFromAmong("dealer"),
+        PreprocessingOption(),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
     ];
 
+    /// <summary>--preprocessing: where the additive suite's triples and masks come from.</summary>
+    public static Option<string> PreprocessingOption() =>
+        new Option<string>("--preprocessing")
+        {
+            Description = "Triples for the additive suite: dealer (party 0 is a trusted dealer; fast) or ot (no trusted party: Gilboa products over IKNP OT).",
+            DefaultValueFactory = _ => "dealer",
+        }.AcceptOnlyFromAmong("dealer", "ot");
+
     public static string Suite(JobContext context) => context.GetOption<string>("--suite") ?? "additive";
 
-    public static IAdditivePreprocessing Preprocessing(Session session) => new DealerPreprocessing(session);
+    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) =>
+        Preprocessing(session, context.GetOption<string>("--preprocessing") ?? "dealer");
+
+    public static IAdditivePreprocessing Preprocessing(Session session, string source) => source switch
+    {
+        "dealer" => new DealerPreprocessing(session),
+        "ot" => new OtPreprocessing(session),
+        _ => throw new ArgumentException($"Unknown preprocessing source '{source}' (dealer or ot)."),
+    };
 
     public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing) => new(session, preprocessing);
 

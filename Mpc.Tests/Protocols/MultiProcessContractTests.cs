@@ -9,13 +9,14 @@ namespace Mpc.Tests.Protocols;
 public sealed class MultiProcessContractTests
 {
     [Theory]
-    [InlineData("additive")]
-    [InlineData("shamir")]
-    public async Task EverySuiteOperation_OpensCorrectly_AcrossThreeProcesses(string suite)
+    [InlineData("additive", "dealer")]
+    [InlineData("additive", "ot")]
+    [InlineData("shamir", "dealer")]
+    public async Task EverySuiteOperation_OpensCorrectly_AcrossThreeProcesses(string suite, string preprocessing)
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--size", "2000");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--preprocessing", preprocessing, "--size", "2000");
         int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)

@@ -1,0 +1,73 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Core.Random;
+
+namespace Mpc.Protocols.Preprocessing.Internal;
+
+/// <summary>
+/// Uniformly random bits shared additively mod 2^64 (each a 0/1 ring element) with no trusted party: every party
+/// picks a private random bit, and the parties fold them in with x XOR b = x + b - 2 b x, one party per step.
+/// The product b_j [x] needs no triple: party j multiplies its own share, and every other party i gets a share of
+/// b_j x_i by one correlated OT in which j chooses with b_j and i correlates with x_i.
+/// </summary>
+/// <remarks>
+/// Security: the result is uniform as long as one party's bits are; a coalition of up to N-1 parties learns
+/// nothing, since the missing party's bit masks the XOR and its OTs hide it. Cost: N-1 sequential steps (rounds),
+/// each with N-1 correlated OTs of one word per bit.
+/// </remarks>
+internal static class RandomSharedBits
+{
+    public static async ValueTask<Z2k[]> GenerateAsync(Session session, PairwiseOt ots, AesCtrPrg random, int count, CancellationToken ct)
+    {
+        int me = session.PartyId, n = session.PartyCount;
+        var myBits = new ulong[(count + 63) / 64];
+        random.Fill<ulong>(myBits);
+        if (count % 64 != 0) myBits[^1] &= (1UL << (count % 64)) - 1;
+
+        // x starts as party 0's bit, shared trivially.
+        var x = new Z2k[count];
+        if (me == 0) for (int e = 0; e < count; e++) x[e] = new Z2k(Bit(myBits, e));
+
+        for (int j = 1; j < n; j++)
+        {
+            // [b_j x]: party j's own share times b_j, plus one OT product with every other party's share.
+            var product = new Z2k[count];
+            if (me == j)
+            {
+                for (int e = 0; e < count; e++) if (Bit(myBits, e) == 1) product[e] = x[e];
+                var pending = new List<Task<ulong[]>>();
+                for (int i = 0; i < n; i++)
+                {
+                    if (i == j) continue;
+                    var receiver = ots.ReceiverFrom(i);
+                    pending.Add(Task.Run(async () =>
+                    {
+                        var y = new ulong[count];
+                        await receiver.ReceiveCorrelatedAsync(myBits, 1, y, ct).ConfigureAwait(false);
+                        return y;
+                    }, ct));
+                }
+                foreach (var y in await Task.WhenAll(pending).ConfigureAwait(false))
+                    for (int e = 0; e < count; e++) product[e] += new Z2k(y[e]);
+            }
+            else
+            {
+                var correlations = new ulong[count];
+                for (int e = 0; e < count; e++) correlations[e] = x[e].Value;
+                var mine = new ulong[count];
+                await ots.SenderTo(j).SendCorrelatedAsync(correlations, 1, mine, ct).ConfigureAwait(false);
+                for (int e = 0; e < count; e++) product[e] = new Z2k(0UL - mine[e]);
+            }
+
+            // x <- x XOR b_j = x + b_j - 2 b_j x.
+            for (int e = 0; e < count; e++)
+            {
+                var bit = me == j ? new Z2k(Bit(myBits, e)) : default;
+                x[e] = x[e] + bit - product[e] - product[e];
+            }
+            session.Network.CountRound();
+        }
+        return x;
+    }
+
+    private static ulong Bit(ulong[] bits, int index) => (bits[index >> 6] >> (index & 63)) & 1;
+}

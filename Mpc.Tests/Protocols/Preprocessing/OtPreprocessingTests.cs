@@ -1,0 +1,161 @@
+using FsCheck.Xunit;
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols;
+using Mpc.Protocols.Additive;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Tests.Arbitraries;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Protocols.Preprocessing;
+
+/// <summary>The arithmetic contract for the additive suite with OT-made preprocessing (no trusted party), N = 2..4.</summary>
+public sealed class AdditiveOtContract : ArithmeticContractTests<Z2k>
+{
+    protected override IArithmeticSuite<Z2k> CreateSuite(Session session) => new AdditiveSuite(session, new OtPreprocessing(session));
+    protected override int MinParties => 2;
+    protected override int MaxParties => 4;
+}
+
+/// <summary>The laws of the material the OT source makes, reconstructed from every party's shares.</summary>
+public sealed class OtPreprocessingTests
+{
+    private static Z2k Sum(IEnumerable<Z2k> shares) => shares.Aggregate(default(Z2k), (s, x) => s + x);
+
+    [Property(MaxTest = 6)]
+    public void Triples_SatisfyTheProductLaw(byte nByte, ushort countSeed)
+    {
+        int n = 2 + nByte % 4, count = 1 + countSeed % 3000;
+        var triples = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            var first = await source.TakeTriplesAsync(count);
+            var second = await source.TakeTriplesAsync(7);
+            return (first, second);
+        }, countSeed);
+        foreach (var pick in new Func<(BeaverTriples<Z2k>, BeaverTriples<Z2k>), BeaverTriples<Z2k>>[] { t => t.Item1, t => t.Item2 })
+        {
+            var parts = triples.Select(pick).ToArray();
+            for (int i = 0; i < parts[0].Count; i++)
+            {
+                Z2k a = Sum(parts.Select(t => t.A[i])), b = Sum(parts.Select(t => t.B[i])), c = Sum(parts.Select(t => t.C[i]));
+                Assert.Equal(a * b, c);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 5, 3, 4)]     // both orientations are close: the right operand chooses
+    [InlineData(3, 40, 6, 1)]    // tall times a vector: OTs choose with the vector's bits
+    [InlineData(3, 1, 6, 40)]    // a row times a wide matrix: transposed, the row chooses
+    [InlineData(4, 3, 1, 2)]
+    public void MatrixTriples_SatisfyTheProductLaw(int n, int rows, int inner, int columns)
+    {
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeMatrixTripleAsync(rows, inner, columns);
+        }, rows * 100 + columns);
+        var a = Enumerable.Range(0, rows * inner).Select(i => Sum(parts.Select(t => t.A[i]))).ToArray();
+        var b = Enumerable.Range(0, inner * columns).Select(i => Sum(parts.Select(t => t.B[i]))).ToArray();
+        var c = Enumerable.Range(0, rows * columns).Select(i => Sum(parts.Select(t => t.C[i]))).ToArray();
+        var expected = new Z2k[rows * columns];
+        VectorMath.MatrixMultiply<Z2k>(a, b, expected, rows, inner, columns);
+        Assert.Equal(expected, c);
+        Assert.Contains(a, x => x != default);
+    }
+
+    [Theory]
+    [InlineData(2, 16)]
+    [InlineData(3, 0)]
+    [InlineData(5, 40)]
+    public void TruncationMasks_AreConsistentDecompositions(int n, int bits)
+    {
+        const int count = 300;
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeTruncationMasksAsync(count, bits);
+        }, n + bits);
+        var tops = new int[2];
+        for (int e = 0; e < count; e++)
+        {
+            ulong r = Sum(parts.Select(m => m.R[e])).Value;
+            ulong top = Sum(parts.Select(m => m.TopBit[e])).Value;
+            ulong low = Sum(parts.Select(m => m.LowShifted[e])).Value;
+            Assert.Equal(r >> 63, top);
+            Assert.Equal((r & ((1UL << 63) - 1)) >> bits, low);
+            tops[top]++;
+        }
+        Assert.InRange(tops[1], 90, 210); // the top bit is a fair coin (4+ standard deviations)
+    }
+
+    [Theory]
+    [InlineData(2, 64)]
+    [InlineData(3, 20)]
+    [InlineData(4, 1)]
+    public void BitMasks_ShareTheLowBitsOfTheMask(int n, int bits)
+    {
+        const int count = 200;
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeBitMasksAsync(count, bits);
+        }, n * bits);
+        var ones = 0;
+        for (int e = 0; e < count; e++)
+        {
+            ulong r = Sum(parts.Select(m => m.R[e])).Value;
+            for (int i = 0; i < bits; i++)
+            {
+                ulong bit = Sum(parts.Select(m => m.Bits[e * bits + i])).Value;
+                Assert.Equal((r >> i) & 1, bit);
+                ones += (int)bit;
+            }
+        }
+        int total = count * bits;
+        Assert.InRange(ones, total / 2 - 5 * Math.Sqrt(total) / 2 - 1, total / 2 + 5 * Math.Sqrt(total) / 2 + 1);
+    }
+
+    [Fact]
+    public void SharesOfEachParty_AreUniform_WhateverTheOthersDo()
+    {
+        // Any one party's triple shares (a coalition of N - 1 = 1 in a 2-party run sees just these and its OT view) are uniform.
+        var shares = LocalParties.Run(2, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeTriplesAsync(4096);
+        }, 9)[1];
+        foreach (var (name, values) in new[] { ("a", shares.A), ("b", shares.B), ("c", shares.C) })
+        {
+            var counts = new long[64];
+            foreach (var v in values) counts[v.Value >> 58]++;
+            ChiSquare.AssertUniform(counts, $"party 1's shares of {name}");
+        }
+    }
+
+    [Fact]
+    public void ConcurrentRequests_AreServedInCallOrder()
+    {
+        // Operations started together (as the products of one tree level are) must pair up their OT batches alike.
+        var parts = LocalParties.Run(3, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            var first = source.TakeTriplesAsync(500).AsTask();
+            var second = source.TakeMatrixTripleAsync(4, 3, 2).AsTask();
+            var third = source.TakeTriplesAsync(3).AsTask();
+            return (await first, await second, await third);
+        }, 3);
+        foreach (var pick in new Func<(BeaverTriples<Z2k>, MatrixTriple<Z2k>, BeaverTriples<Z2k>), BeaverTriples<Z2k>>[] { t => t.Item1, t => t.Item3 })
+        {
+            var triples = parts.Select(pick).ToArray();
+            for (int i = 0; i < triples[0].Count; i++)
+                Assert.Equal(Sum(triples.Select(t => t.A[i])) * Sum(triples.Select(t => t.B[i])), Sum(triples.Select(t => t.C[i])));
+        }
+        var matrices = parts.Select(p => p.Item2).ToArray();
+        var product = new Z2k[8];
+        VectorMath.MatrixMultiply<Z2k>(
+            Enumerable.Range(0, 12).Select(i => Sum(matrices.Select(m => m.A[i]))).ToArray(),
+            Enumerable.Range(0, 6).Select(i => Sum(matrices.Select(m => m.B[i]))).ToArray(), product, 4, 3, 2);
+        Assert.Equal(product, Enumerable.Range(0, 8).Select(i => Sum(matrices.Select(m => m.C[i]))).ToArray());
+    }
+}
