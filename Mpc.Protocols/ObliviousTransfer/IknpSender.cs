@@ -24,7 +24,7 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// tweak being the OT's running index on this pair, so outputs of different OTs are independent.
 /// </para>
 /// <para>
-/// Batches travel in chunks of 2^16 OTs (a 1 MiB frame each), so memory stays bounded for any batch size and the
+/// Batches travel in chunks of about 2^16 OTs (a frame of just under 1 MiB each), so memory stays bounded for any batch size and the
 /// sender works on one chunk while the receiver computes the next. Rounds: one per batch for correlated blocks and
 /// random OT, two for chosen-message and word-correlated OT (chunks pipeline, so they add no rounds).
 /// </para>
