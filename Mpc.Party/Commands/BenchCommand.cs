@@ -6,6 +6,7 @@ namespace Mpc.Party.Commands;
 /// <summary>
 /// <c>mpc bench mul --suite S --parties N --size L [--fixed-point]</c>: starts N party processes on a throwaway
 /// loopback cluster (TLS unless --insecure) and runs the <c>bench-mul</c> job; each party prints one JSON line.
+/// <c>mpc bench ot --size S</c> does the same with two parties and the <c>bench-ot</c> job.
 /// </summary>
 internal static class BenchCommand
 {
@@ -42,6 +43,19 @@ internal static class BenchCommand
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(triples);
+
+        var otSize = new Option<int>("--size") { Description = "OTs per timed batch.", DefaultValueFactory = _ => 10_000_000 };
+        var otInsecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
+        var ot = new Command("ot", "IKNP OT extension between two processes: base OTs, random correlated OTs, chosen-message OTs.");
+        ot.Options.Add(otSize);
+        ot.Options.Add(otInsecure);
+        ot.SetAction(async (parse, ct) =>
+        {
+            using var cluster = TemporaryCluster.Create(2, "bench-ot");
+            var job = new List<string> { "bench-ot", "--size", parse.GetValue(otSize).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(otInsecure), parse.GetValue(verbose), job, ct);
+        });
+        bench.Subcommands.Add(ot);
         return bench;
     }
 }

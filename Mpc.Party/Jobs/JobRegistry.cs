@@ -22,5 +22,6 @@ public sealed class JobRegistry
         .Add(new SelfTestJob())
         .Add(new RunExampleJob())
         .Add(new BenchMulJob())
-        .Add(new BenchTriplesJob());
+        .Add(new BenchTriplesJob())
+        .Add(new BenchOtJob());
 }

@@ -174,7 +174,6 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     /// </summary>
     private async Task WithEveryPeerAsync(Z2k[] into, Func<int, CrossTerms, Task[]> work, CancellationToken ct)
     {
-        await _ots.EnsureReadyAsync(ct).ConfigureAwait(false);
         var terms = new CrossTerms();
         var pending = new List<Task>();
         for (int peer = 0; peer < _session.PartyCount; peer++)
@@ -210,6 +209,7 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
         {
             await previous.ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
+            await _ots.EnsureReadyAsync(ct).ConfigureAwait(false);
             return await request().ConfigureAwait(false);
         }
         finally

@@ -49,10 +49,17 @@ internal sealed class PairwiseOt : IDisposable
         {
             if (peer == me) continue;
             int p = peer;
+            // Each extension draws its base-OT randomness only while it is created.
             var senderRandom = _random.Fork();
             var receiverRandom = _random.Fork();
-            pending.Add(Task.Run(async () => _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom, ct).ConfigureAwait(false), ct));
-            pending.Add(Task.Run(async () => _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom, ct).ConfigureAwait(false), ct));
+            pending.Add(Task.Run(async () =>
+            {
+                using (senderRandom) _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom, ct).ConfigureAwait(false);
+            }, ct));
+            pending.Add(Task.Run(async () =>
+            {
+                using (receiverRandom) _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom, ct).ConfigureAwait(false);
+            }, ct));
         }
         await Task.WhenAll(pending).ConfigureAwait(false);
     }

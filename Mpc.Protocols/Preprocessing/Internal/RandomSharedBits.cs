@@ -64,7 +64,6 @@ internal static class RandomSharedBits
                 var bit = me == j ? new Z2k(Bit(myBits, e)) : default;
                 x[e] = x[e] + bit - product[e] - product[e];
             }
-            session.Network.CountRound();
         }
         return x;
     }
