@@ -8,8 +8,8 @@ namespace Mpc.Ml.Sigmoid;
 /// <summary>
 /// The accurate option: z is clipped to [-B, B] with exact comparisons, then an odd polynomial of configurable
 /// degree fitted on that interval is evaluated, so the result is within the fit's error of the sigmoid everywhere
-/// (beyond the interval it is p(+-1), within 1 - sigmoid(B) + the fit error of 0 or 1). The default: B = 8, degree 7,
-/// error below 0.004 on the whole line.
+/// (beyond the interval it is p(+-1), within 1 - sigmoid(B) + the fit error of 0 or 1). On [-8, 8] the error on the
+/// whole line is 0.055 at degree 5, 0.026 at degree 7, 0.013 at degree 9 (degree 9 costs a fourth level).
 /// </summary>
 /// <remarks>
 /// Rounds: one batched comparison of z + B and z - B (the suite's LessThanZero, on as few bits as the score bound

@@ -6,7 +6,7 @@ namespace Mpc.Ml.Sigmoid;
 
 /// <summary>
 /// SecureML's piecewise-linear activation (Mohassel and Zhang 2017, section 4.3): 0 below -1/2, z + 1/2 between,
-/// 1 above 1/2. Not close to the sigmoid (its error reaches 0.18 near +-2), but bounded and monotone, so training
+/// 1 above 1/2. Not close to the sigmoid (its error reaches 0.38 at +-1/2), but bounded and monotone, so training
 /// behaves; the plaintext trainer uses the same function, so comparisons stay like for like.
 /// </summary>
 /// <remarks>Rounds: one batched comparison of z + 1/2 and z - 1/2, then one multiplication (bits times values).</remarks>

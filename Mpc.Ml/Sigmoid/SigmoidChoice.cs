@@ -4,18 +4,19 @@ namespace Mpc.Ml.Sigmoid;
 public static class SigmoidChoice
 {
     /// <summary>
-    /// The default: <see cref="ClippedPolynomialSigmoid"/> (degree 7 on [-8, 8]). It tracks the true sigmoid within
-    /// 0.004 everywhere, so secure training follows plaintext logistic regression epoch for epoch and reaches its
-    /// accuracy in the fewest epochs; its extra rounds over the piecewise-linear option (three levels of products)
-    /// cost less than the extra epochs the piecewise-linear one needs, and the unclipped polynomial cannot be used
-    /// safely for long runs (the range analysis refuses it).
+    /// The default: <see cref="ClippedPolynomialSigmoid"/> of degree 5 on [-8, 8] (within 0.055 of the sigmoid
+    /// everywhere). Measured on the breast cancer split (full batch, learning rate 1, plaintext forms): it reaches
+    /// 0.98 test accuracy by epoch 20, where degree 7 (error 0.026) and the piecewise-linear option reach 0.965-0.974
+    /// and stay there, and degree 3 on [-4, 4] stalls at 0.956; it costs the same rounds as degree 7 (three levels)
+    /// and a handful more than piecewise-linear per epoch, far less than the epochs it saves. The unclipped polynomial
+    /// diverges at learning rate 1 (its scores leave the fit interval) and the range analysis refuses it for long runs.
     /// </summary>
-    public static ISigmoid Default { get; } = new ClippedPolynomialSigmoid();
+    public static ISigmoid Default { get; } = new ClippedPolynomialSigmoid(degree: 5);
 
     /// <summary>"clipped" (default), "piecewise-linear" or "polynomial", with an optional degree and interval bound.</summary>
     public static ISigmoid Parse(string name, int? degree = null, double? bound = null) => name.ToLowerInvariant() switch
     {
-        "clipped" or "clipped-polynomial" => new ClippedPolynomialSigmoid(degree ?? 7, bound ?? 8),
+        "clipped" or "clipped-polynomial" => new ClippedPolynomialSigmoid(degree ?? 5, bound ?? 8),
         "piecewise-linear" or "piecewise" or "secureml" => new PiecewiseLinearSigmoid(),
         "polynomial" => new PolynomialSigmoid(degree ?? 5, bound ?? 8),
         _ => throw new ArgumentException($"Unknown sigmoid '{name}': use clipped, piecewise-linear or polynomial.", nameof(name)),
