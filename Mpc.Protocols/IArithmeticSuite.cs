@@ -83,6 +83,28 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// <summary>The matrix product, then truncated by <paramref name="bits"/>; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
     ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default);
 
+    /// <summary>
+    /// Prepares x (<paramref name="rows"/> x <paramref name="columns"/>, row-major) as the reusable left factor of
+    /// many products (SecureML's masked-once training matrix). Additive: opens X - A once against a mask A from
+    /// preprocessing, one round; later products open only their right operand. Shamir: keeps the shares, no round.
+    /// </summary>
+    ValueTask<ReusableMatrix<T>> PrepareMatrixAsync(SharedVector<T> x, int rows, int columns, CancellationToken ct = default);
+
+    /// <summary>
+    /// X Y for a prepared X (or a row view of it), X.Rows x X.Columns, and y (X.Columns x <paramref name="columns"/>).
+    /// One round online; traffic proportional to y (additive) or to the result (Shamir).
+    /// </summary>
+    ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default);
+
+    /// <summary>X^T Y for a prepared X (or a row view of it) and y (X.Rows x <paramref name="columns"/>). As <see cref="MatrixMultiplyAsync(ReusableMatrix{T}, SharedVector{T}, int, CancellationToken)"/>.</summary>
+    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default);
+
+    /// <summary>X Y for a prepared X, truncated by <paramref name="bits"/>; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
+    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default);
+
+    /// <summary>X^T Y for a prepared X, truncated by <paramref name="bits"/>; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
+    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default);
+
     /// <summary>The most <see cref="TruncateAsync"/>'s result may differ from floor(x / 2^bits), in units.</summary>
     int TruncationErrorBound { get; }
 

@@ -102,6 +102,32 @@ public static partial class VectorMath
         }
     }
 
+    /// <summary>
+    /// destination = a^T * b for row-major matrices, without forming a^T: a is rows x inner (so a^T is inner x rows),
+    /// b is rows x columns, destination is inner x columns.
+    /// </summary>
+    public static void TransposedMatrixMultiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination, int rows, int inner, int columns)
+        where T : unmanaged, IRing<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (a.Length != (long)rows * inner) throw new ArgumentException($"Left matrix has {a.Length} elements, expected {rows}x{inner}.", nameof(a));
+        if (b.Length != (long)rows * columns) throw new ArgumentException($"Right matrix has {b.Length} elements, expected {rows}x{columns}.", nameof(b));
+        if (destination.Length != (long)inner * columns) throw new ArgumentException($"Destination has {destination.Length} elements, expected {inner}x{columns}.", nameof(destination));
+        if (destination.Overlaps(a) || destination.Overlaps(b)) throw new ArgumentException("The product cannot be written over an operand.", nameof(destination));
+
+        destination.Clear();
+        // Row i of a scatters into every row of the result: row k += a[i, k] * (row i of b), an axpy each.
+        for (int i = 0; i < rows; i++)
+        {
+            ReadOnlySpan<T> aRow = a.Slice(i * inner, inner);
+            ReadOnlySpan<T> bRow = b.Slice(i * columns, columns);
+            for (int k = 0; k < inner; k++)
+                AddScaled(bRow, aRow[k], destination.Slice(k * columns, columns));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<ulong> AsU64<T>(ReadOnlySpan<T> span) where T : unmanaged => MemoryMarshal.Cast<T, ulong>(span);
 

@@ -9,12 +9,15 @@ namespace Mpc.Net.Internal;
 
 /// <summary>
 /// One established, authenticated connection to a peer, modelled on Kestrel's socket transport: a receive pump
-/// (stream to input pipe), a frame loop (input pipe to the peer's inbox) and a send pump (output pipe to stream).
-/// Senders write frames into the output pipe and honour its backpressure through <c>FlushAsync</c>.
+/// (stream to input pipe) and a frame loop (input pipe to the peer's inbox). Senders write frames straight into the
+/// stream, one at a time under a lock: a large payload goes from the caller's buffer to TLS with no copy in between
+/// (an output pipe cost a copy of every byte and a thread hand-off per flush), and the stream's own backpressure holds
+/// the sender when the peer reads slowly. A small frame, or a large frame's header with its first bytes, goes out as
+/// one write, so it costs one TLS record.
 /// </summary>
 internal sealed class TcpLink : IFrameSink
 {
-    private const int ChunkBytes = 512 * 1024;
+    private const int CoalesceBytes = 16 * 1024 - FrameCodec.MaxHeaderLength - FrameCodec.PrefixBytes;
     private const int ReadBytes = 128 * 1024;
     private const int FlushBatchBytes = 1024 * 1024;
 
@@ -28,16 +31,16 @@ internal sealed class TcpLink : IFrameSink
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly Pipe _input = new(PipeOptions);
-    private readonly Pipe _output = new(PipeOptions);
+    private readonly ArrayBufferWriter<byte> _staging = new(16 * 1024);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _headerScratch = new(FrameCodec.MaxHeaderLength);
     private readonly FrameDecoder _decoder;
     private readonly ILogger _logger;
     private Task _receivePump = Task.CompletedTask;
     private Task _frameLoop = Task.CompletedTask;
-    private Task _sendPump = Task.CompletedTask;
     private volatile bool _closing;
     private volatile bool _brokenFrame;
+    private bool _sendClosed;
     private bool _goodbyeReceived;
     private readonly Lock _probeGate = new();
     private TaskCompletionSource? _probe;
@@ -60,7 +63,6 @@ internal sealed class TcpLink : IFrameSink
     {
         _receivePump = Task.Run(ReceivePumpAsync);
         _frameLoop = Task.Run(FrameLoopAsync);
-        _sendPump = Task.Run(SendPumpAsync);
     }
 
     /// <summary>
@@ -70,46 +72,36 @@ internal sealed class TcpLink : IFrameSink
     public async ValueTask WriteDataAsync(uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        long unfinished = 0;
+        bool started = false;
         try
         {
             if (_owner.Failure is { } failure) throw failure;
-            var writer = _output.Writer;
-            int headerBytes = FrameCodec.WriteHeader(writer, _headerScratch, FrameKind.Data, tag, payload.Length);
-            unfinished = payload.Length;
+            if (_sendClosed) throw _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
+            _staging.ResetWrittenCount();
+            int headerBytes = FrameCodec.WriteHeader(_staging, _headerScratch, FrameKind.Data, tag, payload.Length);
+            int first = Math.Min(payload.Length, CoalesceBytes);
+            payload.Span[..first].CopyTo(_staging.GetSpan(first));
+            _staging.Advance(first);
             _owner.Stats.RecordSent(Peer, headerBytes + (long)payload.Length);
-            if (payload.IsEmpty) await FlushAsync(writer, ct).ConfigureAwait(false);
-            while (!payload.IsEmpty)
-            {
-                var span = writer.GetSpan(Math.Min(payload.Length, ChunkBytes));
-                int n = Math.Min(payload.Length, Math.Min(span.Length, ChunkBytes));
-                payload.Span[..n].CopyTo(span);
-                writer.Advance(n);
-                unfinished -= n;
-                payload = payload[n..];
-                await FlushAsync(writer, ct).ConfigureAwait(false);
-            }
+            started = true;
+            await _stream.WriteAsync(_staging.WrittenMemory, ct).ConfigureAwait(false);
+            if (payload.Length > first) await _stream.WriteAsync(payload[first..], ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested && unfinished > 0)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && started)
         {
             _brokenFrame = true;
             _owner.Fail(new PeerAbortedException(_owner.PartyId, _owner.NameOf(_owner.PartyId), _owner.PartyId, _owner.NameOf(_owner.PartyId),
                 $"a send to party {Peer} was cancelled in the middle of a frame"));
             throw;
         }
+        catch (Exception ex) when (started && ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            _brokenFrame = true;
+            throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
+        }
         finally
         {
             _writeLock.Release();
-        }
-    }
-
-    private async ValueTask FlushAsync(PipeWriter writer, CancellationToken ct)
-    {
-        var result = await writer.FlushAsync(ct).ConfigureAwait(false);
-        if (result.IsCompleted || result.IsCanceled)
-        {
-            _brokenFrame = true;
-            throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
         }
     }
 
@@ -126,11 +118,7 @@ internal sealed class TcpLink : IFrameSink
                 ? await TryWriteControlAsync(FrameKind.Abort, ControlMessages.Encode(a), flushTimeout, complete: true).ConfigureAwait(false)
                 : await TryWriteControlAsync(FrameKind.Goodbye, [], flushTimeout, complete: true).ConfigureAwait(false);
         }
-        if (wrote)
-        {
-            await WaitAsync(_sendPump, flushTimeout).ConfigureAwait(false);
-            await WaitAsync(_frameLoop, lingerTimeout).ConfigureAwait(false);
-        }
+        if (wrote) await WaitAsync(_frameLoop, lingerTimeout).ConfigureAwait(false);
         _closing = true;
         try
         {
@@ -143,8 +131,7 @@ internal sealed class TcpLink : IFrameSink
         _socket.Dispose();
         await _stream.DisposeAsync().ConfigureAwait(false);
         _input.Writer.CancelPendingFlush();
-        _output.Reader.CancelPendingRead();
-        await WaitAsync(Task.WhenAll(_receivePump, _frameLoop, _sendPump), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await WaitAsync(Task.WhenAll(_receivePump, _frameLoop), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
     private static async Task WaitAsync(Task task, TimeSpan timeout)
@@ -199,16 +186,23 @@ internal sealed class TcpLink : IFrameSink
         }
         try
         {
-            if (_brokenFrame) return false;
-            var writer = _output.Writer;
-            FrameCodec.WriteFrame(writer, _headerScratch, kind, 0, payload);
-            var result = await writer.FlushAsync(cts.Token).ConfigureAwait(false);
-            if (result.IsCompleted) return false;
-            if (complete) await writer.CompleteAsync().ConfigureAwait(false);
+            if (_brokenFrame || _sendClosed) return false;
+            _staging.ResetWrittenCount();
+            FrameCodec.WriteFrame(_staging, _headerScratch, kind, 0, payload);
+            await _stream.WriteAsync(_staging.WrittenMemory, cts.Token).ConfigureAwait(false);
+            if (complete)
+            {
+                // Our last frame: close our direction (TLS close_notify, then FIN), so the peer reads to the end.
+                _sendClosed = true;
+                await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
+                if (_stream is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(cts.Token).ConfigureAwait(false);
+                _socket.Shutdown(SocketShutdown.Send);
+            }
             return true;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or SocketException or ObjectDisposedException)
         {
+            _brokenFrame = true;
             return false;
         }
         finally
@@ -309,42 +303,6 @@ internal sealed class TcpLink : IFrameSink
             _decoder.Reset();
             await reader.CompleteAsync(readerError).ConfigureAwait(false);
         }
-    }
-
-    private async Task SendPumpAsync()
-    {
-        var reader = _output.Reader;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                try
-                {
-                    foreach (var segment in buffer)
-                    {
-                        await _stream.WriteAsync(segment).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.End);
-                }
-                if (result.IsCompleted || result.IsCanceled) break;
-            }
-            await _stream.FlushAsync().ConfigureAwait(false);
-            if (_stream is SslStream ssl) await ssl.ShutdownAsync().ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex)
-        {
-            error = ex;
-            _brokenFrame = true;
-            if (!_closing) _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
-        }
-        await reader.CompleteAsync(error).ConfigureAwait(false);
     }
 
     private static string DescribeIoError(Exception ex)

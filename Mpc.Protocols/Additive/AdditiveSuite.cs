@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Net;
 using Mpc.Protocols.Preprocessing;
@@ -18,6 +19,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     AdditiveTruncation truncation = AdditiveTruncation.MaskedWithWrapCorrection) : IArithmeticSuite<Z2k>
 {
     private const ulong Low63 = (1UL << 63) - 1;
+
+    // Matrices this suite prepared, with their opened masked values and masks.
+    private readonly ConditionalWeakTable<ReusableMatrix<Z2k>, Internal.PreparedMatrix> _prepared = new();
 
     /// <inheritdoc />
     public Session Session => session;
@@ -169,6 +173,81 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             VectorMath.Add<Z2k>(z, scratch, z);
         }
         return new(z);
+    }
+
+    /// <summary>
+    /// Masks X once: takes a reusable mask A from preprocessing and opens E = X - A (uniform, so it reveals nothing).
+    /// One round. Every later product with X opens only its right operand (SecureML, Mohassel and Zhang 2017, 4.2).
+    /// </summary>
+    public async ValueTask<ReusableMatrix<Z2k>> PrepareMatrixAsync(SharedVector<Z2k> x, int rows, int columns, CancellationToken ct = default)
+    {
+        if (rows < 0 || columns < 0 || x.Length != (long)rows * columns)
+            throw new ArgumentException($"A {rows}x{columns} matrix needs {(long)rows * columns} elements, got {x.Length}.");
+        var tag = session.NextTag();
+        var mask = await preprocessing.TakeMatrixMaskAsync(rows, columns, ct).ConfigureAwait(false);
+
+        // Round 1: open E = X - A, once for all later products.
+        var masked = GC.AllocateUninitializedArray<Z2k>(x.Length);
+        VectorMath.Subtract<Z2k>(x.Shares, mask.Shares, masked);
+        var opened = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        var matrix = new ReusableMatrix<Z2k>(rows, columns);
+        _prepared.Add(matrix, new Internal.PreparedMatrix(opened, mask));
+        return matrix;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, CancellationToken ct = default) =>
+        ReusedProductAsync(x, y, columns, transposed: false, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, CancellationToken ct = default) =>
+        ReusedProductAsync(x, y, columns, transposed: true, ct);
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+        await TruncateAsync(await ReusedProductAsync(x, y, columns, transposed: false, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+        await TruncateAsync(await ReusedProductAsync(x, y, columns, transposed: true, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// op(X) Y with X = E + A prepared: a triple (B, C = op(A) B) for the fixed A, one round to open F = Y - B, then
+    /// op(X) Y = C + op(A) F + op(E) (B + F at the leader, B elsewhere).
+    /// </summary>
+    private async ValueTask<SharedVector<Z2k>> ReusedProductAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, bool transposed, CancellationToken ct)
+    {
+        if (!_prepared.TryGetValue(x.Whole, out var prepared))
+            throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
+        int rows = x.Rows, width = x.Columns;
+        long expected = (long)(transposed ? rows : width) * columns;
+        if (columns < 0 || y.Length != expected)
+            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {rows}x{width} X with {columns} columns needs {expected} elements, got {y.Length}.");
+        var tag = session.NextTag();
+        var mask = prepared.Mask.SelectRows(x.FirstRow, rows);
+        var t = await preprocessing.TakeMatrixTripleForAsync(mask, transposed, columns, ct).ConfigureAwait(false);
+
+        // Round 1: open F = Y - B.
+        var masked = GC.AllocateUninitializedArray<Z2k>(y.Length);
+        VectorMath.Subtract<Z2k>(y.Shares, t.B, masked);
+        var f = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+
+        ReadOnlySpan<Z2k> e = prepared.Masked.AsSpan(x.FirstRow * width, rows * width);
+        var right = t.B;
+        if (IsLeader) VectorMath.Add<Z2k>(t.B, f, right); // B is used once: write over it
+        var z = t.C;
+        var scratch = GC.AllocateUninitializedArray<Z2k>(z.Length);
+        Product(e, right, scratch);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        Product(mask.Shares, f, scratch);
+        VectorMath.Add<Z2k>(z, scratch, z);
+        return new(z);
+
+        void Product(ReadOnlySpan<Z2k> left, ReadOnlySpan<Z2k> factor, Span<Z2k> destination)
+        {
+            if (transposed) VectorMath.TransposedMatrixMultiply(left, factor, destination, rows, width, columns);
+            else VectorMath.MatrixMultiply(left, factor, destination, rows, width, columns);
+        }
     }
 
     /// <inheritdoc />

@@ -41,6 +41,14 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner) : IAddit
         inner.TakeMatrixTripleAsync(rows, inner1, columns, ct);
 
     /// <inheritdoc />
+    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default) =>
+        inner.TakeMatrixMaskAsync(rows, columns, ct);
+
+    /// <inheritdoc />
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default) =>
+        inner.TakeMatrixTripleForAsync(mask, transposed, columns, ct);
+
+    /// <inheritdoc />
     public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
         inner.TakeTruncationMasksAsync(count, bits, ct);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 
 namespace Mpc.Protocols.Preprocessing;
@@ -18,6 +19,9 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     public const int Dealer = 0;
 
     private const ulong Low63 = (1UL << 63) - 1;
+
+    // Masks this source dealt; the dealer also keeps the full A, which every later triple for the mask needs.
+    private readonly ConditionalWeakTable<MatrixMask, DealtMask> _masks = new();
 
     /// <inheritdoc />
     public string Name => "dealer";
@@ -49,6 +53,44 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
         });
         Usage.AddMatrixTriple(v[0].Length + v[1].Length + v[2].Length);
         return ValueTask.FromResult(new MatrixTriple<Z2k>(v[0], v[1], v[2], rows, inner, columns));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Z2k[]? full = null;
+        var v = Deal([rows * columns], [], free =>
+        {
+            full = free[0];
+            return [];
+        });
+        var mask = new MatrixMask(v[0], rows, columns);
+        _masks.Add(mask, new DealtMask(full));
+        Usage.AddMatrixMask(v[0].Length);
+        return ValueTask.FromResult(mask);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (!_masks.TryGetValue(mask.Whole, out var dealt))
+            throw new ArgumentException("This mask was not taken from this preprocessing source.", nameof(mask));
+        int rows = mask.Rows, width = mask.Columns;
+        int bLength = (transposed ? rows : width) * columns, cLength = (transposed ? width : rows) * columns;
+        var v = Deal([bLength], [cLength], free =>
+        {
+            // Only the dealer runs this, and only the dealer kept the full A.
+            var a = dealt.Full.AsSpan(mask.FirstRow * width, rows * width);
+            var c = new Z2k[cLength];
+            if (transposed) VectorMath.TransposedMatrixMultiply<Z2k>(a, free[0], c, rows, width, columns);
+            else VectorMath.MatrixMultiply<Z2k>(a, free[0], c, rows, width, columns);
+            return [c];
+        });
+        Usage.AddMatrixTriple(v[0].Length + v[1].Length);
+        return ValueTask.FromResult(new FixedMaskTriple(v[0], v[1], transposed, columns));
     }
 
     /// <inheritdoc />
@@ -130,4 +172,6 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
             VectorMath.Subtract<Z2k>(full[j], sums[freeLengths.Length + j], mine[freeLengths.Length + j]);
         return mine;
     }
+
+    private sealed record DealtMask(Z2k[]? Full);
 }

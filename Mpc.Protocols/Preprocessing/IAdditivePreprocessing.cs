@@ -21,6 +21,20 @@ public interface IAdditivePreprocessing
     /// <summary>One fresh matrix triple of the given shape.</summary>
     ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default);
 
+    /// <summary>
+    /// A fresh uniform random matrix A (<paramref name="rows"/> x <paramref name="columns"/>) to mask one secret matrix
+    /// once and then serve as the fixed left factor of many triples (<see cref="TakeMatrixTripleForAsync"/>).
+    /// </summary>
+    ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default);
+
+    /// <summary>
+    /// A fresh triple for a product with a mask taken earlier (or a row view of it): a uniform B of
+    /// op(A).columns x <paramref name="columns"/> and C = op(A) B, with op(A) = A^T when <paramref name="transposed"/>
+    /// and A otherwise. B and C are new every call; only A is reused (safe: X - A is opened once, and every product
+    /// opens a freshly masked right operand).
+    /// </summary>
+    ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default);
+
     /// <summary><paramref name="count"/> fresh truncation masks for shifting by <paramref name="bits"/>.</summary>
     ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default);
 

@@ -3,13 +3,19 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
 public sealed class PreprocessingUsage
 {
-    private long _triples, _matrixTripleElements, _truncationMasks, _bitMasks;
+    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks;
 
     /// <summary>Elementwise triples.</summary>
     public long Triples => Interlocked.Read(ref _triples);
 
     /// <summary>Elements of A, B and C over all matrix triples.</summary>
     public long MatrixTripleElements => Interlocked.Read(ref _matrixTripleElements);
+
+    /// <summary>Reusable matrix masks (<see cref="MatrixMask"/>): one per matrix that is masked once.</summary>
+    public long MatrixMasks => Interlocked.Read(ref _matrixMasks);
+
+    /// <summary>Elements of all reusable matrix masks.</summary>
+    public long MatrixMaskElements => Interlocked.Read(ref _matrixMaskElements);
 
     /// <summary>Truncation masks.</summary>
     public long TruncationMasks => Interlocked.Read(ref _truncationMasks);
@@ -20,8 +26,14 @@ public sealed class PreprocessingUsage
     internal void AddBitMasks(long n) => Interlocked.Add(ref _bitMasks, n);
     internal void AddTriples(long n) => Interlocked.Add(ref _triples, n);
     internal void AddMatrixTriple(long elements) => Interlocked.Add(ref _matrixTripleElements, elements);
+    internal void AddMatrixMask(long elements)
+    {
+        Interlocked.Increment(ref _matrixMasks);
+        Interlocked.Add(ref _matrixMaskElements, elements);
+    }
+
     internal void AddTruncationMasks(long n) => Interlocked.Add(ref _truncationMasks, n);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {TruncationMasks} truncation masks, {BitMasks} bit masks";
+    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks";
 }

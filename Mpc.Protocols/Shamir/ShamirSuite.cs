@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Sharing;
 using Mpc.Net;
@@ -24,6 +25,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
     private readonly ShamirScheme<T> _scheme;
     private readonly int[] _allParties;
     private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
+    private readonly ConditionalWeakTable<ReusableMatrix<T>, T[]> _prepared = new(); // my shares of each prepared matrix
 
     /// <summary>A suite for the session's N parties with threshold t (default: the largest t with 2t &lt; N).</summary>
     /// <param name="session">The session.</param>
@@ -179,6 +181,60 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
         var product = new T[rows * columns];
         VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns); // sums of degree-2t products
         return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Keeps the shares: a Shamir product needs no masking (the local product is reduced or truncated afterwards),
+    /// so preparing costs no round.
+    /// </summary>
+    public ValueTask<ReusableMatrix<T>> PrepareMatrixAsync(SharedVector<T> x, int rows, int columns, CancellationToken ct = default)
+    {
+        if (rows < 0 || columns < 0 || x.Length != (long)rows * columns)
+            throw new ArgumentException($"A {rows}x{columns} matrix needs {(long)rows * columns} elements, got {x.Length}.");
+        var matrix = new ReusableMatrix<T>(rows, columns);
+        _prepared.Add(matrix, x.Shares);
+        return ValueTask.FromResult(matrix);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+        new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: false), ct).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public async ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+        new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: true), ct).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
+        ProductAndTruncateAsync(x, y, columns, bits, transposed: false, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
+        ProductAndTruncateAsync(x, y, columns, bits, transposed: true, ct);
+
+    private async ValueTask<SharedVector<T>> ProductAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, bool transposed, CancellationToken ct)
+    {
+        CheckShift(bits);
+        var product = LocalProduct(x, y, columns, transposed); // degree 2t
+        if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
+            return await TruncateAsync(new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false)), bits, ct).ConfigureAwait(false);
+        return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
+    }
+
+    // op(X) Y on my shares: a degree-2t sharing of the product.
+    private T[] LocalProduct(ReusableMatrix<T> x, SharedVector<T> y, int columns, bool transposed)
+    {
+        if (!_prepared.TryGetValue(x.Whole, out var shares))
+            throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
+        int rows = x.Rows, width = x.Columns;
+        long expected = (long)(transposed ? rows : width) * columns;
+        if (columns < 0 || y.Length != expected)
+            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {rows}x{width} X with {columns} columns needs {expected} elements, got {y.Length}.");
+        ReadOnlySpan<T> selected = shares.AsSpan(x.FirstRow * width, rows * width);
+        var product = new T[(transposed ? width : rows) * columns];
+        if (transposed) VectorMath.TransposedMatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
+        else VectorMath.MatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
+        return product;
     }
 
     // Sends party j its slice of a party-major dealing, to all peers concurrently.

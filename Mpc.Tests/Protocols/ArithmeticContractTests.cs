@@ -122,6 +122,93 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         foreach (var result in results) Assert.Equal(expected, result);
     }
 
+    [Property(MaxTest = 12)]
+    public void PreparedMatrix_ProductsAndTransposedProducts_OpenToPlainProducts_RepeatedAndOnRowViews(int seed, byte nByte, byte r, byte k, byte c)
+    {
+        int n = PickN(nByte), rows = 2 + r % 7, width = 1 + k % 6, columns = 1 + c % 3;
+        int first = r % (rows - 1), count = rows - first - (c % 2); // a view of consecutive rows, possibly the last ones
+        T[] x = Vector<T>(seed, rows * width);
+        T[][] ys = [Vector<T>(seed + 1, width * columns), Vector<T>(seed + 2, width * columns)];
+        T[] z = Vector<T>(seed + 3, rows * columns), zView = Vector<T>(seed + 4, count * columns);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, x.Length);
+            var prepared = await suite.PrepareMatrixAsync(sx, rows, width);
+            var opened = new List<T[]>();
+            foreach (var y in ys) // the same X, reused
+            {
+                var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<T>.Empty, y.Length);
+                opened.Add(await suite.OpenAsync(await suite.MatrixMultiplyAsync(prepared, sy, columns)));
+            }
+            var sz = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? z : ReadOnlyMemory<T>.Empty, z.Length);
+            opened.Add(await suite.OpenAsync(await suite.TransposedMatrixMultiplyAsync(prepared, sz, columns)));
+            var view = prepared.SelectRows(first, count);
+            var sy0 = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? ys[0] : ReadOnlyMemory<T>.Empty, ys[0].Length);
+            opened.Add(await suite.OpenAsync(await suite.MatrixMultiplyAsync(view, sy0, columns)));
+            var szView = await suite.InputAsync(0, s.PartyId == 0 ? zView : ReadOnlyMemory<T>.Empty, zView.Length);
+            opened.Add(await suite.OpenAsync(await suite.TransposedMatrixMultiplyAsync(view, szView, columns)));
+            return opened;
+        }, seed);
+
+        var xView = x.AsSpan(first * width, count * width).ToArray();
+        T[][] expected =
+        [
+            Product(x, ys[0], rows, width, columns, transposed: false),
+            Product(x, ys[1], rows, width, columns, transposed: false),
+            Product(x, z, rows, width, columns, transposed: true),
+            Product(xView, ys[0], count, width, columns, transposed: false),
+            Product(xView, zView, count, width, columns, transposed: true),
+        ];
+        foreach (var opened in results)
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], opened[i]);
+
+        static T[] Product(T[] a, T[] b, int rows, int width, int columns, bool transposed)
+        {
+            var result = new T[(transposed ? width : rows) * columns];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < width; j++)
+                    for (int col = 0; col < columns; col++)
+                    {
+                        if (transposed) result[j * columns + col] += a[i * width + j] * b[i * columns + col];
+                        else result[i * columns + col] += a[i * width + j] * b[j * columns + col];
+                    }
+            return result;
+        }
+    }
+
+    [Property(MaxTest = 8)]
+    public void PreparedMatrix_FixedPointProducts_WithinTheTruncationBound(int seed, byte nByte, byte r)
+    {
+        int n = PickN(nByte), rows = 1 + r % 9, width = 4;
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
+        var format = new FixedPointFormat(16);
+        var prg = Prg(seed);
+        double[] x = Enumerable.Range(0, rows * width).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
+        double[] w = Enumerable.Range(0, width).Select(_ => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 - 1).ToArray();
+        double[] g = Enumerable.Range(0, rows).Select(_ => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 - 1).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
+            var prepared = await fx.PrepareMatrixAsync(await fx.InputAsync(0, x, x.Length), rows, width);
+            var forward = await fx.OpenAsync(await fx.MatrixMultiplyAsync(prepared, await fx.InputAsync(n - 1, w, width), 1));
+            var backward = await fx.OpenAsync(await fx.TransposedMatrixMultiplyAsync(prepared, await fx.InputAsync(n - 1, g, rows), 1));
+            return (forward, backward);
+        }, seed);
+        double tolerance = (bound + 1) * format.Resolution;
+        double E(double v) => format.Decode(format.Encode<T>(v));
+        for (int i = 0; i < rows; i++)
+        {
+            double expected = Enumerable.Range(0, width).Sum(j => E(x[i * width + j]) * E(w[j]));
+            Assert.True(Math.Abs(results[0].forward[i] - expected) <= tolerance, $"X w [{i}]: expected {expected}, got {results[0].forward[i]}");
+        }
+        for (int j = 0; j < width; j++)
+        {
+            double expected = Enumerable.Range(0, rows).Sum(i => E(x[i * width + j]) * E(g[i]));
+            Assert.True(Math.Abs(results[0].backward[j] - expected) <= tolerance, $"X^T g [{j}]: expected {expected}, got {results[0].backward[j]}");
+        }
+    }
+
     [Property(MaxTest = 15)]
     public void OpenTo_RevealsToTheReceiverOnly(int seed, byte nByte, byte receiverByte)
     {

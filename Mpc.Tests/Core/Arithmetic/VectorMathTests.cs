@@ -60,6 +60,21 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
             }
     }
 
+    [Property(MaxTest = 50)]
+    public void TransposedMatrixMultiply_MatchesTripleLoopOverTheTranspose(int seed, byte r, byte k, byte c)
+    {
+        int rows = r % 9, inner = k % 9, columns = c % 13;
+        T[] a = Vector<T>(seed, rows * inner), b = Vector<T>(seed + 1, rows * columns), d = new T[inner * columns];
+        VectorMath.TransposedMatrixMultiply<T>(a, b, d, rows, inner, columns);
+        for (int x = 0; x < inner; x++)
+            for (int j = 0; j < columns; j++)
+            {
+                T sum = T.Zero;
+                for (int i = 0; i < rows; i++) sum += a[i * inner + x] * b[i * columns + j];
+                Assert.Equal(sum, d[x * columns + j]);
+            }
+    }
+
     [Fact]
     public void MismatchedLengths_AreRejected()
     {

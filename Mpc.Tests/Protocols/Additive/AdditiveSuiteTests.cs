@@ -84,4 +84,39 @@ public sealed class AdditiveSuiteTests
         }));
         Assert.Contains("2 parties", ex.Message);
     }
+
+    [Fact]
+    public void PreparedMatrix_IsOpenedOnce_LaterProductsSendOnlyTheirRightOperand()
+    {
+        const int rows = 300, width = 12, products = 6;
+        var x = Enumerable.Range(0, rows * width).Select(i => Z2k.FromInt64(i % 17 - 8)).ToArray();
+        var results = LocalParties.Run(3, async s =>
+        {
+            var preprocessing = new DealerPreprocessing(s);
+            var suite = new AdditiveSuite(s, preprocessing);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, x.Length);
+            long before = s.Network.Stats.Snapshot().TotalBytesSent;
+            var prepared = await suite.PrepareMatrixAsync(sx, rows, width);
+            long preparing = s.Network.Stats.Snapshot().TotalBytesSent - before;
+            var w = suite.Constant(new Z2k[width]);
+            var g = suite.Constant(new Z2k[rows]);
+            for (int i = 0; i < products; i++)
+            {
+                var z = await suite.MatrixMultiplyAsync(prepared, w, 1);
+                await suite.TransposedMatrixMultiplyAsync(prepared, g, 1);
+                await suite.MatrixMultiplyAsync(prepared.SelectRows(i, 2), w, 1); // a mini-batch view reuses the mask too
+            }
+            long producing = s.Network.Stats.Snapshot().TotalBytesSent - before - preparing;
+            return (preparing, producing, preprocessing.Usage.MatrixMasks, preprocessing.Usage.MatrixMaskElements);
+        });
+        foreach (var (preparing, producing, masks, maskElements) in results)
+        {
+            Assert.Equal(1, masks);
+            Assert.Equal(rows * width, maskElements);
+            Assert.True(preparing >= 2L * rows * width * 8, $"preparing sent {preparing} bytes: X - A must be opened once");
+            // Every product opens only its right operand (width, rows or width elements), to 2 peers, plus frame headers.
+            long operands = 2L * 8 * products * (width + rows + width);
+            Assert.InRange(producing, operands, operands + 2L * 3 * products * 64);
+        }
+    }
 }

@@ -1,0 +1,49 @@
+namespace Mpc.Ml.Data;
+
+/// <summary>
+/// Splits one CSV table (header, comma-separated cells, label last or named) into per-party files, deterministically
+/// from a seed: horizontally (rows shuffled once, then cut into near-equal consecutive parts) or vertically (an
+/// <c>id</c> column added, feature columns cut into consecutive groups, the label at party 0, and each party's rows in
+/// its own shuffled order so that alignment by id is exercised). Cells are copied verbatim. Produces file contents;
+/// writing them is the caller's business.
+/// </summary>
+public static class CsvPartitioner
+{
+    /// <summary>Per-party file contents for <paramref name="parties"/> parties holding rows.</summary>
+    public static string[] Horizontal(string csv, int parties, ulong seed)
+    {
+        var (header, rows) = Parse(csv);
+        var order = SeededPermutation.Create(rows.Length, seed);
+        return Enumerable.Range(0, parties).Select(p =>
+        {
+            int start = rows.Length * p / parties, end = rows.Length * (p + 1) / parties;
+            return Render(header, order[start..end].Select(i => rows[i]));
+        }).ToArray();
+    }
+
+    /// <summary>Per-party file contents for <paramref name="parties"/> parties holding columns; <paramref name="label"/> goes to party 0.</summary>
+    public static string[] Vertical(string csv, int parties, string label, ulong seed)
+    {
+        var (header, rows) = Parse(csv);
+        int labelIndex = Array.IndexOf(header, label);
+        if (labelIndex < 0) throw new ArgumentException($"The table has no column '{label}'.", nameof(label));
+        var features = Enumerable.Range(0, header.Length).Where(i => i != labelIndex).ToArray();
+        return Enumerable.Range(0, parties).Select(p =>
+        {
+            var columns = features[(features.Length * p / parties)..(features.Length * (p + 1) / parties)];
+            if (p == 0) columns = [.. columns, labelIndex];
+            var order = SeededPermutation.Create(rows.Length, SeededPermutation.Derive(seed, (ulong)p + 1));
+            return Render(["id", .. columns.Select(c => header[c])],
+                order.Select(i => (string[])[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), .. columns.Select(c => rows[i][c])]));
+        }).ToArray();
+    }
+
+    private static (string[] Header, string[][] Rows) Parse(string csv)
+    {
+        var lines = csv.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        return (lines[0].Split(','), lines[1..].Select(l => l.Split(',')).ToArray());
+    }
+
+    private static string Render(string[] header, IEnumerable<string[]> rows) =>
+        string.Join(',', header) + "\n" + string.Concat(rows.Select(r => string.Join(',', r) + "\n"));
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace Mpc.Ml.Data;
+
+/// <summary>
+/// Reads a numeric CSV table: a header row of column names, then one row per line, comma-separated, every
+/// feature and label cell a finite number in invariant culture (labels 0 or 1). Errors are
+/// <see cref="DataException"/>s naming the file, the line and the column.
+/// </summary>
+public static class CsvTableReader
+{
+    /// <summary>Reads <paramref name="path"/>.</summary>
+    public static PartyTable Read(string path, CsvColumns columns)
+    {
+        if (!File.Exists(path)) throw new DataException("the file does not exist.", file: path);
+        using var reader = new StreamReader(path);
+        return Read(reader, path, columns);
+    }
+
+    /// <summary>Reads a table from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
+    public static PartyTable Read(TextReader reader, string source, CsvColumns columns)
+    {
+        var headerLine = reader.ReadLine() ?? throw new DataException("the file is empty: expected a header row.", file: source, row: 1);
+        var header = SplitCells(headerLine);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Length; i++)
+        {
+            if (header[i].Length == 0) throw new DataException($"header cell {i + 1} is empty.", file: source, row: 1);
+            if (!index.TryAdd(header[i], i)) throw new DataException("the column appears twice in the header.", file: source, row: 1, column: header[i]);
+        }
+
+        int ColumnIndex(string name) =>
+            index.TryGetValue(name, out int i) ? i : throw new DataException("the column is missing from the header.", file: source, row: 1, column: name);
+        int labelIndex = columns.Label is null ? -1 : ColumnIndex(columns.Label);
+        int idIndex = columns.Id is null ? -1 : ColumnIndex(columns.Id);
+        var featureNames = columns.Features?.ToArray()
+            ?? header.Where((_, i) => i != labelIndex && i != idIndex).ToArray();
+        var featureIndices = featureNames.Select(ColumnIndex).ToArray();
+
+        var features = new List<double>();
+        var labels = labelIndex >= 0 ? new List<double>() : null;
+        var ids = idIndex >= 0 ? new List<string>() : null;
+        var lines = new List<int>();
+        var seenIds = ids is null ? null : new Dictionary<string, int>(StringComparer.Ordinal);
+        int lineNumber = 1;
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            lineNumber++;
+            if (line.Trim().Length == 0) continue;
+            var cells = SplitCells(line);
+            if (cells.Length != header.Length)
+                throw new DataException($"the row has {cells.Length} cells where the header has {header.Length}.", file: source, row: lineNumber);
+            foreach (int i in featureIndices) features.Add(ParseNumber(cells[i], source, lineNumber, header[i]));
+            if (labels is not null)
+            {
+                double label = ParseNumber(cells[labelIndex], source, lineNumber, header[labelIndex]);
+                if (label is not (0 or 1)) throw new DataException("a label must be 0 or 1.", file: source, row: lineNumber, column: header[labelIndex]);
+                labels.Add(label);
+            }
+            if (ids is not null)
+            {
+                var id = cells[idIndex];
+                if (id.Length == 0) throw new DataException("the id is empty.", file: source, row: lineNumber, column: header[idIndex]);
+                if (!seenIds!.TryAdd(id, lineNumber))
+                    throw new DataException($"the id repeats the one on row {seenIds[id]}.", file: source, row: lineNumber, column: header[idIndex]);
+                ids.Add(id);
+            }
+            lines.Add(lineNumber);
+        }
+        if (lines.Count == 0) throw new DataException("the file has a header but no rows.", file: source, row: 2);
+        return new PartyTable(source, featureNames, features.ToArray(), labels?.ToArray(), columns.Label, ids?.ToArray(), lines.ToArray());
+    }
+
+    private static string[] SplitCells(string line) =>
+        line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
+
+    private static double ParseNumber(string cell, string source, int line, string column)
+    {
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw new DataException(cell.Length == 0 ? "the cell is empty; expected a number." : "the cell is not a finite number.", file: source, row: line, column: column);
+        return value;
+    }
+}

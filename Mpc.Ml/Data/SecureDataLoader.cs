@@ -1,0 +1,162 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Internal;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Ml.Data;
+
+/// <summary>
+/// Turns each party's table into shared training and test matrices: checks the tables fit together
+/// (<see cref="DataConsistency"/>), splits and aligns rows (<see cref="AlignedRows"/>), standardises, checks every
+/// standardised value against the feature bound, and inputs.
+/// </summary>
+/// <remarks>
+/// <para>Standardisation, horizontal: each party inputs its per-feature sums over its training rows; the totals are
+/// opened, giving the means, then the sums of squared deviations likewise, giving the deviations. So the per-feature
+/// means and standard deviations of the pooled training data are revealed (aggregate statistics only, and they let
+/// every party standardise its own rows in plaintext before input: no secure division or square root, and no
+/// secure multiplication at all). Vertical: every feature lives at one party, which standardises it locally;
+/// nothing is revealed.</para>
+/// <para>Rounds: the consistency exchange, two openings of sums (horizontal), one of bound flags, and the inputs
+/// (none for additive, one for Shamir, all started together).</para>
+/// </remarks>
+public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
+{
+    private IArithmeticSuite<T> Suite => fixedPoint.Suite;
+
+    /// <summary>Loads my table as my part of the joint data set.</summary>
+    public async ValueTask<SecureTrainingData<T>> LoadAsync(PartyTable mine, DataPartition partition, DataLoadOptions options, CancellationToken ct = default)
+    {
+        int me = Suite.Session.PartyId, parties = Suite.Session.PartyCount;
+        var rowCounts = await DataConsistency.VerifyAsync(Suite, mine, partition, ct).ConfigureAwait(false);
+        var rows = AlignedRows.Create(mine, partition, me, options.TestFraction, options.SplitSeed);
+        bool horizontal = partition.Kind == Partitioning.Horizontal;
+
+        var scaling = horizontal
+            ? await PooledScalingAsync(mine, rows.Train, rowCounts, options.TestFraction, ct).ConfigureAwait(false)
+            : FeatureScaling.Of(mine, rows.Train);
+        var train = scaling.Apply(mine, rows.Train);
+        var test = scaling.Apply(mine, rows.Test);
+        await CheckBoundAsync(mine, rows, train, test, options.FeatureBound, ct).ConfigureAwait(false);
+
+        if (horizontal)
+        {
+            var trainCounts = rowCounts.Select(n => n - TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
+            var testCounts = rowCounts.Select(n => TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
+            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train), trainCounts, mine.FeatureCount, ct).ConfigureAwait(false);
+            var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test), testCounts, mine.FeatureCount, ct).ConfigureAwait(false);
+            return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, options.FeatureBound);
+        }
+
+        var names = await PublicValues.ExchangeTextAsync(Suite, string.Join('\n', mine.FeatureNames), ct).ConfigureAwait(false);
+        var widths = names.Select(n => n.Split('\n').Length).ToArray();
+        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
+        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
+        var columnNames = names.SelectMany(n => n.Split('\n')).Append("bias").ToArray();
+        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound);
+    }
+
+    private static double[]? Labels(PartyTable table, int[] rows) => table.Labels is null ? null : rows.Select(r => table.Labels[r]).ToArray();
+
+    private async ValueTask<FeatureScaling> PooledScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction, CancellationToken ct)
+    {
+        int total = rowCounts.Sum(n => n - TrainTestSplit.TestCount(n, testFraction));
+        var sums = new double[mine.FeatureCount];
+        foreach (int r in trainRows)
+            for (int j = 0; j < sums.Length; j++) sums[j] += mine[r, j];
+        var means = (await OpenTotalsAsync(mine, sums, "sum", ct).ConfigureAwait(false)).Select(s => s / total).ToArray();
+        var deviations = await OpenTotalsAsync(mine, FeatureScaling.SquaredDeviations(mine, trainRows, means), "sum of squared deviations", ct).ConfigureAwait(false);
+        return FeatureScaling.FromMoments(means, deviations, total);
+    }
+
+    // Each party inputs its per-feature values; the totals over all parties are opened.
+    private async ValueTask<double[]> OpenTotalsAsync(PartyTable mine, double[] values, string what, CancellationToken ct)
+    {
+        int parties = Suite.Session.PartyCount, me = Suite.Session.PartyId, d = values.Length;
+        T[] encoded;
+        try
+        {
+            encoded = fixedPoint.Format.Encode<T>(values);
+        }
+        catch (FixedPointOverflowException)
+        {
+            int column = Array.FindIndex(values, v => Math.Abs(v) >= fixedPoint.Format.MaxValue<T>());
+            throw new DataException($"the feature's {what} over this party's rows does not fit {fixedPoint.Format}; rescale the column.",
+                me, mine.Source, column: column >= 0 ? mine.FeatureNames[column] : null);
+        }
+        var inputs = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++) inputs[p] = Suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, d, ct);
+        var total = await inputs[0].ConfigureAwait(false);
+        for (int p = 1; p < parties; p++) total = Suite.Add(total, await inputs[p].ConfigureAwait(false));
+        return await fixedPoint.OpenAsync(total, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound, CancellationToken ct)
+    {
+        int me = Suite.Session.PartyId, d = mine.FeatureCount;
+        (int Row, int Column)? first = null;
+        foreach (var (values, indices) in new[] { (train, rows.Train), (test, rows.Test) })
+        {
+            int k = Array.FindIndex(values, v => Math.Abs(v) > bound);
+            if (k >= 0 && first is null) first = (mine.LineNumbers[indices[k / d]], k % d);
+        }
+        var flags = await PublicValues.ExchangeAsync(Suite, [first is null ? 0 : 1], ct).ConfigureAwait(false);
+        int culprit = Array.FindIndex(flags, f => f[0] != 0);
+        if (culprit < 0) return;
+        bool mineAtFault = culprit == me;
+        throw new DataException(
+            $"a standardised feature lies more than {bound} standard deviations from the mean, beyond the feature bound the fixed-point range analysis assumes; raise the bound or clip the outlier.",
+            culprit, mineAtFault ? mine.Source : null, mineAtFault ? first!.Value.Row : null, mineAtFault ? mine.FeatureNames[first!.Value.Column] : null);
+    }
+
+    // Horizontal: party p's rows follow party p-1's; the bias column is the constant 1.
+    private async ValueTask<SharedDataset<T>> InputByRowsAsync(double[] mine, double[]? labels, int[] counts, int width, CancellationToken ct)
+    {
+        int parties = counts.Length, me = Suite.Session.PartyId, rows = counts.Sum(), columns = width + 1;
+        var features = new ValueTask<SharedVector<T>>[parties];
+        var labelInputs = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++)
+        {
+            features[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, counts[p] * width, ct);
+            labelInputs[p] = fixedPoint.InputAsync(p, p == me ? labels! : ReadOnlyMemory<double>.Empty, counts[p], ct);
+        }
+        var one = fixedPoint.Constant([1.0]).LocalShares[0];
+        var x = new T[rows * columns];
+        var y = new T[rows];
+        int offset = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            var block = await features[p].ConfigureAwait(false);
+            (await labelInputs[p].ConfigureAwait(false)).LocalShares.CopyTo(y.AsSpan(offset));
+            for (int i = 0; i < counts[p]; i++)
+            {
+                block.LocalShares.Slice(i * width, width).CopyTo(x.AsSpan((offset + i) * columns));
+                x[(offset + i) * columns + width] = one;
+            }
+            offset += counts[p];
+        }
+        return new SharedDataset<T>(SharedVector<T>.FromShares(x), SharedVector<T>.FromShares(y), rows, columns);
+    }
+
+    // Vertical: party p's columns follow party p-1's in every row; the label comes from its owner.
+    private async ValueTask<SharedDataset<T>> InputByColumnsAsync(double[] mine, double[]? labels, int rows, int[] widths, int labelOwner, CancellationToken ct)
+    {
+        int parties = widths.Length, me = Suite.Session.PartyId, columns = widths.Sum() + 1;
+        var blocks = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++) blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
+        var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows, ct);
+        var one = fixedPoint.Constant([1.0]).LocalShares[0];
+        var x = new T[rows * columns];
+        int offset = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            var block = await blocks[p].ConfigureAwait(false);
+            for (int i = 0; i < rows; i++) block.LocalShares.Slice(i * widths[p], widths[p]).CopyTo(x.AsSpan(i * columns + offset));
+            offset += widths[p];
+        }
+        for (int i = 0; i < rows; i++) x[i * columns + columns - 1] = one;
+        var y = await labelInput.ConfigureAwait(false);
+        return new SharedDataset<T>(SharedVector<T>.FromShares(x), y, rows, columns);
+    }
+}

@@ -1,0 +1,12 @@
+using Mpc.Core.Arithmetic;
+
+namespace Mpc.Ml.Data;
+
+/// <summary>The secret training and test sets every party holds shares of, and what is public about them.</summary>
+/// <param name="Train">The training set.</param>
+/// <param name="Test">The held-out test set.</param>
+/// <param name="ColumnNames">The columns of the design matrices, the last one "bias".</param>
+/// <param name="PublicScaling">Horizontal mode: the opened means and deviations. Vertical mode: null (each owner keeps its own).</param>
+/// <param name="FeatureBound">The bound every standardised feature was checked against.</param>
+public sealed record SecureTrainingData<T>(SharedDataset<T> Train, SharedDataset<T> Test, IReadOnlyList<string> ColumnNames,
+    FeatureScaling? PublicScaling, double FeatureBound) where T : unmanaged, IRing<T>;

@@ -1,0 +1,53 @@
+using System.Text;
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols;
+
+namespace Mpc.Ml.Internal;
+
+/// <summary>
+/// Public values every party tells every other, through the suite: each inputs its own vector and all are opened
+/// together. For agreeing on shapes and hashes, never for secrets.
+/// </summary>
+internal static class PublicValues
+{
+    /// <summary>Every party's <paramref name="mine"/>, by party id. Every party passes the same length.</summary>
+    public static async ValueTask<long[][]> ExchangeAsync<T>(IArithmeticSuite<T> suite, long[] mine, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        int parties = suite.Session.PartyCount, me = suite.Session.PartyId, length = mine.Length;
+        var encoded = mine.Select(T.FromInt64).ToArray();
+        // Started together: each input takes its tag before its first await.
+        var inputs = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++) inputs[p] = suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, length, ct);
+        var all = new T[parties * length];
+        for (int p = 0; p < parties; p++) (await inputs[p].ConfigureAwait(false)).LocalShares.CopyTo(all.AsSpan(p * length));
+        var opened = await suite.OpenAsync(SharedVector<T>.FromShares(all), ct).ConfigureAwait(false);
+        var result = new long[parties][];
+        for (int p = 0; p < parties; p++)
+            result[p] = opened.AsSpan(p * length, length).ToArray().Select(v => (long)T.ToSignedInt128(v)).ToArray();
+        return result;
+    }
+
+    /// <summary>Every party's text, by party id (two exchanges: lengths, then UTF-8 bytes).</summary>
+    public static async ValueTask<string[]> ExchangeTextAsync<T>(IArithmeticSuite<T> suite, string mine, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        var bytes = Encoding.UTF8.GetBytes(mine);
+        var lengths = await ExchangeAsync(suite, [bytes.Length], ct).ConfigureAwait(false);
+        int longest = (int)lengths.Max(l => l[0]);
+        var padded = new long[longest];
+        for (int i = 0; i < bytes.Length; i++) padded[i] = bytes[i];
+        var all = await ExchangeAsync(suite, padded, ct).ConfigureAwait(false);
+        return all.Select((values, p) => Encoding.UTF8.GetString(values.Take((int)lengths[p][0]).Select(v => (byte)v).ToArray())).ToArray();
+    }
+
+    /// <summary>The parties whose value differs from the most common one (ties: from party 0's).</summary>
+    public static int[] Dissenters<TValue>(IReadOnlyList<TValue> values) where TValue : notnull
+    {
+        var counts = values.GroupBy(v => v).Select(g => (Value: g.Key, Count: g.Count())).ToList();
+        int best = counts.Max(c => c.Count);
+        var winners = counts.Where(c => c.Count == best).Select(c => c.Value).ToList();
+        var majority = winners.Count == 1 ? winners[0] : values[0];
+        return Enumerable.Range(0, values.Count).Where(p => !EqualityComparer<TValue>.Default.Equals(values[p], majority)).ToArray();
+    }
+}

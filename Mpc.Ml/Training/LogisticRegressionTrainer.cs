@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Mpc.Core.Arithmetic;
+using Mpc.Ml.Data;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Ml.Training;
+
+/// <summary>
+/// Secure logistic regression by full-batch or mini-batch gradient descent over any suite (SecureML, Mohassel and
+/// Zhang 2017, with the sigmoid of <see cref="LogisticRegressionOptions.Sigmoid"/>). Semi-honest, as the suite.
+/// </summary>
+/// <remarks>
+/// <para>The training matrix is arranged once in the schedule's row order and prepared once
+/// (<see cref="IArithmeticSuite{T}.PrepareMatrixAsync"/>: the additive suite opens X - A a single time); every step
+/// then multiplies a row view of it: z = X_B w, the sigmoid, the residual g = s - y_B, and the update.</para>
+/// <para>The update is one product and one truncation: w -= trunc_(f+k)(X_B^T (round(c 2^k) g)) with c = eta / |B|,
+/// so the step factor is carried with k extra bits (chosen by <see cref="FixedPointRangeAnalysis"/>) and never
+/// rounded to f bits. With L2, w = trunc_(f+k)(round((1 - eta L2) 2^(f+k)) w - X_B^T (round(c 2^k) g)) (bias not
+/// decayed): the same truncation, after an untruncated product.</para>
+/// <para>Rounds per step: the product and truncation of z (additive 2, Shamir 1 opening), the sigmoid's, and the
+/// update's (additive 2, Shamir 1 opening; with L2 Shamir needs a reduction too). Nothing is opened but the loss,
+/// when asked for (one number), and the model as <see cref="ModelOutput"/> says.</para>
+/// </remarks>
+public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
+{
+    private IArithmeticSuite<T> Suite => fixedPoint.Suite;
+
+    /// <summary>Trains on <paramref name="data"/>, whose standardised features are bounded by <paramref name="featureBound"/>.</summary>
+    public async ValueTask<TrainingResult<T>> TrainAsync(SharedDataset<T> data, double featureBound, LogisticRegressionOptions options,
+        ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns;
+        var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
+            Suite.TruncationInputBits, Suite.TruncationErrorBound);
+        var schedule = new BatchSchedule(rows, options.BatchSize, options.ShuffleSeed);
+        var clock = Stopwatch.StartNew();
+
+        var x = schedule.IsFullBatch ? data.Features : ArrangeRows(data.Features, schedule.RowOrder, columns);
+        var y = schedule.IsFullBatch ? data.Labels : ArrangeRows(data.Labels, schedule.RowOrder, 1);
+        var prepared = await Suite.PrepareMatrixAsync(x, rows, columns, ct).ConfigureAwait(false);
+        var weights = fixedPoint.Constant(new double[columns]);
+        var decay = DecayMultipliers(columns, options, f + ranges.StepBits);
+        var losses = new List<(int, double)>();
+
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            bool reportLoss = options.LossEvery > 0 && ((epoch + 1) % options.LossEvery == 0 || epoch + 1 == options.Epochs);
+            double? loss = null;
+            foreach (var (first, count) in schedule.Batches(epoch))
+            {
+                var batch = schedule.IsFullBatch ? prepared : prepared.SelectRows(first, count);
+                var labels = schedule.IsFullBatch ? y : SharedVector<T>.FromShares(y.LocalShares.Slice(first, count));
+                var residual = await ResidualAsync(batch, labels, weights, options, ranges, ct).ConfigureAwait(false);
+                if (reportLoss && schedule.IsFullBatch) loss = await MeanSquareAsync(residual, ct).ConfigureAwait(false);
+
+                var scaledResidual = Suite.Scale(residual, T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
+                if (decay is null)
+                {
+                    var step = await Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, f + ranges.StepBits, ct).ConfigureAwait(false);
+                    weights = Suite.Subtract(weights, step);
+                }
+                else
+                {
+                    var gradient = await Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct).ConfigureAwait(false);
+                    weights = await Suite.TruncateAsync(Suite.Subtract(Suite.MultiplyPublic(weights, decay), gradient), f + ranges.StepBits, ct).ConfigureAwait(false);
+                }
+            }
+            if (reportLoss && !schedule.IsFullBatch)
+                loss = await MeanSquareAsync(await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            if (loss is double l) losses.Add((epoch + 1, l));
+            progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
+        }
+        var trainingTime = clock.Elapsed;
+
+        double[]? revealed = output switch
+        {
+            { Shared: true } => null,
+            { Receiver: int receiver } => await fixedPoint.OpenToAsync(receiver, weights, ct).ConfigureAwait(false),
+            _ => await fixedPoint.OpenAsync(weights, ct).ConfigureAwait(false),
+        };
+        return new TrainingResult<T>(revealed, weights, options.Sigmoid.Name, losses, trainingTime, ranges);
+    }
+
+    // g = sigmoid(X_B w) - y_B.
+    private async ValueTask<SharedVector<T>> ResidualAsync(ReusableMatrix<T> batch, SharedVector<T> labels, SharedVector<T> weights,
+        LogisticRegressionOptions options, TrainingRanges ranges, CancellationToken ct)
+    {
+        var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
+        var predictions = await options.Sigmoid.EvaluateAsync(fixedPoint, scores, ranges.ScoreBound, ct).ConfigureAwait(false);
+        return Suite.Subtract(predictions, labels);
+    }
+
+    // mean g^2: one fixed-point product, a local sum, one opening of a single number.
+    private async ValueTask<double> MeanSquareAsync(SharedVector<T> residual, CancellationToken ct)
+    {
+        var squares = await fixedPoint.MultiplyAsync(residual, residual, ct).ConfigureAwait(false);
+        T sum = T.Zero;
+        foreach (var share in squares.LocalShares) sum += share;
+        var opened = await fixedPoint.OpenAsync(SharedVector<T>.FromShares([sum]), ct).ConfigureAwait(false);
+        return opened[0] / residual.Length;
+    }
+
+    // round((1 - eta L2) 2^bits) for every weight but the bias (the last), which keeps 2^bits; null without L2.
+    private static T[]? DecayMultipliers(int columns, LogisticRegressionOptions options, int bits)
+    {
+        if (options.L2 == 0) return null;
+        var decay = new T[columns];
+        var keep = T.FromInt128((Int128)Math.Round(Math.ScaleB(1 - options.LearningRate * options.L2, bits)));
+        for (int j = 0; j < columns - 1; j++) decay[j] = keep;
+        decay[columns - 1] = T.FromInt128(Int128.One << bits);
+        return decay;
+    }
+
+    // Rows permuted locally (a linear map on shares): row i of the result is row order[i] of x.
+    private static SharedVector<T> ArrangeRows(SharedVector<T> x, int[] order, int width)
+    {
+        var result = new T[x.Length];
+        var shares = x.LocalShares;
+        for (int i = 0; i < order.Length; i++) shares.Slice(order[i] * width, width).CopyTo(result.AsSpan(i * width));
+        return SharedVector<T>.FromShares(result);
+    }
+}

@@ -1,0 +1,56 @@
+using Mpc.Core.Arithmetic;
+
+namespace Mpc.Protocols;
+
+/// <summary>
+/// A secret matrix prepared once (<see cref="IArithmeticSuite{T}.PrepareMatrixAsync"/>) as the left factor of many
+/// products, X Y and X^T Y, as SecureML reuses its masked training matrix across epochs. The handle holds no shares
+/// itself: the suite that prepared it keeps what it needs, so only that suite can multiply with it.
+/// </summary>
+/// <remarks>
+/// <see cref="SelectRows"/> gives a view of consecutive rows (a mini-batch) that shares the preparation: products
+/// with a view cost no new preparation. <see cref="ToString"/> prints the shape only.
+/// </remarks>
+public sealed class ReusableMatrix<T> where T : unmanaged, IRing<T>
+{
+    /// <summary>A handle for a whole prepared matrix of <paramref name="rows"/> x <paramref name="columns"/>; suites create it.</summary>
+    public ReusableMatrix(int rows, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Rows = rows;
+        Columns = columns;
+        Whole = this;
+    }
+
+    private ReusableMatrix(ReusableMatrix<T> whole, int firstRow, int rows)
+    {
+        Whole = whole;
+        FirstRow = firstRow;
+        Rows = rows;
+        Columns = whole.Columns;
+    }
+
+    /// <summary>The rows of this matrix (of the view, for a selection).</summary>
+    public int Rows { get; }
+
+    /// <summary>The columns.</summary>
+    public int Columns { get; }
+
+    /// <summary>The index of this view's first row in <see cref="Whole"/> (0 for a whole matrix).</summary>
+    public int FirstRow { get; }
+
+    /// <summary>The prepared matrix this view selects from; itself when it is whole.</summary>
+    public ReusableMatrix<T> Whole { get; }
+
+    /// <summary>The rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of this matrix, as a view.</summary>
+    public ReusableMatrix<T> SelectRows(int firstRow, int count)
+    {
+        if (firstRow < 0 || count < 0 || firstRow + count > Rows)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Rows {firstRow}..{firstRow + count - 1} do not lie within the {Rows} rows of this matrix.");
+        return new ReusableMatrix<T>(Whole, FirstRow + firstRow, count);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"ReusableMatrix<{typeof(T).Name}>[{Rows}x{Columns}]";
+}

@@ -1,0 +1,62 @@
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Sigmoid;
+using Mpc.Ml.Training;
+
+namespace Mpc.Tests.Ml;
+
+public sealed class RangeAnalysisTests
+{
+    private static readonly FixedPointFormat Format = new(16);
+
+    private static TrainingRanges Check(LogisticRegressionOptions options, int rows = 455, int columns = 31, int truncationBits = 63) =>
+        FixedPointRangeAnalysis.Check(rows, columns, 16, options, Format, truncationBits, truncationErrorBound: 1);
+
+    [Fact]
+    public void TheBreastCancerSettings_FitBothSuites()
+    {
+        var full = Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1 });
+        Assert.InRange(full.LargestBits, 0, 62);
+        var minibatch = Check(new LogisticRegressionOptions { Epochs = 20, LearningRate = 0.01, BatchSize = 2 });
+        Assert.InRange(minibatch.LargestBits, 0, 62);
+        Assert.InRange(Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1 }, truncationBits: 81).StepBits, 1, 30);
+    }
+
+    [Fact]
+    public void AHugeLearningRate_IsRefusedNamingTheLearningRateAndASafeValue()
+    {
+        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 50_000 }));
+        Assert.Equal("learning rate", e.Parameter);
+        Assert.Contains("learning rate of at most", e.Message);
+        Assert.Contains("truncation range 2^62", e.Message);
+    }
+
+    [Fact]
+    public void TooManyEpochs_AreRefusedUnlessL2BoundsTheWeights()
+    {
+        var options = new LogisticRegressionOptions { Epochs = 20_000_000, LearningRate = 1 };
+        Assert.Throws<FixedPointRangeException>(() => Check(options));
+        Check(options with { L2 = 0.01 }); // weight decay bounds the weights whatever the epochs
+    }
+
+    [Fact]
+    public void ATinyStepFactor_IsRefused()
+    {
+        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 1, LearningRate = 1e-9 }));
+        Assert.Equal("learning rate", e.Parameter);
+        Assert.Contains("0.1%", e.Message);
+    }
+
+    [Fact]
+    public void TheUnclippedPolynomial_IsRefusedForALongRun()
+    {
+        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1, Sigmoid = new PolynomialSigmoid(7) }));
+        Assert.Equal("sigmoid", e.Parameter);
+    }
+
+    [Fact]
+    public void LearningRateTimesL2_MustStayBelowOne()
+    {
+        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { LearningRate = 2, L2 = 0.6 }));
+        Assert.Equal("learning rate", e.Parameter);
+    }
+}

@@ -1,0 +1,77 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Sigmoid;
+using Mpc.Protocols;
+using Mpc.Protocols.Additive;
+using Mpc.Protocols.FixedPoint;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Shamir;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Ml;
+
+public sealed class SigmoidTests
+{
+    private static double Logistic(double z) => 1 / (1 + Math.Exp(-z));
+
+    private static double MaxError(ISigmoid s, double from, double to)
+    {
+        double worst = 0;
+        for (double z = from; z <= to; z += 0.001) worst = Math.Max(worst, Math.Abs(s.Evaluate(z) - Logistic(z)));
+        return worst;
+    }
+
+    [Theory]
+    [InlineData(5, 0.056)]
+    [InlineData(7, 0.027)]
+    [InlineData(9, 0.013)]
+    public void ClippedPolynomial_IsWithinItsStatedErrorOnTheWholeLine(int degree, double bound) =>
+        Assert.InRange(MaxError(new ClippedPolynomialSigmoid(degree), -60, 60), 0, bound);
+
+    [Fact]
+    public void Polynomial_IsAccurateInsideItsInterval_AndNotOutside()
+    {
+        var s = new PolynomialSigmoid(7);
+        Assert.InRange(MaxError(s, -8, 8), 0, 0.027);
+        Assert.True(Math.Abs(s.Evaluate(20) - 1) > 1, "an unclipped polynomial leaves [0, 1] beyond its interval");
+    }
+
+    [Fact]
+    public void PiecewiseLinear_IsSecureMlsFunction()
+    {
+        var s = new PiecewiseLinearSigmoid();
+        Assert.Equal([0, 0, 0.25, 0.5, 1, 1], new[] { -3, -0.5000001, -0.25, 0, 0.5, 7 }.Select(s.Evaluate));
+        Assert.InRange(MaxError(s, -20, 20), 0.37, 0.38); // 1 - sigmoid(1/2) at z = 1/2
+    }
+
+    public static TheoryData<string> Sigmoids => ["clipped", "piecewise-linear", "polynomial"];
+
+    [Theory]
+    [MemberData(nameof(Sigmoids))]
+    public void SecureEvaluation_MatchesThePlaintextForm_InBothSuites(string name)
+    {
+        var sigmoid = SigmoidChoice.Parse(name);
+        double reach = name == "polynomial" ? 8 : 40;
+        var z = Enumerable.Range(0, 161).Select(i => -reach + 2 * reach * i / 160.0).Concat([-0.5, 0.5, -8, 8, 0]).ToArray();
+        var format = new FixedPointFormat(16);
+        Check(LocalParties.Run(3, s => Evaluate<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)))));
+        Check(LocalParties.Run(3, s => Evaluate<Mersenne127>(new ShamirSuite<Mersenne127>(s))));
+
+        async Task<double[]> Evaluate<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T>
+        {
+            var fx = new FixedPointArithmetic<T>(suite, format);
+            var shared = await fx.InputAsync(0, z, z.Length);
+            return await fx.OpenAsync(await sigmoid.EvaluateAsync(fx, shared, reach));
+        }
+
+        void Check(double[][] results)
+        {
+            for (int i = 0; i < z.Length; i++)
+            {
+                // Exactly at a breakpoint the comparison is exact but the plaintext side may round either way.
+                double expected = sigmoid.Evaluate(z[i]);
+                Assert.True(Math.Abs(results[0][i] - expected) < 2e-3, $"{sigmoid.Name} at {z[i]}: expected {expected}, got {results[0][i]}");
+            }
+        }
+    }
+}
