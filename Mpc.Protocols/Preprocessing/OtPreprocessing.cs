@@ -81,6 +81,47 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Each party's share of A is its own random matrix: nothing is exchanged.</remarks>
+    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        return InOrderAsync(() =>
+        {
+            var mask = new MatrixMask(_random.NextUniformArray<Z2k>(rows * columns), rows, columns);
+            Usage.AddMatrixMask(rows * columns);
+            return Task.FromResult(mask);
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// op(A) B is made like any matrix triple, with my shares of op(A) as the left operand: the cross terms
+    /// op(A_i) B_j need no per-mask state, so any mask works here, whichever source dealt it.
+    /// </remarks>
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        return InOrderAsync(async () =>
+        {
+            var a = mask.Shares.ToArray();
+            int m = mask.Rows, k = mask.Columns;
+            if (transposed)
+            {
+                a = Transpose(a, m, k);
+                (m, k) = (k, m);
+            }
+            var b = _random.NextUniformArray<Z2k>(k * columns);
+            var c = new Z2k[m * columns];
+            VectorMath.MatrixMultiply<Z2k>(a, b, c, m, k, columns);
+            await CrossProductsAsync(a, b, m, k, columns, c, ct).ConfigureAwait(false);
+            Usage.AddMatrixTriple(b.Length + c.Length);
+            return new FixedMaskTriple(b, c, transposed, columns);
+        }, ct);
+    }
+
+    /// <inheritdoc />
     public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

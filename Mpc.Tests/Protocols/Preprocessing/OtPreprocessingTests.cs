@@ -65,6 +65,42 @@ public sealed class OtPreprocessingTests
     }
 
     [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void TriplesForAReusedMask_SatisfyTheProductLaw_OnTheWholeMaskAndOnRowViews(int n, bool transposed)
+    {
+        const int rows = 12, width = 5, columns = 2;
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            var mask = await source.TakeMatrixMaskAsync(rows, width);
+            var whole = await source.TakeMatrixTripleForAsync(mask, transposed, columns);
+            var view = mask.SelectRows(4, 3);
+            var part = await source.TakeMatrixTripleForAsync(view, transposed, columns);
+            return (A: mask.Shares.ToArray(), whole, part);
+        }, n);
+        var a = Enumerable.Range(0, rows * width).Select(i => Sum(parts.Select(p => p.A[i]))).ToArray();
+        Check(a, rows, parts.Select(p => p.whole).ToArray());
+        Check(a.AsSpan(4 * width, 3 * width).ToArray(), 3, parts.Select(p => p.part).ToArray());
+
+        void Check(Z2k[] op, int opRows, FixedMaskTriple[] triples)
+        {
+            int m = transposed ? width : opRows, k = transposed ? opRows : width;
+            if (transposed)
+            {
+                var t = new Z2k[op.Length];
+                for (int i = 0; i < opRows; i++) for (int j = 0; j < width; j++) t[j * opRows + i] = op[i * width + j];
+                op = t;
+            }
+            var b = Enumerable.Range(0, k * columns).Select(i => Sum(triples.Select(t => t.B[i]))).ToArray();
+            var c = Enumerable.Range(0, m * columns).Select(i => Sum(triples.Select(t => t.C[i]))).ToArray();
+            var expected = new Z2k[m * columns];
+            VectorMath.MatrixMultiply<Z2k>(op, b, expected, m, k, columns);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    [Theory]
     [InlineData(2, 16)]
     [InlineData(3, 0)]
     [InlineData(5, 40)]
