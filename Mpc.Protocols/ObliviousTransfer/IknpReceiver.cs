@@ -25,7 +25,8 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// </para>
 /// <para>
 /// Choices are packed: OT j's choice is bit <c>j % 64</c> of <c>choices[j / 64]</c>; bits past the last OT are
-/// ignored. Calls on one instance must not overlap and must follow the sender's order.
+/// ignored. Calls on one instance must not overlap and must follow the sender's order; after a failed call the instance
+/// refuses further calls.
 /// </para>
 /// </remarks>
 public sealed class IknpReceiver : IDisposable
@@ -42,6 +43,7 @@ public sealed class IknpReceiver : IDisposable
     private readonly AesCtrPrg[] _columns1;
     private ulong _nextIndex;
     private int _busy;
+    private bool _broken;
     private bool _disposed;
 
     private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg[] columns0, AesCtrPrg[] columns1)
@@ -128,6 +130,8 @@ public sealed class IknpReceiver : IDisposable
     private ValueTask RunAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_broken)
+            throw new InvalidOperationException("An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
         if (choices.Length < (request.Count + 63) / 64)
             throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
         if (Interlocked.Exchange(ref _busy, 1) != 0)
@@ -140,6 +144,11 @@ public sealed class IknpReceiver : IDisposable
         try
         {
             if (request.Count > 0) await RunChunksAsync(choices, request, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _broken = true;
+            throw;
         }
         finally
         {
