@@ -173,6 +173,7 @@ public sealed class IknpReceiver : IDisposable
         {
             int chunks = (count + IknpCore.ChunkOts - 1) / IknpCore.ChunkOts;
             int replied = 0;
+            var acknowledgement = new byte[1];
             ValueTask pendingSend = ValueTask.CompletedTask;
             for (int k = 0; k < chunks; k++)
             {
@@ -181,6 +182,11 @@ public sealed class IknpReceiver : IDisposable
                 int bytes = Kappa * IknpCore.RowBytes(m);
                 byte[] u = (k & 1) == 0 ? u0 : u1;
                 Expand(choices.Span, start, m, t.AsSpan(0, bytes), u.AsSpan(0, bytes), r);
+                if (!request.HasReply && k >= IknpCore.AckWindow)
+                {
+                    // Flow control: the sender has taken chunk k - AckWindow before we send chunk k.
+                    await _network.ReceiveAsync(_sender, _tag, acknowledgement, ct).ConfigureAwait(false);
+                }
                 // The send of chunk k-1 used the other buffer; one send in flight at a time keeps frames in order.
                 await pendingSend.ConfigureAwait(false);
                 pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, bytes), ct);

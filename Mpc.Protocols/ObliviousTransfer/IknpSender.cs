@@ -25,7 +25,8 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// </para>
 /// <para>
 /// Batches travel in chunks of about 2^16 OTs (a frame of just under 1 MiB each), so memory stays bounded for any
-/// batch size and the sender works on one chunk while the receiver computes the next. Rounds: one per batch for correlated blocks and
+/// batch size and the sender works on one chunk while the receiver computes the next (for correlated and random OT the sender
+/// acknowledges chunks with one byte so the receiver stays at most a few chunks ahead). Rounds: one per batch for correlated blocks and
 /// random OT, two for chosen-message and word-correlated OT (chunks pipeline, so they add no rounds).
 /// </para>
 /// <para>
@@ -46,6 +47,7 @@ public sealed class IknpSender : IDisposable
     private readonly int _receiver;
     private readonly StreamTag _tag;
     private readonly AesCtrPrg[] _columns;
+    private readonly byte[] _acknowledgement = [1];
     private ulong _nextIndex;
     private int _busy;
     private bool _broken;
@@ -239,6 +241,11 @@ public sealed class IknpSender : IDisposable
                 {
                     await pendingSend.ConfigureAwait(false);
                     pendingSend = _network.SendAsync(_receiver, _tag, reply.AsMemory(0, request.ReplyBytes(m)), ct);
+                }
+                else if (IknpCore.Acknowledged(k, chunks))
+                {
+                    await pendingSend.ConfigureAwait(false);
+                    pendingSend = _network.SendAsync(_receiver, _tag, _acknowledgement, ct);
                 }
             }
             await pendingReceive.ConfigureAwait(false);
