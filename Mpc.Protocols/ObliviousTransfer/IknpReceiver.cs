@@ -187,10 +187,12 @@ public sealed class IknpReceiver : IDisposable
                     // Flow control: the sender has taken chunk k - AckWindow before we send chunk k.
                     await _network.ReceiveAsync(_sender, _tag, acknowledgement, ct).ConfigureAwait(false);
                 }
-                // The send of chunk k-1 used the other buffer; one send in flight at a time keeps frames in order.
+                // Round 1 (pipelined over chunks): the correction for chunk k. The send of chunk k-1 used the other
+                // buffer; one send in flight at a time keeps frames in order.
                 await pendingSend.ConfigureAwait(false);
                 pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, bytes), ct);
                 Finish(request, start, m, t.AsSpan(0, bytes), scratch);
+                // Round 2 (pipelined): the sender's reply to the chunk sent ReplyLag chunks ago.
                 for (; request.HasReply && replied <= k - ReplyLag; replied++)
                 {
                     await ApplyReplyAsync(choices, request, replied, reply, ct).ConfigureAwait(false);

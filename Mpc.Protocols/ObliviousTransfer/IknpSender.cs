@@ -230,6 +230,7 @@ public sealed class IknpSender : IDisposable
                 int start = k * IknpCore.ChunkOts;
                 int m = Math.Min(IknpCore.ChunkOts, count - start);
                 byte[] u = (k & 1) == 0 ? u0 : u1;
+                // Round 1 (pipelined over chunks): the receiver's correction for chunk k.
                 await pendingReceive.ConfigureAwait(false);
                 pendingReceive = k + 1 < chunks
                     ? _network.ReceiveAsync(_receiver, _tag, ((k & 1) == 0 ? u1 : u0).AsMemory(0, CorrectionBytes(count, k + 1)), ct)
@@ -239,6 +240,7 @@ public sealed class IknpSender : IDisposable
                 ComputeChunk(request, start, m, u.AsSpan(0, CorrectionBytes(count, k)), q, scratch, reply.AsSpan(0, request.ReplyBytes(m)));
                 if (request.HasReply)
                 {
+                    // Round 2 (pipelined): our reply for chunk k.
                     await pendingSend.ConfigureAwait(false);
                     pendingSend = _network.SendAsync(_receiver, _tag, reply.AsMemory(0, request.ReplyBytes(m)), ct);
                 }
