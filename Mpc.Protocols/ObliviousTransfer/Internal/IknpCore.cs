@@ -27,6 +27,16 @@ internal static class IknpCore
     /// </summary>
     public const int ChunkOts = (1 << 16) - 512;
 
+    /// <summary>
+    /// For flavours where the sender does not answer each chunk, how many chunks the receiver may send ahead of the
+    /// sender's one-byte acknowledgements. Without it, a receiver faster than its sender would queue the whole batch's
+    /// corrections in the sender's inbox (1.6 GB for 10^8 OTs); with it, at most this many chunks wait there.
+    /// </summary>
+    public const int AckWindow = 4;
+
+    /// <summary>Whether the sender acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/> (only those the receiver will wait for).</summary>
+    public static bool Acknowledged(int k, int chunks) => k + AckWindow < chunks;
+
     /// <summary>Bytes per matrix row for a chunk of <paramref name="ots"/> extended OTs (padded to whole blocks).</summary>
     public static int RowBytes(int ots) => (ots + Kappa - 1) / Kappa * Block128.Size;
 

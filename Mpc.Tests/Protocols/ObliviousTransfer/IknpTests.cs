@@ -213,6 +213,36 @@ public sealed class IknpTests
         }
     }
 
+    [Fact]
+    public async Task Iknp_Receiver_StaysAFewChunksAhead_OfASlowSender()
+    {
+        // Ten chunks of correlated OTs with no sender yet: the receiver sends the first chunks and then waits for
+        // acknowledgements, instead of queueing the whole batch in the sender's inbox.
+        var networks = MemoryPair();
+        var (sender, receiver) = DealtPair(networks, 12);
+        try
+        {
+            const int count = 10 * ((1 << 16) - 512);
+            var choices = new ulong[(count + 63) / 64];
+            var t = new Block128[count];
+            var receiving = receiver.ReceiveCorrelatedBlocksAsync(choices, t).AsTask();
+            await Task.Delay(300);
+            Assert.False(receiving.IsCompleted);
+            long frames = networks[1].Stats.Snapshot().Peers.Single(p => p.PeerId == 0).FramesSent;
+            Assert.InRange(frames, 1, 5);
+            var q = new Block128[count];
+            await sender.SendCorrelatedBlocksAsync(q);
+            await receiving;
+            Assert.Equal(q[^1] ^ Block128.Zero, t[^1]);
+        }
+        finally
+        {
+            sender.Dispose();
+            receiver.Dispose();
+            foreach (var n in networks) await n.DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
