@@ -1,0 +1,283 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Mpc.Core.Blocks;
+using Mpc.Core.Random;
+using Mpc.Net;
+using Mpc.Protocols.ObliviousTransfer.Internal;
+
+namespace Mpc.Protocols.ObliviousTransfer;
+
+/// <summary>
+/// The receiver of IKNP OT extension: holds the choice bits and gets, for each OT, the message (or block, or words)
+/// its choice selects from <see cref="IknpSender"/>, learning nothing about the other.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Ishai, Kilian, Nissim, Petrank, CRYPTO 2003, κ = 128; semi-honest security; see <see cref="IknpSender"/> for
+/// the protocol, the hashes (fixed-key AES TCCR, Guo et al. S&amp;P 2020) and the rounds. At creation the extension
+/// receiver plays the base-OT sender (<see cref="ChouOrlandiSender"/>, 2 rounds) and seeds two AES-CTR PRGs per
+/// column with the key pairs. For each chunk of a batch it sends the correction u_i = G(k0_i) ⊕ G(k1_i) ⊕ c, which
+/// is uniformly random to the sender because G(k1_i) is hidden from it for the columns where Δ_i = 0 and G(k0_i)
+/// for the others; then it transposes t_i = G(k0_i) into one block per OT. For chosen-message and word-correlated
+/// OT it applies the sender's reply for a chunk two chunks later, so its work on new chunks overlaps the sender's
+/// work on old ones.
+/// </para>
+/// <para>
+/// Choices are packed: OT j's choice is bit <c>j % 64</c> of <c>choices[j / 64]</c>; bits past the last OT are
+/// ignored. Calls on one instance must not overlap and must follow the sender's order.
+/// </para>
+/// </remarks>
+public sealed class IknpReceiver : IDisposable
+{
+    private const int Kappa = IknpCore.Kappa;
+
+    /// <summary>Chunks between sending a correction and applying the sender's reply to it.</summary>
+    private const int ReplyLag = 2;
+
+    private readonly IPartyNetwork _network;
+    private readonly int _sender;
+    private readonly StreamTag _tag;
+    private readonly AesCtrPrg[] _columns0;
+    private readonly AesCtrPrg[] _columns1;
+    private ulong _nextIndex;
+    private int _busy;
+    private bool _disposed;
+
+    private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg[] columns0, AesCtrPrg[] columns1)
+    {
+        _network = network;
+        _sender = sender;
+        _tag = tag;
+        _columns0 = columns0;
+        _columns1 = columns1;
+    }
+
+    /// <summary>
+    /// Creates the receiver from party <paramref name="sender"/> on <paramref name="tag"/>: runs the 128 base OTs as
+    /// their sender (2 rounds). <paramref name="random"/> is used only during this call.
+    /// </summary>
+    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(random);
+        ChouOrlandiSender.CheckPeer(network, sender, nameof(sender));
+        return CreateCoreAsync(network, sender, tag, random, ct);
+    }
+
+    private static async ValueTask<IknpReceiver> CreateCoreAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct)
+    {
+        var keys0 = new Block128[Kappa];
+        var keys1 = new Block128[Kappa];
+        try
+        {
+            var baseOt = new ChouOrlandiSender(network, sender, tag, random);
+            await baseOt.SendRandomAsync(keys0, keys1, ct).ConfigureAwait(false);
+            return FromBaseOts(network, sender, tag, keys0, keys1);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keys0.AsSpan()));
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keys1.AsSpan()));
+        }
+    }
+
+    /// <summary>A receiver from base-OT key pairs (for tests, which deal base OTs instead of running them).</summary>
+    internal static IknpReceiver FromBaseOts(IPartyNetwork network, int sender, StreamTag tag, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1)
+    {
+        if (keys0.Length != Kappa || keys1.Length != Kappa)
+            throw new ArgumentException($"IKNP needs {Kappa} base OT key pairs, not {keys0.Length} and {keys1.Length}.", nameof(keys0));
+        return new IknpReceiver(network, sender, tag, IknpSender.SeedColumns(keys0), IknpSender.SeedColumns(keys1));
+    }
+
+    /// <summary>
+    /// Correlated OT on raw blocks: fills <paramref name="t"/> with t_j = q_j ⊕ c_j·Δ for the sender's q_j and Δ.
+    /// The count is <c>t.Length</c>. One round.
+    /// </summary>
+    public ValueTask ReceiveCorrelatedBlocksAsync(ReadOnlyMemory<ulong> choices, Memory<Block128> t, CancellationToken ct = default) =>
+        RunAsync(choices, new IknpRequest(IknpFlavour.CorrelatedBlocks, t.Length, Blocks0: t), ct);
+
+    /// <summary>Random OT: fills <paramref name="messages"/>[j] with the sender's m_{c_j}[j]. One round.</summary>
+    public ValueTask ReceiveRandomAsync(ReadOnlyMemory<ulong> choices, Memory<Block128> messages, CancellationToken ct = default) =>
+        RunAsync(choices, new IknpRequest(IknpFlavour.Random, messages.Length, Blocks0: messages), ct);
+
+    /// <summary>Chosen-message OT: fills <paramref name="messages"/>[j] with the sender's m_{c_j}[j]. Two rounds.</summary>
+    public ValueTask ReceiveChosenAsync(ReadOnlyMemory<ulong> choices, Memory<Block128> messages, CancellationToken ct = default) =>
+        RunAsync(choices, new IknpRequest(IknpFlavour.Chosen, messages.Length, Blocks0: messages), ct);
+
+    /// <summary>
+    /// Correlated OT over Z_2^64: fills <paramref name="outputs"/>[j*width+i] with the sender's
+    /// <c>outputs[j*width+i] + (c_j ? correlations[j*width+i] : 0)</c>. The count is <c>outputs.Length / width</c>. Two rounds.
+    /// </summary>
+    public ValueTask ReceiveCorrelatedAsync(ReadOnlyMemory<ulong> choices, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    {
+        IknpSender.CheckWidth(width, outputs.Length, nameof(outputs));
+        return RunAsync(choices, new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Words: outputs, Width: width), ct);
+    }
+
+    /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var prg in _columns0) prg.Dispose();
+        foreach (var prg in _columns1) prg.Dispose();
+    }
+
+    /// <summary>Checks the arguments synchronously, then runs the batch.</summary>
+    private ValueTask RunAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (choices.Length < (request.Count + 63) / 64)
+            throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidOperationException("Calls on one IknpReceiver must not overlap: await each before starting the next.");
+        return RunExclusiveAsync(choices, request, ct);
+    }
+
+    private async ValueTask RunExclusiveAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            if (request.Count > 0) await RunChunksAsync(choices, request, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private async ValueTask RunChunksAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
+    {
+        int count = request.Count;
+        int capacity = Math.Min(count, IknpCore.ChunkOts);
+        int rowBytes = IknpCore.RowBytes(capacity);
+        int matrixBytes = Kappa * rowBytes;
+        int replyBytes = request.ReplyBytes(capacity);
+        var pool = ArrayPool<byte>.Shared;
+        byte[] t = pool.Rent(matrixBytes), u0 = pool.Rent(matrixBytes), u1 = pool.Rent(matrixBytes);
+        byte[] reply = replyBytes > 0 ? pool.Rent(replyBytes) : [];
+        ulong[] r = ArrayPool<ulong>.Shared.Rent(rowBytes / sizeof(ulong));
+        Block128[] scratch = request.ScratchBlocks(capacity) > 0 ? ArrayPool<Block128>.Shared.Rent(request.ScratchBlocks(capacity)) : [];
+        bool settled = false;
+        try
+        {
+            int chunks = (count + IknpCore.ChunkOts - 1) / IknpCore.ChunkOts;
+            int replied = 0;
+            ValueTask pendingSend = ValueTask.CompletedTask;
+            for (int k = 0; k < chunks; k++)
+            {
+                int start = k * IknpCore.ChunkOts;
+                int m = Math.Min(IknpCore.ChunkOts, count - start);
+                int bytes = Kappa * IknpCore.RowBytes(m);
+                byte[] u = (k & 1) == 0 ? u0 : u1;
+                Expand(choices.Span, start, m, t.AsSpan(0, bytes), u.AsSpan(0, bytes), r);
+                // The send of chunk k-1 used the other buffer; one send in flight at a time keeps frames in order.
+                await pendingSend.ConfigureAwait(false);
+                pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, bytes), ct);
+                Finish(request, start, m, t.AsSpan(0, bytes), scratch);
+                for (; request.HasReply && replied <= k - ReplyLag; replied++)
+                {
+                    await ApplyReplyAsync(choices, request, replied, reply, ct).ConfigureAwait(false);
+                }
+            }
+            await pendingSend.ConfigureAwait(false);
+            for (; request.HasReply && replied < chunks; replied++)
+            {
+                await ApplyReplyAsync(choices, request, replied, reply, ct).ConfigureAwait(false);
+            }
+            settled = true;
+        }
+        finally
+        {
+            // After a failure a send or receive may still use a buffer: leave those to the GC, never to the pool.
+            if (settled)
+            {
+                pool.Return(t, clearArray: true);
+                pool.Return(u0);
+                pool.Return(u1);
+                if (replyBytes > 0) pool.Return(reply);
+                ArrayPool<ulong>.Shared.Return(r, clearArray: true);
+                if (scratch.Length > 0) ArrayPool<Block128>.Shared.Return(scratch, clearArray: true);
+            }
+        }
+        _nextIndex += (ulong)count;
+        for (int i = 0; i < request.Rounds; i++) _network.CountRound();
+    }
+
+    private void Expand(ReadOnlySpan<ulong> choices, int start, int m, Span<byte> t, Span<byte> u, ulong[] r)
+    {
+        int rowBytes = t.Length / Kappa;
+        Span<ulong> chunkChoices = r.AsSpan(0, rowBytes / sizeof(ulong));
+        IknpCore.ChunkChoices(choices, start, m, chunkChoices);
+        IknpCore.ReceiverExpand(_columns0, _columns1, MemoryMarshal.AsBytes(chunkChoices), t, u);
+    }
+
+    /// <summary>Transposes t into one block per OT and hashes as the flavour needs (before any reply).</summary>
+    private void Finish(in IknpRequest request, int start, int m, ReadOnlySpan<byte> t, Span<Block128> scratch)
+    {
+        ulong first = _nextIndex + (ulong)start;
+        switch (request.Flavour)
+        {
+            case IknpFlavour.CorrelatedBlocks:
+                BitMatrix.Transpose(t, request.Blocks0.Span.Slice(start, m));
+                break;
+            case IknpFlavour.Random:
+            case IknpFlavour.Chosen:
+            {
+                Span<Block128> messages = request.Blocks0.Span.Slice(start, m);
+                BitMatrix.Transpose(t, messages);
+                FixedKeyAes.TccrHash(messages, first, messages);
+                break;
+            }
+            case IknpFlavour.CorrelatedWords:
+            {
+                Span<Block128> blocks = scratch[..m];
+                BitMatrix.Transpose(t, blocks);
+                IknpCore.WideHash(blocks, first, request.Width, request.Words.Span.Slice(start * request.Width, m * request.Width), scratch[m..]);
+                break;
+            }
+        }
+    }
+
+    private async ValueTask ApplyReplyAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, int k, byte[] reply, CancellationToken ct)
+    {
+        int start = k * IknpCore.ChunkOts;
+        int m = Math.Min(IknpCore.ChunkOts, request.Count - start);
+        int bytes = request.ReplyBytes(m);
+        await _network.ReceiveAsync(_sender, _tag, reply.AsMemory(0, bytes), ct).ConfigureAwait(false);
+        ApplyReply(choices.Span, request, start, m, reply.AsSpan(0, bytes));
+    }
+
+    private static void ApplyReply(ReadOnlySpan<ulong> choices, in IknpRequest request, int start, int m, ReadOnlySpan<byte> reply)
+    {
+        if (request.Flavour == IknpFlavour.Chosen)
+        {
+            // messages[j] = H(t_j) ⊕ y_{c_j}[j], selecting y0 or y1 with a mask rather than a branch on c_j.
+            ReadOnlySpan<Block128> y = MemoryMarshal.Cast<byte, Block128>(reply);
+            ReadOnlySpan<Block128> y0 = y[..m], y1 = y.Slice(m, m);
+            Span<Block128> messages = request.Blocks0.Span.Slice(start, m);
+            for (int j = 0; j < m; j++)
+            {
+                ulong mask = 0UL - IknpCore.Choice(choices, start + j);
+                Block128 a = y0[j], b = y1[j];
+                messages[j] ^= new Block128(a.Low ^ ((a.Low ^ b.Low) & mask), a.High ^ ((a.High ^ b.High) & mask));
+            }
+        }
+        else
+        {
+            // outputs = H(t_j) + c_j·d.
+            int width = request.Width;
+            ReadOnlySpan<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
+            Span<ulong> outputs = request.Words.Span.Slice(start * width, m * width);
+            for (int j = 0; j < m; j++)
+            {
+                ulong mask = 0UL - IknpCore.Choice(choices, start + j);
+                for (int i = 0; i < width; i++)
+                {
+                    outputs[j * width + i] = unchecked(outputs[j * width + i] + (d[j * width + i] & mask));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Mpc.Core.Blocks;
+using Mpc.Core.Random;
+using Mpc.Net;
+using Mpc.Protocols.ObliviousTransfer.Internal;
+
+namespace Mpc.Protocols.ObliviousTransfer;
+
+/// <summary>
+/// The sender of IKNP OT extension: holds the global correlation Δ and the message pairs, and turns 128 base OTs
+/// into any number of correlated, random, chosen-message or Z_2^64-correlated OTs with <see cref="IknpReceiver"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Y. Ishai, J. Kilian, K. Nissim, E. Petrank, "Extending Oblivious Transfers Efficiently", CRYPTO 2003, with
+/// κ = 128. Semi-honest security. At creation the extension sender plays the base-OT receiver
+/// (<see cref="ChouOrlandiReceiver"/>, 2 rounds) with the bits of a fresh random Δ as choices, and seeds one
+/// AES-CTR PRG per column with the keys it gets. For a batch of m OTs the receiver sends the 128 x m correction
+/// matrix u (16 bytes per OT); the sender computes q_i = G(k_i) ⊕ Δ_i·u_i and transposes it, so that OT j's block
+/// is q_j with the receiver's t_j = q_j ⊕ c_j·Δ. Random, chosen-message and Z_2^64 outputs hash q_j and q_j ⊕ Δ
+/// with the tweakable circular correlation-robust hash of fixed-key AES (Guo, Katz, Wang, Yu, S&amp;P 2020), the
+/// tweak being the OT's running index on this pair, so outputs of different OTs are independent.
+/// </para>
+/// <para>
+/// Batches travel in chunks of 2^16 OTs (a 1 MiB frame each), so memory stays bounded for any batch size and the
+/// sender works on one chunk while the receiver computes the next. Rounds: one per batch for correlated blocks and
+/// random OT, two for chosen-message and word-correlated OT (chunks pipeline, so they add no rounds).
+/// </para>
+/// <para>
+/// Create one sender per ordered pair of parties on a stream tag of its own; the receiver must create its
+/// <see cref="IknpReceiver"/> on the same tag, and both must then call their methods in the same order. Calls on
+/// one instance must not overlap. The next speed step would be SoftSpoken OT (Roy, CRYPTO 2022) or silent OT
+/// such as Ferret (Yang et al., CCS 2020), which cut the 16 bytes per OT this protocol sends.
+/// </para>
+/// </remarks>
+public sealed class IknpSender : IDisposable
+{
+    private const int Kappa = IknpCore.Kappa;
+
+    private readonly IPartyNetwork _network;
+    private readonly int _receiver;
+    private readonly StreamTag _tag;
+    private readonly AesCtrPrg[] _columns;
+    private ulong _nextIndex;
+    private int _busy;
+    private bool _disposed;
+
+    private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg[] columns)
+    {
+        _network = network;
+        _receiver = receiver;
+        _tag = tag;
+        Delta = delta;
+        _columns = columns;
+    }
+
+    /// <summary>
+    /// Creates the sender towards party <paramref name="receiver"/> on <paramref name="tag"/>: draws Δ from
+    /// <paramref name="random"/> and runs the 128 base OTs (2 rounds). <paramref name="random"/> is used only during
+    /// this call.
+    /// </summary>
+    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(random);
+        ChouOrlandiSender.CheckPeer(network, receiver, nameof(receiver));
+        return CreateCoreAsync(network, receiver, tag, random, ct);
+    }
+
+    private static async ValueTask<IknpSender> CreateCoreAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct)
+    {
+        Block128 delta = DrawDelta(random);
+        var keys = new Block128[Kappa];
+        try
+        {
+            var baseOt = new ChouOrlandiReceiver(network, receiver, tag, random);
+            await baseOt.ReceiveRandomAsync(new[] { delta.Low, delta.High }, keys, ct).ConfigureAwait(false);
+            return FromBaseOts(network, receiver, tag, delta, keys);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keys.AsSpan()));
+        }
+    }
+
+    /// <summary>
+    /// A sender from base-OT results: <paramref name="keys"/>[i] is the key for choice bit i of <paramref name="delta"/>.
+    /// For tests, which deal base OTs instead of running them.
+    /// </summary>
+    internal static IknpSender FromBaseOts(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, ReadOnlySpan<Block128> keys)
+    {
+        if (keys.Length != Kappa) throw new ArgumentException($"IKNP needs {Kappa} base OTs, not {keys.Length}.", nameof(keys));
+        return new IknpSender(network, receiver, tag, delta, SeedColumns(keys));
+    }
+
+    /// <summary>The global correlation Δ: for every OT, the receiver's block is q_j ⊕ c_j·Δ. A secret of this party.</summary>
+    public Block128 Delta { get; }
+
+    /// <summary>
+    /// Correlated OT on raw blocks ("random COT"): fills <paramref name="q"/> with q_j such that the receiver's
+    /// t_j = q_j ⊕ (c_j ? Δ : 0). One round; 16 bytes per OT from the receiver.
+    /// </summary>
+    public ValueTask SendCorrelatedBlocksAsync(Memory<Block128> q, CancellationToken ct = default) =>
+        RunAsync(new IknpRequest(IknpFlavour.CorrelatedBlocks, q.Length, Blocks0: q), ct);
+
+    /// <summary>
+    /// Random OT: fills (<paramref name="m0"/>[j], <paramref name="m1"/>[j]) with H(q_j) and H(q_j ⊕ Δ); the receiver
+    /// gets m_{c_j}[j] and nothing about the other. One round.
+    /// </summary>
+    public ValueTask SendRandomAsync(Memory<Block128> m0, Memory<Block128> m1, CancellationToken ct = default)
+    {
+        if (m1.Length != m0.Length)
+            throw new ArgumentException($"{m0.Length} first messages but {m1.Length} second messages.", nameof(m1));
+        return RunAsync(new IknpRequest(IknpFlavour.Random, m0.Length, Blocks0: m0, Blocks1: m1), ct);
+    }
+
+    /// <summary>
+    /// Chosen-message OT: the receiver learns <paramref name="m0"/>[j] or <paramref name="m1"/>[j] as its choice
+    /// c_j says, and nothing about the other. Two rounds; 32 bytes per OT back to the receiver.
+    /// </summary>
+    public ValueTask SendChosenAsync(ReadOnlyMemory<Block128> m0, ReadOnlyMemory<Block128> m1, CancellationToken ct = default)
+    {
+        if (m1.Length != m0.Length)
+            throw new ArgumentException($"{m0.Length} first messages but {m1.Length} second messages.", nameof(m1));
+        return RunAsync(new IknpRequest(IknpFlavour.Chosen, m0.Length, Messages0: m0, Messages1: m1), ct);
+    }
+
+    /// <summary>
+    /// Correlated OT over Z_2^64 with sender-chosen vector correlations (for Gilboa products): OT j carries
+    /// <paramref name="width"/> words, and for every i &lt; width the receiver gets
+    /// <c>outputs[j*width+i] + (c_j ? correlations[j*width+i] : 0)</c> (mod 2^64), where <paramref name="outputs"/> is
+    /// filled with pseudorandom words. The count is <c>outputs.Length / width</c>. Two rounds; 8·width bytes per OT
+    /// back to the receiver.
+    /// </summary>
+    public ValueTask SendCorrelatedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    {
+        CheckWidth(width, outputs.Length, nameof(outputs));
+        if (correlations.Length != outputs.Length)
+            throw new ArgumentException($"{outputs.Length} output words but {correlations.Length} correlation words.", nameof(correlations));
+        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width), ct);
+    }
+
+    /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var prg in _columns) prg.Dispose();
+    }
+
+    internal static void CheckWidth(int width, int length, string name)
+    {
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "The width is at least one word per OT.");
+        if (length % width != 0) throw new ArgumentException($"{length} words are not a whole number of OTs of width {width}.", name);
+    }
+
+    internal static AesCtrPrg[] SeedColumns(ReadOnlySpan<Block128> keys)
+    {
+        var prgs = new AesCtrPrg[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            prgs[i] = new AesCtrPrg(MemoryMarshal.AsBytes(keys.Slice(i, 1)));
+        }
+        return prgs;
+    }
+
+    private static Block128 DrawDelta(AesCtrPrg random)
+    {
+        Span<Block128> delta = stackalloc Block128[1];
+        random.Fill(delta);
+        return delta[0];
+    }
+
+    /// <summary>Checks the state synchronously, then runs the batch.</summary>
+    private ValueTask RunAsync(IknpRequest request, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidOperationException("Calls on one IknpSender must not overlap: await each before starting the next.");
+        return RunExclusiveAsync(request, ct);
+    }
+
+    private async ValueTask RunExclusiveAsync(IknpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            if (request.Count > 0) await RunChunksAsync(request, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private async ValueTask RunChunksAsync(IknpRequest request, CancellationToken ct)
+    {
+        int count = request.Count;
+        int capacity = Math.Min(count, IknpCore.ChunkOts);
+        int matrixBytes = Kappa * IknpCore.RowBytes(capacity);
+        int replyBytes = request.ReplyBytes(capacity);
+        var pool = ArrayPool<byte>.Shared;
+        byte[] u0 = pool.Rent(matrixBytes), u1 = pool.Rent(matrixBytes), q = pool.Rent(matrixBytes);
+        byte[] reply0 = replyBytes > 0 ? pool.Rent(replyBytes) : [], reply1 = replyBytes > 0 ? pool.Rent(replyBytes) : [];
+        Block128[] scratch = request.ScratchBlocks(capacity) > 0 ? ArrayPool<Block128>.Shared.Rent(request.ScratchBlocks(capacity)) : [];
+        bool settled = false;
+        try
+        {
+            int chunks = (count + IknpCore.ChunkOts - 1) / IknpCore.ChunkOts;
+            ValueTask pendingSend = ValueTask.CompletedTask;
+            // Post the receive of the next chunk's correction before working on this one, so the transport can
+            // write it straight into our buffer while we compute.
+            ValueTask pendingReceive = _network.ReceiveAsync(_receiver, _tag, u0.AsMemory(0, CorrectionBytes(count, 0)), ct);
+            for (int k = 0; k < chunks; k++)
+            {
+                int start = k * IknpCore.ChunkOts;
+                int m = Math.Min(IknpCore.ChunkOts, count - start);
+                byte[] u = (k & 1) == 0 ? u0 : u1;
+                await pendingReceive.ConfigureAwait(false);
+                pendingReceive = k + 1 < chunks
+                    ? _network.ReceiveAsync(_receiver, _tag, ((k & 1) == 0 ? u1 : u0).AsMemory(0, CorrectionBytes(count, k + 1)), ct)
+                    : ValueTask.CompletedTask;
+
+                byte[] reply = (k & 1) == 0 ? reply0 : reply1;
+                ComputeChunk(request, start, m, u.AsSpan(0, CorrectionBytes(count, k)), q, scratch, reply.AsSpan(0, request.ReplyBytes(m)));
+                if (request.HasReply)
+                {
+                    await pendingSend.ConfigureAwait(false);
+                    pendingSend = _network.SendAsync(_receiver, _tag, reply.AsMemory(0, request.ReplyBytes(m)), ct);
+                }
+            }
+            await pendingReceive.ConfigureAwait(false);
+            await pendingSend.ConfigureAwait(false);
+            settled = true;
+        }
+        finally
+        {
+            // After a failure a receive may still be writing into a buffer: leave those to the GC, never to the pool.
+            if (settled)
+            {
+                pool.Return(u0);
+                pool.Return(u1);
+                pool.Return(q, clearArray: true);
+                if (replyBytes > 0)
+                {
+                    pool.Return(reply0);
+                    pool.Return(reply1);
+                }
+                if (scratch.Length > 0) ArrayPool<Block128>.Shared.Return(scratch, clearArray: true);
+            }
+        }
+        _nextIndex += (ulong)count;
+        for (int r = 0; r < request.Rounds; r++) _network.CountRound();
+    }
+
+    /// <summary>Bytes of chunk <paramref name="k"/>'s correction matrix in a batch of <paramref name="count"/> OTs.</summary>
+    private static int CorrectionBytes(int count, int k) =>
+        Kappa * IknpCore.RowBytes(Math.Min(IknpCore.ChunkOts, count - k * IknpCore.ChunkOts));
+
+    private void ComputeChunk(in IknpRequest request, int start, int m, ReadOnlySpan<byte> u, Span<byte> qBuffer, Span<Block128> scratch, Span<byte> reply)
+    {
+        Span<byte> q = qBuffer[..u.Length];
+        IknpCore.SenderExpand(_columns, Delta, u, q);
+        ulong first = _nextIndex + (ulong)start;
+        switch (request.Flavour)
+        {
+            case IknpFlavour.CorrelatedBlocks:
+                BitMatrix.Transpose(q, request.Blocks0.Span.Slice(start, m));
+                break;
+            case IknpFlavour.Random:
+            {
+                Span<Block128> m0 = request.Blocks0.Span.Slice(start, m), m1 = request.Blocks1.Span.Slice(start, m);
+                BitMatrix.Transpose(q, m0);
+                IknpCore.XorBlock(m0, Delta, m1);
+                FixedKeyAes.TccrHash(m0, first, m0);
+                FixedKeyAes.TccrHash(m1, first, m1);
+                break;
+            }
+            case IknpFlavour.Chosen:
+            {
+                Span<Block128> y = MemoryMarshal.Cast<byte, Block128>(reply);
+                Span<Block128> y0 = y[..m], y1 = y.Slice(m, m);
+                BitMatrix.Transpose(q, y0);
+                IknpCore.XorBlock(y0, Delta, y1);
+                FixedKeyAes.TccrHash(y0, first, y0);
+                FixedKeyAes.TccrHash(y1, first, y1);
+                IknpCore.XorInto(request.Messages0.Span.Slice(start, m), y0);
+                IknpCore.XorInto(request.Messages1.Span.Slice(start, m), y1);
+                break;
+            }
+            case IknpFlavour.CorrelatedWords:
+            {
+                int width = request.Width;
+                Span<Block128> blocks = scratch[..m];
+                Span<ulong> outputs = request.Words.Span.Slice(start * width, m * width);
+                Span<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
+                BitMatrix.Transpose(q, blocks);
+                IknpCore.WideHash(blocks, first, width, outputs, scratch[m..]);
+                IknpCore.XorBlock(blocks, Delta, blocks);
+                IknpCore.WideHash(blocks, first, width, d, scratch[m..]);
+                // d = H(q) + correlation - H(q ⊕ Δ): the receiver with c = 1 holds H(q ⊕ Δ) and adds d.
+                ReadOnlySpan<ulong> correlations = request.Correlations.Span.Slice(start * width, m * width);
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = unchecked(outputs[i] + correlations[i] - d[i]);
+                }
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Mpc.Core.Blocks;
+using Mpc.Core.Random;
+
+namespace Mpc.Protocols.ObliviousTransfer.Internal;
+
+/// <summary>
+/// The computation of IKNP OT extension as pure functions over spans (no I/O): column expansion, the
+/// correction matrix, and the hashes that turn correlated OTs into random, chosen-message and Z_2^64 correlated ones.
+/// </summary>
+/// <remarks>
+/// Matrices are 128 rows of <c>rowBytes</c> bytes, row i being the expansion of base-OT key i over the chunk's
+/// (padded) columns; column j, once transposed, is extended OT j.
+/// </remarks>
+internal static class IknpCore
+{
+    /// <summary>κ: the number of base OTs and the width of each extended OT's block.</summary>
+    public const int Kappa = 128;
+
+    /// <summary>
+    /// Extended OTs per chunk (a multiple of 128): one correction frame of 128 x 2^16 bits = 1 MiB. Large enough to
+    /// amortise per-frame costs, small enough that a chunk's matrices stay in L2 and the two sides work in parallel.
+    /// </summary>
+    public const int ChunkOts = 1 << 16;
+
+    /// <summary>Bytes per matrix row for a chunk of <paramref name="ots"/> extended OTs (padded to whole blocks).</summary>
+    public static int RowBytes(int ots) => (ots + Kappa - 1) / Kappa * Block128.Size;
+
+    /// <summary>
+    /// The extension receiver's chunk: row i of <paramref name="t"/> is G(k0_i), and row i of the correction
+    /// <paramref name="u"/> is G(k0_i) ⊕ G(k1_i) ⊕ r, where r is the chunk's choice bits (zero beyond the chunk's OTs).
+    /// </summary>
+    public static void ReceiverExpand(AesCtrPrg[] prg0, AesCtrPrg[] prg1, ReadOnlySpan<byte> r, Span<byte> t, Span<byte> u)
+    {
+        int rowBytes = r.Length;
+        for (int i = 0; i < Kappa; i++)
+        {
+            Span<byte> tRow = t.Slice(i * rowBytes, rowBytes);
+            Span<byte> uRow = u.Slice(i * rowBytes, rowBytes);
+            prg0[i].Fill(tRow);
+            prg1[i].Fill(uRow);
+            Xor3(uRow, tRow, r);
+        }
+    }
+
+    /// <summary>
+    /// The extension sender's chunk: row i of <paramref name="q"/> is G(k_i^{s_i}) ⊕ s_i·u_i = t_i ⊕ s_i·r, where
+    /// s_i is bit i of Δ (applied as a mask, not a branch).
+    /// </summary>
+    public static void SenderExpand(AesCtrPrg[] prgs, Block128 delta, ReadOnlySpan<byte> u, Span<byte> q)
+    {
+        int rowBytes = u.Length / Kappa;
+        for (int i = 0; i < Kappa; i++)
+        {
+            Span<byte> qRow = q.Slice(i * rowBytes, rowBytes);
+            prgs[i].Fill(qRow);
+            ulong bit = i < 64 ? (delta.Low >> i) & 1 : (delta.High >> (i - 64)) & 1;
+            XorMasked(qRow, u.Slice(i * rowBytes, rowBytes), 0UL - bit);
+        }
+    }
+
+    /// <summary>
+    /// Copies the choice bits of OTs <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> - 1
+    /// (<paramref name="start"/> a multiple of 64) into <paramref name="destination"/>, zeroing every bit past the last OT.
+    /// </summary>
+    public static void ChunkChoices(ReadOnlySpan<ulong> choices, int start, int count, Span<ulong> destination)
+    {
+        destination.Clear();
+        int words = (count + 63) / 64;
+        choices.Slice(start / 64, words).CopyTo(destination);
+        if (count % 64 != 0)
+        {
+            destination[words - 1] &= (1UL << (count % 64)) - 1;
+        }
+    }
+
+    /// <summary>Bit <paramref name="j"/> of the packed choices as 0 or 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Choice(ReadOnlySpan<ulong> choices, int j) => (choices[j >> 6] >> (j & 63)) & 1;
+
+    /// <summary><c>destination[j] = source[j] ⊕ delta</c>.</summary>
+    public static void XorBlock(ReadOnlySpan<Block128> source, Block128 delta, Span<Block128> destination)
+    {
+        for (int j = 0; j < source.Length; j++)
+        {
+            destination[j] = source[j] ^ delta;
+        }
+    }
+
+    /// <summary><c>destination[j] ^= source[j]</c>.</summary>
+    public static void XorInto(ReadOnlySpan<Block128> source, Span<Block128> destination)
+    {
+        for (int j = 0; j < source.Length; j++)
+        {
+            destination[j] ^= source[j];
+        }
+    }
+
+    /// <summary>
+    /// The wide correlation-robust hash of a batch of extended OTs: <paramref name="width"/> words per OT j, block
+    /// k of them being TCCR(x_j, (firstIndex + j, k)), so no two (OT, block) pairs ever share a tweak.
+    /// Needs <paramref name="scratch"/> of at least <c>2 * x.Length</c> blocks when <paramref name="width"/> is not 2.
+    /// </summary>
+    public static void WideHash(ReadOnlySpan<Block128> x, ulong firstIndex, int width, Span<ulong> destination, Span<Block128> scratch)
+    {
+        int n = x.Length;
+        if (width == 2)
+        {
+            FixedKeyAes.TccrHash(x, firstIndex, MemoryMarshal.Cast<ulong, Block128>(destination[..(2 * n)]));
+            return;
+        }
+        Span<Block128> hashed = scratch[..n];
+        if (width == 1)
+        {
+            FixedKeyAes.TccrHash(x, firstIndex, hashed);
+            for (int j = 0; j < n; j++)
+            {
+                destination[j] = hashed[j].Low;
+            }
+            return;
+        }
+        Span<Block128> tweaks = scratch.Slice(n, n);
+        int blocksPerOt = (width + 1) / 2;
+        for (int k = 0; k < blocksPerOt; k++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                tweaks[j] = new Block128(firstIndex + (ulong)j, (ulong)k);
+            }
+            FixedKeyAes.TccrHash(x, tweaks, hashed);
+            int word = 2 * k;
+            bool both = word + 1 < width;
+            for (int j = 0; j < n; j++)
+            {
+                destination[j * width + word] = hashed[j].Low;
+                if (both) destination[j * width + word + 1] = hashed[j].High;
+            }
+        }
+    }
+
+    /// <summary><c>u ^= t ^ r</c>, byte for byte.</summary>
+    private static void Xor3(Span<byte> u, ReadOnlySpan<byte> t, ReadOnlySpan<byte> r)
+    {
+        ref byte uRef = ref MemoryMarshal.GetReference(u);
+        ref byte tRef = ref MemoryMarshal.GetReference(t);
+        ref byte rRef = ref MemoryMarshal.GetReference(r);
+        nuint n = (nuint)u.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 32 <= n; i += 32)
+            {
+                (Vector256.LoadUnsafe(ref uRef, i) ^ Vector256.LoadUnsafe(ref tRef, i) ^ Vector256.LoadUnsafe(ref rRef, i)).StoreUnsafe(ref uRef, i);
+            }
+        }
+        for (; i + 8 <= n; i += 8)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref uRef, i),
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref uRef, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref tRef, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rRef, i)));
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref uRef, i) ^= (byte)(Unsafe.Add(ref tRef, i) ^ Unsafe.Add(ref rRef, i));
+        }
+    }
+
+    /// <summary><c>q ^= u &amp; mask</c> with a mask of all zeros or all ones.</summary>
+    private static void XorMasked(Span<byte> q, ReadOnlySpan<byte> u, ulong mask)
+    {
+        ref byte qRef = ref MemoryMarshal.GetReference(q);
+        ref byte uRef = ref MemoryMarshal.GetReference(u);
+        nuint n = (nuint)q.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> m = Vector256.Create(mask).AsByte();
+            for (; i + 32 <= n; i += 32)
+            {
+                (Vector256.LoadUnsafe(ref qRef, i) ^ (Vector256.LoadUnsafe(ref uRef, i) & m)).StoreUnsafe(ref qRef, i);
+            }
+        }
+        for (; i + 8 <= n; i += 8)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref qRef, i),
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref qRef, i)) ^ (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref uRef, i)) & mask));
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref qRef, i) ^= (byte)(Unsafe.Add(ref uRef, i) & (byte)mask);
+        }
+    }
+}

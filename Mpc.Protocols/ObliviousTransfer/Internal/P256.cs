@@ -1,0 +1,123 @@
+using CryptographicOperations = System.Security.Cryptography.CryptographicOperations;
+using SHA256 = System.Security.Cryptography.SHA256;
+using Mpc.Core.Blocks;
+using Mpc.Core.Random;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Math.EC.Multiplier;
+
+namespace Mpc.Protocols.ObliviousTransfer.Internal;
+
+/// <summary>
+/// NIST P-256 (secp256r1) for the base OTs, on BouncyCastle's specialised field arithmetic: scalar sampling,
+/// validated decoding of received points, encoding, and the key-derivation hash.
+/// </summary>
+internal static class P256
+{
+    /// <summary>An uncompressed SEC 1 point: 0x04 || x || y, 32 bytes each big-endian.</summary>
+    public const int PointBytes = 65;
+
+    private const int CoordinateBytes = 32;
+
+    private static readonly X9ECParameters s_parameters = CustomNamedCurves.GetByName("secp256r1");
+
+    /// <summary>Stateless: the comb tables live on the points themselves (BouncyCastle caches them per point).</summary>
+    private static readonly FixedPointCombMultiplier s_comb = new();
+
+    /// <summary>Domain separation for the key-derivation hash.</summary>
+    private static ReadOnlySpan<byte> HashDomain => "Mpc.ChouOrlandi.P256.v1"u8;
+
+    public static ECCurve Curve => s_parameters.Curve;
+
+    public static ECPoint Generator => s_parameters.G;
+
+    /// <summary>A uniform scalar in [1, n) by rejection from 256-bit strings (rejects with probability below 2^-32).</summary>
+    public static BigInteger RandomScalar(AesCtrPrg random)
+    {
+        Span<byte> bytes = stackalloc byte[CoordinateBytes];
+        try
+        {
+            while (true)
+            {
+                random.Fill(bytes);
+                var k = new BigInteger(1, bytes);
+                if (k.SignValue != 0 && k.CompareTo(s_parameters.N) < 0) return k;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>k·G with the comb multiplier (precomputed table on G).</summary>
+    public static ECPoint MultiplyGenerator(BigInteger k) => s_comb.Multiply(Generator, k);
+
+    /// <summary>
+    /// k·P with the comb multiplier, for a point used with many scalars: the first call builds P's table (about the
+    /// cost of two variable-base multiplications), later calls cost a fixed-base multiplication.
+    /// </summary>
+    public static ECPoint MultiplyFixed(ECPoint point, BigInteger k) => s_comb.Multiply(point, k);
+
+    /// <summary>
+    /// Decodes a received point, refusing anything but an uncompressed encoding of a finite point on the curve.
+    /// </summary>
+    /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and <paramref name="what"/>.</exception>
+    public static ECPoint Decode(ReadOnlySpan<byte> encoding, int peer, string what)
+    {
+        if (encoding.Length != PointBytes)
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointEncoding, what);
+        if (encoding[0] == 0x00)
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointNotAtInfinity, what);
+        if (encoding[0] != 0x04)
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointEncoding, what);
+        var x = new BigInteger(1, encoding.Slice(1, CoordinateBytes));
+        var y = new BigInteger(1, encoding.Slice(1 + CoordinateBytes, CoordinateBytes));
+        if (!Curve.IsValidFieldElement(x) || !Curve.IsValidFieldElement(y))
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointEncoding, what);
+        ECPoint point = Curve.CreatePoint(x, y);
+        // P-256 has cofactor 1, so a finite point on the curve is in the prime-order group.
+        if (!point.IsValid())
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointOnCurve, what);
+        if (point.IsInfinity)
+            throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointNotAtInfinity, what);
+        return point;
+    }
+
+    /// <summary>
+    /// Writes the uncompressed encoding of a normalized point (65 zero bytes for the point at infinity, which an
+    /// honest party produces only with negligible probability).
+    /// </summary>
+    public static void Encode(ECPoint normalized, Span<byte> destination)
+    {
+        if (normalized.IsInfinity)
+        {
+            destination[..PointBytes].Clear();
+            return;
+        }
+        normalized.EncodeTo(false, destination[..PointBytes]);
+    }
+
+    /// <summary>
+    /// The OT key: SHA-256(domain || A || B || index || P) truncated to 128 bits, where A and B are the two
+    /// messages of the transfer as sent and P is the Diffie-Hellman point (all 65-byte encodings).
+    /// </summary>
+    public static Block128 DeriveKey(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, uint index, ReadOnlySpan<byte> shared)
+    {
+        int domain = HashDomain.Length;
+        Span<byte> input = stackalloc byte[domain + 3 * PointBytes + sizeof(uint)];
+        HashDomain.CopyTo(input);
+        a.CopyTo(input[domain..]);
+        b.CopyTo(input[(domain + PointBytes)..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(input[(domain + 2 * PointBytes)..], index);
+        shared.CopyTo(input[(domain + 2 * PointBytes + sizeof(uint))..]);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input, digest);
+        var key = new Block128(digest[..Block128.Size]);
+        CryptographicOperations.ZeroMemory(input);
+        CryptographicOperations.ZeroMemory(digest);
+        return key;
+    }
+}
