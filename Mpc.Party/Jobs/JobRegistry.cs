@@ -21,5 +21,7 @@ public sealed class JobRegistry
         .Add(new PingJob())
         .Add(new SelfTestJob())
         .Add(new RunExampleJob())
-        .Add(new BenchMulJob());
+        .Add(new BenchMulJob())
+        .Add(new BenchGarbleJob())
+        .Add(new BenchAesJob());
 }
