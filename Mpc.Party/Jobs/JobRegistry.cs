@@ -22,6 +22,7 @@ public sealed class JobRegistry
         .Add(new SelfTestJob())
         .Add(new RunExampleJob())
         .Add(new BenchMulJob())
+        .Add(new BenchOtJob())
         .Add(new BenchGarbleJob())
         .Add(new BenchAesJob());
 }

@@ -69,10 +69,13 @@ public sealed class ChouOrlandiReceiver
         for (int i = 0; i < count; i++)
         {
             b[i] = P256.RandomScalar(_random);
+        }
+        P256.ForEachParallel(count, i =>
+        {
             ECPoint bG = P256.MultiplyGenerator(b[i]);
             points[2 * i] = bG;
             points[2 * i + 1] = bG.Add(bigA);
-        }
+        });
         P256.Curve.NormalizeAll(points);
 
         Span<byte> zero = stackalloc byte[P256.PointBytes];
@@ -95,10 +98,9 @@ public sealed class ChouOrlandiReceiver
     {
         int count = keys.Length;
         var shared = new ECPoint[count];
-        for (int i = 0; i < count; i++)
-        {
-            shared[i] = P256.MultiplyFixed(bigA, b[i]);
-        }
+        // Build A's comb table once, before the threads share it.
+        shared[0] = P256.MultiplyFixed(bigA, b[0]);
+        P256.ForEachParallel(count - 1, i => shared[i + 1] = P256.MultiplyFixed(bigA, b[i + 1]));
         P256.Curve.NormalizeAll(shared);
         Span<byte> point = stackalloc byte[P256.PointBytes];
         for (int i = 0; i < count; i++)

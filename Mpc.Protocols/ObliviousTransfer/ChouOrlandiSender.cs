@@ -65,27 +65,34 @@ public sealed class ChouOrlandiSender
         await _network.SendAsync(_receiver, _tag, encodedA, ct).ConfigureAwait(false);
         _network.CountRound();
 
+        // a·(B_i - A) = a·B_i - a·A: one variable-base multiplication per transfer instead of two; a·A is
+        // computed while the receiver works.
+        ECPoint aA = bigA.Multiply(a);
+
         // Round 2: B_i for every transfer.
         var encodedB = new byte[count * P256.PointBytes];
         await _network.ReceiveAsync(_receiver, _tag, encodedB, ct).ConfigureAwait(false);
         _network.CountRound();
 
-        DeriveKeys(a, bigA, encodedA, encodedB, keys0.Span, keys1.Span);
+        DeriveKeys(a, aA, encodedA, encodedB, keys0.Span, keys1.Span);
     }
 
-    private void DeriveKeys(BigInteger a, ECPoint bigA, byte[] encodedA, byte[] encodedB, Span<Block128> keys0, Span<Block128> keys1)
+    private void DeriveKeys(BigInteger a, ECPoint aA, byte[] encodedA, byte[] encodedB, Span<Block128> keys0, Span<Block128> keys1)
     {
         int count = keys0.Length;
-        // a·(B_i - A) = a·B_i - a·A: one variable-base multiplication per transfer instead of two.
-        ECPoint aA = bigA.Multiply(a);
-        var shared = new ECPoint[2 * count];
+        // Validate every point before any secret-dependent work, reporting the first bad one.
+        var received = new ECPoint[count];
         for (int i = 0; i < count; i++)
         {
-            ECPoint b = P256.Decode(encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), _receiver, $"base-OT point B[{i}]");
-            ECPoint p0 = b.Multiply(a);
+            received[i] = P256.Decode(encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), _receiver, $"base-OT point B[{i}]");
+        }
+        var shared = new ECPoint[2 * count];
+        P256.ForEachParallel(count, i =>
+        {
+            ECPoint p0 = received[i].Multiply(a);
             shared[2 * i] = p0;
             shared[2 * i + 1] = p0.Subtract(aA);
-        }
+        });
         P256.Curve.NormalizeAll(shared);
 
         Span<byte> point = stackalloc byte[P256.PointBytes];

@@ -25,7 +25,8 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// </para>
 /// <para>
 /// Choices are packed: OT j's choice is bit <c>j % 64</c> of <c>choices[j / 64]</c>; bits past the last OT are
-/// ignored. Calls on one instance must not overlap and must follow the sender's order.
+/// ignored. Calls on one instance must not overlap and must follow the sender's order; after a failed call the instance
+/// refuses further calls.
 /// </para>
 /// </remarks>
 public sealed class IknpReceiver : IDisposable
@@ -42,6 +43,7 @@ public sealed class IknpReceiver : IDisposable
     private readonly AesCtrPrg[] _columns1;
     private ulong _nextIndex;
     private int _busy;
+    private bool _broken;
     private bool _disposed;
 
     private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg[] columns0, AesCtrPrg[] columns1)
@@ -128,6 +130,8 @@ public sealed class IknpReceiver : IDisposable
     private ValueTask RunAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_broken)
+            throw new InvalidOperationException("An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
         if (choices.Length < (request.Count + 63) / 64)
             throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
         if (Interlocked.Exchange(ref _busy, 1) != 0)
@@ -140,6 +144,11 @@ public sealed class IknpReceiver : IDisposable
         try
         {
             if (request.Count > 0) await RunChunksAsync(choices, request, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _broken = true;
+            throw;
         }
         finally
         {
@@ -164,6 +173,7 @@ public sealed class IknpReceiver : IDisposable
         {
             int chunks = (count + IknpCore.ChunkOts - 1) / IknpCore.ChunkOts;
             int replied = 0;
+            var acknowledgement = new byte[1];
             ValueTask pendingSend = ValueTask.CompletedTask;
             for (int k = 0; k < chunks; k++)
             {
@@ -172,10 +182,17 @@ public sealed class IknpReceiver : IDisposable
                 int bytes = Kappa * IknpCore.RowBytes(m);
                 byte[] u = (k & 1) == 0 ? u0 : u1;
                 Expand(choices.Span, start, m, t.AsSpan(0, bytes), u.AsSpan(0, bytes), r);
-                // The send of chunk k-1 used the other buffer; one send in flight at a time keeps frames in order.
+                if (!request.HasReply && k >= IknpCore.AckWindow)
+                {
+                    // Flow control: the sender has taken chunk k - AckWindow before we send chunk k.
+                    await _network.ReceiveAsync(_sender, _tag, acknowledgement, ct).ConfigureAwait(false);
+                }
+                // Round 1 (pipelined over chunks): the correction for chunk k. The send of chunk k-1 used the other
+                // buffer; one send in flight at a time keeps frames in order.
                 await pendingSend.ConfigureAwait(false);
                 pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, bytes), ct);
                 Finish(request, start, m, t.AsSpan(0, bytes), scratch);
+                // Round 2 (pipelined): the sender's reply to the chunk sent ReplyLag chunks ago.
                 for (; request.HasReply && replied <= k - ReplyLag; replied++)
                 {
                     await ApplyReplyAsync(choices, request, replied, reply, ct).ConfigureAwait(false);

@@ -24,15 +24,19 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// tweak being the OT's running index on this pair, so outputs of different OTs are independent.
 /// </para>
 /// <para>
-/// Batches travel in chunks of 2^16 OTs (a 1 MiB frame each), so memory stays bounded for any batch size and the
-/// sender works on one chunk while the receiver computes the next. Rounds: one per batch for correlated blocks and
+/// Batches travel in chunks of about 2^16 OTs (a frame of just under 1 MiB each), so memory stays bounded for any
+/// batch size and the sender works on one chunk while the receiver computes the next (for correlated and random OT the sender
+/// acknowledges chunks with one byte so the receiver stays at most a few chunks ahead). Rounds: one per batch for correlated blocks and
 /// random OT, two for chosen-message and word-correlated OT (chunks pipeline, so they add no rounds).
 /// </para>
 /// <para>
 /// Create one sender per ordered pair of parties on a stream tag of its own; the receiver must create its
 /// <see cref="IknpReceiver"/> on the same tag, and both must then call their methods in the same order. Calls on
-/// one instance must not overlap. The next speed step would be SoftSpoken OT (Roy, CRYPTO 2022) or silent OT
-/// such as Ferret (Yang et al., CCS 2020), which cut the 16 bytes per OT this protocol sends.
+/// one instance must not overlap, and after a failed call the instance refuses further calls.
+/// </para>
+/// <para>
+/// The next speed step would be SoftSpoken OT (Roy, CRYPTO 2022) or silent OT such as Ferret (Yang et al.,
+/// CCS 2020), which cut the 16 bytes per OT that IKNP sends.
 /// </para>
 /// </remarks>
 public sealed class IknpSender : IDisposable
@@ -43,8 +47,10 @@ public sealed class IknpSender : IDisposable
     private readonly int _receiver;
     private readonly StreamTag _tag;
     private readonly AesCtrPrg[] _columns;
+    private readonly byte[] _acknowledgement = [1];
     private ulong _nextIndex;
     private int _busy;
+    private bool _broken;
     private bool _disposed;
 
     private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg[] columns)
@@ -177,6 +183,8 @@ public sealed class IknpSender : IDisposable
     private ValueTask RunAsync(IknpRequest request, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_broken)
+            throw new InvalidOperationException("An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
         if (Interlocked.Exchange(ref _busy, 1) != 0)
             throw new InvalidOperationException("Calls on one IknpSender must not overlap: await each before starting the next.");
         return RunExclusiveAsync(request, ct);
@@ -187,6 +195,11 @@ public sealed class IknpSender : IDisposable
         try
         {
             if (request.Count > 0) await RunChunksAsync(request, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _broken = true;
+            throw;
         }
         finally
         {
@@ -217,6 +230,7 @@ public sealed class IknpSender : IDisposable
                 int start = k * IknpCore.ChunkOts;
                 int m = Math.Min(IknpCore.ChunkOts, count - start);
                 byte[] u = (k & 1) == 0 ? u0 : u1;
+                // Round 1 (pipelined over chunks): the receiver's correction for chunk k.
                 await pendingReceive.ConfigureAwait(false);
                 pendingReceive = k + 1 < chunks
                     ? _network.ReceiveAsync(_receiver, _tag, ((k & 1) == 0 ? u1 : u0).AsMemory(0, CorrectionBytes(count, k + 1)), ct)
@@ -226,8 +240,14 @@ public sealed class IknpSender : IDisposable
                 ComputeChunk(request, start, m, u.AsSpan(0, CorrectionBytes(count, k)), q, scratch, reply.AsSpan(0, request.ReplyBytes(m)));
                 if (request.HasReply)
                 {
+                    // Round 2 (pipelined): our reply for chunk k.
                     await pendingSend.ConfigureAwait(false);
                     pendingSend = _network.SendAsync(_receiver, _tag, reply.AsMemory(0, request.ReplyBytes(m)), ct);
+                }
+                else if (IknpCore.Acknowledged(k, chunks))
+                {
+                    await pendingSend.ConfigureAwait(false);
+                    pendingSend = _network.SendAsync(_receiver, _tag, _acknowledgement, ct);
                 }
             }
             await pendingReceive.ConfigureAwait(false);

@@ -20,10 +20,22 @@ internal static class IknpCore
     public const int Kappa = 128;
 
     /// <summary>
-    /// Extended OTs per chunk (a multiple of 128): one correction frame of 128 x 2^16 bits = 1 MiB. Large enough to
-    /// amortise per-frame costs, small enough that a chunk's matrices stay in L2 and the two sides work in parallel.
+    /// Extended OTs per chunk (a multiple of 128): a correction frame of just under 1 MiB. Large enough to amortise
+    /// per-frame costs, small enough that the two sides work on different chunks at once. Not 2^16: rows 8 KiB apart
+    /// would all fall into the same cache sets and the transpose, which reads 16 bytes from each of 128 rows, would
+    /// run at half speed; 2^16 - 512 OTs puts rows 8128 bytes apart.
     /// </summary>
-    public const int ChunkOts = 1 << 16;
+    public const int ChunkOts = (1 << 16) - 512;
+
+    /// <summary>
+    /// For flavours where the sender does not answer each chunk, how many chunks the receiver may send ahead of the
+    /// sender's one-byte acknowledgements. Without it, a receiver faster than its sender would queue the whole batch's
+    /// corrections in the sender's inbox (1.6 GB for 10^8 OTs); with it, at most this many chunks wait there.
+    /// </summary>
+    public const int AckWindow = 4;
+
+    /// <summary>Whether the sender acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/> (only those the receiver will wait for).</summary>
+    public static bool Acknowledged(int k, int chunks) => k + AckWindow < chunks;
 
     /// <summary>Bytes per matrix row for a chunk of <paramref name="ots"/> extended OTs (padded to whole blocks).</summary>
     public static int RowBytes(int ots) => (ots + Kappa - 1) / Kappa * Block128.Size;

@@ -62,6 +62,25 @@ internal static class P256
     public static ECPoint MultiplyFixed(ECPoint point, BigInteger k) => s_comb.Multiply(point, k);
 
     /// <summary>
+    /// Runs <paramref name="body"/> for 0 .. <paramref name="count"/> - 1 on up to one thread per core: the scalar
+    /// multiplications of a batch are independent, and a party that waits for its peer has idle cores. The body must
+    /// not draw randomness (the PRG is not thread-safe) and must write only its own index.
+    /// </summary>
+    public static void ForEachParallel(int count, Action<int> body)
+    {
+        int partitions = Math.Min(Environment.ProcessorCount, Math.Max(1, count / 16));
+        if (partitions <= 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        Parallel.For(0, partitions, p =>
+        {
+            for (int i = p; i < count; i += partitions) body(i);
+        });
+    }
+
+    /// <summary>
     /// Decodes a received point, refusing anything but an uncompressed encoding of a finite point on the curve.
     /// </summary>
     /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and <paramref name="what"/>.</exception>

@@ -104,7 +104,7 @@ public sealed class IknpTests
     [Fact]
     public void Iknp_BatchesOfSeveralChunks_InSequenceOnOnePair_AllFlavours()
     {
-        const int count = 2 * (1 << 16) + 12_345; // three chunks, the last partial and not a multiple of 128
+        const int count = 2 * ((1 << 16) - 512) + 12_345; // three chunks, the last partial and not a multiple of 128
         const int width = 3;
         using var prg = Prg(5, 5);
         var choices = RandomChoices(prg, count);
@@ -209,6 +209,36 @@ public sealed class IknpTests
         }
         finally
         {
+            foreach (var n in networks) await n.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Iknp_Receiver_StaysAFewChunksAhead_OfASlowSender()
+    {
+        // Ten chunks of correlated OTs with no sender yet: the receiver sends the first chunks and then waits for
+        // acknowledgements, instead of queueing the whole batch in the sender's inbox.
+        var networks = MemoryPair();
+        var (sender, receiver) = DealtPair(networks, 12);
+        try
+        {
+            const int count = 10 * ((1 << 16) - 512);
+            var choices = new ulong[(count + 63) / 64];
+            var t = new Block128[count];
+            var receiving = receiver.ReceiveCorrelatedBlocksAsync(choices, t).AsTask();
+            await Task.Delay(300);
+            Assert.False(receiving.IsCompleted);
+            long frames = networks[1].Stats.Snapshot().Peers.Single(p => p.PeerId == 0).FramesSent;
+            Assert.InRange(frames, 1, 5);
+            var q = new Block128[count];
+            await sender.SendCorrelatedBlocksAsync(q);
+            await receiving;
+            Assert.Equal(q[^1] ^ Block128.Zero, t[^1]);
+        }
+        finally
+        {
+            sender.Dispose();
+            receiver.Dispose();
             foreach (var n in networks) await n.DisposeAsync();
         }
     }
