@@ -16,7 +16,8 @@ namespace Mpc.Protocols.Garbling;
 /// The protocol, its security and its three messages are described on <see cref="Garbler"/>. The evaluator receives
 /// the next chunk of tables into one buffer while it evaluates the previous one from the other, so transfer and
 /// evaluation overlap and a circuit is never held whole. Creation runs the base OTs of IKNP as the OT receiver
-/// (<see cref="IknpReceiver"/>). Calls on one instance must not overlap and must follow the garbler's order; after a
+/// (<see cref="IknpReceiver"/>); its input labels come from a pool of precomputed random correlated OTs (see
+/// <see cref="Garbler"/>). Calls on one instance must not overlap and must follow the garbler's order; after a
 /// failed call the instance refuses further calls.
 /// </remarks>
 public sealed class Evaluator : IDisposable
@@ -24,7 +25,7 @@ public sealed class Evaluator : IDisposable
     private readonly IPartyNetwork _network;
     private readonly int _garbler;
     private readonly StreamTag _tag;
-    private readonly IknpReceiver _ot;
+    private readonly ReceiverCotPool _ots;
     private readonly Block128[][] _chunks = [[], []];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
@@ -32,17 +33,18 @@ public sealed class Evaluator : IDisposable
     private bool _broken;
     private bool _disposed;
 
-    private Evaluator(IPartyNetwork network, int garbler, StreamTag tag, IknpReceiver ot)
+    private Evaluator(IPartyNetwork network, int garbler, StreamTag tag, IknpReceiver ot, AesCtrPrg random)
     {
         _network = network;
         _garbler = garbler;
         _tag = tag;
-        _ot = ot;
+        _ots = new ReceiverCotPool(ot, random);
     }
 
     /// <summary>
     /// Creates the evaluator for party <paramref name="garbler"/>'s circuits on <paramref name="session"/>: takes the same
-    /// two tags as <see cref="Garbler.CreateAsync(Session, int, CancellationToken)"/> and runs the base OTs (2 rounds).
+    /// two tags as <see cref="Garbler.CreateAsync(Session, int, CancellationToken)"/>, forks its randomness from the
+    /// session's and runs the base OTs (2 rounds).
     /// </summary>
     public static ValueTask<Evaluator> CreateAsync(Session session, int garbler, CancellationToken ct = default)
     {
@@ -54,7 +56,8 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>
     /// Creates the evaluator for party <paramref name="garbler"/>'s circuits: circuits on <paramref name="tag"/>, OT on
-    /// <paramref name="otTag"/>; <paramref name="random"/> is used only during this call, for the base OTs (2 rounds).
+    /// <paramref name="otTag"/>. Draws a private generator (for the pooled OTs' choice bits) from <paramref name="random"/>,
+    /// which is used only during this call, and runs the base OTs (2 rounds).
     /// </summary>
     public static async ValueTask<Evaluator> CreateAsync(IPartyNetwork network, int garbler, StreamTag tag, StreamTag otTag, AesCtrPrg random, CancellationToken ct = default)
     {
@@ -62,8 +65,17 @@ public sealed class Evaluator : IDisposable
         ArgumentNullException.ThrowIfNull(random);
         RunLayout.CheckPeer(network, garbler, nameof(garbler));
         if (tag == otTag) throw new ArgumentException("Circuits and OT need different tags.", nameof(otTag));
-        IknpReceiver ot = await IknpReceiver.CreateAsync(network, garbler, otTag, random, ct).ConfigureAwait(false);
-        return new Evaluator(network, garbler, tag, ot);
+        AesCtrPrg choices = random.Fork();
+        try
+        {
+            IknpReceiver ot = await IknpReceiver.CreateAsync(network, garbler, otTag, random, ct).ConfigureAwait(false);
+            return new Evaluator(network, garbler, tag, ot, choices);
+        }
+        catch
+        {
+            choices.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The garbler's party id.</summary>
@@ -107,7 +119,7 @@ public sealed class Evaluator : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _ot.Dispose();
+        _ots.Dispose();
         Array.Clear(_wires);
         foreach (var chunk in _chunks) Array.Clear(chunk);
     }
@@ -139,15 +151,20 @@ public sealed class Evaluator : IDisposable
             if (_chunks[b].Length < HalfGates.BlocksPerAnd * largest) _chunks[b] = new Block128[HalfGates.BlocksPerAnd * largest];
         }
 
-        // Message 1 (to the garbler): the request, then the OT correction that chooses our labels.
-        ValueTask request = _network.SendAsync(_garbler, _tag, layout.EncodeRequest(), ct);
+        // Message 1 (to the garbler): the request with our input bits masked by pooled OTs' choice bits, then the
+        // IKNP correction of a pool refill when one is due.
+        bool[] masked = _ots.ReserveChoices(layout.EvaluatorBits);
+        bool[] own = OwnBits(inputs);
+        for (int j = 0; j < masked.Length; j++) masked[j] ^= own[j];
+        ValueTask request = _network.SendAsync(_garbler, _tag, layout.EncodeRequest(masked), ct);
+        Array.Clear(own);
         // Post the receive of the garbler's labels at once, so the transport can deliver them while the OT runs.
         var theirs = new Block128[layout.GarblerBits];
         ValueTask theirLabels = theirs.Length > 0 ? _network.ReceiveAsync<Block128>(_garbler, _tag, theirs, ct) : ValueTask.CompletedTask;
         if (layout.EvaluatorBits > 0)
         {
             var t = new Block128[layout.EvaluatorBits];
-            await _ot.ReceiveCorrelatedBlocksAsync(Choices(inputs), t, ct).ConfigureAwait(false);
+            await _ots.TakeAsync(t, ct).ConfigureAwait(false);
             layout.ScatterInputs(InputSource.Evaluator, t, wires);
             Array.Clear(t);
         }
@@ -199,17 +216,9 @@ public sealed class Evaluator : IDisposable
                 : ValueTask.CompletedTask;
     }
 
-    /// <summary>Our input bits, packed for the OT: bit j % 64 of word j / 64 is our j-th input bit.</summary>
-    private static ulong[] Choices(EvaluatorInput[] inputs)
-    {
-        var bits = inputs.Where(i => i.Source == InputSource.Evaluator).SelectMany(i => i.Bits.ToArray()).ToArray();
-        var choices = new ulong[(bits.Length + 63) / 64];
-        for (int j = 0; j < bits.Length; j++)
-        {
-            if (bits[j]) choices[j / 64] |= 1UL << (j % 64);
-        }
-        return choices;
-    }
+    /// <summary>Our input bits, value after value.</summary>
+    private static bool[] OwnBits(EvaluatorInput[] inputs) =>
+        inputs.Where(i => i.Source == InputSource.Evaluator).SelectMany(i => i.Bits.ToArray()).ToArray();
 
     private EvaluatorResult Result(RunLayout layout, ReadOnlySpan<Block128> wires, byte[]? decoding)
     {

@@ -18,13 +18,17 @@ namespace Mpc.Protocols.Garbling;
 /// Yao (FOCS 1986) with free XOR, point-and-permute and half gates (Zahur, Rosulek, Evans, EUROCRYPT 2015); fixed-key
 /// AES as the hash (Guo et al., S&amp;P 2020). Semi-honest security: a corrupt evaluator learns only the outputs
 /// revealed to it, a corrupt garbler only the outputs revealed to it. The evaluator's input labels come by correlated
-/// IKNP OT whose correlation is Δ itself (<see cref="IknpSender"/>, created with the garbler as OT sender): the
-/// evaluator's label for bit x is q ⊕ x·Δ, and q is the garbler's W0, 16 bytes per input bit and no extra message.
+/// IKNP OT whose correlation is Δ itself (<see cref="IknpSender"/>, created with the garbler as OT sender), as in
+/// emp-toolkit, precomputed (Beaver, CRYPTO 1995): both keep a pool of random correlated OTs, q at the garbler and
+/// t = q ⊕ r·Δ at the evaluator for random bits r, refilled by IKNP batches of at least 4096 when a circuit needs more
+/// than are left. For input bit x the evaluator sends d = x ⊕ r, the garbler takes W0 = q ⊕ d·Δ, and t = W0 ⊕ x·Δ is
+/// the evaluator's label: one bit per input bit on the circuit's critical path, 16 bytes per input bit in the batches.
 /// </para>
 /// <para>
 /// One circuit costs three messages, one per direction change: (1) the evaluator's request (a header naming the
 /// circuit's fingerprint, the input sources, the output modes and the first AND index, which the garbler checks,
-/// failing with a <see cref="GarblingException"/> that names what disagrees) with the OT correction for its input bits;
+/// failing with a <see cref="GarblingException"/> that names what disagrees) with its masked input bits d, and a pool
+/// refill's IKNP correction when one is due;
 /// (2) the garbler's input labels, then the tables in chunks of up to 65536 AND gates (32 bytes per AND gate), sent
 /// while the next chunk is garbled, then the decoding bits of the outputs revealed to the evaluator; (3) only when
 /// outputs are revealed to the garbler, the evaluator's colour bits for them. Outputs kept as labels
@@ -42,7 +46,7 @@ public sealed class Garbler : IDisposable
     private readonly IPartyNetwork _network;
     private readonly int _evaluator;
     private readonly StreamTag _tag;
-    private readonly IknpSender _ot;
+    private readonly SenderCotPool _ots;
     private readonly AesCtrPrg _random;
     private readonly Block128 _delta;
     private readonly Block128[][] _chunks = [[], []];
@@ -57,7 +61,7 @@ public sealed class Garbler : IDisposable
         _network = network;
         _evaluator = evaluator;
         _tag = tag;
-        _ot = ot;
+        _ots = new SenderCotPool(ot);
         _random = random;
         _delta = delta;
     }
@@ -141,7 +145,7 @@ public sealed class Garbler : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _ot.Dispose();
+        _ots.Dispose();
         _random.Dispose();
         // After a failure a receive could still be writing; the buffers are then the GC's, cleared or not.
         Array.Clear(_wires);
@@ -170,15 +174,19 @@ public sealed class Garbler : IDisposable
         if (_wires.Length < circuit.WireCount) _wires = new Block128[circuit.WireCount];
         Block128[] wires = _wires;
 
-        // Message 1 (from the evaluator): its request, checked before anything else, then the OT correction.
+        // Message 1 (from the evaluator): its request, checked before anything else, with its input bits masked by
+        // the choice bits of pooled OTs (and, when the pool runs short, an IKNP batch to refill it).
+        bool[] masked;
         using (var request = await _network.ReceiveFrameAsync(_evaluator, _tag, ct).ConfigureAwait(false))
         {
-            layout.CheckRequest(request.Memory.Span, _evaluator);
+            masked = layout.CheckRequest(request.Memory.Span, _evaluator);
         }
         if (layout.EvaluatorBits > 0)
         {
             var q = new Block128[layout.EvaluatorBits];
-            await _ot.SendCorrelatedBlocksAsync(q, ct).ConfigureAwait(false);
+            await _ots.TakeAsync(q, ct).ConfigureAwait(false);
+            // The evaluator holds t = q ⊕ r·Δ and sent d = x ⊕ r: with W0 = q ⊕ d·Δ, its t is W0 ⊕ x·Δ.
+            for (int j = 0; j < q.Length; j++) q[j] ^= _delta & Block128.Mask(masked[j]);
             layout.ScatterInputs(InputSource.Evaluator, q, wires);
             Array.Clear(q);
         }

@@ -89,8 +89,59 @@ internal sealed class RunLayout
         return new RunLayout(circuit, [.. sources], [.. outputs], firstAndIndex);
     }
 
-    /// <summary>The evaluator's request: version, circuit fingerprint, first AND index, input sources, output modes.</summary>
-    public byte[] EncodeRequest()
+    /// <summary>
+    /// The evaluator's request: version, circuit fingerprint, first AND index, input sources, output modes, then its
+    /// input bits masked by its pooled OTs' choice bits (packed, bit j % 8 of byte j / 8).
+    /// </summary>
+    public byte[] EncodeRequest(ReadOnlySpan<bool> maskedInputs)
+    {
+        byte[] header = EncodeHeader();
+        var bytes = new byte[header.Length + (maskedInputs.Length + 7) / 8];
+        header.CopyTo(bytes, 0);
+        for (int j = 0; j < maskedInputs.Length; j++)
+        {
+            if (maskedInputs[j]) bytes[header.Length + j / 8] |= (byte)(1 << (j % 8));
+        }
+        return bytes;
+    }
+
+    /// <summary>Checks the evaluator's request against this (the garbler's) layout and returns its masked input bits.</summary>
+    public bool[] CheckRequest(ReadOnlySpan<byte> request, int evaluator)
+    {
+        byte[] mine = EncodeHeader();
+        if (request.Length < 1 + FingerprintBytes + 8 || request[0] != Version)
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes that is not a version-{Version} garbling request");
+        if (!request.Slice(1, FingerprintBytes).SequenceEqual(mine.AsSpan(1, FingerprintBytes)))
+            throw new GarblingException(evaluator, GarblingCheck.CircuitFingerprint, $"their circuit is not ours ({Circuit}): the fingerprints differ");
+        ulong theirs = BinaryPrimitives.ReadUInt64LittleEndian(request[(1 + FingerprintBytes)..]);
+        if (theirs != FirstAndIndex)
+            throw new GarblingException(evaluator, GarblingCheck.GateIndex, $"we start at AND gate {FirstAndIndex}, they at {theirs} (one side ran a circuit the other did not)");
+        if (request.Length < mine.Length)
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes, shorter than the {mine.Length}-byte header for this circuit");
+        int at = 1 + FingerprintBytes + 8 + 4;
+        for (int v = 0; v < Sources.Length; v++, at++)
+        {
+            if (request[at] != mine[at])
+                throw new GarblingException(evaluator, GarblingCheck.InputSources, $"input value {v}: we say {Sources[v]}, they say {Name<InputSource>(request[at])}");
+        }
+        at += 4;
+        for (int v = 0; v < Modes.Length; v++, at++)
+        {
+            if (request[at] != mine[at])
+                throw new GarblingException(evaluator, GarblingCheck.OutputModes, $"output value {v}: we say {Modes[v]}, they say {Name<OutputMode>(request[at])}");
+        }
+        int maskedBytes = (EvaluatorBits + 7) / 8;
+        if (request.Length != mine.Length + maskedBytes)
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes where one for this circuit has {mine.Length + maskedBytes}");
+        var masked = new bool[EvaluatorBits];
+        for (int j = 0; j < masked.Length; j++)
+        {
+            masked[j] = ((request[mine.Length + j / 8] >> (j % 8)) & 1) != 0;
+        }
+        return masked;
+    }
+
+    private byte[] EncodeHeader()
     {
         var bytes = new byte[1 + FingerprintBytes + 8 + 4 + Sources.Length + 4 + Modes.Length];
         int at = 0;
@@ -106,33 +157,6 @@ internal sealed class RunLayout
         at += 4;
         foreach (OutputMode m in Modes) bytes[at++] = (byte)m;
         return bytes;
-    }
-
-    /// <summary>Checks the evaluator's request against this (the garbler's) layout.</summary>
-    public void CheckRequest(ReadOnlySpan<byte> request, int evaluator)
-    {
-        byte[] mine = EncodeRequest();
-        if (request.Length < 1 + FingerprintBytes + 8 || request[0] != Version)
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes that is not a version-{Version} garbling request");
-        if (!request.Slice(1, FingerprintBytes).SequenceEqual(mine.AsSpan(1, FingerprintBytes)))
-            throw new GarblingException(evaluator, GarblingCheck.CircuitFingerprint, $"their circuit is not ours ({Circuit}): the fingerprints differ");
-        ulong theirs = BinaryPrimitives.ReadUInt64LittleEndian(request[(1 + FingerprintBytes)..]);
-        if (theirs != FirstAndIndex)
-            throw new GarblingException(evaluator, GarblingCheck.GateIndex, $"we start at AND gate {FirstAndIndex}, they at {theirs} (one side ran a circuit the other did not)");
-        if (request.Length != mine.Length)
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes where one for this circuit has {mine.Length}");
-        int at = 1 + FingerprintBytes + 8 + 4;
-        for (int v = 0; v < Sources.Length; v++, at++)
-        {
-            if (request[at] != mine[at])
-                throw new GarblingException(evaluator, GarblingCheck.InputSources, $"input value {v}: we say {Sources[v]}, they say {Name<InputSource>(request[at])}");
-        }
-        at += 4;
-        for (int v = 0; v < Modes.Length; v++, at++)
-        {
-            if (request[at] != mine[at])
-                throw new GarblingException(evaluator, GarblingCheck.OutputModes, $"output value {v}: we say {Modes[v]}, they say {Name<OutputMode>(request[at])}");
-        }
     }
 
     /// <summary>Copies <paramref name="labels"/> into the input wires of the values from <paramref name="source"/>, value after value.</summary>

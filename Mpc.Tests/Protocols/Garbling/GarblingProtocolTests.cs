@@ -162,6 +162,57 @@ public sealed class GarblingProtocolTests
         Assert.All(tableFrames, n => Assert.True(n <= 1 << 16));
     }
 
+    [Fact]
+    public async Task Garbled_EvaluatorInputsAcrossPoolRefills_GetTheirLabels_AndTheGarblerSeesUniformMaskedBits()
+    {
+        // Widths chosen to end the first pool batch mid-call, to need more than a batch at once, and to fit exactly.
+        int[] widths = [3000, 2000, 5000, 1, 2191];
+        Circuit Xor(int width)
+        {
+            var builder = new CircuitBuilder();
+            builder.Output(builder.Xor(builder.Input(width), builder.Input(width)));
+            return builder.Build();
+        }
+        Circuit[] circuits = widths.Select(Xor).ToArray();
+        var rng = new System.Random(11);
+        bool[][] mine = widths.Select(w => Enumerable.Range(0, w).Select(_ => rng.Next(2) == 1).ToArray()).ToArray();
+        bool[][] theirs = widths.Select(w => new bool[w]).ToArray(); // all zero: the masked bits must still look uniform
+
+        var networks = GarbledPair.Networks();
+        var recording = new RecordingNetwork(networks[0]);
+        var (g, e) = await GarbledPair.RunAsync(
+            async g =>
+            {
+                var results = new List<bool[]>();
+                for (int i = 0; i < widths.Length; i++)
+                    results.Add((await g.GarbleAsync(circuits[i], [GarblerInput.Own(mine[i]), GarblerInput.FromEvaluator], [OutputMode.RevealToGarbler])).Bits(0));
+                return results;
+            },
+            async e =>
+            {
+                for (int i = 0; i < widths.Length; i++)
+                    await e.EvaluateAsync(circuits[i], [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs[i])], [OutputMode.RevealToGarbler]);
+                return 0;
+            },
+            [recording, networks[1]]);
+        for (int i = 0; i < widths.Length; i++) Assert.Equal(mine[i], g[i]);
+
+        // The requests' tails are the masked bits d = x ⊕ r with x = 0: uniform bits, about half of them ones.
+        var circuitTag = new StreamTag((uint)ProtocolChannel.Garbling << 27);
+        // The garbler receives, per circuit, the request and then the colour bits of its outputs.
+        byte[][] requests = recording.Received.Where(f => f.Tag == circuitTag).Select(f => f.Payload).Where((_, i) => i % 2 == 0).ToArray();
+        Assert.Equal(widths.Length, requests.Length);
+        long ones = 0, bits = 0;
+        for (int i = 0; i < widths.Length; i++)
+        {
+            int maskedBytes = (widths[i] + 7) / 8;
+            byte[] tail = requests[i][^maskedBytes..];
+            for (int j = 0; j < widths[i]; j++) ones += (tail[j / 8] >> (j % 8)) & 1;
+            bits += widths[i];
+        }
+        Assert.InRange(ones / (double)bits, 0.48, 0.52);
+    }
+
     public static TheoryData<string> Disagreements => ["circuit", "source", "mode"];
 
     [Theory]
