@@ -52,7 +52,7 @@ public sealed class GarblingProtocolTests
         }
     }
 
-    [Property(Arbitrary = [typeof(RandomCircuits)], MaxTest = 3)]
+    [Property(Arbitrary = [typeof(RandomCircuits)], MaxTest = 2)]
     public void Garbled_RandomCircuits_RevealThePlainOutputs_ForEverySourceAndMode((int Seed, int Gates)[] specs)
     {
         Case[] cases = specs.Take(12).Select(s => RandomCase(s.Seed, s.Gates)).ToArray();
