@@ -11,7 +11,9 @@ namespace Mpc.Party.Jobs;
 /// <summary>
 /// <c>bench-ot</c> (2 parties): times the 128 base OTs (Chou-Orlandi) of an IKNP pair, then --size random correlated
 /// OTs (raw IKNP correlated blocks with random choices: what emp-toolkit reports as random COT) and --size
-/// chosen-message OTs; party 0 is the extension sender. Prints one JSON line per party.
+/// chosen-message OTs; party 0 is the extension sender. Prints one JSON line per party: seconds and OTs per second
+/// for each timed phase, <c>bytes_per_ot</c> (the link's traffic both ways during the correlated phase, per OT),
+/// and the party's total bytes sent and rounds.
 /// </summary>
 public sealed class BenchOtJob : IJob
 {

@@ -5,11 +5,14 @@ using Mpc.Core.Blocks;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer;
 using Mpc.Tests.Arbitraries;
+using Mpc.Tests.Infrastructure;
 using Mpc.Tests.Protocols.Harness;
 using static Mpc.Tests.Protocols.ObliviousTransfer.OtHarness;
 
 namespace Mpc.Tests.Protocols.ObliviousTransfer;
 
+/// <summary>CPU-heavy two-party runs: kept out of the way of the deadline-timed network tests.</summary>
+[Collection(SocketTests.Collection)]
 public sealed class ChouOrlandiTests
 {
     private const int PointBytes = 65;

@@ -11,6 +11,8 @@ using static Mpc.Tests.Protocols.ObliviousTransfer.OtHarness;
 
 namespace Mpc.Tests.Protocols.ObliviousTransfer;
 
+/// <summary>CPU-heavy two-party runs: kept out of the way of the deadline-timed network tests.</summary>
+[Collection(SocketTests.Collection)]
 public sealed class IknpTests
 {
     private static void RunDealt(int seed, Func<IknpSender, Task> sender, Func<IknpReceiver, Task> receiver)
