@@ -7,10 +7,13 @@ using Mpc.Protocols;
 using Mpc.Protocols.Garbling;
 using Mpc.Tests.Arbitraries;
 using Mpc.Tests.Core.Circuits;
+using Mpc.Tests.Infrastructure;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.Garbling;
 
+/// <summary>CPU-heavy two-party runs (base OTs on P-256): kept out of the way of the deadline-timed network tests.</summary>
+[Collection(SocketTests.Collection)]
 public sealed class GarblingProtocolTests
 {
     /// <summary>One random computation: the circuit, its plaintext inputs, who supplies each value and who learns each output.</summary>
