@@ -27,6 +27,7 @@ public sealed class Evaluator : IDisposable
     private readonly StreamTag _tag;
     private readonly ReceiverCotPool _ots;
     private readonly Block128[][] _chunks = [[], []];
+    private readonly byte[] _acknowledgement = [1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
     private int _busy;
@@ -178,12 +179,17 @@ public sealed class Evaluator : IDisposable
         // Message 2 (from the garbler): its input labels, the tables in chunks, the decoding bits.
         await theirLabels.ConfigureAwait(false);
         layout.ScatterInputs(InputSource.Garbler, theirs, wires);
-        int gate = 0, done = 0, k = 0;
-        ValueTask next = ReceiveChunk(circuit, 0, 0);
+        int gate = 0, done = 0, k = 0, chunks = TableChunks.Count(circuit.AndCount);
+        ValueTask next = ReceiveChunk(circuit, 0, 0), acknowledged = ValueTask.CompletedTask;
         while (done < circuit.AndCount)
         {
             int ands = TableChunks.Ands(k, circuit.AndCount - done);
             await next.ConfigureAwait(false);
+            if (TableChunks.Acknowledged(k, chunks))
+            {
+                await acknowledged.ConfigureAwait(false);
+                acknowledged = _network.SendAsync(_garbler, _tag, _acknowledgement, ct);
+            }
             Block128[] chunk = _chunks[k & 1];
             next = ReceiveChunk(circuit, k + 1, done + ands);
             GateProgress progress = HalfGates.EvaluateGates(circuit, gate, wires, chunk.AsSpan(0, HalfGates.BlocksPerAnd * ands), layout.FirstAndIndex + (ulong)done);
@@ -192,6 +198,7 @@ public sealed class Evaluator : IDisposable
             k++;
         }
         await next.ConfigureAwait(false);
+        await acknowledged.ConfigureAwait(false);
         // Free gates after the last AND gate (or a circuit without AND gates).
         HalfGates.EvaluateGates(circuit, gate, wires, [], layout.FirstAndIndex + (ulong)done);
         byte[]? decoding = null;

@@ -30,7 +30,8 @@ namespace Mpc.Protocols.Garbling;
 /// failing with a <see cref="GarblingException"/> that names what disagrees) with its masked input bits d, and a pool
 /// refill's IKNP correction when one is due;
 /// (2) the garbler's input labels, then the tables in chunks of up to 65536 AND gates (32 bytes per AND gate), sent
-/// while the next chunk is garbled, then the decoding bits of the outputs revealed to the evaluator; (3) only when
+/// while the next chunk is garbled and at most four chunks ahead of the evaluator (which acknowledges chunks with one
+/// byte on long circuits), then the decoding bits of the outputs revealed to the evaluator; (3) only when
 /// outputs are revealed to the garbler, the evaluator's colour bits for them. Outputs kept as labels
 /// (<see cref="OutputMode.KeepLabels"/>) feed later circuits through <see cref="GarblerInput.FromLabels"/>: every
 /// circuit of one garbler uses the same Δ, and AND-gate tweaks continue from circuit to circuit so none repeats.
@@ -50,6 +51,7 @@ public sealed class Garbler : IDisposable
     private readonly AesCtrPrg _random;
     private readonly Block128 _delta;
     private readonly Block128[][] _chunks = [[], []];
+    private readonly byte[] _acknowledgement = new byte[1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
     private int _busy;
@@ -115,7 +117,8 @@ public sealed class Garbler : IDisposable
     /// the same circuit, matching input sources and the same output modes. Three messages at most (see the remarks).
     /// </summary>
     /// <param name="circuit">The circuit.</param>
-    /// <param name="inputs">One entry per input value of the circuit: the garbler's bits, the evaluator's, or kept labels.</param>
+    /// <param name="inputs">One entry per input value of the circuit: the garbler's bits (read during the call: do not change
+    /// them before it completes), the evaluator's, or kept labels.</param>
     /// <param name="outputs">One mode per output value.</param>
     /// <param name="ct">Cancels the call (the network then fails, as a half-sent circuit cannot be taken back).</param>
     /// <returns>The outputs revealed to the garbler and the garbler's labels of every output.</returns>
@@ -209,6 +212,11 @@ public sealed class Garbler : IDisposable
             done += progress.AndGates;
             if (progress.AndGates == 0) continue;
             await pending.ConfigureAwait(false);
+            if (k >= TableChunks.AckWindow)
+            {
+                // Flow control: the evaluator has taken chunk k - AckWindow.
+                await _network.ReceiveAsync(_evaluator, _tag, _acknowledgement, ct).ConfigureAwait(false);
+            }
             pending = _network.SendAsync<Block128>(_evaluator, _tag, chunk.AsMemory(0, HalfGates.BlocksPerAnd * progress.AndGates), ct);
         }
         await pending.ConfigureAwait(false);
