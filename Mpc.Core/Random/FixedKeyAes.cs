@@ -43,6 +43,12 @@ public static partial class FixedKeyAes
     public static ReadOnlySpan<byte> Key =>
         [0x24, 0x3f, 0x6a, 0x88, 0x85, 0xa3, 0x08, 0xd3, 0x13, 0x19, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x44];
 
+    /// <summary>Whether π runs on AES-NI, so fused kernels may use <see cref="RoundKeys"/>.</summary>
+    internal static bool UsesHardware => s_permutation.UsesHardware;
+
+    /// <summary>π's key schedule for fused AES-NI kernels elsewhere (the garbling cores); empty without AES-NI.</summary>
+    internal static ReadOnlySpan<System.Runtime.Intrinsics.Vector128<byte>> RoundKeys => s_permutation.RoundKeys;
+
     /// <summary>π(x): AES-128 under <see cref="Key"/>.</summary>
     public static Block128 Permute(Block128 x) => s_permutation.Encrypt(x);
 

@@ -6,7 +6,8 @@ namespace Mpc.Party.Commands;
 /// <summary>
 /// <c>mpc bench mul --suite S --parties N --size L [--fixed-point]</c>: starts N party processes on a throwaway
 /// loopback cluster (TLS unless --insecure) and runs the <c>bench-mul</c> job; each party prints one JSON line.
-/// <c>mpc bench ot --size S</c> does the same with two parties and the <c>bench-ot</c> job.
+/// <c>mpc bench ot --size S</c>, <c>mpc bench garble --size S</c> and <c>mpc bench aes [--count C]</c> do the same
+/// with two parties and the <c>bench-ot</c>, <c>bench-garble</c> and <c>bench-aes</c> jobs.
 /// </summary>
 internal static class BenchCommand
 {
@@ -56,6 +57,39 @@ internal static class BenchCommand
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(otInsecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(ot);
+
+        var andGates = new Option<int>("--size") { Description = "AND gates in the circuit.", DefaultValueFactory = _ => 4_000_000 };
+        var garble = new Command("garble", "Yao garbling end to end (2 processes): AND gates per second and bytes per AND gate.");
+        foreach (var o in new Option[] { andGates, new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." } }) garble.Options.Add(o);
+        garble.SetAction(async (parse, ct) =>
+        {
+            using var cluster = TemporaryCluster.Create(2, "bench-garble");
+            var job = new List<string> { "bench-garble", "--size", parse.GetValue(andGates).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
+        });
+        bench.Subcommands.Add(garble);
+
+        var count = new Option<int>("--count") { Description = "AES evaluations to time.", DefaultValueFactory = _ => 1000 };
+        var circuit = new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: shared/circuits/bristol_fashion/aes_128.txt above the working directory)." };
+        var aes = new Command("aes", "Secure AES-128 through the Bristol circuit (2 processes): evaluations per second.");
+        foreach (var o in new Option[] { count, circuit, new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." } }) aes.Options.Add(o);
+        aes.SetAction(async (parse, ct) =>
+        {
+            string path;
+            try
+            {
+                path = Jobs.GarblingOptions.Aes128Path(parse.GetValue(circuit));
+            }
+            catch (FileNotFoundException ex)
+            {
+                await stderr.WriteLineAsync($"mpc bench aes: {ex.Message}");
+                return 2;
+            }
+            using var cluster = TemporaryCluster.Create(2, "bench-aes");
+            var job = new List<string> { "bench-aes", "--count", parse.GetValue(count).ToString(System.Globalization.CultureInfo.InvariantCulture), "--circuit", path };
+            return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
+        });
+        bench.Subcommands.Add(aes);
         return bench;
     }
 }

@@ -23,5 +23,7 @@ public sealed class JobRegistry
         .Add(new RunExampleJob())
         .Add(new BenchMulJob())
         .Add(new BenchTriplesJob())
-        .Add(new BenchOtJob());
+        .Add(new BenchOtJob())
+        .Add(new BenchGarbleJob())
+        .Add(new BenchAesJob());
 }
