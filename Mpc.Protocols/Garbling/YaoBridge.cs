@@ -98,6 +98,28 @@ public sealed class YaoBridge : IDisposable
     }
 
     /// <summary>
+    /// Opens garbled values to both parties (unsigned, zero-extended to 64 bits): one circuit with no gates, three
+    /// messages (the third carries the evaluator's colour bits to the garbler).
+    /// </summary>
+    public async ValueTask<ulong[]> RevealAsync(YaoValues values, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!ReferenceEquals(values.Owner, this)) throw new ArgumentException("The values belong to another bridge.", nameof(values));
+        int n = values.Count, w = values.Width;
+        if (n == 0) return [];
+        var builder = new CircuitBuilder();
+        builder.Output(builder.Input(n * w));
+        Circuit circuit = builder.Build();
+        OutputMode[] both = [OutputMode.RevealToBoth];
+        bool[] bits = _garbler is not null
+            ? (await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.Garbler!)], both, ct).ConfigureAwait(false)).Bits(0)
+            : (await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.Evaluator!)], both, ct).ConfigureAwait(false)).Bits(0);
+        var result = new ulong[n];
+        for (int e = 0; e < n; e++) result[e] = Bits.ToUInt64(bits.AsSpan(e * w, w));
+        return result;
+    }
+
+    /// <summary>
     /// [x &lt; 0] as 0/1 additive shares, for shared x whose value lies in [-2^(bits-1), 2^(bits-1)): one circuit that
     /// adds the low <paramref name="bits"/> bits of the shares, takes bit bits - 1 and returns it masked as in
     /// <see cref="YaoToArithmeticAsync"/>. Two messages (one round trip); bits - 1 + 63 AND gates per element.
