@@ -18,7 +18,7 @@ namespace Mpc.Protocols.Additive;
 /// default, any N), dealer bit masks and a bitwise less-than: 1 opening round plus the bitwise comparison's
 /// ⌈log2(l - 1)⌉ + 1 multiplication rounds. With <see cref="ComparisonMethod.GarbledCircuit"/> (N = 2 only), a
 /// garbled circuit through a <see cref="Garbling.YaoBridge"/> created on first use (base OTs, 2 rounds, once): two
-/// messages per comparison, whatever l.</para>
+/// messages per comparison, whatever l. The bridge lives as long as the suite, which does not dispose it.</para>
 /// </remarks>
 /// <param name="session">The session.</param>
 /// <param name="preprocessing">The source of triples and masks.</param>
