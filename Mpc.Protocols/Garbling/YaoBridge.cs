@@ -57,6 +57,40 @@ public sealed class YaoBridge : IDisposable
     public bool IsGarbler => _garbler is not null;
 
     /// <summary>
+    /// The garbler (at party 0; null at party 1), for custom circuits on <see cref="YaoValues"/> (piecewise functions,
+    /// say): pass <see cref="YaoValues.GarblerLabels"/> to <see cref="GarblerInput.FromLabels"/>, keep the outputs as
+    /// labels and wrap them with <see cref="Wrap(int, GarblerLabels)"/>. Calls must stay in step with the evaluator's.
+    /// </summary>
+    public Garbler? Garbler => _garbler;
+
+    /// <summary>The evaluator (at party 1; null at party 0), the counterpart of <see cref="Garbler"/>.</summary>
+    public Evaluator? Evaluator => _evaluator;
+
+    /// <summary>Wraps kept output labels of this bridge's garbler as <paramref name="count"/> values (party 0).</summary>
+    public YaoValues Wrap(int count, GarblerLabels labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!ReferenceEquals(labels.Owner, _garbler)) throw new ArgumentException("The labels belong to another garbler.", nameof(labels));
+        return new YaoValues(this, count, CheckWidth(count, labels.Width), labels, null);
+    }
+
+    /// <summary>Wraps kept output labels of this bridge's evaluator as <paramref name="count"/> values (party 1).</summary>
+    public YaoValues Wrap(int count, EvaluatorLabels labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!ReferenceEquals(labels.Owner, _evaluator)) throw new ArgumentException("The labels belong to another evaluator.", nameof(labels));
+        return new YaoValues(this, count, CheckWidth(count, labels.Width), null, labels);
+    }
+
+    private static int CheckWidth(int count, int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (bits % count != 0 || bits / count is 0 or > 64)
+            throw new ArgumentException($"{bits} bits are not {count} values of 1 to 64 bits.", nameof(count));
+        return bits / count;
+    }
+
+    /// <summary>
     /// Turns additive shares mod 2^64 into garbled 64-bit values (their sums), kept as labels: one circuit, two messages.
     /// </summary>
     public async ValueTask<YaoValues> ArithmeticToYaoAsync(SharedVector<Z2k> x, CancellationToken ct = default)
@@ -90,10 +124,10 @@ public sealed class YaoBridge : IDisposable
         if (_garbler is not null)
         {
             Z2k[] r = DrawMasks(n);
-            await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.Garbler!), GarblerInput.Own(ToBits(r, 64))], Reveal, ct).ConfigureAwait(false);
+            await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.GarblerLabels!), GarblerInput.Own(ToBits(r, 64))], Reveal, ct).ConfigureAwait(false);
             return new SharedVector<Z2k>(r);
         }
-        var result = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.Evaluator!), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
+        var result = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.EvaluatorLabels!), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
         return new SharedVector<Z2k>(FromBits(result.Bits(0), n));
     }
 
@@ -112,8 +146,8 @@ public sealed class YaoBridge : IDisposable
         Circuit circuit = builder.Build();
         OutputMode[] both = [OutputMode.RevealToBoth];
         bool[] bits = _garbler is not null
-            ? (await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.Garbler!)], both, ct).ConfigureAwait(false)).Bits(0)
-            : (await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.Evaluator!)], both, ct).ConfigureAwait(false)).Bits(0);
+            ? (await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.GarblerLabels!)], both, ct).ConfigureAwait(false)).Bits(0)
+            : (await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.EvaluatorLabels!)], both, ct).ConfigureAwait(false)).Bits(0);
         var result = new ulong[n];
         for (int e = 0; e < n; e++) result[e] = Bits.ToUInt64(bits.AsSpan(e * w, w));
         return result;

@@ -12,8 +12,8 @@ public sealed class YaoValues
         Owner = owner;
         Count = count;
         Width = width;
-        Garbler = garbler;
-        Evaluator = evaluator;
+        GarblerLabels = garbler;
+        EvaluatorLabels = evaluator;
     }
 
     /// <summary>Number of values.</summary>
@@ -24,9 +24,14 @@ public sealed class YaoValues
 
     internal YaoBridge Owner { get; }
 
-    internal GarblerLabels? Garbler { get; }
+    /// <summary>
+    /// The garbler's labels of all values (value e's bits at e · <see cref="Width"/>), to feed a custom circuit of
+    /// <see cref="YaoBridge.Garbler"/>; null at the evaluator and for no values.
+    /// </summary>
+    public GarblerLabels? GarblerLabels { get; }
 
-    internal EvaluatorLabels? Evaluator { get; }
+    /// <summary>The evaluator's labels of all values, as <see cref="GarblerLabels"/>; null at the garbler and for no values.</summary>
+    public EvaluatorLabels? EvaluatorLabels { get; }
 
     /// <summary>"YaoValues(n x w bits)": never the labels.</summary>
     public override string ToString() => $"YaoValues({Count} x {Width} bits)";

@@ -1,4 +1,5 @@
 using Mpc.Core.Arithmetic;
+using Mpc.Core.Circuits;
 using Mpc.Core.FixedPoint;
 using Mpc.Core.Random;
 using Mpc.Protocols;
@@ -96,6 +97,35 @@ public sealed class ConversionTests
         Assert.Equal(values, results[0].first);
         Assert.Equal(values, results[1].first);
         Assert.Equal(values, Sum([results[0].Item2, results[1].Item2]));
+    }
+
+    [Fact]
+    public async Task CustomCircuit_OnConvertedValues_ComputesReluInsideTheGarbledDomain()
+    {
+        var values = Values(5, 25);
+        var (p0, p1) = Share(values, 5);
+        int n = values.Length;
+        var builder = new CircuitBuilder();
+        Wire[] v = builder.Input(n * 64);
+        var relu = new Wire[n * 64];
+        for (int e = 0; e < n; e++)
+        {
+            Wire[] element = v[(e * 64)..((e + 1) * 64)];
+            builder.Mux(element[63], element, builder.Constant(0, 64)).CopyTo(relu, e * 64);
+        }
+        builder.Output(relu);
+        Circuit circuit = builder.Build();
+        var results = await LocalParties.RunAsync(2, async s =>
+        {
+            using var bridge = await YaoBridge.CreateAsync(s);
+            var garbled = await bridge.ArithmeticToYaoAsync(SharedVector<Z2k>.FromShares(s.PartyId == 0 ? p0 : p1));
+            YaoValues output = bridge.IsGarbler
+                ? bridge.Wrap(n, (await bridge.Garbler!.GarbleAsync(circuit, [GarblerInput.FromLabels(garbled.GarblerLabels!)], [OutputMode.KeepLabels])).Labels(0))
+                : bridge.Wrap(n, (await bridge.Evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(garbled.EvaluatorLabels!)], [OutputMode.KeepLabels])).Labels(0));
+            Assert.Equal(64, output.Width);
+            return (await bridge.YaoToArithmeticAsync(output)).LocalShares.ToArray();
+        });
+        Assert.Equal(values.Select(x => (long)x < 0 ? 0UL : x).ToArray(), Sum(results));
     }
 
     [Fact]
