@@ -50,7 +50,7 @@ public sealed class BenchMulJob : IJob
     private static async Task<(double, double)> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, CancellationToken ct)
     {
         var buffered = new BufferedPreprocessing(SuiteOptions.Preprocessing(session, context));
-        var suite = SuiteOptions.Additive(session, buffered);
+        var suite = SuiteOptions.Additive(session, buffered, context);
         return await TimeAsync(suite, size, fixedPoint, buffered, ct);
     }
 

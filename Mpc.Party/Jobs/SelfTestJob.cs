@@ -34,7 +34,7 @@ public sealed class SelfTestJob : IJob
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         int checks = SuiteOptions.Suite(context) == "shamir"
             ? await CheckAsync(SuiteOptions.Shamir(session, context), size, seed, ct)
-            : await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context)), size, seed, ct);
+            : await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, seed, ct);
         context.Out.WriteLine($"selftest ({SuiteOptions.Suite(context)}, {session.PartyCount} parties, {size} elements): {checks} checks passed");
         return 0;
     }

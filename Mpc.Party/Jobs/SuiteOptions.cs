@@ -7,7 +7,7 @@ using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
 
-/// <summary>The options every protocol job shares (--suite, --preprocessing, --threshold) and the suites they build.</summary>
+/// <summary>The options every protocol job shares (--suite, --preprocessing, --comparison, --threshold) and the suites they build.</summary>
 internal static class SuiteOptions
 {
     public static IEnumerable<Option> Create() =>
@@ -15,6 +15,11 @@ internal static class SuiteOptions
         new Option<string>("--suite") { Description = "additive (Z_2^64, Beaver) or shamir (2^127-1, t < N/2).", DefaultValueFactory = _ => "additive" }
             .AcceptOnlyFromAmong("additive", "shamir"),
         PreprocessingOption(),
+        new Option<string>("--comparison")
+        {
+            Description = "Comparisons in the additive suite: bits (bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
+            DefaultValueFactory = _ => "bits",
+        }.AcceptOnlyFromAmong("bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
     ];
 
@@ -38,7 +43,16 @@ internal static class SuiteOptions
         _ => throw new ArgumentException($"Unknown preprocessing source '{source}' (dealer or ot)."),
     };
 
-    public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing) => new(session, preprocessing);
+    public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing, JobContext? context = null) =>
+        new(session, preprocessing, comparison: Comparison(context));
+
+    /// <summary>--comparison: bits (the default) or garbled.</summary>
+    public static ComparisonMethod Comparison(JobContext? context) => (context?.GetOption<string>("--comparison") ?? "bits") switch
+    {
+        "bits" => ComparisonMethod.BitDecomposition,
+        "garbled" => ComparisonMethod.GarbledCircuit,
+        var other => throw new ArgumentException($"Unknown comparison method '{other}' (bits or garbled)."),
+    };
 
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
         new(session, context.GetOption<int?>("--threshold"));

@@ -14,10 +14,26 @@ namespace Mpc.Protocols.Additive;
 /// input costs no communication. Openings are one all-to-all exchange.</para>
 /// <para>Multiplication: Beaver (1991), one round. Matrix products: SecureML matrix triples (Mohassel and Zhang
 /// 2017), one round, traffic proportional to the operands. Truncation: see <see cref="AdditiveTruncation"/>.</para>
+/// <para>Comparison (<see cref="LessThanZeroAsync"/>): with <see cref="ComparisonMethod.BitDecomposition"/> (the
+/// default, any N), dealer bit masks and a bitwise less-than: 1 opening round plus the bitwise comparison's
+/// ⌈log2(l - 1)⌉ + 1 multiplication rounds. With <see cref="ComparisonMethod.GarbledCircuit"/> (N = 2 only), a
+/// garbled circuit through a <see cref="Garbling.YaoBridge"/> created on first use (base OTs, 2 rounds, once): two
+/// messages per comparison, whatever l. The bridge lives as long as the suite, which does not dispose it.</para>
 /// </remarks>
+/// <param name="session">The session.</param>
+/// <param name="preprocessing">The source of triples and masks.</param>
+/// <param name="truncation">The truncation protocol.</param>
+/// <param name="comparison">The comparison protocol; <see cref="ComparisonMethod.GarbledCircuit"/> needs two parties.</param>
 public sealed class AdditiveSuite(Session session, IAdditivePreprocessing preprocessing,
-    AdditiveTruncation truncation = AdditiveTruncation.MaskedWithWrapCorrection) : IArithmeticSuite<Z2k>
+    AdditiveTruncation truncation = AdditiveTruncation.MaskedWithWrapCorrection,
+    ComparisonMethod comparison = ComparisonMethod.BitDecomposition) : IArithmeticSuite<Z2k>
 {
+    private readonly ComparisonMethod _comparison = comparison == ComparisonMethod.GarbledCircuit && session.PartyCount != 2
+        ? throw new ArgumentException($"Garbled-circuit comparison needs two parties; the session has {session.PartyCount}.", nameof(comparison))
+        : comparison;
+
+    private Task<Garbling.YaoBridge>? _bridge;
+
     private const ulong Low63 = (1UL << 63) - 1;
 
     // Matrices this suite prepared, with their opened masked values and masks.
@@ -34,6 +50,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
     /// <inheritdoc />
     public int TruncationInputBits => 63;
+
+    /// <summary>The comparison protocol this suite uses.</summary>
+    public ComparisonMethod ComparisonMethod => _comparison;
 
     /// <inheritdoc />
     public int TruncationErrorBound => 1;
@@ -316,6 +335,11 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     {
         int l = inputBits ?? TruncationInputBits;
         if (l is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), l, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        if (_comparison == ComparisonMethod.GarbledCircuit)
+        {
+            var bridge = await (_bridge ??= Garbling.YaoBridge.CreateAsync(session, ct).AsTask()).ConfigureAwait(false);
+            return await bridge.LessThanZeroAsync(x, l, ct).ConfigureAwait(false);
+        }
         int n = x.Length, m = l - 1;
         var tag = session.NextTag();
         var masks = await preprocessing.TakeBitMasksAsync(n, l, ct).ConfigureAwait(false);

@@ -24,6 +24,18 @@ public sealed class MultiProcessContractTests
     }
 
     [Fact]
+    public async Task GarbledComparison_SelfTestPasses_AcrossTwoProcesses()
+    {
+        using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--comparison", "garbled", "--size", "2000");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        for (int p = 0; p < 2; p++)
+            Assert.Contains($"[p{p} p{p}] selftest (additive, 2 parties, 2000 elements): 7 checks passed", launch.Stdout);
+    }
+
+    [Fact]
     public async Task Examples_RunAsPartyProcesses()
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
