@@ -21,5 +21,6 @@ public sealed class JobRegistry
         .Add(new PingJob())
         .Add(new SelfTestJob())
         .Add(new RunExampleJob())
-        .Add(new BenchMulJob());
+        .Add(new BenchMulJob())
+        .Add(new TrainLrJob());
 }

@@ -23,6 +23,8 @@ internal static class SuiteOptions
 
     public static IAdditivePreprocessing Preprocessing(Session session) => new DealerPreprocessing(session);
 
+    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) => new DealerPreprocessing(session);
+
     public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing) => new(session, preprocessing);
 
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
