@@ -28,6 +28,7 @@ internal static class BenchCommand
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);
+        bench.Subcommands.Add(BenchTrainLr.Create(verbose, stdout, stderr));
         return bench;
     }
 }

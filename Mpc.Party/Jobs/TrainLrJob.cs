@@ -21,7 +21,7 @@ namespace Mpc.Party.Jobs;
 /// train together (<see cref="LogisticRegressionTrainer{T}"/>), the model is revealed to every party, and each writes
 /// model.json, metrics.json and loss.png atomically into its output folder.
 /// </summary>
-public sealed class TrainLrJob : IJob
+public sealed class TrainLrJob : IJob, ILaunchHooks
 {
     /// <inheritdoc />
     public string Name => "train-lr";
@@ -58,6 +58,10 @@ public sealed class TrainLrJob : IJob
             ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
             : await run.TrainAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context)), ct);
     }
+
+    /// <inheritdoc />
+    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster, IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
+        TrainLrLaunch.Create(parse, cluster, parties, stdout);
 
     /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
     internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
