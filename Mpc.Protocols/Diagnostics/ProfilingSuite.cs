@@ -30,6 +30,9 @@ public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfil
     public int TruncationInputBits => inner.TruncationInputBits;
 
     /// <inheritdoc />
+    public bool AllowsSpeculativeEvaluation => inner.AllowsSpeculativeEvaluation;
+
+    /// <inheritdoc />
     public ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default) =>
         Time(Input, length, Stopwatch.GetTimestamp(), inner.InputAsync(owner, values, length, ct));
 
