@@ -159,17 +159,29 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     }
 
     /// <inheritdoc />
-    public ValueTask<BinaryTriples> TakeBinaryTriplesAsync(int words, CancellationToken ct = default)
+    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fanIn, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fanIn, 4);
         ArgumentOutOfRangeException.ThrowIfNegative(words);
-        var v = DealWords([(words, true), (words, true)], [(words, true)], free =>
-        {
-            var c = new ulong[words];
-            for (int i = 0; i < words; i++) c[i] = free[0][i] & free[1][i];
-            return [c];
-        });
-        Usage.AddBinaryTriples(64L * words);
-        return ValueTask.FromResult(new BinaryTriples(v[0], v[1], v[2]));
+        int subsets = (1 << fanIn) - 1;
+        // Free: the k masks. Dependent: the AND of every subset of two or more, in increasing mask order.
+        var composite = Enumerable.Range(1, subsets).Where(mask => System.Numerics.BitOperations.PopCount((uint)mask) > 1).ToArray();
+        var v = DealWords(Enumerable.Repeat((words, true), fanIn).ToArray(), composite.Select(_ => (words, true)).ToArray(), free =>
+            composite.Select(mask =>
+            {
+                var and = new ulong[words];
+                Array.Fill(and, ulong.MaxValue);
+                for (int i = 0; i < fanIn; i++)
+                    if ((mask >> i & 1) != 0)
+                        for (int w = 0; w < words; w++) and[w] &= free[i][w];
+                return and;
+            }).ToArray());
+        var shares = new ulong[subsets * words];
+        for (int i = 0; i < fanIn; i++) v[i].CopyTo(shares, ((1 << i) - 1) * words);
+        for (int j = 0; j < composite.Length; j++) v[fanIn + j].CopyTo(shares, (composite[j] - 1) * words);
+        Usage.AddBinaryTriples(64L * words * (subsets - fanIn));
+        return ValueTask.FromResult(new BinaryAndTuples(fanIn, words, shares));
     }
 
     private static Z2k[] AsRing(ulong[] words) => System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, Z2k>(words).ToArray();

@@ -23,7 +23,7 @@ public sealed class PreprocessingUsage
     /// <summary>Bit-decomposed masks.</summary>
     public long BitMasks => Interlocked.Read(ref _bitMasks);
 
-    /// <summary>AND triples on packed XOR-shared bits (64 per word).</summary>
+    /// <summary>Products of masks in AND tuples on packed XOR-shared bits (a triple counts one, a fan-in-4 tuple eleven), 64 per word.</summary>
     public long BinaryTriples => Interlocked.Read(ref _binaryTriples);
 
     internal void AddBitMasks(long n) => Interlocked.Add(ref _bitMasks, n);

@@ -13,13 +13,17 @@ namespace Mpc.Protocols.Additive.Internal;
 /// The XOR-shared result becomes an additive share by opening it masked with a random bit known in both forms.
 /// </summary>
 /// <remarks>
-/// Rounds: the opening of c, ceil(log2(l - 1)) AND levels of the prefix OR (Kogge-Stone from the top bit), and the
-/// conversion opening. Every message tag and all preprocessing are taken before the first await, so comparisons may
+/// Rounds: the opening of c, ceil(log4(l - 1)) levels of 4-input ANDs for the prefix OR (Kogge-Stone from the top bit,
+/// one opening of the masked inputs per level with dealer tuples that hold the AND of every subset of the masks), and
+/// the conversion opening: five for up to 65 bits. Every message tag and all preprocessing are taken before the first await, so comparisons may
 /// run concurrently with other operations. Semi-honest; what is opened is uniform (c by r, the AND openings by the
 /// triples' a and b, the converted bit by the conversion bit).
 /// </remarks>
 internal static class PackedLessThan
 {
+    // Inputs per AND gate of the prefix: levels = ceil(log4(l - 1)), three for up to 64 bits.
+    private const int FanIn = 4;
+
     public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, CancellationToken ct)
     {
         int n = x.Length, m = l - 1, words = (n + 63) >> 6;
@@ -28,14 +32,14 @@ internal static class PackedLessThan
         // Every tag and all material now, before any await.
         var openTag = session.NextTag();
         int levels = 0, andWords = 0;
-        for (int stride = 1; stride < m; stride *= 2, levels++) andWords += (m - stride) * words;
+        for (int stride = 1; stride < m; stride *= FanIn, levels++) andWords += (m - stride) * words;
         var levelTags = new StreamTag[levels];
         for (int i = 0; i < levels; i++) levelTags[i] = session.NextTag();
         var convertTag = session.NextTag();
         var masksTask = preprocessing.TakeComparisonMasksAsync(n, l, ct);
-        var triplesTask = preprocessing.TakeBinaryTriplesAsync(andWords, ct);
+        var tuplesTask = preprocessing.TakeAndTuplesAsync(FanIn, andWords, ct);
         var masks = await masksTask.ConfigureAwait(false);
-        var triples = await triplesTask.ConfigureAwait(false);
+        var tuples = await tuplesTask.ConfigureAwait(false);
 
         // Round 1: open c = x + 2^m + r.
         var masked = GC.AllocateUninitializedArray<Z2k>(n);
@@ -45,36 +49,55 @@ internal static class PackedLessThan
         var c = await OpenAsync(session, openTag, masked, ct).ConfigureAwait(false);
         var a = Pack(c, l, words); // public bits of c, bit-sliced
 
-        // d_i = a_i XOR r_i for the low m bits; then the prefix OR from the top: e_i = OR of d_j, j >= i.
+        // g_i = NOT d_i with d_i = a_i XOR r_i for the low m bits; then the prefix AND from the top, P_i = AND of g_j for
+        // j >= i, by levels of fan-in 4 (after stride s, P_i covers positions i .. i + 4s - 1), so that the prefix OR of
+        // the d is e_i = NOT P_i.
         var prefix = new ulong[m * words];
         masks.Bits.AsSpan(0, m * words).CopyTo(prefix);
         if (leader)
-            for (int k = 0; k < prefix.Length; k++) prefix[k] ^= a[k];
+            for (int k = 0; k < prefix.Length; k++) prefix[k] ^= ~a[k];
         int offset = 0, level = 0;
-        for (int stride = 1; stride < m; stride *= 2, level++)
+        var d = new ulong[FanIn];
+        for (int stride = 1; stride < m; stride *= FanIn, level++)
         {
             int count = (m - stride) * words, shift = stride * words;
 
-            // Round: open u XOR a and v XOR b together (u = e_i, v = e_(i+stride)).
-            var mine = GC.AllocateUninitializedArray<ulong>(2 * count);
-            for (int k = 0; k < count; k++)
+            // Round: open every input XOR its mask (positions past the top are the constant 1).
+            var mine = GC.AllocateUninitializedArray<ulong>(FanIn * count);
+            for (int input = 0; input < FanIn; input++)
             {
-                mine[k] = prefix[k] ^ triples.A[offset + k];
-                mine[count + k] = prefix[shift + k] ^ triples.B[offset + k];
+                var mask = tuples.Subset(1 << input);
+                for (int k = 0; k < count; k++)
+                {
+                    int position = k + input * shift;
+                    ulong value = position < prefix.Length ? prefix[position] : leader ? ulong.MaxValue : 0;
+                    mine[input * count + k] = value ^ mask[offset + k];
+                }
             }
             var opened = await OpenXorAsync(session, levelTags[level], mine, ct).ConfigureAwait(false);
 
-            // u AND v = c ^ (d & b) ^ (e & a) ^ (d & e at the leader); u OR v = u ^ v ^ (u AND v). In place, ascending:
-            // position k + shift is read before it is written.
+            // AND of the inputs = XOR over subsets S of (AND of the opened d outside S) AND a_S; the empty S at the leader.
             for (int k = 0; k < count; k++)
             {
-                ulong d = opened[k], e = opened[count + k];
-                ulong and = triples.C[offset + k] ^ (d & triples.B[offset + k]) ^ (e & triples.A[offset + k]);
-                if (leader) and ^= d & e;
-                prefix[k] = prefix[k] ^ prefix[shift + k] ^ and;
+                for (int input = 0; input < FanIn; input++) d[input] = opened[input * count + k];
+                ulong and = 0;
+                for (int subset = 0; subset < 1 << FanIn; subset++)
+                {
+                    ulong coefficient = ulong.MaxValue;
+                    for (int input = 0; input < FanIn; input++)
+                        if ((subset >> input & 1) == 0) coefficient &= d[input];
+                    if (subset == 0)
+                    {
+                        if (leader) and ^= coefficient;
+                    }
+                    else and ^= coefficient & tuples[subset, offset + k];
+                }
+                prefix[k] = and;
             }
             offset += count;
         }
+        if (leader)
+            for (int k = 0; k < prefix.Length; k++) prefix[k] = ~prefix[k];
 
         // borrow = XOR over the positions where a_i = 0 of (e_i XOR e_(i+1)) (at most one is set); then
         // [x < 0] = 1 XOR c_(l-1) XOR r_(l-1) XOR borrow, all linear in XOR shares.
