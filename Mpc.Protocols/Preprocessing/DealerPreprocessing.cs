@@ -165,21 +165,29 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fanIn, 4);
         ArgumentOutOfRangeException.ThrowIfNegative(words);
         int subsets = (1 << fanIn) - 1;
-        // Free: the k masks. Dependent: the AND of every subset of two or more, in increasing mask order.
-        var composite = Enumerable.Range(1, subsets).Where(mask => System.Numerics.BitOperations.PopCount((uint)mask) > 1).ToArray();
+        // Free: the k masks. Dependent: the AND of every subset of two or more, in increasing mask order, each the AND
+        // of a smaller subset (already computed) and one mask.
+        var composite = new List<int>();
+        for (int mask = 3; mask <= subsets; mask++)
+            if ((mask & (mask - 1)) != 0) composite.Add(mask);
         var v = DealWords(Enumerable.Repeat((words, true), fanIn).ToArray(), composite.Select(_ => (words, true)).ToArray(), free =>
-            composite.Select(mask =>
+        {
+            var and = new ulong[subsets + 1][];
+            for (int i = 0; i < fanIn; i++) and[1 << i] = free[i];
+            foreach (int mask in composite)
             {
-                var and = new ulong[words];
-                Array.Fill(and, ulong.MaxValue);
-                for (int i = 0; i < fanIn; i++)
-                    if ((mask >> i & 1) != 0)
-                        for (int w = 0; w < words; w++) and[w] &= free[i][w];
-                return and;
-            }).ToArray());
+                int low = mask & -mask;
+                var rest = and[mask ^ low];
+                var single = and[low];
+                var product = new ulong[words];
+                for (int w = 0; w < words; w++) product[w] = rest[w] & single[w];
+                and[mask] = product;
+            }
+            return composite.Select(mask => and[mask]).ToArray();
+        });
         var shares = new ulong[subsets * words];
         for (int i = 0; i < fanIn; i++) v[i].CopyTo(shares, ((1 << i) - 1) * words);
-        for (int j = 0; j < composite.Length; j++) v[fanIn + j].CopyTo(shares, (composite[j] - 1) * words);
+        for (int j = 0; j < composite.Count; j++) v[fanIn + j].CopyTo(shares, (composite[j] - 1) * words);
         Usage.AddBinaryTriples(64L * words * (subsets - fanIn));
         return ValueTask.FromResult(new BinaryAndTuples(fanIn, words, shares));
     }
