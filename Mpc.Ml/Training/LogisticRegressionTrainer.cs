@@ -18,9 +18,13 @@ namespace Mpc.Ml.Training;
 /// so the step factor is carried with k extra bits (chosen by <see cref="FixedPointRangeAnalysis"/>) and never
 /// rounded to f bits. With L2, w = trunc_(f+k)(round((1 - eta L2) 2^(f+k)) w - X_B^T (round(c 2^k) g)) (bias not
 /// decayed): the same truncation, after an untruncated product.</para>
-/// <para>Rounds per step: the product and truncation of z (additive 2, Shamir 1 opening), the sigmoid's, and the
-/// update's (additive 2, Shamir 1 opening; with L2 Shamir needs a reduction too). Nothing is opened but the loss,
-/// when asked for (one number), and the model as <see cref="ModelOutput"/> says.</para>
+/// <para>Rounds per step: the product of z (a suite that allows speculative evaluation hands the untruncated product to
+/// the sigmoid, which starts its comparisons on it at once: additive 1; Shamir fuses product and truncation: 1
+/// opening), the sigmoid's (<see cref="Sigmoid.ISigmoid.EvaluateProductAsync"/>), and the update's (additive 2, Shamir
+/// 1 opening; with L2 Shamir needs a reduction too). The loss, when asked for, is the mean of the untruncated squared
+/// residuals: its product starts beside the update's, its opening (one number) beside the update's truncation (after
+/// it in Shamir). Nothing else is opened but the model, as <see cref="ModelOutput"/> says. Operations run side by side
+/// only where each takes all its tags when it starts, so every party numbers the messages alike.</para>
 /// </remarks>
 public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
 {

@@ -29,10 +29,11 @@ internal static class BenchTrainLr
         var suite = new Option<string>("--suite") { Description = "additive or shamir.", DefaultValueFactory = _ => "additive" }.AcceptOnlyFromAmong("additive", "shamir");
         var preprocessing = new Option<string?>("--preprocessing") { Description = "The additive suite's preprocessing (default: train-lr's)." };
         var sigmoid = new Option<string?>("--sigmoid") { Description = "Sigmoid approximation (default: train-lr's)." };
+        var fractional = new Option<int?>("--fractional-bits") { Description = "Fixed-point fractional bits (default: train-lr's)." };
         var profile = new Option<bool>("--profile") { Description = "Have the parties print where training time goes." };
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
         var command = new Command("train-lr", "Secure logistic regression training on N party processes; prints a JSON line.");
-        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing, sigmoid, profile, insecure }) command.Options.Add(o);
+        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing, sigmoid, fractional, profile, insecure }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(parties);
@@ -86,6 +87,7 @@ internal static class BenchTrainLr
             if (parse.GetValue(rate) is double r) job.AddRange(["--learning-rate", r.ToString("R", CultureInfo.InvariantCulture)]);
             if (parse.GetValue(preprocessing) is { } pre) job.AddRange(["--preprocessing", pre]);
             if (parse.GetValue(sigmoid) is { } s) job.AddRange(["--sigmoid", s]);
+            if (parse.GetValue(fractional) is int f) job.AddRange(["--fractional-bits", Invariant(f)]);
             if (parse.GetValue(profile)) job.Add("--profile");
 
             bool showParties = parse.GetValue(verbose) || parse.GetValue(profile);
