@@ -200,13 +200,20 @@ public sealed partial class ShamirSuite<T>
         }
     }
 
-    /// <summary>Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r.</summary>
-    private ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct) =>
-        DealPairsAsync(length, () =>
-        {
-            var r = _session.Random.NextUniformArray<T>(length);
-            return (r, r);
-        }, ct);
+    /// <summary>
+    /// Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r, by pseudo-random secret
+    /// sharing: no communication once the keys are out (the first call hands them out, one round).
+    /// </summary>
+    private async ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct)
+    {
+        // Both tags now, before any await: the keys' (first call only) and this sharing's.
+        _pseudoRandom ??= Internal.PseudoRandomSharing<T>.EstablishAsync(_session, Threshold, _session.NextTag(), ct);
+        var purpose = _session.NextTag();
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return sharing.DoubleRandoms(length, purpose);
+    }
+
+    private Task<Internal.PseudoRandomSharing<T>>? _pseudoRandom;
 
     /// <summary>
     /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing);
@@ -289,7 +296,7 @@ public sealed partial class ShamirSuite<T>
     /// m = l - 1 and y = x + 2^m, open c = y + 2^m r'' + r', let c' = c mod 2^m and u = [c' &lt; r'] (BitLT);
     /// then y mod 2^m = c' - r' + 2^m u exactly, and bit m of y, (y - y mod 2^m) / 2^m, is 1 exactly when x >= 0.
     /// Rounds: the mask rounds of <see cref="TruncateAsync"/>, one opening, ceil(log2 m) for BitLT. The double sharings
-    /// for every product of the comparison are dealt once, in the round that inputs the random bits.
+    /// for every product of the comparison are drawn at once, before the random bits are input.
     /// </summary>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
