@@ -110,4 +110,12 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
 
     /// <summary>Signed inputs to <see cref="TruncateAsync"/> must lie in [-2^(b-1), 2^(b-1)) for this b.</summary>
     int TruncationInputBits { get; }
+
+    /// <summary>
+    /// Whether a caller may evaluate a branch it will discard: <see cref="LessThanZeroAsync"/> takes all its tags and
+    /// preprocessing when it starts, so it may run beside other operations, and products and truncations of values
+    /// outside the ranges above stay hidden (their results are meaningless, but what is opened is uniformly masked).
+    /// Then both sides of a selection can run at once and the unused one be multiplied by 0. False unless a suite says so.
+    /// </summary>
+    bool AllowsSpeculativeEvaluation => false;
 }

@@ -13,11 +13,18 @@ public sealed class DataException : MpcException
     public DataException(string message, int? party = null, string? file = null, int? row = null, string? column = null)
         : base(Describe(message, party, file, row, column))
     {
+        Problem = message;
         Party = party;
         File = file;
         Row = row;
         Column = column;
     }
+
+    /// <summary>What is wrong, without the place.</summary>
+    public string Problem { get; }
+
+    /// <summary>The same error attributed to <paramref name="party"/> (a reader does not know whose file it reads).</summary>
+    public DataException WithParty(int party) => new(Problem, party, File, Row, Column);
 
     /// <summary>The party whose data is at fault, when known.</summary>
     public int? Party { get; }

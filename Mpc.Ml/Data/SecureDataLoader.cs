@@ -46,7 +46,10 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             var testCounts = rowCounts.Select(n => TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
             var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train), trainCounts, mine.FeatureCount, ct).ConfigureAwait(false);
             var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test), testCounts, mine.FeatureCount, ct).ConfigureAwait(false);
-            return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, options.FeatureBound);
+            return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, options.FeatureBound)
+            {
+                TestRowsByParty = testCounts,
+            };
         }
 
         var names = await PublicValues.ExchangeTextAsync(Suite, string.Join('\n', mine.FeatureNames), ct).ConfigureAwait(false);
@@ -54,7 +57,7 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
         var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
         var columnNames = names.SelectMany(n => n.Split('\n')).Append("bias").ToArray();
-        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound);
+        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound) { ColumnsByParty = widths };
     }
 
     private static double[]? Labels(PartyTable table, int[] rows) => table.Labels is null ? null : rows.Select(r => table.Labels[r]).ToArray();

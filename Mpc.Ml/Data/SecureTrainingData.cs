@@ -9,4 +9,17 @@ namespace Mpc.Ml.Data;
 /// <param name="PublicScaling">Horizontal mode: the opened means and deviations. Vertical mode: null (each owner keeps its own).</param>
 /// <param name="FeatureBound">The bound every standardised feature was checked against.</param>
 public sealed record SecureTrainingData<T>(SharedDataset<T> Train, SharedDataset<T> Test, IReadOnlyList<string> ColumnNames,
-    FeatureScaling? PublicScaling, double FeatureBound) where T : unmanaged, IRing<T>;
+    FeatureScaling? PublicScaling, double FeatureBound) where T : unmanaged, IRing<T>
+{
+    /// <summary>
+    /// The test rows each party contributed, by party id, in matrix order (party 0's rows first): horizontal mode.
+    /// Vertical mode: null (every test row belongs to every party; the label owner holds the labels).
+    /// </summary>
+    public IReadOnlyList<int>? TestRowsByParty { get; init; }
+
+    /// <summary>
+    /// The number of feature columns each party contributed, by party id, in column order (party 0's first): vertical
+    /// mode. Horizontal mode: null (every party holds every column).
+    /// </summary>
+    public IReadOnlyList<int>? ColumnsByParty { get; init; }
+}

@@ -18,9 +18,13 @@ namespace Mpc.Ml.Training;
 /// so the step factor is carried with k extra bits (chosen by <see cref="FixedPointRangeAnalysis"/>) and never
 /// rounded to f bits. With L2, w = trunc_(f+k)(round((1 - eta L2) 2^(f+k)) w - X_B^T (round(c 2^k) g)) (bias not
 /// decayed): the same truncation, after an untruncated product.</para>
-/// <para>Rounds per step: the product and truncation of z (additive 2, Shamir 1 opening), the sigmoid's, and the
-/// update's (additive 2, Shamir 1 opening; with L2 Shamir needs a reduction too). Nothing is opened but the loss,
-/// when asked for (one number), and the model as <see cref="ModelOutput"/> says.</para>
+/// <para>Rounds per step: the product of z (a suite that allows speculative evaluation hands the untruncated product to
+/// the sigmoid, which starts its comparisons on it at once: additive 1; Shamir fuses product and truncation: 1
+/// opening), the sigmoid's (<see cref="Sigmoid.ISigmoid.EvaluateProductAsync"/>), and the update's (additive 2, Shamir
+/// 1 opening; with L2 Shamir needs a reduction too). The loss, when asked for, is the mean of the untruncated squared
+/// residuals: its product starts beside the update's, its opening (one number) beside the update's truncation (after
+/// it in Shamir). Nothing else is opened but the model, as <see cref="ModelOutput"/> says. Operations run side by side
+/// only where each takes all its tags when it starts, so every party numbers the messages alike.</para>
 /// </remarks>
 public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
 {
@@ -52,22 +56,16 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
                 var batch = schedule.IsFullBatch ? prepared : prepared.SelectRows(first, count);
                 var labels = schedule.IsFullBatch ? y : SharedVector<T>.FromShares(y.LocalShares.Slice(first, count));
                 var residual = await ResidualAsync(batch, labels, weights, options, ranges, ct).ConfigureAwait(false);
-                if (reportLoss && schedule.IsFullBatch) loss = await MeanSquareAsync(residual, ct).ConfigureAwait(false);
-
                 var scaledResidual = Suite.Scale(residual, T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
-                if (decay is null)
-                {
-                    var step = await Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, f + ranges.StepBits, ct).ConfigureAwait(false);
-                    weights = Suite.Subtract(weights, step);
-                }
-                else
-                {
-                    var gradient = await Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct).ConfigureAwait(false);
-                    weights = await Suite.TruncateAsync(Suite.Subtract(Suite.MultiplyPublic(weights, decay), gradient), f + ranges.StepBits, ct).ConfigureAwait(false);
-                }
+                (weights, var batchLoss) = await UpdateAsync(batch, scaledResidual, weights, decay, f + ranges.StepBits,
+                    reportLoss && schedule.IsFullBatch ? residual : null, ct).ConfigureAwait(false);
+                loss ??= batchLoss;
             }
             if (reportLoss && !schedule.IsFullBatch)
-                loss = await MeanSquareAsync(await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            {
+                var residual = await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false);
+                loss = await MeanSquareAsync(Suite.MultiplyAsync(residual, residual, ct), residual.Length, ct).ConfigureAwait(false);
+            }
             if (loss is double l) losses.Add((epoch + 1, l));
             progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
         }
@@ -82,23 +80,64 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return new TrainingResult<T>(revealed, weights, options.Sigmoid.Name, losses, trainingTime, ranges);
     }
 
-    // g = sigmoid(X_B w) - y_B.
+    /// <summary>
+    /// w - trunc(X_B^T (c g)), or trunc(decay w - X_B^T (c g)) with L2. With <paramref name="lossResidual"/>, the mean
+    /// squared residual too, its product started beside the update's and opened beside its truncation (no extra round
+    /// where the suite separates product and truncation).
+    /// </summary>
+    private async ValueTask<(SharedVector<T> Weights, double? Loss)> UpdateAsync(ReusableMatrix<T> batch, SharedVector<T> scaledResidual,
+        SharedVector<T> weights, T[]? decay, int bits, SharedVector<T>? lossResidual, CancellationToken ct)
+    {
+        // Every operation is started (taking its tags) in the same program order at every party.
+        if (decay is null && !Suite.AllowsSpeculativeEvaluation)
+        {
+            // A suite that fuses product and truncation (Shamir: one opening): use it, and open the loss after.
+            var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct);
+            var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
+            var step = await fused.ConfigureAwait(false);
+            double? fusedLoss = lossResidual is null ? null : await MeanSquareAsync(squares, lossResidual.Length, ct).ConfigureAwait(false);
+            return (Suite.Subtract(weights, step), fusedLoss);
+        }
+
+        var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct);
+        var lossProduct = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
+        var gradient = await product.ConfigureAwait(false);
+        var truncation = decay is null
+            ? Suite.TruncateAsync(gradient, bits, ct)
+            : Suite.TruncateAsync(Suite.Subtract(Suite.MultiplyPublic(weights, decay), gradient), bits, ct);
+        var loss = lossResidual is null ? default : MeanSquareAsync(lossProduct, lossResidual.Length, ct);
+        var truncated = await truncation.ConfigureAwait(false);
+        double? mean = lossResidual is null ? null : await loss.ConfigureAwait(false);
+        return (decay is null ? Suite.Subtract(weights, truncated) : truncated, mean);
+    }
+
+    // g = sigmoid(X_B w) - y_B. A suite that allows speculative evaluation hands the sigmoid the untruncated product,
+    // so its comparisons start at once; others truncate with the product (Shamir: one opening).
     private async ValueTask<SharedVector<T>> ResidualAsync(ReusableMatrix<T> batch, SharedVector<T> labels, SharedVector<T> weights,
         LogisticRegressionOptions options, TrainingRanges ranges, CancellationToken ct)
     {
-        var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
-        var predictions = await options.Sigmoid.EvaluateAsync(fixedPoint, scores, ranges.ScoreBound, ct).ConfigureAwait(false);
+        SharedVector<T> predictions;
+        if (Suite.AllowsSpeculativeEvaluation)
+        {
+            var product = await Suite.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
+            predictions = await options.Sigmoid.EvaluateProductAsync(fixedPoint, product, ranges.ScoreBound, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
+            predictions = await options.Sigmoid.EvaluateAsync(fixedPoint, scores, ranges.ScoreBound, ct).ConfigureAwait(false);
+        }
         return Suite.Subtract(predictions, labels);
     }
 
-    // mean g^2: one fixed-point product, a local sum, one opening of a single number.
-    private async ValueTask<double> MeanSquareAsync(SharedVector<T> residual, CancellationToken ct)
+    // mean g^2 from the untruncated squares (2f fractional bits): a local sum and one opening of a single number.
+    private async ValueTask<double> MeanSquareAsync(ValueTask<SharedVector<T>> squaresTask, int count, CancellationToken ct)
     {
-        var squares = await fixedPoint.MultiplyAsync(residual, residual, ct).ConfigureAwait(false);
+        var squares = await squaresTask.ConfigureAwait(false);
         T sum = T.Zero;
         foreach (var share in squares.LocalShares) sum += share;
-        var opened = await fixedPoint.OpenAsync(SharedVector<T>.FromShares([sum]), ct).ConfigureAwait(false);
-        return opened[0] / residual.Length;
+        var opened = await Suite.OpenAsync(SharedVector<T>.FromShares([sum]), ct).ConfigureAwait(false);
+        return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / count;
     }
 
     // round((1 - eta L2) 2^bits) for every weight but the bias (the last), which keeps 2^bits; null without L2.

@@ -90,6 +90,7 @@ internal static class BenchCommand
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(aes);
+        bench.Subcommands.Add(BenchTrainLr.Create(verbose, stdout, stderr));
         return bench;
     }
 }

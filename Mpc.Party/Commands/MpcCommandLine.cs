@@ -45,7 +45,8 @@ internal static class MpcCommandLine
         {
             var command = JobCommand(job);
             command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr).RunAsync(
-                parse.GetValue(cluster)!, parse.GetValue(launchInsecure), parse.GetValue(verbose), JobArguments(parse), ct));
+                parse.GetValue(cluster)!, parse.GetValue(launchInsecure), parse.GetValue(verbose), JobArguments(parse), ct,
+                job is ILaunchHooks hooks ? (c, p) => hooks.Plan(parse, c, p, stdout) : null));
             launch.Subcommands.Add(command);
         }
         root.Subcommands.Add(launch);
@@ -62,6 +63,7 @@ internal static class MpcCommandLine
         root.Subcommands.Add(certs);
 
         root.Subcommands.Add(BenchCommand.Create(verbose, stdout, stderr));
+        foreach (var command in DataCommands.Create(stdout, stderr)) root.Subcommands.Add(command);
         return root;
     }
 
@@ -70,6 +72,9 @@ internal static class MpcCommandLine
         Description = "Plaintext links without TLS (tests and demos only; every party must use it). Logs a warning.",
         Recursive = true,
     };
+
+    /// <summary>Parses job arguments (the job's name first, as <c>mpc launch</c> forwards them) against the job's options alone.</summary>
+    public static ParseResult ParseJob(IJob job, IReadOnlyList<string> jobArguments) => JobCommand(job).Parse(jobArguments.Skip(1).ToArray());
 
     private static Command JobCommand(IJob job)
     {

@@ -25,5 +25,7 @@ public sealed class JobRegistry
         .Add(new BenchTriplesJob())
         .Add(new BenchOtJob())
         .Add(new BenchGarbleJob())
-        .Add(new BenchAesJob());
+        .Add(new BenchAesJob())
+
+        .Add(new TrainLrJob());
 }

@@ -13,8 +13,16 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
     private readonly Lock _console = new();
 
-    public async Task<int> RunAsync(string clusterPath, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, CancellationToken ct)
+    /// <param name="clusterPath">The cluster file.</param>
+    /// <param name="insecure">Plaintext links.</param>
+    /// <param name="verbose">Debug logging in every party.</param>
+    /// <param name="jobArgs">The job name and its options, forwarded to every party.</param>
+    /// <param name="ct">Kills every party when cancelled.</param>
+    /// <param name="plan">The job's own launch work (<see cref="Jobs.ILaunchHooks"/>), if it has any.</param>
+    public async Task<int> RunAsync(string clusterPath, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, CancellationToken ct,
+        Func<ClusterConfig, IReadOnlyList<PartyConfig>, Jobs.ILaunchPlan>? plan = null)
     {
+        Jobs.ILaunchPlan? launchPlan = null;
         ClusterConfig cluster;
         var parties = new List<PartyConfig>();
         try
@@ -33,12 +41,25 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
             }
             if (!cluster.Insecure && !insecure)
                 ClusterCertificates.EnsureForLaunch(cluster, parties, line => stdout.WriteLine($"mpc launch: {line}"));
+            launchPlan = plan?.Invoke(cluster, parties);
         }
         catch (ConfigException ex)
         {
             await stderr.WriteLineAsync($"mpc launch: config error: {ex.Message}");
             return 2;
         }
+        catch (Mpc.Core.MpcException ex)
+        {
+            await stderr.WriteLineAsync($"mpc launch: {ex.Message}");
+            return 2;
+        }
+
+        int exitCode = await RunPartiesAsync(cluster, insecure, verbose, jobArgs, launchPlan, ct);
+        return launchPlan is null ? exitCode : await launchPlan.FinishAsync(exitCode, ct);
+    }
+
+    private async Task<int> RunPartiesAsync(ClusterConfig cluster, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, Jobs.ILaunchPlan? launchPlan, CancellationToken ct)
+    {
 
         var (fileName, prefix) = SelfCommand();
         var processes = new Process[cluster.PartyCount];
@@ -59,7 +80,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 start.ArgumentList.Add(cluster.Parties[i].ConfigPath!);
                 if (insecure) start.ArgumentList.Add("--insecure");
                 if (verbose) start.ArgumentList.Add("--verbose");
-                foreach (var a in jobArgs) start.ArgumentList.Add(a);
+                foreach (var a in launchPlan?.ArgumentsFor(i, jobArgs) ?? jobArgs) start.ArgumentList.Add(a);
 
                 string tag = $"[p{i} {cluster.Parties[i].Name}]";
                 int party = i;

@@ -22,7 +22,11 @@ internal sealed class TemporaryCluster : IDisposable
     /// <summary>The cluster file to launch.</summary>
     public string ClusterPath { get; }
 
-    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120)
+    /// <param name="parties">Number of parties.</param>
+    /// <param name="sessionId">The session id (also in the folder's name).</param>
+    /// <param name="receiveSeconds">The receive deadline.</param>
+    /// <param name="data">Each party's <c>data</c> section (serialised as JSON into its party file), if the job reads data.</param>
+    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null)
     {
         if (parties is < 2 or > 64) throw new ArgumentOutOfRangeException(nameof(parties), parties, "A cluster has 2 to 64 parties.");
         var dir = Path.Combine(Path.GetTempPath(), $"mpc-{sessionId}-{Guid.NewGuid():N}");
@@ -45,7 +49,9 @@ internal sealed class TemporaryCluster : IDisposable
         var clusterPath = Path.Combine(dir, "cluster.json");
         File.WriteAllText(clusterPath, JsonSerializer.Serialize(cluster));
         for (int i = 0; i < parties; i++)
-            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" }));
+            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), data is null
+                ? JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" })
+                : JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem", data = data(i) }));
         return new TemporaryCluster(dir, clusterPath);
     }
 

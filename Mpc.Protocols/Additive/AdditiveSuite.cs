@@ -36,6 +36,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
     private const ulong Low63 = (1UL << 63) - 1;
 
+    // Packed-bit material for comparisons, when the preprocessing source offers it.
+    private readonly IBinaryPreprocessing? _binary = preprocessing as IBinaryPreprocessing;
+
     // Matrices this suite prepared, with their opened masked values and masks.
     private readonly ConditionalWeakTable<ReusableMatrix<Z2k>, Internal.PreparedMatrix> _prepared = new();
 
@@ -56,6 +59,12 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
     /// <inheritdoc />
     public int TruncationErrorBound => 1;
+
+    /// <summary>
+    /// True with packed comparison material (<see cref="IBinaryPreprocessing"/>): that comparison takes all its tags up
+    /// front, and every opening here is masked by a value uniform over the whole ring, whatever the input.
+    /// </summary>
+    public bool AllowsSpeculativeEvaluation => _binary is not null;
 
     private bool IsLeader => session.PartyId == 0;
 
@@ -329,7 +338,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)). With y = x + 2^(l-1) in [0, 2^l), x &lt; 0 exactly when bit
     /// l-1 of y is 0. Open c = y + r for a dealer mask r whose low l bits are shared; then
     /// y_(l-1) = c_(l-1) XOR r_(l-1) XOR [c mod 2^(l-1) &lt; r mod 2^(l-1)] (the borrow into bit l-1).
-    /// Rounds: 1 opening + ceil(log2(l-1)) for the comparison + 1 XOR.
+    /// Rounds: 1 opening + ceil(log2(l-1)) for the comparison + 1 XOR. When the preprocessing source offers packed
+    /// XOR-shared bits (<see cref="IBinaryPreprocessing"/>, as the dealer does), the bitwise part runs on them instead
+    /// (same rounds, the XOR replaced by one conversion opening; 64 times less work and traffic).
     /// </summary>
     public async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(SharedVector<Z2k> x, int? inputBits = null, CancellationToken ct = default)
     {
@@ -340,6 +351,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             var bridge = await (_bridge ??= Garbling.YaoBridge.CreateAsync(session, ct).AsTask()).ConfigureAwait(false);
             return await bridge.LessThanZeroAsync(x, l, ct).ConfigureAwait(false);
         }
+        if (_binary is not null) return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, l, ct).ConfigureAwait(false);
         int n = x.Length, m = l - 1;
         var tag = session.NextTag();
         var masks = await preprocessing.TakeBitMasksAsync(n, l, ct).ConfigureAwait(false);

@@ -3,14 +3,15 @@ using Mpc.Core.Arithmetic;
 namespace Mpc.Protocols.Comparison;
 
 /// <summary>
-/// [a &lt; b] for public integers a and secret b given as shared bits, over any suite (the BitLT step of
-/// Catrina and de Hoogh, "Improved primitives for secure multiparty integer computation", SCN 2010).
+/// [a &lt; b] for public integers a and secret b given as shared bits, over any suite: the comparison tree of the
+/// BitLT step (Catrina and de Hoogh, "Improved primitives for secure multiparty integer computation", SCN 2010,
+/// with the logarithmic-depth tree instead of a prefix OR).
 /// </summary>
 /// <remarks>
-/// d_i = a_i XOR b_i is linear because a is public. A prefix OR from the top bit, e_i = OR of d_j for j >= i,
-/// takes ceil(log2 m) rounds of multiplications (u OR v = u + v - uv, Kogge-Stone doubling). The first
-/// differing position has f_i = e_i - e_(i+1) = 1, and there b_i = 1 - a_i, so [a &lt; b] = sum of f_i over
-/// the positions where a_i = 0: linear again.
+/// Each bit position is a leaf with lt_i = [a_i &lt; b_i] = (1 - a_i) b_i and eq_i = [a_i = b_i], both linear
+/// because a is public. Two adjacent ranges combine as lt = lt_hi + eq_hi lt_lo and eq = eq_hi eq_lo, so a level
+/// halves the ranges with two products per pair (one at the root, which needs no eq): about 2m products over
+/// ceil(log2 m) rounds, where a Kogge-Stone prefix OR takes about m log2 m in the same rounds.
 /// </remarks>
 internal static class BitwiseLessThan
 {
@@ -27,53 +28,74 @@ internal static class BitwiseLessThan
         if (bBits.Length != count * m) throw new ArgumentException($"Expected {count} x {m} shared bits, got {bBits.Length}.");
         if (m == 0) return suite.Constant(new T[count]);
 
-        // d = a XOR b: b where a_i = 0, 1 - b where a_i = 1.
-        var flip = new T[count * m];
-        var ones = new T[count * m];
+        // Leaves, node-major (node i of element e at i * count + e): lt = b where a_i = 0, else 0; eq = b where a_i = 1, else 1 - b.
+        var ltFactor = new T[count * m];
+        var eqFactor = new T[count * m];
+        var eqConstant = new T[count * m];
+        var bitsByNode = new T[count * m];
+        var shares = bBits.LocalShares;
         for (int e = 0; e < count; e++)
             for (int i = 0; i < m; i++)
-                if (((a[e] >> i) & 1) != 0)
+            {
+                int k = i * count + e;
+                bitsByNode[k] = shares[e * m + i];
+                if (((a[e] >> i) & 1) != 0) eqFactor[k] = T.One;
+                else
                 {
-                    flip[e * m + i] = -T.One;
-                    ones[e * m + i] = T.One;
+                    ltFactor[k] = T.One;
+                    eqFactor[k] = -T.One;
+                    eqConstant[k] = T.One;
                 }
-                else flip[e * m + i] = T.One;
-        var prefix = suite.AddPublic(suite.MultiplyPublic(bBits, flip), ones).Shares;
-
-        // Prefix OR from the top: after the pass with stride s, e_i covers bits i .. i + 2s - 1.
-        for (int stride = 1; stride < m; stride *= 2)
-        {
-            int pairs = m - stride;
-            var u = new T[count * pairs];
-            var v = new T[count * pairs];
-            for (int e = 0; e < count; e++)
-            {
-                prefix.AsSpan(e * m, pairs).CopyTo(u.AsSpan(e * pairs));
-                prefix.AsSpan(e * m + stride, pairs).CopyTo(v.AsSpan(e * pairs));
             }
-            var su = new SharedVector<T>(u);
-            var sv = new SharedVector<T>(v);
-            var uv = await suite.MultiplyAsync(su, sv, ct).ConfigureAwait(false);
-            var or = suite.Subtract(suite.Add(su, sv), uv).Shares;
-            var next = (T[])prefix.Clone();
-            for (int e = 0; e < count; e++) or.AsSpan(e * pairs, pairs).CopyTo(next.AsSpan(e * m));
-            prefix = next;
-        }
+        var bits = SharedVector<T>.FromShares(bitsByNode);
+        var lt = suite.MultiplyPublic(bits, ltFactor).LocalShares.ToArray();
+        var eq = suite.AddPublic(suite.MultiplyPublic(bits, eqFactor), eqConstant).LocalShares.ToArray();
 
-        // sum over a_i = 0 of f_i, f_i = e_i - e_(i+1).
-        var result = new T[count];
-        for (int e = 0; e < count; e++)
+        // Combine pairs (2j + 1 above 2j); an odd top node passes up unchanged. Nodes are ordered from the low bit.
+        for (int nodes = m; nodes > 1; nodes = (nodes + 1) / 2)
         {
-            T sum = T.Zero;
-            for (int i = 0; i < m; i++)
+            int pairs = nodes / 2;
+            bool root = nodes == 2;
+            // One product: eq_hi times (lt_lo, eq_lo), or only lt_lo at the root.
+            int width = pairs * count;
+            var left = new T[root ? width : 2 * width];
+            var right = new T[left.Length];
+            for (int j = 0; j < pairs; j++)
             {
-                if (((a[e] >> i) & 1) != 0) continue;
-                T above = i + 1 < m ? prefix[e * m + i + 1] : T.Zero;
-                sum += prefix[e * m + i] - above;
+                Array.Copy(eq, (2 * j + 1) * count, left, j * count, count);
+                Array.Copy(lt, 2 * j * count, right, j * count, count);
+                if (root) continue;
+                Array.Copy(eq, (2 * j + 1) * count, left, width + j * count, count);
+                Array.Copy(eq, 2 * j * count, right, width + j * count, count);
             }
-            result[e] = sum;
+            var products = (await suite.MultiplyAsync(SharedVector<T>.FromShares(left), SharedVector<T>.FromShares(right), ct).ConfigureAwait(false)).LocalShares;
+
+            int next = (nodes + 1) / 2;
+            var nextLt = new T[next * count];
+            var nextEq = new T[next * count];
+            for (int j = 0; j < pairs; j++)
+                for (int e = 0; e < count; e++)
+                {
+                    nextLt[j * count + e] = lt[(2 * j + 1) * count + e] + products[j * count + e];
+                    if (!root) nextEq[j * count + e] = products[width + j * count + e];
+                }
+            if (nodes % 2 == 1)
+            {
+                Array.Copy(lt, (nodes - 1) * count, nextLt, pairs * count, count);
+                Array.Copy(eq, (nodes - 1) * count, nextEq, pairs * count, count);
+            }
+            lt = nextLt;
+            eq = nextEq;
         }
-        return new(result);
+        return SharedVector<T>.FromShares(lt.AsSpan(0, count));
+    }
+
+    /// <summary>The products <see cref="PublicLessThanSharedAsync"/> makes for <paramref name="count"/> elements of <paramref name="m"/> bits.</summary>
+    public static int Products(int count, int m)
+    {
+        int total = 0;
+        for (int nodes = m; nodes > 1; nodes = (nodes + 1) / 2) total += (nodes == 2 ? 1 : 2) * (nodes / 2) * count;
+        return total;
     }
 
     /// <summary>x XOR y for shared bits: x + y - 2xy. One round.</summary>

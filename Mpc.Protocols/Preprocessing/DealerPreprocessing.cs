@@ -13,7 +13,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// online (semi-honest, non-colluding). Here the dealer is party 0 of the computation; deployments that cannot
 /// trust any computing party use the OT-based source instead.
 /// </remarks>
-public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessing
+public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessing, IBinaryPreprocessing
 {
     /// <summary>The party that plays the dealer.</summary>
     public const int Dealer = 0;
@@ -129,6 +129,118 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
         });
         Usage.AddBitMasks(count);
         return ValueTask.FromResult(new BitMasks(v[0], v[1], bits));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
+        int words = (count + 63) >> 6;
+        // Free: r (additive) and the conversion bits (XOR). Dependent: r's low bits (XOR) and the conversion bits as ring values.
+        var v = DealWords([(count, false), (words, true)], [(bits * words, true), (count, false)], free =>
+        {
+            var r = free[0];
+            var packed = new ulong[bits * words];
+            for (int e = 0; e < count; e++)
+            {
+                ulong value = r[e], bit = 1UL << (e & 63);
+                int word = e >> 6;
+                for (int i = 0; i < bits; i++)
+                    if (((value >> i) & 1) != 0) packed[i * words + word] |= bit;
+            }
+            var conversion = new ulong[count];
+            for (int e = 0; e < count; e++) conversion[e] = (free[1][e >> 6] >> (e & 63)) & 1;
+            return [packed, conversion];
+        });
+        Usage.AddBitMasks(count);
+        return ValueTask.FromResult(new PackedComparisonMasks(AsRing(v[0]), v[2], v[1], AsRing(v[3]), bits));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fanIn, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fanIn, 4);
+        ArgumentOutOfRangeException.ThrowIfNegative(words);
+        int subsets = (1 << fanIn) - 1;
+        // Free: the k masks. Dependent: the AND of every subset of two or more, in increasing mask order, each the AND
+        // of a smaller subset (already computed) and one mask.
+        var composite = new List<int>();
+        for (int mask = 3; mask <= subsets; mask++)
+            if ((mask & (mask - 1)) != 0) composite.Add(mask);
+        var v = DealWords(Enumerable.Repeat((words, true), fanIn).ToArray(), composite.Select(_ => (words, true)).ToArray(), free =>
+        {
+            var and = new ulong[subsets + 1][];
+            for (int i = 0; i < fanIn; i++) and[1 << i] = free[i];
+            foreach (int mask in composite)
+            {
+                int low = mask & -mask;
+                var rest = and[mask ^ low];
+                var single = and[low];
+                var product = new ulong[words];
+                for (int w = 0; w < words; w++) product[w] = rest[w] & single[w];
+                and[mask] = product;
+            }
+            return composite.Select(mask => and[mask]).ToArray();
+        });
+        var shares = new ulong[subsets * words];
+        for (int i = 0; i < fanIn; i++) v[i].CopyTo(shares, ((1 << i) - 1) * words);
+        for (int j = 0; j < composite.Count; j++) v[fanIn + j].CopyTo(shares, (composite[j] - 1) * words);
+        Usage.AddBinaryTriples(64L * words * (subsets - fanIn));
+        return ValueTask.FromResult(new BinaryAndTuples(fanIn, words, shares));
+    }
+
+    private static Z2k[] AsRing(ulong[] words) => System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, Z2k>(words).ToArray();
+
+    /// <summary>
+    /// <see cref="Deal"/> for vectors of 64-bit words that are either additive shares (summed mod 2^64) or XOR shares
+    /// (one flag per vector): my shares of the free vectors (uniform), then of the dependent ones.
+    /// </summary>
+    private ulong[][] DealWords((int Length, bool Xor)[] free, (int Length, bool Xor)[] dependent, Func<ulong[][], ulong[][]> dependents)
+    {
+        var tag = session.NextTag(ProtocolChannel.Preprocessing);
+        var all = free.Concat(dependent).ToArray();
+        var mine = all.Select(v => new ulong[v.Length]).ToArray();
+        if (session.PartyId != Dealer)
+        {
+            using var prg = session.SharedPrg(Dealer, tag);
+            foreach (var vector in mine) prg.Fill<ulong>(vector);
+            return mine;
+        }
+
+        var sums = all.Select(v => new ulong[v.Length]).ToArray();
+        for (int i = 0; i < free.Length; i++)
+        {
+            session.Random.Fill<ulong>(mine[i]);
+            mine[i].CopyTo(sums[i], 0);
+        }
+        for (int p = 0; p < session.PartyCount; p++)
+        {
+            if (p == Dealer) continue;
+            using var prg = session.SharedPrg(p, tag);
+            for (int i = 0; i < all.Length; i++)
+            {
+                var derived = GC.AllocateUninitializedArray<ulong>(all[i].Length);
+                prg.Fill<ulong>(derived);
+                Combine(sums[i], derived, all[i].Xor);
+            }
+        }
+        var full = dependents(sums[..free.Length]);
+        for (int j = 0; j < dependent.Length; j++)
+        {
+            var share = mine[free.Length + j];
+            var others = sums[free.Length + j];
+            for (int k = 0; k < share.Length; k++) share[k] = dependent[j].Xor ? full[j][k] ^ others[k] : unchecked(full[j][k] - others[k]);
+        }
+        return mine;
+
+        static void Combine(ulong[] sum, ulong[] value, bool xor)
+        {
+            if (xor) for (int k = 0; k < sum.Length; k++) sum[k] ^= value[k];
+            else for (int k = 0; k < sum.Length; k++) sum[k] = unchecked(sum[k] + value[k]);
+        }
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
 public sealed class PreprocessingUsage
 {
-    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks;
+    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks, _binaryTriples;
 
     /// <summary>Elementwise triples.</summary>
     public long Triples => Interlocked.Read(ref _triples);
@@ -23,7 +23,11 @@ public sealed class PreprocessingUsage
     /// <summary>Bit-decomposed masks.</summary>
     public long BitMasks => Interlocked.Read(ref _bitMasks);
 
+    /// <summary>Products of masks in AND tuples on packed XOR-shared bits (a triple counts one, a fan-in-4 tuple eleven), 64 per word.</summary>
+    public long BinaryTriples => Interlocked.Read(ref _binaryTriples);
+
     internal void AddBitMasks(long n) => Interlocked.Add(ref _bitMasks, n);
+    internal void AddBinaryTriples(long n) => Interlocked.Add(ref _binaryTriples, n);
     internal void AddTriples(long n) => Interlocked.Add(ref _triples, n);
     internal void AddMatrixTriple(long elements) => Interlocked.Add(ref _matrixTripleElements, elements);
     internal void AddMatrixMask(long elements)
@@ -35,5 +39,5 @@ public sealed class PreprocessingUsage
     internal void AddTruncationMasks(long n) => Interlocked.Add(ref _truncationMasks, n);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks";
+    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples";
 }

@@ -200,13 +200,20 @@ public sealed partial class ShamirSuite<T>
         }
     }
 
-    /// <summary>Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r.</summary>
-    private ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct) =>
-        DealPairsAsync(length, () =>
-        {
-            var r = _session.Random.NextUniformArray<T>(length);
-            return (r, r);
-        }, ct);
+    /// <summary>
+    /// Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r, by pseudo-random secret
+    /// sharing: no communication once the keys are out (the first call hands them out, one round).
+    /// </summary>
+    private async ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct)
+    {
+        // Both tags now, before any await: the keys' (first call only) and this sharing's.
+        _pseudoRandom ??= Internal.PseudoRandomSharing<T>.EstablishAsync(_session, Threshold, _session.NextTag(), ct);
+        var purpose = _session.NextTag();
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return sharing.DoubleRandoms(length, purpose);
+    }
+
+    private Task<Internal.PseudoRandomSharing<T>>? _pseudoRandom;
 
     /// <summary>
     /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing);
@@ -259,6 +266,14 @@ public sealed partial class ShamirSuite<T>
         return new(ShiftOpened(c, bits, correction: 0, highMask.Shares));
     }
 
+    // The products of XOR-ing t + 1 contributions of `bits` random bits pairwise.
+    private int XorProducts(int bits)
+    {
+        int total = 0;
+        for (int contributions = Threshold + 1; contributions > 1; contributions = (contributions + 1) / 2) total += contributions / 2 * bits;
+        return total;
+    }
+
     private void CheckShift(int bits)
     {
         if (bits < 0 || bits >= TruncationInputBits)
@@ -280,7 +295,8 @@ public sealed partial class ShamirSuite<T>
     /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)), via Catrina and de Hoogh's exact Mod2m (SCN 2010): with
     /// m = l - 1 and y = x + 2^m, open c = y + 2^m r'' + r', let c' = c mod 2^m and u = [c' &lt; r'] (BitLT);
     /// then y mod 2^m = c' - r' + 2^m u exactly, and bit m of y, (y - y mod 2^m) / 2^m, is 1 exactly when x >= 0.
-    /// Rounds: the mask rounds of <see cref="TruncateAsync"/>, one opening, ceil(log2 m) for BitLT.
+    /// Rounds: the mask rounds of <see cref="TruncateAsync"/>, one opening, ceil(log2 m) for BitLT. The double sharings
+    /// for every product of the comparison are drawn at once, before the random bits are input.
     /// </summary>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
@@ -288,7 +304,10 @@ public sealed partial class ShamirSuite<T>
         if (l < 2 || l > TruncationInputBits)
             throw new ArgumentOutOfRangeException(nameof(inputBits), l, $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
         int length = x.Length, m = l - 1;
-        var (lowMask, highMask, maskBits) = await MasksAsync(length, m, l, ct).ConfigureAwait(false);
+        // Every product of this comparison (the XOR of the random bits' contributions, and BitLT) from one dealing.
+        int products = XorProducts(length * m) + Comparison.BitwiseLessThan.Products(length, m);
+        var preparation = PrepareMultiplicationMasksAsync(products, ct);
+        var (lowMask, highMask, maskBits) = await MasksAsync(length, m, l, ct, preparation).ConfigureAwait(false);
 
         var twoToM = T.FromInt128(Int128.One << m);
         var y = AddPublic(x, Enumerable.Repeat(twoToM, length).ToArray());
@@ -316,7 +335,8 @@ public sealed partial class ShamirSuite<T>
     /// Shares of r' = sum 2^i b_i over m jointly random bits (and the bits, element-major), and of r'' (the sum of
     /// every party's mask of inputBits + s - m bits).
     /// </summary>
-    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits, int inputBits, CancellationToken ct,
+        ValueTask preparation = default)
     {
         int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
         int highBits = inputBits + StatisticalSecurity - bits;
@@ -345,7 +365,9 @@ public sealed partial class ShamirSuite<T>
         SharedVector<T> high = await highInputs[0].ConfigureAwait(false);
         for (int p = 1; p < n; p++) high = Add(high, await highInputs[p].ConfigureAwait(false));
 
-        // XOR the contributions pairwise, a tree of ceil(log2(t + 1)) multiplication rounds.
+        // XOR the contributions pairwise, a tree of ceil(log2(t + 1)) multiplication rounds (using the prepared
+        // double sharings, if any: the preparation is awaited first).
+        await preparation.ConfigureAwait(false);
         while (contributions.Count > 1)
         {
             var next = new List<SharedVector<T>>();

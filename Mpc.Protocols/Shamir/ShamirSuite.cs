@@ -13,9 +13,9 @@ namespace Mpc.Protocols.Shamir;
 /// <para>Input: the owner deals shares, one round. Open: all-to-all exchange, reconstructed from every share with
 /// a consistency check (all n shares must lie on one degree-t polynomial), one round.</para>
 /// <para>Multiplication: the local product is a degree-2t sharing; it is reduced with a double sharing
-/// ([r] of degree 2t, [r] of degree t, dealt by parties 0..t: Damgard and Nielsen 2007): open product + [r]_2t
-/// from all shares and subtract [r]_t. Online one round, and the double sharings can be dealt ahead
-/// (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
+/// ([r] of degree 2t, [r] of degree t: Damgard and Nielsen 2007): open product + [r]_2t from all shares and subtract
+/// [r]_t. One round. The double sharings come from pseudo-random secret sharing (Cramer, Damgard and Ishai 2005:
+/// keys handed out once, then no communication), and can be drawn ahead (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
 /// so traffic does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
 /// </remarks>

@@ -42,6 +42,43 @@ public sealed class AdditiveSuiteTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 40)]
+    [InlineData(3, 2)]
+    [InlineData(4, 63)]
+    public void LessThanZero_OnPackedBits_AgreesWithTheRingBitsFallback(int parties, int bits)
+    {
+        // The dealer offers packed XOR-shared bits; a source that does not (here a buffered one) takes the ring path.
+        const int length = 200;
+        var x = new Z2k[length];
+        using (var prg = new Mpc.Core.Random.AesCtrPrg(new byte[16]))
+            for (int i = 0; i < length; i++) x[i] = Z2k.FromInt64((long)(prg.NextUInt64() << (64 - bits)) >> (64 - bits));
+        x[0] = Z2k.FromInt64(-(1L << (bits - 1)));
+        x[1] = Z2k.FromInt64((1L << (bits - 1)) - 1);
+        x[2] = Z2k.Zero;
+        x[3] = Z2k.FromInt64(-1);
+        var results = LocalParties.Run(parties, async s =>
+        {
+            var dealer = new DealerPreprocessing(s);
+            var packed = new AdditiveSuite(s, dealer);
+            var ring = new AdditiveSuite(s, new BufferedPreprocessing(dealer));
+            var sx = await packed.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
+            var a = await packed.OpenAsync(await packed.LessThanZeroAsync(sx, bits));
+            var b = await ring.OpenAsync(await ring.LessThanZeroAsync(sx, bits));
+            return (a, b, packed.AllowsSpeculativeEvaluation, ring.AllowsSpeculativeEvaluation, dealer.Usage.BinaryTriples);
+        });
+        var (fromPacked, fromRing, packedSpeculates, ringSpeculates, andTriples) = results[0];
+        for (int i = 0; i < length; i++)
+        {
+            var expected = (long)x[i].Value < 0 ? Z2k.One : Z2k.Zero;
+            Assert.Equal(expected, fromPacked[i]);
+            Assert.Equal(expected, fromRing[i]);
+        }
+        Assert.True(packedSpeculates);
+        Assert.False(ringSpeculates);
+        Assert.True(bits <= 2 || andTriples > 0);
+    }
+
     [Fact]
     public void Dealer_TriplesSatisfyTheProductLaw()
     {

@@ -137,3 +137,35 @@ public sealed class ShamirPreparedMaskTests
         }
     }
 }
+
+public sealed class ShamirPseudoRandomSharingTests
+{
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(5, 2)]
+    [InlineData(7, 3)]
+    public async Task DoubleRandoms_AreDegreeTAndDegree2TSharingsOfOneValue_AndDifferEveryCall(int n, int t)
+    {
+        const int length = 64;
+        var draws = await LocalParties.RunAsync(n, async s =>
+        {
+            var sharing = await Mpc.Protocols.Shamir.Internal.PseudoRandomSharing<Mersenne127>.EstablishAsync(s, t, s.NextTag(), CancellationToken.None);
+            return (First: sharing.DoubleRandoms(length, s.NextTag()), Second: sharing.DoubleRandoms(length, s.NextTag()));
+        });
+        var all = Enumerable.Range(0, n).ToArray();
+        var narrowScheme = new Mpc.Core.Sharing.ShamirScheme<Mersenne127>(n, t);
+        var wideScheme = new Mpc.Core.Sharing.ShamirScheme<Mersenne127>(n, 2 * t);
+        var r = new Mersenne127[length];
+        var r2 = new Mersenne127[length];
+        var next = new Mersenne127[length];
+        // Checked reconstruction: every share lies on one polynomial of the stated degree.
+        narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Narrow).ToArray(), r);
+        wideScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Wide).ToArray(), r2);
+        narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.Second.Narrow).ToArray(), next);
+        Assert.Equal(r, r2);
+        Assert.Equal(length, r.Distinct().Count());
+        Assert.DoesNotContain(r, next.Contains);
+        // The degree-2t sharing is not the degree-t one: its higher coefficients are random, not zero.
+        Assert.Throws<Mpc.Core.Sharing.ShareReconstructionException>(() => narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Wide).ToArray(), new Mersenne127[length]));
+    }
+}

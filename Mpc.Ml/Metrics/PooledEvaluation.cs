@@ -1,0 +1,125 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Ml.Data;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Ml.Metrics;
+
+/// <summary>
+/// Test metrics of a trained model on the pooled, secret test set, opening only what the metrics need: each test
+/// score goes to the party that holds that row's label, and only sums over all parties are opened to everyone.
+/// </summary>
+/// <remarks>
+/// <para>Steps: the scores X_test w (one fixed-point matrix product); each row's score opened to its label holder
+/// (horizontal: the party that contributed the row, which knows the model and the row anyway; vertical: the label
+/// owner); each party sums, over its rows, the correct predictions, the log-loss with the exact sigmoid, and a
+/// histogram of scores by label; the sums over all parties are opened. Rounds: the product's, one opening to the
+/// owners, the inputs' (Shamir one), one opening.</para>
+/// <para>The pooled histogram (<see cref="Bins"/> bins of width 1/64 over scores in [-32, 32], clamped) gives the AUC
+/// exactly up to ties inside a bin, and is all that is revealed about the test scores beyond the metrics.</para>
+/// </remarks>
+public static class PooledEvaluation
+{
+    /// <summary>Histogram bins per label.</summary>
+    public const int Bins = 4096;
+
+    private const double Range = 32;
+
+    /// <summary>Accuracy, log-loss and AUC of <paramref name="weights"/> on the test set of <paramref name="data"/>.</summary>
+    /// <param name="fixedPoint">The arithmetic the data is shared in.</param>
+    /// <param name="data">The loaded training and test sets.</param>
+    /// <param name="weights">The model, bias last (shared).</param>
+    /// <param name="mine">This party's table, as loaded.</param>
+    /// <param name="partition">The partitioning the data was loaded with.</param>
+    /// <param name="options">The options the data was loaded with (test split).</param>
+    /// <param name="ct">Cancels the protocol.</param>
+    public static async ValueTask<ClassificationMetrics> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SecureTrainingData<T> data,
+        SharedVector<T> weights, PartyTable mine, DataPartition partition, DataLoadOptions options, CancellationToken ct = default)
+        where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
+        var test = data.Test;
+        var scores = await fixedPoint.MatrixMultiplyAsync(test.Features, weights, test.Rows, test.Columns, 1, ct).ConfigureAwait(false);
+
+        // Each row's score to its label holder; all openings started together.
+        var rows = AlignedRows.Create(mine, partition, me, options.TestFraction, options.SplitSeed);
+        double[]? myScores;
+        if (partition.Kind == Partitioning.Horizontal)
+        {
+            var counts = data.TestRowsByParty ?? throw new ArgumentException("Horizontal test data must say which rows each party holds.", nameof(data));
+            var openings = new ValueTask<double[]?>[parties];
+            int offset = 0;
+            for (int p = 0; p < parties; p++)
+            {
+                openings[p] = fixedPoint.OpenToAsync(p, SharedVector<T>.FromShares(scores.LocalShares.Slice(offset, counts[p])), ct);
+                offset += counts[p];
+            }
+            myScores = null;
+            for (int p = 0; p < parties; p++)
+            {
+                var opened = await openings[p].ConfigureAwait(false);
+                if (p == me) myScores = opened;
+            }
+        }
+        else
+        {
+            myScores = await fixedPoint.OpenToAsync(partition.LabelOwner, scores, ct).ConfigureAwait(false);
+        }
+
+        // My sums: rows, correct predictions, log-loss (fixed point), then the histograms of positives and negatives.
+        var sums = new long[3 + 2 * Bins];
+        if (myScores is not null)
+        {
+            var labels = mine.Labels ?? throw new ArgumentException("The label holder's table has no labels.", nameof(mine));
+            double logLoss = 0;
+            for (int i = 0; i < myScores.Length; i++)
+            {
+                double z = myScores[i], y = labels[rows.Test[i]];
+                bool positive = y >= 0.5;
+                if ((z >= 0) == positive) sums[1]++;
+                logLoss += positive ? Softplus(-z) : Softplus(z);
+                sums[3 + (positive ? 0 : Bins) + Bin(z)]++;
+            }
+            sums[0] = myScores.Length;
+            sums[2] = (long)Math.Round(Math.ScaleB(logLoss, fixedPoint.Format.FractionalBits));
+        }
+        var totals = await SumOverPartiesAsync(suite, sums, ct).ConfigureAwait(false);
+        double n = totals[0];
+        return new ClassificationMetrics(totals[1] / n, Math.ScaleB(totals[2], -fixedPoint.Format.FractionalBits) / n,
+            AreaUnderRoc(totals.AsSpan(3, Bins), totals.AsSpan(3 + Bins, Bins)));
+    }
+
+    // -log(sigmoid(-z)) = log(1 + e^z), computed without overflow.
+    private static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+
+    private static int Bin(double z) => (int)Math.Clamp(Math.Floor((z + Range) * (Bins / (2 * Range))), 0, Bins - 1);
+
+    // Mann-Whitney over the bins: a positive beats every negative in a lower bin and half of those in its own.
+    private static double AreaUnderRoc(ReadOnlySpan<long> positives, ReadOnlySpan<long> negatives)
+    {
+        double wins = 0, below = 0, p = 0, q = 0;
+        for (int b = 0; b < positives.Length; b++)
+        {
+            wins += positives[b] * (below + 0.5 * negatives[b]);
+            below += negatives[b];
+            p += positives[b];
+            q += negatives[b];
+        }
+        return p == 0 || q == 0 ? double.NaN : wins / (p * q);
+    }
+
+    // Every party inputs its vector; only the sum is opened.
+    private static async ValueTask<long[]> SumOverPartiesAsync<T>(IArithmeticSuite<T> suite, long[] mine, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        int parties = suite.Session.PartyCount, me = suite.Session.PartyId;
+        var encoded = mine.Select(T.FromInt64).ToArray();
+        var inputs = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++) inputs[p] = suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, mine.Length, ct);
+        var total = await inputs[0].ConfigureAwait(false);
+        for (int p = 1; p < parties; p++) total = suite.Add(total, await inputs[p].ConfigureAwait(false));
+        var opened = await suite.OpenAsync(total, ct).ConfigureAwait(false);
+        return opened.Select(v => (long)T.ToSignedInt128(v)).ToArray();
+    }
+}

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Mpc.Ml.Data;
+using Mpc.Ml.Metrics;
+using Mpc.Party.Output;
+
+namespace Mpc.Party.Commands;
+
+/// <summary>
+/// The plaintext data commands around training: <c>mpc predict</c> (apply a revealed model to a CSV file),
+/// <c>mpc datagen</c> (a synthetic labelled set with a known true model) and <c>mpc split</c> (per-party files from
+/// one CSV file, for demos).
+/// </summary>
+internal static class DataCommands
+{
+    private const int Ok = 0, BadInput = 2;
+
+    public static IEnumerable<Command> Create(TextWriter stdout, TextWriter stderr) => [Predict(stdout, stderr), Datagen(stdout, stderr), Split(stdout, stderr)];
+
+    private static Command Predict(TextWriter stdout, TextWriter stderr)
+    {
+        var models = new Option<string[]>("--model") { Description = "model.json from train-lr; in vertical mode give every party's file (each knows its own features' standardisation).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string>("--data") { Description = "CSV file with the model's feature columns (and, for metrics, its label column).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Write predictions (row, probability, prediction) to this CSV file; default: standard output." };
+        var command = new Command("predict", "Apply a revealed model to a CSV file: probabilities per row, and accuracy, AUC and log-loss when the file has the label.");
+        foreach (var o in new Option[] { models, data, output }) command.Options.Add(o);
+        command.SetAction(parse => Run(stderr, () =>
+        {
+            var paths = parse.GetValue(models)!;
+            var model = ModelFile.Load(paths[0]);
+            foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
+            if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
+                throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features ({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
+                    "a vertical party knows only its own; pass every party's model.json with --model.");
+            string file = parse.GetValue(data)!;
+            var header = ReadHeader(file);
+            string? label = model.Label is { } l && header.Contains(l) ? l : null;
+            string? id = header.Contains("id") && !model.Features.Contains("id") ? "id" : null;
+            var table = CsvTableReader.Read(file, new CsvColumns(label, id, model.Features));
+
+            var probabilities = new double[table.RowCount];
+            for (int i = 0; i < table.RowCount; i++)
+                probabilities[i] = ModelFile.Logistic(model.Score(table.Features.AsSpan(i * table.FeatureCount, table.FeatureCount)));
+            var csv = new StringBuilder(id is null ? "row,probability,prediction" : "row,id,probability,prediction").Append(label is null ? "\n" : $",{label}\n");
+            for (int i = 0; i < table.RowCount; i++)
+            {
+                csv.Append(table.LineNumbers[i].ToString(CultureInfo.InvariantCulture));
+                if (id is not null) csv.Append(',').Append(table.Ids![i]);
+                csv.Append(CultureInfo.InvariantCulture, $",{probabilities[i]:0.######},{(probabilities[i] >= 0.5 ? 1 : 0)}");
+                csv.Append(label is null ? "\n" : $",{table.Labels![i].ToString(CultureInfo.InvariantCulture)}\n");
+            }
+            string? outPath = parse.GetValue(output);
+            var summary = outPath is null ? stderr : stdout;
+            if (outPath is null) stdout.Write(csv.ToString());
+            else AtomicFile.WriteAllText(outPath, csv.ToString());
+            summary.WriteLine($"predict: {table.RowCount} rows of {file}{(outPath is null ? "" : $", predictions in {outPath}")}");
+            if (table.Labels is not null)
+            {
+                var m = ClassificationMetrics.Of(probabilities, table.Labels);
+                summary.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict: accuracy {m.Accuracy:0.0000}, AUC {m.Auc:0.0000}, log-loss {m.LogLoss:0.0000} (label '{label}')"));
+            }
+        }));
+        return command;
+    }
+
+    private static Command Datagen(TextWriter stdout, TextWriter stderr)
+    {
+        var rows = new Option<int>("--rows") { Description = "Rows.", Required = true };
+        var features = new Option<int>("--features") { Description = "Feature columns.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the true model and the rows.", DefaultValueFactory = _ => 1UL };
+        var output = new Option<string?>("--out") { Description = "The CSV file to write (default synthetic-<rows>x<features>.csv); the true model goes next to it as <name>.truth.json." };
+        var command = new Command("datagen", "Write a synthetic labelled CSV data set (Gaussian features, logistic labels) and its known true model.");
+        foreach (var o in new Option[] { rows, features, seed, output }) command.Options.Add(o);
+        command.SetAction(parse => Run(stderr, () =>
+        {
+            int r = parse.GetValue(rows), f = parse.GetValue(features);
+            if (r < 1 || f < 1) throw new ArgumentException("--rows and --features must be positive.");
+            var synthetic = new SyntheticData(f, parse.GetValue(seed));
+            string path = parse.GetValue(output) ?? $"synthetic-{r}x{f}.csv";
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                synthetic.WriteCsv(writer, r);
+            });
+            string truthPath = Path.ChangeExtension(path, null) + ".truth.json";
+            var truth = new ModelFile
+            {
+                Label = SyntheticData.LabelName,
+                Features = synthetic.FeatureNames,
+                Weights = synthetic.Weights,
+                Bias = synthetic.Bias,
+                Standardisation = new ModelFile.StandardisationSection(synthetic.Means.Cast<double?>().ToArray(), synthetic.Scales.Cast<double?>().ToArray()),
+                Sigmoid = "exact logistic (the generating model)",
+                Settings = new Dictionary<string, string>
+                {
+                    ["rows"] = r.ToString(CultureInfo.InvariantCulture),
+                    ["features"] = f.ToString(CultureInfo.InvariantCulture),
+                    ["seed"] = parse.GetValue(seed).ToString(CultureInfo.InvariantCulture),
+                },
+            };
+            AtomicFile.WriteAllText(truthPath, truth.ToJson());
+            stdout.WriteLine($"datagen: {r} rows x {f} features in {path}; the true model in {truthPath}");
+        }));
+        return command;
+    }
+
+    private static Command Split(TextWriter stdout, TextWriter stderr)
+    {
+        var input = new Option<string>("--input") { Description = "The CSV file (header row, comma-separated).", Required = true };
+        var parties = new Option<int>("--parties") { Description = "Number of parties.", Required = true };
+        var partition = new Option<string>("--partition") { Description = "horizontal (rows) or vertical (columns, with an id column and the label at party 0).", DefaultValueFactory = _ => "horizontal" }
+            .AcceptOnlyFromAmong("horizontal", "vertical");
+        var label = new Option<string?>("--label") { Description = "The label column (vertical: it goes to party 0)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the shuffle.", DefaultValueFactory = _ => 7UL };
+        var output = new Option<string?>("--out") { Description = "Folder for party-<i>.csv (default: <input>-<partition>-<parties> next to the input)." };
+        var command = new Command("split", "Split one CSV file into per-party files, horizontally or vertically, for demos.");
+        foreach (var o in new Option[] { input, parties, partition, label, seed, output }) command.Options.Add(o);
+        command.SetAction(parse => Run(stderr, () =>
+        {
+            string file = parse.GetValue(input)!, kind = parse.GetValue(partition)!;
+            int n = parse.GetValue(parties);
+            if (n is < 2 or > 64) throw new ArgumentException("--parties must lie between 2 and 64.");
+            if (!File.Exists(file)) throw new DataException("the file does not exist.", file: file);
+            string csv = File.ReadAllText(file);
+            string[] parts;
+            if (kind == "vertical")
+            {
+                string column = parse.GetValue(label) ?? throw new ArgumentException("--label is required for a vertical split (the label goes to party 0).");
+                if (!ReadHeader(file).Contains(column)) throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
+                parts = CsvPartitioner.Vertical(csv, n, column, parse.GetValue(seed));
+            }
+            else parts = CsvPartitioner.Horizontal(csv, n, parse.GetValue(seed));
+            string directory = parse.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"{Path.GetFileNameWithoutExtension(file)}-{kind}-{n}");
+            for (int p = 0; p < n; p++) AtomicFile.WriteAllText(Path.Combine(directory, $"party-{p}.csv"), parts[p]);
+            stdout.WriteLine($"split: {n} {kind} parts of {file} in {directory}/party-0.csv .. party-{n - 1}.csv");
+        }));
+        return command;
+    }
+
+    private static string[] ReadHeader(string file)
+    {
+        if (!File.Exists(file)) throw new DataException("the file does not exist.", file: file);
+        using var reader = new StreamReader(file);
+        return (reader.ReadLine() ?? "").Split(',').Select(c => c.Trim().Trim('"').Trim()).ToArray();
+    }
+
+    private static int Run(TextWriter stderr, Action action)
+    {
+        try
+        {
+            action();
+            return Ok;
+        }
+        catch (Exception ex) when (ex is Mpc.Core.MpcException or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"mpc: {ex.Message}");
+            return BadInput;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Data;
+using Mpc.Ml.Metrics;
+using Mpc.Ml.Training;
+using Mpc.Net;
+using Mpc.Party.Output;
+using Mpc.Protocols;
+using Mpc.Protocols.Diagnostics;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// <c>train-lr</c>: secure logistic regression on every party's CSV file (its config's <c>data</c> section, see
+/// <see cref="TrainingDataConfig"/>). Each party splits its rows into train and test with the public seed, the parties
+/// train together (<see cref="LogisticRegressionTrainer{T}"/>), the model is revealed to every party, and each writes
+/// model.json, metrics.json and loss.png atomically into its output folder.
+/// </summary>
+public sealed class TrainLrJob : IJob, ILaunchHooks
+{
+    /// <inheritdoc />
+    public string Name => "train-lr";
+
+    /// <inheritdoc />
+    public string Description => "Train a logistic regression on every party's CSV file; write model.json, metrics.json and loss.png.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Option> CreateOptions() => [.. SuiteOptions.Create(), .. TrainLrSettings.CreateOptions()];
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var settings = TrainLrSettings.From(context.ParseResult);
+        settings.Validate();
+        if (settings.ComparePlaintext)
+            context.Out.WriteLine("train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");
+        var party = context.Party;
+        var dataConfig = TrainingDataConfig.From(party, settings.Partition);
+        PartyTable table;
+        try
+        {
+            table = CsvTableReader.Read(dataConfig.File, dataConfig.Columns);
+        }
+        catch (DataException ex)
+        {
+            throw ex.WithParty(party.PartyId);
+        }
+        string outDirectory = settings.OutDirectory ?? DefaultOutDirectory(party.Cluster.SessionId, party.Me.Name);
+
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        var run = new Run(context, settings, dataConfig, table, outDirectory);
+        return settings.Suite == "shamir"
+            ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
+            : await run.TrainAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), ct);
+    }
+
+    /// <inheritdoc />
+    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster, IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
+        TrainLrLaunch.Create(parse, cluster, parties, stdout);
+
+    /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
+    internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
+
+    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory)
+    {
+        public async Task<int> TrainAsync<T>(IArithmeticSuite<T> baseSuite, CancellationToken ct) where T : unmanaged, IRing<T>
+        {
+            var job = Stopwatch.StartNew();
+            var network = context.Network;
+            var profile = settings.Profile ? new OperationProfile() : null;
+            IArithmeticSuite<T> suite = profile is null ? baseSuite : new ProfilingSuite<T>(baseSuite, profile);
+            var fixedPoint = new FixedPointArithmetic<T>(suite, new FixedPointFormat(settings.FractionalBits));
+            int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
+            var partition = dataConfig.Partition;
+            var publicSettings = settings.Public(partition, parties);
+            await SettingsAgreement.VerifyAsync(suite, publicSettings, ct);
+
+            var loadOptions = settings.LoadOptions();
+            var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
+            double loadSeconds = job.Elapsed.TotalSeconds;
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing})" : "")}, {parties} parties, {Describe(partition)}: " +
+                $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; {settings.Epochs} epochs, " +
+                $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, {settings.Sigmoid().Name}"));
+
+            var options = settings.TrainingOptions();
+            var before = network.Stats.Snapshot();
+            var progress = new ProgressLines(context.Out, options.Epochs);
+            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct);
+            var afterTraining = network.Stats.Snapshot();
+            var trainingProfile = profile?.ToString();
+
+            var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
+            var end = network.Stats.Snapshot();
+
+            var weights = result.Weights ?? throw new InvalidOperationException("The model was not revealed to this party.");
+            var model = Model(data, weights, partition, loadOptions, result.SigmoidName, publicSettings);
+            long trainRounds = afterTraining.Rounds - before.Rounds;
+            double trainSeconds = result.TrainingTime.TotalSeconds;
+            var metricsJson = new JsonObject
+            {
+                ["accuracy"] = metrics.Accuracy,
+                ["auc"] = Finite(metrics.Auc),
+                ["log_loss"] = metrics.LogLoss,
+                ["epochs"] = settings.Epochs,
+                ["train_seconds"] = Round(trainSeconds),
+                ["seconds_per_epoch"] = Round(trainSeconds / settings.Epochs),
+                ["bytes_sent"] = end.TotalBytesSent,
+                ["rounds"] = end.Rounds,
+                ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
+                ["train_rounds"] = trainRounds,
+                ["rounds_per_epoch"] = Round((double)trainRounds / settings.Epochs),
+                ["suite"] = suite.Name,
+                ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
+                ["sigmoid"] = result.SigmoidName,
+                ["partition"] = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal",
+                ["parties"] = parties,
+                ["party"] = me,
+                ["learning_rate"] = settings.LearningRate,
+                ["batch_size"] = settings.BatchSize,
+                ["l2"] = settings.L2,
+                ["seed"] = settings.Seed,
+                ["train_rows"] = data.Train.Rows,
+                ["test_rows"] = data.Test.Rows,
+                ["features"] = data.Train.Columns - 1,
+                ["load_seconds"] = Round(loadSeconds),
+                ["job_seconds"] = Round(job.Elapsed.TotalSeconds),
+                ["loss_kind"] = "mean squared residual of the approximate sigmoid, training rows",
+                ["losses"] = new JsonArray(result.Losses.Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss }).ToArray()),
+            };
+
+            Directory.CreateDirectory(outDirectory);
+            AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
+            AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
+            AtomicFile.WriteAllBytes(Path.Combine(outDirectory, "loss.png"),
+                PngEncoder.Encode(LossCurveImage.Draw(result.Losses, $"training loss, {suite.Name}, {parties} parties", "mean squared residual")));
+
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
+                $"{settings.Epochs} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / settings.Epochs:0.00} ms and {(double)trainRounds / settings.Epochs:0.#} rounds per epoch)"));
+            context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json and loss.png");
+            if (trainingProfile is not null)
+                foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
+            return 0;
+        }
+
+        private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, DataPartition partition, DataLoadOptions loadOptions,
+            string sigmoid, IReadOnlyList<(string Name, string Value)> publicSettings) where T : unmanaged, IRing<T>
+        {
+            int d = weights.Length - 1, me = context.Party.PartyId;
+            var means = new double?[d];
+            var deviations = new double?[d];
+            if (data.PublicScaling is { } pooled)
+            {
+                for (int j = 0; j < d; j++) (means[j], deviations[j]) = (pooled.Means[j], pooled.StandardDeviations[j]);
+            }
+            else
+            {
+                // Vertical: only my own columns' standardisation is known here.
+                var rows = AlignedRows.Create(table, partition, me, loadOptions.TestFraction, loadOptions.SplitSeed);
+                var mine = FeatureScaling.Of(table, rows.Train);
+                int offset = data.ColumnsByParty!.Take(me).Sum();
+                for (int j = 0; j < table.FeatureCount; j++) (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
+            }
+            return new ModelFile
+            {
+                Label = table.LabelName,
+                Features = data.ColumnNames.Take(d).ToArray(),
+                Weights = weights.Take(d).ToArray(),
+                Bias = weights[d],
+                Standardisation = new ModelFile.StandardisationSection(means, deviations),
+                Sigmoid = sigmoid,
+                Settings = publicSettings.ToDictionary(s => s.Name, s => s.Value),
+                Cluster = context.Party.Cluster.SessionId,
+                Party = me,
+            };
+        }
+
+        private static string Describe(DataPartition partition) =>
+            partition.Kind == Partitioning.Vertical ? $"vertical (label at party {partition.LabelOwner})" : "horizontal";
+
+        private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+        private static double Round(double value) => Math.Round(value, 6);
+    }
+
+    /// <summary>About ten progress lines per run: epoch, the latest loss, the training time so far.</summary>
+    private sealed class ProgressLines(TextWriter output, int epochs)
+    {
+        private readonly int _every = Math.Max(1, (epochs + 9) / 10);
+        private double? _loss;
+
+        public void Report(TrainingProgress progress)
+        {
+            if (progress.Loss is double loss) _loss = loss;
+            if (progress.Epoch % _every != 0 && progress.Epoch != epochs) return;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {progress.Epoch}/{epochs}: loss {(_loss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : "-")}, {progress.Elapsed.TotalSeconds:0.000} s"));
+        }
+    }
+}

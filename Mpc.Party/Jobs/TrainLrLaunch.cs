@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Mpc.Ml.Data;
+using Mpc.Ml.Metrics;
+using Mpc.Ml.Training;
+using Mpc.Net.Configuration;
+using Mpc.Party.Output;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// What <c>mpc launch ... train-lr</c> does besides starting the parties: gives each party its own output folder
+/// (<c>--out DIR</c> becomes DIR/&lt;party&gt;), and with <c>--compare-plaintext</c> reads every party's file (the
+/// launcher is a demo process on the machine that holds them all; the parties never read each other's files), trains
+/// the same algorithm in double precision and Newton's method to convergence on the pooled data while the parties
+/// run, then adds the comparison to every party's metrics.json and prints the accuracies side by side.
+/// </summary>
+internal sealed class TrainLrLaunch : ILaunchPlan
+{
+    private readonly TrainLrSettings _settings;
+    private readonly ClusterConfig _cluster;
+    private readonly string _outRoot;
+    private readonly TextWriter _stdout;
+    private readonly Task<References>? _references;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private TrainLrLaunch(TrainLrSettings settings, ClusterConfig cluster, TextWriter stdout, Task<References>? references)
+    {
+        _settings = settings;
+        _cluster = cluster;
+        _stdout = stdout;
+        _references = references;
+        _outRoot = settings.OutDirectory ?? Path.Combine("out", cluster.SessionId);
+    }
+
+    /// <summary>Plans a launch; with --compare-plaintext, starts the references on every party's data.</summary>
+    /// <exception cref="ConfigException">A party file's data section is wrong.</exception>
+    /// <exception cref="DataException">A party's CSV file is wrong (names the party, file, row and column).</exception>
+    public static TrainLrLaunch Create(ParseResult parse, ClusterConfig cluster, IReadOnlyList<PartyConfig> parties, TextWriter stdout)
+    {
+        var settings = TrainLrSettings.From(parse);
+        Task<References>? references = null;
+        if (settings.ComparePlaintext)
+        {
+            var configs = parties.Select(p => TrainingDataConfig.From(p, settings.Partition)).ToArray();
+            var tables = configs.Select((c, i) =>
+            {
+                try
+                {
+                    return CsvTableReader.Read(c.File, c.Columns);
+                }
+                catch (DataException ex)
+                {
+                    throw ex.WithParty(i);
+                }
+            }).ToArray();
+            references = Task.Run(() => References.Compute(tables, configs[0].Partition, settings));
+        }
+        return new TrainLrLaunch(settings, cluster, stdout, references);
+    }
+
+    /// <summary>The party's own output folder replaces --out; --compare-plaintext is the launcher's alone.</summary>
+    public IReadOnlyList<string> ArgumentsFor(int party, IReadOnlyList<string> jobArguments)
+    {
+        var args = new List<string>();
+        for (int i = 0; i < jobArguments.Count; i++)
+        {
+            string a = jobArguments[i];
+            if (a == "--compare-plaintext") continue;
+            if (a == "--out" && i + 1 < jobArguments.Count) { i++; continue; }
+            if (a.StartsWith("--out=", StringComparison.Ordinal) || a.StartsWith("--out:", StringComparison.Ordinal)) continue;
+            args.Add(a);
+        }
+        args.Add("--out");
+        args.Add(PartyDirectory(party));
+        return args;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> FinishAsync(int exitCode, CancellationToken ct)
+    {
+        if (exitCode != 0 || _references is null) return exitCode;
+        var references = await _references.WaitAsync(ct);
+        JsonObject? first = null;
+        double maxDiff = 0;
+        for (int p = 0; p < _cluster.PartyCount; p++)
+        {
+            string directory = PartyDirectory(p), metricsPath = Path.Combine(directory, "metrics.json");
+            var model = ModelFile.Load(Path.Combine(directory, "model.json"));
+            var metrics = JsonNode.Parse(await File.ReadAllTextAsync(metricsPath, ct))!.AsObject();
+            var secure = model.Weights.Append(model.Bias).ToArray();
+            double diff = secure.Zip(references.PlaintextWeights, (a, b) => Math.Abs(a - b)).Max();
+            maxDiff = Math.Max(maxDiff, diff);
+            metrics["plaintext_accuracy"] = references.Plaintext.Accuracy;
+            metrics["plaintext_auc"] = references.Plaintext.Auc;
+            metrics["plaintext_log_loss"] = references.Plaintext.LogLoss;
+            metrics["converged_accuracy"] = references.Converged.Accuracy;
+            metrics["converged_auc"] = references.Converged.Auc;
+            metrics["converged_log_loss"] = references.Converged.LogLoss;
+            metrics["max_weight_diff"] = diff;
+            AtomicFile.WriteAllText(metricsPath, metrics.ToJsonString(ModelFile.Json) + "\n");
+            first ??= metrics;
+        }
+
+        double Get(string name) => first![name]?.GetValue<double>() ?? double.NaN;
+        string Row(string what, double secure, double plain, double converged) =>
+            string.Create(CultureInfo.InvariantCulture, $"  {what,-10} {secure,10:0.0000} {plain,12:0.0000} {converged,12:0.0000}");
+        lock (_stdout)
+        {
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: test set of {(int)Get("test_rows")} rows      secure    plaintext    converged (Newton)"));
+            _stdout.WriteLine(Row("accuracy", Get("accuracy"), references.Plaintext.Accuracy, references.Converged.Accuracy));
+            _stdout.WriteLine(Row("AUC", Get("auc"), references.Plaintext.Auc, references.Converged.Auc));
+            _stdout.WriteLine(Row("log-loss", Get("log_loss"), references.Plaintext.LogLoss, references.Converged.LogLoss));
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: max |secure - plaintext weight| {maxDiff:0.##e+00}; secure training {Get("train_seconds"):0.000} s, whole launch {_clock.Elapsed.TotalSeconds:0.0} s; metrics in {_outRoot}/<party>/metrics.json"));
+        }
+        return 0;
+    }
+
+    private string PartyDirectory(int party) => Path.Combine(_outRoot, _cluster.Parties[party].Name);
+
+    /// <summary>The plaintext references on the pooled data: the same algorithm, and Newton's method to convergence.</summary>
+    private sealed record References(double[] PlaintextWeights, ClassificationMetrics Plaintext, ClassificationMetrics Converged)
+    {
+        public static References Compute(PartyTable[] tables, DataPartition partition, TrainLrSettings settings)
+        {
+            var (train, test) = PooledData.Combine(tables, partition, settings.LoadOptions());
+            var (plain, _) = PlaintextLogisticRegression.Train(train, settings.TrainingOptions());
+            var converged = NewtonLogisticRegression.Train(train, settings.L2);
+            return new References(plain, Evaluate(plain, test), Evaluate(converged, test));
+        }
+
+        // Exact logistic probabilities of the model on the test rows, as the secure evaluation computes them.
+        private static ClassificationMetrics Evaluate(double[] weights, PlainDataset test) =>
+            ClassificationMetrics.Of(Enumerable.Range(0, test.Rows).Select(i => ModelFile.Logistic(PlaintextLogisticRegression.Dot(test.Row(i), weights))).ToArray(), test.Labels);
+    }
+}

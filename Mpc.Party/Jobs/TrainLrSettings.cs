@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Mpc.Ml.Data;
+using Mpc.Ml.Sigmoid;
+using Mpc.Ml.Training;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// The options of <c>train-lr</c>, parsed once: the party job and <c>mpc launch</c>'s plaintext references read the
+/// same values, so the references run exactly the algorithm the parties run.
+/// </summary>
+internal sealed record TrainLrSettings
+{
+    public required int Epochs { get; init; }
+    public required double LearningRate { get; init; }
+    public required int? BatchSize { get; init; }
+    public required string SigmoidName { get; init; }
+    public required int? SigmoidDegree { get; init; }
+    public required double L2 { get; init; }
+    public required ulong Seed { get; init; }
+    public required double TestFraction { get; init; }
+    public required string? Partition { get; init; }
+    public required string? OutDirectory { get; init; }
+    public required bool ComparePlaintext { get; init; }
+    public required int? LossEvery { get; init; }
+    public required int FractionalBits { get; init; }
+    public required double FeatureBound { get; init; }
+    public required bool Profile { get; init; }
+    public required string Suite { get; init; }
+    public required string Preprocessing { get; init; }
+    public required int? Threshold { get; init; }
+
+    /// <summary>The job's options (besides the suite options).</summary>
+    public static IEnumerable<Option> CreateOptions() =>
+    [
+        new Option<int>("--epochs") { Description = "Passes over the training rows.", DefaultValueFactory = _ => 100 },
+        new Option<double>("--learning-rate") { Description = "Gradient step size.", DefaultValueFactory = _ => 1.0 },
+        new Option<int?>("--batch-size") { Description = "Rows per step (default: the whole training set, full-batch gradient descent)." },
+        new Option<string>("--sigmoid") { Description = "Sigmoid approximation: clipped (default: clipped Chebyshev polynomial), piecewise-linear (SecureML) or polynomial (unclipped).", DefaultValueFactory = _ => "clipped" }
+            .AcceptOnlyFromAmong("clipped", "clipped-polynomial", "piecewise-linear", "piecewise", "secureml", "polynomial"),
+        new Option<int?>("--sigmoid-degree") { Description = "Odd degree of the polynomial sigmoids (default 5)." },
+        new Option<double>("--l2") { Description = "L2 penalty on the weights (not the bias).", DefaultValueFactory = _ => 0.0 },
+        new Option<ulong>("--seed") { Description = "Public seed of the train/test split and the mini-batch order (every party the same).", DefaultValueFactory = _ => 1UL },
+        new Option<double>("--test-fraction") { Description = "Share of each party's rows held out for testing.", DefaultValueFactory = _ => 0.2 },
+        new Option<string?>("--partition") { Description = "horizontal or vertical, when the party file's data section does not say." }
+            .AcceptOnlyFromAmong("horizontal", "vertical"),
+        new Option<string?>("--out") { Description = "Output folder (model.json, metrics.json, loss.png). Default out/<cluster>/<party>; mpc launch gives each party DIR/<party>." },
+        new Option<bool>("--compare-plaintext") { Description = "mpc launch only: also train in plaintext (same algorithm, and Newton to convergence) on every party's file and compare." },
+        new Option<int?>("--loss-every") { Description = "Compute the loss every this many epochs (default: about 50 points per run; 0 never)." },
+        new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
+        new Option<double>("--feature-bound") { Description = "Largest standardised feature magnitude the range analysis assumes (checked at load).", DefaultValueFactory = _ => 16.0 },
+        new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
+    ];
+
+    /// <summary>Reads every option from a parse of the job's command (party or launch).</summary>
+    public static TrainLrSettings From(ParseResult parse) => new()
+    {
+        Epochs = parse.GetValue<int>("--epochs"),
+        LearningRate = parse.GetValue<double>("--learning-rate"),
+        BatchSize = parse.GetValue<int?>("--batch-size"),
+        SigmoidName = parse.GetValue<string>("--sigmoid") ?? "clipped",
+        SigmoidDegree = parse.GetValue<int?>("--sigmoid-degree"),
+        L2 = parse.GetValue<double>("--l2"),
+        Seed = parse.GetValue<ulong>("--seed"),
+        TestFraction = parse.GetValue<double>("--test-fraction"),
+        Partition = parse.GetValue<string?>("--partition"),
+        OutDirectory = parse.GetValue<string?>("--out"),
+        ComparePlaintext = parse.GetValue<bool>("--compare-plaintext"),
+        LossEvery = parse.GetValue<int?>("--loss-every"),
+        FractionalBits = parse.GetValue<int>("--fractional-bits"),
+        FeatureBound = parse.GetValue<double>("--feature-bound"),
+        Profile = parse.GetValue<bool>("--profile"),
+        Suite = parse.GetValue<string>("--suite") ?? "additive",
+        Preprocessing = parse.GetValue<string>("--preprocessing") ?? "dealer",
+        Threshold = parse.GetValue<int?>("--threshold"),
+    };
+
+    /// <summary>Refuses values no run can use, naming the option.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException("--learning-rate must be positive.");
+        if (BatchSize is < 1) throw new ArgumentException("--batch-size must be at least 1.");
+        if (L2 < 0 || !double.IsFinite(L2)) throw new ArgumentException("--l2 must be 0 or positive.");
+        if (TestFraction is <= 0 or >= 1 || double.IsNaN(TestFraction)) throw new ArgumentException("--test-fraction must lie strictly between 0 and 1.");
+        if (LossEvery is < 0) throw new ArgumentException("--loss-every must be 0 or positive.");
+        if (FractionalBits is < 4 or > 40) throw new ArgumentException("--fractional-bits must lie between 4 and 40.");
+        if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
+    }
+
+    /// <summary>The sigmoid approximation the options name.</summary>
+    public ISigmoid Sigmoid() => SigmoidChoice.Parse(SigmoidName, SigmoidDegree);
+
+    /// <summary>How the data is split and bounded.</summary>
+    public DataLoadOptions LoadOptions() => new(TestFraction, Seed, FeatureBound);
+
+    /// <summary>The trainer's options.</summary>
+    public LogisticRegressionOptions TrainingOptions() => new()
+    {
+        Epochs = Epochs,
+        LearningRate = LearningRate,
+        BatchSize = BatchSize,
+        L2 = L2,
+        Sigmoid = Sigmoid(),
+        ShuffleSeed = Seed,
+        LossEvery = LossEvery ?? Math.Max(1, Epochs / 50),
+    };
+
+    /// <summary>The public settings every party must share, for <see cref="SettingsAgreement"/> and model.json.</summary>
+    public IReadOnlyList<(string Name, string Value)> Public(DataPartition partition, int parties) =>
+    [
+        ("suite", Suite),
+        ("preprocessing", Suite == "additive" ? Preprocessing : "none"),
+        ("threshold", Threshold?.ToString(CultureInfo.InvariantCulture) ?? "default"),
+        ("parties", parties.ToString(CultureInfo.InvariantCulture)),
+        ("partition", partition.Kind == Partitioning.Vertical ? $"vertical (label at party {partition.LabelOwner})" : "horizontal"),
+        ("epochs", Epochs.ToString(CultureInfo.InvariantCulture)),
+        ("learning_rate", LearningRate.ToString("R", CultureInfo.InvariantCulture)),
+        ("batch_size", BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full"),
+        ("sigmoid", Sigmoid().Name),
+        ("l2", L2.ToString("R", CultureInfo.InvariantCulture)),
+        ("seed", Seed.ToString(CultureInfo.InvariantCulture)),
+        ("test_fraction", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
+        ("loss_every", TrainingOptions().LossEvery.ToString(CultureInfo.InvariantCulture)),
+        ("fractional_bits", FractionalBits.ToString(CultureInfo.InvariantCulture)),
+        ("feature_bound", FeatureBound.ToString("R", CultureInfo.InvariantCulture)),
+    ];
+}

@@ -1,0 +1,170 @@
+using System.Numerics;
+using Mpc.Core.Arithmetic;
+using Mpc.Net;
+using Mpc.Protocols.Preprocessing;
+
+namespace Mpc.Protocols.Additive.Internal;
+
+/// <summary>
+/// Exact [x &lt; 0] for additive shares over Z_2^64 with the bitwise part on packed XOR shares: the same masked
+/// comparison as the ring version (open c = x + 2^(l-1) + r; x &lt; 0 iff bit l-1 of c - r is 0, which takes the
+/// borrow [c mod 2^(l-1) &lt; r mod 2^(l-1)] of Catrina and de Hoogh's BitLT), but every bit is one bit of a 64-bit
+/// word, an AND costs one packed triple, and XOR is free, so the work and traffic of the bitwise part shrink 64-fold.
+/// The XOR-shared result becomes an additive share by opening it masked with a random bit known in both forms.
+/// </summary>
+/// <remarks>
+/// Rounds: the opening of c, ceil(log4(l - 1)) levels of 4-input ANDs for the prefix OR (Kogge-Stone from the top bit,
+/// one opening of the masked inputs per level with dealer tuples that hold the AND of every subset of the masks), and
+/// the conversion opening: five for up to 65 bits. Every message tag and all preprocessing are taken before the first await, so comparisons may
+/// run concurrently with other operations. Semi-honest; what is opened is uniform (c by r, the AND openings by the
+/// triples' a and b, the converted bit by the conversion bit).
+/// </remarks>
+internal static class PackedLessThan
+{
+    // Inputs per AND gate of the prefix: levels = ceil(log4(l - 1)), three for up to 64 bits.
+    private const int FanIn = 4;
+
+    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, CancellationToken ct)
+    {
+        int n = x.Length, m = l - 1, words = (n + 63) >> 6;
+        bool leader = session.PartyId == 0;
+
+        // Every tag and all material now, before any await.
+        var openTag = session.NextTag();
+        int levels = 0, andWords = 0;
+        for (int stride = 1; stride < m; stride *= FanIn, levels++) andWords += (m - stride) * words;
+        var levelTags = new StreamTag[levels];
+        for (int i = 0; i < levels; i++) levelTags[i] = session.NextTag();
+        var convertTag = session.NextTag();
+        var masksTask = preprocessing.TakeComparisonMasksAsync(n, l, ct);
+        var tuplesTask = preprocessing.TakeAndTuplesAsync(FanIn, andWords, ct);
+        var masks = await masksTask.ConfigureAwait(false);
+        var tuples = await tuplesTask.ConfigureAwait(false);
+
+        // Round 1: open c = x + 2^m + r.
+        var masked = GC.AllocateUninitializedArray<Z2k>(n);
+        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
+        if (leader)
+            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << m));
+        var c = await OpenAsync(session, openTag, masked, ct).ConfigureAwait(false);
+        var a = Pack(c, l, words); // public bits of c, bit-sliced
+
+        // g_i = NOT d_i with d_i = a_i XOR r_i for the low m bits; then the prefix AND from the top, P_i = AND of g_j for
+        // j >= i, by levels of fan-in 4 (after stride s, P_i covers positions i .. i + 4s - 1), so that the prefix OR of
+        // the d is e_i = NOT P_i.
+        var prefix = new ulong[m * words];
+        masks.Bits.AsSpan(0, m * words).CopyTo(prefix);
+        if (leader)
+            for (int k = 0; k < prefix.Length; k++) prefix[k] ^= ~a[k];
+        int offset = 0, level = 0;
+        var d = new ulong[FanIn];
+        for (int stride = 1; stride < m; stride *= FanIn, level++)
+        {
+            int count = (m - stride) * words, shift = stride * words;
+
+            // Round: open every input XOR its mask (positions past the top are the constant 1).
+            var mine = GC.AllocateUninitializedArray<ulong>(FanIn * count);
+            for (int input = 0; input < FanIn; input++)
+            {
+                var mask = tuples.Subset(1 << input);
+                for (int k = 0; k < count; k++)
+                {
+                    int position = k + input * shift;
+                    ulong value = position < prefix.Length ? prefix[position] : leader ? ulong.MaxValue : 0;
+                    mine[input * count + k] = value ^ mask[offset + k];
+                }
+            }
+            var opened = await OpenXorAsync(session, levelTags[level], mine, ct).ConfigureAwait(false);
+
+            // AND of the inputs = XOR over subsets S of (AND of the opened d outside S) AND a_S; the empty S at the leader.
+            for (int k = 0; k < count; k++)
+            {
+                for (int input = 0; input < FanIn; input++) d[input] = opened[input * count + k];
+                ulong and = 0;
+                for (int subset = 0; subset < 1 << FanIn; subset++)
+                {
+                    ulong coefficient = ulong.MaxValue;
+                    for (int input = 0; input < FanIn; input++)
+                        if ((subset >> input & 1) == 0) coefficient &= d[input];
+                    if (subset == 0)
+                    {
+                        if (leader) and ^= coefficient;
+                    }
+                    else and ^= coefficient & tuples[subset, offset + k];
+                }
+                prefix[k] = and;
+            }
+            offset += count;
+        }
+        if (leader)
+            for (int k = 0; k < prefix.Length; k++) prefix[k] = ~prefix[k];
+
+        // borrow = XOR over the positions where a_i = 0 of (e_i XOR e_(i+1)) (at most one is set); then
+        // [x < 0] = 1 XOR c_(l-1) XOR r_(l-1) XOR borrow, all linear in XOR shares.
+        var sign = new ulong[words];
+        masks.Bits.AsSpan(m * words, words).CopyTo(sign);
+        for (int i = 0; i < m; i++)
+            for (int w = 0; w < words; w++)
+            {
+                ulong above = i + 1 < m ? prefix[(i + 1) * words + w] : 0;
+                sign[w] ^= (prefix[i * words + w] ^ above) & ~a[i * words + w];
+            }
+        if (leader)
+            for (int w = 0; w < words; w++) sign[w] ^= ~a[m * words + w];
+
+        // Round: open s XOR rho (rho a random bit in both forms); s = rho + e - 2 e rho, linear since e is public.
+        for (int w = 0; w < words; w++) sign[w] ^= masks.ConversionBits[w];
+        var flipped = await OpenXorAsync(session, convertTag, sign, ct).ConfigureAwait(false);
+        var result = new Z2k[n];
+        for (int e = 0; e < n; e++)
+        {
+            var rho = masks.ConversionValues[e];
+            bool set = ((flipped[e >> 6] >> (e & 63)) & 1) != 0;
+            result[e] = set ? (leader ? Z2k.One : Z2k.Zero) - rho : rho;
+        }
+        return new SharedVector<Z2k>(result);
+    }
+
+    // Bits 0..bits-1 of every value, bit-sliced: bit i of value e is bit e % 64 of word i * words + e / 64.
+    private static ulong[] Pack(Z2k[] values, int bits, int words)
+    {
+        var packed = new ulong[bits * words];
+        for (int e = 0; e < values.Length; e++)
+        {
+            ulong value = values[e].Value, bit = 1UL << (e & 63);
+            int word = e >> 6;
+            while (value != 0)
+            {
+                int i = BitOperations.TrailingZeroCount(value);
+                if (i >= bits) break;
+                packed[i * words + word] |= bit;
+                value &= value - 1;
+            }
+        }
+        return packed;
+    }
+
+    private static async ValueTask<Z2k[]> OpenAsync(Session session, StreamTag tag, Z2k[] mine, CancellationToken ct)
+    {
+        int parties = session.PartyCount, n = mine.Length;
+        var all = GC.AllocateUninitializedArray<Z2k>(parties * n);
+        await session.Network.ExchangeWithAllAsync<Z2k>(tag, mine, all, ct).ConfigureAwait(false);
+        var sum = GC.AllocateUninitializedArray<Z2k>(n);
+        Core.Sharing.AdditiveSharing.Reconstruct<Z2k>(all, parties, sum);
+        return sum;
+    }
+
+    private static async ValueTask<ulong[]> OpenXorAsync(Session session, StreamTag tag, ulong[] mine, CancellationToken ct)
+    {
+        int parties = session.PartyCount, n = mine.Length;
+        var all = GC.AllocateUninitializedArray<ulong>(parties * n);
+        await session.Network.ExchangeWithAllAsync<ulong>(tag, mine, all, ct).ConfigureAwait(false);
+        var result = all.AsSpan(0, n).ToArray();
+        for (int p = 1; p < parties; p++)
+        {
+            var slot = all.AsSpan(p * n, n);
+            for (int k = 0; k < n; k++) result[k] ^= slot[k];
+        }
+        return result;
+    }
+}

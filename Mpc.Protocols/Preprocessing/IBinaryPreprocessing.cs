@@ -1,0 +1,18 @@
+namespace Mpc.Protocols.Preprocessing;
+
+/// <summary>
+/// Correlated randomness on bits packed 64 to a word and shared by XOR: what comparisons need when their bitwise
+/// part runs on packed XOR shares instead of one ring element per bit (64 times less traffic and work). An
+/// additive preprocessing source may offer it; <see cref="Additive.AdditiveSuite"/> uses it when its source does and
+/// falls back to bit masks in the ring (<see cref="IAdditivePreprocessing.TakeBitMasksAsync"/>) otherwise.
+/// </summary>
+/// <remarks>Like every preprocessing call, each Take is made synchronously when the operation starts (before its first
+/// await), so that operations started together take their material in the same order at every party.</remarks>
+public interface IBinaryPreprocessing
+{
+    /// <summary><paramref name="count"/> comparison masks whose low <paramref name="bits"/> bits are XOR-shared, packed.</summary>
+    ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, CancellationToken ct = default);
+
+    /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 4) on XOR shares.</summary>
+    ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default);
+}

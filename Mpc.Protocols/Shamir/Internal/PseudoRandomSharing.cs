@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.Random;
+using Mpc.Core.Sharing;
+using Mpc.Net;
+
+namespace Mpc.Protocols.Shamir.Internal;
+
+/// <summary>
+/// Pseudo-random secret sharing (Cramer, Damgard and Ishai, TCC 2005): after one round that hands out keys, the
+/// parties make Shamir sharings of fresh random values, and pseudo-random sharings of zero, with no communication.
+/// Used for DN07 double sharings: [r]_t from PRSS and [r]_2t = [r]_t + a degree-2t sharing of zero.
+/// </summary>
+/// <remarks>
+/// For every set A of n - t parties there is a key k_A known to the members of A only (the lowest member draws it
+/// and sends it to the others over the authenticated, encrypted links). With f_A the degree-t polynomial with
+/// f_A(0) = 1 and f_A(x_j) = 0 for every j outside A, party i's share of r is the sum over A containing i of
+/// psi_A f_A(x_i), where psi_A is drawn from a PRG keyed by k_A and the operation's tag; its share of zero adds
+/// psi_A,l x_i^l f_A(x_i) for l = 1..t. Any t parties miss at least one key (the set of the others), so r and the
+/// zero sharing's higher coefficients stay pseudo-random to them. Semi-honest, t &lt; n/2. C(n, t) keys in all.
+/// </remarks>
+internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
+{
+    private readonly byte[][] _keys;      // my keys, one per set containing me, in set order
+    private readonly T[] _weights;        // f_A(x_me)
+    private readonly T[][] _zeroWeights;  // x_me^l f_A(x_me), l = 1..t
+    private readonly int _threshold;
+
+    private PseudoRandomSharing(byte[][] keys, T[] weights, T[][] zeroWeights, int threshold)
+    {
+        _keys = keys;
+        _weights = weights;
+        _zeroWeights = zeroWeights;
+        _threshold = threshold;
+    }
+
+    /// <summary>Hands out the keys: one round, one message to each peer that shares a set with me in which one of us is the lowest member.</summary>
+    public static async Task<PseudoRandomSharing<T>> EstablishAsync(Session session, int threshold, StreamTag tag, CancellationToken ct)
+    {
+        int n = session.PartyCount, me = session.PartyId;
+        var sets = Sets(n, n - threshold).Where(set => set.Contains(me)).ToArray();
+        var keys = new byte[sets.Length][];
+        var outgoing = new Dictionary<int, List<byte>>();
+        var incoming = new Dictionary<int, List<int>>(); // peer -> indices of my sets whose key it sends
+        for (int s = 0; s < sets.Length; s++)
+        {
+            int lowest = sets[s][0];
+            if (lowest == me)
+            {
+                keys[s] = new byte[AesCtrPrg.SeedSize];
+                session.Random.Fill(keys[s]);
+                foreach (int member in sets[s].Skip(1))
+                {
+                    if (!outgoing.TryGetValue(member, out var bytes)) outgoing[member] = bytes = [];
+                    bytes.AddRange(keys[s]);
+                }
+            }
+            else
+            {
+                if (!incoming.TryGetValue(lowest, out var indices)) incoming[lowest] = indices = [];
+                indices.Add(s);
+            }
+        }
+
+        // One round: every key goes from its set's lowest member to the others.
+        var network = session.Network;
+        var sends = outgoing.Select(o => network.SendAsync(o.Key, tag, (ReadOnlyMemory<byte>)o.Value.ToArray(), ct).AsTask()).ToList();
+        foreach (var (peer, indices) in incoming)
+        {
+            var message = new byte[indices.Count * AesCtrPrg.SeedSize];
+            await network.ReceiveAsync(peer, tag, (Memory<byte>)message, ct).ConfigureAwait(false);
+            for (int k = 0; k < indices.Count; k++) keys[indices[k]] = message.AsSpan(k * AesCtrPrg.SeedSize, AesCtrPrg.SeedSize).ToArray();
+        }
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        network.CountRound();
+
+        var x = ShamirScheme<T>.EvaluationPoint(me);
+        var weights = new T[sets.Length];
+        var zeroWeights = new T[sets.Length][];
+        for (int s = 0; s < sets.Length; s++)
+        {
+            // f_A(x) = product over j outside A of (x_j - x) / x_j.
+            var f = T.One;
+            for (int j = 0; j < n; j++)
+            {
+                if (sets[s].Contains(j)) continue;
+                var xj = ShamirScheme<T>.EvaluationPoint(j);
+                f *= (xj - x) * T.Inverse(xj);
+            }
+            weights[s] = f;
+            zeroWeights[s] = new T[threshold];
+            var power = x;
+            for (int l = 0; l < threshold; l++, power *= x) zeroWeights[s][l] = power * f;
+        }
+        return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
+    }
+
+    /// <summary>My shares of a fresh random r with degree 2t (<c>Wide</c>) and degree t (<c>Narrow</c>), for <paramref name="length"/> values. Local.</summary>
+    public (T[] Wide, T[] Narrow) DoubleRandoms(int length, StreamTag purpose)
+    {
+        var narrow = new T[length];
+        var zero = new T[length];
+        var draws = GC.AllocateUninitializedArray<T>(length);
+        Span<byte> info = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
+        Span<byte> seed = stackalloc byte[AesCtrPrg.SeedSize];
+        for (int s = 0; s < _keys.Length; s++)
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, _keys[s], seed, salt: "mpc-prss"u8, info: info);
+            using var prg = new AesCtrPrg(seed);
+            prg.FillUniform<T>(draws);
+            VectorMath.AddScaled<T>(draws, _weights[s], narrow);
+            for (int l = 0; l < _threshold; l++)
+            {
+                prg.FillUniform<T>(draws);
+                VectorMath.AddScaled<T>(draws, _zeroWeights[s][l], zero);
+            }
+        }
+        VectorMath.Add<T>(zero, narrow, zero);
+        return (zero, narrow);
+    }
+
+    // Every subset of {0..n-1} of the given size, members ascending, in lexicographic order.
+    private static List<int[]> Sets(int n, int size)
+    {
+        var result = new List<int[]>();
+        var current = new int[size];
+        void Choose(int start, int depth)
+        {
+            if (depth == size)
+            {
+                result.Add((int[])current.Clone());
+                return;
+            }
+            for (int i = start; i <= n - (size - depth); i++)
+            {
+                current[depth] = i;
+                Choose(i + 1, depth + 1);
+            }
+        }
+        Choose(0, 0);
+        return result;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using Mpc.Ml.Data;
+using Mpc.Tests.Infrastructure;
+using Mpc.Tests.Ml;
+using Xunit.Abstractions;
+
+namespace Mpc.Tests.Party;
+
+/// <summary>
+/// <c>train-lr</c> as operators run it: three <c>mpc</c> processes over mutually authenticated TLS on loopback, each
+/// reading only its own CSV file named by its party file's data section.
+/// </summary>
+[Collection(SocketTests.Collection)]
+public sealed class TrainLrProcessTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(120);
+
+    private static Dictionary<string, object?> Horizontal(string file) =>
+        new() { ["file"] = file, ["partition"] = "horizontal", ["label"] = "malignant" };
+
+    [Fact]
+    public async Task Launch_BreastCancerHorizontal_WritesModelMetricsAndCurve_WithinOnePointOfPlaintext()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        string outDirectory = Path.Combine(cluster.Directory, "out");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--compare-plaintext", "--out", outDirectory);
+        int exit = await launch.WaitForExitAsync(ProcessTimeout);
+        output.WriteLine(launch.Output);
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+
+        double? accuracy = null;
+        for (int p = 0; p < 3; p++)
+        {
+            string directory = Path.Combine(outDirectory, $"p{p}");
+            var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "metrics.json")))!.AsObject();
+            var model = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "model.json")))!.AsObject();
+            double secure = metrics["accuracy"]!.GetValue<double>(), plain = metrics["plaintext_accuracy"]!.GetValue<double>();
+            Assert.True(secure >= 0.97, $"party {p}: test accuracy {secure}");
+            Assert.InRange(secure - plain, -0.01, 0.01);
+            Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
+            foreach (var key in new[] { "auc", "log_loss", "epochs", "train_seconds", "bytes_sent", "rounds", "suite", "sigmoid", "converged_accuracy" })
+                Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
+            Assert.Equal(30, model["weights"]!.AsArray().Count);
+            Assert.Equal(30, model["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
+            Assert.True(OutputTests.IsValidPng(File.ReadAllBytes(Path.Combine(directory, "loss.png"))));
+            Assert.Empty(Directory.GetFiles(directory, "*.tmp")); // atomic writes leave nothing behind
+            accuracy ??= secure;
+            Assert.Equal(accuracy, secure); // every party learns the same model and metrics
+        }
+        Assert.Matches(@"accuracy\s+0\.9\d+\s+0\.9\d+\s+0\.9\d+", launch.Stdout); // secure, plaintext and converged side by side
+    }
+
+    [Fact]
+    public async Task Launch_BreastCancerVertical_LabelAtPartyZero_Trains()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = new Dictionary<string, object?>
+        {
+            ["file"] = MlTestData.PartyFile(Partitioning.Vertical, 3, i),
+            ["partition"] = "vertical",
+            ["id"] = "id",
+            ["label"] = i == 0 ? "malignant" : null,
+        });
+        string outDirectory = Path.Combine(cluster.Directory, "out");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--epochs", "30", "--out", outDirectory);
+        int exit = await launch.WaitForExitAsync(ProcessTimeout);
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "p1", "metrics.json")))!;
+        Assert.True(metrics["accuracy"]!.GetValue<double>() >= 0.93, launch.Output);
+        Assert.Equal("vertical", metrics["partition"]!.GetValue<string>());
+
+        // Each party knows only its own features' standardisation; predict merges every party's model.
+        var models = Enumerable.Range(0, 3).Select(p => Path.Combine(outDirectory, $"p{p}", "model.json")).ToArray();
+        var one = JsonNode.Parse(File.ReadAllText(models[1]))!;
+        Assert.Equal(10, one["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
+        using var predict = MpcProcess.Start(["predict", "--model", .. models, "--data", MlTestData.DataPath("breast_cancer.csv"), "--out", Path.Combine(outDirectory, "p.csv")]);
+        Assert.Equal(0, await predict.WaitForExitAsync(ProcessTimeout));
+        Assert.Matches(@"predict: accuracy 0\.9\d+", predict.Stdout);
+    }
+
+    [Fact]
+    public async Task NonNumericCell_EveryPartyStops_NamingThePartyFileRowAndColumn()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
+        var files = new string[3];
+        for (int i = 0; i < 3; i++)
+        {
+            files[i] = Path.Combine(cluster.Directory, $"party-{i}.csv");
+            var lines = File.ReadAllLines(MlTestData.PartyFile(Partitioning.Horizontal, 3, i));
+            if (i == 1)
+            {
+                int column = Array.IndexOf(lines[0].Split(','), "mean_area");
+                var cells = lines[4].Split(',');
+                cells[column] = "n/a";
+                lines[4] = string.Join(',', cells); // line 5 of the file
+            }
+            File.WriteAllLines(files[i], lines);
+        }
+        cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(files[i]));
+        var parties = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "train-lr")).ToArray();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                int code = await parties[i].WaitForExitAsync(ProcessTimeout);
+                output.WriteLine($"party {i}: exit {code}\n{parties[i].Stderr}");
+                Assert.NotEqual(0, code);
+                var error = parties[i].Stderr;
+                Assert.Contains("party 1", error);
+                Assert.Contains(files[1], error);
+                Assert.Contains("row 5", error);
+                Assert.Contains("column 'mean_area'", error);
+            }
+        }
+        finally
+        {
+            foreach (var p in parties) p.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task PartiesStartedWithDifferentEpochs_AllStop_NamingTheSetting()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
+        cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        var parties = Enumerable.Range(0, 3)
+            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "train-lr", "--epochs", i == 2 ? "7" : "5", "--out", Path.Combine(cluster.Directory, $"out{i}")))
+            .ToArray();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.NotEqual(0, await parties[i].WaitForExitAsync(ProcessTimeout));
+                Assert.Contains("party 2 runs with epochs = 7 where party 0 has 5", parties[i].Stderr);
+            }
+        }
+        finally
+        {
+            foreach (var p in parties) p.Dispose();
+        }
+    }
+}
