@@ -126,6 +126,7 @@ public sealed record PartyConfig
         string file = SourceFile ?? "(in memory)";
         if (CertificatePath is null) throw new ConfigException(file, "certificate", "is missing");
         if (PrivateKeyPath is null) throw new ConfigException(file, "privateKey", "is missing");
+        RefuseSharedKeyFile(file, PrivateKeyPath);
         try
         {
             return new PartyIdentity(PartyId, CertificateFiles.LoadWithKey(CertificatePath, PrivateKeyPath));
@@ -134,5 +135,19 @@ public sealed record PartyConfig
         {
             throw new ConfigException(file, "privateKey", $"cannot load certificate '{CertificatePath}' with key '{PrivateKeyPath}': {ex.Message}", ex);
         }
+    }
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    // A private key that other users can read is as good as published: refuse it, as ssh does, and say how to fix it.
+    private static void RefuseSharedKeyFile(string file, string keyPath)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(keyPath)) return;
+        var mode = File.GetUnixFileMode(keyPath);
+        if ((mode & GroupOrOther) != 0)
+            throw new ConfigException(file, "privateKey",
+                $"key file '{keyPath}' is accessible by other users (mode {Convert.ToString((int)mode, 8)}); run: chmod 600 '{keyPath}'");
     }
 }

@@ -233,6 +233,25 @@ public sealed class ConfigTests : IDisposable
         Fails(() => party.LoadIdentity(), file, "privateKey", "cannot load certificate");
     }
 
+    [Fact]
+    public void PartyFile_WithAKeyOtherUsersCanRead_IsRefused_WithTheChmodThatFixesIt()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Cluster();
+        string file = Write("alice.json", """{ "cluster": "cluster.json", "partyId": 0, "privateKey": "certs/p0.key.pem" }""");
+        string key = Path.Combine(_dir, "certs", "p0.key.pem");
+        var party = PartyConfig.Load(file);
+        foreach (var leak in new[] { UnixFileMode.GroupRead, UnixFileMode.OtherRead, UnixFileMode.OtherWrite })
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | leak);
+            var ex = Fails(() => party.LoadIdentity(), file, "privateKey", "accessible by other users");
+            Assert.Contains($"chmod 600 '{key}'", ex.Message);
+        }
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var identity = party.LoadIdentity();
+        Assert.True(identity.Certificate!.HasPrivateKey);
+    }
+
     [Theory]
     [InlineData("local-2.json", 2)]
     [InlineData("local-3.json", 3)]
