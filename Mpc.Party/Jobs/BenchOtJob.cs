@@ -72,16 +72,18 @@ public sealed class BenchOtJob : IJob
         using var receiver = isSender ? null : await IknpReceiver.CreateAsync(network, peer, tag, session.Random, ct);
         double baseOt = clock.Elapsed.TotalSeconds;
 
-        await BarrierAsync(network, peer, barrierTag, ct);
+        // Snapshots before the barrier: once the peer has passed it, its first bytes of the phase may arrive (and be
+        // counted) before our own barrier returns. The barrier's few bytes are noise at any useful size.
         var before = network.Stats.Snapshot();
+        await BarrierAsync(network, peer, barrierTag, ct);
         clock.Restart();
         if (sender is not null) await sender.SendCorrelatedBlocksAsync(blocks, ct);
         else await receiver!.ReceiveCorrelatedBlocksAsync(choices, blocks, ct);
         double cot = clock.Elapsed.TotalSeconds;
         var afterCot = network.Stats.Snapshot();
 
-        await BarrierAsync(network, peer, barrierTag, ct);
         var beforeChosen = network.Stats.Snapshot();
+        await BarrierAsync(network, peer, barrierTag, ct);
         clock.Restart();
         if (sender is not null) await sender.SendChosenAsync(m0, m1, ct);
         else await receiver!.ReceiveChosenAsync(choices, blocks, ct);
