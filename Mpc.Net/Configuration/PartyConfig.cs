@@ -54,9 +54,20 @@ public sealed record PartyConfig
     /// false, missing certificate and key files are allowed (so that they can be generated).
     /// </summary>
     /// <exception cref="ConfigException">Anything is wrong in either file; the exception names the file and the field.</exception>
-    public static PartyConfig Load(string path, bool requireCertificates = true)
+    public static PartyConfig Load(string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Load(path), requireCertificates);
+
+    /// <summary>
+    /// Parses the text of a party file (the cluster file it names is still read from disk); <paramref name="path"/>
+    /// names it in errors and anchors its relative paths.
+    /// </summary>
+    /// <exception cref="ConfigException">Anything is wrong in either file; the exception names the file and the field.</exception>
+    internal static PartyConfig Parse(string json, string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Parse(path, json), requireCertificates);
+
+    private static PartyConfig FromRoot(ConfigObject root, bool requireCertificates)
     {
-        var root = ConfigObject.Load(path);
+        string path = root.File;
         string clusterPath = root.ResolvePath(root.RequiredString("cluster"));
         if (!File.Exists(clusterPath)) throw root.Error("cluster", $"cluster file '{clusterPath}' does not exist");
         var cluster = ClusterConfig.Load(clusterPath, requireCertificates);

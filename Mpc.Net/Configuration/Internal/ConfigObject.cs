@@ -36,6 +36,12 @@ internal sealed class ConfigObject
         {
             throw new ConfigException(file, "$", $"cannot read the file: {ex.Message}", ex);
         }
+        return Parse(file, text);
+    }
+
+    /// <summary>Parses <paramref name="text"/>, the contents of <paramref name="file"/>; its root must be an object.</summary>
+    public static ConfigObject Parse(string file, string text)
+    {
         JsonElement root;
         try
         {
@@ -93,11 +99,10 @@ internal sealed class ConfigObject
 
     public int RequiredInt(string name, int min, int max) => (int)(OptionalInteger(name, min, max) ?? throw Error(name, "is missing"));
 
-    public double? OptionalPositiveNumber(string name)
+    public double? OptionalPositiveNumber(string name, double max)
     {
         if (!TryGet(name, JsonValueKind.Number, "a number", out var v)) return null;
-        double d = v.GetDouble();
-        if (!(d > 0) || double.IsInfinity(d)) throw Error(name, $"must be a positive number, not {v.GetRawText()}");
+        if (!v.TryGetDouble(out double d) || !(d > 0) || d > max) throw Error(name, $"must be a positive number up to {max}, not {v.GetRawText()}");
         return d;
     }
 
