@@ -112,7 +112,7 @@ public sealed record ClusterConfig
             item.RejectUnknownFields();
             if (certificate is null && !insecure) throw item.Error("certificate", "is missing (every party of a TLS cluster needs one; set \"insecure\": true for plaintext)");
 
-            string? certificatePath = certificate is null ? null : item.ResolvePath(certificate);
+            string? certificatePath = certificate is null ? null : item.ResolvePath("certificate", certificate);
             byte[]? pin = null;
             if (certificatePath is not null && (requireCertificates && !insecure || File.Exists(certificatePath)))
                 pin = ReadCertificatePin(certificatePath, root.File, item.FieldPath("certificate"));
@@ -124,7 +124,7 @@ public sealed record ClusterConfig
                 Port = port,
                 CertificatePath = certificatePath,
                 CertificateSha256 = pin,
-                ConfigPath = config is null ? null : item.ResolvePath(config),
+                ConfigPath = config is null ? null : item.ResolvePath("config", config),
             };
             where[id] = item.Path;
         }

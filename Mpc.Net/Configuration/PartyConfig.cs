@@ -68,7 +68,7 @@ public sealed record PartyConfig
     private static PartyConfig FromRoot(ConfigObject root, bool requireCertificates)
     {
         string path = root.File;
-        string clusterPath = root.ResolvePath(root.RequiredString("cluster"));
+        string clusterPath = root.ResolvePath("cluster", root.RequiredString("cluster"));
         if (!File.Exists(clusterPath)) throw root.Error("cluster", $"cluster file '{clusterPath}' does not exist");
         var cluster = ClusterConfig.Load(clusterPath, requireCertificates);
         int partyId = root.RequiredInt("partyId", int.MinValue, int.MaxValue);
@@ -77,9 +77,9 @@ public sealed record PartyConfig
         var me = cluster.Parties[partyId];
 
         string? certificate = root.OptionalString("certificate");
-        string? certificatePath = certificate is null ? me.CertificatePath : root.ResolvePath(certificate);
+        string? certificatePath = certificate is null ? me.CertificatePath : root.ResolvePath("certificate", certificate);
         string? key = root.OptionalString("privateKey");
-        string? keyPath = key is null ? null : root.ResolvePath(key);
+        string? keyPath = key is null ? null : root.ResolvePath("privateKey", key);
         if (!cluster.Insecure)
         {
             if (keyPath is null) throw root.Error("privateKey", "is missing (a TLS cluster needs every party's private key)");
@@ -108,7 +108,7 @@ public sealed record PartyConfig
             string? file = d.OptionalString("file");
             data = new PartyDataConfig
             {
-                File = file is null ? null : d.ResolvePath(file),
+                File = file is null ? null : d.ResolvePath("file", file),
                 Columns = d.OptionalStringArray("columns"),
                 Raw = d.Element,
             };

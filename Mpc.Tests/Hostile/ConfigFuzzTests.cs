@@ -62,4 +62,19 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             bytes => PartyConfig.Parse(Text(bytes), anchor, requireCertificates: false),
             typeof(ConfigException));
     }
+
+    [Theory]
+    [InlineData("\"receiveSeconds\": 60", "\"receiveSeconds\": 9223372036854775807", "timeouts.receiveSeconds")]
+    [InlineData("\"receiveSeconds\": 60", "\"receiveSeconds\": 1e400", "timeouts.receiveSeconds")]
+    [InlineData("\"certificate\": \"../certs/local-3/alice.crt.pem\"", "\"certificate\": \"a\\u0000b\"", "parties[0].certificate")]
+    [InlineData("\"config\": \"local-3-alice.json\"", "\"config\": \"\\u0000\"", "parties[0].config")]
+    public void ClusterFile_HostileField_IsAConfigExceptionNamingIt(string good, string bad, string field)
+    {
+        string anchor = Path.Combine(ConfigFolder, "local-3.json");
+        string text = File.ReadAllText(anchor);
+        Assert.Contains(good, text);
+        var ex = Assert.Throws<ConfigException>(() => ClusterConfig.Parse(text.Replace(good, bad), anchor, requireCertificates: false));
+        Assert.Equal(field, ex.Field);
+        output.WriteLine(ex.Message);
+    }
 }

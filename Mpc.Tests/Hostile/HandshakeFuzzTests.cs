@@ -116,4 +116,13 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
         FuzzRun.Run(output, "control messages", FuzzRun.CountFor(FuzzRun.FullCount), PayloadSeeds(), PayloadGen, DecodeControlPayload,
             typeof(FrameFormatException));
     }
+
+    /// <summary>Found by the fuzzer: a string header claiming more bytes than the payload made MessagePack throw ArgumentOutOfRange.</summary>
+    [Fact]
+    public void ControlMessages_StringLongerThanThePayload_IsMalformed()
+    {
+        var payload = new ReadOnlySequence<byte>(Convert.FromHexString("930508DBA6D63E53F6A0"));
+        var ex = Assert.Throws<FrameFormatException>(() => ControlMessages.DecodeReject(payload));
+        Assert.Contains("not valid MessagePack", ex.Message);
+    }
 }

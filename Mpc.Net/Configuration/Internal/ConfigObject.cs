@@ -159,7 +159,16 @@ internal sealed class ConfigObject
         }
     }
 
-    /// <summary>Resolves a path relative to the folder of this config file.</summary>
-    public string ResolvePath(string relativeOrAbsolute) =>
-        System.IO.Path.GetFullPath(relativeOrAbsolute, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!);
+    /// <summary>Resolves field <paramref name="name"/>'s path <paramref name="value"/> relative to the folder of this config file.</summary>
+    public string ResolvePath(string name, string value)
+    {
+        try
+        {
+            return System.IO.Path.GetFullPath(value, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            throw new ConfigException(File, FieldPath(name), $"is not a valid path: {ex.Message}", ex);
+        }
+    }
 }
