@@ -12,9 +12,18 @@ namespace Mpc.Core.Circuits;
 /// Wires keep the file's numbering and bit order: input value j is the file's j-th input, bit i its i-th wire; the
 /// outputs are the file's last wires. EQW (wire copy) gates are resolved by aliasing and MAND gates expand to one
 /// AND per output. Blank lines are skipped.
+/// A header may claim anything, so the reader allocates for what the file describes, not for what it claims: the wire
+/// tables grow as gates assign wires (up to <see cref="MaxWires"/>), and every wire that is not an input must be
+/// assigned by a gate, so a circuit never holds wires its file does not describe.
 /// </remarks>
 public static class BristolReader
 {
+    /// <summary>
+    /// The most wires a circuit file may declare: 2^24, 450 times AES-128 (a circuit this size takes 256 MB of labels to
+    /// garble). Larger headers are refused on line 1.
+    /// </summary>
+    public const int MaxWires = 1 << 24;
+
     /// <summary>Reads the circuit in <paramref name="path"/>.</summary>
     public static Circuit ReadFile(string path, BristolFormat format)
     {
@@ -42,6 +51,7 @@ public static class BristolReader
             Expect(2, "the header 'gates wires'");
             int gateCount = Number(0, "gate count");
             int wireCount = Number(1, "wire count");
+            if (wireCount > MaxWires) Fail($"the header declares {wireCount} wires, more than the {MaxWires} this reader accepts");
 
             int[] inputWidths, outputWidths;
             if (format == BristolFormat.Fashion)
@@ -60,18 +70,15 @@ public static class BristolReader
             if (inputTotal > wireCount) Fail($"the inputs need {inputTotal} wires but the header declares {wireCount}");
             if (outputTotal > wireCount) Fail($"the outputs need {outputTotal} wires but the header declares {wireCount}");
 
-            // Gates.
-            var assignedOn = new int[wireCount];        // line that assigned each wire; -1 for inputs, 0 unassigned
-            assignedOn.AsSpan(0, (int)inputTotal).Fill(-1);
-            var alias = new int[wireCount];
-            for (int w = 0; w < wireCount; w++) alias[w] = w;
-            var gates = new List<Gate>(gateCount);
+            // Gates. The header's counts only bound what the lines may do; nothing is allocated for them up front.
+            var wires = new WireTable((int)inputTotal, wireCount);
+            var gates = new List<Gate>(Math.Min(gateCount, 1 << 16));
             int gateLines = 0;
             while (TryReadLine())
             {
                 gateLines++;
                 if (gateLines > gateCount) Fail($"the header declares {gateCount} gates but this is gate {gateLines}");
-                ParseGate(wireCount, assignedOn, alias, gates);
+                ParseGate(wireCount, wires, gates);
             }
             if (gateLines < gateCount)
             {
@@ -83,17 +90,22 @@ public static class BristolReader
             for (int o = 0; o < outputWires.Length; o++)
             {
                 int wire = wireCount - (int)outputTotal + o;
-                if (assignedOn[wire] == 0)
+                if (wires.AssignedOn(wire) == 0)
                 {
                     _lineNumber++;
                     Fail($"output wire {wire} (output bit {o}) is never assigned");
                 }
-                outputWires[o] = alias[wire];
+                outputWires[o] = wires.Alias(wire);
+            }
+            if (wires.Assigned < wireCount - inputTotal)
+            {
+                _lineNumber++;
+                Fail($"the header declares {wireCount} wires but the inputs and gates assign only {inputTotal + wires.Assigned} (wire {wires.FirstUnassigned()} is never assigned)");
             }
             return new Circuit(wireCount, inputWidths, outputWidths, outputWires, gates.ToArray());
         }
 
-        private void ParseGate(int wireCount, int[] assignedOn, int[] alias, List<Gate> gates)
+        private void ParseGate(int wireCount, WireTable wires, List<Gate> gates)
         {
             if (_tokens.Count < 3) Fail("a gate needs 'inputs outputs wires... NAME'");
             int inputs = Number(0, "number of gate inputs");
@@ -106,16 +118,16 @@ public static class BristolReader
                 case "XOR" or "AND":
                 {
                     CheckArity(name, inputs, outputs, 2, 1);
-                    int a = ReadWire(2, wireCount, assignedOn, alias), b = ReadWire(3, wireCount, assignedOn, alias);
-                    int o = AssignWire(4, wireCount, assignedOn);
+                    int a = ReadWire(2, wireCount, wires), b = ReadWire(3, wireCount, wires);
+                    int o = AssignWire(4, wireCount, wires);
                     gates.Add(name == "XOR" ? Gate.Xor(a, b, o) : Gate.And(a, b, o));
                     break;
                 }
                 case "INV":
                 {
                     CheckArity(name, inputs, outputs, 1, 1);
-                    int a = ReadWire(2, wireCount, assignedOn, alias);
-                    gates.Add(Gate.Inv(a, AssignWire(3, wireCount, assignedOn)));
+                    int a = ReadWire(2, wireCount, wires);
+                    gates.Add(Gate.Inv(a, AssignWire(3, wireCount, wires)));
                     break;
                 }
                 case "EQ" when format == BristolFormat.Fashion:
@@ -123,14 +135,14 @@ public static class BristolReader
                     CheckArity(name, inputs, outputs, 1, 1);
                     int value = Number(2, "EQ constant");
                     if (value > 1) Fail($"EQ assigns the constant 0 or 1, not {value}");
-                    gates.Add(Gate.Constant(value == 1, AssignWire(3, wireCount, assignedOn)));
+                    gates.Add(Gate.Constant(value == 1, AssignWire(3, wireCount, wires)));
                     break;
                 }
                 case "EQW" when format == BristolFormat.Fashion:
                 {
                     CheckArity(name, inputs, outputs, 1, 1);
-                    int a = ReadWire(2, wireCount, assignedOn, alias);
-                    alias[AssignWire(3, wireCount, assignedOn)] = a;
+                    int a = ReadWire(2, wireCount, wires);
+                    wires.SetAlias(AssignWire(3, wireCount, wires), a);
                     break;
                 }
                 case "MAND" when format == BristolFormat.Fashion:
@@ -141,12 +153,12 @@ public static class BristolReader
                     var b = new int[outputs];
                     for (int k = 0; k < outputs; k++)
                     {
-                        a[k] = ReadWire(2 + k, wireCount, assignedOn, alias);
-                        b[k] = ReadWire(2 + outputs + k, wireCount, assignedOn, alias);
+                        a[k] = ReadWire(2 + k, wireCount, wires);
+                        b[k] = ReadWire(2 + outputs + k, wireCount, wires);
                     }
                     for (int k = 0; k < outputs; k++)
                     {
-                        gates.Add(Gate.And(a[k], b[k], AssignWire(2 + inputs + k, wireCount, assignedOn)));
+                        gates.Add(Gate.And(a[k], b[k], AssignWire(2 + inputs + k, wireCount, wires)));
                     }
                     break;
                 }
@@ -164,19 +176,20 @@ public static class BristolReader
                 Fail($"{name} takes {wantInputs} input(s) and {wantOutputs} output, not {inputs} and {outputs}");
         }
 
-        private int ReadWire(int token, int wireCount, int[] assignedOn, int[] alias)
+        private int ReadWire(int token, int wireCount, WireTable wires)
         {
             int wire = WireNumber(token, wireCount);
-            if (assignedOn[wire] == 0) Fail($"the gate reads wire {wire} before any gate assigns it");
-            return alias[wire];
+            if (wires.AssignedOn(wire) == 0) Fail($"the gate reads wire {wire} before any gate assigns it");
+            return wires.Alias(wire);
         }
 
-        private int AssignWire(int token, int wireCount, int[] assignedOn)
+        private int AssignWire(int token, int wireCount, WireTable wires)
         {
             int wire = WireNumber(token, wireCount);
-            if (assignedOn[wire] == -1) Fail($"the gate assigns wire {wire}, which is an input wire");
-            if (assignedOn[wire] > 0) Fail($"the gate assigns wire {wire}, already assigned on line {assignedOn[wire]}");
-            assignedOn[wire] = _lineNumber;
+            int line = wires.AssignedOn(wire);
+            if (line == -1) Fail($"the gate assigns wire {wire}, which is an input wire");
+            if (line > 0) Fail($"the gate assigns wire {wire}, already assigned on line {line}");
+            wires.Assign(wire, _lineNumber);
             return wire;
         }
 
@@ -249,5 +262,70 @@ public static class BristolReader
         }
 
         private void Fail(string problem) => throw new CircuitFormatException(source, _lineNumber, problem);
+    }
+    /// <summary>
+    /// Per wire: the line that assigned it (-1 for inputs, 0 for none yet) and the wire it copies (EQW). Inputs need no
+    /// entry. Assigned wires live in an array that grows with the number of assignments, and those far beyond it in a
+    /// dictionary, so that the memory follows the file's gates, whatever wire numbers the file claims.
+    /// </summary>
+    private sealed class WireTable(int inputCount, int wireCount)
+    {
+        private int[] _assignedOn = [];
+        private int[] _alias = [];                  // source + 1; 0 means the wire is itself
+        private readonly Dictionary<int, (int Line, int Alias)> _far = [];
+
+        /// <summary>How many non-input wires gates have assigned.</summary>
+        public int Assigned { get; private set; }
+
+        public int AssignedOn(int wire)
+        {
+            if (wire < inputCount) return -1;
+            int i = wire - inputCount;
+            if (i < _assignedOn.Length) return _assignedOn[i];
+            return _far.TryGetValue(i, out var entry) ? entry.Line : 0;
+        }
+
+        public int Alias(int wire)
+        {
+            int i = wire - inputCount;
+            int alias = i < 0 ? 0 : i < _alias.Length ? _alias[i] : _far.TryGetValue(i, out var entry) ? entry.Alias : 0;
+            return alias != 0 ? alias - 1 : wire;
+        }
+
+        public void Assign(int wire, int line)
+        {
+            int i = wire - inputCount;
+            if (i >= _assignedOn.Length && i < 2L * Assigned + 1024)
+            {
+                int size = (int)Math.Min(Math.Max(i + 1L, 2L * _assignedOn.Length), wireCount - inputCount);
+                Array.Resize(ref _assignedOn, size);
+                Array.Resize(ref _alias, size);
+                foreach (var (far, entry) in _far.Where(e => e.Key < size).ToList())
+                {
+                    (_assignedOn[far], _alias[far]) = entry;
+                    _far.Remove(far);
+                }
+            }
+            if (i < _assignedOn.Length) _assignedOn[i] = line;
+            else _far[i] = (line, 0);
+            Assigned++;
+        }
+
+        /// <summary>Makes <paramref name="wire"/> (already assigned) a copy of <paramref name="source"/>.</summary>
+        public void SetAlias(int wire, int source)
+        {
+            int i = wire - inputCount;
+            if (i < _alias.Length) _alias[i] = source + 1;
+            else _far[i] = (_far[i].Line, source + 1);
+        }
+
+        public int FirstUnassigned()
+        {
+            for (int w = inputCount; w < wireCount; w++)
+            {
+                if (AssignedOn(w) == 0) return w;
+            }
+            return -1;
+        }
     }
 }

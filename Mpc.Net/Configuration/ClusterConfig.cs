@@ -30,6 +30,9 @@ public sealed record ClusterConfig
     /// <summary>The largest frame payload accepted unless the file says otherwise (1 GiB).</summary>
     public const long DefaultMaxFrameBytes = 1L << 30;
 
+    /// <summary>The longest timeout a file may set (about 11.6 days): far beyond any run, well within what timers accept.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(1_000_000);
+
     /// <summary>Identifies one run of one computation; parties with different session ids refuse each other.</summary>
     public required string SessionId { get; init; }
 
@@ -68,17 +71,25 @@ public sealed record ClusterConfig
     /// files are allowed (their pins stay null) so that <c>mpc launch</c> and <c>mpc certs</c> can create them.
     /// </summary>
     /// <exception cref="ConfigException">Anything is wrong; the exception names the file and the field.</exception>
-    public static ClusterConfig Load(string path, bool requireCertificates = true)
+    public static ClusterConfig Load(string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Load(path), requireCertificates);
+
+    /// <summary>Parses the text of a cluster file; <paramref name="path"/> names it in errors and anchors its relative paths.</summary>
+    /// <exception cref="ConfigException">Anything is wrong; the exception names the file and the field.</exception>
+    internal static ClusterConfig Parse(string json, string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Parse(path, json), requireCertificates);
+
+    private static ClusterConfig FromRoot(ConfigObject root, bool requireCertificates)
     {
-        var root = ConfigObject.Load(path);
+        string path = root.File;
         string sessionId = root.RequiredString("sessionId");
         bool insecure = root.OptionalBool("insecure") ?? false;
         var connect = TimeSpan.FromSeconds(30);
         var receive = TimeSpan.FromSeconds(60);
         if (root.OptionalObject("timeouts") is { } timeouts)
         {
-            if (timeouts.OptionalPositiveNumber("connectSeconds") is { } c) connect = TimeSpan.FromSeconds(c);
-            if (timeouts.OptionalPositiveNumber("receiveSeconds") is { } r) receive = TimeSpan.FromSeconds(r);
+            if (timeouts.OptionalPositiveNumber("connectSeconds", MaxTimeout.TotalSeconds) is { } c) connect = TimeSpan.FromSeconds(c);
+            if (timeouts.OptionalPositiveNumber("receiveSeconds", MaxTimeout.TotalSeconds) is { } r) receive = TimeSpan.FromSeconds(r);
             timeouts.RejectUnknownFields();
         }
         long maxFrame = root.OptionalInteger("maxFrameBytes", 1, Array.MaxLength) ?? DefaultMaxFrameBytes;
@@ -101,7 +112,7 @@ public sealed record ClusterConfig
             item.RejectUnknownFields();
             if (certificate is null && !insecure) throw item.Error("certificate", "is missing (every party of a TLS cluster needs one; set \"insecure\": true for plaintext)");
 
-            string? certificatePath = certificate is null ? null : item.ResolvePath(certificate);
+            string? certificatePath = certificate is null ? null : item.ResolvePath("certificate", certificate);
             byte[]? pin = null;
             if (certificatePath is not null && (requireCertificates && !insecure || File.Exists(certificatePath)))
                 pin = ReadCertificatePin(certificatePath, root.File, item.FieldPath("certificate"));
@@ -113,7 +124,7 @@ public sealed record ClusterConfig
                 Port = port,
                 CertificatePath = certificatePath,
                 CertificateSha256 = pin,
-                ConfigPath = config is null ? null : item.ResolvePath(config),
+                ConfigPath = config is null ? null : item.ResolvePath("config", config),
             };
             where[id] = item.Path;
         }
@@ -143,8 +154,9 @@ public sealed record ClusterConfig
         string file = FileForErrors;
         if (string.IsNullOrWhiteSpace(SessionId)) throw new ConfigException(file, "sessionId", "must not be empty");
         if (Parties is null || Parties.Count < 2) throw new ConfigException(file, "parties", "a cluster needs at least 2 parties");
-        if (ConnectTimeout <= TimeSpan.Zero) throw new ConfigException(file, "timeouts.connectSeconds", "must be positive");
-        if (ReceiveTimeout <= TimeSpan.Zero) throw new ConfigException(file, "timeouts.receiveSeconds", "must be positive");
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > MaxTimeout) throw new ConfigException(file, "timeouts.connectSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
+        if (ReceiveTimeout <= TimeSpan.Zero || ReceiveTimeout > MaxTimeout)
+            throw new ConfigException(file, "timeouts.receiveSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
         if (MaxFrameBytes < 1 || MaxFrameBytes > Array.MaxLength) throw new ConfigException(file, "maxFrameBytes", $"must be in 1..{Array.MaxLength}");
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var endpoints = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);

@@ -54,10 +54,21 @@ public sealed record PartyConfig
     /// false, missing certificate and key files are allowed (so that they can be generated).
     /// </summary>
     /// <exception cref="ConfigException">Anything is wrong in either file; the exception names the file and the field.</exception>
-    public static PartyConfig Load(string path, bool requireCertificates = true)
+    public static PartyConfig Load(string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Load(path), requireCertificates);
+
+    /// <summary>
+    /// Parses the text of a party file (the cluster file it names is still read from disk); <paramref name="path"/>
+    /// names it in errors and anchors its relative paths.
+    /// </summary>
+    /// <exception cref="ConfigException">Anything is wrong in either file; the exception names the file and the field.</exception>
+    internal static PartyConfig Parse(string json, string path, bool requireCertificates = true) =>
+        FromRoot(ConfigObject.Parse(path, json), requireCertificates);
+
+    private static PartyConfig FromRoot(ConfigObject root, bool requireCertificates)
     {
-        var root = ConfigObject.Load(path);
-        string clusterPath = root.ResolvePath(root.RequiredString("cluster"));
+        string path = root.File;
+        string clusterPath = root.ResolvePath("cluster", root.RequiredString("cluster"));
         if (!File.Exists(clusterPath)) throw root.Error("cluster", $"cluster file '{clusterPath}' does not exist");
         var cluster = ClusterConfig.Load(clusterPath, requireCertificates);
         int partyId = root.RequiredInt("partyId", int.MinValue, int.MaxValue);
@@ -66,9 +77,9 @@ public sealed record PartyConfig
         var me = cluster.Parties[partyId];
 
         string? certificate = root.OptionalString("certificate");
-        string? certificatePath = certificate is null ? me.CertificatePath : root.ResolvePath(certificate);
+        string? certificatePath = certificate is null ? me.CertificatePath : root.ResolvePath("certificate", certificate);
         string? key = root.OptionalString("privateKey");
-        string? keyPath = key is null ? null : root.ResolvePath(key);
+        string? keyPath = key is null ? null : root.ResolvePath("privateKey", key);
         if (!cluster.Insecure)
         {
             if (keyPath is null) throw root.Error("privateKey", "is missing (a TLS cluster needs every party's private key)");
@@ -97,7 +108,7 @@ public sealed record PartyConfig
             string? file = d.OptionalString("file");
             data = new PartyDataConfig
             {
-                File = file is null ? null : d.ResolvePath(file),
+                File = file is null ? null : d.ResolvePath("file", file),
                 Columns = d.OptionalStringArray("columns"),
                 Raw = d.Element,
             };

@@ -88,7 +88,8 @@ internal static class ControlMessages
             var reader = new MessagePackReader(payload);
             return read(ref reader);
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        // ArgumentException: a string or binary header that claims more bytes than the payload holds (and invalid UTF-8).
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
         {
             throw new FrameFormatException("control frame payload is not valid MessagePack", ex);
         }

@@ -82,7 +82,7 @@ internal static class FrameCodec
             length = reader.ReadUInt64();
             if (!reader.End) throw new FrameFormatException("header has trailing bytes");
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
         {
             throw new FrameFormatException("header is not valid MessagePack", ex);
         }

@@ -63,21 +63,66 @@ internal sealed record ModelFile
     /// <exception cref="InvalidDataException">The file is not a model this version reads; the message says why.</exception>
     public static ModelFile Load(string path)
     {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the model file: {ex.Message}", ex);
+        }
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses and checks the text of a model file; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The text is not a model this version reads; the message names the field.</exception>
+    public static ModelFile Parse(string json, string source)
+    {
         ModelFile? model;
         try
         {
-            model = JsonSerializer.Deserialize<ModelFile>(File.ReadAllText(path), Json);
+            model = JsonSerializer.Deserialize<ModelFile>(json, Json);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path}: not a model file: {ex.Message}", ex);
+            throw new InvalidDataException($"{source}: not a model file: {ex.Message}", ex);
         }
-        if (model is null) throw new InvalidDataException($"{path}: empty model file.");
-        if (model.Format != CurrentFormat) throw new InvalidDataException($"{path}: format '{model.Format}', expected '{CurrentFormat}'.");
-        int d = model.Features.Count;
-        if (model.Weights.Count != d || model.Standardisation.Means.Count != d || model.Standardisation.StandardDeviations.Count != d)
-            throw new InvalidDataException($"{path}: {d} features but {model.Weights.Count} weights, {model.Standardisation.Means.Count} means and {model.Standardisation.StandardDeviations.Count} deviations.");
+        if (model is null) throw new InvalidDataException($"{source}: empty model file.");
+        if (model.Format != CurrentFormat) throw new InvalidDataException($"{source}: format '{model.Format}', expected '{CurrentFormat}'.");
+        model.Check(source);
         return model;
+    }
+
+    /// <summary>
+    /// What the serializer does not check: present sections (JSON null passes for a required member), one entry per
+    /// feature, named features, finite numbers and positive deviations, so that prediction never meets null or NaN.
+    /// </summary>
+    private void Check(string source)
+    {
+        InvalidDataException Bad(string field, string problem) => new($"{source}: {field}: {problem}");
+        if (Features is null) throw Bad("features", "is missing");
+        if (Weights is null) throw Bad("weights", "is missing");
+        if (Standardisation is null) throw Bad("standardisation", "is missing");
+        if (Standardisation.Means is null) throw Bad("standardisation.means", "is missing");
+        if (Standardisation.StandardDeviations is null) throw Bad("standardisation.standard_deviations", "is missing");
+        if (Sigmoid is null) throw Bad("sigmoid", "is missing");
+        if (Settings is null) throw Bad("settings", "is missing");
+        int d = Features.Count;
+        if (Weights.Count != d || Standardisation.Means.Count != d || Standardisation.StandardDeviations.Count != d)
+            throw new InvalidDataException($"{source}: {d} features but {Weights.Count} weights, {Standardisation.Means.Count} means and {Standardisation.StandardDeviations.Count} deviations.");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int j = 0; j < d; j++)
+        {
+            if (string.IsNullOrWhiteSpace(Features[j])) throw Bad($"features[{j}]", "must be a non-empty name");
+            if (!names.Add(Features[j])) throw Bad($"features[{j}]", $"'{Features[j]}' appears twice");
+            if (!double.IsFinite(Weights[j])) throw Bad($"weights[{j}]", "must be a finite number");
+            if (Standardisation.Means[j] is { } mean && !double.IsFinite(mean)) throw Bad($"standardisation.means[{j}]", "must be a finite number");
+            if (Standardisation.StandardDeviations[j] is { } sd && !(sd > 0 && double.IsFinite(sd)))
+                throw Bad($"standardisation.standard_deviations[{j}]", "must be a positive finite number");
+        }
+        if (!double.IsFinite(Bias)) throw Bad("bias", "must be a finite number");
+        if (Settings.Any(s => s.Value is null)) throw Bad("settings", "values must be strings");
     }
 
     /// <summary>This model with the standardisation entries it lacks taken from <paramref name="other"/> (another party's file of the same run).</summary>

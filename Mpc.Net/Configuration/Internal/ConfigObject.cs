@@ -36,6 +36,12 @@ internal sealed class ConfigObject
         {
             throw new ConfigException(file, "$", $"cannot read the file: {ex.Message}", ex);
         }
+        return Parse(file, text);
+    }
+
+    /// <summary>Parses <paramref name="text"/>, the contents of <paramref name="file"/>; its root must be an object.</summary>
+    public static ConfigObject Parse(string file, string text)
+    {
         JsonElement root;
         try
         {
@@ -93,11 +99,10 @@ internal sealed class ConfigObject
 
     public int RequiredInt(string name, int min, int max) => (int)(OptionalInteger(name, min, max) ?? throw Error(name, "is missing"));
 
-    public double? OptionalPositiveNumber(string name)
+    public double? OptionalPositiveNumber(string name, double max)
     {
         if (!TryGet(name, JsonValueKind.Number, "a number", out var v)) return null;
-        double d = v.GetDouble();
-        if (!(d > 0) || double.IsInfinity(d)) throw Error(name, $"must be a positive number, not {v.GetRawText()}");
+        if (!v.TryGetDouble(out double d) || !(d > 0) || d > max) throw Error(name, $"must be a positive number up to {max}, not {v.GetRawText()}");
         return d;
     }
 
@@ -154,7 +159,16 @@ internal sealed class ConfigObject
         }
     }
 
-    /// <summary>Resolves a path relative to the folder of this config file.</summary>
-    public string ResolvePath(string relativeOrAbsolute) =>
-        System.IO.Path.GetFullPath(relativeOrAbsolute, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!);
+    /// <summary>Resolves field <paramref name="name"/>'s path <paramref name="value"/> relative to the folder of this config file.</summary>
+    public string ResolvePath(string name, string value)
+    {
+        try
+        {
+            return System.IO.Path.GetFullPath(value, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            throw new ConfigException(File, FieldPath(name), $"is not a valid path: {ex.Message}", ex);
+        }
+    }
 }

@@ -130,6 +130,9 @@ internal sealed class RunLayout
             if (request[at] != mine[at])
                 throw new GarblingException(evaluator, GarblingCheck.OutputModes, $"output value {v}: we say {Modes[v]}, they say {Name<OutputMode>(request[at])}");
         }
+        // The value counts are the last header fields not compared above.
+        if (!request[..mine.Length].SequenceEqual(mine))
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, "a request whose header differs from ours in its input or output counts");
         int maskedBytes = (EvaluatorBits + 7) / 8;
         if (request.Length != mine.Length + maskedBytes)
             throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes where one for this circuit has {mine.Length + maskedBytes}");
