@@ -8,8 +8,10 @@ using Mpc.Ml.Data;
 using Mpc.Ml.Metrics;
 using Mpc.Ml.Training;
 using Mpc.Net;
+using Mpc.Party.Checkpoints;
 using Mpc.Party.Output;
 using Mpc.Protocols;
+using Mpc.Protocols.Additive;
 using Mpc.Protocols.Diagnostics;
 using Mpc.Protocols.FixedPoint;
 
@@ -51,9 +53,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             throw ex.WithParty(party.PartyId);
         }
         string outDirectory = settings.OutDirectory ?? DefaultOutDirectory(party.Cluster.SessionId, party.Me.Name);
+        var store = settings.Checkpointing
+            ? new CheckpointStore(Path.Combine(settings.CheckpointDirectory ?? Path.Combine(outDirectory, "checkpoints"), $"party-{party.PartyId}"), settings.KeepCheckpoints)
+            : null;
+        if (store is not null && !settings.Resume && store.Epochs() is { Length: > 0 } existing)
+            throw new CheckpointException($"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, or remove them or choose another --checkpoint-dir to start afresh.");
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        var run = new Run(context, settings, dataConfig, table, outDirectory);
+        var run = new Run(context, settings, dataConfig, table, outDirectory, store);
         return settings.Suite == "shamir"
             ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
             : await run.TrainAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), ct);
@@ -66,7 +73,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
     internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
 
-    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory)
+    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory, CheckpointStore? store)
     {
         public async Task<int> TrainAsync<T>(IArithmeticSuite<T> baseSuite, CancellationToken ct) where T : unmanaged, IRing<T>
         {
@@ -78,7 +85,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
             var partition = dataConfig.Partition;
             var publicSettings = settings.Public(partition, parties);
-            await SettingsAgreement.VerifyAsync(suite, publicSettings, ct);
+            var identity = CheckpointIdentity.Of(context.Party, publicSettings);
+            var saved = settings.Resume ? ReadCheckpoints<T>(store!, identity) : [];
+            await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
+            var checkpoints = store is null ? null : await CheckpointsAsync(suite, store, identity, saved,
+                () => baseSuite is AdditiveSuite additive ? additive.Preprocessing.Usage.ToString() : "", ct);
 
             var loadOptions = settings.LoadOptions();
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
@@ -91,7 +102,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var options = settings.TrainingOptions();
             var before = network.Stats.Snapshot();
             var progress = new ProgressLines(context.Out, options.Epochs);
-            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct);
+            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct, checkpoints);
+            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = Math.Max(1, settings.Epochs - resumedFrom);
             var afterTraining = network.Stats.Snapshot();
             var trainingProfile = profile?.ToString();
 
@@ -109,12 +121,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["log_loss"] = metrics.LogLoss,
                 ["epochs"] = settings.Epochs,
                 ["train_seconds"] = Round(trainSeconds),
-                ["seconds_per_epoch"] = Round(trainSeconds / settings.Epochs),
+                ["resumed_from_epoch"] = resumedFrom,
+                ["checkpoint_every"] = settings.CheckpointEvery,
+                ["seconds_per_epoch"] = Round(trainSeconds / epochsRun),
                 ["bytes_sent"] = end.TotalBytesSent,
                 ["rounds"] = end.Rounds,
                 ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
                 ["train_rounds"] = trainRounds,
-                ["rounds_per_epoch"] = Round((double)trainRounds / settings.Epochs),
+                ["rounds_per_epoch"] = Round((double)trainRounds / epochsRun),
                 ["suite"] = suite.Name,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["sigmoid"] = result.SigmoidName,
@@ -142,11 +156,51 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
 
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
-                $"{settings.Epochs} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / settings.Epochs:0.00} ms and {(double)trainRounds / settings.Epochs:0.#} rounds per epoch)"));
+                $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)"));
             context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json and loss.png");
             if (trainingProfile is not null)
                 foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
             return 0;
+        }
+
+        /// <summary>This party's checkpoints, each checked against this run's identity (a mismatch names what differs).</summary>
+        private static List<CheckpointFile<T>> ReadCheckpoints<T>(CheckpointStore store, CheckpointIdentity identity) where T : unmanaged, IRing<T>
+        {
+            var files = new List<CheckpointFile<T>>();
+            foreach (int epoch in store.Epochs())
+            {
+                string path = store.PathOf(epoch);
+                var file = CheckpointFile<T>.Read(path);
+                if (file.Identity.DifferenceFrom(identity) is { } difference)
+                    throw new CheckpointException($"Cannot resume from checkpoint {path}: {difference}.");
+                if (file.State.EpochsCompleted != epoch)
+                    throw new CheckpointException($"Checkpoint {path} holds epoch {file.State.EpochsCompleted}, not the {epoch} its name says.");
+                files.Add(file);
+            }
+            return files;
+        }
+
+        /// <summary>
+        /// Agrees with the other parties on where to start (fresh, or the latest epoch every party saved), takes the run's
+        /// root keys (fresh from the CSPRNG, or the checkpoint's), and keys the set-up phase with them.
+        /// </summary>
+        private async Task<TrainLrCheckpoints<T>> CheckpointsAsync<T>(IArithmeticSuite<T> suite, CheckpointStore store, CheckpointIdentity identity,
+            List<CheckpointFile<T>> saved, Func<string> preprocessingUsage, CancellationToken ct) where T : unmanaged, IRing<T>
+        {
+            var session = suite.Session;
+            int me = session.PartyId, n = session.PartyCount;
+            var latestKeys = saved.Count == 0 ? null : EpochKeys.Import(saved[^1].Keys, me, n);
+            var fingerprints = Enumerable.Range(0, n).Select(p => p == me || latestKeys is null ? 0L : latestKeys.PairFingerprint(p)).ToArray();
+            int? from = await ResumeAgreement.AgreeAsync(suite, new ResumeAnnouncement(settings.Resume, saved.Select(f => f.State.EpochsCompleted).ToArray(), fingerprints), ct);
+
+            var file = from is int epoch ? saved.Single(f => f.State.EpochsCompleted == epoch) : null;
+            var keys = file is null ? EpochKeys.Create(session) : EpochKeys.Import(file.Keys, me, n);
+            if (file is not null && Enumerable.Range(0, n).Any(p => p != me && keys.PairFingerprint(p) != fingerprints[p]))
+                throw new CheckpointException($"Checkpoint {store.PathOf(from!.Value)} comes from another run than the latest one in {store.Directory}; keep one run's checkpoints per folder.");
+            if (file is not null) context.Out.WriteLine($"train-lr: resuming from epoch {from} ({store.PathOf(from!.Value)})");
+            keys.Enter(session, EpochKeys.SetupPhase);
+            return new TrainLrCheckpoints<T>(session, keys, settings.CheckpointEvery is null ? null : store, settings.CheckpointEvery, settings.Epochs,
+                identity, preprocessingUsage, file, context.Out);
         }
 
         private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, DataPartition partition, DataLoadOptions loadOptions,
