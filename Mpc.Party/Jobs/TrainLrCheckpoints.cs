@@ -37,9 +37,12 @@ internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, Che
         if (state.EpochsCompleted % k != 0 && state.EpochsCompleted != epochs) return ValueTask.CompletedTask;
         // Saved before the next epoch sends anything: no party can complete epoch e + 1 before every party has saved epoch e,
         // so the parties' latest checkpoints are at most one apart.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var file = new CheckpointFile<T>(identity, state, keys.Export(), session.TagCounters(), preprocessingUsage());
+        string path = store.PathOf(state.EpochsCompleted);
         store.Save(state.EpochsCompleted, file.Write);
-        output.WriteLine($"train-lr: checkpoint of epoch {state.EpochsCompleted} in {store.PathOf(state.EpochsCompleted)}");
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"train-lr: checkpoint of epoch {state.EpochsCompleted} in {path} ({new FileInfo(path).Length / 1024.0:0.0} KiB, {clock.Elapsed.TotalMilliseconds:0.0} ms)"));
         return ValueTask.CompletedTask;
     }
 }
