@@ -25,6 +25,9 @@ namespace Mpc.Ml.Training;
 /// residuals: its product starts beside the update's, its opening (one number) beside the update's truncation (after
 /// it in Shamir). Nothing else is opened but the model, as <see cref="ModelOutput"/> says. Operations run side by side
 /// only where each takes all its tags when it starts, so every party numbers the messages alike.</para>
+/// <para>With <see cref="ITrainingCheckpoints{T}"/>, training starts from a saved state, each epoch's randomness is keyed
+/// before it starts (so a resumed run draws what the original drew), and each finished epoch's shares are handed over
+/// for saving.</para>
 /// </remarks>
 public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
 {

@@ -103,7 +103,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var before = network.Stats.Snapshot();
             var progress = new ProgressLines(context.Out, options.Epochs);
             var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct, checkpoints);
-            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = Math.Max(1, settings.Epochs - resumedFrom);
+            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom, perEpoch = Math.Max(1, epochsRun);
             var afterTraining = network.Stats.Snapshot();
             var trainingProfile = profile?.ToString();
 
@@ -123,12 +123,12 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["train_seconds"] = Round(trainSeconds),
                 ["resumed_from_epoch"] = resumedFrom,
                 ["checkpoint_every"] = settings.CheckpointEvery,
-                ["seconds_per_epoch"] = Round(trainSeconds / epochsRun),
+                ["seconds_per_epoch"] = Round(trainSeconds / perEpoch),
                 ["bytes_sent"] = end.TotalBytesSent,
                 ["rounds"] = end.Rounds,
                 ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
                 ["train_rounds"] = trainRounds,
-                ["rounds_per_epoch"] = Round((double)trainRounds / epochsRun),
+                ["rounds_per_epoch"] = Round((double)trainRounds / perEpoch),
                 ["suite"] = suite.Name,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["sigmoid"] = result.SigmoidName,
@@ -154,9 +154,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             AtomicFile.WriteAllBytes(Path.Combine(outDirectory, "loss.png"),
                 PngEncoder.Encode(LossCurveImage.Draw(result.Losses, $"training loss, {suite.Name}, {parties} parties", "mean squared residual")));
 
+            string trained = epochsRun == 0 ? "no epoch left to train (resumed after the last)" : string.Create(CultureInfo.InvariantCulture,
+                $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)");
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
-                $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)"));
+                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}"));
             context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json and loss.png");
             if (trainingProfile is not null)
                 foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
