@@ -8,10 +8,11 @@ namespace Mpc.Party.Jobs;
 /// <summary>
 /// Checkpoints of one <c>train-lr</c> party: keys every epoch's randomness from the run's <see cref="EpochKeys"/>,
 /// saves the state every <c>--checkpoint-every</c> epochs (and after the last), and on resume restores the saved tag
-/// counters before the first resumed epoch, so the rest of the run draws exactly what the original run drew.
+/// counters before the first resumed epoch, so the rest of the run draws exactly what the original run drew. A source
+/// with state of its own (the ot source's OT extensions) is restarted at every epoch a run can resume from.
 /// </summary>
 internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, CheckpointStore? store, int? every, int epochs,
-    CheckpointIdentity identity, Func<string> preprocessingUsage, CheckpointFile<T>? resumeFrom, TextWriter output)
+    CheckpointIdentity identity, Func<string> preprocessingUsage, CheckpointFile<T>? resumeFrom, TextWriter output, Action? restartPreprocessing = null)
     : ITrainingCheckpoints<T> where T : unmanaged, IRing<T>
 {
     private uint[]? _pendingCounters = resumeFrom?.TagCounters;
@@ -28,6 +29,9 @@ internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, Che
             _pendingCounters = null;
         }
         keys.Enter(session, epoch);
+        // At every epoch a run can resume from (each checkpoint's, and the end), the stateful source starts afresh:
+        // its OT extensions' base OTs then depend on that epoch's keys alone. Not every epoch: base OTs are costly.
+        if (restartPreprocessing is not null && ((every is int k && epoch % k == 0) || epoch == epochs)) restartPreprocessing();
     }
 
     /// <inheritdoc />

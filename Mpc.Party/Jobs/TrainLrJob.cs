@@ -12,6 +12,8 @@ using Mpc.Party.Checkpoints;
 using Mpc.Party.Output;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Shamir;
 using Mpc.Protocols.Diagnostics;
 using Mpc.Protocols.FixedPoint;
 
@@ -60,10 +62,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             throw new CheckpointException($"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, or remove them or choose another --checkpoint-dir to start afresh.");
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        var run = new Run(context, settings, dataConfig, table, outDirectory, store);
+        // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
+        using var restartable = settings.Checkpointing && settings.Suite != "shamir" && settings.Preprocessing == "ot"
+            ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot"))
+            : null;
+        var run = new Run(context, settings, dataConfig, table, outDirectory, store, restartable);
         return settings.Suite == "shamir"
             ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
-            : await run.TrainAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), ct);
+            : await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context), context), ct);
     }
 
     /// <inheritdoc />
@@ -73,7 +79,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
     internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
 
-    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory, CheckpointStore? store)
+    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory,
+        CheckpointStore? store, RestartablePreprocessing? restartable)
     {
         public async Task<int> TrainAsync<T>(IArithmeticSuite<T> baseSuite, CancellationToken ct) where T : unmanaged, IRing<T>
         {
@@ -85,11 +92,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
             var partition = dataConfig.Partition;
             var publicSettings = settings.Public(partition, parties);
-            var identity = CheckpointIdentity.Of(context.Party, publicSettings);
+            var identity = CheckpointIdentity.Of(context.Party, settings.CheckpointSettings(partition, parties));
             var saved = settings.Resume ? ReadCheckpoints<T>(store!, identity) : [];
             await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
-            var checkpoints = store is null ? null : await CheckpointsAsync(suite, store, identity, saved,
-                () => baseSuite is AdditiveSuite additive ? additive.Preprocessing.Usage.ToString() : "", ct);
+            var checkpoints = store is null ? null : await CheckpointsAsync(suite, baseSuite, store, identity, saved, ct);
 
             var loadOptions = settings.LoadOptions();
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
@@ -185,8 +191,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         /// Agrees with the other parties on where to start (fresh, or the latest epoch every party saved), takes the run's
         /// root keys (fresh from the CSPRNG, or the checkpoint's), and keys the set-up phase with them.
         /// </summary>
-        private async Task<TrainLrCheckpoints<T>> CheckpointsAsync<T>(IArithmeticSuite<T> suite, CheckpointStore store, CheckpointIdentity identity,
-            List<CheckpointFile<T>> saved, Func<string> preprocessingUsage, CancellationToken ct) where T : unmanaged, IRing<T>
+        private async Task<TrainLrCheckpoints<T>> CheckpointsAsync<T>(IArithmeticSuite<T> suite, IArithmeticSuite<T> baseSuite, CheckpointStore store,
+            CheckpointIdentity identity, List<CheckpointFile<T>> saved, CancellationToken ct) where T : unmanaged, IRing<T>
         {
             var session = suite.Session;
             int me = session.PartyId, n = session.PartyCount;
@@ -200,8 +206,12 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 throw new CheckpointException($"Checkpoint {store.PathOf(from!.Value)} comes from another run than the latest one in {store.Directory}; keep one run's checkpoints per folder.");
             if (file is not null) context.Out.WriteLine($"train-lr: resuming from epoch {from} ({store.PathOf(from!.Value)})");
             keys.Enter(session, EpochKeys.SetupPhase);
+            restartable?.Restart();
+            // Shamir hands out its pseudo-random sharing keys at the first product; here, in the set-up phase, instead.
+            if (baseSuite is ShamirSuite<Mersenne127> shamir) await shamir.EstablishPseudoRandomSharingAsync(ct);
+            Func<string> usage = () => baseSuite is AdditiveSuite additive ? additive.Preprocessing.Usage.ToString() : "";
             return new TrainLrCheckpoints<T>(session, keys, settings.CheckpointEvery is null ? null : store, settings.CheckpointEvery, settings.Epochs,
-                identity, preprocessingUsage, file, context.Out);
+                identity, usage, file, context.Out, restartable is null ? null : restartable.Restart);
         }
 
         private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, DataPartition partition, DataLoadOptions loadOptions,

@@ -106,13 +106,20 @@ internal sealed record TrainLrSettings
         if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
         if (KeepCheckpoints is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
-        if (Checkpointing && Suite != "additive")
-            throw new ArgumentException("--checkpoint-every and --resume need --suite additive: the Shamir suite's pseudo-random sharing keys are not saved yet.");
-        if (Checkpointing && Preprocessing != "dealer")
-            throw new ArgumentException("--checkpoint-every and --resume need --preprocessing dealer: the ot source's OT extensions carry state that checkpoints do not save yet.");
+        if (Resume && CheckpointEvery is null && Suite != "shamir" && Preprocessing == "ot")
+            throw new ArgumentException("--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
         if (Checkpointing && Comparison != "bits")
             throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: garbled comparisons carry OT state that checkpoints do not save yet.");
     }
+
+    /// <summary>
+    /// What a checkpoint must have been written with to be resumed by this run: <see cref="Public"/>, and with the ot
+    /// source the checkpoint interval too (the source restarts at every checkpoint, so both runs must restart alike).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
+        Suite != "shamir" && Preprocessing == "ot"
+            ? [.. Public(partition, parties), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
+            : Public(partition, parties);
 
     /// <summary>
     /// The settings every party must agree on before training: <see cref="Public"/>, plus whether it checkpoints and

@@ -118,4 +118,20 @@ public sealed class PreprocessingAccountingTests
         Assert.Equal(1000, triples.Select(t => t.A).Distinct().Count());
         Assert.Equal(1000, triples.Select(t => t.C).Distinct().Count());
     }
+    [Fact]
+    public async Task Restartable_CountsEverySourceItHad_AndKeepsHandingOutFreshTriples()
+    {
+        var results = await LocalParties.RunAsync(2, async s =>
+        {
+            using var restartable = new RestartablePreprocessing(() => new DealerPreprocessing(s));
+            var first = await restartable.TakeTriplesAsync(5);
+            restartable.Restart();
+            var second = await restartable.TakeTriplesAsync(7);
+            return (Takes: new[] { first, second }, restartable.Usage.Triples, restartable.Restarts);
+        });
+        Assert.All(results, r => Assert.Equal((12L, 1), (r.Triples, r.Restarts)));
+        var triples = Reconstruct(results.Select(r => r.Takes).ToArray());
+        Assert.All(triples, t => Assert.Equal(t.A * t.B, t.C));
+        Assert.Equal(12, triples.Select(t => t.A).Distinct().Count());
+    }
 }
