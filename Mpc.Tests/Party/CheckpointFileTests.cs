@@ -120,4 +120,13 @@ public sealed class CheckpointFileTests : IDisposable
         File.WriteAllText(Path.Combine(_directory, ".epoch-000004.json.0123abcd.tmp"), "{\"format\": \"mpc tr");
         Assert.Equal([2], store.Epochs());
     }
+    [Fact]
+    public void FolderFlush_OfAMissingFolder_FailsNamingIt()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string missing = Path.Combine(_directory, "missing");
+        Assert.Contains(missing, Assert.Throws<IOException>(() => DirectorySync.Flush(missing)).Message);
+        Directory.CreateDirectory(_directory);
+        DirectorySync.Flush(_directory); // an existing folder flushes
+    }
 }
