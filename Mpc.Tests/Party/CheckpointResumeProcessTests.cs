@@ -113,6 +113,29 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task FreshStartIntoAFolderWithCheckpoints_IsRefused_NothingOverwritten()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
+        cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
+        string run = Path.Combine(cluster.Directory, "run");
+        Directory.CreateDirectory(CheckpointDirectory(run, 2));
+        File.WriteAllText(CheckpointFile(run, 2, 2), "an earlier run's checkpoint");
+        var parties = StartAll(cluster, p => ["train-lr", "--epochs", "4", "--checkpoint-every", "2", "--out", Out(run, p)]);
+        try
+        {
+            for (int p = 0; p < 3; p++)
+                Assert.NotEqual(0, await parties[p].WaitForExitAsync(ProcessTimeout));
+            Assert.Contains($"{CheckpointDirectory(run, 2)} already holds checkpoints (epochs 2): resume them with --resume", parties[2].Stderr);
+            Assert.Contains("party 2", parties[0].Stderr, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("an earlier run's checkpoint", File.ReadAllText(CheckpointFile(run, 2, 2)));
+        }
+        finally
+        {
+            foreach (var party in parties) party.Dispose();
+        }
+    }
+
     private static Dictionary<string, object?> Horizontal(int party) =>
         new() { ["file"] = MlTestData.PartyFile(Partitioning.Horizontal, 3, party), ["partition"] = "horizontal", ["label"] = "malignant" };
 
