@@ -28,6 +28,7 @@ internal sealed record CheckpointFile<T>(CheckpointIdentity Identity, TrainingSt
             ["session"] = Identity.SessionId,
             ["party"] = Identity.PartyId,
             ["parties"] = Identity.PartyCount,
+            ["data_sha256"] = Identity.DataHash,
             ["settings"] = new JsonObject(Identity.Settings.Select(s => KeyValuePair.Create(s.Name, (JsonNode?)JsonValue.Create(s.Value)))),
             ["epoch"] = State.EpochsCompleted,
             ["ring"] = typeof(T).Name,
@@ -64,7 +65,8 @@ internal sealed record CheckpointFile<T>(CheckpointIdentity Identity, TrainingSt
             if (ring != typeof(T).Name) throw new CheckpointException($"Checkpoint {path} holds shares in {ring}, and this run computes in {typeof(T).Name}.");
             var settings = (json["settings"] as JsonObject ?? throw Missing(path, "settings"))
                 .Select(s => (s.Key, s.Value?.GetValue<string>() ?? throw Missing(path, $"settings.{s.Key}"))).ToArray();
-            var identity = new CheckpointIdentity(Get<string>(json, "cluster_hash"), Get<string>(json, "session"), Get<int>(json, "party"), Get<int>(json, "parties"), settings);
+            var identity = new CheckpointIdentity(Get<string>(json, "cluster_hash"), Get<string>(json, "session"), Get<int>(json, "party"), Get<int>(json, "parties"),
+                Get<string>(json, "data_sha256"), settings);
             var shareBytes = Convert.FromBase64String(Get<string>(json, "weight_shares"));
             if (shareBytes.Length % Marshal.SizeOf<T>() != 0) throw new CheckpointException($"Checkpoint {path}: weight_shares is not a whole number of {ring} elements.");
             var shares = MemoryMarshal.Cast<byte, T>(shareBytes).ToArray();

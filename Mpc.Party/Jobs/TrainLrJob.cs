@@ -90,7 +90,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
             var partition = dataConfig.Partition;
             var publicSettings = settings.Public(partition, parties);
-            var identity = CheckpointIdentity.Of(context.Party, settings.CheckpointSettings(partition, parties));
+            var identity = CheckpointIdentity.Of(context.Party, store is null ? "" : CheckpointIdentity.HashData(dataConfig.File, dataConfig.Columns),
+                settings.CheckpointSettings(partition, parties));
             var saved = settings.Resume ? TrainLrStart.ReadCheckpoints<T>(store!, identity) : [];
             await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
             var checkpoints = store is null ? null : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);

@@ -1,4 +1,5 @@
 using Mpc.Core.Arithmetic;
+using Mpc.Ml.Data;
 using Mpc.Ml.Training;
 using Mpc.Party.Checkpoints;
 using Mpc.Party.Output;
@@ -12,8 +13,9 @@ public sealed class CheckpointFileTests : IDisposable
 
     private static readonly (string, string)[] Settings = [("epochs", "10"), ("learning_rate", "1"), ("seed", "1")];
 
-    private static CheckpointIdentity Identity(string hash = "AB12", string session = "local-3", int party = 1, int parties = 3, (string, string)[]? settings = null) =>
-        new(hash, session, party, parties, settings ?? Settings);
+    private static CheckpointIdentity Identity(string hash = "AB12", string session = "local-3", int party = 1, int parties = 3, string data = "D0",
+        (string, string)[]? settings = null) =>
+        new(hash, session, party, parties, data, settings ?? Settings);
 
     private static CheckpointFile<Z2k> Sample() => new(
         Identity(),
@@ -58,6 +60,7 @@ public sealed class CheckpointFileTests : IDisposable
     [InlineData("cluster", "it was written with another cluster file")]
     [InlineData("parties", "it was written by a cluster of 3 parties, and this one has 5")]
     [InlineData("settings", "it was written with learning_rate = 1, and this run has learning_rate = 0.5")]
+    [InlineData("data", "it was written on other data (this party's data file, or the columns read from it, changed since)")]
     public void CheckpointOfAnotherRun_IsRefused_NamingWhatDiffers(string what, string expected)
     {
         var run = what switch
@@ -66,6 +69,7 @@ public sealed class CheckpointFileTests : IDisposable
             "session" => Identity(session: "other"),
             "cluster" => Identity(hash: "CD34"),
             "parties" => Identity(parties: 5),
+            "data" => Identity(data: "D1"),
             _ => Identity(settings: [("epochs", "10"), ("learning_rate", "0.5"), ("seed", "1")]),
         };
         string path = Path.Combine(_directory, "epoch-000004.json");
@@ -128,5 +132,18 @@ public sealed class CheckpointFileTests : IDisposable
         Assert.Contains(missing, Assert.Throws<IOException>(() => DirectorySync.Flush(missing)).Message);
         Directory.CreateDirectory(_directory);
         DirectorySync.Flush(_directory); // an existing folder flushes
+    }
+    [Fact]
+    public void DataHash_ChangesWithAnyByteOfTheFile_OrTheColumnsRead()
+    {
+        Directory.CreateDirectory(_directory);
+        string file = Path.Combine(_directory, "party-0.csv");
+        File.WriteAllText(file, "a,b,label\n1,2,0\n3,4,1\n");
+        var columns = new CsvColumns("label");
+        string original = CheckpointIdentity.HashData(file, columns);
+        Assert.Equal(original, CheckpointIdentity.HashData(file, new CsvColumns("label")));
+        Assert.NotEqual(original, CheckpointIdentity.HashData(file, new CsvColumns("label", Features: ["a"])));
+        File.WriteAllText(file, "a,b,label\n1,2,0\n3,5,1\n");
+        Assert.NotEqual(original, CheckpointIdentity.HashData(file, columns));
     }
 }
