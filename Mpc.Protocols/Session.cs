@@ -38,7 +38,10 @@ public sealed class Session : IDisposable
     /// <summary>The links to the other parties.</summary>
     public IPartyNetwork Network { get; }
 
-    /// <summary>This party's private randomness (AES-CTR seeded from the OS CSPRNG unless a test fixes it).</summary>
+    /// <summary>
+    /// This party's private randomness (AES-CTR seeded from the OS CSPRNG unless a test fixes it; re-keyed per phase by
+    /// <see cref="EpochKeys"/> in a run that can resume). Read it when drawing, never keep it.
+    /// </summary>
     public AesCtrPrg Random { get; private set; }
 
     /// <summary>How many tags each channel has handed out, by <see cref="ProtocolChannel"/>; a checkpoint records it.</summary>
