@@ -118,8 +118,14 @@ internal sealed record TrainLrSettings
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
         Suite != "shamir" && Preprocessing == "ot"
-            ? [.. Public(partition, parties), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
-            : Public(partition, parties);
+            ? [.. Public(partition, parties), ("mpc_build", Build()), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
+            : [.. Public(partition, parties), ("mpc_build", Build())];
+
+    // The protocol code's build (deterministic builds: the same source gives the same ids): another build could run other
+    // operations on the replayed randomness.
+    private static string Build() =>
+        string.Join("-", new[] { typeof(Mpc.Core.MpcException), typeof(Mpc.Protocols.Session), typeof(SettingsAgreement) }
+            .Select(t => t.Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8]));
 
     /// <summary>
     /// The settings every party must agree on before training: <see cref="Public"/>, plus whether it checkpoints and
