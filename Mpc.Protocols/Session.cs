@@ -20,7 +20,7 @@ public sealed class Session : IDisposable
 {
     private const int TagCounterBits = 27;
     private readonly uint[] _tagCounters = new uint[32];
-    private readonly byte[][] _pairwiseSeeds;
+    private byte[][] _pairwiseSeeds;
 
     private Session(IPartyNetwork network, AesCtrPrg random, byte[][] pairwiseSeeds)
     {
@@ -38,8 +38,45 @@ public sealed class Session : IDisposable
     /// <summary>The links to the other parties.</summary>
     public IPartyNetwork Network { get; }
 
-    /// <summary>This party's private randomness (AES-CTR seeded from the OS CSPRNG unless a test fixes it).</summary>
-    public AesCtrPrg Random { get; }
+    /// <summary>
+    /// This party's private randomness (AES-CTR seeded from the OS CSPRNG unless a test fixes it; re-keyed per phase by
+    /// <see cref="EpochKeys"/> in a run that can resume). Read it when drawing, never keep it.
+    /// </summary>
+    public AesCtrPrg Random { get; private set; }
+
+    /// <summary>How many tags each channel has handed out, by <see cref="ProtocolChannel"/>; a checkpoint records it.</summary>
+    public uint[] TagCounters() => (uint[])_tagCounters.Clone();
+
+    /// <summary>
+    /// Moves every channel's tag counter forward to <paramref name="counters"/> (as <see cref="TagCounters"/> returned
+    /// it at a checkpoint), so a resumed run numbers its operations, and derives their pairwise PRGs, as the original
+    /// run did. Never backwards: a tag taken twice could pair a message with the wrong operation.
+    /// </summary>
+    public void AdvanceTagCounters(IReadOnlyList<uint> counters)
+    {
+        if (counters.Count != _tagCounters.Length)
+            throw new ArgumentException($"Expected {_tagCounters.Length} tag counters, got {counters.Count}.", nameof(counters));
+        for (int c = 0; c < counters.Count; c++)
+            if (counters[c] < _tagCounters[c])
+                throw new InvalidOperationException($"Channel {(ProtocolChannel)c} has already handed out {_tagCounters[c]} tags, past the {counters[c]} asked for: tags would be reused.");
+        for (int c = 0; c < counters.Count; c++) _tagCounters[c] = counters[c];
+    }
+
+    /// <summary>The pairwise seeds agreed at set-up (the peer's slot; mine is null), for <see cref="EpochKeys"/>.</summary>
+    internal byte[][] PairwiseSeeds => _pairwiseSeeds;
+
+    /// <summary>
+    /// Replaces this party's randomness and its pairwise seeds, at a point where no operation is running
+    /// (<see cref="EpochKeys.Enter"/>). The previous generator is wiped.
+    /// </summary>
+    internal void Rekey(AesCtrPrg random, byte[][] pairwiseSeeds)
+    {
+        if (pairwiseSeeds.Length != PartyCount) throw new ArgumentException($"Expected {PartyCount} pairwise seeds.", nameof(pairwiseSeeds));
+        var previous = Random;
+        Random = random;
+        _pairwiseSeeds = pairwiseSeeds;
+        previous.Dispose();
+    }
 
     /// <summary>
     /// Opens a session: agrees a fresh PRG seed with every peer (the lower id picks it and sends it over the

@@ -25,14 +25,20 @@ namespace Mpc.Ml.Training;
 /// residuals: its product starts beside the update's, its opening (one number) beside the update's truncation (after
 /// it in Shamir). Nothing else is opened but the model, as <see cref="ModelOutput"/> says. Operations run side by side
 /// only where each takes all its tags when it starts, so every party numbers the messages alike.</para>
+/// <para>With <see cref="ITrainingCheckpoints{T}"/>, training starts from a saved state, each epoch's randomness is keyed
+/// before it starts (so a resumed run draws what the original drew), and each finished epoch's shares are handed over
+/// for saving.</para>
 /// </remarks>
 public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
 {
     private IArithmeticSuite<T> Suite => fixedPoint.Suite;
 
-    /// <summary>Trains on <paramref name="data"/>, whose standardised features are bounded by <paramref name="featureBound"/>.</summary>
+    /// <summary>
+    /// Trains on <paramref name="data"/>, whose standardised features are bounded by <paramref name="featureBound"/>;
+    /// with <paramref name="checkpoints"/>, from its saved state, keying each epoch's randomness and saving finished epochs.
+    /// </summary>
     public async ValueTask<TrainingResult<T>> TrainAsync(SharedDataset<T> data, double featureBound, LogisticRegressionOptions options,
-        ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default)
+        ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default, ITrainingCheckpoints<T>? checkpoints = null)
     {
         int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns;
         var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
@@ -45,10 +51,22 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         var prepared = await Suite.PrepareMatrixAsync(x, rows, columns, ct).ConfigureAwait(false);
         var weights = fixedPoint.Constant(new double[columns]);
         var decay = DecayMultipliers(columns, options, f + ranges.StepBits);
-        var losses = new List<(int, double)>();
-
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        var losses = new List<(int Epoch, double Loss)>();
+        int firstEpoch = 0;
+        if (checkpoints?.ResumeFrom is { } resume)
         {
+            if (resume.WeightShares.Length != columns)
+                throw new ArgumentException($"The saved state has {resume.WeightShares.Length} weights where the data has {columns} columns (bias included).", nameof(checkpoints));
+            if (resume.EpochsCompleted < 0 || resume.EpochsCompleted > options.Epochs)
+                throw new ArgumentException($"The saved state is at epoch {resume.EpochsCompleted}, outside 0..{options.Epochs}.", nameof(checkpoints));
+            weights = SharedVector<T>.FromShares(resume.WeightShares.ToArray());
+            losses.AddRange(resume.Losses);
+            firstEpoch = resume.EpochsCompleted;
+        }
+
+        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
+        {
+            checkpoints?.BeginEpoch(epoch);
             bool reportLoss = options.LossEvery > 0 && ((epoch + 1) % options.LossEvery == 0 || epoch + 1 == options.Epochs);
             double? loss = null;
             foreach (var (first, count) in schedule.Batches(epoch))
@@ -68,8 +86,11 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             }
             if (loss is double l) losses.Add((epoch + 1, l));
             progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
+            if (checkpoints is not null)
+                await checkpoints.EpochCompletedAsync(new TrainingState<T>(epoch + 1, weights.LocalShares.ToArray(), losses.ToArray()), ct).ConfigureAwait(false);
         }
         var trainingTime = clock.Elapsed;
+        checkpoints?.BeginEpoch(options.Epochs);
 
         double[]? revealed = output switch
         {

@@ -8,8 +8,10 @@ using Mpc.Ml.Data;
 using Mpc.Ml.Metrics;
 using Mpc.Ml.Training;
 using Mpc.Net;
+using Mpc.Party.Checkpoints;
 using Mpc.Party.Output;
 using Mpc.Protocols;
+using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Diagnostics;
 using Mpc.Protocols.FixedPoint;
 
@@ -51,12 +53,21 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             throw ex.WithParty(party.PartyId);
         }
         string outDirectory = settings.OutDirectory ?? DefaultOutDirectory(party.Cluster.SessionId, party.Me.Name);
+        var store = settings.Checkpointing
+            ? new CheckpointStore(Path.Combine(settings.CheckpointDirectory ?? Path.Combine(outDirectory, "checkpoints"), $"party-{party.PartyId}"), settings.KeepCheckpoints)
+            : null;
+        if (store is not null && !settings.Resume && store.Epochs() is { Length: > 0 } existing)
+            throw new CheckpointException($"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, or remove them or choose another --checkpoint-dir to start afresh.");
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        var run = new Run(context, settings, dataConfig, table, outDirectory);
+        // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
+        using var restartable = settings.Checkpointing && settings.Suite != "shamir" && settings.Preprocessing == "ot"
+            ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot"))
+            : null;
+        var run = new Run(context, settings, dataConfig, table, outDirectory, store, restartable);
         return settings.Suite == "shamir"
             ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
-            : await run.TrainAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), ct);
+            : await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context), context), ct);
     }
 
     /// <inheritdoc />
@@ -66,7 +77,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
     internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
 
-    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory)
+    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory,
+        CheckpointStore? store, RestartablePreprocessing? restartable)
     {
         public async Task<int> TrainAsync<T>(IArithmeticSuite<T> baseSuite, CancellationToken ct) where T : unmanaged, IRing<T>
         {
@@ -78,7 +90,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
             var partition = dataConfig.Partition;
             var publicSettings = settings.Public(partition, parties);
-            await SettingsAgreement.VerifyAsync(suite, publicSettings, ct);
+            var identity = CheckpointIdentity.Of(context.Party, store is null ? "" : CheckpointIdentity.HashData(dataConfig.File, dataConfig.Columns),
+                settings.CheckpointSettings(partition, parties));
+            var saved = settings.Resume ? TrainLrStart.ReadCheckpoints<T>(store!, identity) : [];
+            await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
+            var checkpoints = store is null ? null : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);
 
             var loadOptions = settings.LoadOptions();
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
@@ -91,7 +107,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var options = settings.TrainingOptions();
             var before = network.Stats.Snapshot();
             var progress = new ProgressLines(context.Out, options.Epochs);
-            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct);
+            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct, checkpoints);
+            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom, perEpoch = Math.Max(1, epochsRun);
             var afterTraining = network.Stats.Snapshot();
             var trainingProfile = profile?.ToString();
 
@@ -109,12 +126,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["log_loss"] = metrics.LogLoss,
                 ["epochs"] = settings.Epochs,
                 ["train_seconds"] = Round(trainSeconds),
-                ["seconds_per_epoch"] = Round(trainSeconds / settings.Epochs),
+                ["resumed_from_epoch"] = resumedFrom,
+                ["checkpoint_every"] = settings.CheckpointEvery,
+                ["seconds_per_epoch"] = Round(trainSeconds / perEpoch),
                 ["bytes_sent"] = end.TotalBytesSent,
                 ["rounds"] = end.Rounds,
                 ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
                 ["train_rounds"] = trainRounds,
-                ["rounds_per_epoch"] = Round((double)trainRounds / settings.Epochs),
+                ["rounds_per_epoch"] = Round((double)trainRounds / perEpoch),
                 ["suite"] = suite.Name,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["sigmoid"] = result.SigmoidName,
@@ -140,9 +159,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             AtomicFile.WriteAllBytes(Path.Combine(outDirectory, "loss.png"),
                 PngEncoder.Encode(LossCurveImage.Draw(result.Losses, $"training loss, {suite.Name}, {parties} parties", "mean squared residual")));
 
+            string trained = epochsRun == 0 ? "no epoch left to train (resumed after the last)" : string.Create(CultureInfo.InvariantCulture,
+                $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)");
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
-                $"{settings.Epochs} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / settings.Epochs:0.00} ms and {(double)trainRounds / settings.Epochs:0.#} rounds per epoch)"));
+                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}"));
             context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json and loss.png");
             if (trainingProfile is not null)
                 foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");

@@ -30,6 +30,14 @@ internal sealed record TrainLrSettings
     public required string Suite { get; init; }
     public required string Preprocessing { get; init; }
     public required int? Threshold { get; init; }
+    public required int? CheckpointEvery { get; init; }
+    public required string? CheckpointDirectory { get; init; }
+    public required int KeepCheckpoints { get; init; }
+    public required bool Resume { get; init; }
+    public required string Comparison { get; init; }
+
+    /// <summary>Whether this run saves or resumes checkpoints (and so keys its randomness per epoch).</summary>
+    public bool Checkpointing => CheckpointEvery is not null || Resume;
 
     /// <summary>The job's options (besides the suite options).</summary>
     public static IEnumerable<Option> CreateOptions() =>
@@ -51,6 +59,10 @@ internal sealed record TrainLrSettings
         new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
         new Option<double>("--feature-bound") { Description = "Largest standardised feature magnitude the range analysis assumes (checked at load).", DefaultValueFactory = _ => 16.0 },
         new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
+        new Option<int?>("--checkpoint-every") { Description = "Save this party's training state every K epochs (and after the last), to resume with --resume." },
+        new Option<string?>("--checkpoint-dir") { Description = "Folder of the checkpoints; each party uses DIR/party-<id> (default: <out>/checkpoints)." },
+        new Option<int>("--keep-checkpoints") { Description = "How many of the latest checkpoints to keep (at least 2; 0 keeps all).", DefaultValueFactory = _ => 2 },
+        new Option<bool>("--resume") { Description = "Continue from the latest epoch of which every party holds a checkpoint (every party must be started with it)." },
     ];
 
     /// <summary>Reads every option from a parse of the job's command (party or launch).</summary>
@@ -74,6 +86,11 @@ internal sealed record TrainLrSettings
         Suite = parse.GetValue<string>("--suite") ?? "additive",
         Preprocessing = parse.GetValue<string>("--preprocessing") ?? "dealer",
         Threshold = parse.GetValue<int?>("--threshold"),
+        CheckpointEvery = parse.GetValue<int?>("--checkpoint-every"),
+        CheckpointDirectory = parse.GetValue<string?>("--checkpoint-dir"),
+        KeepCheckpoints = parse.GetValue<int>("--keep-checkpoints"),
+        Resume = parse.GetValue<bool>("--resume"),
+        Comparison = parse.GetValue<string>("--comparison") ?? "bits",
     };
 
     /// <summary>Refuses values no run can use, naming the option.</summary>
@@ -87,7 +104,39 @@ internal sealed record TrainLrSettings
         if (LossEvery is < 0) throw new ArgumentException("--loss-every must be 0 or positive.");
         if (FractionalBits is < 4 or > 40) throw new ArgumentException("--fractional-bits must lie between 4 and 40.");
         if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
+        if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
+        if (KeepCheckpoints is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
+        if (Resume && CheckpointEvery is null && Suite != "shamir" && Preprocessing == "ot")
+            throw new ArgumentException("--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
+        if (Checkpointing && Comparison != "bits")
+            throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: garbled comparisons carry OT state that checkpoints do not save yet.");
     }
+
+    /// <summary>
+    /// What a checkpoint must have been written with to be resumed by this run: <see cref="Public"/>, and with the ot
+    /// source the checkpoint interval too (the source restarts at every checkpoint, so both runs must restart alike).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
+        Suite != "shamir" && Preprocessing == "ot"
+            ? [.. Public(partition, parties), ("mpc_build", Build()), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
+            : [.. Public(partition, parties), ("mpc_build", Build())];
+
+    // The protocol code's build (deterministic builds: the same source gives the same ids): another build could run other
+    // operations on the replayed randomness.
+    private static string Build() =>
+        string.Join("-", new[] { typeof(Mpc.Core.MpcException), typeof(Mpc.Protocols.Session), typeof(SettingsAgreement) }
+            .Select(t => t.Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8]));
+
+    /// <summary>
+    /// The settings every party must agree on before training: <see cref="Public"/>, plus whether it checkpoints and
+    /// resumes (a party that does runs one more exchange, so all must).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> Agreed(DataPartition partition, int parties) =>
+    [
+        .. Public(partition, parties),
+        ("checkpoints", Checkpointing ? "keyed per epoch" : "off"),
+        ("resume", Resume ? "yes" : "no"),
+    ];
 
     /// <summary>The sigmoid approximation the options name.</summary>
     public ISigmoid Sigmoid() => SigmoidChoice.Parse(SigmoidName, SigmoidDegree);

@@ -3,14 +3,17 @@ using Mpc.Core.Arithmetic;
 namespace Mpc.Protocols.Preprocessing;
 
 /// <summary>
-/// Produces triples ahead of time (an offline phase) and hands them out in order, each exactly once;
-/// requests beyond what was produced go to the underlying source. Lets a job time preprocessing apart from
-/// the online phase.
+/// Produces triples ahead of time (an offline phase) and hands them out in order, each exactly once. What happens to a
+/// request beyond what was produced is the caller's choice: by default it goes to the underlying source (produced on
+/// demand); with <c>onDemand: false</c> it fails with <see cref="PreprocessingExhaustedException"/> saying how many were
+/// needed and produced, so an offline phase that produced too little is found, not papered over.
 /// </summary>
-public sealed class BufferedPreprocessing(IAdditivePreprocessing inner) : IAdditivePreprocessing
+public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onDemand = true) : IAdditivePreprocessing
 {
+    private readonly Lock _gate = new();
     private BeaverTriples<Z2k>? _triples;
     private int _offset;
+    private long _produced, _handedOut;
 
     /// <inheritdoc />
     public string Name => inner.Name;
@@ -18,21 +21,45 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner) : IAddit
     /// <inheritdoc />
     public PreprocessingUsage Usage => inner.Usage;
 
+    /// <summary>Triples produced ahead by <see cref="PrepareTriplesAsync"/>, over every call.</summary>
+    public long TriplesProduced { get { lock (_gate) return _produced; } }
+
+    /// <summary>Triples handed out from what was produced ahead (never decreases; never exceeds <see cref="TriplesProduced"/>).</summary>
+    public long TriplesHandedOut { get { lock (_gate) return _handedOut; } }
+
     /// <summary>Produces <paramref name="count"/> triples now, replacing any unused ones (which are dropped, never reused).</summary>
     public async ValueTask PrepareTriplesAsync(int count, CancellationToken ct = default)
     {
-        _triples = await inner.TakeTriplesAsync(count, ct).ConfigureAwait(false);
-        _offset = 0;
+        var triples = await inner.TakeTriplesAsync(count, ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_triples is not null) _handedOut += _triples.Count - _offset; // dropped: counted as gone, never handed out again
+            _triples = triples;
+            _offset = 0;
+            _produced += count;
+        }
     }
 
     /// <inheritdoc />
     public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default)
     {
-        if (_triples is null || _triples.Count - _offset < count) return inner.TakeTriplesAsync(count, ct);
-        var taken = _offset == 0 && count == _triples.Count
-            ? _triples
-            : new BeaverTriples<Z2k>(_triples.A.AsSpan(_offset, count).ToArray(), _triples.B.AsSpan(_offset, count).ToArray(), _triples.C.AsSpan(_offset, count).ToArray());
-        _offset += count;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        BeaverTriples<Z2k> taken;
+        lock (_gate)
+        {
+            int left = _triples is null ? 0 : _triples.Count - _offset;
+            if (left < count)
+            {
+                if (onDemand) return inner.TakeTriplesAsync(count, ct);
+                throw new PreprocessingExhaustedException("triples", count, _produced, _handedOut);
+            }
+            var all = _triples!;
+            taken = _offset == 0 && count == all.Count
+                ? all
+                : new BeaverTriples<Z2k>(all.A.AsSpan(_offset, count).ToArray(), all.B.AsSpan(_offset, count).ToArray(), all.C.AsSpan(_offset, count).ToArray());
+            _offset += count;
+            _handedOut += count;
+        }
         return ValueTask.FromResult(taken);
     }
 

@@ -38,6 +38,18 @@ public sealed class PreprocessingUsage
 
     internal void AddTruncationMasks(long n) => Interlocked.Add(ref _truncationMasks, n);
 
+    /// <summary>Adds every count of <paramref name="other"/> (a source's usage, as it stands) to these.</summary>
+    internal void Add(PreprocessingUsage other)
+    {
+        AddTriples(other.Triples);
+        AddMatrixTriple(other.MatrixTripleElements);
+        Interlocked.Add(ref _matrixMasks, other.MatrixMasks);
+        Interlocked.Add(ref _matrixMaskElements, other.MatrixMaskElements);
+        AddTruncationMasks(other.TruncationMasks);
+        AddBitMasks(other.BitMasks);
+        AddBinaryTriples(other.BinaryTriples);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples";
 }

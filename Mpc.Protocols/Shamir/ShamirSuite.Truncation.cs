@@ -216,6 +216,17 @@ public sealed partial class ShamirSuite<T>
     private Task<Internal.PseudoRandomSharing<T>>? _pseudoRandom;
 
     /// <summary>
+    /// Hands out the pseudo-random sharing keys now (one round) instead of at the first multiplication, so that a run
+    /// that re-keys its randomness per phase (<see cref="EpochKeys"/>) draws them in a phase of its choosing and a
+    /// resumed run draws the same ones. Does nothing once they are out.
+    /// </summary>
+    public async ValueTask EstablishPseudoRandomSharingAsync(CancellationToken ct = default)
+    {
+        _pseudoRandom ??= Internal.PseudoRandomSharing<T>.EstablishAsync(_session, Threshold, _session.NextTag(), ct);
+        await _pseudoRandom.ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing);
     /// later multiplications consume them in order, each once, and deal fresh ones when they run out.
     /// </summary>
