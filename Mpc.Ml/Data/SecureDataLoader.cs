@@ -85,7 +85,8 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         catch (FixedPointOverflowException)
         {
             int column = Array.FindIndex(values, v => Math.Abs(v) >= fixedPoint.Format.MaxValue<T>());
-            throw new DataException($"the feature's {what} over this party's rows does not fit {fixedPoint.Format}; rescale the column.",
+            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the feature's {what} over this party's rows does not fit {fixedPoint.Format}, whose values stay below {fixedPoint.Format.MaxValue<T>():G6} in magnitude; rescale the column."),
                 me, mine.Source, column: column >= 0 ? mine.FeatureNames[column] : null);
         }
         var inputs = new ValueTask<SharedVector<T>>[parties];

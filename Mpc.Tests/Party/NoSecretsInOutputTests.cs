@@ -48,6 +48,7 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         output.WriteLine(launch.Output);
         Assert.NotEqual(0, exit);
         Assert.Contains("x2", launch.Output); // the error names the column...
+        Assert.Contains("stay below 1.40737E+14", launch.Output); // ...and the limit it broke (2^47 at f = 16)...
         AssertNoSecrets(launch.Output, [.. cells, "987654321", "9.87654321"]); // ...but never the value
     }
 
