@@ -67,4 +67,10 @@ public interface IPartyNetwork : IAsyncDisposable
     /// Completes within a bounded time even if peers are stalled.
     /// </summary>
     ValueTask AbortAsync(string reason);
+
+    /// <summary>
+    /// Like <see cref="AbortAsync(string)"/>, but names party <paramref name="culprit"/> as the cause (e.g. a peer whose
+    /// message failed a protocol check): every party then fails with a <see cref="PeerAbortedException"/> naming it.
+    /// </summary>
+    ValueTask AbortAsync(int culprit, string reason);
 }

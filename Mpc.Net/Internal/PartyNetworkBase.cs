@@ -96,10 +96,14 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     public void CountRound() => Stats.CountRound();
 
-    public async ValueTask AbortAsync(string reason)
+    public ValueTask AbortAsync(string reason) => AbortAsync(PartyId, reason);
+
+    public async ValueTask AbortAsync(int culprit, string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        Fail(new PeerAbortedException(PartyId, NameOf(PartyId), PartyId, NameOf(PartyId), reason));
+        ArgumentOutOfRangeException.ThrowIfNegative(culprit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(culprit, PartyCount);
+        Fail(new PeerAbortedException(PartyId, NameOf(PartyId), culprit, NameOf(culprit), reason));
         await _shutdownDone.Task.ConfigureAwait(false);
     }
 
@@ -172,6 +176,11 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     /// <summary>Whether <paramref name="peer"/>'s process answers a liveness probe within <paramref name="timeout"/>.</summary>
     protected abstract Task<bool> ProbeAsync(int peer, TimeSpan timeout);
+
+    /// <summary>How long a link that closed without an abort frame waits for an abort from another peer before it names its own peer.</summary>
+    public TimeSpan DisconnectGrace => ReceiveTimeout == Timeout.InfiniteTimeSpan
+        ? TimeSpan.FromMilliseconds(500)
+        : TimeSpan.FromTicks(Math.Min(ReceiveTimeout.Ticks / 4, TimeSpan.FromMilliseconds(500).Ticks));
 
     /// <summary>How long a receive whose deadline passed waits for the peer's liveness answer.</summary>
     public TimeSpan ProbeTimeout => ReceiveTimeout == Timeout.InfiniteTimeSpan

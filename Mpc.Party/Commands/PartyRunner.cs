@@ -58,7 +58,11 @@ internal static class PartyRunner
             {
                 try
                 {
-                    await network.AbortAsync(reason);
+                    // A peer's failed check names the peer, so every party reports the same culprit.
+                    if (ex is PeerException { PeerId: var culprit } pe && culprit != party.PartyId && (uint)culprit < (uint)network.PartyCount)
+                        await network.AbortAsync(culprit, pe.Reason);
+                    else
+                        await network.AbortAsync(reason);
                 }
                 catch (Exception abortError)
                 {
