@@ -134,6 +134,9 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
             case FaultSite.Process when scenario.Name.StartsWith("SIGKILL", StringComparison.Ordinal):
                 victim.Signal("KILL");
                 return "SIGKILL party 2";
+            case FaultSite.Process when scenario.Name.StartsWith("SIGTERM", StringComparison.Ordinal):
+                victim.Signal("TERM");
+                return "SIGTERM party 2";
             case FaultSite.Process:
                 victim.Signal("STOP");
                 return "SIGSTOP party 2";

@@ -37,6 +37,7 @@ public sealed record FaultScenario(string Name, FaultSite Site, bool Tls, int[] 
     public static IReadOnlyList<FaultScenario> All { get; } =
     [
         new("SIGKILL party", FaultSite.Process, Tls: true, [Victim], ["disconnected"], ReceiveBound),
+        new("SIGTERM party", FaultSite.Process, Tls: true, [Victim], ["aborted: stopped by SIGTERM"], ReceiveBound),
         new("SIGSTOP party past the deadline", FaultSite.Process, Tls: true, [Victim], ["timed out"], ReceiveBound),
         new("close link (tls)", FaultSite.Link, Tls: true, [Victim], ["disconnected"], ReceiveBound) { LinkFault = new(LinkFaultKind.Close) },
         new("close link (plain)", FaultSite.Link, Tls: false, [Victim], ["disconnected"], ReceiveBound) { LinkFault = new(LinkFaultKind.Close) },
