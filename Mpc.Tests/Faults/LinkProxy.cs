@@ -26,8 +26,15 @@ public sealed class LinkProxy : IAsyncDisposable
     private volatile LinkFault? _armed;
     private volatile bool _inPhase;
 
-    public LinkProxy(int serverPort, bool tls, int seed)
+    private readonly TimeSpan _latency;
+
+    /// <param name="serverPort">The port of the party being dialed, on 127.0.0.1.</param>
+    /// <param name="tls">Whether the link runs TLS (the proxy then works on TLS records, else on frames).</param>
+    /// <param name="seed">For the corrupted byte's position.</param>
+    /// <param name="latency">A one-way delay added to every byte in both directions, order kept (a slow network, without loss).</param>
+    public LinkProxy(int serverPort, bool tls, int seed, TimeSpan latency = default)
     {
+        _latency = latency;
         _serverPort = serverPort;
         _tls = tls;
         _random = new Random(seed);
@@ -84,9 +91,11 @@ public sealed class LinkProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Server to client: bytes as they come.</summary>
+    /// <summary>Server to client: bytes as they come (after the latency, if any).</summary>
     private async Task ForwardAsync(Socket from, Socket to)
     {
+        var queue = Channel.CreateUnbounded<(byte[] Unit, long Due)>();
+        var writer = WriteUnitsAsync(queue.Reader, to);
         var buffer = new byte[64 * 1024];
         try
         {
@@ -94,14 +103,15 @@ public sealed class LinkProxy : IAsyncDisposable
             {
                 int n = await from.ReceiveAsync(buffer, _stop.Token);
                 if (n == 0) break;
-                await to.SendAsync(buffer.AsMemory(0, n), _stop.Token);
+                queue.Writer.TryWrite((buffer.AsSpan(0, n).ToArray(), Environment.TickCount64 + (long)_latency.TotalMilliseconds));
             }
-            to.Shutdown(SocketShutdown.Send);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             // The link is gone; the parties report it.
         }
+        queue.Writer.TryComplete();
+        await writer;
     }
 
     /// <summary>Client to server: whole units through a queue, so a delay holds every unit for the same time and keeps their order.</summary>
@@ -123,7 +133,7 @@ public sealed class LinkProxy : IAsyncDisposable
                     var unit = buffer.GetRange(0, length).ToArray();
                     buffer.RemoveRange(0, length);
                     foreach (var (bytes, delay) in Apply(unit))
-                        queue.Writer.TryWrite((bytes, Environment.TickCount64 + (long)delay.TotalMilliseconds));
+                        queue.Writer.TryWrite((bytes, Environment.TickCount64 + (long)(delay + _latency).TotalMilliseconds));
                 }
             }
         }
