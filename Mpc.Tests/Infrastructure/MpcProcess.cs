@@ -111,7 +111,12 @@ public sealed class MpcProcess : IDisposable
     /// <summary>Sends a Unix signal (e.g. STOP, CONT) with kill(1).</summary>
     public void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (_process.HasExited) return;
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-" + signal);
+        start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        kill.StandardError.ReadToEnd();   // "no such process" if it exited meanwhile
         kill.WaitForExit();
     }
 
