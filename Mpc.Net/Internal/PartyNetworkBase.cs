@@ -182,6 +182,15 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         ? TimeSpan.FromMilliseconds(500)
         : TimeSpan.FromTicks(Math.Min(ReceiveTimeout.Ticks / 4, TimeSpan.FromMilliseconds(500).Ticks));
 
+    /// <summary>
+    /// How long to wait before naming <paramref name="peer"/> for a failure that its end of the link may see as ours
+    /// (a connection that ended without an abort, a peer that does not answer): one grace when the peer has the higher
+    /// id, two when it has the lower. If the link itself failed and both ends are alive, the lower end names the
+    /// higher one first, and its abort, relayed by the other parties, reaches the higher end while that still waits,
+    /// so every party names the same culprit: the link's higher end (the party that dialed it).
+    /// </summary>
+    public TimeSpan GraceBeforeBlaming(int peer) => peer < PartyId ? DisconnectGrace * 2 : DisconnectGrace;
+
     /// <summary>How long a receive whose deadline passed waits for the peer's liveness answer.</summary>
     public TimeSpan ProbeTimeout => ReceiveTimeout == Timeout.InfiniteTimeSpan
         ? TimeSpan.FromSeconds(2)

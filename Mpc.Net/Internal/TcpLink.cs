@@ -98,7 +98,7 @@ internal sealed class TcpLink : IFrameSink
         catch (Exception ex) when (started && ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             _brokenFrame = true;
-            if (_owner.Failure is null) await Task.Delay(_owner.DisconnectGrace, CancellationToken.None).ConfigureAwait(false);
+            if (_owner.Failure is null) await Task.Delay(_owner.GraceBeforeBlaming(Peer), CancellationToken.None).ConfigureAwait(false);
             throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
         }
         finally
@@ -311,12 +311,13 @@ internal sealed class TcpLink : IFrameSink
 
     /// <summary>
     /// A link that ends without an abort frame is ambiguous: the peer died, or the peer aborted because of someone
-    /// else and could not tell us (its TLS session broke, or its abort was lost with the connection). The abort that
-    /// names the real culprit then arrives over another link within moments; give it that long before naming the peer.
+    /// else and could not tell us (its TLS session broke, or its abort was lost with the connection), or the link
+    /// itself broke. The abort that names the real culprit then arrives over another link within moments; give it that
+    /// long (<see cref="PartyNetworkBase.GraceBeforeBlaming"/>) before naming the peer.
     /// </summary>
     private async Task FailAfterGraceAsync(PeerDisconnectedException failure)
     {
-        if (_owner.Failure is null) await Task.Delay(_owner.DisconnectGrace).ConfigureAwait(false);
+        if (_owner.Failure is null) await Task.Delay(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
         _owner.Fail(failure);
     }
 
