@@ -16,6 +16,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     private Exception? _failure;
     private bool _shutdownStarted;
     private readonly TaskCompletionSource _shutdownDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected PartyNetworkBase(int partyId, IReadOnlyList<string> partyNames, TimeSpan receiveTimeout, ILogger? logger)
     {
@@ -137,6 +138,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
             sendAborts = !_shutdownStarted;
             _shutdownStarted = true;
         }
+        _failed.TrySetResult();
         Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
         foreach (var inbox in _inboxes) inbox?.Fail(failure);
         OnFailed();
@@ -190,6 +192,10 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     /// so every party names the same culprit: the link's higher end (the party that dialed it).
     /// </summary>
     public TimeSpan GraceBeforeBlaming(int peer) => peer < PartyId ? DisconnectGrace * 2 : DisconnectGrace;
+
+    /// <summary>Waits <paramref name="grace"/>, or less if the network fails meanwhile (whoever failed it named the culprit).</summary>
+    public Task WaitGraceAsync(TimeSpan grace) =>
+        Failure is not null || grace <= TimeSpan.Zero ? Task.CompletedTask : Task.WhenAny(Task.Delay(grace), _failed.Task);
 
     /// <summary>How long a receive whose deadline passed waits for the peer's liveness answer.</summary>
     public TimeSpan ProbeTimeout => ReceiveTimeout == Timeout.InfiniteTimeSpan

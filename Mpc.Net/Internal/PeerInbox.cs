@@ -283,7 +283,7 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
             {
                 // The link may be what fails (both ends then see the other go silent): the same wait as for a closed link.
                 var grace = inbox.Owner.GraceBeforeBlaming(inbox.Peer) - inbox.Owner.DisconnectGrace;
-                if (grace > TimeSpan.Zero) await System.Threading.Tasks.Task.Delay(grace).ConfigureAwait(false);
+                await inbox.Owner.WaitGraceAsync(grace).ConfigureAwait(false);
                 if (!inbox.IsPending(this)) return;
                 Expire("; it does not answer");
                 return;

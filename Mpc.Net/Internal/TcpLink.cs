@@ -98,7 +98,7 @@ internal sealed class TcpLink : IFrameSink
         catch (Exception ex) when (started && ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             _brokenFrame = true;
-            if (_owner.Failure is null) await Task.Delay(_owner.GraceBeforeBlaming(Peer), CancellationToken.None).ConfigureAwait(false);
+            await _owner.WaitGraceAsync(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
             throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
         }
         finally
@@ -317,7 +317,7 @@ internal sealed class TcpLink : IFrameSink
     /// </summary>
     private async Task FailAfterGraceAsync(PeerDisconnectedException failure)
     {
-        if (_owner.Failure is null) await Task.Delay(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
+        await _owner.WaitGraceAsync(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
         _owner.Fail(failure);
     }
 
