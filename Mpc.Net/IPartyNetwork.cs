@@ -14,6 +14,9 @@ namespace Mpc.Net;
 /// receive has the deadline the cluster config sets. When it passes, the transport probes the peer: a peer whose
 /// process does not answer (stopped, hung, gone) is the culprit at once; a peer that answers is probably blocked by
 /// a stalled third party, whose abort then arrives and names the right culprit, so it gets one more deadline.
+/// A link that ends without an abort frame, or a peer that does not answer, is blamed only after a short grace (longer
+/// for a peer with a lower id), so that an abort relayed by another peer wins and a failed link is blamed by every
+/// party on its higher end. Frames carry per-link sequence numbers: a replayed or lost frame is a malformed frame.
 /// Implementations are thread-safe: sends to different peers and receives on different tags may run concurrently.
 /// </remarks>
 public interface IPartyNetwork : IAsyncDisposable
@@ -67,4 +70,10 @@ public interface IPartyNetwork : IAsyncDisposable
     /// Completes within a bounded time even if peers are stalled.
     /// </summary>
     ValueTask AbortAsync(string reason);
+
+    /// <summary>
+    /// Like <see cref="AbortAsync(string)"/>, but names party <paramref name="culprit"/> as the cause (e.g. a peer whose
+    /// message failed a protocol check): every party then fails with a <see cref="PeerAbortedException"/> naming it.
+    /// </summary>
+    ValueTask AbortAsync(int culprit, string reason);
 }

@@ -22,7 +22,11 @@ public static class TcpMesh
     /// <exception cref="HandshakeException">A peer was refused or refused us; the message says which check failed.</exception>
     /// <exception cref="PeerTimeoutException">A peer did not connect within <see cref="ClusterConfig.ConnectTimeout"/>.</exception>
     /// <exception cref="ConfigException">The cluster config is invalid.</exception>
-    public static async Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, ILogger? logger = null, CancellationToken ct = default)
+    public static Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, ILogger? logger = null, CancellationToken ct = default) =>
+        ConnectAsync(cluster, me, connectVia: null, logger, ct);
+
+    private static async Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, IReadOnlyDictionary<int, (string Host, int Port)>? connectVia,
+        ILogger? logger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(me);
@@ -38,15 +42,16 @@ public static class TcpMesh
         {
             throw new ArgumentException("A TLS cluster needs my certificate with its private key.", nameof(me));
         }
-        var connector = new MeshConnector(cluster, me, logger);
+        var connector = new MeshConnector(cluster, me, logger, connectVia);
         return await connector.ConnectAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Connects the party that <paramref name="me"/> describes, loading its certificate and key.</summary>
+    /// <summary>Connects the party that <paramref name="me"/> describes, loading its certificate and key, and dialing
+    /// through its <see cref="PartyConfig.ConnectVia"/> addresses.</summary>
     /// <exception cref="ConfigException">The certificate or key cannot be loaded.</exception>
     public static Task<IPartyNetwork> ConnectAsync(PartyConfig me, ILogger? logger = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(me);
-        return ConnectAsync(me.Cluster, me.LoadIdentity(), logger, ct);
+        return ConnectAsync(me.Cluster, me.LoadIdentity(), me.ConnectVia, logger, ct);
     }
 }

@@ -18,10 +18,14 @@ namespace Mpc.Net.Configuration;
 ///   "certificate": "../certs/local-3/alice.crt.pem",
 ///   "privateKey": "../certs/local-3/alice.key.pem",
 ///   "data": { "file": "../datasets/alice.csv", "columns": ["age", "income"] },
+///   "connectVia": { "0": "10.0.0.7:9000" },
 ///   "job": { }
 /// }
 /// </code>
 /// <c>certificate</c> defaults to the one the cluster file names for this party and must match it.
+/// <c>connectVia</c> (optional) maps a peer's id to the <c>host:port</c> this party dials to reach it instead of the
+/// address the cluster file names (a port forward, NAT or relay); it is not part of the cluster hash, and the peer is
+/// still authenticated by its pinned certificate and the handshake.
 /// </remarks>
 public sealed record PartyConfig
 {
@@ -39,6 +43,9 @@ public sealed record PartyConfig
 
     /// <summary>My input data, if the file has a <c>data</c> section.</summary>
     public PartyDataConfig? Data { get; init; }
+
+    /// <summary>Where to dial a peer instead of its cluster address (peer id to host and port); empty for none.</summary>
+    public IReadOnlyDictionary<int, (string Host, int Port)> ConnectVia { get; init; } = new Dictionary<int, (string Host, int Port)>();
 
     /// <summary>The free-form <c>job</c> section, if any.</summary>
     public JsonElement? Job { get; init; }
@@ -113,6 +120,24 @@ public sealed record PartyConfig
                 Raw = d.Element,
             };
         }
+        var connectVia = new Dictionary<int, (string Host, int Port)>();
+        if (root.OptionalObject("connectVia") is { } via)
+        {
+            foreach (var entry in via.Element.EnumerateObject())
+            {
+                string field = $"connectVia.{entry.Name}";
+                if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int peer)
+                    || peer >= cluster.PartyCount || peer == partyId)
+                    throw root.Error(field, $"is not the id of another party (0..{cluster.PartyCount - 1}, not {partyId})");
+                string? endpoint = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString() : null;
+                int colon = endpoint?.LastIndexOf(':') ?? -1;
+                if (endpoint is null || colon <= 0
+                    || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port)
+                    || port is < 1 or > 65535)
+                    throw root.Error(field, "must be a string \"host:port\" with a port in 1..65535");
+                connectVia[peer] = (endpoint[..colon], port);
+            }
+        }
         JsonElement? job = root.OptionalElement("job");
         if (job is { ValueKind: not JsonValueKind.Object }) throw root.Error("job", "must be an object");
         root.RejectUnknownFields();
@@ -124,6 +149,7 @@ public sealed record PartyConfig
             CertificatePath = certificatePath,
             PrivateKeyPath = keyPath,
             Data = data,
+            ConnectVia = connectVia,
             Job = job,
             SourceFile = path,
         };

@@ -16,7 +16,7 @@ internal readonly record struct AbortMessage(int Culprit, string Reason);
 internal static class ControlMessages
 {
     public const string Magic = "MPC-NET";
-    public const int Version = 1;
+    public const int Version = 2;   // 2: frame headers carry a sequence number
 
     public static byte[] Encode(HelloMessage m) => Write((ref MessagePackWriter w) =>
     {

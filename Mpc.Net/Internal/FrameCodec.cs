@@ -6,18 +6,20 @@ namespace Mpc.Net.Internal;
 
 /// <summary>
 /// Wire format of one frame: a little-endian u16 header length, a MessagePack header
-/// <c>[kind, tag, payloadLength]</c>, then the raw payload bytes.
+/// <c>[kind, tag, payloadLength, sequence]</c>, then the raw payload bytes. The sequence number counts the frames
+/// one side sends on a link after the handshake (from 0, modulo 2^32; handshake frames carry 0), so that a frame
+/// replayed, dropped or reordered on the wire is detected even without TLS (with TLS the record layer catches it first).
 /// </summary>
 internal static class FrameCodec
 {
     public const int PrefixBytes = 2;
-    public const int MinHeaderLength = 4;   // fixarray, kind, tag, length: one byte each at least
+    public const int MinHeaderLength = 5;   // fixarray, kind, tag, length, sequence: one byte each at least
     public const int MaxHeaderLength = 32;
     public const int MaxControlPayload = 64 * 1024;
 
     /// <summary>Bytes of prefix and header for a frame (the header encodes integers in their shortest MessagePack form).</summary>
-    public static int HeaderBytes(FrameKind kind, uint tag, long payloadLength) =>
-        PrefixBytes + 1 + UIntBytes((byte)kind) + UIntBytes(tag) + UIntBytes((ulong)payloadLength);
+    public static int HeaderBytes(FrameKind kind, uint tag, long payloadLength, uint sequence = 0) =>
+        PrefixBytes + 1 + UIntBytes((byte)kind) + UIntBytes(tag) + UIntBytes((ulong)payloadLength) + UIntBytes(sequence);
 
     private static int UIntBytes(ulong v) => v switch
     {
@@ -29,14 +31,15 @@ internal static class FrameCodec
     };
 
     /// <summary>Writes prefix and header to <paramref name="output"/> using <paramref name="scratch"/>; returns the bytes written.</summary>
-    public static int WriteHeader(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, long payloadLength)
+    public static int WriteHeader(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, long payloadLength, uint sequence = 0)
     {
         scratch.ResetWrittenCount();
         var w = new MessagePackWriter(scratch);
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(4);
         w.Write((byte)kind);
         w.Write(tag);
         w.Write((ulong)payloadLength);
+        w.Write(sequence);
         w.Flush();
         int headerLength = scratch.WrittenCount;
         var span = output.GetSpan(PrefixBytes + headerLength);
@@ -47,9 +50,9 @@ internal static class FrameCodec
     }
 
     /// <summary>Writes a whole frame (header and payload) to <paramref name="output"/>.</summary>
-    public static int WriteFrame(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, ReadOnlySpan<byte> payload)
+    public static int WriteFrame(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, ReadOnlySpan<byte> payload, uint sequence = 0)
     {
-        int n = WriteHeader(output, scratch, kind, tag, payload.Length);
+        int n = WriteHeader(output, scratch, kind, tag, payload.Length, sequence);
         output.Write(payload);
         return n + payload.Length;
     }
@@ -73,13 +76,15 @@ internal static class FrameCodec
         byte kindByte;
         uint tag;
         ulong length;
+        uint sequence;
         try
         {
             var reader = new MessagePackReader(buffer.Slice(PrefixBytes, headerLength));
-            if (reader.ReadArrayHeader() != 3) throw new FrameFormatException("header is not a 3-element MessagePack array");
+            if (reader.ReadArrayHeader() != 4) throw new FrameFormatException("header is not a 4-element MessagePack array");
             kindByte = reader.ReadByte();
             tag = reader.ReadUInt32();
             length = reader.ReadUInt64();
+            sequence = reader.ReadUInt32();
             if (!reader.End) throw new FrameFormatException("header has trailing bytes");
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
@@ -97,7 +102,7 @@ internal static class FrameCodec
 
         int headerBytes = PrefixBytes + headerLength;
         if (wholeControlFrames && kind != FrameKind.Data && buffer.Length < headerBytes + (long)length) return false;
-        header = new FrameHeader(kind, tag, (int)length, headerBytes);
+        header = new FrameHeader(kind, tag, (int)length, headerBytes, sequence);
         buffer = buffer.Slice(headerBytes);
         return true;
     }

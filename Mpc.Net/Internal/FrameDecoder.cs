@@ -5,7 +5,8 @@ namespace Mpc.Net.Internal;
 /// <summary>
 /// Incremental frame parser: feed it whatever bytes have arrived, in any chunking; it consumes what it can
 /// and hands complete frames to the sink. Large payloads are copied out as they arrive, so a frame never
-/// has to fit in the pipe.
+/// has to fit in the pipe. Frames must arrive with consecutive sequence numbers from 0: a replayed, dropped or
+/// reordered frame is a format error.
 /// </summary>
 internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
 {
@@ -16,6 +17,7 @@ internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
     private int _filled;
     private uint _tag;
     private long _frameBytes;
+    private uint _nextSequence;
 
     /// <summary>True while part of a frame has been consumed but not all of it.</summary>
     public bool IsMidFrame => _current is not null || _claimed is not null;
@@ -29,6 +31,13 @@ internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
             if (!IsMidFrame)
             {
                 if (!FrameCodec.TryReadHeader(ref buffer, maxPayload, out var header)) return;
+                if (header.Sequence != _nextSequence)
+                {
+                    throw new FrameFormatException(header.Sequence < _nextSequence
+                        ? $"replayed frame: sequence number {header.Sequence} again, after {_nextSequence - 1}"
+                        : $"frame out of sequence: number {header.Sequence} where {_nextSequence} was expected (frames lost or reordered)");
+                }
+                _nextSequence++;
                 if (header.Kind != FrameKind.Data)
                 {
                     var payload = buffer.Slice(0, header.PayloadLength);

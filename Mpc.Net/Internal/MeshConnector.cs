@@ -61,8 +61,11 @@ internal sealed class MeshConnector
     private int _expectedInbound;
     private string? _lastInboundProblem;
 
-    public MeshConnector(ClusterConfig cluster, PartyIdentity identity, ILogger logger)
+    private readonly IReadOnlyDictionary<int, (string Host, int Port)>? _connectVia;
+
+    public MeshConnector(ClusterConfig cluster, PartyIdentity identity, ILogger logger, IReadOnlyDictionary<int, (string Host, int Port)>? connectVia = null)
     {
+        _connectVia = connectVia;
         _cluster = cluster;
         _identity = identity;
         _logger = logger;
@@ -317,8 +320,9 @@ internal sealed class MeshConnector
     private async Task DialAsync(int peer, CancellationToken ct)
     {
         var party = _cluster.Parties[peer];
-        var address = await ResolveAsync(party.Host, ct).ConfigureAwait(false);
-        var endpoint = new IPEndPoint(address, party.Port);
+        var (host, port) = _connectVia is not null && _connectVia.TryGetValue(peer, out var via) ? via : (party.Host, party.Port);
+        var address = await ResolveAsync(host, ct).ConfigureAwait(false);
+        var endpoint = new IPEndPoint(address, port);
         var delay = TimeSpan.FromMilliseconds(20);
         Socket socket;
         while (true)

@@ -16,6 +16,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     private Exception? _failure;
     private bool _shutdownStarted;
     private readonly TaskCompletionSource _shutdownDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected PartyNetworkBase(int partyId, IReadOnlyList<string> partyNames, TimeSpan receiveTimeout, ILogger? logger)
     {
@@ -96,10 +97,14 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     public void CountRound() => Stats.CountRound();
 
-    public async ValueTask AbortAsync(string reason)
+    public ValueTask AbortAsync(string reason) => AbortAsync(PartyId, reason);
+
+    public async ValueTask AbortAsync(int culprit, string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        Fail(new PeerAbortedException(PartyId, NameOf(PartyId), PartyId, NameOf(PartyId), reason));
+        ArgumentOutOfRangeException.ThrowIfNegative(culprit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(culprit, PartyCount);
+        Fail(new PeerAbortedException(PartyId, NameOf(PartyId), culprit, NameOf(culprit), reason));
         await _shutdownDone.Task.ConfigureAwait(false);
     }
 
@@ -133,6 +138,7 @@ internal abstract class PartyNetworkBase : IPartyNetwork
             sendAborts = !_shutdownStarted;
             _shutdownStarted = true;
         }
+        _failed.TrySetResult();
         Logger.LogDebug("Party {PartyId}: network failed: {Message}", PartyId, failure.Message);
         foreach (var inbox in _inboxes) inbox?.Fail(failure);
         OnFailed();
@@ -172,6 +178,24 @@ internal abstract class PartyNetworkBase : IPartyNetwork
 
     /// <summary>Whether <paramref name="peer"/>'s process answers a liveness probe within <paramref name="timeout"/>.</summary>
     protected abstract Task<bool> ProbeAsync(int peer, TimeSpan timeout);
+
+    /// <summary>How long a link that closed without an abort frame waits for an abort from another peer before it names its own peer.</summary>
+    public TimeSpan DisconnectGrace => ReceiveTimeout == Timeout.InfiniteTimeSpan
+        ? TimeSpan.FromMilliseconds(500)
+        : TimeSpan.FromTicks(Math.Min(ReceiveTimeout.Ticks / 4, TimeSpan.FromMilliseconds(500).Ticks));
+
+    /// <summary>
+    /// How long to wait before naming <paramref name="peer"/> for a failure that its end of the link may see as ours
+    /// (a connection that ended without an abort, a peer that does not answer): one grace when the peer has the higher
+    /// id, two when it has the lower. If the link itself failed and both ends are alive, the lower end names the
+    /// higher one first, and its abort, relayed by the other parties, reaches the higher end while that still waits,
+    /// so every party names the same culprit: the link's higher end (the party that dialed it).
+    /// </summary>
+    public TimeSpan GraceBeforeBlaming(int peer) => peer < PartyId ? DisconnectGrace * 2 : DisconnectGrace;
+
+    /// <summary>Waits <paramref name="grace"/>, or less if the network fails meanwhile (whoever failed it named the culprit).</summary>
+    public Task WaitGraceAsync(TimeSpan grace) =>
+        Failure is not null || grace <= TimeSpan.Zero ? Task.CompletedTask : Task.WhenAny(Task.Delay(grace), _failed.Task);
 
     /// <summary>How long a receive whose deadline passed waits for the peer's liveness answer.</summary>
     public TimeSpan ProbeTimeout => ReceiveTimeout == Timeout.InfiniteTimeSpan

@@ -281,6 +281,10 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
             if (!inbox.IsPending(this)) return;
             if (!alive)
             {
+                // The link may be what fails (both ends then see the other go silent): the same wait as for a closed link.
+                var grace = inbox.Owner.GraceBeforeBlaming(inbox.Peer) - inbox.Owner.DisconnectGrace;
+                await inbox.Owner.WaitGraceAsync(grace).ConfigureAwait(false);
+                if (!inbox.IsPending(this)) return;
                 Expire("; it does not answer");
                 return;
             }

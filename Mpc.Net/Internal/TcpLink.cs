@@ -41,6 +41,7 @@ internal sealed class TcpLink : IFrameSink
     private volatile bool _closing;
     private volatile bool _brokenFrame;
     private bool _sendClosed;
+    private uint _sendSequence;   // guarded by _writeLock
     private bool _goodbyeReceived;
     private readonly Lock _probeGate = new();
     private TaskCompletionSource? _probe;
@@ -78,7 +79,7 @@ internal sealed class TcpLink : IFrameSink
             if (_owner.Failure is { } failure) throw failure;
             if (_sendClosed) throw _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
             _staging.ResetWrittenCount();
-            int headerBytes = FrameCodec.WriteHeader(_staging, _headerScratch, FrameKind.Data, tag, payload.Length);
+            int headerBytes = FrameCodec.WriteHeader(_staging, _headerScratch, FrameKind.Data, tag, payload.Length, _sendSequence++);
             int first = Math.Min(payload.Length, CoalesceBytes);
             payload.Span[..first].CopyTo(_staging.GetSpan(first));
             _staging.Advance(first);
@@ -97,6 +98,7 @@ internal sealed class TcpLink : IFrameSink
         catch (Exception ex) when (started && ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             _brokenFrame = true;
+            await _owner.WaitGraceAsync(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
             throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
         }
         finally
@@ -188,7 +190,7 @@ internal sealed class TcpLink : IFrameSink
         {
             if (_brokenFrame || _sendClosed) return false;
             _staging.ResetWrittenCount();
-            FrameCodec.WriteFrame(_staging, _headerScratch, kind, 0, payload);
+            FrameCodec.WriteFrame(_staging, _headerScratch, kind, 0, payload, _sendSequence++);
             await _stream.WriteAsync(_staging.WrittenMemory, cts.Token).ConfigureAwait(false);
             if (complete)
             {
@@ -262,7 +264,9 @@ internal sealed class TcpLink : IFrameSink
                 }
                 catch (Exception ex) when (ex is not FrameFormatException)
                 {
-                    if (!_closing) _owner.Fail(new PeerDisconnectedException(Peer, PeerName, DescribeIoError(ex), ex));
+                    if (_closing) return;
+                    if (IsTlsAuthenticationFailure(ex)) _owner.Fail(new LinkAuthenticationException(Peer, PeerName, InnermostMessage(ex), ex));
+                    else await FailAfterGraceAsync(new PeerDisconnectedException(Peer, PeerName, DescribeIoError(ex), ex)).ConfigureAwait(false);
                     return;
                 }
                 var buffer = result.Buffer;
@@ -281,7 +285,7 @@ internal sealed class TcpLink : IFrameSink
                         string detail = _decoder.IsMidFrame || !buffer.IsEmpty
                             ? "it closed the connection in the middle of a frame"
                             : "it closed the connection";
-                        _owner.Fail(new PeerDisconnectedException(Peer, PeerName, detail));
+                        await FailAfterGraceAsync(new PeerDisconnectedException(Peer, PeerName, detail)).ConfigureAwait(false);
                     }
                     return;
                 }
@@ -303,6 +307,40 @@ internal sealed class TcpLink : IFrameSink
             _decoder.Reset();
             await reader.CompleteAsync(readerError).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A link that ends without an abort frame is ambiguous: the peer died, or the peer aborted because of someone
+    /// else and could not tell us (its TLS session broke, or its abort was lost with the connection), or the link
+    /// itself broke. The abort that names the real culprit then arrives over another link within moments; give it that
+    /// long (<see cref="PartyNetworkBase.GraceBeforeBlaming"/>) before naming the peer.
+    /// </summary>
+    private async Task FailAfterGraceAsync(PeerDisconnectedException failure)
+    {
+        await _owner.WaitGraceAsync(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
+        _owner.Fail(failure);
+    }
+
+    /// <summary>A TLS read that failed because a record did not decrypt or authenticate (not a closed or reset socket).</summary>
+    private bool IsTlsAuthenticationFailure(Exception ex)
+    {
+        if (_stream is not SslStream) return false;
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException) return false;
+            if (e is System.Security.Authentication.AuthenticationException
+                || e.GetType().Name.Contains("SslException", StringComparison.Ordinal)
+                || e.Message.Contains("decrypt", StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+
+    private static string InnermostMessage(Exception ex)
+    {
+        var e = ex;
+        while (e.InnerException is not null) e = e.InnerException;
+        return e == ex ? ex.Message : $"{ex.Message} ({e.Message})";
     }
 
     private static string DescribeIoError(Exception ex)

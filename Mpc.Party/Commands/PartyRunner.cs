@@ -17,8 +17,10 @@ internal static class PartyRunner
     public const int Failed = 1;
     public const int BadConfig = 2;
 
-    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken outer)
     {
+        using var signals = new TerminationSignals(outer);
+        var ct = signals.Token;
         PartyConfig party;
         try
         {
@@ -51,14 +53,18 @@ internal static class PartyRunner
             string reason = ex switch
             {
                 MpcException => ex.Message,
-                OperationCanceledException when ct.IsCancellationRequested => "cancelled by the operator",
+                OperationCanceledException when ct.IsCancellationRequested => signals.Received is { } signal ? $"stopped by {signal}" : "cancelled by the operator",
                 _ => $"job '{job.Name}' failed with {ex.GetType().Name}",
             };
             if (network is not null)
             {
                 try
                 {
-                    await network.AbortAsync(reason);
+                    // A peer's failed check names the peer, so every party reports the same culprit.
+                    if (ex is PeerException { PeerId: var culprit } pe && culprit != party.PartyId && (uint)culprit < (uint)network.PartyCount)
+                        await network.AbortAsync(culprit, pe.Reason);
+                    else
+                        await network.AbortAsync(reason);
                 }
                 catch (Exception abortError)
                 {
@@ -66,7 +72,12 @@ internal static class PartyRunner
                 }
                 await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
             }
-            string message = ex is MpcException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            string message = ex switch
+            {
+                MpcException => ex.Message,
+                OperationCanceledException when ct.IsCancellationRequested => reason,
+                _ => $"{ex.GetType().Name}: {ex.Message}",
+            };
             if (verbose && ex is not MpcException) logger.LogError(ex, "{Me} failed", me);
             await stderr.WriteLineAsync($"mpc: {me} failed: {message}");
             return ex is ConfigException ? BadConfig : Failed;

@@ -49,8 +49,9 @@ public sealed class PingJob : IJob
             for (int p = 0; p < n; p++)
             {
                 if (p == me) continue;
-                tasks[p] = PingAsync(net, p, round, size, ct);
-                echoes[p] = EchoAsync(net, p, round, size, ct);
+                string name = context.Party.Cluster.Parties[p].Name;
+                tasks[p] = PingAsync(net, p, name, round, size, ct);
+                echoes[p] = EchoAsync(net, p, name, round, size, ct);
             }
             for (int p = 0; p < n; p++)
             {
@@ -82,7 +83,7 @@ public sealed class PingJob : IJob
         return 0;
     }
 
-    private static async Task<double> PingAsync(IPartyNetwork net, int peer, int round, int size, CancellationToken ct)
+    private static async Task<double> PingAsync(IPartyNetwork net, int peer, string peerName, int round, int size, CancellationToken ct)
     {
         var message = Pattern(net.PartyId, round, size);
         var echo = new byte[size];
@@ -90,15 +91,15 @@ public sealed class PingJob : IJob
         await net.SendAsync(peer, PingTag, message, ct);
         await net.ReceiveAsync(peer, EchoTag, echo, ct);
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        if (!echo.AsSpan().SequenceEqual(message)) throw new InvalidDataException($"party {peer} echoed different bytes in round {round}");
+        if (!echo.AsSpan().SequenceEqual(message)) throw new PingMismatchException(peer, peerName, "echo bytes", round);
         return ms;
     }
 
-    private static async Task EchoAsync(IPartyNetwork net, int peer, int round, int size, CancellationToken ct)
+    private static async Task EchoAsync(IPartyNetwork net, int peer, string peerName, int round, int size, CancellationToken ct)
     {
         var ping = new byte[size];
         await net.ReceiveAsync(peer, PingTag, ping, ct);
-        if (!ping.AsSpan().SequenceEqual(Pattern(peer, round, size))) throw new InvalidDataException($"party {peer} sent unexpected ping bytes in round {round}");
+        if (!ping.AsSpan().SequenceEqual(Pattern(peer, round, size))) throw new PingMismatchException(peer, peerName, "ping bytes", round);
         await net.SendAsync(peer, EchoTag, ping, ct);
     }
 

@@ -58,8 +58,10 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
         return launchPlan is null ? exitCode : await launchPlan.FinishAsync(exitCode, ct);
     }
 
-    private async Task<int> RunPartiesAsync(ClusterConfig cluster, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, Jobs.ILaunchPlan? launchPlan, CancellationToken ct)
+    private async Task<int> RunPartiesAsync(ClusterConfig cluster, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, Jobs.ILaunchPlan? launchPlan, CancellationToken outer)
     {
+        using var signals = new Commands.TerminationSignals(outer);
+        var ct = signals.Token;
 
         var (fileName, prefix) = SelfCommand();
         var processes = new Process[cluster.PartyCount];
@@ -135,9 +137,13 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
         }
         catch (OperationCanceledException)
         {
-            KillAll(processes);
-            lock (_console) stderr.WriteLine("mpc launch: cancelled; killed every party");
-            return 130;
+            var killed = KillAll(processes);
+            lock (_console)
+            {
+                stderr.WriteLine($"mpc launch: {(signals.Received is { } s ? $"{s} received" : "cancelled")}; killed every party still running"
+                    + (killed.Count > 0 ? $" ({string.Join(", ", killed.Select(k => $"party {k}"))})" : ""));
+            }
+            return signals.ExitCode;
         }
         finally
         {

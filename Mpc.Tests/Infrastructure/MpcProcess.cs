@@ -15,15 +15,24 @@ public sealed class MpcProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static MpcProcess Start(params string[] args)
+    public static MpcProcess Start(params string[] args) => StartWrapped([], args);
+
+    /// <summary>Starts <c>mpc</c> under a wrapper command, e.g. <c>ip netns exec NS</c> (which execs it in place, keeping the process id).</summary>
+    public static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (wrapper.Count > 0)
+        {
+            foreach (var w in wrapper.Skip(1)) start.ArgumentList.Add(w);
+            start.ArgumentList.Add(dotnet == "dotnet" ? "/usr/bin/env" : dotnet);
+            if (dotnet == "dotnet") start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         var process = new Process { StartInfo = start };
@@ -102,7 +111,12 @@ public sealed class MpcProcess : IDisposable
     /// <summary>Sends a Unix signal (e.g. STOP, CONT) with kill(1).</summary>
     public void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (_process.HasExited) return;
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-" + signal);
+        start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        kill.StandardError.ReadToEnd();   // "no such process" if it exited meanwhile
         kill.WaitForExit();
     }
 

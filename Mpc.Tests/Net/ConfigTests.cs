@@ -209,6 +209,33 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public void PartyFile_ConnectVia_RoutesPeers_WithoutChangingTheClusterHash()
+    {
+        Cluster();
+        string plain = Write("carol.json", """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem" }""");
+        string routed = Write("carol-routed.json", """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": { "0": "10.1.2.3:9000" } }""");
+        var a = PartyConfig.Load(plain);
+        var b = PartyConfig.Load(routed);
+        Assert.Empty(a.ConnectVia);
+        Assert.Equal(("10.1.2.3", 9000), b.ConnectVia[0]);
+        Assert.Equal(a.Cluster.ComputeHash(), b.Cluster.ComputeHash());
+    }
+
+    [Theory]
+    [InlineData("""{ "2": "127.0.0.1:1" }""", "connectVia.2", "not the id of another party")]
+    [InlineData("""{ "3": "127.0.0.1:1" }""", "connectVia.3", "not the id of another party")]
+    [InlineData("""{ "x": "127.0.0.1:1" }""", "connectVia.x", "not the id of another party")]
+    [InlineData("""{ "0": "127.0.0.1" }""", "connectVia.0", "host:port")]
+    [InlineData("""{ "0": "127.0.0.1:70000" }""", "connectVia.0", "host:port")]
+    [InlineData("""{ "0": 5 }""", "connectVia.0", "host:port")]
+    public void PartyFile_BadConnectVia_NamesTheField(string via, string field, string problem)
+    {
+        Cluster();
+        string file = Write("carol.json", $$"""{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": {{via}} }""");
+        Fails(() => PartyConfig.Load(file), file, field, problem);
+    }
+
+    [Fact]
     public void PartyFile_IdOutOfRange_IsAnError()
     {
         Cluster();

@@ -66,7 +66,8 @@ public sealed class FramingTests
     {
         var output = new ArrayBufferWriter<byte>();
         var scratch = new ArrayBufferWriter<byte>();
-        foreach (var f in frames) FrameCodec.WriteFrame(output, scratch, (FrameKind)f.Kind, f.Tag, f.Payload);
+        uint sequence = 0;
+        foreach (var f in frames) FrameCodec.WriteFrame(output, scratch, (FrameKind)f.Kind, f.Tag, f.Payload, sequence++);
         return output.WrittenSpan.ToArray();
     }
 
@@ -148,14 +149,47 @@ public sealed class FramingTests
 
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFF, 1, 2, 3 }, "header length")]
-    [InlineData(new byte[] { 4, 0, 0x93, 0x09, 0x01, 0x01 }, "unknown frame kind")]
-    [InlineData(new byte[] { 4, 0, 0xC1, 0xC1, 0xC1, 0xC1 }, "MessagePack")]
-    [InlineData(new byte[] { 5, 0, 0x92, 0x01, 0x01, 0x01, 0x01 }, "3-element")]
+    [InlineData(new byte[] { 4, 0, 0x93, 0x09, 0x01, 0x01 }, "header length")]
+    [InlineData(new byte[] { 5, 0, 0x94, 0x09, 0x01, 0x01, 0x00 }, "unknown frame kind")]
+    [InlineData(new byte[] { 5, 0, 0xC1, 0xC1, 0xC1, 0xC1, 0xC1 }, "MessagePack")]
+    [InlineData(new byte[] { 5, 0, 0x92, 0x01, 0x01, 0x01, 0x01 }, "4-element")]
     public void GarbageHeader_IsAFrameFormatError(byte[] bytes, string expected)
     {
         var buffer = new ReadOnlySequence<byte>(bytes);
         var decoder = new FrameDecoder(new CollectingSink(), maxPayload: 1 << 20);
         var ex = Assert.Throws<FrameFormatException>(() => decoder.Decode(ref buffer));
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Property(MaxTest = 100)]
+    public Property ReplayedFrame_IsDetected_AsAReplay() =>
+        Prop.ForAll(
+            Gen.NonEmptyListOf(FrameGen).Select(l => l.ToArray()).ToArbitrary(),
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            (frames, pick) =>
+            {
+                // The bytes of frame k sent again after frame k (as a man in the middle replaying it would).
+                int k = pick % frames.Length;
+                var bytes = Encode(frames);
+                var prefix = Encode(frames.Take(k + 1));
+                int start = Encode(frames.Take(k)).Length;
+                var replayed = prefix.Concat(bytes.AsSpan(start, prefix.Length - start).ToArray()).ToArray();
+                var buffer = new ReadOnlySequence<byte>(replayed);
+                var decoder = new FrameDecoder(new CollectingSink(), maxPayload: 1 << 30);
+                var ex = Assert.Throws<FrameFormatException>(() => decoder.Decode(ref buffer));
+                Assert.Contains($"replayed frame: sequence number {k} again", ex.Message);
+            });
+
+    [Fact]
+    public void DroppedFrame_IsDetected_AsOutOfSequence()
+    {
+        var frames = new[] { new Frame(1, 7, [1, 2]), new Frame(1, 7, [3]), new Frame(1, 8, [4, 5, 6]) };
+        var all = Encode(frames);
+        int firstEnd = Encode(frames.Take(1)).Length, secondEnd = Encode(frames.Take(2)).Length;
+        var withoutSecond = all.AsSpan(0, firstEnd).ToArray().Concat(all.AsSpan(secondEnd).ToArray()).ToArray();
+        var buffer = new ReadOnlySequence<byte>(withoutSecond);
+        var decoder = new FrameDecoder(new CollectingSink(), maxPayload: 1 << 20);
+        var ex = Assert.Throws<FrameFormatException>(() => decoder.Decode(ref buffer));
+        Assert.Contains("number 2 where 1 was expected", ex.Message);
     }
 }

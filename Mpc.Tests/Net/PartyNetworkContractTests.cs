@@ -120,6 +120,25 @@ public sealed class PartyNetworkContractTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
+    public async Task AbortNamingAPeer_MakesEveryPartyNameThatPeer(string kind)
+    {
+        // Party 1 found that party 2's message failed a check: everyone, party 2 included, names party 2.
+        await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
+        var waiting = new[] { 0, 2 }.Select(p => Assert.ThrowsAsync<PeerAbortedException>(() => parties[p].ReceiveAsync(1, A, new byte[1]).AsTask())).ToArray();
+        await parties[1].AbortAsync(culprit: 2, "sent ping bytes that differ from the expected pattern");
+        foreach (var w in waiting)
+        {
+            var ex = await w;
+            Assert.Equal(2, ex.CulpritPartyId);
+            Assert.Equal("sent ping bytes that differ from the expected pattern", ex.AbortReason);
+            Assert.StartsWith("Party 2 (p2) failed: sent ping bytes", ex.Message);
+        }
+        var own = await Assert.ThrowsAsync<PeerAbortedException>(() => parties[1].SendAsync(0, A, new byte[1]).AsTask());
+        Assert.Equal(2, own.CulpritPartyId);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => parties[0].AbortAsync(culprit: 3, "no such party").AsTask());
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
     public async Task CancelledReceive_LeavesTheNetworkUsable(string kind)
     {
         await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);

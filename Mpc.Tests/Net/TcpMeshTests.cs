@@ -172,7 +172,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
         await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
         await using var net = await connecting;
         var receive = net.ReceiveAsync(1, Tag, new byte[4]).AsTask();
-        await fake.Stream.WriteAsync(new byte[] { 4, 0, 0x93, 0x01, 0x07, 0x04, 0xDE, 0xAD, 0xBE, 0xEF });  // a valid frame
+        await fake.Stream.WriteAsync(new byte[] { 5, 0, 0x94, 0x01, 0x07, 0x04, 0x00, 0xDE, 0xAD, 0xBE, 0xEF });  // a valid frame (sequence number 0)
         await fake.Stream.WriteAsync("this is not a frame"u8.ToArray());
         await receive;
         var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => net.ReceiveAsync(1, Tag, new byte[4]).AsTask());

@@ -34,5 +34,7 @@ public sealed class RecordingNetwork(IPartyNetwork inner) : IPartyNetwork
 
     public void CountRound() => inner.CountRound();
     public ValueTask AbortAsync(string reason) => inner.AbortAsync(reason);
+
+    public ValueTask AbortAsync(int culprit, string reason) => inner.AbortAsync(culprit, reason);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
