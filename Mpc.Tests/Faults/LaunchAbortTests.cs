@@ -33,10 +33,13 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
         Assert.Empty(ProcessTable.Find(cluster.Directory));
     }
 
-    [Theory]
-    [InlineData("TERM")]
-    [InlineData("INT")]
-    public async Task Launch_WhenSignalled_KillsEveryParty_AndExitsNonZero(string signal)
+    [SignalFact("TERM")]
+    public Task Launch_WhenSignalledTerm_KillsEveryParty_AndExitsNonZero() => SignalledLaunchAsync("TERM");
+
+    [SignalFact("INT")]
+    public Task Launch_WhenSignalledInt_KillsEveryParty_AndExitsNonZero() => SignalledLaunchAsync("INT");
+
+    private async Task SignalledLaunchAsync(string signal)
     {
         if (!ProcessTable.IsSupported) return;
         using var cluster = TestCluster.Create(3, tls: false, receiveTimeout: Deadline);
@@ -46,7 +49,7 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
         Assert.Equal(3, ProcessTable.Find(cluster.Directory).Count(pid => pid != launch.Id));
         var sw = Stopwatch.StartNew();
         launch.Signal(signal);
-        int code = await launch.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        int code = await launch.WaitForExitAsync(TimeSpan.FromSeconds(30)); // generous: the machine may be loaded
         output.WriteLine($"launch exited {code} after {sw.ElapsedMilliseconds} ms\n{launch.Stderr}");
         Assert.NotEqual(0, code);
         var left = ProcessTable.Find(cluster.Directory);
@@ -55,5 +58,29 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
             using var kill = Process.Start("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         Assert.True(left.Count == 0, $"orphans left behind: {string.Join(", ", left)}");
+    }
+}
+
+/// <summary>
+/// Skipped, with the reason, where this test process ignores the signal: a child inherits an ignored signal (a
+/// non-interactive shell ignores SIGINT for the jobs it puts in the background), and the runtime then never delivers
+/// it to the launcher, so the test could not tell a broken handler from an ignored signal.
+/// </summary>
+public sealed class SignalFactAttribute : FactAttribute
+{
+    private static readonly Dictionary<string, int> Numbers = new() { ["HUP"] = 1, ["INT"] = 2, ["TERM"] = 15 };
+
+    public SignalFactAttribute(string signal)
+    {
+        if (IgnoredHere(Numbers[signal])) Skip = $"SIG{signal} is ignored by this test process (and so by the processes it starts); run the tests in the foreground";
+    }
+
+    private static bool IgnoredHere(int signal)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong mask)
+            && (mask & (1UL << (signal - 1))) != 0;
     }
 }

@@ -63,7 +63,8 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
     {
         var writer = new ArrayBufferWriter<byte>();
         var scratch = new ArrayBufferWriter<byte>();
-        foreach (var f in frames) FrameCodec.WriteFrame(writer, scratch, f.Kind, f.Tag, f.Payload);
+        uint sequence = 0; // a link numbers its frames from 0
+        foreach (var f in frames) FrameCodec.WriteFrame(writer, scratch, f.Kind, f.Tag, f.Payload, sequence++);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -159,10 +160,11 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
         // The header alone, as a hostile peer would send it, with no payload behind it.
         var header = new ArrayBufferWriter<byte>();
         var w = new MessagePack.MessagePackWriter(header);
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(4);
         w.Write((byte)FrameKind.Data);
         w.Write(1u);
         w.Write(announced);
+        w.Write(0u); // sequence number
         w.Flush();
         byte[] bytes = [(byte)header.WrittenCount, 0, .. header.WrittenSpan];
         var decoder = new FrameDecoder(new LinkLikeSink(), MaxPayload);

@@ -19,12 +19,13 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
 {
     private static readonly StreamTag First = new(7), Second = new(8);
 
-    private static byte[] DataFrame(StreamTag tag, byte[] payload) => Frame(FrameKind.Data, tag.Value, payload);
+    // Frames after the handshake are numbered per link direction from 0 (a frame out of sequence is malformed).
+    private static byte[] DataFrame(StreamTag tag, byte[] payload, uint sequence = 0) => Frame(FrameKind.Data, tag.Value, payload, sequence);
 
-    private static byte[] Frame(FrameKind kind, uint tag, byte[] payload)
+    private static byte[] Frame(FrameKind kind, uint tag, byte[] payload, uint sequence = 0)
     {
         var writer = new ArrayBufferWriter<byte>();
-        FrameCodec.WriteFrame(writer, new ArrayBufferWriter<byte>(), kind, tag, payload);
+        FrameCodec.WriteFrame(writer, new ArrayBufferWriter<byte>(), kind, tag, payload, sequence);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -84,7 +85,7 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
         var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
         await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
         await using var net = await connecting;
-        byte[] overtaken = [.. DataFrame(Second, [2, 2, 2]), .. DataFrame(First, [1, 1, 1, 1])];
+        byte[] overtaken = [.. DataFrame(Second, [2, 2, 2], sequence: 0), .. DataFrame(First, [1, 1, 1, 1], sequence: 1)];
         await fake.Stream.WriteAsync(overtaken);
         var first = new byte[4];
         var second = new byte[3];
@@ -92,7 +93,7 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
         await net.ReceiveAsync(1, Second, second);
         Assert.Equal([1, 1, 1, 1], first);
         Assert.Equal([2, 2, 2], second);
-        await fake.Stream.WriteAsync(Frame(FrameKind.Goodbye, 0, []));
+        await fake.Stream.WriteAsync(Frame(FrameKind.Goodbye, 0, [], sequence: 2));
         await fake.DisposeAsync(); // closed first, so that the network's goodbye does not linger waiting for it
     }
 

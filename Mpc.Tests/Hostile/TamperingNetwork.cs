@@ -37,5 +37,6 @@ public sealed class TamperingNetwork(IPartyNetwork inner, Func<int, byte[], byte
     public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default) => inner.ReceiveFrameAsync(peer, tag, ct);
     public void CountRound() => inner.CountRound();
     public ValueTask AbortAsync(string reason) => inner.AbortAsync(reason);
+    public ValueTask AbortAsync(int culprit, string reason) => inner.AbortAsync(culprit, reason);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
