@@ -220,6 +220,34 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
         Assert.Contains("oversized", ex.Message);
     }
 
+    [Theory]
+    [InlineData(System.Security.Authentication.SslProtocols.Tls12)]
+#pragma warning disable SYSLIB0039 // obsolete protocols: offering them is the point of the test
+    [InlineData(System.Security.Authentication.SslProtocols.Tls11)]
+#pragma warning restore SYSLIB0039
+    public async Task Tls_OlderThan13_IsRefusedByTheListener_EvenWithThePinnedCertificate(System.Security.Authentication.SslProtocols offered)
+    {
+        using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(3));
+        var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await ConnectWithRetryAsync(socket, cluster.Cluster.Parties[0].Port);
+        await using var tls = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false));
+        var options = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            EnabledSslProtocols = offered,
+            ClientCertificates = [cluster.Identities[1].Certificate!],   // party 1's real, pinned certificate
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        };
+        var refused = await Record.ExceptionAsync(() => tls.AuthenticateAsClientAsync(options));
+        Assert.True(refused is System.Security.Authentication.AuthenticationException or IOException,
+            $"a {offered} client was not refused: {refused?.GetType().Name ?? "it connected"}");
+        // The listener never forms the link: it fails naming the party it waited for.
+        var ex = await Assert.ThrowsAnyAsync<PeerException>(() => connecting);
+        Assert.Equal(1, ex.PeerId);
+        output.WriteLine($"{offered}: client saw {refused!.GetType().Name}: {refused.Message}; listener: {ex.Message}");
+    }
+
     [Fact]
     public async Task ClientThatDoesNotSpeakTheProtocol_IsRefusedWithMagicMismatch()
     {
