@@ -20,26 +20,10 @@ namespace Mpc.Ml.Sigmoid;
 /// comparison runs on z truncated to 1/64 (about a third fewer bits, so a third less work in Shamir's comparison),
 /// which can misplace the clip only within 2/64 of -B or B, where it moves the result by at most 0.004.
 /// </remarks>
-public sealed class ClippedPolynomialSigmoid : ISigmoid
+public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 {
-    private readonly double[] _coefficients;
-
     /// <summary>A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a power of two.</summary>
-    public ClippedPolynomialSigmoid(int degree = 7, double bound = 8)
-    {
-        Shift = SigmoidIntervals.ShiftOf(bound);
-        Degree = degree;
-        Bound = bound;
-        _coefficients = ChebyshevFit.SigmoidInScaledVariable(degree, bound);
-    }
-
-    /// <summary>The polynomial's degree.</summary>
-    public int Degree { get; }
-
-    /// <summary>B: inputs are clipped to [-B, B].</summary>
-    public double Bound { get; }
-
-    private int Shift { get; }
+    public ClippedPolynomialSigmoid(int degree = 7, double bound = 8) : base(degree, bound) { }
 
     // Fractional bits the clip's comparisons keep where the suite cannot compare speculatively.
     private const int CoarseBits = 6;
@@ -48,7 +32,7 @@ public sealed class ClippedPolynomialSigmoid : ISigmoid
     public string Name => string.Create(CultureInfo.InvariantCulture, $"clipped polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}])");
 
     /// <inheritdoc />
-    public double Evaluate(double z) => ChebyshevFit.Evaluate(_coefficients, Math.Clamp(z, -Bound, Bound) / Bound);
+    public double Evaluate(double z) => Polynomial(Math.Clamp(z, -Bound, Bound) / Bound);
 
     /// <inheritdoc />
     public double ResidualBound(double inputBound) => SigmoidIntervals.ResidualBound(Evaluate, Math.Min(inputBound, Bound));
@@ -57,7 +41,7 @@ public sealed class ClippedPolynomialSigmoid : ISigmoid
     public double IntermediateBits(double inputBound, int fractionalBits)
     {
         double comparisons = SigmoidIntervals.ComparisonBits(inputBound + Bound, fractionalBits);
-        double polynomial = Math.Log2(Math.Max(1, _coefficients.Max(Math.Abs))) + 3 * fractionalBits;
+        double polynomial = CoefficientBits + 3 * fractionalBits;
         return Math.Max(comparisons, polynomial);
     }
 
@@ -103,14 +87,14 @@ public sealed class ClippedPolynomialSigmoid : ISigmoid
         var comparison = suite.LessThanZeroAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
             Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), ct);
         var t = scaleBits == f ? z : await suite.TruncateAsync(z, scaleBits - f, ct).ConfigureAwait(false);
-        var polynomial = await OddPolynomialEvaluator.EvaluateAsync(fixedPoint, t, Shift, _coefficients, ct).ConfigureAwait(false);
+        var polynomial = await EvaluatePolynomialAsync(fixedPoint, t, ct).ConfigureAwait(false);
         var below = await comparison.ConfigureAwait(false);
 
         var underLow = SigmoidIntervals.Slice(below, 0, n);
         var underHigh = SigmoidIntervals.Slice(below, n, n);
         var inside = await suite.MultiplyAsync(suite.Subtract(underHigh, underLow), polynomial, ct).ConfigureAwait(false); // bits times values: no truncation
-        var low = fixedPoint.Format.Encode<T>(ChebyshevFit.Evaluate(_coefficients, -1));
-        var high = fixedPoint.Format.Encode<T>(ChebyshevFit.Evaluate(_coefficients, 1));
+        var low = fixedPoint.Format.Encode<T>(Polynomial(-1));
+        var high = fixedPoint.Format.Encode<T>(Polynomial(1));
         var highs = new T[n];
         Array.Fill(highs, high);
         // + [z < -B] p(-1) + (1 - [z < B]) p(1)
@@ -146,6 +130,6 @@ public sealed class ClippedPolynomialSigmoid : ISigmoid
             SigmoidIntervals.Concatenate(towardsLow, towardsHigh), ct).ConfigureAwait(false);
         var t = suite.Add(z, suite.Add(SigmoidIntervals.Slice(corrections, 0, n), SigmoidIntervals.Slice(corrections, n, n)));
 
-        return await OddPolynomialEvaluator.EvaluateAsync(fixedPoint, t, Shift, _coefficients, ct).ConfigureAwait(false);
+        return await EvaluatePolynomialAsync(fixedPoint, t, ct).ConfigureAwait(false);
     }
 }

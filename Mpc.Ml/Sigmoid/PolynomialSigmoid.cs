@@ -16,32 +16,16 @@ namespace Mpc.Ml.Sigmoid;
 /// approximation unless that bound keeps the powers in range; use it for short runs or small learning rates, or
 /// for prediction on bounded scores.
 /// </remarks>
-public sealed class PolynomialSigmoid : ISigmoid
+public sealed class PolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 {
-    private readonly double[] _coefficients;
-
     /// <summary>A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a power of two.</summary>
-    public PolynomialSigmoid(int degree = 5, double bound = 8)
-    {
-        Shift = SigmoidIntervals.ShiftOf(bound);
-        Degree = degree;
-        Bound = bound;
-        _coefficients = ChebyshevFit.SigmoidInScaledVariable(degree, bound);
-    }
-
-    /// <summary>The polynomial's degree.</summary>
-    public int Degree { get; }
-
-    /// <summary>B: the fit interval is [-B, B].</summary>
-    public double Bound { get; }
-
-    private int Shift { get; }
+    public PolynomialSigmoid(int degree = 5, double bound = 8) : base(degree, bound) { }
 
     /// <inheritdoc />
     public string Name => string.Create(CultureInfo.InvariantCulture, $"polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}], unclipped)");
 
     /// <inheritdoc />
-    public double Evaluate(double z) => ChebyshevFit.Evaluate(_coefficients, z / Bound);
+    public double Evaluate(double z) => Polynomial(z / Bound);
 
     /// <inheritdoc />
     public double ResidualBound(double inputBound) => SigmoidIntervals.ResidualBound(Evaluate, inputBound);
@@ -50,12 +34,11 @@ public sealed class PolynomialSigmoid : ISigmoid
     public double IntermediateBits(double inputBound, int fractionalBits)
     {
         double u = Math.Max(1, inputBound / Bound);
-        double largest = Math.Max(1, _coefficients.Max(Math.Abs)) * Math.Pow(u, Degree);
-        return Math.Log2(largest) + 3 * fractionalBits;
+        return CoefficientBits + Degree * Math.Log2(u) + 3 * fractionalBits; // the largest term, max |c| u^degree
     }
 
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
-        OddPolynomialEvaluator.EvaluateAsync(fixedPoint, z, Shift, _coefficients, ct);
+        EvaluatePolynomialAsync(fixedPoint, z, ct);
 }
