@@ -56,7 +56,8 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         new() { ["file"] = Path.Combine(_cluster.Directory, $"data{party}.csv"), ["partition"] = "horizontal", ["label"] = "label" };
 
     // Each party's rows: features with nine significant digits (so a leak cannot be a coincidence), labels from a
-    // known linear model. Returns the tokens that must never be printed: each cell's first seven significant characters.
+    // known linear model. Returns the tokens that must never be printed: each cell to seven decimals (its first nine
+    // characters): the job prints nothing that precise, so a match is a leak, not a rounded loss like 0.25000.
     private List<string> WriteSecretData(string? outOfRange = null)
     {
         var tokens = new List<string>();
@@ -71,7 +72,7 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
                     x[f] = (RandomNumberGenerator.GetInt32(1_000_000_000) / 1e9 * 4 - 2) * (1 + 0.001 * f);
                     string cell = x[f].ToString("F9", CultureInfo.InvariantCulture);
                     if (outOfRange is not null && p == 1 && r == 7 && f == 2) cell = outOfRange;
-                    else tokens.Add(cell.TrimStart('-')[..7]);
+                    else tokens.Add(cell.TrimStart('-')[..9]);
                     csv.Append(cell).Append(',');
                 }
                 csv.Append(x[0] - 0.5 * x[1] + 0.25 * x[3] > 0 ? 1 : 0).Append('\n');
