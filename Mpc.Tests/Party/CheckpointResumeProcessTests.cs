@@ -14,7 +14,7 @@ namespace Mpc.Tests.Party;
 public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(120);
-    private const int Epochs = 40;
+    private const int Epochs = 40; // more would not fit the fixed-point range analysis at batches of 64
 
     // Mini-batches make an epoch long enough (tens of ms) that the kill lands well before the end.
     private static readonly string[] Training = ["train-lr", "--epochs", $"{Epochs}", "--batch-size", "64", "--checkpoint-every", "2"];
@@ -37,7 +37,8 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
             Directory.CreateDirectory(CheckpointDirectory(second, p));
             File.Copy(CheckpointFile(first, p, 2), CheckpointFile(second, p, 2));
         }
-        var parties = StartAll(cluster, p => [.. Training, "--resume", "--out", Out(second, p)]);
+        // Every checkpoint kept, so the one the test waits for cannot be rotated away before a busy test host sees it.
+        var parties = StartAll(cluster, p => [.. Training, "--keep-checkpoints", "0", "--resume", "--out", Out(second, p)]);
         try
         {
             await WaitForFileAsync(CheckpointFile(second, 1, 4), parties[1]);
@@ -66,7 +67,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
                 int code = await parties[p].WaitForExitAsync(ProcessTimeout);
                 Assert.True(code == 0, $"party {p} exited {code}\n{parties[p].Output}");
                 output.WriteLine(string.Join('\n', parties[p].Stdout.Split('\n').Where(l => l.Contains("resuming", StringComparison.Ordinal))));
-                Assert.Matches(@"resuming from epoch ([4-9]|[1-3]\d)\b", parties[p].Stdout);
+                Assert.Matches(@"resuming from epoch ([4-9]|[1-9]\d)\b", parties[p].Stdout);
             }
         }
         finally
