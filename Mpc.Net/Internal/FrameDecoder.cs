@@ -78,8 +78,9 @@ internal sealed class FrameDecoder(IFrameSink sink, long maxPayload)
                 _claimed = null;
                 if (!_discarding)
                 {
-                    claimed.Complete();
+                    // Counted before the receiver wakes: whoever awaited the receive then sees its bytes in the stats.
                     sink.OnClaimedFrame(_frameBytes);
+                    claimed.Complete();
                 }
             }
         }
