@@ -30,8 +30,7 @@ public sealed class Evaluator : IDisposable
     private readonly byte[] _acknowledgement = [1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
-    private int _busy;
-    private bool _broken;
+    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(Evaluator), "An earlier call on this evaluator failed; create a new one.");
     private bool _disposed;
 
     private Evaluator(IPartyNetwork network, int garbler, StreamTag tag, IknpReceiver ot, AesCtrPrg random)
@@ -108,11 +107,10 @@ public sealed class Evaluator : IDisposable
             inputs.Select(i => i.Labels?.Width ?? 0).ToArray(),
             inputs.Select(i => i.Source == InputSource.Evaluator ? i.Bits.Length : -1).ToArray(),
             outputs, Volatile.Read(ref _nextAndIndex));
-        if (_broken) throw new InvalidOperationException("An earlier call on this evaluator failed; create a new one.");
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-            throw new InvalidOperationException("Calls on one Evaluator must not overlap: await each before starting the next.");
+        EvaluatorInput[] copied = [.. inputs];
+        _calls.Enter();
         Volatile.Write(ref _nextAndIndex, layout.FirstAndIndex + (ulong)circuit.AndCount);
-        return RunExclusiveAsync(layout, [.. inputs], ct);
+        return _calls.RunAsync(() => RunAsync(layout, copied, ct));
     }
 
     /// <summary>Wipes the OT state and the label buffers; the instance cannot be used afterwards.</summary>
@@ -123,22 +121,6 @@ public sealed class Evaluator : IDisposable
         _ots.Dispose();
         Array.Clear(_wires);
         foreach (var chunk in _chunks) Array.Clear(chunk);
-    }
-
-    private async ValueTask<EvaluatorResult> RunExclusiveAsync(RunLayout layout, EvaluatorInput[] inputs, CancellationToken ct)
-    {
-        bool completed = false;
-        try
-        {
-            EvaluatorResult result = await RunAsync(layout, inputs, ct).ConfigureAwait(false);
-            completed = true;
-            return result;
-        }
-        finally
-        {
-            if (!completed) _broken = true;
-            Volatile.Write(ref _busy, 0);
-        }
     }
 
     private async ValueTask<EvaluatorResult> RunAsync(RunLayout layout, EvaluatorInput[] inputs, CancellationToken ct)

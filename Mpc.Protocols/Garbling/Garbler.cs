@@ -54,8 +54,7 @@ public sealed class Garbler : IDisposable
     private readonly byte[] _acknowledgement = new byte[1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
-    private int _busy;
-    private bool _broken;
+    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(Garbler), "An earlier call on this garbler failed; create a new one.");
     private bool _disposed;
 
     private Garbler(IPartyNetwork network, int evaluator, StreamTag tag, IknpSender ot, AesCtrPrg random, Block128 delta)
@@ -136,11 +135,10 @@ public sealed class Garbler : IDisposable
             inputs.Select(i => i.Labels?.Width ?? 0).ToArray(),
             inputs.Select(i => i.Source == InputSource.Garbler ? i.Bits.Length : -1).ToArray(),
             outputs, Volatile.Read(ref _nextAndIndex));
-        if (_broken) throw new InvalidOperationException("An earlier call on this garbler failed; create a new one.");
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-            throw new InvalidOperationException("Calls on one Garbler must not overlap: await each before starting the next.");
+        GarblerInput[] copied = [.. inputs];
+        _calls.Enter();
         Volatile.Write(ref _nextAndIndex, layout.FirstAndIndex + (ulong)circuit.AndCount);
-        return RunExclusiveAsync(layout, [.. inputs], ct);
+        return _calls.RunAsync(() => RunAsync(layout, copied, ct));
     }
 
     /// <summary>Wipes Δ's OT state and the label buffers; the instance cannot be used afterwards.</summary>
@@ -153,22 +151,6 @@ public sealed class Garbler : IDisposable
         // After a failure a receive could still be writing; the buffers are then the GC's, cleared or not.
         Array.Clear(_wires);
         foreach (var chunk in _chunks) Array.Clear(chunk);
-    }
-
-    private async ValueTask<GarblerResult> RunExclusiveAsync(RunLayout layout, GarblerInput[] inputs, CancellationToken ct)
-    {
-        bool completed = false;
-        try
-        {
-            GarblerResult result = await RunAsync(layout, inputs, ct).ConfigureAwait(false);
-            completed = true;
-            return result;
-        }
-        finally
-        {
-            if (!completed) _broken = true;
-            Volatile.Write(ref _busy, 0);
-        }
     }
 
     private async ValueTask<GarblerResult> RunAsync(RunLayout layout, GarblerInput[] inputs, CancellationToken ct)

@@ -42,8 +42,8 @@ public sealed class IknpReceiver : IDisposable
     private readonly AesCtrPrg[] _columns0;
     private readonly AesCtrPrg[] _columns1;
     private ulong _nextIndex;
-    private int _busy;
-    private bool _broken;
+    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpReceiver),
+        "An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
     private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg[] columns0, AesCtrPrg[] columns1)
@@ -130,30 +130,11 @@ public sealed class IknpReceiver : IDisposable
     private ValueTask RunAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_broken)
-            throw new InvalidOperationException("An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
+        _calls.ThrowIfBroken();
         if (choices.Length < (request.Count + 63) / 64)
             throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-            throw new InvalidOperationException("Calls on one IknpReceiver must not overlap: await each before starting the next.");
-        return RunExclusiveAsync(choices, request, ct);
-    }
-
-    private async ValueTask RunExclusiveAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)
-    {
-        try
-        {
-            if (request.Count > 0) await RunChunksAsync(choices, request, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            _broken = true;
-            throw;
-        }
-        finally
-        {
-            Volatile.Write(ref _busy, 0);
-        }
+        _calls.Enter();
+        return _calls.RunAsync(() => request.Count > 0 ? RunChunksAsync(choices, request, ct) : ValueTask.CompletedTask);
     }
 
     private async ValueTask RunChunksAsync(ReadOnlyMemory<ulong> choices, IknpRequest request, CancellationToken ct)

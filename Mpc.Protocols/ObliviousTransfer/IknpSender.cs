@@ -49,8 +49,8 @@ public sealed class IknpSender : IDisposable
     private readonly AesCtrPrg[] _columns;
     private readonly byte[] _acknowledgement = [1];
     private ulong _nextIndex;
-    private int _busy;
-    private bool _broken;
+    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpSender),
+        "An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
     private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg[] columns)
@@ -183,28 +183,8 @@ public sealed class IknpSender : IDisposable
     private ValueTask RunAsync(IknpRequest request, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_broken)
-            throw new InvalidOperationException("An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-            throw new InvalidOperationException("Calls on one IknpSender must not overlap: await each before starting the next.");
-        return RunExclusiveAsync(request, ct);
-    }
-
-    private async ValueTask RunExclusiveAsync(IknpRequest request, CancellationToken ct)
-    {
-        try
-        {
-            if (request.Count > 0) await RunChunksAsync(request, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            _broken = true;
-            throw;
-        }
-        finally
-        {
-            Volatile.Write(ref _busy, 0);
-        }
+        _calls.Enter();
+        return _calls.RunAsync(() => request.Count > 0 ? RunChunksAsync(request, ct) : ValueTask.CompletedTask);
     }
 
     private async ValueTask RunChunksAsync(IknpRequest request, CancellationToken ct)

@@ -1,0 +1,65 @@
+namespace Mpc.Protocols.Internal;
+
+/// <summary>
+/// The call discipline of a stateful two-party protocol object (OT extension ends, garbler, evaluator) whose message
+/// stream must stay in step with its peer's: one call at a time, and none after a call that failed, since a failed
+/// call leaves the stream at an unknown point.
+/// </summary>
+/// <param name="owner">The type's name, for the overlap message.</param>
+/// <param name="brokenMessage">What a call after a failed one is told.</param>
+internal sealed class ExclusiveCalls(string owner, string brokenMessage)
+{
+    private int _busy;
+    private volatile bool _broken;
+
+    /// <exception cref="InvalidOperationException">An earlier call failed.</exception>
+    public void ThrowIfBroken()
+    {
+        if (_broken) throw new InvalidOperationException(brokenMessage);
+    }
+
+    /// <summary>Claims the object for one call, synchronously; <see cref="RunAsync{T}"/> or <see cref="RunAsync"/> releases it.</summary>
+    /// <exception cref="InvalidOperationException">An earlier call failed, or another call is running.</exception>
+    public void Enter()
+    {
+        ThrowIfBroken();
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidOperationException($"Calls on one {owner} must not overlap: await each before starting the next.");
+    }
+
+    /// <summary>Runs the claimed call; if it fails (or is cancelled) the object is broken for good. Releases the claim.</summary>
+    public async ValueTask<T> RunAsync<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch
+        {
+            _broken = true;
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <inheritdoc cref="RunAsync{T}"/>
+    public async ValueTask RunAsync(Func<ValueTask> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch
+        {
+            _broken = true;
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+}
