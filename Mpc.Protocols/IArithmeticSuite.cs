@@ -74,6 +74,15 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default);
 
     /// <summary>
+    /// x, x^2, ..., x^<paramref name="degree"/> elementwise, exactly (ring or field powers, no truncation), power-major:
+    /// elements [(k - 1) n, k n) hold x^k. Rounds: by default a tree of products, ceil(log2 degree) (each level raises
+    /// every power in (2^(i-1), 2^i] at once); the additive suite with power masks
+    /// (<see cref="Preprocessing.IPowerPreprocessing"/>, the dealer) opens x + rho once: one round for every degree.
+    /// </summary>
+    ValueTask<SharedVector<T>> PowersAsync(SharedVector<T> x, int degree, CancellationToken ct = default) =>
+        Internal.PowerTree.PowersAsync(this, x, degree, ct);
+
+    /// <summary>
     /// x * y elementwise, then truncated by <paramref name="bits"/>: a fixed-point product. Same result and bound
     /// as <see cref="MultiplyAsync"/> then <see cref="TruncateAsync"/>, but a suite may fuse the two
     /// (Shamir opens the masked product straight from its degree-2t shares: one opening instead of two rounds).

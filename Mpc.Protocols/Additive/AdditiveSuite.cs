@@ -38,6 +38,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
     // Packed-bit material for comparisons, when the preprocessing source offers it.
     private readonly IBinaryPreprocessing? _binary = preprocessing as IBinaryPreprocessing;
+    private readonly IPowerPreprocessing? _powers = preprocessing as IPowerPreprocessing;
 
     // Matrices this suite prepared, with their opened masked values and masks.
     private readonly ConditionalWeakTable<ReusableMatrix<Z2k>, Internal.PreparedMatrix> _prepared = new();
@@ -170,6 +171,53 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var z = t.C;
         Internal.BeaverKernel.Combine(z, opened.AsSpan(0, n), opened.AsSpan(n, n), t.A, t.B, IsLeader, z);
         return new(z);
+    }
+
+    /// <summary>
+    /// x .. x^degree. With power masks (<see cref="IPowerPreprocessing"/>): open m = x + rho (uniform, as rho is), then
+    /// x^k = (m - rho)^k = sum over j of C(k, j) m^(k-j) (-rho)^j, linear in the shares of rho^j; an identity of the
+    /// ring, so exact mod 2^64. One round for every degree; the message is n elements, whatever the degree. Without
+    /// them, the tree of <see cref="IArithmeticSuite{T}.PowersAsync"/>.
+    /// </summary>
+    public async ValueTask<SharedVector<Z2k>> PowersAsync(SharedVector<Z2k> x, int degree, CancellationToken ct = default)
+    {
+        Mpc.Protocols.Internal.PowerTree.CheckDegree(degree);
+        if (_powers is null) return await Mpc.Protocols.Internal.PowerTree.PowersAsync(this, x, degree, ct).ConfigureAwait(false);
+        int n = x.Length;
+        var tag = session.NextTag();
+        var masks = await _powers.TakePowerMasksAsync(n, degree, ct).ConfigureAwait(false);
+
+        // Round 1: open m = x + rho.
+        var masked = GC.AllocateUninitializedArray<Z2k>(n);
+        VectorMath.Add<Z2k>(x.Shares, masks.Power(1), masked);
+        var m = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+
+        // Signed binomial coefficients (-1)^j C(k, j), row k, column j.
+        var coefficient = new ulong[degree + 1, degree + 1];
+        for (int k = 0; k <= degree; k++)
+        {
+            ulong c = 1;
+            for (int j = 0; j <= k; j++)
+            {
+                coefficient[k, j] = (j & 1) == 0 ? c : unchecked(0 - c);
+                c = c * (ulong)(k - j) / (ulong)(j + 1);
+            }
+        }
+        var result = new Z2k[degree * n];
+        var mPowers = new ulong[degree + 1];
+        for (int e = 0; e < n; e++)
+        {
+            mPowers[0] = 1;
+            for (int i = 1; i <= degree; i++) mPowers[i] = unchecked(mPowers[i - 1] * m[e].Value);
+            for (int k = 1; k <= degree; k++)
+            {
+                ulong share = IsLeader ? mPowers[k] : 0; // the j = 0 term, m^k, is public
+                for (int j = 1; j <= k; j++)
+                    share = unchecked(share + coefficient[k, j] * mPowers[k - j] * masks.Powers[(j - 1) * n + e].Value);
+                result[(k - 1) * n + e] = new Z2k(share);
+            }
+        }
+        return new(result);
     }
 
     /// <inheritdoc />

@@ -17,7 +17,7 @@ public sealed class OperationProfile
 
     /// <summary>The kinds, in report order.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        ["input", "open", "multiply", "matrix product", "truncate", "multiply+truncate", "matrix product+truncate", "compare", "prepare matrix"];
+        ["input", "open", "multiply", "matrix product", "truncate", "multiply+truncate", "matrix product+truncate", "compare", "prepare matrix", "powers"];
 
     /// <summary>Adds one call of kind <paramref name="kind"/> (an index into <see cref="Kinds"/>).</summary>
     public void Add(int kind, long elements, long startTimestamp)

@@ -9,7 +9,7 @@ namespace Mpc.Protocols.Diagnostics;
 /// </summary>
 public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfile profile) : IArithmeticSuite<T> where T : unmanaged, IRing<T>
 {
-    private const int Input = 0, Open = 1, Multiply = 2, MatrixProduct = 3, Truncate = 4, MultiplyTruncate = 5, MatrixTruncate = 6, Compare = 7, Prepare = 8;
+    private const int Input = 0, Open = 1, Multiply = 2, MatrixProduct = 3, Truncate = 4, MultiplyTruncate = 5, MatrixTruncate = 6, Compare = 7, Prepare = 8, Powers = 9;
 
     /// <summary>The suite that does the work.</summary>
     public IArithmeticSuite<T> Inner => inner;
@@ -75,6 +75,10 @@ public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfil
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default) =>
         Time(Compare, x.Length, Stopwatch.GetTimestamp(), inner.LessThanZeroAsync(x, inputBits, ct));
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> PowersAsync(SharedVector<T> x, int degree, CancellationToken ct = default) =>
+        Time(Powers, (long)x.Length * degree, Stopwatch.GetTimestamp(), inner.PowersAsync(x, degree, ct));
 
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default) =>

@@ -13,7 +13,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// online (semi-honest, non-colluding). Here the dealer is party 0 of the computation; deployments that cannot
 /// trust any computing party use the OT-based source instead.
 /// </remarks>
-public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessing, IBinaryPreprocessing
+public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessing, IBinaryPreprocessing, IPowerPreprocessing
 {
     /// <summary>The party that plays the dealer.</summary>
     public const int Dealer = 0;
@@ -129,6 +129,31 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
         });
         Usage.AddBitMasks(count);
         return ValueTask.FromResult(new BitMasks(v[0], v[1], bits));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(degree, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, IPowerPreprocessing.MaxDegree);
+        // Free: rho. Dependent: rho^2 .. rho^degree, each the previous times rho.
+        var v = Deal([count], Enumerable.Repeat(count, degree - 1).ToArray(), free =>
+        {
+            var powers = new Z2k[degree - 1][];
+            var previous = free[0];
+            for (int k = 0; k < degree - 1; k++)
+            {
+                powers[k] = new Z2k[count];
+                VectorMath.Multiply<Z2k>(previous, free[0], powers[k]);
+                previous = powers[k];
+            }
+            return powers;
+        });
+        var shares = new Z2k[degree * count];
+        for (int k = 0; k < degree; k++) v[k].CopyTo(shares, k * count);
+        Usage.AddPowerMasks(count);
+        return ValueTask.FromResult(new PowerMasks(shares, count, degree));
     }
 
     /// <inheritdoc />

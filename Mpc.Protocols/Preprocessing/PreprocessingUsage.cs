@@ -3,7 +3,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
 public sealed class PreprocessingUsage
 {
-    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks, _binaryTriples;
+    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks, _binaryTriples, _powerMasks;
 
     /// <summary>Elementwise triples.</summary>
     public long Triples => Interlocked.Read(ref _triples);
@@ -26,6 +26,10 @@ public sealed class PreprocessingUsage
     /// <summary>Products of masks in AND tuples on packed XOR-shared bits (a triple counts one, a fan-in-4 tuple eleven), 64 per word.</summary>
     public long BinaryTriples => Interlocked.Read(ref _binaryTriples);
 
+    /// <summary>Masks dealt with their powers (<see cref="IPowerPreprocessing"/>).</summary>
+    public long PowerMasks => Interlocked.Read(ref _powerMasks);
+
+    internal void AddPowerMasks(long n) => Interlocked.Add(ref _powerMasks, n);
     internal void AddBitMasks(long n) => Interlocked.Add(ref _bitMasks, n);
     internal void AddBinaryTriples(long n) => Interlocked.Add(ref _binaryTriples, n);
     internal void AddTriples(long n) => Interlocked.Add(ref _triples, n);
@@ -48,8 +52,9 @@ public sealed class PreprocessingUsage
         AddTruncationMasks(other.TruncationMasks);
         AddBitMasks(other.BitMasks);
         AddBinaryTriples(other.BinaryTriples);
+        AddPowerMasks(other.PowerMasks);
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples";
+    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples, {PowerMasks} power masks";
 }

@@ -106,6 +106,40 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 15)]
+    public void Powers_OpenToPlainPowers_EveryDegree(int seed, byte nByte, byte lengthByte, byte degreeByte)
+    {
+        int n = PickN(nByte), length = lengthByte % 30, degree = 1 + degreeByte % 9;
+        var x = Vector<T>(seed, length);
+        if (length > 2)
+        {
+            x[0] = T.Zero;
+            x[1] = T.FromInt64(-1);
+        }
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            var powers = await suite.PowersAsync(sx, degree);
+            var cube = await suite.PowersAsync(await suite.PowersAsync(sx, 1), 3); // powers compose with later operations
+            return (await suite.OpenAsync(powers), await suite.OpenAsync(cube));
+        }, seed);
+        foreach (var (powers, cube) in results)
+        {
+            Assert.Equal(degree * length, powers.Length);
+            for (int i = 0; i < length; i++)
+            {
+                var expected = T.One;
+                for (int k = 1; k <= degree; k++)
+                {
+                    expected *= x[i];
+                    Assert.Equal(expected, powers[(k - 1) * length + i]);
+                }
+                Assert.Equal(x[i] * x[i] * x[i], cube[2 * length + i]);
+            }
+        }
+    }
+
+    [Property(MaxTest = 15)]
     public void MatrixMultiply_OpensToPlainMatrixProduct(int seed, byte nByte, byte r, byte k, byte c)
     {
         int n = PickN(nByte), rows = 1 + r % 6, inner = 1 + k % 7, columns = 1 + c % 5;

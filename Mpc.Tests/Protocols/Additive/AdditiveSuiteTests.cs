@@ -80,6 +80,36 @@ public sealed class AdditiveSuiteTests
     }
 
     [Fact]
+    public void Powers_WithDealerPowerMasks_TakeOneRound_AndOpenOnlyAUniformValue()
+    {
+        // Degree 9 by products would take 4 rounds; the dealer's powers of rho make it one, whose opening x + rho is
+        // all a party sees: with fixed inputs it must look uniform.
+        const int length = 8192, degree = 9;
+        var x = Enumerable.Repeat(Z2k.FromInt64(-3), length).ToArray();
+        var results = LocalParties.Run(3, async s =>
+        {
+            var dealer = new DealerPreprocessing(s);
+            var suite = new AdditiveSuite(s, dealer);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
+            long before = s.Network.Stats.Rounds;
+            var powers = await suite.PowersAsync(sx, degree);
+            long rounds = s.Network.Stats.Rounds - before;
+            // The opened value, as the next party to open a power mask would see it.
+            var masks = await dealer.TakePowerMasksAsync(length, 1);
+            var seen = await suite.OpenAsync(suite.Add(sx, new SharedVector<Z2k>(masks.Powers)));
+            return (await suite.OpenAsync(powers), rounds, seen, dealer.Usage.PowerMasks);
+        });
+        var (opened, rounds, seen, used) = results[1];
+        Assert.Equal(1, rounds);
+        Assert.Equal(2L * length, used);
+        for (int k = 1; k <= degree; k++)
+            Assert.All(opened.AsSpan((k - 1) * length, length).ToArray(), v => Assert.Equal(Z2k.FromInt64((long)Math.Pow(-3, k)), v));
+        var counts = new long[64];
+        foreach (var v in seen) counts[v.Value >> 58]++;
+        ChiSquare.AssertUniform(counts, "opened x + rho");
+    }
+
+    [Fact]
     public void Dealer_TriplesSatisfyTheProductLaw()
     {
         foreach (int n in new[] { 2, 3, 5 })
