@@ -36,6 +36,23 @@ public abstract class OddChebyshevSigmoid
     /// <summary>log2 of the largest coefficient (at least 0): the polynomial's own headroom.</summary>
     private protected double CoefficientBits => Math.Log2(Math.Max(1, _coefficients.Max(Math.Abs)));
 
+    /// <summary>
+    /// The polynomial of shared z with <paramref name="scaleBits"/> fractional bits where only |z| &lt;= B matters (the
+    /// caller discards the rest): by exact powers of z rounded to a coarse grid and one truncation
+    /// (<see cref="CoarsePowerEvaluator"/>: 3 rounds where the suite raises to powers in one) when the format allows,
+    /// else truncated to f bits and evaluated by the tree of fixed-point products.
+    /// </summary>
+    private protected async ValueTask<SharedVector<T>> EvaluateOnIntervalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        int f = fixedPoint.Format.FractionalBits;
+        var plan = CoarsePowerEvaluator.TryPlan<T>(_coefficients, _shift, f, scaleBits, suite.TruncationInputBits);
+        if (plan is not null) return await plan.EvaluateAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
+        var t = scaleBits == f ? z : await suite.TruncateAsync(z, scaleBits - f, ct).ConfigureAwait(false);
+        return await EvaluatePolynomialAsync(fixedPoint, t, ct).ConfigureAwait(false);
+    }
+
     /// <summary>The polynomial of shared fixed-point values z (not clipped).</summary>
     private protected ValueTask<SharedVector<T>> EvaluatePolynomialAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, CancellationToken ct)
         where T : unmanaged, IRing<T> =>
