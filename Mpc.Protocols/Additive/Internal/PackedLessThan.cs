@@ -21,7 +21,8 @@ namespace Mpc.Protocols.Additive.Internal;
 /// </remarks>
 internal static class PackedLessThan
 {
-    // Inputs per AND gate of the prefix: levels = ceil(log4(l - 1)), three for up to 64 bits.
+    // Inputs per AND gate of the prefix: levels = ceil(log4(l - 1)), three for up to 64 bits. Wider gates save a level
+    // but their tuples grow as 2^k: gates of 7 or 8 (two levels) measured slower even for 4 comparisons a step.
     private const int FanIn = 4;
 
     public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, CancellationToken ct)
@@ -58,6 +59,7 @@ internal static class PackedLessThan
             for (int k = 0; k < prefix.Length; k++) prefix[k] ^= ~a[k];
         int offset = 0, level = 0;
         var d = new ulong[FanIn];
+        var coefficient = new ulong[1 << FanIn];
         for (int stride = 1; stride < m; stride *= FanIn, level++)
         {
             int count = (m - stride) * words, shift = stride * words;
@@ -77,21 +79,22 @@ internal static class PackedLessThan
             var opened = await OpenXorAsync(session, levelTags[level], mine, ct).ConfigureAwait(false);
 
             // AND of the inputs = XOR over subsets S of (AND of the opened d outside S) AND a_S; the empty S at the leader.
+            // The coefficients come from the full set down: coefficient[S] = coefficient[S + i] AND d_i, i the lowest
+            // input outside S, one AND per subset.
+            int all = (1 << FanIn) - 1;
+            coefficient[all] = ulong.MaxValue;
             for (int k = 0; k < count; k++)
             {
                 for (int input = 0; input < FanIn; input++) d[input] = opened[input * count + k];
                 ulong and = 0;
-                for (int subset = 0; subset < 1 << FanIn; subset++)
+                for (int subset = all - 1; subset >= 0; subset--)
                 {
-                    ulong coefficient = ulong.MaxValue;
-                    for (int input = 0; input < FanIn; input++)
-                        if ((subset >> input & 1) == 0) coefficient &= d[input];
-                    if (subset == 0)
-                    {
-                        if (leader) and ^= coefficient;
-                    }
-                    else and ^= coefficient & tuples[subset, offset + k];
+                    int input = BitOperations.TrailingZeroCount(~subset);
+                    ulong term = coefficient[subset] = coefficient[subset | 1 << input] & d[input];
+                    if (subset != 0) and ^= term & tuples[subset, offset + k];
+                    else if (leader) and ^= term;
                 }
+                and ^= tuples[all, offset + k];
                 prefix[k] = and;
             }
             offset += count;
