@@ -83,6 +83,15 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
         Internal.PowerTree.PowersAsync(this, x, degree, ct);
 
     /// <summary>
+    /// [x &lt; 0] where values just below zero may go either way: exact for x &gt;= 0 and for x &lt; -2^j (j =
+    /// <paramref name="ignoredBits"/>), 0 or 1 in between, for x in [-2^(b-1), 2^(b-1) - 2^j) with b =
+    /// <paramref name="inputBits"/>. A suite may then compare fewer bits (the additive suite's packed comparison leaves
+    /// the low j out: fewer gates, often a level less). Default: exact, as <see cref="LessThanZeroAsync"/>.
+    /// </summary>
+    ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits, CancellationToken ct = default) =>
+        LessThanZeroAsync(x, inputBits, ct);
+
+    /// <summary>
     /// x * y elementwise, then truncated by <paramref name="bits"/>: a fixed-point product. Same result and bound
     /// as <see cref="MultiplyAsync"/> then <see cref="TruncateAsync"/>, but a suite may fuse the two
     /// (Shamir opens the masked product straight from its degree-2t shares: one opening instead of two rounds).

@@ -86,9 +86,11 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         Array.Fill(plus, bound);
         Array.Fill(minus, -bound);
 
-        // [z < -B] and [z < B], started first: the comparison takes all its tags now.
-        var comparison = suite.LessThanZeroAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
-            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), ct);
+        // [z < -B] and [z < B], started first: the comparison takes all its tags now. Only the bits down to 2^-6 of z
+        // are compared: within 1/64 below -B or B it may err, which moves the result by at most p's slope times 1/64
+        // (the polynomial is continuous with the clipped ends); a third fewer bits, and a level of gates less.
+        var comparison = suite.LessThanZeroCoarseAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
+            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits), ct);
         var polynomial = await EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
         var below = await comparison.ConfigureAwait(false);
 

@@ -399,7 +399,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             var bridge = await (_bridge ??= Garbling.YaoBridge.CreateAsync(session, ct).AsTask()).ConfigureAwait(false);
             return await bridge.LessThanZeroAsync(x, l, ct).ConfigureAwait(false);
         }
-        if (_binary is not null) return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, l, ct).ConfigureAwait(false);
+        if (_binary is not null) return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, l, ignoredBits: 0, ct).ConfigureAwait(false);
         int n = x.Length, m = l - 1;
         var tag = session.NextTag();
         var masks = await preprocessing.TakeBitMasksAsync(n, l, ct).ConfigureAwait(false);
@@ -433,6 +433,18 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             constant[e] = cTop ? Z2k.Zero : Z2k.One;
         }
         return AddPublic(MultiplyPublic(v, sign), constant);
+    }
+
+    /// <summary>
+    /// [x &lt; 0] up to values in [-2^j, 0): on packed bits (the dealer) the borrow compares bits j..l-2 only; elsewhere
+    /// exact, as <see cref="LessThanZeroAsync"/>.
+    /// </summary>
+    public async ValueTask<SharedVector<Z2k>> LessThanZeroCoarseAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits, CancellationToken ct = default)
+    {
+        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
+        if (_binary is null || _comparison == ComparisonMethod.GarbledCircuit) return await LessThanZeroAsync(x, inputBits, ct).ConfigureAwait(false);
+        return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, inputBits, ignoredBits, ct).ConfigureAwait(false);
     }
 
     private SharedVector<Z2k> TruncateLocally(SharedVector<Z2k> x, int bits)

@@ -81,6 +81,10 @@ public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfil
         Time(Powers, (long)x.Length * degree, Stopwatch.GetTimestamp(), inner.PowersAsync(x, degree, ct));
 
     /// <inheritdoc />
+    public ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits, CancellationToken ct = default) =>
+        Time(Compare, x.Length, Stopwatch.GetTimestamp(), inner.LessThanZeroCoarseAsync(x, inputBits, ignoredBits, ct));
+
+    /// <inheritdoc />
     public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default) =>
         Time(MultiplyTruncate, x.Length, Stopwatch.GetTimestamp(), inner.MultiplyAndTruncateAsync(x, y, bits, ct));
 

@@ -6,7 +6,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// inputs: AND x_i = XOR over subsets S of (AND of the opened d_i outside S) AND a_S. Fan-in 2 is a Beaver triple.
 /// Used once.
 /// </summary>
-/// <param name="FanIn">Inputs per gate, 2 to 4.</param>
+/// <param name="FanIn">Inputs per gate, 2 to 8.</param>
 /// <param name="Words">64-gate words.</param>
 /// <param name="Shares">For every non-empty subset, by its bit mask s = 1 .. 2^k - 1 (bit i for input i), <see cref="Words"/> words at (s - 1) * Words.</param>
 public sealed record BinaryAndTuples(int FanIn, int Words, ulong[] Shares)

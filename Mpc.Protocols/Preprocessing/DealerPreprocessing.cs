@@ -187,7 +187,7 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fanIn, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(fanIn, 4);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fanIn, 8);
         ArgumentOutOfRangeException.ThrowIfNegative(words);
         int subsets = (1 << fanIn) - 1;
         // Free: the k masks. Dependent: the AND of every subset of two or more, in increasing mask order, each the AND

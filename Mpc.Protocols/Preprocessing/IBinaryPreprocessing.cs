@@ -13,6 +13,6 @@ public interface IBinaryPreprocessing
     /// <summary><paramref name="count"/> comparison masks whose low <paramref name="bits"/> bits are XOR-shared, packed.</summary>
     ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, CancellationToken ct = default);
 
-    /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 4) on XOR shares.</summary>
+    /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 8) on XOR shares.</summary>
     ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default);
 }

@@ -371,6 +371,43 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             Assert.Equal(T.ToSignedInt128(x[i]) < 0 ? T.One : T.Zero, results[0][i]);
     }
 
+    [Property(MaxTest = 12)]
+    public void LessThanZeroCoarse_IsExactOutsideItsTolerance_AndABitInside(int seed, byte nByte, byte bitsByte, byte ignoredByte)
+    {
+        int n = PickN(nByte), length = 64;
+        var maxBits = Probe(n, suite => suite.TruncationInputBits);
+        int bits = 3 + bitsByte % (maxBits - 2), ignored = ignoredByte % (bits - 1);
+        // Inputs in [-2^(b-1), 2^(b-1) - 2^j), a fourth of them within the tolerance (-2^j, 0), and both ends.
+        var x = Signed(seed, length, bits);
+        var near = Signed(seed + 1, length, ignored + 1);
+        long top = (1L << (bits - 1)) - (1L << ignored);
+        for (int i = 0; i < length; i++)
+        {
+            var v = T.ToSignedInt128(x[i]);
+            if (i % 4 == 0) v = -(Int128)Math.Abs((long)T.ToSignedInt128(near[i])) - 1;
+            if (v >= top) v -= Int128.One << ignored;
+            x[i] = T.FromInt128(v);
+        }
+        x[1] = T.FromInt128(-(Int128.One << (bits - 1)));
+        x[2] = T.FromInt128(top - 1);
+        x[3] = T.Zero;
+        x[5] = T.FromInt128(-(Int128.One << ignored) - 1);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            return await suite.OpenAsync(await suite.LessThanZeroCoarseAsync(sx, bits, ignored));
+        }, seed);
+        for (int i = 0; i < length; i++)
+        {
+            var v = T.ToSignedInt128(x[i]);
+            var result = results[0][i];
+            if (v >= 0) Assert.True(result == T.Zero, $"{v} >= 0 compared as negative");
+            else if (v < -(Int128.One << ignored)) Assert.True(result == T.One, $"{v} < -2^{ignored} compared as not negative");
+            else Assert.True(result == T.Zero || result == T.One, $"{v}: not a bit");
+        }
+    }
+
     [Property(MaxTest = 15)]
     public void FixedPointMultiply_WithinTheTruncationBoundOfThePlainProduct(int seed, byte nByte)
     {

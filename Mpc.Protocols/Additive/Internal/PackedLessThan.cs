@@ -13,32 +13,78 @@ namespace Mpc.Protocols.Additive.Internal;
 /// The XOR-shared result becomes an additive share by opening it masked with a random bit known in both forms.
 /// </summary>
 /// <remarks>
-/// Rounds: the opening of c, ceil(log4(l - 1)) levels of 4-input ANDs for the prefix OR (Kogge-Stone from the top bit,
-/// one opening of the masked inputs per level with dealer tuples that hold the AND of every subset of the masks), and
-/// the conversion opening: five for up to 65 bits. Every message tag and all preprocessing are taken before the first await, so comparisons may
+/// Rounds: the opening of c, the levels of AND gates for the prefix OR over the m bits compared (Kogge-Stone from the
+/// top bit, one opening of the masked inputs per level with dealer tuples that hold the AND of every subset of the
+/// masks: ceil(log4 m) levels of 4 inputs, or ceil(log8 m) of wider gates where they are cheap, see
+/// <see cref="FanInFor"/>), and the conversion opening: five for up to 64 bits, four where two levels do. Every message tag and all preprocessing are taken before the first await, so comparisons may
 /// run concurrently with other operations. Semi-honest; what is opened is uniform (c by r, the AND openings by the
 /// triples' a and b, the converted bit by the conversion bit).
 /// </remarks>
 internal static class PackedLessThan
 {
-    // Inputs per AND gate of the prefix: levels = ceil(log4(l - 1)), three for up to 64 bits. Wider gates save a level
-    // but their tuples grow as 2^k: gates of 7 or 8 (two levels) measured slower even for 4 comparisons a step.
-    private const int FanIn = 4;
+    // The widest AND gate: dealer tuples hold the AND of every subset of the masks, 2^k - 1 words per gate word.
+    private const int MaxFanIn = 8;
 
-    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, CancellationToken ct)
+    // Gates of 4 inputs, unless wider ones that save a level deal at most this many more tuple words: a round saved is
+    // worth about 0.3 ms on the 2-core machine, a tuple word (derived by every party) 15-25 ns. (Gates of 8 for 58 bits,
+    // 25k words more, measured slower for 4 comparisons a step.)
+    private const long WideGateExtraWords = 16 * 1024;
+
+    /// <summary>
+    /// Inputs per AND gate of the prefix over <paramref name="m"/> bits for <paramref name="words"/> words of 64
+    /// comparisons: 4 (ceil(log4 m) levels), or the narrowest gates of up to 8 inputs that need fewer levels
+    /// (ceil(log8 m): two for up to 64 bits) when their tuples cost at most <see cref="WideGateExtraWords"/> more.
+    /// </summary>
+    public static int FanInFor(int m, int words)
     {
-        int n = x.Length, m = l - 1, words = (n + 63) >> 6;
+        int wide = FewestLevelsFanIn(m);
+        if (wide <= 4) return wide;
+        long extra = TupleWords(m, words, wide) - TupleWords(m, words, 4);
+        return extra <= WideGateExtraWords ? wide : 4;
+    }
+
+    /// <summary>The narrowest gates, of at most 8 inputs, that reach over m bits in ceil(log8 m) levels (at least 2 inputs).</summary>
+    public static int FewestLevelsFanIn(int m)
+    {
+        int levels = 0;
+        for (long reach = 1; reach < m; reach *= MaxFanIn) levels++;
+        for (int fanIn = 2; fanIn < MaxFanIn; fanIn++)
+        {
+            long reach = 1;
+            for (int i = 0; i < levels; i++) reach *= fanIn;
+            if (reach >= m) return fanIn;
+        }
+        return MaxFanIn;
+    }
+
+    // Gate words of the prefix (one per position still open at a level) times the tuple words per gate word.
+    private static long TupleWords(int m, int words, int fanIn)
+    {
+        long gates = 0;
+        for (long stride = 1; stride < m; stride *= fanIn) gates += (m - stride) * (long)words;
+        return gates * ((1L << fanIn) - 1);
+    }
+
+    /// <summary>
+    /// [x &lt; 0] for x in [-2^(l-1), 2^(l-1) - 2^j) where the borrow compares only bits j..l-2 of c and r
+    /// (j = <paramref name="ignoredBits"/>): exact for x &gt;= 0 and for x &lt; -2^j; in between it may say 0 (the low bits
+    /// decide only there). Fewer bits compared, fewer gates and often a level less.
+    /// </summary>
+    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, int ignoredBits, CancellationToken ct)
+    {
+        int n = x.Length, skip = Math.Clamp(ignoredBits, 0, l - 2), m = l - 1 - skip, words = (n + 63) >> 6;
+        int fanIn = FanInFor(m, words);
         bool leader = session.PartyId == 0;
 
         // Every tag and all material now, before any await.
         var openTag = session.NextTag();
         int levels = 0, andWords = 0;
-        for (int stride = 1; stride < m; stride *= FanIn, levels++) andWords += (m - stride) * words;
+        for (int stride = 1; stride < m; stride *= fanIn, levels++) andWords += (m - stride) * words;
         var levelTags = new StreamTag[levels];
         for (int i = 0; i < levels; i++) levelTags[i] = session.NextTag();
         var convertTag = session.NextTag();
         var masksTask = preprocessing.TakeComparisonMasksAsync(n, l, ct);
-        var tuplesTask = preprocessing.TakeAndTuplesAsync(FanIn, andWords, ct);
+        var tuplesTask = preprocessing.TakeAndTuplesAsync(fanIn, andWords, ct);
         var masks = await masksTask.ConfigureAwait(false);
         var tuples = await tuplesTask.ConfigureAwait(false);
 
@@ -46,27 +92,29 @@ internal static class PackedLessThan
         var masked = GC.AllocateUninitializedArray<Z2k>(n);
         VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
         if (leader)
-            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << m));
+            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << (l - 1)));
         var c = await OpenAsync(session, openTag, masked, ct).ConfigureAwait(false);
-        var a = Pack(c, l, words); // public bits of c, bit-sliced
+        // Bits skip .. l-1 of c (public) and of r (shared), bit-sliced: positions 0 .. m from here on.
+        var a = Pack(c, l, words)[(skip * words)..];
+        var r = masks.Bits.AsSpan(skip * words, (m + 1) * words).ToArray();
 
         // g_i = NOT d_i with d_i = a_i XOR r_i for the low m bits; then the prefix AND from the top, P_i = AND of g_j for
-        // j >= i, by levels of fan-in 4 (after stride s, P_i covers positions i .. i + 4s - 1), so that the prefix OR of
+        // j >= i, by levels of fan-in k (after stride s, P_i covers positions i .. i + ks - 1), so that the prefix OR of
         // the d is e_i = NOT P_i.
         var prefix = new ulong[m * words];
-        masks.Bits.AsSpan(0, m * words).CopyTo(prefix);
+        r.AsSpan(0, m * words).CopyTo(prefix);
         if (leader)
             for (int k = 0; k < prefix.Length; k++) prefix[k] ^= ~a[k];
         int offset = 0, level = 0;
-        var d = new ulong[FanIn];
-        var coefficient = new ulong[1 << FanIn];
-        for (int stride = 1; stride < m; stride *= FanIn, level++)
+        var d = new ulong[fanIn];
+        var coefficient = new ulong[1 << fanIn];
+        for (int stride = 1; stride < m; stride *= fanIn, level++)
         {
             int count = (m - stride) * words, shift = stride * words;
 
             // Round: open every input XOR its mask (positions past the top are the constant 1).
-            var mine = GC.AllocateUninitializedArray<ulong>(FanIn * count);
-            for (int input = 0; input < FanIn; input++)
+            var mine = GC.AllocateUninitializedArray<ulong>(fanIn * count);
+            for (int input = 0; input < fanIn; input++)
             {
                 var mask = tuples.Subset(1 << input);
                 for (int k = 0; k < count; k++)
@@ -81,11 +129,11 @@ internal static class PackedLessThan
             // AND of the inputs = XOR over subsets S of (AND of the opened d outside S) AND a_S; the empty S at the leader.
             // The coefficients come from the full set down: coefficient[S] = coefficient[S + i] AND d_i, i the lowest
             // input outside S, one AND per subset.
-            int all = (1 << FanIn) - 1;
+            int all = (1 << fanIn) - 1;
             coefficient[all] = ulong.MaxValue;
             for (int k = 0; k < count; k++)
             {
-                for (int input = 0; input < FanIn; input++) d[input] = opened[input * count + k];
+                for (int input = 0; input < fanIn; input++) d[input] = opened[input * count + k];
                 ulong and = 0;
                 for (int subset = all - 1; subset >= 0; subset--)
                 {
@@ -105,7 +153,7 @@ internal static class PackedLessThan
         // borrow = XOR over the positions where a_i = 0 of (e_i XOR e_(i+1)) (at most one is set); then
         // [x < 0] = 1 XOR c_(l-1) XOR r_(l-1) XOR borrow, all linear in XOR shares.
         var sign = new ulong[words];
-        masks.Bits.AsSpan(m * words, words).CopyTo(sign);
+        r.AsSpan(m * words, words).CopyTo(sign);
         for (int i = 0; i < m; i++)
             for (int w = 0; w < words; w++)
             {

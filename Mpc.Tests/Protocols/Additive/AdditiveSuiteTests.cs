@@ -111,8 +111,9 @@ public sealed class AdditiveSuiteTests
 
     [Theory]
     [InlineData(2)]
-    [InlineData(3)]
     [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(8)]
     public void Dealer_AndTuples_HoldTheAndOfEverySubsetOfTheirMasks(int fanIn)
     {
         const int words = 3;
@@ -126,6 +127,24 @@ public sealed class AdditiveSuiteTests
                 foreach (var t in tuples) actual ^= t[subset, w];
                 Assert.Equal(expected, actual);
             }
+    }
+
+    [Theory]
+    [InlineData(1, 2, 2, 2)]
+    [InlineData(4, 4, 4, 4)]
+    [InlineData(16, 4, 4, 4)]
+    [InlineData(17, 5, 5, 5)]
+    [InlineData(32, 6, 6, 4)]
+    [InlineData(39, 7, 7, 4)]
+    [InlineData(64, 8, 4, 4)]
+    public void PackedComparison_TakesFewerLevelsWithWiderGates_OnlyWhereTheirTuplesAreCheap(int bits, int fewestLevels, int oneWord, int fifteenWords)
+    {
+        // Levels = ceil(log8 m) with the narrowest gates that reach (17 bits: 5 x 5 = 25); they are taken where their
+        // tuples cost at most 16k words more than gates of 4: 32 bits for one word of comparisons (3.6k words more), not
+        // for 15 words (37k more), nor 64 bits even for one word (27k more).
+        Assert.Equal(fewestLevels, Mpc.Protocols.Additive.Internal.PackedLessThan.FewestLevelsFanIn(bits));
+        Assert.Equal(oneWord, Mpc.Protocols.Additive.Internal.PackedLessThan.FanInFor(bits, words: 1));
+        Assert.Equal(fifteenWords, Mpc.Protocols.Additive.Internal.PackedLessThan.FanInFor(bits, words: 15));
     }
 
     [Fact]
