@@ -92,6 +92,17 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
         LessThanZeroAsync(x, inputBits, ct);
 
     /// <summary>
+    /// <see cref="LessThanZeroCoarseAsync"/> and its bits times y elementwise: ([x &lt; 0], [x &lt; 0] y), the selection
+    /// of a branch. y (x's length) may still be in the making: it is awaited only when needed, so a suite that
+    /// <see cref="AllowsSpeculativeEvaluation"/> lets it be computed beside the comparison (elsewhere, finish it first:
+    /// operations that take tags as they go must not overlap). Default: the comparison, then one product (a round more); the additive suite on packed
+    /// bits (the dealer) multiplies in the comparison's last round.
+    /// </summary>
+    ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+        Task<SharedVector<T>> multiplicand, CancellationToken ct = default) =>
+        Internal.ComparisonProduct.SequentialAsync(this, x, inputBits, ignoredBits, multiplicand, ct);
+
+    /// <summary>
     /// x * y elementwise, then truncated by <paramref name="bits"/>: a fixed-point product. Same result and bound
     /// as <see cref="MultiplyAsync"/> then <see cref="TruncateAsync"/>, but a suite may fuse the two
     /// (Shamir opens the masked product straight from its degree-2t shares: one opening instead of two rounds).

@@ -73,7 +73,8 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     /// Both branches at once (a suite that allows speculative evaluation): the comparisons of z with -B and B start
     /// first, the polynomial runs on the unclipped z meanwhile (its value outside [-B, B] is meaningless), and one
     /// product selects: [-B &lt;= z &lt; B] p(z / B) + [z &lt; -B] p(-1) + [z >= B] p(1), the same function as the clip.
-    /// Rounds: max(comparison, truncation + polynomial) + 1 instead of their sum + 1.
+    /// Rounds: max(comparison, polynomial), the select made in the comparison's last round where the suite can
+    /// (<see cref="IArithmeticSuite{T}.LessThanZeroAndProductAsync"/>), else one more.
     /// </summary>
     private async ValueTask<SharedVector<T>> SelectAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, double inputBound, CancellationToken ct)
         where T : unmanaged, IRing<T>
@@ -86,17 +87,29 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         Array.Fill(plus, bound);
         Array.Fill(minus, -bound);
 
-        // [z < -B] and [z < B], started first: the comparison takes all its tags now. Only the bits down to 2^-6 of z
-        // are compared: within 1/64 below -B or B it may err, which moves the result by at most p's slope times 1/64
-        // (the polynomial is continuous with the clipped ends); a third fewer bits, and a level of gates less.
-        var comparison = suite.LessThanZeroCoarseAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
-            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits), ct);
-        var polynomial = await EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
-        var below = await comparison.ConfigureAwait(false);
+        // [z < -B] and [z < B], and each times p(z / B), started first: the comparison takes all its tags now and waits
+        // for the polynomial only at its last round, which makes the products. Only the bits down to 2^-6 of z are
+        // compared: within 1/64 below -B or B it may err, which moves the result by at most p's slope times 1/64 (the
+        // polynomial is continuous with the clipped ends); a third fewer bits, and a level of gates less.
+        var polynomial = new TaskCompletionSource<SharedVector<T>>();
+        var selection = suite.LessThanZeroAndProductAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
+            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits), polynomial.Task, ct);
+        try
+        {
+            var p = await EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
+            polynomial.SetResult(SigmoidIntervals.Concatenate(p, p));
+        }
+        catch (Exception ex)
+        {
+            polynomial.TrySetException(ex);
+            throw;
+        }
+        var (below, products) = await selection.ConfigureAwait(false);
 
         var underLow = SigmoidIntervals.Slice(below, 0, n);
         var underHigh = SigmoidIntervals.Slice(below, n, n);
-        var inside = await suite.MultiplyAsync(suite.Subtract(underHigh, underLow), polynomial, ct).ConfigureAwait(false); // bits times values: no truncation
+        // [-B <= z < B] p = [z < B] p - [z < -B] p: bits times values, no truncation.
+        var inside = suite.Subtract(SigmoidIntervals.Slice(products, n, n), SigmoidIntervals.Slice(products, 0, n));
         var low = fixedPoint.Format.Encode<T>(Polynomial(-1));
         var high = fixedPoint.Format.Encode<T>(Polynomial(1));
         var highs = new T[n];

@@ -447,6 +447,21 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, inputBits, ignoredBits, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// ([x &lt; 0], [x &lt; 0] y) as <see cref="LessThanZeroCoarseAsync"/> compares; on packed bits the product is made in
+    /// the comparison's conversion round (y - beta opened beside it, the dealer's rho beta): no round more.
+    /// </summary>
+    public async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k> Products)> LessThanZeroAndProductAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits,
+        Task<SharedVector<Z2k>> multiplicand, CancellationToken ct = default)
+    {
+        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
+        if (_binary is null || _comparison == ComparisonMethod.GarbledCircuit)
+            return await Mpc.Protocols.Internal.ComparisonProduct.SequentialAsync(this, x, inputBits, ignoredBits, multiplicand, ct).ConfigureAwait(false);
+        var (bits, products) = await Internal.PackedLessThan.LessThanZeroTimesAsync(session, _binary, x, inputBits, ignoredBits, multiplicand, ct).ConfigureAwait(false);
+        return (bits, products!);
+    }
+
     private SharedVector<Z2k> TruncateLocally(SharedVector<Z2k> x, int bits)
     {
         var z = new Z2k[x.Length];

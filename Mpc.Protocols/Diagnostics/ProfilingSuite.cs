@@ -85,6 +85,11 @@ public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfil
         Time(Compare, x.Length, Stopwatch.GetTimestamp(), inner.LessThanZeroCoarseAsync(x, inputBits, ignoredBits, ct));
 
     /// <inheritdoc />
+    public ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+        Task<SharedVector<T>> multiplicand, CancellationToken ct = default) =>
+        Time(Compare, x.Length, Stopwatch.GetTimestamp(), inner.LessThanZeroAndProductAsync(x, inputBits, ignoredBits, multiplicand, ct));
+
+    /// <inheritdoc />
     public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default) =>
         Time(MultiplyTruncate, x.Length, Stopwatch.GetTimestamp(), inner.MultiplyAndTruncateAsync(x, y, bits, ct));
 

@@ -157,16 +157,21 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     }
 
     /// <inheritdoc />
-    public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, CancellationToken ct = default)
+    public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
         int words = (count + 63) >> 6;
-        // Free: r (additive) and the conversion bits (XOR). Dependent: r's low bits (XOR) and the conversion bits as ring values.
-        var v = DealWords([(count, false), (words, true)], [(bits * words, true), (count, false)], free =>
+        // Free: r (additive) and the conversion bits (XOR), and with products a uniform beta (additive). Dependent: r's low
+        // bits (XOR), the conversion bits as ring values, and with products rho beta.
+        (int, bool)[] free = withProducts ? [(count, false), (words, true), (count, false)] : [(count, false), (words, true)];
+        (int, bool)[] dependent = withProducts
+            ? [(bits * words, true), (count, false), (count, false)]
+            : [(bits * words, true), (count, false)];
+        var v = DealWords(free, dependent, values =>
         {
-            var r = free[0];
+            var r = values[0];
             var packed = new ulong[bits * words];
             for (int e = 0; e < count; e++)
             {
@@ -176,11 +181,19 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
                     if (((value >> i) & 1) != 0) packed[i * words + word] |= bit;
             }
             var conversion = new ulong[count];
-            for (int e = 0; e < count; e++) conversion[e] = (free[1][e >> 6] >> (e & 63)) & 1;
-            return [packed, conversion];
+            for (int e = 0; e < count; e++) conversion[e] = (values[1][e >> 6] >> (e & 63)) & 1;
+            if (!withProducts) return [packed, conversion];
+            var products = new ulong[count];
+            for (int e = 0; e < count; e++) products[e] = conversion[e] * values[2][e];
+            return [packed, conversion, products];
         });
         Usage.AddBitMasks(count);
-        return ValueTask.FromResult(new PackedComparisonMasks(AsRing(v[0]), v[2], v[1], AsRing(v[3]), bits));
+        int d = free.Length;
+        return ValueTask.FromResult(new PackedComparisonMasks(AsRing(v[0]), v[d], v[1], AsRing(v[d + 1]), bits)
+        {
+            ProductMasks = withProducts ? AsRing(v[2]) : null,
+            ConversionProducts = withProducts ? AsRing(v[d + 2]) : null,
+        });
     }
 
     /// <inheritdoc />

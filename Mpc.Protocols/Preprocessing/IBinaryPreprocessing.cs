@@ -10,8 +10,12 @@ namespace Mpc.Protocols.Preprocessing;
 /// await), so that operations started together take their material in the same order at every party.</remarks>
 public interface IBinaryPreprocessing
 {
-    /// <summary><paramref name="count"/> comparison masks whose low <paramref name="bits"/> bits are XOR-shared, packed.</summary>
-    ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, CancellationToken ct = default);
+    /// <summary>
+    /// <paramref name="count"/> comparison masks whose low <paramref name="bits"/> bits are XOR-shared, packed; with
+    /// <paramref name="withProducts"/> also a product mask beta per conversion bit rho and rho beta, so that the
+    /// converted bit is multiplied by a shared value in the conversion's own round.
+    /// </summary>
+    ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false, CancellationToken ct = default);
 
     /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 8) on XOR shares.</summary>
     ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default);

@@ -10,6 +10,12 @@ namespace Mpc.Protocols.Preprocessing;
 /// </summary>
 public sealed record PackedComparisonMasks(Z2k[] R, ulong[] Bits, ulong[] ConversionBits, Z2k[] ConversionValues, int BitCount)
 {
+    /// <summary>Where asked for: my shares of a uniform beta per mask, which masks the value the result is multiplied by.</summary>
+    public Z2k[]? ProductMasks { get; init; }
+
+    /// <summary>Where asked for: my shares of rho beta, rho the conversion bit (as a ring value).</summary>
+    public Z2k[]? ConversionProducts { get; init; }
+
     /// <summary>The number of masks.</summary>
     public int Count => R.Length;
 

@@ -408,6 +408,40 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         }
     }
 
+    [Property(MaxTest = 12)]
+    public void LessThanZeroAndProduct_GivesTheBitsAndTheirProducts_WithAMultiplicandMadeMeanwhile(int seed, byte nByte, byte bitsByte, byte lengthByte)
+    {
+        int n = PickN(nByte), length = 1 + lengthByte % 70;
+        var maxBits = Probe(n, suite => suite.TruncationInputBits);
+        int bits = 3 + bitsByte % (maxBits - 2);
+        var x = Signed(seed, length, bits - 1); // exact range: no value within the tolerance of 0 below
+        var y = Vector<T>(seed + 1, length);
+        x[0] = T.Zero;
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<T>.Empty, length);
+            var three = suite.Constant(Enumerable.Repeat(T.FromInt64(3), length).ToArray());
+            var multiplicand = new TaskCompletionSource<SharedVector<T>>();
+            // Where the comparison may run beside other operations, the multiplicand is made after it started (a
+            // product of its own, as a sigmoid's polynomial); elsewhere before.
+            bool meanwhile = suite.AllowsSpeculativeEvaluation;
+            if (!meanwhile) multiplicand.SetResult(await suite.MultiplyAsync(sy, three));
+            var selection = suite.LessThanZeroAndProductAsync(sx, bits, 0, multiplicand.Task);
+            if (meanwhile) multiplicand.SetResult(await suite.MultiplyAsync(sy, three));
+            var (lessThanZero, products) = await selection;
+            return (await suite.OpenAsync(lessThanZero), await suite.OpenAsync(products));
+        }, seed);
+        foreach (var (lessThanZero, products) in results)
+            for (int i = 0; i < length; i++)
+            {
+                var bit = T.ToSignedInt128(x[i]) < 0 ? T.One : T.Zero;
+                Assert.Equal(bit, lessThanZero[i]);
+                Assert.Equal(bit * y[i] * T.FromInt64(3), products[i]);
+            }
+    }
+
     [Property(MaxTest = 15)]
     public void FixedPointMultiply_WithinTheTruncationBoundOfThePlainProduct(int seed, byte nByte)
     {

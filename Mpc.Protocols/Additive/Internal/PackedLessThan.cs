@@ -70,7 +70,18 @@ internal static class PackedLessThan
     /// (j = <paramref name="ignoredBits"/>): exact for x &gt;= 0 and for x &lt; -2^j; in between it may say 0 (the low bits
     /// decide only there). Fewer bits compared, fewer gates and often a level less.
     /// </summary>
-    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, int ignoredBits, CancellationToken ct)
+    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, int ignoredBits, CancellationToken ct) =>
+        (await LessThanZeroTimesAsync(session, preprocessing, x, l, ignoredBits, null, ct).ConfigureAwait(false)).Bits;
+
+    /// <summary>
+    /// As <see cref="LessThanZeroAsync"/>, and with a <paramref name="multiplicand"/> y (same length) also [x &lt; 0] y,
+    /// in the conversion's round: beside s XOR rho, y - beta is opened (beta uniform, from the dealer with rho beta), and
+    /// [x &lt; 0] y = e y + (1 - 2e)(delta rho + rho beta) for the opened bit e and delta, since [x &lt; 0] = e + (1 - 2e) rho
+    /// and rho y = rho (delta + beta). No round beyond the comparison's. y is awaited only for that last round, so it
+    /// may be computed meanwhile.
+    /// </summary>
+    public static async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k>? Products)> LessThanZeroTimesAsync(Session session, IBinaryPreprocessing preprocessing,
+        SharedVector<Z2k> x, int l, int ignoredBits, Task<SharedVector<Z2k>>? multiplicand, CancellationToken ct)
     {
         int n = x.Length, skip = Math.Clamp(ignoredBits, 0, l - 2), m = l - 1 - skip, words = (n + 63) >> 6;
         int fanIn = FanInFor(m, words);
@@ -83,7 +94,7 @@ internal static class PackedLessThan
         var levelTags = new StreamTag[levels];
         for (int i = 0; i < levels; i++) levelTags[i] = session.NextTag();
         var convertTag = session.NextTag();
-        var masksTask = preprocessing.TakeComparisonMasksAsync(n, l, ct);
+        var masksTask = preprocessing.TakeComparisonMasksAsync(n, l, withProducts: multiplicand is not null, ct);
         var tuplesTask = preprocessing.TakeAndTuplesAsync(fanIn, andWords, ct);
         var masks = await masksTask.ConfigureAwait(false);
         var tuples = await tuplesTask.ConfigureAwait(false);
@@ -163,17 +174,35 @@ internal static class PackedLessThan
         if (leader)
             for (int w = 0; w < words; w++) sign[w] ^= ~a[m * words + w];
 
-        // Round: open s XOR rho (rho a random bit in both forms); s = rho + e - 2 e rho, linear since e is public.
+        // Round: open s XOR rho (rho a random bit in both forms); s = rho + e - 2 e rho, linear since e is public. With a
+        // multiplicand, y - beta is opened in the same message (after the packed words, summed instead of XORed).
         for (int w = 0; w < words; w++) sign[w] ^= masks.ConversionBits[w];
-        var flipped = await OpenXorAsync(session, convertTag, sign, ct).ConfigureAwait(false);
+        Z2k[]? y = null;
+        var message = sign;
+        if (multiplicand is not null)
+        {
+            y = (await multiplicand.ConfigureAwait(false)).Shares;
+            if (y.Length != n) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {n}.", nameof(multiplicand));
+            message = new ulong[words + n];
+            sign.CopyTo(message, 0);
+            for (int e = 0; e < n; e++) message[words + e] = unchecked(y[e].Value - masks.ProductMasks![e].Value);
+        }
+        var converted = await OpenMixedAsync(session, convertTag, message, words, ct).ConfigureAwait(false);
         var result = new Z2k[n];
+        var products = y is null ? null : new Z2k[n];
         for (int e = 0; e < n; e++)
         {
             var rho = masks.ConversionValues[e];
-            bool set = ((flipped[e >> 6] >> (e & 63)) & 1) != 0;
+            bool set = ((converted[e >> 6] >> (e & 63)) & 1) != 0;
             result[e] = set ? (leader ? Z2k.One : Z2k.Zero) - rho : rho;
+            if (products is not null)
+            {
+                // e y + (1 - 2e)(delta rho + rho beta)
+                var term = masks.ConversionProducts![e] + new Z2k(converted[words + e]) * rho;
+                products[e] = set ? y![e] - term : term;
+            }
         }
-        return new SharedVector<Z2k>(result);
+        return (new SharedVector<Z2k>(result), products is null ? null : new SharedVector<Z2k>(products));
     }
 
     // Bits 0..bits-1 of every value, bit-sliced: bit i of value e is bit e % 64 of word i * words + e / 64.
@@ -205,7 +234,11 @@ internal static class PackedLessThan
         return sum;
     }
 
-    private static async ValueTask<ulong[]> OpenXorAsync(Session session, StreamTag tag, ulong[] mine, CancellationToken ct)
+    private static ValueTask<ulong[]> OpenXorAsync(Session session, StreamTag tag, ulong[] mine, CancellationToken ct) =>
+        OpenMixedAsync(session, tag, mine, mine.Length, ct);
+
+    // One exchange: the first xorWords words are XOR shares, the rest additive shares mod 2^64.
+    private static async ValueTask<ulong[]> OpenMixedAsync(Session session, StreamTag tag, ulong[] mine, int xorWords, CancellationToken ct)
     {
         int parties = session.PartyCount, n = mine.Length;
         var all = GC.AllocateUninitializedArray<ulong>(parties * n);
@@ -214,7 +247,8 @@ internal static class PackedLessThan
         for (int p = 1; p < parties; p++)
         {
             var slot = all.AsSpan(p * n, n);
-            for (int k = 0; k < n; k++) result[k] ^= slot[k];
+            for (int k = 0; k < xorWords; k++) result[k] ^= slot[k];
+            for (int k = xorWords; k < n; k++) result[k] = unchecked(result[k] + slot[k]);
         }
         return result;
     }
