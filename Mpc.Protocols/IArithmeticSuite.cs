@@ -103,6 +103,18 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
         Internal.ComparisonProduct.SequentialAsync(this, x, inputBits, ignoredBits, multiplicand, ct);
 
     /// <summary>
+    /// t, t^2, ..., t^<paramref name="degree"/> for t = <see cref="TruncateAsync"/>(x, <paramref name="bits"/>): the same
+    /// values, power-major as <see cref="PowersAsync"/>. Default: the truncation, then the powers; the additive suite
+    /// with the dealer's truncation power masks makes them from the truncation's own opening: one round in all.
+    /// </summary>
+    async ValueTask<SharedVector<T>> TruncatedPowersAsync(SharedVector<T> x, int bits, int degree, CancellationToken ct = default)
+    {
+        Internal.PowerTree.CheckDegree(degree);
+        var truncation = TruncateAsync(x, bits, ct);
+        return await PowersAsync(await truncation.ConfigureAwait(false), degree, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// x * y elementwise, then truncated by <paramref name="bits"/>: a fixed-point product. Same result and bound
     /// as <see cref="MultiplyAsync"/> then <see cref="TruncateAsync"/>, but a suite may fuse the two
     /// (Shamir opens the masked product straight from its degree-2t shares: one opening instead of two rounds).

@@ -18,7 +18,7 @@ namespace Mpc.Ml.Sigmoid;
 /// (<see cref="IArithmeticSuite{T}.AllowsSpeculativeEvaluation"/>) runs the comparison and the polynomial at once and
 /// selects with one product: the rounds of the longer of the two, plus one; its comparison is exact. Its polynomial
 /// only has to be right on [-B, B], so it is evaluated from exact powers of z rounded to a grid of 2^-q
-/// (<see cref="CoarsePowerEvaluator"/>: three rounds with the dealer's power masks, against seven for the tree with
+/// (<see cref="CoarsePowerEvaluator"/>: two rounds with the dealer's power masks, against seven for the tree with
 /// N > 2), which moves the result by at most 0.004 at degree 5 (q = 6), unbiased. Elsewhere the
 /// comparison runs on z truncated to 1/64 (about a third fewer bits, so a third less work in Shamir's comparison),
 /// which can misplace the clip only within 2/64 of -B or B, where it moves the result by at most 0.004.

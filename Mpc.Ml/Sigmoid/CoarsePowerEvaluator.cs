@@ -5,12 +5,12 @@ using Mpc.Protocols.FixedPoint;
 namespace Mpc.Ml.Sigmoid;
 
 /// <summary>
-/// An odd polynomial p(u) = c_0 + sum over odd k of c_k u^k, u = z / 2^b, on |z| &lt;= 2^b only, in three rounds when
-/// the suite raises to powers in one (<see cref="IArithmeticSuite{T}.PowersAsync"/>, the additive suite with a
-/// dealer): z is rounded to a grid of 2^-q (one truncation), every power of the rounded t is formed exactly as an
+/// An odd polynomial p(u) = c_0 + sum over odd k of c_k u^k, u = z / 2^b, on |z| &lt;= 2^b only, in two rounds when
+/// the suite raises a truncation to powers in one (<see cref="IArithmeticSuite{T}.TruncatedPowersAsync"/>, the additive
+/// suite with a dealer): z is rounded to a grid of 2^-q and every power of the rounded t is formed exactly as an
 /// integer (t^k &lt; 2^62 on the interval), the terms are weighted by integer multipliers round(c_k 2^(F - (b + q) k))
 /// and summed, and one truncation by E = F - f brings the sum to f fractional bits. A tree of fixed-point products
-/// truncates after every level instead: 2 levels x 2 rounds more for degree 5 with N > 2.
+/// truncates after every level instead: 7 rounds for degree 5 with N > 2.
 /// </summary>
 /// <remarks>
 /// The grid's rounding is the suite's truncation: probabilistic, so unbiased, within one unit (2^-q in z, 2^-(q+b)
@@ -68,8 +68,7 @@ internal sealed class CoarsePowerEvaluator
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits, n = z.Length, degree = _coefficients.Length - 1, unit = _shift + GridBits;
         if (scaleBits < GridBits) throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
-        var t = scaleBits == GridBits ? z : await suite.TruncateAsync(z, scaleBits - GridBits, ct).ConfigureAwait(false);
-        var powers = await suite.PowersAsync(t, degree, ct).ConfigureAwait(false);
+        var powers = await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
 
         var sum = new T[n];
         for (int k = 1; k <= degree; k += 2)

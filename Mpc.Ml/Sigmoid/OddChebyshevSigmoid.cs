@@ -39,7 +39,7 @@ public abstract class OddChebyshevSigmoid
     /// <summary>
     /// The polynomial of shared z with <paramref name="scaleBits"/> fractional bits where only |z| &lt;= B matters (the
     /// caller discards the rest): by exact powers of z rounded to a coarse grid and one truncation
-    /// (<see cref="CoarsePowerEvaluator"/>: 3 rounds where the suite raises to powers in one) when the format allows,
+    /// (<see cref="CoarsePowerEvaluator"/>: 2 rounds where the suite raises a truncation to powers in one) when the format allows,
     /// else truncated to f bits and evaluated by the tree of fixed-point products.
     /// </summary>
     private protected async ValueTask<SharedVector<T>> EvaluateOnIntervalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, CancellationToken ct)

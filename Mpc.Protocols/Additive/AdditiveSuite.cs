@@ -192,17 +192,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         VectorMath.Add<Z2k>(x.Shares, masks.Power(1), masked);
         var m = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
 
-        // Signed binomial coefficients (-1)^j C(k, j), row k, column j.
-        var coefficient = new ulong[degree + 1, degree + 1];
-        for (int k = 0; k <= degree; k++)
-        {
-            ulong c = 1;
-            for (int j = 0; j <= k; j++)
-            {
-                coefficient[k, j] = (j & 1) == 0 ? c : unchecked(0 - c);
-                c = c * (ulong)(k - j) / (ulong)(j + 1);
-            }
-        }
+        var coefficient = SignedBinomials(degree);
         var result = new Z2k[degree * n];
         var mPowers = new ulong[degree + 1];
         for (int e = 0; e < n; e++)
@@ -218,6 +208,83 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             }
         }
         return new(result);
+    }
+
+    /// <summary>
+    /// The powers of t = trunc(x, bits). With truncation power masks (<see cref="IPowerPreprocessing"/>), from the
+    /// truncation's single opening c: t = A + B T - L with A = (c_lo &gt;&gt; m) + 2^(63-m) c_msb - 2^(62-m) and
+    /// B = (1 - 2 c_msb) 2^(63-m) public (<see cref="TruncateWithMasksAsync"/>), so, T being a bit,
+    /// t^k = sum over j of C(k, j) (-1)^j (A^(k-j) L^j + ((A + B)^(k-j) - A^(k-j)) T L^j): linear in the dealt shares.
+    /// One round; the same t as <see cref="TruncateAsync"/> would give for the same mask.
+    /// </summary>
+    public async ValueTask<SharedVector<Z2k>> TruncatedPowersAsync(SharedVector<Z2k> x, int bits, int degree, CancellationToken ct = default)
+    {
+        Mpc.Protocols.Internal.PowerTree.CheckDegree(degree);
+        if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");
+        if (bits == 0) return await PowersAsync(x, degree, ct).ConfigureAwait(false);
+        if (_powers is null || truncation == AdditiveTruncation.SecureMlLocal)
+        {
+            var truncated = TruncateAsync(x, bits, ct);
+            return await PowersAsync(await truncated.ConfigureAwait(false), degree, ct).ConfigureAwait(false);
+        }
+        int n = x.Length;
+        var tag = session.NextTag();
+        var dealt = await _powers.TakeTruncationPowerMasksAsync(n, bits, degree, ct).ConfigureAwait(false);
+        var masks = dealt.Masks;
+
+        // Round 1: open c = x + 2^62 + r, as the truncation does.
+        var masked = new Z2k[n];
+        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
+        if (IsLeader)
+            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
+        var c = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+
+        var binomial = SignedBinomials(degree);
+        ulong carryWeight = 1UL << (63 - bits), offset = 1UL << (62 - bits);
+        var a = new ulong[degree + 1];
+        var aPlusB = new ulong[degree + 1];
+        var result = new Z2k[degree * n];
+        for (int e = 0; e < n; e++)
+        {
+            ulong cv = c[e].Value, cMsb = cv >> 63;
+            ulong publicPart = unchecked(((cv & Low63) >> bits) + cMsb * carryWeight - offset);
+            ulong slope = unchecked((1 - 2 * cMsb) * carryWeight);
+            a[0] = aPlusB[0] = 1;
+            for (int i = 1; i <= degree; i++)
+            {
+                a[i] = unchecked(a[i - 1] * publicPart);
+                aPlusB[i] = unchecked(aPlusB[i - 1] * (publicPart + slope));
+            }
+            for (int k = 1; k <= degree; k++)
+            {
+                // j = 0: A^k at the leader (L^0 = 1) and ((A + B)^k - A^k) T.
+                ulong share = unchecked((IsLeader ? a[k] : 0) + (aPlusB[k] - a[k]) * dealt.TopTimesLowPowers[e].Value);
+                for (int j = 1; j <= k; j++)
+                {
+                    ulong low = dealt.LowPowers[(j - 1) * n + e].Value;
+                    ulong topLow = j < k ? dealt.TopTimesLowPowers[j * n + e].Value : 0; // its coefficient is 0 at j = k
+                    share = unchecked(share + binomial[k, j] * (a[k - j] * low + (aPlusB[k - j] - a[k - j]) * topLow));
+                }
+                result[(k - 1) * n + e] = new Z2k(share);
+            }
+        }
+        return new(result);
+    }
+
+    // (-1)^j C(k, j) mod 2^64, row k, column j.
+    private static ulong[,] SignedBinomials(int degree)
+    {
+        var coefficient = new ulong[degree + 1, degree + 1];
+        for (int k = 0; k <= degree; k++)
+        {
+            ulong c = 1;
+            for (int j = 0; j <= k; j++)
+            {
+                coefficient[k, j] = (j & 1) == 0 ? c : unchecked(0 - c);
+                c = c * (ulong)(k - j) / (ulong)(j + 1);
+            }
+        }
+        return coefficient;
     }
 
     /// <inheritdoc />

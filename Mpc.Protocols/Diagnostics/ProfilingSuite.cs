@@ -90,6 +90,10 @@ public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfil
         Time(Compare, x.Length, Stopwatch.GetTimestamp(), inner.LessThanZeroAndProductAsync(x, inputBits, ignoredBits, multiplicand, ct));
 
     /// <inheritdoc />
+    public ValueTask<SharedVector<T>> TruncatedPowersAsync(SharedVector<T> x, int bits, int degree, CancellationToken ct = default) =>
+        Time(Powers, (long)x.Length * degree, Stopwatch.GetTimestamp(), inner.TruncatedPowersAsync(x, bits, degree, ct));
+
+    /// <inheritdoc />
     public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default) =>
         Time(MultiplyTruncate, x.Length, Stopwatch.GetTimestamp(), inner.MultiplyAndTruncateAsync(x, y, bits, ct));
 

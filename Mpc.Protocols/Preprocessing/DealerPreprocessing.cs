@@ -115,6 +115,43 @@ public sealed class DealerPreprocessing(Session session) : IAdditivePreprocessin
     }
 
     /// <inheritdoc />
+    public ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(bits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 62);
+        ArgumentOutOfRangeException.ThrowIfLessThan(degree, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, IPowerPreprocessing.MaxDegree);
+        // Free: r. Dependent: T, then L^1 .. L^d, then T L^1 .. T L^(d-1) (T L^0 is T).
+        var v = Deal([count], Enumerable.Repeat(count, 2 * degree).ToArray(), free =>
+        {
+            var result = new Z2k[2 * degree][];
+            for (int k = 0; k < result.Length; k++) result[k] = new Z2k[count];
+            for (int i = 0; i < count; i++)
+            {
+                ulong r = free[0][i].Value, top = r >> 63, low = (r & Low63) >> bits, power = 1;
+                result[0][i] = new Z2k(top);
+                for (int j = 1; j <= degree; j++)
+                {
+                    power = unchecked(power * low);
+                    result[j][i] = new Z2k(power);
+                    if (j < degree) result[degree + j][i] = new Z2k(top * power);
+                }
+            }
+            return result;
+        });
+        var lowPowers = new Z2k[degree * count];
+        var topTimesLowPowers = new Z2k[degree * count];
+        v[1].CopyTo(topTimesLowPowers, 0);
+        for (int j = 1; j <= degree; j++) v[1 + j].CopyTo(lowPowers, (j - 1) * count);
+        for (int j = 1; j < degree; j++) v[1 + degree + j].CopyTo(topTimesLowPowers, j * count);
+        Usage.AddTruncationMasks(count);
+        Usage.AddPowerMasks(count);
+        var masks = new TruncationMasks(v[0], v[1], v[2], bits);
+        return ValueTask.FromResult(new TruncationPowerMasks(masks, lowPowers, topTimesLowPowers, degree));
+    }
+
+    /// <inheritdoc />
     public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bits);

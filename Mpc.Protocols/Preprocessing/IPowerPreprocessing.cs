@@ -11,6 +11,12 @@ public interface IPowerPreprocessing
     /// <summary><paramref name="count"/> fresh uniform masks with their powers up to <paramref name="degree"/> (1 to <see cref="MaxDegree"/>).</summary>
     ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default);
 
+    /// <summary>
+    /// <paramref name="count"/> fresh truncation masks for shifting by <paramref name="bits"/> with the powers that raise
+    /// the truncated value to every power up to <paramref name="degree"/> from the truncation's own opening.
+    /// </summary>
+    ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default);
+
     /// <summary>The highest degree a source deals.</summary>
     const int MaxDegree = 16;
 }

@@ -140,6 +140,38 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 15)]
+    public void TruncatedPowers_ArePowersOfOneTruncationWithinTheBound(int seed, byte nByte, byte bitsByte, byte degreeByte)
+    {
+        int n = PickN(nByte), length = 40, degree = 1 + degreeByte % 7, shift = 1 + bitsByte % 40;
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
+        // |x| < 2^(shift + 8): the truncation stays below 2^8 + bound and its powers well inside every ring.
+        var x = Signed(seed, length, shift + 9);
+        x[0] = T.Zero;
+        x[1] = T.FromInt128(-(Int128.One << (shift + 8)));
+        x[2] = T.FromInt128((Int128.One << (shift + 8)) - 1);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            return await suite.OpenAsync(await suite.TruncatedPowersAsync(sx, shift, degree));
+        }, seed);
+        var powers = results[0];
+        Assert.Equal(degree * length, powers.Length);
+        for (int i = 0; i < length; i++)
+        {
+            var t = T.ToSignedInt128(powers[i]);
+            var floor = T.ToSignedInt128(x[i]) >> shift;
+            Assert.True(t >= floor - bound && t <= floor + bound, $"trunc({T.ToSignedInt128(x[i])}, {shift}) gave {t}, floor {floor}");
+            var expected = T.One;
+            for (int k = 1; k <= degree; k++)
+            {
+                expected *= powers[i];
+                Assert.Equal(expected, powers[(k - 1) * length + i]);
+            }
+        }
+    }
+
+    [Property(MaxTest = 15)]
     public void MatrixMultiply_OpensToPlainMatrixProduct(int seed, byte nByte, byte r, byte k, byte c)
     {
         int n = PickN(nByte), rows = 1 + r % 6, inner = 1 + k % 7, columns = 1 + c % 5;

@@ -109,6 +109,29 @@ public sealed class AdditiveSuiteTests
         ChiSquare.AssertUniform(counts, "opened x + rho");
     }
 
+    [Fact]
+    public void TruncatedPowers_WithDealerMasks_TakeTheTruncationsRoundOnly_AndMatchTheTruncation()
+    {
+        // The powers come from the truncation's own opening: one round, where truncating and then raising takes two.
+        // Values whose low bits are 0 truncate exactly, so the powers are known.
+        const int length = 500, degree = 5, shift = 20;
+        var x = Enumerable.Range(0, length).Select(i => Z2k.FromInt64((long)(i - 250) << shift)).ToArray();
+        var results = LocalParties.Run(3, async s =>
+        {
+            var suite = new AdditiveSuite(s, new DealerPreprocessing(s));
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
+            long before = s.Network.Stats.Rounds;
+            var powers = await suite.TruncatedPowersAsync(sx, shift, degree);
+            long rounds = s.Network.Stats.Rounds - before;
+            return (await suite.OpenAsync(powers), rounds);
+        });
+        var (opened, rounds) = results[2];
+        Assert.Equal(1, rounds);
+        for (int i = 0; i < length; i++)
+            for (int k = 1; k <= degree; k++)
+                Assert.Equal(Z2k.FromInt64((long)Math.Pow(i - 250, k)), opened[(k - 1) * length + i]);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(4)]
