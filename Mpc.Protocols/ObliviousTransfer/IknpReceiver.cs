@@ -117,6 +117,17 @@ public sealed class IknpReceiver : IDisposable
         return RunAsync(choices, new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Words: outputs, Width: width), ct);
     }
 
+    /// <summary>
+    /// The receiver of <see cref="IknpSender.SendCorrelatedShiftedAsync"/>: OT j's outputs have their low j mod 64 bits
+    /// 0 and equal the sender's plus (c_j ? correlation : 0) mod 2^64. The count must be a multiple of 64. Two rounds.
+    /// </summary>
+    public ValueTask ReceiveCorrelatedShiftedAsync(ReadOnlyMemory<ulong> choices, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    {
+        IknpSender.CheckWidth(width, outputs.Length, nameof(outputs));
+        IknpSender.CheckShifted(outputs.Length / width);
+        return RunAsync(choices, new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Words: outputs, Width: width, TruncatedByIndex: true), ct);
+    }
+
     /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
     public void Dispose()
     {
@@ -264,10 +275,23 @@ public sealed class IknpReceiver : IDisposable
         }
         else
         {
-            // outputs = H(t_j) + c_j·d.
+            // outputs = H(t_j) + c_j·d (shifted: H(t_j) without its low s bits, d unpacked from 64 - s bits).
             int width = request.Width;
-            ReadOnlySpan<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
             Span<ulong> outputs = request.Words.Span.Slice(start * width, m * width);
+            if (request.TruncatedByIndex)
+            {
+                var packed = new TruncatedWords.Reader(MemoryMarshal.Cast<byte, ulong>(reply));
+                for (int j = 0; j < m; j++)
+                {
+                    ulong mask = 0UL - IknpCore.Choice(choices, start + j);
+                    int dropped = TruncatedWords.DroppedBits(j);
+                    ulong keep = ~TruncatedWords.LowMask(dropped);
+                    for (int i = j * width; i < (j + 1) * width; i++)
+                        outputs[i] = unchecked((outputs[i] & keep) + ((packed.Take(64 - dropped) << dropped) & mask));
+                }
+                return;
+            }
+            ReadOnlySpan<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
             for (int j = 0; j < m; j++)
             {
                 ulong mask = 0UL - IknpCore.Choice(choices, start + j);

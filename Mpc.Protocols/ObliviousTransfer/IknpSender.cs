@@ -148,6 +148,33 @@ public sealed class IknpSender : IDisposable
         return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width), ct);
     }
 
+    /// <summary>
+    /// <see cref="SendCorrelatedAsync"/> for correlations that are multiples of 2^s in OT j, s = j mod 64 (Gilboa's
+    /// a 2^s): OT j then works modulo 2^(64 - s) in the top bits, its outputs' low s bits are 0 on both sides, and its
+    /// correction travels in 64 - s bits, 49% fewer reply bytes. The count must be a multiple of 64.
+    /// </summary>
+    public ValueTask SendCorrelatedShiftedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    {
+        CheckWidth(width, outputs.Length, nameof(outputs));
+        CheckShifted(outputs.Length / width);
+        if (correlations.Length != outputs.Length)
+            throw new ArgumentException($"{outputs.Length} output words but {correlations.Length} correlation words.", nameof(correlations));
+        var span = correlations.Span;
+        for (int j = 0; j < span.Length / width; j++)
+        {
+            ulong low = TruncatedWords.LowMask(TruncatedWords.DroppedBits(j));
+            for (int i = 0; i < width; i++)
+                if ((span[j * width + i] & low) != 0)
+                    throw new ArgumentException($"Correlation word {i} of OT {j} has bits below 2^{TruncatedWords.DroppedBits(j)}, which a shifted OT drops.", nameof(correlations));
+        }
+        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width, TruncatedByIndex: true), ct);
+    }
+
+    internal static void CheckShifted(int count)
+    {
+        if (count % 64 != 0) throw new ArgumentException($"Shifted correlated OT runs in groups of 64; {count} OTs are not.", nameof(count));
+    }
+
     /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
     public void Dispose()
     {
@@ -298,9 +325,36 @@ public sealed class IknpSender : IDisposable
                 BitMatrix.Transpose(q, blocks);
                 IknpCore.WideHash(blocks, first, width, outputs, scratch[m..]);
                 IknpCore.XorBlock(blocks, Delta, blocks);
-                IknpCore.WideHash(blocks, first, width, d, scratch[m..]);
                 // d = H(q) + correlation - H(q ⊕ Δ): the receiver with c = 1 holds H(q ⊕ Δ) and adds d.
                 ReadOnlySpan<ulong> correlations = request.Correlations.Span.Slice(start * width, m * width);
+                if (request.TruncatedByIndex)
+                {
+                    // Shifted: both hashes lose their low s bits (so does d), and d travels packed in 64 - s bits.
+                    var full = ArrayPool<ulong>.Shared.Rent(m * width);
+                    try
+                    {
+                        Span<ulong> wide = full.AsSpan(0, m * width);
+                        IknpCore.WideHash(blocks, first, width, wide, scratch[m..]);
+                        var packed = new TruncatedWords.Writer(MemoryMarshal.Cast<byte, ulong>(reply));
+                        for (int j = 0; j < m; j++)
+                        {
+                            int dropped = TruncatedWords.DroppedBits(j);
+                            ulong keep = ~TruncatedWords.LowMask(dropped);
+                            for (int i = j * width; i < (j + 1) * width; i++)
+                            {
+                                outputs[i] &= keep;
+                                packed.Put(unchecked(outputs[i] + correlations[i] - (wide[i] & keep)) >> dropped, 64 - dropped);
+                            }
+                        }
+                        packed.Flush();
+                    }
+                    finally
+                    {
+                        ArrayPool<ulong>.Shared.Return(full);
+                    }
+                    break;
+                }
+                IknpCore.WideHash(blocks, first, width, d, scratch[m..]);
                 for (int i = 0; i < d.Length; i++)
                 {
                     d[i] = unchecked(outputs[i] + correlations[i] - d[i]);

@@ -28,7 +28,8 @@ internal readonly record struct IknpRequest(
     ReadOnlyMemory<Block128> Messages1 = default,
     ReadOnlyMemory<ulong> Correlations = default,
     Memory<ulong> Words = default,
-    int Width = 1)
+    int Width = 1,
+    bool TruncatedByIndex = false)
 {
     /// <summary>Whether the sender answers each correction chunk (chosen-message and word-correlated OT).</summary>
     public bool HasReply => Flavour is IknpFlavour.Chosen or IknpFlavour.CorrelatedWords;
@@ -40,6 +41,7 @@ internal readonly record struct IknpRequest(
     public int ReplyBytes(int ots) => Flavour switch
     {
         IknpFlavour.Chosen => 2 * ots * Block128.Size,
+        IknpFlavour.CorrelatedWords when TruncatedByIndex => TruncatedWords.PackedBytes(ots, Width),
         IknpFlavour.CorrelatedWords => ots * Width * sizeof(ulong),
         _ => 0,
     };

@@ -9,7 +9,10 @@ namespace Mpc.Protocols.Preprocessing.Internal;
 /// as MP-SPDZ's semi2k makes triples). For a * b the receiver chooses with the 64 bits b_s of b, and the sender
 /// correlates OT s with a * 2^s: the receiver gets y_s = x_s + b_s a 2^s, the sender keeps x_s, so
 /// sum_s y_s - sum_s x_s = a b. Each side learns nothing: the receiver's outputs are masked by the sender's
-/// random x_s, and IKNP hides the receiver's choices.
+/// random x_s, and IKNP hides the receiver's choices. OT s only matters from bit s up (its correlation is a multiple
+/// of 2^s), so it runs shifted (<see cref="IknpSender.SendCorrelatedShiftedAsync"/>): x_s and y_s have their low s
+/// bits 0 (the sum stays uniform through x_0) and the correction travels in 64 - s bits, 2080 bits per product
+/// instead of 4096.
 /// </summary>
 /// <remarks>
 /// Matrix products use vector-valued correlations instead of expanding into elementwise products: for S (m x k) held
@@ -41,7 +44,7 @@ internal static class Gilboa
                     var row = correlations.AsSpan(e * Bits, Bits);
                     for (int s = 0; s < Bits; s++) row[s] = value << s;
                 }
-                await ot.SendCorrelatedAsync(correlations.AsMemory(0, count * Bits), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
+                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, count * Bits), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
                 var target = into.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) target[e] -= new Z2k(Sum(outputs.AsSpan(e * Bits, Bits)));
             }
@@ -67,7 +70,7 @@ internal static class Gilboa
                 // The 64 choice bits of element e are b[e] itself: OT e * 64 + s chooses with bit s.
                 var source = b.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) choices[e] = source[e].Value;
-                await ot.ReceiveCorrelatedAsync(choices.AsMemory(0, count), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
+                await ot.ReceiveCorrelatedShiftedAsync(choices.AsMemory(0, count), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
                 var target = into.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) target[e] += new Z2k(Sum(outputs.AsSpan(e * Bits, Bits)));
             }
@@ -108,7 +111,7 @@ internal static class Gilboa
                     }
                 }
                 int words = count * Bits * m;
-                await ot.SendCorrelatedAsync(correlations.AsMemory(0, words), m, outputs.AsMemory(0, words), ct).ConfigureAwait(false);
+                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, words), m, outputs.AsMemory(0, words), ct).ConfigureAwait(false);
                 AccumulateColumns(outputs.AsSpan(0, words), start, count, m, n, into.Span, subtract: true);
             }
         }
@@ -135,7 +138,7 @@ internal static class Gilboa
                 var source = r.Span.Slice(start, count);
                 for (int q = 0; q < count; q++) choices[q] = source[q].Value;
                 int words = count * Bits * m;
-                await ot.ReceiveCorrelatedAsync(choices.AsMemory(0, count), m, outputs.AsMemory(0, words), ct).ConfigureAwait(false);
+                await ot.ReceiveCorrelatedShiftedAsync(choices.AsMemory(0, count), m, outputs.AsMemory(0, words), ct).ConfigureAwait(false);
                 AccumulateColumns(outputs.AsSpan(0, words), start, count, m, n, into.Span, subtract: false);
             }
         }

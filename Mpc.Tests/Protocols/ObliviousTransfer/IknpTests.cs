@@ -103,6 +103,71 @@ public sealed class IknpTests
         Assert.Equal(outputs.Length, outputs.Distinct().Count());
     });
 
+    [Property(MaxTest = 15)]
+    public Property Iknp_ShiftedCorrelatedWords_HoldTheCorrelationInTheBitsTheyKeep_AcrossChunks() => Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), (groups, width) =>
+    {
+        // OT j keeps the bits from 2^(j mod 64) up; its correlation is a multiple of that (Gilboa's a 2^s). Up to
+        // 2100 groups of 64: batches of one to three chunks of 65024 OTs.
+        int count = 64 * groups;
+        using var prg = Prg(groups * 7 + width, 4);
+        var choices = RandomChoices(prg, count);
+        var correlations = new ulong[count * width];
+        prg.Fill<ulong>(correlations);
+        for (int j = 0; j < count; j++)
+            for (int i = 0; i < width; i++) correlations[j * width + i] <<= j % 64;
+        var outputs = new ulong[count * width];
+        var got = new ulong[count * width];
+        RunDealt(groups, s => s.SendCorrelatedShiftedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedShiftedAsync(choices, width, got).AsTask());
+        for (int j = 0; j < count; j++)
+        {
+            ulong low = j % 64 == 0 ? 0 : ulong.MaxValue >> (64 - j % 64);
+            for (int i = 0; i < width; i++)
+            {
+                int k = j * width + i;
+                Assert.Equal(unchecked(outputs[k] + (Choice(choices, j) ? correlations[k] : 0)), got[k]);
+                Assert.Equal(0UL, outputs[k] & low);
+            }
+        }
+        // What is kept is pseudorandom: the words of the OTs that keep all 64 bits are distinct.
+        var whole = Enumerable.Range(0, groups).SelectMany(g => Enumerable.Range(0, width).Select(i => outputs[64 * g * width + i])).ToArray();
+        Assert.Equal(whole.Length, whole.Distinct().Count());
+    });
+
+    [Fact]
+    public void Iknp_ShiftedCorrelatedWords_SendAbout49PercentLessThanWholeWords_AndRefuseLowBits()
+    {
+        // 2080 bits per 64 OTs and word, against 4096: a chunk of 65024 OTs replies 264,160 bytes a word instead of 520,192.
+        Assert.Equal(264_160, Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(65024, 1));
+        Assert.Equal(3 * 264_160, Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(65024, 3));
+        Assert.Equal(264, Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(64, 1)); // 32.5 words, whole words
+        var networks = MemoryPair();
+        var (sender, receiver) = DealtPair(networks, 11);
+        using (sender)
+        using (receiver)
+        {
+            var bad = new ulong[64];
+            bad[3] = 1UL << 2; // OT 3 drops bits 0..2
+            Assert.Throws<ArgumentException>(() => { _ = sender.SendCorrelatedShiftedAsync(bad, 1, new ulong[64]); });
+            Assert.Throws<ArgumentException>(() => { _ = sender.SendCorrelatedShiftedAsync(new ulong[65], 1, new ulong[65]); });
+            Assert.Throws<ArgumentException>(() => { _ = receiver.ReceiveCorrelatedShiftedAsync(new ulong[1], 1, new ulong[63]); });
+        }
+    }
+
+    [Property(MaxTest = 50)]
+    public Property TruncatedWords_UnpackInvertsPack_OnTheBitsKept() => Prop.ForAll(Arb.From(Gen.Choose(0, 300)), Arb.From(Gen.Choose(1, 5)), (ots, width) =>
+    {
+        using var prg = Prg(ots * 11 + width, 3);
+        var d = new ulong[ots * width];
+        prg.Fill<ulong>(d);
+        var packed = new ulong[Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(ots, width) / 8];
+        Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Pack(d, width, packed);
+        var back = new ulong[d.Length];
+        Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Unpack(packed, width, back);
+        for (int j = 0; j < ots; j++)
+            for (int i = 0; i < width; i++)
+                Assert.Equal(d[j * width + i] >> (j % 64) << (j % 64), back[j * width + i]);
+    });
+
     [Fact]
     public void Iknp_BatchesOfSeveralChunks_InSequenceOnOnePair_AllFlavours()
     {
