@@ -212,8 +212,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
     /// <summary>
     /// The powers of t = trunc(x, bits). With truncation power masks (<see cref="IPowerPreprocessing"/>), from the
-    /// truncation's single opening c: t = A + B T - L with A = (c_lo &gt;&gt; m) + 2^(63-m) c_msb - 2^(62-m) and
-    /// B = (1 - 2 c_msb) 2^(63-m) public (<see cref="TruncateWithMasksAsync"/>), so, T being a bit,
+    /// truncation's single opening c: t = A + B T - L with A and B public (<see cref="TruncationTerms"/>), so, T being a bit,
     /// t^k = sum over j of C(k, j) (-1)^j (A^(k-j) L^j + ((A + B)^(k-j) - A^(k-j)) T L^j): linear in the dealt shares.
     /// One round; the same t as <see cref="TruncateAsync"/> would give for the same mask.
     /// </summary>
@@ -232,23 +231,15 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var dealt = await _powers.TakeTruncationPowerMasksAsync(n, bits, degree, ct).ConfigureAwait(false);
         var masks = dealt.Masks;
 
-        // Round 1: open c = x + 2^62 + r, as the truncation does.
-        var masked = new Z2k[n];
-        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
-        if (IsLeader)
-            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
-        var c = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false); // as the truncation does
 
         var binomial = SignedBinomials(degree);
-        ulong carryWeight = 1UL << (63 - bits), offset = 1UL << (62 - bits);
         var a = new ulong[degree + 1];
         var aPlusB = new ulong[degree + 1];
         var result = new Z2k[degree * n];
         for (int e = 0; e < n; e++)
         {
-            ulong cv = c[e].Value, cMsb = cv >> 63;
-            ulong publicPart = unchecked(((cv & Low63) >> bits) + cMsb * carryWeight - offset);
-            ulong slope = unchecked((1 - 2 * cMsb) * carryWeight);
+            var (publicPart, slope) = TruncationTerms(c[e].Value, bits);
             a[0] = aPlusB[0] = 1;
             for (int i = 1; i <= degree; i++)
             {
@@ -428,25 +419,37 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var tag = session.NextTag();
         var masks = await preprocessing.TakeTruncationMasksAsync(n, bits, ct).ConfigureAwait(false);
 
-        // Round 1: open c = x + 2^62 + r.
-        var masked = new Z2k[n];
-        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
-        if (IsLeader)
-            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
-        var c = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false);
 
         var z = new Z2k[n];
-        ulong carryWeight = 1UL << (63 - bits), offset = 1UL << (62 - bits);
         for (int i = 0; i < n; i++)
         {
-            ulong cv = c[i].Value, cMsb = cv >> 63;
-            // [w] = c_msb + (1 - 2 c_msb) [r_msb]
-            ulong w = unchecked((1 - 2 * cMsb) * masks.TopBit[i].Value);
-            ulong share = unchecked(w * carryWeight - masks.LowShifted[i].Value);
-            if (IsLeader) share = unchecked(share + ((cv & Low63) >> bits) + cMsb * carryWeight - offset);
-            z[i] = new Z2k(share);
+            var (publicPart, slope) = TruncationTerms(c[i].Value, bits);
+            ulong share = unchecked(slope * masks.TopBit[i].Value - masks.LowShifted[i].Value);
+            z[i] = new Z2k(IsLeader ? unchecked(share + publicPart) : share);
         }
         return new(z);
+    }
+
+    // The truncation's one round: open c = x + 2^62 + r.
+    private ValueTask<Z2k[]> OpenForTruncationAsync(SharedVector<Z2k> x, TruncationMasks masks, StreamTag tag, CancellationToken ct)
+    {
+        var masked = new Z2k[x.Length];
+        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
+        if (IsLeader)
+            for (int i = 0; i < masked.Length; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
+        return OpenSharesAsync(masked, tag, ct);
+    }
+
+    /// <summary>
+    /// The public parts of a truncation from its opened c: trunc = A + B r_msb - (r mod 2^63) &gt;&gt; m, with
+    /// A = (c mod 2^63) &gt;&gt; m + 2^(63-m) c_msb - 2^(62-m) and B = (1 - 2 c_msb) 2^(63-m), since the carry into bit 63
+    /// is c_msb XOR r_msb = c_msb + (1 - 2 c_msb) r_msb.
+    /// </summary>
+    private static (ulong Public, ulong Slope) TruncationTerms(ulong c, int bits)
+    {
+        ulong carryWeight = 1UL << (63 - bits), cMsb = c >> 63;
+        return (unchecked(((c & Low63) >> bits) + cMsb * carryWeight - (1UL << (62 - bits))), unchecked((1 - 2 * cMsb) * carryWeight));
     }
 
     /// <summary>
