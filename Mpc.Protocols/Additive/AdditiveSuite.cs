@@ -192,22 +192,10 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         VectorMath.Add<Z2k>(x.Shares, masks.Power(1), masked);
         var m = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
 
-        var coefficient = SignedBinomials(degree);
-        var result = new Z2k[degree * n];
-        var mPowers = new ulong[degree + 1];
-        for (int e = 0; e < n; e++)
-        {
-            mPowers[0] = 1;
-            for (int i = 1; i <= degree; i++) mPowers[i] = unchecked(mPowers[i - 1] * m[e].Value);
-            for (int k = 1; k <= degree; k++)
-            {
-                ulong share = IsLeader ? mPowers[k] : 0; // the j = 0 term, m^k, is public
-                for (int j = 1; j <= k; j++)
-                    share = unchecked(share + coefficient[k, j] * mPowers[k - j] * masks.Powers[(j - 1) * n + e].Value);
-                result[(k - 1) * n + e] = new Z2k(share);
-            }
-        }
-        return new(result);
+        // x = m - rho: A = m, no T term.
+        var publics = new ulong[n];
+        for (int e = 0; e < n; e++) publics[e] = m[e].Value;
+        return new(ExpandPowers(degree, publics, slopes: null, masks.Powers, topTimesLowPowers: null));
     }
 
     /// <summary>
@@ -233,13 +221,28 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
         var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false); // as the truncation does
 
+        var publics = new ulong[n];
+        var slopes = new ulong[n];
+        for (int e = 0; e < n; e++) (publics[e], slopes[e]) = TruncationTerms(c[e].Value, bits);
+        return new(ExpandPowers(degree, publics, slopes, dealt.LowPowers, dealt.TopTimesLowPowers));
+    }
+
+    /// <summary>
+    /// My shares of t^k, k = 1..degree (power-major), for t = A + B T - L per element with A, B public, T a shared bit and
+    /// L shared: t^k = sum over j of C(k, j) (-1)^j (A^(k-j) L^j + ((A + B)^(k-j) - A^(k-j)) T L^j), where L^0 = 1 (the
+    /// leader's) and the j = k term has no T part. Blocks of <paramref name="lowPowers"/> hold L^1 .. L^degree, those of
+    /// <paramref name="topTimesLowPowers"/> T, T L, .. T L^(degree-1); without <paramref name="slopes"/> B = 0 and T plays no part.
+    /// </summary>
+    private Z2k[] ExpandPowers(int degree, ulong[] publics, ulong[]? slopes, Z2k[] lowPowers, Z2k[]? topTimesLowPowers)
+    {
+        int n = publics.Length;
         var binomial = SignedBinomials(degree);
         var a = new ulong[degree + 1];
         var aPlusB = new ulong[degree + 1];
         var result = new Z2k[degree * n];
         for (int e = 0; e < n; e++)
         {
-            var (publicPart, slope) = TruncationTerms(c[e].Value, bits);
+            ulong publicPart = publics[e], slope = slopes is null ? 0 : slopes[e];
             a[0] = aPlusB[0] = 1;
             for (int i = 1; i <= degree; i++)
             {
@@ -248,18 +251,20 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             }
             for (int k = 1; k <= degree; k++)
             {
-                // j = 0: A^k at the leader (L^0 = 1) and ((A + B)^k - A^k) T.
-                ulong share = unchecked((IsLeader ? a[k] : 0) + (aPlusB[k] - a[k]) * dealt.TopTimesLowPowers[e].Value);
+                // j = 0: A^k at the leader and ((A + B)^k - A^k) T.
+                ulong share = IsLeader ? a[k] : 0;
+                if (topTimesLowPowers is not null) share = unchecked(share + (aPlusB[k] - a[k]) * topTimesLowPowers[e].Value);
                 for (int j = 1; j <= k; j++)
                 {
-                    ulong low = dealt.LowPowers[(j - 1) * n + e].Value;
-                    ulong topLow = j < k ? dealt.TopTimesLowPowers[j * n + e].Value : 0; // its coefficient is 0 at j = k
-                    share = unchecked(share + binomial[k, j] * (a[k - j] * low + (aPlusB[k - j] - a[k - j]) * topLow));
+                    ulong term = unchecked(a[k - j] * lowPowers[(j - 1) * n + e].Value);
+                    if (topTimesLowPowers is not null && j < k)
+                        term = unchecked(term + (aPlusB[k - j] - a[k - j]) * topTimesLowPowers[j * n + e].Value);
+                    share = unchecked(share + binomial[k, j] * term);
                 }
                 result[(k - 1) * n + e] = new Z2k(share);
             }
         }
-        return new(result);
+        return result;
     }
 
     // (-1)^j C(k, j) mod 2^64, row k, column j.
@@ -463,7 +468,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     public async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(SharedVector<Z2k> x, int? inputBits = null, CancellationToken ct = default)
     {
         int l = inputBits ?? TruncationInputBits;
-        if (l is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), l, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        CheckComparisonBits(l);
         if (_comparison == ComparisonMethod.GarbledCircuit)
         {
             var bridge = await (_bridge ??= Garbling.YaoBridge.CreateAsync(session, ct).AsTask()).ConfigureAwait(false);
@@ -511,7 +516,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     /// </summary>
     public async ValueTask<SharedVector<Z2k>> LessThanZeroCoarseAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits, CancellationToken ct = default)
     {
-        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        CheckComparisonBits(inputBits);
         ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
         if (_binary is null || _comparison == ComparisonMethod.GarbledCircuit) return await LessThanZeroAsync(x, inputBits, ct).ConfigureAwait(false);
         return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, inputBits, ignoredBits, ct).ConfigureAwait(false);
@@ -524,12 +529,17 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     public async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k> Products)> LessThanZeroAndProductAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits,
         Task<SharedVector<Z2k>> multiplicand, CancellationToken ct = default)
     {
-        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        CheckComparisonBits(inputBits);
         ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
         if (_binary is null || _comparison == ComparisonMethod.GarbledCircuit)
             return await Mpc.Protocols.Internal.ComparisonProduct.SequentialAsync(this, x, inputBits, ignoredBits, multiplicand, ct).ConfigureAwait(false);
         var (bits, products) = await Internal.PackedLessThan.LessThanZeroTimesAsync(session, _binary, x, inputBits, ignoredBits, multiplicand, ct).ConfigureAwait(false);
         return (bits, products!);
+    }
+
+    private static void CheckComparisonBits(int inputBits)
+    {
+        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
     }
 
     private SharedVector<Z2k> TruncateLocally(SharedVector<Z2k> x, int bits)

@@ -142,9 +142,7 @@ public sealed class IknpSender : IDisposable
     /// </summary>
     public ValueTask SendCorrelatedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
     {
-        CheckWidth(width, outputs.Length, nameof(outputs));
-        if (correlations.Length != outputs.Length)
-            throw new ArgumentException($"{outputs.Length} output words but {correlations.Length} correlation words.", nameof(correlations));
+        CheckCorrelations(correlations.Length, width, outputs.Length);
         return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width), ct);
     }
 
@@ -155,10 +153,8 @@ public sealed class IknpSender : IDisposable
     /// </summary>
     public ValueTask SendCorrelatedShiftedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
     {
-        CheckWidth(width, outputs.Length, nameof(outputs));
+        CheckCorrelations(correlations.Length, width, outputs.Length);
         CheckShifted(outputs.Length / width);
-        if (correlations.Length != outputs.Length)
-            throw new ArgumentException($"{outputs.Length} output words but {correlations.Length} correlation words.", nameof(correlations));
         var span = correlations.Span;
         for (int j = 0; j < span.Length / width; j++)
         {
@@ -168,6 +164,13 @@ public sealed class IknpSender : IDisposable
                     throw new ArgumentException($"Correlation word {i} of OT {j} has bits below 2^{TruncatedWords.DroppedBits(j)}, which a shifted OT drops.", nameof(correlations));
         }
         return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width, TruncatedByIndex: true), ct);
+    }
+
+    private static void CheckCorrelations(int correlations, int width, int outputs)
+    {
+        CheckWidth(width, outputs, nameof(outputs));
+        if (correlations != outputs)
+            throw new ArgumentException($"{outputs} output words but {correlations} correlation words.", nameof(correlations));
     }
 
     internal static void CheckShifted(int count)

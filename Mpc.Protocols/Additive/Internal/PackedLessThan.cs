@@ -57,12 +57,15 @@ internal static class PackedLessThan
         return MaxFanIn;
     }
 
-    // Gate words of the prefix (one per position still open at a level) times the tuple words per gate word.
-    private static long TupleWords(int m, int words, int fanIn)
+    // Tuple words of the prefix: its gate words times the 2^k - 1 subsets per gate.
+    private static long TupleWords(int m, int words, int fanIn) => GateWords(m, words, fanIn) * ((1L << fanIn) - 1);
+
+    // Gate words of the prefix over m bits: one per position still open at each level, for every word of comparisons.
+    private static long GateWords(int m, int words, int fanIn)
     {
         long gates = 0;
         for (long stride = 1; stride < m; stride *= fanIn) gates += (m - stride) * (long)words;
-        return gates * ((1L << fanIn) - 1);
+        return gates;
     }
 
     /// <summary>
@@ -89,8 +92,8 @@ internal static class PackedLessThan
 
         // Every tag and all material now, before any await.
         var openTag = session.NextTag();
-        int levels = 0, andWords = 0;
-        for (int stride = 1; stride < m; stride *= fanIn, levels++) andWords += (m - stride) * words;
+        int levels = 0, andWords = checked((int)GateWords(m, words, fanIn));
+        for (long stride = 1; stride < m; stride *= fanIn) levels++;
         var levelTags = new StreamTag[levels];
         for (int i = 0; i < levels; i++) levelTags[i] = session.NextTag();
         var convertTag = session.NextTag();
