@@ -90,7 +90,7 @@ public static partial class FixedKeyAes
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
+    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
         ref byte src = ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(source));
@@ -98,16 +98,17 @@ public static partial class FixedKeyAes
         ref byte dst = ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(destination));
         nuint n = (nuint)source.Length;
         nuint i = 0;
+        Vector128<byte> o = offset.AsVector128();
         for (; i + 8 <= n; i += 8)
         {
-            Vector128<byte> b0 = Vector128.LoadUnsafe(ref src, (i + 0) * 16);
-            Vector128<byte> b1 = Vector128.LoadUnsafe(ref src, (i + 1) * 16);
-            Vector128<byte> b2 = Vector128.LoadUnsafe(ref src, (i + 2) * 16);
-            Vector128<byte> b3 = Vector128.LoadUnsafe(ref src, (i + 3) * 16);
-            Vector128<byte> b4 = Vector128.LoadUnsafe(ref src, (i + 4) * 16);
-            Vector128<byte> b5 = Vector128.LoadUnsafe(ref src, (i + 5) * 16);
-            Vector128<byte> b6 = Vector128.LoadUnsafe(ref src, (i + 6) * 16);
-            Vector128<byte> b7 = Vector128.LoadUnsafe(ref src, (i + 7) * 16);
+            Vector128<byte> b0 = Vector128.LoadUnsafe(ref src, (i + 0) * 16) ^ o;
+            Vector128<byte> b1 = Vector128.LoadUnsafe(ref src, (i + 1) * 16) ^ o;
+            Vector128<byte> b2 = Vector128.LoadUnsafe(ref src, (i + 2) * 16) ^ o;
+            Vector128<byte> b3 = Vector128.LoadUnsafe(ref src, (i + 3) * 16) ^ o;
+            Vector128<byte> b4 = Vector128.LoadUnsafe(ref src, (i + 4) * 16) ^ o;
+            Vector128<byte> b5 = Vector128.LoadUnsafe(ref src, (i + 5) * 16) ^ o;
+            Vector128<byte> b6 = Vector128.LoadUnsafe(ref src, (i + 6) * 16) ^ o;
+            Vector128<byte> b7 = Vector128.LoadUnsafe(ref src, (i + 7) * 16) ^ o;
             Aes128.Encrypt8X86(ref roundKeys, ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
             Vector128<byte> p0 = b0;
             Vector128<byte> p1 = b1;
@@ -137,13 +138,13 @@ public static partial class FixedKeyAes
         }
         for (; i < n; i++)
         {
-            Vector128<byte> p = Aes128.EncryptBlockX86(ref roundKeys, Vector128.LoadUnsafe(ref src, i * 16));
+            Vector128<byte> p = Aes128.EncryptBlockX86(ref roundKeys, Vector128.LoadUnsafe(ref src, i * 16) ^ o);
             (Aes128.EncryptBlockX86(ref roundKeys, p ^ Vector128.LoadUnsafe(ref twk, i * 16)) ^ p).StoreUnsafe(ref dst, i * 16);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, ulong firstTweak, Span<Block128> destination)
+    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset, ulong firstTweak, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
         ref byte src = ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(source));
@@ -151,16 +152,17 @@ public static partial class FixedKeyAes
         nuint n = (nuint)source.Length;
         nuint i = 0;
         Vector128<ulong> tweak = Vector128.CreateScalar(firstTweak);
+        Vector128<byte> o = offset.AsVector128();
         for (; i + 8 <= n; i += 8)
         {
-            Vector128<byte> b0 = Vector128.LoadUnsafe(ref src, (i + 0) * 16);
-            Vector128<byte> b1 = Vector128.LoadUnsafe(ref src, (i + 1) * 16);
-            Vector128<byte> b2 = Vector128.LoadUnsafe(ref src, (i + 2) * 16);
-            Vector128<byte> b3 = Vector128.LoadUnsafe(ref src, (i + 3) * 16);
-            Vector128<byte> b4 = Vector128.LoadUnsafe(ref src, (i + 4) * 16);
-            Vector128<byte> b5 = Vector128.LoadUnsafe(ref src, (i + 5) * 16);
-            Vector128<byte> b6 = Vector128.LoadUnsafe(ref src, (i + 6) * 16);
-            Vector128<byte> b7 = Vector128.LoadUnsafe(ref src, (i + 7) * 16);
+            Vector128<byte> b0 = Vector128.LoadUnsafe(ref src, (i + 0) * 16) ^ o;
+            Vector128<byte> b1 = Vector128.LoadUnsafe(ref src, (i + 1) * 16) ^ o;
+            Vector128<byte> b2 = Vector128.LoadUnsafe(ref src, (i + 2) * 16) ^ o;
+            Vector128<byte> b3 = Vector128.LoadUnsafe(ref src, (i + 3) * 16) ^ o;
+            Vector128<byte> b4 = Vector128.LoadUnsafe(ref src, (i + 4) * 16) ^ o;
+            Vector128<byte> b5 = Vector128.LoadUnsafe(ref src, (i + 5) * 16) ^ o;
+            Vector128<byte> b6 = Vector128.LoadUnsafe(ref src, (i + 6) * 16) ^ o;
+            Vector128<byte> b7 = Vector128.LoadUnsafe(ref src, (i + 7) * 16) ^ o;
             Aes128.Encrypt8X86(ref roundKeys, ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
             Vector128<byte> p0 = b0;
             Vector128<byte> p1 = b1;
@@ -191,7 +193,7 @@ public static partial class FixedKeyAes
         }
         for (; i < n; i++)
         {
-            Vector128<byte> p = Aes128.EncryptBlockX86(ref roundKeys, Vector128.LoadUnsafe(ref src, i * 16));
+            Vector128<byte> p = Aes128.EncryptBlockX86(ref roundKeys, Vector128.LoadUnsafe(ref src, i * 16) ^ o);
             (Aes128.EncryptBlockX86(ref roundKeys, p ^ tweak.AsByte()) ^ p).StoreUnsafe(ref dst, i * 16);
             tweak += Vector128.CreateScalar(1UL);
         }

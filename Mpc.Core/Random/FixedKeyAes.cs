@@ -87,14 +87,25 @@ public static partial class FixedKeyAes
 
     /// <summary><c>destination[j] = TccrHash(source[j], tweaks[j])</c>.</summary>
     public static void TccrHash(ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Span<Block128> destination) =>
-        TccrHash(s_permutation, source, tweaks, destination);
+        TccrHash(s_permutation, source, default, tweaks, destination);
+
+    /// <summary><c>destination[j] = TccrHash(source[j] ⊕ offset, tweaks[j])</c>.</summary>
+    public static void TccrHash(ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination) =>
+        TccrHash(s_permutation, source, offset, tweaks, destination);
 
     /// <summary>
     /// <c>destination[j] = TccrHash(source[j], new Block128(firstTweak + j, 0))</c> (the addition wraps
     /// modulo 2^64): consecutive indices as tweaks, as for the gates of a circuit or the rows of an OT batch.
     /// </summary>
     public static void TccrHash(ReadOnlySpan<Block128> source, ulong firstTweak, Span<Block128> destination) =>
-        TccrHash(s_permutation, source, firstTweak, destination);
+        TccrHash(s_permutation, source, default, firstTweak, destination);
+
+    /// <summary>
+    /// <c>destination[j] = TccrHash(source[j] ⊕ offset, new Block128(firstTweak + j, 0))</c>: the hashes of a batch
+    /// shifted by one offset (an OT sender's q_j ⊕ Δ) without a pass to shift it first.
+    /// </summary>
+    public static void TccrHash(ReadOnlySpan<Block128> source, Block128 offset, ulong firstTweak, Span<Block128> destination) =>
+        TccrHash(s_permutation, source, offset, firstTweak, destination);
 
     /// <summary>The batched CR hash over any permutation instance (tests pass a platform-backed one).</summary>
     internal static void CrHash(Aes128 pi, ReadOnlySpan<Block128> source, Span<Block128> destination)
@@ -138,8 +149,8 @@ public static partial class FixedKeyAes
         }
     }
 
-    /// <summary>The batched TCCR hash with one tweak per block, over any permutation instance.</summary>
-    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
+    /// <summary>The batched TCCR hash of offset inputs with one tweak per block, over any permutation instance.</summary>
+    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
     {
         CheckDestination(source, destination);
         if (tweaks.Length != source.Length)
@@ -148,33 +159,40 @@ public static partial class FixedKeyAes
         }
         if (pi.UsesHardware)
         {
-            TccrHashX86(pi.RoundKeys, source, tweaks, destination);
+            TccrHashX86(pi.RoundKeys, source, offset, tweaks, destination);
             return;
         }
-        TccrHashPlatform(pi, source, tweaks, 0, destination);
+        TccrHashPlatform(pi, source, tweaks, offset, 0, destination);
     }
 
-    /// <summary>The batched TCCR hash with consecutive tweaks, over any permutation instance.</summary>
-    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, ulong firstTweak, Span<Block128> destination)
+    /// <summary>The batched TCCR hash of offset inputs with consecutive tweaks, over any permutation instance.</summary>
+    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, Block128 offset, ulong firstTweak, Span<Block128> destination)
     {
         CheckDestination(source, destination);
         if (pi.UsesHardware)
         {
-            TccrHashX86(pi.RoundKeys, source, firstTweak, destination);
+            TccrHashX86(pi.RoundKeys, source, offset, firstTweak, destination);
             return;
         }
-        TccrHashPlatform(pi, source, [], firstTweak, destination);
+        TccrHashPlatform(pi, source, [], offset, firstTweak, destination);
     }
 
-    /// <summary>TCCR on the platform AES; tweaks from <paramref name="tweaks"/> if given, else counting from <paramref name="firstTweak"/>.</summary>
-    private static void TccrHashPlatform(Aes128 pi, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, ulong firstTweak, Span<Block128> destination)
+    /// <summary>
+    /// TCCR on the platform AES of <c>source[j] ⊕ offset</c>; tweaks from <paramref name="tweaks"/> if given, else
+    /// counting from <paramref name="firstTweak"/>.
+    /// </summary>
+    private static void TccrHashPlatform(Aes128 pi, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Block128 offset, ulong firstTweak, Span<Block128> destination)
     {
         Span<Block128> permuted = stackalloc Block128[PlatformChunk];
         Span<Block128> second = stackalloc Block128[PlatformChunk];
         for (int start = 0; start < source.Length; start += PlatformChunk)
         {
             int n = Math.Min(PlatformChunk, source.Length - start);
-            pi.EncryptBlocks(source.Slice(start, n), permuted[..n]);
+            for (int j = 0; j < n; j++)
+            {
+                permuted[j] = source[start + j] ^ offset;
+            }
+            pi.EncryptBlocks(permuted[..n]);
             for (int j = 0; j < n; j++)
             {
                 Block128 tweak = tweaks.IsEmpty ? new Block128(unchecked(firstTweak + (ulong)(start + j)), 0) : tweaks[start + j];

@@ -35,12 +35,13 @@ internal static class BenchCommand
             .AcceptOnlyFromAmong("dealer", "ot");
         var triplesParties = new Option<int>("--parties") { Description = "Number of party processes.", DefaultValueFactory = _ => 2 };
         var triplesSize = new Option<int>("--size") { Description = "Number of triples.", DefaultValueFactory = _ => 1_000_000 };
+        var softSpoken = new Option<int>("--softspoken-k") { Description = "OT extension: SoftSpoken with k bits per group (1 is IKNP; 2, 4, 8).", DefaultValueFactory = _ => Mpc.Protocols.Preprocessing.OtPreprocessing.DefaultSoftSpokenBits };
         var triples = new Command("triples", "Beaver-triple production throughput (dealer or OT-based).");
-        foreach (var o in new Option[] { source, triplesParties, triplesSize, insecure }) triples.Options.Add(o);
+        foreach (var o in new Option[] { source, triplesParties, triplesSize, insecure, softSpoken }) triples.Options.Add(o);
         triples.SetAction(async (parse, ct) =>
         {
             using var cluster = TemporaryCluster.Create(parse.GetValue(triplesParties), "bench-triples");
-            var job = new List<string> { "bench-triples", "--preprocessing", parse.GetValue(source)!, "--size", parse.GetValue(triplesSize).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var job = new List<string> { "bench-triples", "--preprocessing", parse.GetValue(source)!, "--size", parse.GetValue(triplesSize).ToString(System.Globalization.CultureInfo.InvariantCulture), "--softspoken-k", parse.GetValue(softSpoken).ToString(System.Globalization.CultureInfo.InvariantCulture) };
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(triples);
@@ -50,10 +51,11 @@ internal static class BenchCommand
         var ot = new Command("ot", "IKNP OT extension between two processes: base OTs, random correlated OTs, chosen-message OTs.");
         ot.Options.Add(otSize);
         ot.Options.Add(otInsecure);
+        ot.Options.Add(softSpoken);
         ot.SetAction(async (parse, ct) =>
         {
             using var cluster = TemporaryCluster.Create(2, "bench-ot");
-            var job = new List<string> { "bench-ot", "--size", parse.GetValue(otSize).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var job = new List<string> { "bench-ot", "--size", parse.GetValue(otSize).ToString(System.Globalization.CultureInfo.InvariantCulture), "--softspoken-k", parse.GetValue(softSpoken).ToString(System.Globalization.CultureInfo.InvariantCulture) };
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(otInsecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(ot);

@@ -29,6 +29,7 @@ public sealed class BenchOtJob : IJob
     public IReadOnlyList<Option> CreateOptions() =>
     [
         new Option<int>("--size") { Description = "Number of OTs per timed batch.", DefaultValueFactory = _ => 10_000_000 },
+        new Option<int>("--softspoken-k") { Description = "SoftSpoken's bits per group: 1 (IKNP), 2, 4 or 8.", DefaultValueFactory = _ => Mpc.Protocols.Preprocessing.OtPreprocessing.DefaultSoftSpokenBits },
     ];
 
     /// <inheritdoc />
@@ -36,6 +37,9 @@ public sealed class BenchOtJob : IJob
     {
         int size = context.GetOption<int>("--size");
         if (size < 1) throw new ArgumentException("--size must be positive.");
+        int k = context.GetOption<int>("--softspoken-k");
+        if (!IknpSender.SoftSpokenBitChoices.Contains(k))
+            throw new ArgumentException($"--softspoken-k must be one of {string.Join(", ", IknpSender.SoftSpokenBitChoices)}, not {k}.");
         if (context.Network.PartyCount != 2) throw new ArgumentException("bench-ot runs between exactly 2 parties.");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var network = session.Network;
@@ -47,11 +51,11 @@ public sealed class BenchOtJob : IJob
         // OTs and base OTs run for the hot code to reach tier-1 before the clock starts (a party process creates a
         // pair once per peer, so the cold figure is what a short run sees; the warm one compares with native code).
         var clock = Stopwatch.StartNew();
-        await RunBatchesAsync(session, isSender, peer, Math.Clamp(size / 4, 4096, 1 << 21), ct);
+        await RunBatchesAsync(session, isSender, peer, Math.Clamp(size / 4, 4096, 1 << 21), k, ct);
         double coldSetup = clock.Elapsed.TotalSeconds;
         for (int i = 0; i < WarmUpPairs; i++)
         {
-            await RunBatchesAsync(session, isSender, peer, 0, ct);
+            await RunBatchesAsync(session, isSender, peer, 0, k, ct);
         }
 
         var choices = new ulong[(size + 63) / 64];
@@ -68,8 +72,8 @@ public sealed class BenchOtJob : IJob
         await BarrierAsync(network, peer, barrierTag, ct);
         var tag = session.NextTag(ProtocolChannel.ObliviousTransfer);
         clock.Restart();
-        using var sender = isSender ? await IknpSender.CreateAsync(network, peer, tag, session.Random, ct) : null;
-        using var receiver = isSender ? null : await IknpReceiver.CreateAsync(network, peer, tag, session.Random, ct);
+        using var sender = isSender ? await IknpSender.CreateAsync(network, peer, tag, session.Random, k, ct) : null;
+        using var receiver = isSender ? null : await IknpReceiver.CreateAsync(network, peer, tag, session.Random, k, ct);
         double baseOt = clock.Elapsed.TotalSeconds;
 
         // Snapshots before the barrier: once the peer has passed it, its first bytes of the phase may arrive (and be
@@ -93,7 +97,7 @@ public sealed class BenchOtJob : IJob
         double cotBytes = (double)(Traffic(afterCot) - Traffic(before)) / size;
         double chosenBytes = (double)(Traffic(afterChosen) - Traffic(beforeChosen)) / size;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"ot\",\"party\":{session.PartyId},\"role\":\"{(isSender ? "sender" : "receiver")}\",\"parties\":2,\"size\":{size},\"base_ot_seconds\":{baseOt:0.######},\"cold_setup_seconds\":{coldSetup:0.######},\"seconds\":{cot:0.######},\"ots_per_second\":{size / cot:0},\"chosen_seconds\":{chosen:0.######},\"chosen_ots_per_second\":{size / chosen:0},\"bytes_per_ot\":{cotBytes:0.##},\"chosen_bytes_per_ot\":{chosenBytes:0.##},\"bytes_sent\":{afterChosen.TotalBytesSent},\"rounds\":{afterChosen.Rounds}}}"));
+            $"{{\"bench\":\"ot\",\"softspoken_k\":{k},\"party\":{session.PartyId},\"role\":\"{(isSender ? "sender" : "receiver")}\",\"parties\":2,\"size\":{size},\"base_ot_seconds\":{baseOt:0.######},\"cold_setup_seconds\":{coldSetup:0.######},\"seconds\":{cot:0.######},\"ots_per_second\":{size / cot:0},\"chosen_seconds\":{chosen:0.######},\"chosen_ots_per_second\":{size / chosen:0},\"bytes_per_ot\":{cotBytes:0.##},\"chosen_bytes_per_ot\":{chosenBytes:0.##},\"bytes_sent\":{afterChosen.TotalBytesSent},\"rounds\":{afterChosen.Rounds}}}"));
         GC.KeepAlive(blocks);
         return 0;
     }
@@ -101,7 +105,7 @@ public sealed class BenchOtJob : IJob
     /// <summary>Bytes both ways on the link (one party's view of the whole conversation).</summary>
     private static long Traffic(NetworkStatsSnapshot stats) => stats.TotalBytesSent + stats.TotalBytesReceived;
 
-    private static async Task RunBatchesAsync(Session session, bool isSender, int peer, int count, CancellationToken ct)
+    private static async Task RunBatchesAsync(Session session, bool isSender, int peer, int count, int k, CancellationToken ct)
     {
         var tag = session.NextTag(ProtocolChannel.ObliviousTransfer);
         var blocks = new Block128[count];
@@ -109,13 +113,13 @@ public sealed class BenchOtJob : IJob
         var choices = new ulong[(count + 63) / 64];
         if (isSender)
         {
-            using var sender = await IknpSender.CreateAsync(session.Network, peer, tag, session.Random, ct);
+            using var sender = await IknpSender.CreateAsync(session.Network, peer, tag, session.Random, k, ct);
             await sender.SendCorrelatedBlocksAsync(blocks, ct);
             await sender.SendChosenAsync(blocks, other, ct);
         }
         else
         {
-            using var receiver = await IknpReceiver.CreateAsync(session.Network, peer, tag, session.Random, ct);
+            using var receiver = await IknpReceiver.CreateAsync(session.Network, peer, tag, session.Random, k, ct);
             await receiver.ReceiveCorrelatedBlocksAsync(choices, blocks, ct);
             await receiver.ReceiveChosenAsync(choices, blocks, ct);
         }

@@ -21,6 +21,7 @@ public sealed class BenchTriplesJob : IJob
     public IReadOnlyList<Option> CreateOptions() =>
     [
         SuiteOptions.PreprocessingOption(),
+        SuiteOptions.SoftSpokenOption(),
         new Option<int>("--size") { Description = "Number of triples.", DefaultValueFactory = _ => 1_000_000 },
     ];
 

@@ -15,6 +15,7 @@ internal static class SuiteOptions
         new Option<string>("--suite") { Description = "additive (Z_2^64, Beaver) or shamir (2^127-1, t < N/2).", DefaultValueFactory = _ => "additive" }
             .AcceptOnlyFromAmong("additive", "shamir"),
         PreprocessingOption(),
+        SoftSpokenOption(),
         new Option<string>("--comparison")
         {
             Description = "Comparisons in the additive suite: bits (bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
@@ -31,15 +32,26 @@ internal static class SuiteOptions
             DefaultValueFactory = _ => "dealer",
         }.AcceptOnlyFromAmong("dealer", "ot");
 
+    /// <summary>--softspoken-k: the OT extension's bits per group for the ot source (1 is IKNP).</summary>
+    public static Option<int> SoftSpokenOption() =>
+        new Option<int>("--softspoken-k")
+        {
+            Description = "OT extension for --preprocessing ot: SoftSpoken with k bits per group (1 is IKNP; 2, 4, 8 send 16/k bytes per OT).",
+            DefaultValueFactory = _ => OtPreprocessing.DefaultSoftSpokenBits,
+        };
+
     public static string Suite(JobContext context) => context.GetOption<string>("--suite") ?? "additive";
 
     public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) =>
-        Preprocessing(session, context.GetOption<string>("--preprocessing") ?? "dealer");
+        Preprocessing(session, context.GetOption<string>("--preprocessing") ?? "dealer", SoftSpokenBits(context));
 
-    public static IAdditivePreprocessing Preprocessing(Session session, string source) => source switch
+    /// <summary>--softspoken-k (every job with --preprocessing has it).</summary>
+    public static int SoftSpokenBits(JobContext context) => context.GetOption<int>("--softspoken-k");
+
+    public static IAdditivePreprocessing Preprocessing(Session session, string source, int softSpokenBits = OtPreprocessing.DefaultSoftSpokenBits) => source switch
     {
         "dealer" => new DealerPreprocessing(session),
-        "ot" => new OtPreprocessing(session),
+        "ot" => new OtPreprocessing(session, softSpokenBits),
         _ => throw new ArgumentException($"Unknown preprocessing source '{source}' (dealer or ot)."),
     };
 

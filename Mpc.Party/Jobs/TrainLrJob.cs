@@ -62,7 +62,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
         using var restartable = settings.Checkpointing && settings.Suite != "shamir" && settings.Preprocessing == "ot"
-            ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot"))
+            ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot", SuiteOptions.SoftSpokenBits(context)))
             : null;
         var run = new Run(context, settings, dataConfig, table, outDirectory, store, restartable);
         return settings.Suite == "shamir"

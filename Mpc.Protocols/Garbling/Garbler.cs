@@ -95,7 +95,9 @@ public sealed class Garbler : IDisposable
         Block128 delta = DrawOffset(labels);
         try
         {
-            IknpSender ot = await OffsetIknp.CreateSenderAsync(network, evaluator, otTag, delta, random, ct).ConfigureAwait(false);
+            // The OT's Δ is the free-XOR offset, so one correlated OT per evaluator input bit hands over its label
+            // directly (t = W0 ⊕ x·Δ), as emp-toolkit does.
+            IknpSender ot = await IknpSender.CreateWithDeltaAsync(network, evaluator, otTag, delta, random, softSpokenBits: 1, ct).ConfigureAwait(false);
             return new Garbler(network, evaluator, tag, ot, labels, delta);
         }
         catch

@@ -19,7 +19,9 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// receiver plays the base-OT sender (<see cref="ChouOrlandiSender"/>, 2 rounds) and seeds two AES-CTR PRGs per
 /// column with the key pairs. For each chunk of a batch it sends the correction u_i = G(k0_i) ⊕ G(k1_i) ⊕ c, which
 /// is uniformly random to the sender because G(k1_i) is hidden from it for the columns where Δ_i = 0 and G(k0_i)
-/// for the others; then it transposes t_i = G(k0_i) into one block per OT. For chosen-message and word-correlated
+/// for the others; then it transposes t_i = G(k0_i) into one block per OT. With SoftSpoken's k &gt; 1 it seeds
+/// 2^k leaf PRGs per group of k columns instead and sends one correction row per group
+/// (<see cref="Internal.SoftSpoken"/>). For chosen-message and word-correlated
 /// OT it applies the sender's reply for a chunk two chunks later, so its work on new chunks overlaps the sender's
 /// work on old ones.
 /// </para>
@@ -39,35 +41,44 @@ public sealed class IknpReceiver : IDisposable
     private readonly IPartyNetwork _network;
     private readonly int _sender;
     private readonly StreamTag _tag;
-    private readonly AesCtrPrg[] _columns0;
-    private readonly AesCtrPrg[] _columns1;
+    private readonly SoftSpokenReceiverColumns _columns;
     private ulong _nextIndex;
     private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpReceiver),
         "An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
-    private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg[] columns0, AesCtrPrg[] columns1)
+    private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, int softSpokenBits, SoftSpokenReceiverColumns columns)
     {
         _network = network;
         _sender = sender;
         _tag = tag;
-        _columns0 = columns0;
-        _columns1 = columns1;
+        SoftSpokenBits = softSpokenBits;
+        _columns = columns;
     }
 
     /// <summary>
     /// Creates the receiver from party <paramref name="sender"/> on <paramref name="tag"/>: runs the 128 base OTs as
     /// their sender (2 rounds). <paramref name="random"/> is used only during this call.
     /// </summary>
-    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct = default)
+    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct = default) =>
+        CreateAsync(network, sender, tag, random, softSpokenBits: 1, ct);
+
+    /// <summary>
+    /// Creates the receiver of a SoftSpoken pair with <paramref name="softSpokenBits"/> (k = 1, 2, 4 or 8) bits per
+    /// group: the base OTs (2 rounds), then one message with the GGM trees' masked level sums (a third round, none
+    /// for k = 1).
+    /// The sender must use the same k.
+    /// </summary>
+    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
         ChouOrlandiSender.CheckPeer(network, sender, nameof(sender));
-        return CreateCoreAsync(network, sender, tag, random, ct);
+        SoftSpoken.Check(softSpokenBits);
+        return CreateCoreAsync(network, sender, tag, random, softSpokenBits, ct);
     }
 
-    private static async ValueTask<IknpReceiver> CreateCoreAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct)
+    private static async ValueTask<IknpReceiver> CreateCoreAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct)
     {
         var keys0 = new Block128[Kappa];
         var keys1 = new Block128[Kappa];
@@ -75,7 +86,14 @@ public sealed class IknpReceiver : IDisposable
         {
             var baseOt = new ChouOrlandiSender(network, sender, tag, random);
             await baseOt.SendRandomAsync(keys0, keys1, ct).ConfigureAwait(false);
-            return FromBaseOts(network, sender, tag, keys0, keys1);
+            var setup = new Block128[SoftSpoken.SetupBlocks(softSpokenBits)];
+            var receiver = FromBaseOts(network, sender, tag, keys0, keys1, softSpokenBits, setup);
+            if (setup.Length > 0)
+            {
+                await network.SendAsync(sender, tag, setup.AsMemory(), ct).ConfigureAwait(false);
+                network.CountRound();
+            }
+            return receiver;
         }
         finally
         {
@@ -84,13 +102,31 @@ public sealed class IknpReceiver : IDisposable
         }
     }
 
-    /// <summary>A receiver from base-OT key pairs (for tests, which deal base OTs instead of running them).</summary>
-    internal static IknpReceiver FromBaseOts(IPartyNetwork network, int sender, StreamTag tag, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1)
+    /// <summary>
+    /// A receiver from base-OT key pairs, writing the GGM message for the sender into <paramref name="setup"/>
+    /// (empty for k = 1). For tests, which deal base OTs instead of running them.
+    /// </summary>
+    internal static IknpReceiver FromBaseOts(IPartyNetwork network, int sender, StreamTag tag, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1, int softSpokenBits = 1, Span<Block128> setup = default)
     {
         if (keys0.Length != Kappa || keys1.Length != Kappa)
             throw new ArgumentException($"IKNP needs {Kappa} base OT key pairs, not {keys0.Length} and {keys1.Length}.", nameof(keys0));
-        return new IknpReceiver(network, sender, tag, IknpSender.SeedColumns(keys0), IknpSender.SeedColumns(keys1));
+        SoftSpoken.Check(softSpokenBits);
+        if (setup.Length != SoftSpoken.SetupBlocks(softSpokenBits))
+            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} writes a setup of {SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
+        var leaves = new Block128[SoftSpoken.Groups(softSpokenBits) << softSpokenBits];
+        try
+        {
+            SoftSpoken.ReceiverLeaves(softSpokenBits, keys0, keys1, leaves, setup);
+            return new IknpReceiver(network, sender, tag, softSpokenBits, new SoftSpokenReceiverColumns(softSpokenBits, leaves));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(leaves.AsSpan()));
+        }
     }
+
+    /// <summary>SoftSpoken's k: bits per group of columns (1 for IKNP); this side sends 16/k bytes per OT.</summary>
+    public int SoftSpokenBits { get; }
 
     /// <summary>
     /// Correlated OT on raw blocks: fills <paramref name="t"/> with t_j = q_j ⊕ c_j·Δ for the sender's q_j and Δ.
@@ -133,8 +169,7 @@ public sealed class IknpReceiver : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var prg in _columns0) prg.Dispose();
-        foreach (var prg in _columns1) prg.Dispose();
+        _columns.Dispose();
     }
 
     /// <summary>Checks the arguments synchronously, then runs the batch.</summary>
@@ -156,7 +191,8 @@ public sealed class IknpReceiver : IDisposable
         int matrixBytes = Kappa * rowBytes;
         int replyBytes = request.ReplyBytes(capacity);
         var pool = ArrayPool<byte>.Shared;
-        byte[] t = pool.Rent(matrixBytes), u0 = pool.Rent(matrixBytes), u1 = pool.Rent(matrixBytes);
+        int correctionBytes = _columns.CorrectionRows * rowBytes;
+        byte[] t = pool.Rent(matrixBytes), u0 = pool.Rent(correctionBytes), u1 = pool.Rent(correctionBytes);
         byte[] reply = replyBytes > 0 ? pool.Rent(replyBytes) : [];
         ulong[] r = ArrayPool<ulong>.Shared.Rent(rowBytes / sizeof(ulong));
         Block128[] scratch = request.ScratchBlocks(capacity) > 0 ? ArrayPool<Block128>.Shared.Rent(request.ScratchBlocks(capacity)) : [];
@@ -172,8 +208,9 @@ public sealed class IknpReceiver : IDisposable
                 int start = k * IknpCore.ChunkOts;
                 int m = Math.Min(IknpCore.ChunkOts, count - start);
                 int bytes = Kappa * IknpCore.RowBytes(m);
+                int sent = _columns.CorrectionRows * IknpCore.RowBytes(m);
                 byte[] u = (k & 1) == 0 ? u0 : u1;
-                Expand(choices.Span, start, m, t.AsSpan(0, bytes), u.AsSpan(0, bytes), r);
+                Expand(choices.Span, start, m, t.AsSpan(0, bytes), u.AsSpan(0, sent), r);
                 if (!request.HasReply && k >= IknpCore.AckWindow)
                 {
                     // Flow control: the sender has taken chunk k - AckWindow before we send chunk k.
@@ -182,7 +219,7 @@ public sealed class IknpReceiver : IDisposable
                 // Round 1 (pipelined over chunks): the correction for chunk k. The send of chunk k-1 used the other
                 // buffer; one send in flight at a time keeps frames in order.
                 await pendingSend.ConfigureAwait(false);
-                pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, bytes), ct);
+                pendingSend = _network.SendAsync(_sender, _tag, u.AsMemory(0, sent), ct);
                 Finish(request, start, m, t.AsSpan(0, bytes), scratch);
                 // Round 2 (pipelined): the sender's reply to the chunk sent ReplyLag chunks ago.
                 for (; request.HasReply && replied <= k - ReplyLag; replied++)
@@ -219,7 +256,7 @@ public sealed class IknpReceiver : IDisposable
         int rowBytes = t.Length / Kappa;
         Span<ulong> chunkChoices = r.AsSpan(0, rowBytes / sizeof(ulong));
         IknpCore.ChunkChoices(choices, start, m, chunkChoices);
-        IknpCore.ReceiverExpand(_columns0, _columns1, MemoryMarshal.AsBytes(chunkChoices), t, u);
+        _columns.Expand(MemoryMarshal.AsBytes(chunkChoices), t, u);
     }
 
     /// <summary>Transposes t into one block per OT and hashes as the flavour needs (before any reply).</summary>
@@ -243,7 +280,7 @@ public sealed class IknpReceiver : IDisposable
             {
                 Span<Block128> blocks = scratch[..m];
                 BitMatrix.Transpose(t, blocks);
-                IknpCore.WideHash(blocks, first, request.Width, request.Words.Span.Slice(start * request.Width, m * request.Width), scratch[m..]);
+                IknpCore.WideHash(blocks, default, first, request.Width, request.Words.Span.Slice(start * request.Width, m * request.Width), scratch[m..]);
                 break;
             }
         }

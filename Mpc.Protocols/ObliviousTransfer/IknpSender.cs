@@ -35,8 +35,10 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// one instance must not overlap, and after a failed call the instance refuses further calls.
 /// </para>
 /// <para>
-/// The next speed step would be SoftSpoken OT (Roy, CRYPTO 2022) or silent OT such as Ferret (Yang et al.,
-/// CCS 2020), which cut the 16 bytes per OT that IKNP sends.
+/// Created with k &gt; 1 bits per group, the pair runs SoftSpoken OT (Roy, CRYPTO 2022; see
+/// <see cref="Internal.SoftSpoken"/>): the same correlation q_j ⊕ c_j·Δ and the same flavours, but the receiver
+/// sends 16/k bytes per OT instead of 16, for 2^k/k times IKNP's PRG work (k = 1 is IKNP itself). The 128 base OTs
+/// then seed a GGM tree per group of k columns, which costs the receiver one message more at creation.
 /// </para>
 /// </remarks>
 public sealed class IknpSender : IDisposable
@@ -46,19 +48,20 @@ public sealed class IknpSender : IDisposable
     private readonly IPartyNetwork _network;
     private readonly int _receiver;
     private readonly StreamTag _tag;
-    private readonly AesCtrPrg[] _columns;
+    private readonly SoftSpokenSenderColumns _columns;
     private readonly byte[] _acknowledgement = [1];
     private ulong _nextIndex;
     private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpSender),
         "An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
-    private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg[] columns)
+    private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, int softSpokenBits, SoftSpokenSenderColumns columns)
     {
         _network = network;
         _receiver = receiver;
         _tag = tag;
         Delta = delta;
+        SoftSpokenBits = softSpokenBits;
         _columns = columns;
     }
 
@@ -67,23 +70,38 @@ public sealed class IknpSender : IDisposable
     /// <paramref name="random"/> and runs the 128 base OTs (2 rounds). <paramref name="random"/> is used only during
     /// this call.
     /// </summary>
-    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct = default)
+    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct = default) =>
+        CreateAsync(network, receiver, tag, random, softSpokenBits: 1, ct);
+
+    /// <summary>
+    /// Creates the sender of a SoftSpoken pair with <paramref name="softSpokenBits"/> (k = 1, 2, 4 or 8) bits per
+    /// group: the base OTs (2 rounds), then the receiver's GGM message (one more for k &gt; 1). The receiver must use
+    /// the same k.
+    /// </summary>
+    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
         ChouOrlandiSender.CheckPeer(network, receiver, nameof(receiver));
-        return CreateCoreAsync(network, receiver, tag, random, ct);
+        SoftSpoken.Check(softSpokenBits);
+        return CreateWithDeltaAsync(network, receiver, tag, DrawDelta(random), random, softSpokenBits, ct);
     }
 
-    private static async ValueTask<IknpSender> CreateCoreAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct)
+    /// <summary>The steps of <see cref="CreateAsync(IPartyNetwork, int, StreamTag, AesCtrPrg, int, CancellationToken)"/> with Δ given: the base-OT choices are Δ's bits.</summary>
+    internal static async ValueTask<IknpSender> CreateWithDeltaAsync(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg random, int softSpokenBits, CancellationToken ct)
     {
-        Block128 delta = DrawDelta(random);
         var keys = new Block128[Kappa];
+        var setup = new Block128[SoftSpoken.SetupBlocks(softSpokenBits)];
         try
         {
             var baseOt = new ChouOrlandiReceiver(network, receiver, tag, random);
             await baseOt.ReceiveRandomAsync(new[] { delta.Low, delta.High }, keys, ct).ConfigureAwait(false);
-            return FromBaseOts(network, receiver, tag, delta, keys);
+            if (setup.Length > 0)
+            {
+                await network.ReceiveAsync(receiver, tag, setup.AsMemory(), ct).ConfigureAwait(false);
+                network.CountRound();
+            }
+            return FromBaseOts(network, receiver, tag, delta, keys, softSpokenBits, setup);
         }
         finally
         {
@@ -92,14 +110,32 @@ public sealed class IknpSender : IDisposable
     }
 
     /// <summary>
-    /// A sender from base-OT results: <paramref name="keys"/>[i] is the key for choice bit i of <paramref name="delta"/>.
-    /// For tests, which deal base OTs instead of running them.
+    /// A sender from base-OT results: <paramref name="keys"/>[i] is the key for choice bit i of <paramref name="delta"/>,
+    /// and <paramref name="setup"/> the receiver's GGM message (empty for k = 1). For tests, which deal base OTs.
     /// </summary>
-    internal static IknpSender FromBaseOts(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, ReadOnlySpan<Block128> keys)
+    internal static IknpSender FromBaseOts(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, ReadOnlySpan<Block128> keys, int softSpokenBits = 1, ReadOnlySpan<Block128> setup = default)
     {
         if (keys.Length != Kappa) throw new ArgumentException($"IKNP needs {Kappa} base OTs, not {keys.Length}.", nameof(keys));
-        return new IknpSender(network, receiver, tag, delta, SeedColumns(keys));
+        SoftSpoken.Check(softSpokenBits);
+        if (setup.Length != SoftSpoken.SetupBlocks(softSpokenBits))
+            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} needs a setup of {SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
+        var leaves = new Block128[SoftSpoken.Groups(softSpokenBits) << softSpokenBits];
+        try
+        {
+            SoftSpoken.SenderLeaves(softSpokenBits, delta, keys, setup, leaves);
+            return new IknpSender(network, receiver, tag, delta, softSpokenBits, new SoftSpokenSenderColumns(softSpokenBits, delta, leaves));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(leaves.AsSpan()));
+        }
     }
+
+    /// <summary>SoftSpoken's k: bits per group of columns (1 for IKNP); the receiver sends 16/k bytes per OT.</summary>
+    public int SoftSpokenBits { get; }
+
+    /// <summary>The values of k a pair can be created with (k divides 128; 2^k leaves per group stay few).</summary>
+    public static IReadOnlyList<int> SoftSpokenBitChoices { get; } = [1, 2, 4, 8];
 
     /// <summary>The global correlation Δ: for every OT, the receiver's block is q_j ⊕ c_j·Δ. A secret of this party.</summary>
     public Block128 Delta { get; }
@@ -183,23 +219,13 @@ public sealed class IknpSender : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var prg in _columns) prg.Dispose();
+        _columns.Dispose();
     }
 
     internal static void CheckWidth(int width, int length, string name)
     {
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "The width is at least one word per OT.");
         if (length % width != 0) throw new ArgumentException($"{length} words are not a whole number of OTs of width {width}.", name);
-    }
-
-    internal static AesCtrPrg[] SeedColumns(ReadOnlySpan<Block128> keys)
-    {
-        var prgs = new AesCtrPrg[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            prgs[i] = new AesCtrPrg(MemoryMarshal.AsBytes(keys.Slice(i, 1)));
-        }
-        return prgs;
     }
 
     private static Block128 DrawDelta(AesCtrPrg random)
@@ -224,7 +250,7 @@ public sealed class IknpSender : IDisposable
         int matrixBytes = Kappa * IknpCore.RowBytes(capacity);
         int replyBytes = request.ReplyBytes(capacity);
         var pool = ArrayPool<byte>.Shared;
-        byte[] u0 = pool.Rent(matrixBytes), u1 = pool.Rent(matrixBytes), q = pool.Rent(matrixBytes);
+        byte[] u0 = pool.Rent(CorrectionBytes(count, 0)), u1 = pool.Rent(CorrectionBytes(count, 0)), q = pool.Rent(matrixBytes);
         byte[] reply0 = replyBytes > 0 ? pool.Rent(replyBytes) : [], reply1 = replyBytes > 0 ? pool.Rent(replyBytes) : [];
         Block128[] scratch = request.ScratchBlocks(capacity) > 0 ? ArrayPool<Block128>.Shared.Rent(request.ScratchBlocks(capacity)) : [];
         bool settled = false;
@@ -285,13 +311,13 @@ public sealed class IknpSender : IDisposable
     }
 
     /// <summary>Bytes of chunk <paramref name="k"/>'s correction matrix in a batch of <paramref name="count"/> OTs.</summary>
-    private static int CorrectionBytes(int count, int k) =>
-        Kappa * IknpCore.RowBytes(Math.Min(IknpCore.ChunkOts, count - k * IknpCore.ChunkOts));
+    private int CorrectionBytes(int count, int k) =>
+        _columns.CorrectionRows * IknpCore.RowBytes(Math.Min(IknpCore.ChunkOts, count - k * IknpCore.ChunkOts));
 
     private void ComputeChunk(in IknpRequest request, int start, int m, ReadOnlySpan<byte> u, Span<byte> qBuffer, Span<Block128> scratch, Span<byte> reply)
     {
-        Span<byte> q = qBuffer[..u.Length];
-        IknpCore.SenderExpand(_columns, Delta, u, q);
+        Span<byte> q = qBuffer[..(Kappa * IknpCore.RowBytes(m))];
+        _columns.Expand(u, q);
         ulong first = _nextIndex + (ulong)start;
         switch (request.Flavour)
         {
@@ -302,9 +328,8 @@ public sealed class IknpSender : IDisposable
             {
                 Span<Block128> m0 = request.Blocks0.Span.Slice(start, m), m1 = request.Blocks1.Span.Slice(start, m);
                 BitMatrix.Transpose(q, m0);
-                IknpCore.XorBlock(m0, Delta, m1);
+                FixedKeyAes.TccrHash(m0, Delta, first, m1);
                 FixedKeyAes.TccrHash(m0, first, m0);
-                FixedKeyAes.TccrHash(m1, first, m1);
                 break;
             }
             case IknpFlavour.Chosen:
@@ -312,9 +337,8 @@ public sealed class IknpSender : IDisposable
                 Span<Block128> y = MemoryMarshal.Cast<byte, Block128>(reply);
                 Span<Block128> y0 = y[..m], y1 = y.Slice(m, m);
                 BitMatrix.Transpose(q, y0);
-                IknpCore.XorBlock(y0, Delta, y1);
+                FixedKeyAes.TccrHash(y0, Delta, first, y1);
                 FixedKeyAes.TccrHash(y0, first, y0);
-                FixedKeyAes.TccrHash(y1, first, y1);
                 IknpCore.XorInto(request.Messages0.Span.Slice(start, m), y0);
                 IknpCore.XorInto(request.Messages1.Span.Slice(start, m), y1);
                 break;
@@ -326,8 +350,7 @@ public sealed class IknpSender : IDisposable
                 Span<ulong> outputs = request.Words.Span.Slice(start * width, m * width);
                 Span<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
                 BitMatrix.Transpose(q, blocks);
-                IknpCore.WideHash(blocks, first, width, outputs, scratch[m..]);
-                IknpCore.XorBlock(blocks, Delta, blocks);
+                IknpCore.WideHash(blocks, default, first, width, outputs, scratch[m..]);
                 // d = H(q) + correlation - H(q ⊕ Δ): the receiver with c = 1 holds H(q ⊕ Δ) and adds d.
                 ReadOnlySpan<ulong> correlations = request.Correlations.Span.Slice(start * width, m * width);
                 if (request.TruncatedByIndex)
@@ -337,7 +360,7 @@ public sealed class IknpSender : IDisposable
                     try
                     {
                         Span<ulong> wide = full.AsSpan(0, m * width);
-                        IknpCore.WideHash(blocks, first, width, wide, scratch[m..]);
+                        IknpCore.WideHash(blocks, Delta, first, width, wide, scratch[m..]);
                         var packed = new TruncatedWords.Writer(MemoryMarshal.Cast<byte, ulong>(reply));
                         for (int j = 0; j < m; j++)
                         {
@@ -357,7 +380,7 @@ public sealed class IknpSender : IDisposable
                     }
                     break;
                 }
-                IknpCore.WideHash(blocks, first, width, d, scratch[m..]);
+                IknpCore.WideHash(blocks, Delta, first, width, d, scratch[m..]);
                 for (int i = 0; i < d.Length; i++)
                 {
                     d[i] = unchecked(outputs[i] + correlations[i] - d[i]);

@@ -7,15 +7,16 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>
 /// Preprocessing with no trusted party (the <c>ot</c> source), as MP-SPDZ's semi2k: every party draws its own shares
 /// of a and b, and every ordered pair of parties turns the cross terms a_i b_j into additive shares by Gilboa
-/// products over IKNP correlated OT. Truncation and comparison masks are built from random bits that every party
-/// contributes to (see <see cref="RandomSharedBits"/>).
+/// products over correlated OT (SoftSpoken, k = 2 by default; k = 1 is IKNP). Truncation and comparison masks are
+/// built from random bits that every party contributes to (see <see cref="RandomSharedBits"/>).
 /// </summary>
 /// <remarks>
 /// <para>Security: semi-honest, up to N-1 corrupt parties, like the additive suite itself: no coalition missing an
 /// honest party learns anything of a, b or of any mask, because the honest party's shares are uniform and its
 /// correlated OTs hide both its choices and its correlations.</para>
-/// <para>Cost per elementwise triple: 2 (N-1) Gilboa products per party, each 64 correlated OTs (IKNP: 16 bytes from
-/// the receiver, 8 from the sender). Matrix triples cost k n 64 OTs of m words (or m k 64 of n words, whichever is
+/// <para>Cost per elementwise triple: 2 (N-1) Gilboa products per party, each 64 correlated OTs (16/k bytes each
+/// from the receiver, 512 bytes a product with k = 2; 2080 bits a product from the sender, as OT j's correction
+/// travels in 64 - j bits). Matrix triples cost k n 64 OTs of m words (or m k 64 of n words, whichever is
 /// cheaper), not m k n products. Calls are served one at a time in the order they are made, so that every pair runs its
 /// OT batches in the same order at both ends; start operations in the same order at every party, as always.</para>
 /// </remarks>
@@ -24,15 +25,26 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     private readonly Session _session;
     private readonly AesCtrPrg _random;
     private readonly PairwiseOt _ots;
+    private readonly int _softSpokenBits;
     private readonly Lock _orderGate = new();
     private Task _previous = Task.CompletedTask;
 
-    /// <summary>A source for this session; the base OTs run at the first request.</summary>
-    public OtPreprocessing(Session session)
+    /// <summary>SoftSpoken's k when none is given: the fastest on loopback TLS here (see the README's Speed section).</summary>
+    public const int DefaultSoftSpokenBits = 2;
+
+    /// <summary>
+    /// A source for this session; the base OTs run at the first request. Every pair runs SoftSpoken OT with
+    /// <paramref name="softSpokenBits"/> bits per group (1 is IKNP; all parties must use the same k).
+    /// </summary>
+    public OtPreprocessing(Session session, int softSpokenBits = DefaultSoftSpokenBits)
     {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!ObliviousTransfer.IknpSender.SoftSpokenBitChoices.Contains(softSpokenBits))
+            throw new ArgumentOutOfRangeException(nameof(softSpokenBits), softSpokenBits, $"SoftSpoken OT runs with k = {string.Join(", ", ObliviousTransfer.IknpSender.SoftSpokenBitChoices)}.");
         _session = session;
         _random = session.Random.Fork();
-        _ots = new PairwiseOt(session, _random.Fork());
+        _softSpokenBits = softSpokenBits;
+        _ots = new PairwiseOt(session, _random.Fork(), softSpokenBits);
     }
 
     /// <inheritdoc />
@@ -177,8 +189,9 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     private Task CrossProductsAsync(Z2k[] a, Z2k[] b, int m, int k, int n, Z2k[] c, CancellationToken ct)
     {
         // OTs carry m words per choice of the right operand's bits, or n words per choice of the left's (transposed).
-        // Pick the cheaper: IKNP costs 16 bytes per OT on top of the 8 per word.
-        bool chooseWithRight = (long)k * n * (16 + 8L * m) <= (long)m * k * (16 + 8L * n);
+        // Pick the cheaper: the extension costs 16/k bytes per OT on top of the 8 per word.
+        long perOt = 16 / _softSpokenBits;
+        bool chooseWithRight = (long)k * n * (perOt + 8L * m) <= (long)m * k * (perOt + 8L * n);
         if (chooseWithRight)
         {
             return WithEveryPeerAsync(c, (peer, terms) =>

@@ -7,8 +7,9 @@ using Mpc.Core.Random;
 namespace Mpc.Protocols.ObliviousTransfer.Internal;
 
 /// <summary>
-/// The computation of IKNP OT extension as pure functions over spans (no I/O): column expansion, the
-/// correction matrix, and the hashes that turn correlated OTs into random, chosen-message and Z_2^64 correlated ones.
+/// The computation of IKNP OT extension as pure functions over spans (no I/O): chunking, row operations, and the
+/// hashes that turn correlated OTs into random, chosen-message and Z_2^64 correlated ones. The column expansion is
+/// <see cref="SoftSpoken"/>'s (IKNP's for k = 1).
 /// </summary>
 /// <remarks>
 /// Matrices are 128 rows of <c>rowBytes</c> bytes, row i being the expansion of base-OT key i over the chunk's
@@ -41,39 +42,6 @@ internal static class IknpCore
     public static int RowBytes(int ots) => (ots + Kappa - 1) / Kappa * Block128.Size;
 
     /// <summary>
-    /// The extension receiver's chunk: row i of <paramref name="t"/> is G(k0_i), and row i of the correction
-    /// <paramref name="u"/> is G(k0_i) ⊕ G(k1_i) ⊕ r, where r is the chunk's choice bits (zero beyond the chunk's OTs).
-    /// </summary>
-    public static void ReceiverExpand(AesCtrPrg[] prg0, AesCtrPrg[] prg1, ReadOnlySpan<byte> r, Span<byte> t, Span<byte> u)
-    {
-        int rowBytes = r.Length;
-        for (int i = 0; i < Kappa; i++)
-        {
-            Span<byte> tRow = t.Slice(i * rowBytes, rowBytes);
-            Span<byte> uRow = u.Slice(i * rowBytes, rowBytes);
-            prg0[i].Fill(tRow);
-            prg1[i].Fill(uRow);
-            Xor3(uRow, tRow, r);
-        }
-    }
-
-    /// <summary>
-    /// The extension sender's chunk: row i of <paramref name="q"/> is G(k_i^{s_i}) ⊕ s_i·u_i = t_i ⊕ s_i·r, where
-    /// s_i is bit i of Δ (applied as a mask, not a branch).
-    /// </summary>
-    public static void SenderExpand(AesCtrPrg[] prgs, Block128 delta, ReadOnlySpan<byte> u, Span<byte> q)
-    {
-        int rowBytes = u.Length / Kappa;
-        for (int i = 0; i < Kappa; i++)
-        {
-            Span<byte> qRow = q.Slice(i * rowBytes, rowBytes);
-            prgs[i].Fill(qRow);
-            ulong bit = i < 64 ? (delta.Low >> i) & 1 : (delta.High >> (i - 64)) & 1;
-            XorMasked(qRow, u.Slice(i * rowBytes, rowBytes), 0UL - bit);
-        }
-    }
-
-    /// <summary>
     /// Copies the choice bits of OTs <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> - 1
     /// (<paramref name="start"/> a multiple of 64) into <paramref name="destination"/>, zeroing every bit past the last OT.
     /// </summary>
@@ -92,15 +60,6 @@ internal static class IknpCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Choice(ReadOnlySpan<ulong> choices, int j) => (choices[j >> 6] >> (j & 63)) & 1;
 
-    /// <summary><c>destination[j] = source[j] ⊕ delta</c>.</summary>
-    public static void XorBlock(ReadOnlySpan<Block128> source, Block128 delta, Span<Block128> destination)
-    {
-        for (int j = 0; j < source.Length; j++)
-        {
-            destination[j] = source[j] ^ delta;
-        }
-    }
-
     /// <summary><c>destination[j] ^= source[j]</c>.</summary>
     public static void XorInto(ReadOnlySpan<Block128> source, Span<Block128> destination)
     {
@@ -111,22 +70,23 @@ internal static class IknpCore
     }
 
     /// <summary>
-    /// The wide correlation-robust hash of a batch of extended OTs: <paramref name="width"/> words per OT j, block
-    /// k of them being TCCR(x_j, (firstIndex + j, k)), so no two (OT, block) pairs ever share a tweak.
+    /// The wide correlation-robust hash of a batch of extended OTs shifted by <paramref name="offset"/> (0, or the
+    /// sender's Δ): <paramref name="width"/> words per OT j, block k of them being TCCR(x_j ⊕ offset, (firstIndex + j, k)),
+    /// so no two (OT, block) pairs ever share a tweak.
     /// Needs <paramref name="scratch"/> of at least <c>2 * x.Length</c> blocks when <paramref name="width"/> is not 2.
     /// </summary>
-    public static void WideHash(ReadOnlySpan<Block128> x, ulong firstIndex, int width, Span<ulong> destination, Span<Block128> scratch)
+    public static void WideHash(ReadOnlySpan<Block128> x, Block128 offset, ulong firstIndex, int width, Span<ulong> destination, Span<Block128> scratch)
     {
         int n = x.Length;
         if (width == 2)
         {
-            FixedKeyAes.TccrHash(x, firstIndex, MemoryMarshal.Cast<ulong, Block128>(destination[..(2 * n)]));
+            FixedKeyAes.TccrHash(x, offset, firstIndex, MemoryMarshal.Cast<ulong, Block128>(destination[..(2 * n)]));
             return;
         }
         Span<Block128> hashed = scratch[..n];
         if (width == 1)
         {
-            FixedKeyAes.TccrHash(x, firstIndex, hashed);
+            FixedKeyAes.TccrHash(x, offset, firstIndex, hashed);
             for (int j = 0; j < n; j++)
             {
                 destination[j] = hashed[j].Low;
@@ -141,7 +101,7 @@ internal static class IknpCore
             {
                 tweaks[j] = new Block128(firstIndex + (ulong)j, (ulong)k);
             }
-            FixedKeyAes.TccrHash(x, tweaks, hashed);
+            FixedKeyAes.TccrHash(x, offset, tweaks, hashed);
             int word = 2 * k;
             bool both = word + 1 < width;
             for (int j = 0; j < n; j++)
@@ -152,33 +112,32 @@ internal static class IknpCore
         }
     }
 
-    /// <summary><c>u ^= t ^ r</c>, byte for byte.</summary>
-    private static void Xor3(Span<byte> u, ReadOnlySpan<byte> t, ReadOnlySpan<byte> r)
+    /// <summary><c>destination ^= source</c>, byte for byte (a matrix row).</summary>
+    public static void XorRow(Span<byte> destination, ReadOnlySpan<byte> source)
     {
-        ref byte uRef = ref MemoryMarshal.GetReference(u);
-        ref byte tRef = ref MemoryMarshal.GetReference(t);
-        ref byte rRef = ref MemoryMarshal.GetReference(r);
-        nuint n = (nuint)u.Length, i = 0;
+        ref byte dRef = ref MemoryMarshal.GetReference(destination);
+        ref byte sRef = ref MemoryMarshal.GetReference(source);
+        nuint n = (nuint)destination.Length, i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 32 <= n; i += 32)
             {
-                (Vector256.LoadUnsafe(ref uRef, i) ^ Vector256.LoadUnsafe(ref tRef, i) ^ Vector256.LoadUnsafe(ref rRef, i)).StoreUnsafe(ref uRef, i);
+                (Vector256.LoadUnsafe(ref dRef, i) ^ Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
             }
         }
         for (; i + 8 <= n; i += 8)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref uRef, i),
-                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref uRef, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref tRef, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rRef, i)));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dRef, i),
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref dRef, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref sRef, i)));
         }
         for (; i < n; i++)
         {
-            Unsafe.Add(ref uRef, i) ^= (byte)(Unsafe.Add(ref tRef, i) ^ Unsafe.Add(ref rRef, i));
+            Unsafe.Add(ref dRef, i) ^= Unsafe.Add(ref sRef, i);
         }
     }
 
     /// <summary><c>q ^= u &amp; mask</c> with a mask of all zeros or all ones.</summary>
-    private static void XorMasked(Span<byte> q, ReadOnlySpan<byte> u, ulong mask)
+    public static void XorMasked(Span<byte> q, ReadOnlySpan<byte> u, ulong mask)
     {
         ref byte qRef = ref MemoryMarshal.GetReference(q);
         ref byte uRef = ref MemoryMarshal.GetReference(u);

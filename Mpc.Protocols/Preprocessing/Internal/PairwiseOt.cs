@@ -5,7 +5,7 @@ using Mpc.Protocols.ObliviousTransfer;
 namespace Mpc.Protocols.Preprocessing.Internal;
 
 /// <summary>
-/// One IKNP extension per ordered pair of parties that includes me: a sender to every peer and a receiver from
+/// One OT extension (SoftSpoken with a given k; IKNP for k = 1) per ordered pair of parties that includes me: a sender to every peer and a receiver from
 /// every peer, each on a stream tag of its own, so both directions of every link work at once. The base OTs run
 /// once, at the first use.
 /// </summary>
@@ -16,13 +16,15 @@ internal sealed class PairwiseOt : IDisposable
     private readonly AesCtrPrg _random;
     private readonly IknpSender?[] _senders;
     private readonly IknpReceiver?[] _receivers;
+    private readonly int _softSpokenBits;
     private Task? _setup;
 
     /// <summary>Takes the tags of every ordered pair (all parties take all of them, so the counters stay aligned).</summary>
-    public PairwiseOt(Session session, AesCtrPrg random)
+    public PairwiseOt(Session session, AesCtrPrg random, int softSpokenBits)
     {
         _session = session;
         _random = random;
+        _softSpokenBits = softSpokenBits;
         int n = session.PartyCount;
         _tags = new StreamTag[n, n];
         for (int sender = 0; sender < n; sender++)
@@ -54,11 +56,11 @@ internal sealed class PairwiseOt : IDisposable
             var receiverRandom = _random.Fork();
             pending.Add(Task.Run(async () =>
             {
-                using (senderRandom) _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom, ct).ConfigureAwait(false);
+                using (senderRandom) _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom, _softSpokenBits, ct).ConfigureAwait(false);
             }, ct));
             pending.Add(Task.Run(async () =>
             {
-                using (receiverRandom) _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom, ct).ConfigureAwait(false);
+                using (receiverRandom) _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom, _softSpokenBits, ct).ConfigureAwait(false);
             }, ct));
         }
         await Task.WhenAll(pending).ConfigureAwait(false);

@@ -62,6 +62,8 @@ public sealed class FixedKeyAesTests
         Block128[] ccr = x.Select(FixedKeyAes.CcrHash).ToArray();
         Block128[] tccr = x.Select((b, j) => FixedKeyAes.TccrHash(b, tweaks[j])).ToArray();
         Block128[] tccrCounting = x.Select((b, j) => FixedKeyAes.TccrHash(b, new Block128(unchecked(firstTweak + (ulong)j), 0))).ToArray();
+        Block128 offset = tweakSeed ^ Block128.AllOnes;
+        Block128[] tccrOffset = x.Select((b, j) => FixedKeyAes.TccrHash(b ^ offset, new Block128(unchecked(firstTweak + (ulong)j), 0))).ToArray();
 
         var output = new Block128[length];
         FixedKeyAes.CrHash(x, output);
@@ -72,6 +74,8 @@ public sealed class FixedKeyAesTests
         Assert.Equal(tccr, output);
         FixedKeyAes.TccrHash(x, firstTweak, output);
         Assert.Equal(tccrCounting, output);
+        FixedKeyAes.TccrHash(x, offset, firstTweak, output);
+        Assert.Equal(tccrOffset, output);
         FixedKeyAes.Permute(x, output);
         Assert.Equal(x.Select(FixedKeyAes.Permute), output);
 
@@ -79,10 +83,16 @@ public sealed class FixedKeyAesTests
         Assert.Equal(cr, output);
         FixedKeyAes.CcrHash(PlatformPi, x, output);
         Assert.Equal(ccr, output);
-        FixedKeyAes.TccrHash(PlatformPi, x, tweaks, output);
+        FixedKeyAes.TccrHash(PlatformPi, x, default, tweaks, output);
         Assert.Equal(tccr, output);
-        FixedKeyAes.TccrHash(PlatformPi, x, firstTweak, output);
+        FixedKeyAes.TccrHash(PlatformPi, x, offset, tweaks, output);
+        Assert.Equal(x.Select((b, j) => FixedKeyAes.TccrHash(b ^ offset, tweaks[j])), output);
+        FixedKeyAes.TccrHash(x, offset, tweaks, output);
+        Assert.Equal(x.Select((b, j) => FixedKeyAes.TccrHash(b ^ offset, tweaks[j])), output);
+        FixedKeyAes.TccrHash(PlatformPi, x, default, firstTweak, output);
         Assert.Equal(tccrCounting, output);
+        FixedKeyAes.TccrHash(PlatformPi, x, offset, firstTweak, output);
+        Assert.Equal(tccrOffset, output);
     }
 
     [Fact]
@@ -95,7 +105,8 @@ public sealed class FixedKeyAesTests
             (s, d) => FixedKeyAes.CcrHash(s, d),
             (s, d) => FixedKeyAes.TccrHash(s, 1000, d),
             (s, d) => FixedKeyAes.CrHash(PlatformPi, s, d),
-            (s, d) => FixedKeyAes.TccrHash(PlatformPi, s, 1000, d),
+            (s, d) => FixedKeyAes.TccrHash(PlatformPi, s, default, 1000, d),
+            (s, d) => FixedKeyAes.TccrHash(s, Block128.One, 1000, d),
         })
         {
             var expected = new Block128[x.Length];

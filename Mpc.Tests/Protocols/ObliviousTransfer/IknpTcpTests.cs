@@ -8,8 +8,10 @@ namespace Mpc.Tests.Protocols.ObliviousTransfer;
 [Collection(SocketTests.Collection)]
 public sealed class IknpTcpTests
 {
-    [Fact]
-    public async Task Iknp_OverTlsLoopback_ChosenAndCorrelatedBlocks()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Iknp_OverTlsLoopback_ChosenAndCorrelatedBlocks(int softSpokenBits)
     {
         await using var parties = await NetworkKind.CreateAsync(NetworkKind.Tls, 2, TimeSpan.FromSeconds(20));
         const int count = 200_000;
@@ -25,7 +27,7 @@ public sealed class IknpTcpTests
             async n =>
             {
                 using var random = Prg(11, 0);
-                using var sender = await IknpSender.CreateAsync(n, 1, Tag, random);
+                using var sender = await IknpSender.CreateAsync(n, 1, Tag, random, softSpokenBits);
                 delta = sender.Delta;
                 await sender.SendChosenAsync(m0, m1);
                 await sender.SendCorrelatedBlocksAsync(q);
@@ -34,7 +36,7 @@ public sealed class IknpTcpTests
             async n =>
             {
                 using var random = Prg(12, 0);
-                using var receiver = await IknpReceiver.CreateAsync(n, 0, Tag, random);
+                using var receiver = await IknpReceiver.CreateAsync(n, 0, Tag, random, softSpokenBits);
                 await receiver.ReceiveChosenAsync(choices, got);
                 await receiver.ReceiveCorrelatedBlocksAsync(choices, t);
                 return 0;

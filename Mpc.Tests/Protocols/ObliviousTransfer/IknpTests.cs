@@ -15,10 +15,10 @@ namespace Mpc.Tests.Protocols.ObliviousTransfer;
 [Collection(SocketTests.Collection)]
 public sealed class IknpTests
 {
-    private static void RunDealt(int seed, Func<IknpSender, Task> sender, Func<IknpReceiver, Task> receiver)
+    private static void RunDealt(int seed, Func<IknpSender, Task> sender, Func<IknpReceiver, Task> receiver, int softSpokenBits = 1)
     {
         var networks = MemoryPair();
-        var (s, r) = DealtPair(networks, seed);
+        var (s, r) = DealtPair(networks, seed, softSpokenBits: softSpokenBits);
         try
         {
             RunPairAsync(networks, async _ => { await sender(s); return 0; }, async _ => { await receiver(r); return 0; }).GetAwaiter().GetResult();
@@ -32,14 +32,14 @@ public sealed class IknpTests
     }
 
     [Property(MaxTest = 25)]
-    public Property Iknp_CorrelatedBlocks_TEqualsQXorChoiceTimesDelta() => Prop.ForAll(Batches(), batch =>
+    public Property Iknp_CorrelatedBlocks_TEqualsQXorChoiceTimesDelta() => Prop.ForAll(Batches(), SoftSpokenBits(), (batch, k) =>
     {
         using var prg = Prg(batch.Seed, 1);
         var choices = RandomChoices(prg, batch.Count);
         var q = new Block128[batch.Count];
         var t = new Block128[batch.Count];
         Block128 delta = default;
-        RunDealt(batch.Seed, async s => { delta = s.Delta; await s.SendCorrelatedBlocksAsync(q); }, r => r.ReceiveCorrelatedBlocksAsync(choices, t).AsTask());
+        RunDealt(batch.Seed, async s => { delta = s.Delta; await s.SendCorrelatedBlocksAsync(q); }, r => r.ReceiveCorrelatedBlocksAsync(choices, t).AsTask(), k);
         for (int j = 0; j < batch.Count; j++)
         {
             Assert.Equal(q[j] ^ (Choice(choices, j) ? delta : Block128.Zero), t[j]);
@@ -47,14 +47,14 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 25)]
-    public Property Iknp_Random_ReceiverGetsTheChosenMessage_AndTheOtherDiffers() => Prop.ForAll(Batches(), batch =>
+    public Property Iknp_Random_ReceiverGetsTheChosenMessage_AndTheOtherDiffers() => Prop.ForAll(Batches(), SoftSpokenBits(), (batch, k) =>
     {
         using var prg = Prg(batch.Seed, 2);
         var choices = RandomChoices(prg, batch.Count);
         var m0 = new Block128[batch.Count];
         var m1 = new Block128[batch.Count];
         var got = new Block128[batch.Count];
-        RunDealt(batch.Seed, s => s.SendRandomAsync(m0, m1).AsTask(), r => r.ReceiveRandomAsync(choices, got).AsTask());
+        RunDealt(batch.Seed, s => s.SendRandomAsync(m0, m1).AsTask(), r => r.ReceiveRandomAsync(choices, got).AsTask(), k);
         for (int j = 0; j < batch.Count; j++)
         {
             bool c = Choice(choices, j);
@@ -66,14 +66,14 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 25)]
-    public Property Iknp_ReceiverGetsChosenMessages() => Prop.ForAll(Batches(), batch =>
+    public Property Iknp_ReceiverGetsChosenMessages() => Prop.ForAll(Batches(), SoftSpokenBits(), (batch, k) =>
     {
         using var prg = Prg(batch.Seed, 3);
         var choices = RandomChoices(prg, batch.Count);
         var m0 = RandomBlocks(prg, batch.Count);
         var m1 = RandomBlocks(prg, batch.Count);
         var got = new Block128[batch.Count];
-        RunDealt(batch.Seed, s => s.SendChosenAsync(m0, m1).AsTask(), r => r.ReceiveChosenAsync(choices, got).AsTask());
+        RunDealt(batch.Seed, s => s.SendChosenAsync(m0, m1).AsTask(), r => r.ReceiveChosenAsync(choices, got).AsTask(), k);
         for (int j = 0; j < batch.Count; j++)
         {
             Assert.Equal(Choice(choices, j) ? m1[j] : m0[j], got[j]);
@@ -81,7 +81,7 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 25)]
-    public Property Iknp_CorrelatedWords_ReceiverGetsOutputPlusChoiceTimesCorrelation() => Prop.ForAll(Batches(), Arb.From(Gen.Choose(1, 4)), (batch, width) =>
+    public Property Iknp_CorrelatedWords_ReceiverGetsOutputPlusChoiceTimesCorrelation() => Prop.ForAll(Batches(), Arb.From(Gen.Choose(1, 4)), SoftSpokenBits(), (batch, width, softSpokenBits) =>
     {
         int count = Math.Min(batch.Count, 2000);
         using var prg = Prg(batch.Seed, 4);
@@ -90,7 +90,7 @@ public sealed class IknpTests
         prg.Fill<ulong>(correlations);
         var outputs = new ulong[count * width];
         var got = new ulong[count * width];
-        RunDealt(batch.Seed, s => s.SendCorrelatedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedAsync(choices, width, got).AsTask());
+        RunDealt(batch.Seed, s => s.SendCorrelatedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedAsync(choices, width, got).AsTask(), softSpokenBits);
         for (int j = 0; j < count; j++)
         {
             for (int i = 0; i < width; i++)
@@ -104,7 +104,7 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 15)]
-    public Property Iknp_ShiftedCorrelatedWords_HoldTheCorrelationInTheBitsTheyKeep_AcrossChunks() => Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), (groups, width) =>
+    public Property Iknp_ShiftedCorrelatedWords_HoldTheCorrelationInTheBitsTheyKeep_AcrossChunks() => Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), SoftSpokenBits(), (groups, width, softSpokenBits) =>
     {
         // OT j keeps the bits from 2^(j mod 64) up; its correlation is a multiple of that (Gilboa's a 2^s). Up to
         // 2100 groups of 64: batches of one to three chunks of 65024 OTs.
@@ -117,7 +117,7 @@ public sealed class IknpTests
             for (int i = 0; i < width; i++) correlations[j * width + i] <<= j % 64;
         var outputs = new ulong[count * width];
         var got = new ulong[count * width];
-        RunDealt(groups, s => s.SendCorrelatedShiftedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedShiftedAsync(choices, width, got).AsTask());
+        RunDealt(groups, s => s.SendCorrelatedShiftedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedShiftedAsync(choices, width, got).AsTask(), softSpokenBits);
         for (int j = 0; j < count; j++)
         {
             ulong low = j % 64 == 0 ? 0 : ulong.MaxValue >> (64 - j % 64);
@@ -168,8 +168,10 @@ public sealed class IknpTests
                 Assert.Equal(d[j * width + i] >> (j % 64) << (j % 64), back[j * width + i]);
     });
 
-    [Fact]
-    public void Iknp_BatchesOfSeveralChunks_InSequenceOnOnePair_AllFlavours()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Iknp_BatchesOfSeveralChunks_InSequenceOnOnePair_AllFlavours(int softSpokenBits)
     {
         const int count = 2 * ((1 << 16) - 512) + 12_345; // three chunks, the last partial and not a multiple of 128
         const int width = 3;
@@ -207,7 +209,8 @@ public sealed class IknpTests
                 await r.ReceiveChosenAsync(choices, mGot);
                 await r.ReceiveCorrelatedAsync(choices, width, wGot);
                 await r.ReceiveRandomAsync(choices, againGot);
-            });
+            },
+            softSpokenBits);
         for (int j = 0; j < count; j++)
         {
             bool c = Choice(choices, j);
@@ -224,8 +227,11 @@ public sealed class IknpTests
         Assert.Equal(0, Enumerable.Range(0, count).Count(j => again[j] == r0[j]));
     }
 
-    [Fact]
-    public async Task Iknp_BothDirectionsAtOnce_OnSeparateTags_WithRealBaseOts()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public async Task Iknp_BothDirectionsAtOnce_OnSeparateTags_WithRealBaseOts(int softSpokenBits)
     {
         var networks = MemoryPair();
         try
@@ -247,8 +253,8 @@ public sealed class IknpTests
                 var mine = me == 0 ? tagA : tagB;
                 var theirs = me == 0 ? tagB : tagA;
                 // Both objects are created concurrently: each base OT runs on its own tag.
-                var senderTask = IknpSender.CreateAsync(network, other, mine, random.Fork()).AsTask();
-                var receiverTask = IknpReceiver.CreateAsync(network, other, theirs, random.Fork()).AsTask();
+                var senderTask = IknpSender.CreateAsync(network, other, mine, random.Fork(), softSpokenBits).AsTask();
+                var receiverTask = IknpReceiver.CreateAsync(network, other, theirs, random.Fork(), softSpokenBits).AsTask();
                 using var sender = await senderTask;
                 using var receiver = await receiverTask;
                 await Task.WhenAll(
@@ -271,8 +277,10 @@ public sealed class IknpTests
                     Assert.Equal(c ? m0[sender][j] : m1[sender][j], second[me][j]);
                 }
             }
-            // Base OT: 2 rounds; two chosen batches: 2 each; per role, and both roles ran at each party.
-            Assert.All(networks, n => Assert.Equal(2 * (2 + 2 + 2), n.Stats.Rounds));
+            // Base OT: 2 rounds (SoftSpoken: and its GGM message); two chosen batches: 2 each; per role, and both
+            // roles ran at each party.
+            int setup = softSpokenBits == 1 ? 2 : 3;
+            Assert.All(networks, n => Assert.Equal(2 * (setup + 2 + 2), n.Stats.Rounds));
         }
         finally
         {
@@ -311,24 +319,26 @@ public sealed class IknpTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Iknp_SenderView_IsUniform_WhateverTheChoices(bool allOnes)
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 4)]
+    [InlineData(true, 4)]
+    public async Task Iknp_SenderView_IsUniform_WhateverTheChoices(bool allOnes, int softSpokenBits)
     {
-        // The sender sees only the correction matrix u = G(k0) ⊕ G(k1) ⊕ c: each byte must look uniform, whether
-        // the receiver chose all zeros or all ones.
+        // The sender sees only the correction matrix u = G(k0) ⊕ G(k1) ⊕ c (SoftSpoken: u_g = ⊕_x G(r_x) ⊕ c per
+        // group of k columns): each byte must look uniform, whether the receiver chose all zeros or all ones.
         var networks = MemoryPair();
         var recording = new RecordingNetwork(networks[0]);
-        var (sender, receiver) = DealtPair([recording, networks[1]], allOnes ? 71 : 70);
+        var (sender, receiver) = DealtPair([recording, networks[1]], allOnes ? 71 : 70, softSpokenBits: softSpokenBits);
         try
         {
-            const int count = 1 << 14;
+            int count = softSpokenBits << 14;
             var choices = Enumerable.Repeat(allOnes ? ulong.MaxValue : 0UL, count / 64).ToArray();
             await RunPairAsync(networks,
                 async _ => { await sender.SendChosenAsync(new Block128[count], new Block128[count]); return 0; },
                 async _ => { await receiver.ReceiveChosenAsync(choices, new Block128[count]); return 0; });
             var view = recording.Received.SelectMany(f => f.Payload).ToArray();
-            Assert.Equal(16 * count, view.Length);
+            Assert.Equal(16 * count / softSpokenBits, view.Length);
             var counts = new long[256];
             foreach (byte b in view) counts[b]++;
             ChiSquare.AssertUniform(counts, $"bytes the sender received (choices all {(allOnes ? 1 : 0)})");
@@ -397,6 +407,8 @@ public sealed class IknpTests
             Assert.Throws<ArgumentOutOfRangeException>(() => { _ = sender.SendCorrelatedAsync(new ulong[6], 0, new ulong[6]); });
             Assert.Throws<ArgumentException>(() => { _ = receiver.ReceiveChosenAsync(new ulong[1], new Block128[65]); });
             Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpSender.CreateAsync(networks[0], 0, Tag, Prg(1, 1)); });
+            Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpSender.CreateAsync(networks[0], 1, Tag, Prg(1, 1), softSpokenBits: 3); });
+            Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpReceiver.CreateAsync(networks[1], 0, Tag, Prg(1, 1), softSpokenBits: 16); });
         }
     }
 }

@@ -56,8 +56,11 @@ internal static class OtHarness
         }
     }
 
-    /// <summary>An IKNP pair (sender = party 0, receiver = party 1) whose base OTs are dealt from <paramref name="seed"/>.</summary>
-    public static (IknpSender Sender, IknpReceiver Receiver) DealtPair(IPartyNetwork[] networks, int seed, StreamTag? tag = null)
+    /// <summary>
+    /// An IKNP pair (sender = party 0, receiver = party 1) whose base OTs are dealt from <paramref name="seed"/>; with
+    /// <paramref name="softSpokenBits"/> &gt; 1 a SoftSpoken pair, its GGM message handed over directly.
+    /// </summary>
+    public static (IknpSender Sender, IknpReceiver Receiver) DealtPair(IPartyNetwork[] networks, int seed, StreamTag? tag = null, int softSpokenBits = 1)
     {
         using var prg = Prg(seed, 99);
         var keys0 = new Block128[128];
@@ -73,9 +76,13 @@ internal static class OtHarness
             bool bit = ((i < 64 ? delta.Low >> i : delta.High >> (i - 64)) & 1) != 0;
             chosen[i] = bit ? keys1[i] : keys0[i];
         }
-        return (IknpSender.FromBaseOts(networks[0], 1, tag ?? Tag, delta, chosen),
-                IknpReceiver.FromBaseOts(networks[1], 0, tag ?? Tag, keys0, keys1));
+        var setup = new Block128[Mpc.Protocols.ObliviousTransfer.Internal.SoftSpoken.SetupBlocks(softSpokenBits)];
+        var receiver = IknpReceiver.FromBaseOts(networks[1], 0, tag ?? Tag, keys0, keys1, softSpokenBits, setup);
+        return (IknpSender.FromBaseOts(networks[0], 1, tag ?? Tag, delta, chosen, softSpokenBits, setup), receiver);
     }
+
+    /// <summary>SoftSpoken's k: 1 (IKNP), 2, 4 or 8.</summary>
+    public static Arbitrary<int> SoftSpokenBits() => Arb.From(Gen.Elements(1, 2, 4, 8));
 
     public static ulong[] RandomChoices(AesCtrPrg prg, int count)
     {
