@@ -310,6 +310,29 @@ public sealed class IknpSender : IDisposable
         for (int r = 0; r < request.Rounds; r++) _network.CountRound();
     }
 
+    /// <summary>
+    /// Shifted word-correlated OT of one word (Gilboa's elementwise products), in one pass after the two hashes:
+    /// OT j's output is H(q_j) without its low s = j mod 64 bits, and its correction
+    /// (H(q_j) + correlation - H(q_j ⊕ Δ)) &gt;&gt; s is packed in 64 - s bits.
+    /// </summary>
+    private void ShiftedSingleWords(ReadOnlySpan<Block128> blocks, ulong first, ReadOnlySpan<ulong> correlations, Span<ulong> outputs, Span<Block128> hashes, Span<ulong> packed)
+    {
+        int m = blocks.Length;
+        Span<Block128> h0 = hashes[..m], h1 = hashes.Slice(m, m);
+        FixedKeyAes.TccrHash(blocks, first, h0);
+        FixedKeyAes.TccrHash(blocks, Delta, first, h1);
+        var writer = new TruncatedWords.Writer(packed);
+        for (int j = 0; j < m; j++)
+        {
+            int dropped = TruncatedWords.DroppedBits(j);
+            ulong keep = ~TruncatedWords.LowMask(dropped);
+            ulong output = h0[j].Low & keep;
+            outputs[j] = output;
+            writer.Put(unchecked(output + correlations[j] - (h1[j].Low & keep)) >> dropped, 64 - dropped);
+        }
+        writer.Flush();
+    }
+
     /// <summary>Bytes of chunk <paramref name="k"/>'s correction matrix in a batch of <paramref name="count"/> OTs.</summary>
     private int CorrectionBytes(int count, int k) =>
         _columns.CorrectionRows * IknpCore.RowBytes(Math.Min(IknpCore.ChunkOts, count - k * IknpCore.ChunkOts));
@@ -350,9 +373,14 @@ public sealed class IknpSender : IDisposable
                 Span<ulong> outputs = request.Words.Span.Slice(start * width, m * width);
                 Span<ulong> d = MemoryMarshal.Cast<byte, ulong>(reply);
                 BitMatrix.Transpose(q, blocks);
+                ReadOnlySpan<ulong> correlations = request.Correlations.Span.Slice(start * width, m * width);
+                if (request.TruncatedByIndex && width == 1)
+                {
+                    ShiftedSingleWords(blocks, first, correlations, outputs, scratch.Slice(m, 2 * m), d);
+                    break;
+                }
                 IknpCore.WideHash(blocks, default, first, width, outputs, scratch[m..]);
                 // d = H(q) + correlation - H(q ⊕ Δ): the receiver with c = 1 holds H(q ⊕ Δ) and adds d.
-                ReadOnlySpan<ulong> correlations = request.Correlations.Span.Slice(start * width, m * width);
                 if (request.TruncatedByIndex)
                 {
                     // Shifted: both hashes lose their low s bits (so does d), and d travels packed in 64 - s bits.

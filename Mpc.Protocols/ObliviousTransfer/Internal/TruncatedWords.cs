@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mpc.Protocols.ObliviousTransfer.Internal;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Mpc.Protocols.ObliviousTransfer.Internal;
 internal static class TruncatedWords
 {
     /// <summary>Bits of OT j that are dropped: j mod 64 (chunks start at multiples of 64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int DroppedBits(int j) => j & 63;
 
     /// <summary>Bytes of packed corrections for <paramref name="ots"/> OTs (from a multiple of 64) of <paramref name="width"/> words, whole words.</summary>
@@ -21,6 +24,7 @@ internal static class TruncatedWords
     }
 
     /// <summary>The low <paramref name="bits"/> bits set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong LowMask(int bits) => bits == 0 ? 0 : ulong.MaxValue >> (64 - bits);
 
     /// <summary>Packs d[j * width + i] &gt;&gt; s in 64 - s bits for every OT j and word i.</summary>
@@ -54,6 +58,7 @@ internal static class TruncatedWords
         private int _filled, _written;
 
         /// <summary>Appends the low <paramref name="bits"/> of <paramref name="value"/> (its higher bits are 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Put(ulong value, int bits)
         {
             _pending |= value << _filled; // _filled < 64
@@ -83,6 +88,7 @@ internal static class TruncatedWords
         private int _left, _read; // bits of _current not yet taken, from its low end
 
         /// <summary>The next value of <paramref name="bits"/> (1 to 64) bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ulong Take(int bits)
         {
             ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
