@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Net;
@@ -161,15 +162,17 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var tag = session.NextTag();
         var t = await preprocessing.TakeTriplesAsync(n, ct).ConfigureAwait(false);
 
-        // Round 1: open d = x - a and e = y - b together.
-        var masked = GC.AllocateUninitializedArray<Z2k>(2 * n);
+        // Round 1: open d = x - a and e = y - b together, in a pooled buffer (a product of 10^6 elements would
+        // otherwise allocate 16 MB here and (N + 1) 16 MB more in the exchange).
+        var masked = ArrayPool<Z2k>.Shared.Rent(2 * n);
         VectorMath.Subtract<Z2k>(x.Shares, t.A, masked.AsSpan(0, n));
         VectorMath.Subtract<Z2k>(y.Shares, t.B, masked.AsSpan(n, n));
-        var opened = await OpenSharesAsync(masked, tag, ct).ConfigureAwait(false);
+        await OpenSharesInPlaceAsync(masked.AsMemory(0, 2 * n), tag, ct).ConfigureAwait(false);
 
         // z = c + d b + e a (+ d e at the leader), since x y = (d + a)(e + b); one pass, written over c.
         var z = t.C;
-        Internal.BeaverKernel.Combine(z, opened.AsSpan(0, n), opened.AsSpan(n, n), t.A, t.B, IsLeader, z);
+        Internal.BeaverKernel.Combine(z, masked.AsSpan(0, n), masked.AsSpan(n, n), t.A, t.B, IsLeader, z);
+        ArrayPool<Z2k>.Shared.Return(masked);
         return new(z);
     }
 
@@ -224,6 +227,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         var publics = new ulong[n];
         var slopes = new ulong[n];
         for (int e = 0; e < n; e++) (publics[e], slopes[e]) = TruncationTerms(c[e].Value, bits);
+        ArrayPool<Z2k>.Shared.Return(c);
         return new(ExpandPowers(degree, publics, slopes, dealt.LowPowers, dealt.TopTimesLowPowers));
     }
 
@@ -426,24 +430,31 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
 
         var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false);
 
-        var z = new Z2k[n];
+        // Written over the masks' low parts, each read just before (masks are used once).
+        var z = masks.LowShifted;
         for (int i = 0; i < n; i++)
         {
             var (publicPart, slope) = TruncationTerms(c[i].Value, bits);
             ulong share = unchecked(slope * masks.TopBit[i].Value - masks.LowShifted[i].Value);
             z[i] = new Z2k(IsLeader ? unchecked(share + publicPart) : share);
         }
+        ArrayPool<Z2k>.Shared.Return(c);
         return new(z);
     }
 
-    // The truncation's one round: open c = x + 2^62 + r.
-    private ValueTask<Z2k[]> OpenForTruncationAsync(SharedVector<Z2k> x, TruncationMasks masks, StreamTag tag, CancellationToken ct)
+    /// <summary>
+    /// The truncation's one round: open c = x + 2^62 + r, into a pooled array (at least x.Length long) that the caller
+    /// returns to <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
+    private async ValueTask<Z2k[]> OpenForTruncationAsync(SharedVector<Z2k> x, TruncationMasks masks, StreamTag tag, CancellationToken ct)
     {
-        var masked = new Z2k[x.Length];
-        VectorMath.Add<Z2k>(x.Shares, masks.R, masked);
+        int n = x.Length;
+        var masked = ArrayPool<Z2k>.Shared.Rent(n);
+        VectorMath.Add<Z2k>(x.Shares, masks.R, masked.AsSpan(0, n));
         if (IsLeader)
-            for (int i = 0; i < masked.Length; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
-        return OpenSharesAsync(masked, tag, ct);
+            for (int i = 0; i < n; i++) masked[i] = new Z2k(masked[i].Value + (1UL << 62));
+        await OpenSharesInPlaceAsync(masked.AsMemory(0, n), tag, ct).ConfigureAwait(false);
+        return masked;
     }
 
     /// <summary>
@@ -551,6 +562,19 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
             z[i] = new Z2k(IsLeader ? (ulong)(s >> bits) : unchecked((ulong)-((-s) >> bits)));
         }
         return new(z);
+    }
+
+    /// <summary>
+    /// <see cref="OpenSharesAsync"/> into <paramref name="shares"/> itself, exchanging through a pooled buffer. After a
+    /// failed exchange a receive may still write into that buffer, so it is then left to the GC, not the pool.
+    /// </summary>
+    private async ValueTask OpenSharesInPlaceAsync(Memory<Z2k> shares, StreamTag tag, CancellationToken ct)
+    {
+        int n = shares.Length, parties = session.PartyCount;
+        var all = ArrayPool<Z2k>.Shared.Rent(parties * n);
+        await session.Network.ExchangeWithAllAsync<Z2k>(tag, shares, all.AsMemory(0, parties * n), ct).ConfigureAwait(false);
+        Core.Sharing.AdditiveSharing.Reconstruct<Z2k>(all.AsSpan(0, parties * n), parties, shares.Span);
+        ArrayPool<Z2k>.Shared.Return(all);
     }
 
     // One all-to-all exchange of share vectors, summed.

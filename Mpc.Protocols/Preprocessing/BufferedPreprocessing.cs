@@ -3,7 +3,8 @@ using Mpc.Core.Arithmetic;
 namespace Mpc.Protocols.Preprocessing;
 
 /// <summary>
-/// Produces triples ahead of time (an offline phase) and hands them out in order, each exactly once. What happens to a
+/// Produces triples, and truncation masks for one shift, ahead of time (an offline phase) and hands them out in order,
+/// each exactly once. What happens to a
 /// request beyond what was produced is the caller's choice: by default it goes to the underlying source (produced on
 /// demand); with <c>onDemand: false</c> it fails with <see cref="PreprocessingExhaustedException"/> saying how many were
 /// needed and produced, so an offline phase that produced too little is found, not papered over.
@@ -14,6 +15,9 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
     private BeaverTriples<Z2k>? _triples;
     private int _offset;
     private long _produced, _handedOut;
+    private TruncationMasks? _masks;
+    private int _maskOffset;
+    private long _masksProduced, _masksHandedOut;
 
     /// <inheritdoc />
     public string Name => inner.Name;
@@ -75,9 +79,44 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
     public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default) =>
         inner.TakeMatrixTripleForAsync(mask, transposed, columns, ct);
 
+    /// <summary>
+    /// Produces <paramref name="count"/> truncation masks for a shift by <paramref name="bits"/> now, replacing any unused
+    /// ones (dropped, never reused). Requests for another shift go to the source, or fail without <c>onDemand</c>.
+    /// </summary>
+    public async ValueTask PrepareTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
+    {
+        var masks = await inner.TakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_masks is not null) _masksHandedOut += _masks.R.Length - _maskOffset;
+            _masks = masks;
+            _maskOffset = 0;
+            _masksProduced += count;
+        }
+    }
+
     /// <inheritdoc />
-    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
-        inner.TakeTruncationMasksAsync(count, bits, ct);
+    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        TruncationMasks taken;
+        lock (_gate)
+        {
+            int left = _masks is null || _masks.Bits != bits ? 0 : _masks.R.Length - _maskOffset;
+            if (left < count)
+            {
+                if (onDemand) return inner.TakeTruncationMasksAsync(count, bits, ct);
+                throw new PreprocessingExhaustedException($"truncation masks for {bits} bits", count, _masksProduced, _masksHandedOut);
+            }
+            var all = _masks!;
+            taken = _maskOffset == 0 && count == all.R.Length
+                ? all
+                : new TruncationMasks(all.R.AsSpan(_maskOffset, count).ToArray(), all.TopBit.AsSpan(_maskOffset, count).ToArray(), all.LowShifted.AsSpan(_maskOffset, count).ToArray(), bits);
+            _maskOffset += count;
+            _masksHandedOut += count;
+        }
+        return ValueTask.FromResult(taken);
+    }
 
     /// <inheritdoc />
     public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>

@@ -88,6 +88,35 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
+    public async Task Buffered_TruncationMasks_AreHandedOutOnce_ForTheShiftTheyWereMadeFor()
+    {
+        var results = await LocalParties.RunAsync(3, async s =>
+        {
+            var buffered = new BufferedPreprocessing(new DealerPreprocessing(s), onDemand: false);
+            await buffered.PrepareTruncationMasksAsync(10, 16);
+            var first = await buffered.TakeTruncationMasksAsync(6, 16);
+            var otherShift = Assert.Throws<PreprocessingExhaustedException>(() => { _ = buffered.TakeTruncationMasksAsync(1, 8); });
+            var rest = await buffered.TakeTruncationMasksAsync(4, 16);
+            var empty = Assert.Throws<PreprocessingExhaustedException>(() => { _ = buffered.TakeTruncationMasksAsync(1, 16); });
+            return (Takes: new[] { first, rest }, otherShift, empty);
+        });
+        Assert.All(results, r => Assert.Contains("truncation masks for 8 bits", r.otherShift.Message));
+        Assert.All(results, r => Assert.Equal((1L, 10L, 10L), (r.empty.Needed, r.empty.Produced, r.empty.HandedOut)));
+        var masks = new List<ulong>();
+        for (int take = 0; take < 2; take++)
+        {
+            for (int i = 0; i < results[0].Takes[take].Count; i++)
+            {
+                ulong r = Sum(results.Select(p => p.Takes[take].R[i])).Value;
+                Assert.Equal(r >> 63, Sum(results.Select(p => p.Takes[take].TopBit[i])).Value);
+                Assert.Equal((r & (ulong.MaxValue >> 1)) >> 16, Sum(results.Select(p => p.Takes[take].LowShifted[i])).Value);
+                masks.Add(r);
+            }
+        }
+        Assert.Equal(10, masks.Distinct().Count()); // uniform 64-bit masks: a repeat would be a mask handed out twice
+    }
+
+    [Fact]
     public async Task OnDemand_BeyondTheBatch_GoesToTheSource_FreshTriplesAndCounted()
     {
         var results = await LocalParties.RunAsync(2, async s =>

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using Mpc.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Mpc.Tests.Party;
+
+/// <summary><c>mpc bench mul</c> and <c>mpc bench triples</c>: real party processes, one JSON line each.</summary>
+[Collection(SocketTests.Collection)]
+public sealed class BenchArithmeticTests(ITestOutputHelper output)
+{
+    private async Task<JsonElement[]> RunAsync(string bench, int parties, params string[] args)
+    {
+        using var process = MpcProcess.Start(["bench", bench, "--parties", parties.ToString(CultureInfo.InvariantCulture), .. args, "--insecure"]);
+        int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine(process.Output);
+        Assert.Equal(0, code);
+        var lines = process.Stdout.Split('\n').Where(l => l.Contains($"{{\"bench\":\"{bench}\"", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(parties, lines.Length);
+        return lines.Select(l => JsonDocument.Parse(l[l.IndexOf('{')..]).RootElement.Clone()).ToArray();
+    }
+
+    [Fact]
+    public async Task BenchMul_ThreeProcesses_ReportMedianAndBest_AndSendTwoWordsPerPeerPerProduct()
+    {
+        var lines = await RunAsync("mul", 3, "--suite", "additive", "--size", "1000", "--repeat", "3");
+        Assert.Equal([0, 1, 2], lines.Select(l => l.GetProperty("party").GetInt32()).Order());
+        foreach (var root in lines)
+        {
+            Assert.Equal(3, root.GetProperty("repeat").GetInt32());
+            double median = root.GetProperty("ops_per_second").GetDouble();
+            Assert.True(median > 0);
+            Assert.True(root.GetProperty("best_ops_per_second").GetDouble() >= median);
+            // d and e, 8 bytes each, to each of 2 peers, plus two frame headers.
+            Assert.InRange(root.GetProperty("online_bytes_sent").GetInt64(), 32_000, 32_100);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 2568)]
+    [InlineData(2, 1544)]
+    public async Task BenchTriples_OtSource_ThreeProcesses_SendTheBytesTheirSoftSpokenKPredicts(int k, int bytesPerTriple)
+    {
+        // Per party and triple: 2 (N - 1) Gilboa products, each 64 OTs of 16/k bytes one way and 2080 bits of
+        // corrections the other.
+        var lines = await RunAsync("triples", 3, "--source", "ot", "--size", "2048", "--softspoken-k", k.ToString(CultureInfo.InvariantCulture));
+        foreach (var root in lines)
+        {
+            Assert.Equal(k, root.GetProperty("softspoken_k").GetInt32());
+            Assert.True(root.GetProperty("triples_per_second").GetDouble() > 0);
+            Assert.InRange(root.GetProperty("bytes_per_triple").GetDouble(), bytesPerTriple, bytesPerTriple * 1.01);
+        }
+    }
+}
