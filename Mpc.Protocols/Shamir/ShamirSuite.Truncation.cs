@@ -246,21 +246,23 @@ public sealed partial class ShamirSuite<T>
     /// <summary>
     /// Degree reduction by a double sharing (Damgård and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
     /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
-    /// the product masked by a uniform r. Online: one opening.
+    /// the product masked by a uniform r. Online: one opening. The result is written over <paramref name="product"/>
+    /// (every caller's own fresh array); the exchange runs through pooled buffers, left to the GC if it fails.
     /// </summary>
     private async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct)
     {
-        int length = product.Length;
+        int length = product.Length, parties = _session.PartyCount;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
         var (wide, narrow) = await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
-        var masked = GC.AllocateUninitializedArray<T>(length);
-        VectorMath.Add<T>(product, wide, masked);
-        var all = GC.AllocateUninitializedArray<T>(_session.PartyCount * length);
-        await _session.Network.ExchangeWithAllAsync<T>(tag, masked, all, ct).ConfigureAwait(false);
-        var c = GC.AllocateUninitializedArray<T>(length);
-        _productScheme.ReconstructChecked(_allParties, all, c);
-        VectorMath.Subtract<T>(c, narrow, c);
-        return c;
+        var masked = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        VectorMath.Add<T>(product, wide, masked.AsSpan(0, length));
+        var all = System.Buffers.ArrayPool<T>.Shared.Rent(parties * length);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, masked.AsMemory(0, length), all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
+        _productScheme.ReconstructChecked(_allParties, all.AsSpan(0, parties * length), masked.AsSpan(0, length));
+        VectorMath.Subtract<T>(masked.AsSpan(0, length), narrow, product);
+        System.Buffers.ArrayPool<T>.Shared.Return(all);
+        System.Buffers.ArrayPool<T>.Shared.Return(masked);
+        return product;
     }
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
