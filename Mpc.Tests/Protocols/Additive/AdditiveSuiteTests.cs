@@ -79,6 +79,50 @@ public sealed class AdditiveSuiteTests
         Assert.True(bits <= 2 || andTriples > 0);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void LongVectors_OpenByReduceScatterAndGather_InTwoRounds_Sending2NthsOfTheVectorPerPeerCount(int parties)
+    {
+        // From ScatteredOpeningMinimum elements up (N > 2), party j sums segment j and sends the sum back: each party
+        // sends its share of the other segments and its sum to every other party. Segments of unequal length here.
+        int length = AdditiveSuite.ScatteredOpeningMinimum + 5;
+        var x = new Z2k[length];
+        var y = new Z2k[length];
+        using (var prg = new Mpc.Core.Random.AesCtrPrg(new byte[16]))
+        {
+            prg.Fill<Z2k>(x);
+            for (int i = 0; i < length; i++) y[i] = Z2k.FromInt64((long)(prg.NextUInt64() >> 40) - (1L << 23));
+        }
+        var results = LocalParties.Run(parties, async s =>
+        {
+            var suite = new AdditiveSuite(s, new DealerPreprocessing(s));
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
+            var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<Z2k>.Empty, length);
+            var before = s.Network.Stats.Snapshot();
+            var opened = await suite.OpenAsync(sx);
+            var after = s.Network.Stats.Snapshot();
+            var product = await suite.OpenAsync(await suite.MultiplyAsync(sx, sy));
+            var truncated = await suite.OpenAsync(await suite.TruncateAsync(sy, 7));
+            return (opened, product, truncated, Rounds: after.Rounds - before.Rounds, Sent: after.TotalBytesSent - before.TotalBytesSent, Frames: after.Peers.Sum(p => p.FramesSent) - before.Peers.Sum(p => p.FramesSent), s.PartyId);
+        });
+        foreach (var r in results)
+        {
+            Assert.Equal(x, r.opened);
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(x[i] * y[i], r.product[i]);
+                Assert.InRange((long)r.truncated[i].Value - ((long)y[i].Value >> 7), -1, 1);
+            }
+            Assert.Equal(2, r.Rounds);
+            Assert.Equal(2 * (parties - 1), r.Frames);
+            long mine = (long)(r.PartyId + 1) * length / parties - (long)r.PartyId * length / parties;
+            long elements = (length - mine) + (parties - 1) * mine;
+            Assert.InRange(r.Sent - 8 * elements, 1, 16 * r.Frames); // plus a short header per frame
+        }
+    }
+
     [Fact]
     public void Powers_WithDealerPowerMasks_TakeOneRound_AndOpenOnlyAUniformValue()
     {
