@@ -15,7 +15,7 @@ namespace Mpc.Protocols.Additive;
 /// input costs no communication. Openings are one all-to-all exchange; for N &gt; 2 and vectors of
 /// <see cref="ScatteredOpeningMinimum"/> elements or more, a reduce-scatter and an all-gather instead (two rounds,
 /// 2 (N - 1) / N of the vector sent per party instead of N - 1 times it), as bandwidth, not latency, bounds those.</para>
-/// <para>Multiplication: Beaver (1991), one round. Matrix products: SecureML matrix triples (Mohassel and Zhang
+/// <para>Multiplication: Beaver (1991), one opening. Matrix products: SecureML matrix triples (Mohassel and Zhang
 /// 2017), one round, traffic proportional to the operands. Truncation: see <see cref="AdditiveTruncation"/>.</para>
 /// <para>Comparison (<see cref="LessThanZeroAsync"/>): with <see cref="ComparisonMethod.BitDecomposition"/> (the
 /// default, any N), dealer bit masks and a bitwise less-than: 1 opening round plus the bitwise comparison's
@@ -445,7 +445,7 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     }
 
     /// <summary>
-    /// The truncation's one round: open c = x + 2^62 + r, into a pooled array (at least x.Length long) that the caller
+    /// The truncation's one opening: c = x + 2^62 + r, into a pooled array (at least x.Length long) that the caller
     /// returns to <see cref="ArrayPool{T}.Shared"/>.
     /// </summary>
     private async ValueTask<Z2k[]> OpenForTruncationAsync(SharedVector<Z2k> x, TruncationMasks masks, StreamTag tag, CancellationToken ct)

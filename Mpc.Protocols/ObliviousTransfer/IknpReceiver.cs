@@ -47,12 +47,11 @@ public sealed class IknpReceiver : IDisposable
         "An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
-    private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, int softSpokenBits, SoftSpokenReceiverColumns columns)
+    private IknpReceiver(IPartyNetwork network, int sender, StreamTag tag, SoftSpokenReceiverColumns columns)
     {
         _network = network;
         _sender = sender;
         _tag = tag;
-        SoftSpokenBits = softSpokenBits;
         _columns = columns;
     }
 
@@ -117,7 +116,7 @@ public sealed class IknpReceiver : IDisposable
         try
         {
             SoftSpoken.ReceiverLeaves(softSpokenBits, keys0, keys1, leaves, setup);
-            return new IknpReceiver(network, sender, tag, softSpokenBits, new SoftSpokenReceiverColumns(softSpokenBits, leaves));
+            return new IknpReceiver(network, sender, tag, new SoftSpokenReceiverColumns(softSpokenBits, leaves));
         }
         finally
         {
@@ -126,7 +125,7 @@ public sealed class IknpReceiver : IDisposable
     }
 
     /// <summary>SoftSpoken's k: bits per group of columns (1 for IKNP); this side sends 16/k bytes per OT.</summary>
-    public int SoftSpokenBits { get; }
+    public int SoftSpokenBits => _columns.Bits;
 
     /// <summary>
     /// Correlated OT on raw blocks: fills <paramref name="t"/> with t_j = q_j ⊕ c_j·Δ for the sender's q_j and Δ.

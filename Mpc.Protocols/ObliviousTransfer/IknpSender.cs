@@ -55,13 +55,12 @@ public sealed class IknpSender : IDisposable
         "An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 
-    private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, int softSpokenBits, SoftSpokenSenderColumns columns)
+    private IknpSender(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, SoftSpokenSenderColumns columns)
     {
         _network = network;
         _receiver = receiver;
         _tag = tag;
         Delta = delta;
-        SoftSpokenBits = softSpokenBits;
         _columns = columns;
     }
 
@@ -123,7 +122,7 @@ public sealed class IknpSender : IDisposable
         try
         {
             SoftSpoken.SenderLeaves(softSpokenBits, delta, keys, setup, leaves);
-            return new IknpSender(network, receiver, tag, delta, softSpokenBits, new SoftSpokenSenderColumns(softSpokenBits, delta, leaves));
+            return new IknpSender(network, receiver, tag, delta, new SoftSpokenSenderColumns(softSpokenBits, delta, leaves));
         }
         finally
         {
@@ -132,7 +131,7 @@ public sealed class IknpSender : IDisposable
     }
 
     /// <summary>SoftSpoken's k: bits per group of columns (1 for IKNP); the receiver sends 16/k bytes per OT.</summary>
-    public int SoftSpokenBits { get; }
+    public int SoftSpokenBits => _columns.Bits;
 
     /// <summary>The values of k a pair can be created with (k divides 128; 2^k leaves per group stay few).</summary>
     public static IReadOnlyList<int> SoftSpokenBitChoices { get; } = [1, 2, 4, 8];

@@ -163,6 +163,9 @@ internal sealed class SoftSpokenReceiverColumns : IDisposable
         _leaves = SeedAll(leaves, skip: null);
     }
 
+    /// <summary>k: columns per group.</summary>
+    public int Bits => _k;
+
     /// <summary>Rows of the correction per chunk.</summary>
     public int CorrectionRows => SoftSpoken.Groups(_k);
 
@@ -241,6 +244,9 @@ internal sealed class SoftSpokenSenderColumns : IDisposable
         int leafCount = 1 << k;
         _leaves = SoftSpokenReceiverColumns.SeedAll(leaves, i => i % leafCount == SoftSpoken.GroupDelta(delta, k, i / leafCount));
     }
+
+    /// <summary>k: columns per group.</summary>
+    public int Bits => _k;
 
     /// <summary>Rows of the correction per chunk.</summary>
     public int CorrectionRows => SoftSpoken.Groups(_k);
