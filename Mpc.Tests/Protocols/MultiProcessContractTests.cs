@@ -9,18 +9,20 @@ namespace Mpc.Tests.Protocols;
 public sealed class MultiProcessContractTests
 {
     [Theory]
-    [InlineData("additive", "dealer")]
-    [InlineData("additive", "ot")]
-    [InlineData("shamir", "dealer")]
-    public async Task EverySuiteOperation_OpensCorrectly_AcrossThreeProcesses(string suite, string preprocessing)
+    [InlineData("additive", "dealer", 2000)]
+    [InlineData("additive", "ot", 2000)]
+    [InlineData("shamir", "dealer", 2000)]
+    // Products of 40,000 elements open 80,000: past AdditiveSuite.ScatteredOpeningMinimum, by reduce-scatter and all-gather.
+    [InlineData("additive", "dealer", 40_000)]
+    public async Task EverySuiteOperation_OpensCorrectly_AcrossThreeProcesses(string suite, string preprocessing, int size)
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--preprocessing", preprocessing, "--size", "2000");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--preprocessing", preprocessing, "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)
-            Assert.Contains($"[p{p} p{p}] selftest ({suite}, 3 parties, 2000 elements): 7 checks passed", launch.Stdout);
+            Assert.Contains($"[p{p} p{p}] selftest ({suite}, 3 parties, {size} elements): 7 checks passed", launch.Stdout);
     }
 
     [Fact]
