@@ -567,8 +567,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     }
 
     /// <summary>
-    /// <see cref="OpenSharesAsync"/> into <paramref name="shares"/> itself, exchanging through a pooled buffer. After a
-    /// failed exchange a receive may still write into that buffer, so it is then left to the GC, not the pool.
+    /// Opens share vectors into <paramref name="shares"/> itself: one all-to-all exchange through a pooled buffer, summed
+    /// (or, for long vectors and N &gt; 2, the scattered opening). After a failed exchange a receive may still write
+    /// into that buffer, so it is then left to the GC, not the pool.
     /// </summary>
     private async ValueTask OpenSharesInPlaceAsync(Memory<Z2k> shares, StreamTag tag, CancellationToken ct)
     {
@@ -632,21 +633,12 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         network.CountRound();
     }
 
-    // One all-to-all exchange of share vectors, summed (or the scattered opening, on a copy, for long vectors).
+    // The opening of share vectors that the caller keeps: opened in a copy.
     private async ValueTask<Z2k[]> OpenSharesAsync(Z2k[] mine, StreamTag tag, CancellationToken ct)
     {
-        int n = mine.Length, parties = session.PartyCount;
-        if (parties > 2 && n >= ScatteredOpeningMinimum)
-        {
-            var opened = (Z2k[])mine.Clone();
-            await OpenScatteredAsync(opened, tag, ct).ConfigureAwait(false);
-            return opened;
-        }
-        var all = GC.AllocateUninitializedArray<Z2k>(parties * n); // every slot is overwritten by the exchange
-        await session.Network.ExchangeWithAllAsync<Z2k>(tag, mine, all, ct).ConfigureAwait(false);
-        var sum = GC.AllocateUninitializedArray<Z2k>(n);
-        Core.Sharing.AdditiveSharing.Reconstruct<Z2k>(all, parties, sum);
-        return sum;
+        var opened = (Z2k[])mine.Clone();
+        await OpenSharesInPlaceAsync(opened, tag, ct).ConfigureAwait(false);
+        return opened;
     }
 
     private void CheckParty(int party, string name)
