@@ -12,12 +12,10 @@ namespace Mpc.Protocols.Preprocessing;
 public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onDemand = true) : IAdditivePreprocessing
 {
     private readonly Lock _gate = new();
-    private BeaverTriples<Z2k>? _triples;
-    private int _offset;
-    private long _produced, _handedOut;
-    private TruncationMasks? _masks;
-    private int _maskOffset;
-    private long _masksProduced, _masksHandedOut;
+    private readonly Batch<BeaverTriples<Z2k>> _triples = new(t => t.Count,
+        (t, offset, count) => new BeaverTriples<Z2k>(t.A.AsSpan(offset, count).ToArray(), t.B.AsSpan(offset, count).ToArray(), t.C.AsSpan(offset, count).ToArray()));
+    private readonly Batch<TruncationMasks> _masks = new(m => m.Count,
+        (m, offset, count) => new TruncationMasks(m.R.AsSpan(offset, count).ToArray(), m.TopBit.AsSpan(offset, count).ToArray(), m.LowShifted.AsSpan(offset, count).ToArray(), m.Bits));
 
     /// <inheritdoc />
     public string Name => inner.Name;
@@ -26,46 +24,21 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
     public PreprocessingUsage Usage => inner.Usage;
 
     /// <summary>Triples produced ahead by <see cref="PrepareTriplesAsync"/>, over every call.</summary>
-    public long TriplesProduced { get { lock (_gate) return _produced; } }
+    public long TriplesProduced { get { lock (_gate) return _triples.Produced; } }
 
     /// <summary>Triples handed out from what was produced ahead (never decreases; never exceeds <see cref="TriplesProduced"/>).</summary>
-    public long TriplesHandedOut { get { lock (_gate) return _handedOut; } }
+    public long TriplesHandedOut { get { lock (_gate) return _triples.HandedOut; } }
 
     /// <summary>Produces <paramref name="count"/> triples now, replacing any unused ones (which are dropped, never reused).</summary>
     public async ValueTask PrepareTriplesAsync(int count, CancellationToken ct = default)
     {
         var triples = await inner.TakeTriplesAsync(count, ct).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (_triples is not null) _handedOut += _triples.Count - _offset; // dropped: counted as gone, never handed out again
-            _triples = triples;
-            _offset = 0;
-            _produced += count;
-        }
+        lock (_gate) _triples.Replace(triples);
     }
 
     /// <inheritdoc />
-    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        BeaverTriples<Z2k> taken;
-        lock (_gate)
-        {
-            int left = _triples is null ? 0 : _triples.Count - _offset;
-            if (left < count)
-            {
-                if (onDemand) return inner.TakeTriplesAsync(count, ct);
-                throw new PreprocessingExhaustedException("triples", count, _produced, _handedOut);
-            }
-            var all = _triples!;
-            taken = _offset == 0 && count == all.Count
-                ? all
-                : new BeaverTriples<Z2k>(all.A.AsSpan(_offset, count).ToArray(), all.B.AsSpan(_offset, count).ToArray(), all.C.AsSpan(_offset, count).ToArray());
-            _offset += count;
-            _handedOut += count;
-        }
-        return ValueTask.FromResult(taken);
-    }
+    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) =>
+        Take(_triples, count, fits: _ => true, "triples", () => inner.TakeTriplesAsync(count, ct));
 
     /// <inheritdoc />
     public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner1, int columns, CancellationToken ct = default) =>
@@ -86,39 +59,64 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
     public async ValueTask PrepareTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
     {
         var masks = await inner.TakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (_masks is not null) _masksHandedOut += _masks.R.Length - _maskOffset;
-            _masks = masks;
-            _maskOffset = 0;
-            _masksProduced += count;
-        }
+        lock (_gate) _masks.Replace(masks);
     }
 
     /// <inheritdoc />
-    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        TruncationMasks taken;
-        lock (_gate)
-        {
-            int left = _masks is null || _masks.Bits != bits ? 0 : _masks.R.Length - _maskOffset;
-            if (left < count)
-            {
-                if (onDemand) return inner.TakeTruncationMasksAsync(count, bits, ct);
-                throw new PreprocessingExhaustedException($"truncation masks for {bits} bits", count, _masksProduced, _masksHandedOut);
-            }
-            var all = _masks!;
-            taken = _maskOffset == 0 && count == all.R.Length
-                ? all
-                : new TruncationMasks(all.R.AsSpan(_maskOffset, count).ToArray(), all.TopBit.AsSpan(_maskOffset, count).ToArray(), all.LowShifted.AsSpan(_maskOffset, count).ToArray(), bits);
-            _maskOffset += count;
-            _masksHandedOut += count;
-        }
-        return ValueTask.FromResult(taken);
-    }
+    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        Take(_masks, count, fits: m => m.Bits == bits, $"truncation masks for {bits} bits", () => inner.TakeTruncationMasksAsync(count, bits, ct));
 
     /// <inheritdoc />
     public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>
         inner.TakeBitMasksAsync(count, bits, ct);
+
+    /// <summary>
+    /// The next <paramref name="count"/> of a batch produced ahead, when the batch <paramref name="fits"/> the request
+    /// and has that many left; otherwise from the source (on demand) or an exhaustion error saying by how much.
+    /// </summary>
+    private ValueTask<T> Take<T>(Batch<T> batch, int count, Func<T, bool> fits, string kind, Func<ValueTask<T>> fromSource) where T : class
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_gate)
+        {
+            if ((batch.Current is { } current && fits(current) ? batch.Left : 0) < count)
+            {
+                if (onDemand) return fromSource();
+                throw new PreprocessingExhaustedException(kind, count, batch.Produced, batch.HandedOut);
+            }
+            return ValueTask.FromResult(batch.Take(count));
+        }
+    }
+
+    /// <summary>One kind of material produced ahead: the current batch, how far it is handed out, and the running counts.</summary>
+    private sealed class Batch<T>(Func<T, int> countOf, Func<T, int, int, T> slice) where T : class
+    {
+        private int _offset;
+
+        public T? Current { get; private set; }
+
+        public long Produced { get; private set; }
+
+        /// <summary>Never decreases: a dropped batch's unused part counts as gone, never handed out again.</summary>
+        public long HandedOut { get; private set; }
+
+        public int Left => Current is null ? 0 : countOf(Current) - _offset;
+
+        public void Replace(T batch)
+        {
+            HandedOut += Left;
+            Current = batch;
+            _offset = 0;
+            Produced += countOf(batch);
+        }
+
+        public T Take(int count)
+        {
+            var all = Current!;
+            var taken = _offset == 0 && count == countOf(all) ? all : slice(all, _offset, count);
+            _offset += count;
+            HandedOut += count;
+            return taken;
+        }
+    }
 }
