@@ -18,19 +18,16 @@ namespace Mpc.Net.Internal;
 internal sealed class TcpLink : IFrameSink
 {
     private const int CoalesceBytes = 16 * 1024 - FrameCodec.MaxHeaderLength - FrameCodec.PrefixBytes;
-    private const int ReadBytes = 128 * 1024;
+    // One TLS record's plaintext: a read returns at most that, so a block takes four reads and wastes nothing.
+    private const int ReadBytes = 16 * 1024;
     private const int FlushBatchBytes = 1024 * 1024;
-
-    private static readonly PipeOptions PipeOptions = new(
-        pauseWriterThreshold: 4 * 1024 * 1024,
-        resumeWriterThreshold: 2 * 1024 * 1024,
-        minimumSegmentSize: 64 * 1024,
-        useSynchronizationContext: false);
+    private const int PauseWriterBytes = 4 * 1024 * 1024;
 
     private readonly TcpPartyNetwork _owner;
     private readonly Socket _socket;
     private readonly Stream _stream;
-    private readonly Pipe _input = new(PipeOptions);
+    private readonly BlockPool _blocks = new((PauseWriterBytes + FlushBatchBytes) / BlockPool.BlockSize);
+    private readonly Pipe _input;
     private readonly ArrayBufferWriter<byte> _staging = new(16 * 1024);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _headerScratch = new(FrameCodec.MaxHeaderLength);
@@ -54,9 +51,18 @@ internal sealed class TcpLink : IFrameSink
         _stream = stream;
         _logger = logger;
         _decoder = new FrameDecoder(this, owner.MaxFrameBytes);
+        _input = new Pipe(new PipeOptions(
+            pool: _blocks,
+            pauseWriterThreshold: PauseWriterBytes,
+            resumeWriterThreshold: PauseWriterBytes / 2,
+            minimumSegmentSize: BlockPool.BlockSize,
+            useSynchronizationContext: false));
     }
 
     public int Peer { get; }
+
+    /// <summary>The memory of the input pipe (for tests of its reuse).</summary>
+    internal BlockPool InputBlocks => _blocks;
 
     private string PeerName => _owner.NameOf(Peer);
 
@@ -134,6 +140,7 @@ internal sealed class TcpLink : IFrameSink
         await _stream.DisposeAsync().ConfigureAwait(false);
         _input.Writer.CancelPendingFlush();
         await WaitAsync(Task.WhenAll(_receivePump, _frameLoop), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _blocks.Dispose();
     }
 
     private static async Task WaitAsync(Task task, TimeSpan timeout)

@@ -14,6 +14,9 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 
     public long MaxFrameBytes { get; } = maxFrameBytes;
 
+    /// <summary>The link to each peer (null at this party's own index).</summary>
+    public IReadOnlyList<TcpLink?> Links => _links;
+
     public void Start(TcpLink?[] links)
     {
         _links = links;
