@@ -606,14 +606,17 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         int mine = Start(me), length = Start(me + 1) - mine;
         var incoming = ArrayPool<Z2k>.Shared.Rent(parties * length);
         var pending = new List<Task>(2 * parties);
+        var gathered = new List<Task<Task>>(parties);
 
-        // Round 1: my share of segment p to party p; every other party's share of my segment to me.
+        // Round 1: my share of segment p to party p; every other party's share of my segment to me. Once my share of
+        // segment p is sent, the receive of p's opened segment goes over it, so that a fast peer's round 2 lands in place.
         for (int p = 0; p < parties; p++)
         {
             if (p == me) continue;
             pending.Add(network.ReceiveAsync(p, tag, incoming.AsMemory(p * length, length), ct).AsTask());
-            pending.Add(network.SendAsync<Z2k>(p, tag, shares.Slice(Start(p), Start(p + 1) - Start(p)), ct).AsTask());
+            gathered.Add(SendThenReceiveAsync(p, shares.Slice(Start(p), Start(p + 1) - Start(p))));
         }
+        pending.AddRange(gathered);
         await Task.WhenAll(pending).ConfigureAwait(false);
         var segment = shares.Span.Slice(mine, length);
         for (int p = 0; p < parties; p++)
@@ -621,16 +624,19 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         ArrayPool<Z2k>.Shared.Return(incoming);
         network.CountRound();
 
-        // Round 2: my opened segment to all; every other opened segment into its place (over my sent share of it).
+        // Round 2: my opened segment to all; every other opened segment into its place.
         pending.Clear();
         for (int p = 0; p < parties; p++)
-        {
-            if (p == me) continue;
-            pending.Add(network.ReceiveAsync(p, tag, shares.Slice(Start(p), Start(p + 1) - Start(p)), ct).AsTask());
-            pending.Add(network.SendAsync<Z2k>(p, tag, shares.Slice(mine, length), ct).AsTask());
-        }
+            if (p != me) pending.Add(network.SendAsync<Z2k>(p, tag, shares.Slice(mine, length), ct).AsTask());
+        foreach (var receive in gathered) pending.Add(receive.Result);
         await Task.WhenAll(pending).ConfigureAwait(false);
         network.CountRound();
+
+        async Task<Task> SendThenReceiveAsync(int p, Memory<Z2k> share)
+        {
+            await network.SendAsync<Z2k>(p, tag, share, ct).ConfigureAwait(false);
+            return network.ReceiveAsync(p, tag, share, ct).AsTask();
+        }
     }
 
     // The opening of share vectors that the caller keeps: opened in a copy.
