@@ -18,7 +18,7 @@ namespace Mpc.Net.Internal;
 internal sealed class TcpLink : IFrameSink
 {
     private const int CoalesceBytes = 16 * 1024 - FrameCodec.MaxHeaderLength - FrameCodec.PrefixBytes;
-    // One TLS record's plaintext: a read returns at most that, so a block takes four reads and wastes nothing.
+    // One TLS record's plaintext, what a TLS read hands out: the pipe starts a new block when less is left in the last.
     private const int ReadBytes = 16 * 1024;
     private const int FlushBatchBytes = 1024 * 1024;
     private const int PauseWriterBytes = 4 * 1024 * 1024;
