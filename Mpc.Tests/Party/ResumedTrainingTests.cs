@@ -89,7 +89,9 @@ public sealed class ResumedTrainingTests : IDisposable
             Assert.Equal(uninterrupted[p].Weights, resumed[p].Weights);
             Assert.Equal(uninterrupted[p].FinalShares, resumed[p].FinalShares);
         }
-        // Control (where it is cheap): another run's randomness rounds differently somewhere, so the equality above is not a given.
-        if (configuration != "additive-ot") Assert.NotEqual(uninterrupted[0].Weights, Train(configuration, "third", resume: false, seed: 3)[0].Weights);
+        // Control (where it is cheap): another run's randomness gives other shares of the model, so the equalities above
+        // are not a given. (Its revealed weights usually differ too, in some rounding, but not always: the Shamir suite
+        // once gave the same four weights.)
+        if (configuration != "additive-ot") Assert.NotEqual(uninterrupted[0].FinalShares, Train(configuration, "third", resume: false, seed: 3)[0].FinalShares);
     }
 }
