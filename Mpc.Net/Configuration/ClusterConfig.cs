@@ -160,6 +160,7 @@ public sealed record ClusterConfig
         if (MaxFrameBytes < 1 || MaxFrameBytes > Array.MaxLength) throw new ConfigException(file, "maxFrameBytes", $"must be in 1..{Array.MaxLength}");
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var endpoints = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var pins = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < Parties.Count; i++)
         {
             var p = Parties[i];
@@ -173,6 +174,9 @@ public sealed record ClusterConfig
             if (!endpoints.TryAdd(endpoint, i)) throw new ConfigException(file, $"{at}.port", $"duplicate endpoint {endpoint} (also parties[{endpoints[endpoint]}])");
             if (!Insecure && requireCertificates && p.CertificateSha256 is not { Length: 32 })
                 throw new ConfigException(file, $"{at}.certificate", "no certificate is pinned for this party");
+            // A certificate is a party's identity on the wire: two parties with one certificate could pass for each other.
+            if (!Insecure && p.CertificateSha256 is { Length: 32 } pin && !pins.TryAdd(Convert.ToHexString(pin), i))
+                throw new ConfigException(file, $"{at}.certificate", $"is the same certificate as parties[{pins[Convert.ToHexString(pin)]}].certificate; every party needs its own");
         }
     }
 
@@ -204,6 +208,29 @@ public sealed record ClusterConfig
             }
         }
         return SHA256.HashData(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Every field that <see cref="ComputeHash"/> covers, by its path in the file (<c>parties[1].port</c>), with its
+    /// canonical value; the handshake compares hashes of these to say which fields differ when two cluster files do.
+    /// </summary>
+    internal IEnumerable<(string Path, string Value)> CanonicalFields()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        yield return ("sessionId", SessionId);
+        yield return ("insecure", Insecure ? "true" : "false");
+        yield return ("timeouts.connectSeconds", ((long)ConnectTimeout.TotalMilliseconds).ToString(invariant));
+        yield return ("timeouts.receiveSeconds", ((long)ReceiveTimeout.TotalMilliseconds).ToString(invariant));
+        yield return ("maxFrameBytes", MaxFrameBytes.ToString(invariant));
+        yield return ("parties", Parties.Count.ToString(invariant));
+        foreach (var p in Parties)
+        {
+            string at = $"parties[{p.Id}]";
+            yield return ($"{at}.name", p.Name);
+            yield return ($"{at}.host", p.Host);
+            yield return ($"{at}.port", p.Port.ToString(invariant));
+            yield return ($"{at}.certificate", p.CertificateSha256 is { } pin ? Convert.ToHexString(pin) : "");
+        }
     }
 
     internal static bool IsLoopbackHost(string host) =>

@@ -1,10 +1,15 @@
 using System.Buffers;
 using MessagePack;
+using Mpc.Core.Text;
 
 namespace Mpc.Net.Internal;
 
-/// <summary>Hello: what two parties compare before they trust a link.</summary>
-internal readonly record struct HelloMessage(string Magic, int Version, string SessionId, int FromParty, int ToParty, byte[] ConfigHash);
+/// <summary>
+/// Hello: what two parties compare before they trust a link. <see cref="FieldHashes"/> holds a short hash of every
+/// cluster field by its path, so that parties whose cluster files differ can say in which fields.
+/// </summary>
+internal readonly record struct HelloMessage(string Magic, int Version, string SessionId, int FromParty, int ToParty, byte[] ConfigHash,
+    IReadOnlyDictionary<string, byte[]> FieldHashes);
 
 /// <summary>Reject: the refusing party, which check failed, and why.</summary>
 internal readonly record struct RejectMessage(int FromParty, HandshakeMismatch Mismatch, string Detail);
@@ -12,21 +17,33 @@ internal readonly record struct RejectMessage(int FromParty, HandshakeMismatch M
 /// <summary>Abort: the culprit (which propagates unchanged) and the reason.</summary>
 internal readonly record struct AbortMessage(int Culprit, string Reason);
 
-/// <summary>MessagePack encodings of the control frames' payloads.</summary>
+/// <summary>
+/// MessagePack encodings of the control frames' payloads. Every string a peer sent is escaped and length-limited as it
+/// is decoded (<see cref="PeerText"/>), so nothing downstream can print it raw.
+/// </summary>
 internal static class ControlMessages
 {
     public const string Magic = "MPC-NET";
-    public const int Version = 2;   // 2: frame headers carry a sequence number
+    public const int Version = 3;   // 2: frame headers carry a sequence number; 3: field hashes in the hello, the ready barrier
+
+    /// <summary>The longest session id or magic a decoded hello keeps (escaped): enough to tell two sessions apart.</summary>
+    private const int MaxIdentifierLength = 200;
 
     public static byte[] Encode(HelloMessage m) => Write((ref MessagePackWriter w) =>
     {
-        w.WriteArrayHeader(6);
+        w.WriteArrayHeader(7);
         w.Write(m.Magic);
         w.Write(m.Version);
         w.Write(m.SessionId);
         w.Write(m.FromParty);
         w.Write(m.ToParty);
         w.Write(m.ConfigHash);
+        w.WriteMapHeader(m.FieldHashes.Count);
+        foreach (var (path, hash) in m.FieldHashes)
+        {
+            w.Write(path);
+            w.Write(hash);
+        }
     });
 
     public static byte[] Encode(RejectMessage m) => Write((ref MessagePackWriter w) =>
@@ -44,29 +61,48 @@ internal static class ControlMessages
         w.Write(Truncate(m.Reason));
     });
 
+    /// <summary>
+    /// A hello. One of another protocol (other magic) or another wire version keeps only what was read up to there, so
+    /// that the handshake can say which check failed.
+    /// </summary>
     /// <exception cref="FrameFormatException">Not a hello.</exception>
     public static HelloMessage DecodeHello(ReadOnlySequence<byte> payload) => Read(payload, (ref MessagePackReader r) =>
     {
-        Expect(r.ReadArrayHeader(), 6);
-        string magic = r.ReadString() ?? "";
-        if (magic != Magic) return new HelloMessage(magic, 0, "", -1, -1, []);
-        return new HelloMessage(magic, r.ReadInt32(), r.ReadString() ?? "", r.ReadInt32(), r.ReadInt32(),
-            r.ReadBytes()?.ToArray() ?? []);
+        int fields = r.ReadArrayHeader();
+        if (fields < 2) throw new FrameFormatException($"control frame has {fields} fields where at least 2 are expected");
+        string magic = PeerText.Escape(r.ReadString(), MaxIdentifierLength);
+        if (magic != Magic) return new HelloMessage(magic, 0, "", -1, -1, [], EmptyFields);
+        int version = r.ReadInt32();
+        if (version != Version) return new HelloMessage(magic, version, "", -1, -1, [], EmptyFields);
+        Expect(fields, 7);
+        string sessionId = PeerText.Escape(r.ReadString(), MaxIdentifierLength);
+        int from = r.ReadInt32(), to = r.ReadInt32();
+        byte[] configHash = r.ReadBytes()?.ToArray() ?? [];
+        int count = r.ReadMapHeader();
+        var fieldHashes = new Dictionary<string, byte[]>(Math.Min(count, 1024), StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string path = PeerText.Escape(r.ReadString(), MaxIdentifierLength);
+            fieldHashes[path] = r.ReadBytes()?.ToArray() ?? [];
+        }
+        return new HelloMessage(magic, version, sessionId, from, to, configHash, fieldHashes);
     });
 
     /// <exception cref="FrameFormatException">Not a reject.</exception>
     public static RejectMessage DecodeReject(ReadOnlySequence<byte> payload) => Read(payload, (ref MessagePackReader r) =>
     {
         Expect(r.ReadArrayHeader(), 3);
-        return new RejectMessage(r.ReadInt32(), (HandshakeMismatch)r.ReadInt32(), r.ReadString() ?? "");
+        return new RejectMessage(r.ReadInt32(), (HandshakeMismatch)r.ReadInt32(), PeerText.Escape(r.ReadString()));
     });
 
     /// <exception cref="FrameFormatException">Not an abort.</exception>
     public static AbortMessage DecodeAbort(ReadOnlySequence<byte> payload) => Read(payload, (ref MessagePackReader r) =>
     {
         Expect(r.ReadArrayHeader(), 2);
-        return new AbortMessage(r.ReadInt32(), r.ReadString() ?? "");
+        return new AbortMessage(r.ReadInt32(), PeerText.Escape(r.ReadString()));
     });
+
+    private static readonly IReadOnlyDictionary<string, byte[]> EmptyFields = new Dictionary<string, byte[]>();
 
     private delegate T ReadFunc<T>(ref MessagePackReader reader);
 
@@ -100,5 +136,6 @@ internal static class ControlMessages
         if (actual != expected) throw new FrameFormatException($"control frame has {actual} fields where {expected} are expected");
     }
 
-    private static string Truncate(string s) => s.Length <= 2000 ? s : s[..2000] + "…";
+    // What we send is cut to the length a peer keeps anyway.
+    private static string Truncate(string s) => s.Length <= 2 * PeerText.MaxLength ? s : s[..(2 * PeerText.MaxLength)] + "…";
 }

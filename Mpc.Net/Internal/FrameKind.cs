@@ -19,4 +19,6 @@ internal enum FrameKind : byte
     Probe = 7,
     /// <summary>The answer to <see cref="Probe"/>.</summary>
     ProbeReply = 8,
+    /// <summary>The sender's links to every party are up (the last frame before the run; see <c>MeshConnector</c>).</summary>
+    Ready = 9,
 }

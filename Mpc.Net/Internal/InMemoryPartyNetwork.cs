@@ -33,7 +33,8 @@ internal sealed class InMemoryPartyNetwork(int partyId, IReadOnlyList<string> na
             if (peer.PartyId == PartyId) continue;
             if (abort is { } a)
             {
-                peer.Fail(new PeerAbortedException(PartyId, NameOf(PartyId), a.Culprit, NameOf(a.Culprit), a.Reason));
+                // What a TCP peer would decode: the reason escaped and cut (ControlMessages).
+                peer.Fail(new PeerAbortedException(PartyId, NameOf(PartyId), a.Culprit, NameOf(a.Culprit), Mpc.Core.Text.PeerText.Escape(a.Reason)));
             }
             else
             {

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Mpc.Core;
 using Mpc.Net.Configuration;
@@ -11,14 +13,28 @@ using Mpc.Net.Tls;
 namespace Mpc.Net.Internal;
 
 /// <summary>
-/// Forms one party's links: lower ids listen, higher ids dial (with retry and backoff), every link is secured
-/// with mutual TLS 1.3 (pinned certificates) unless the cluster is insecure, then authenticated by a handshake
-/// (magic, version, session id, party ids, config hash). Everything happens before the connect deadline.
+/// Forms one party's links: lower ids listen, higher ids dial (with retry and backoff), every link is secured with
+/// mutual TLS 1.3 whose certificates are checked against the cluster file's pins <em>during</em> the TLS handshake
+/// (unless the cluster is insecure), then a handshake compares magic, version, session id, party ids and the cluster
+/// config; last, every party tells every other that all its links are up (the ready barrier). Everything happens
+/// before the connect deadline.
 /// </summary>
 /// <remarks>
-/// Handshake, after TLS: the dialer sends Hello (or Reject if the listener's certificate is not the pinned one);
-/// the listener checks it and the dialer's certificate and answers Hello or Reject; the dialer checks that Hello
-/// and answers Accept or Reject. A Reject carries which check failed, so both sides report the same mismatch.
+/// <para>Who may be believed. A listener accepts a TLS client only if its certificate is the pinned certificate of a
+/// party allowed to dial it (a higher id); a dialer accepts a server only if its certificate is the dialed party's.
+/// A connection that fails that, or (insecure clusters) one that does not open with a hello from a party allowed to
+/// dial, is unauthenticated: nothing it sent is parsed as protocol, believed, echoed or blamed on anyone. It is
+/// logged (at most <see cref="RefusalLog.LinesPerSecond"/> lines a second) and dropped, and the party keeps waiting for
+/// its real peers. So is a connection that breaks before its handshake ends: the dialer retries. Only an
+/// authenticated peer's own handshake messages (a hello that does not match, a reject, bytes that are not the
+/// protocol) or its silence until the deadline can make a party fail, and only that peer is named.</para>
+/// <para>Handshake, after TLS: the dialer sends Hello; the listener checks it and answers Hello or Reject; the dialer
+/// checks that Hello and answers Accept or Reject. A Reject carries which check failed, so both sides report the same
+/// mismatch; a config mismatch names the fields that differ (the hello carries a hash of each field, never its value).</para>
+/// <para>Ready barrier: once all its links are up a party sends Ready on each, and it starts its job only when every
+/// peer's Ready has arrived. Until then it reads its links for that one frame, so a party that fails while the mesh
+/// forms (it refused a peer, or its deadline passed) relays its abort to every peer it is already connected to, and
+/// they stop at once naming the same culprit instead of waiting out their own deadlines.</para>
 /// </remarks>
 internal sealed class MeshConnector
 {
@@ -28,6 +44,24 @@ internal sealed class MeshConnector
     /// platform does not let us choose (then the platform's TLS 1.3 defaults apply).
     /// </summary>
     private static readonly CipherSuitesPolicy? CipherSuites = CreateCipherSuitesPolicy();
+
+    /// <summary>
+    /// How long one connection may take to finish TLS and its handshake (either end): a real peer needs milliseconds; one
+    /// that holds a connection open without answering is dropped (and a dialer tries again).
+    /// </summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Incoming connections in their handshake at once; more are closed at once (and logged), until some end.</summary>
+    private const int MaxPendingInbound = 256;
+
+    /// <summary>
+    /// How long past the connect deadline a party whose links are all up waits for its peers' ready frames: a peer still
+    /// missing a link of its own reaches its deadline about then and relays the abort that names the missing party.
+    /// </summary>
+    private static readonly TimeSpan ReadyGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long relaying an abort to one peer may take.</summary>
+    private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
 
     private static CipherSuitesPolicy? CreateCipherSuitesPolicy()
     {
@@ -48,41 +82,62 @@ internal sealed class MeshConnector
     }
 
     private readonly ClusterConfig _cluster;
-    private readonly PartyIdentity _identity;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
     private readonly byte[] _configHash;
+    private readonly Dictionary<string, byte[]> _fieldHashes;
     private readonly int _me;
     private readonly SslStreamCertificateContext? _certificateContext;
-    private readonly (Socket Socket, Stream Stream)?[] _connected;
-    private readonly string?[] _problems;
+    private readonly PendingLink?[] _links;
+    private readonly string?[] _dialProblems;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _inboundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _linkFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyDictionary<int, (string Host, int Port)>? _connectVia;
+    private readonly List<Task> _watchers = [];
     private int _inbound;
     private int _expectedInbound;
-    private string? _lastInboundProblem;
-
-    private readonly IReadOnlyDictionary<int, (string Host, int Port)>? _connectVia;
+    private int _pendingInbound;
 
     public MeshConnector(ClusterConfig cluster, PartyIdentity identity, ILogger logger, IReadOnlyDictionary<int, (string Host, int Port)>? connectVia = null)
     {
         _connectVia = connectVia;
         _cluster = cluster;
-        _identity = identity;
         _logger = logger;
         _me = identity.PartyId;
+        _refusals = new RefusalLog(logger, _me);
         _configHash = cluster.ComputeHash();
-        _connected = new (Socket, Stream)?[cluster.PartyCount];
-        _problems = new string?[cluster.PartyCount];
+        _fieldHashes = FieldHashes(cluster);
+        _links = new PendingLink?[cluster.PartyCount];
+        _dialProblems = new string?[cluster.PartyCount];
         if (!cluster.Insecure)
             _certificateContext = SslStreamCertificateContext.Create(identity.Certificate!, additionalCertificates: null, offline: true);
     }
 
+    /// <summary>An authenticated connection whose handshake is done, before the run: its stream, and one writer at a time.</summary>
+    private sealed class PendingLink(Socket socket, Stream stream)
+    {
+        public Socket Socket { get; } = socket;
+
+        public Stream Stream { get; } = stream;
+
+        public SemaphoreSlim WriteLock { get; } = new(1, 1);
+
+        /// <summary>Completes when the peer's Ready has been read; faults with what the peer did instead (also in the connector's link failure).</summary>
+        public Task Ready { get; set; } = Task.CompletedTask;
+    }
+
     private string NameOf(int party) => (uint)party < (uint)_cluster.PartyCount ? _cluster.Parties[party].Name : "unknown";
+
+    /// <summary>Refused connections so far (for tests).</summary>
+    internal int RefusedConnections => _refusals.Count;
 
     public async Task<TcpPartyNetwork> ConnectAsync(CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(_cluster.ConnectTimeout);
+        using var readyCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        readyCts.CancelAfter(_cluster.ConnectTimeout + ReadyGrace);
         var token = cts.Token;
         _expectedInbound = _cluster.PartyCount - 1 - _me;
         using var inboundDeadline = token.Register(() => _inboundDone.TrySetCanceled(token));
@@ -94,44 +149,47 @@ internal sealed class MeshConnector
             if (_expectedInbound > 0)
             {
                 listener = await BindAsync(token).ConfigureAwait(false);
-                acceptLoop = AcceptLoopAsync(listener, token);
+                acceptLoop = AcceptLoopAsync(listener, readyCts.Token, token);
                 tasks.Add(_inboundDone.Task);
             }
-            for (int peer = 0; peer < _me; peer++) tasks.Add(DialAsync(peer, token));
-            await WhenAllOrFirstFailureAsync(tasks, cts).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            int missing;
-            lock (_gate)
+            for (int peer = 0; peer < _me; peer++) tasks.Add(DialAsync(peer, readyCts.Token, token));
+            await FirstFailureOrAsync(WhenAllOrFirstFailureAsync(tasks, cts), cts).ConfigureAwait(false);
+
+            // Ready barrier: every link is up here; tell every peer, then wait for every peer to say the same.
+            listener?.Dispose();
+            listener = null;
+            var readies = new List<Task>();
+            for (int p = 0; p < _links.Length; p++)
             {
-                missing = Array.FindIndex(_connected, c => c is null);
-                if (missing == _me) missing = Array.FindIndex(_connected, _me + 1, c => c is null);
+                if (_links[p] is not { } link) continue;
+                readies.Add(SendReadyAsync(p, link, readyCts.Token));
+                readies.Add(link.Ready);
             }
-            DisposeAll();
-            string why = _problems[missing] ?? (missing > _me ? _lastInboundProblem : null) ?? "";
-            throw new PeerTimeoutException(missing, NameOf(missing),
-                missing > _me ? $"incoming connection and handshake{(why.Length > 0 ? $" (last problem: {why})" : "")}"
-                              : $"connection and handshake{(why.Length > 0 ? $" (last problem: {why})" : "")}",
-                _cluster.ConnectTimeout);
+            await FirstFailureOrAsync(Task.WhenAll(readies), cts).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
+            var failure = Classify(ex, ct, readyCts.IsCancellationRequested);
+            await RelayAbortAsync(failure).ConfigureAwait(false);
             DisposeAll();
-            throw;
+            if (ReferenceEquals(failure, ex)) throw;
+            throw failure;
         }
         finally
         {
-            cts.Cancel();
+            await cts.CancelAsync().ConfigureAwait(false);
             listener?.Dispose();
+            Task[] watchers;
+            lock (_gate) watchers = [.. _watchers];
             try
             {
-                await Task.WhenAll(tasks.Append(acceptLoop)).ConfigureAwait(false);
+                await Task.WhenAll(tasks.Append(acceptLoop).Concat(watchers)).ConfigureAwait(false);
             }
             catch
             {
-                // Reported above; the rest were cancelled.
+                // Reported above; the rest were cancelled, or failed because the connect closed their links.
             }
+            _refusals.Flush();
         }
 
         var names = _cluster.Parties.Select(p => p.Name).ToArray();
@@ -139,10 +197,39 @@ internal sealed class MeshConnector
         var links = new TcpLink?[_cluster.PartyCount];
         for (int p = 0; p < links.Length; p++)
         {
-            if (_connected[p] is { } c) links[p] = new TcpLink(network, p, c.Socket, c.Stream, _logger);
+            if (_links[p] is { } c) links[p] = new TcpLink(network, p, c.Socket, c.Stream, _logger);
         }
         network.Start(links);
         return network;
+    }
+
+    /// <summary>Awaits <paramref name="work"/>, unless a link that is already up fails first (its peer aborted or left).</summary>
+    private async Task FirstFailureOrAsync(Task work, CancellationTokenSource cts)
+    {
+        var first = await Task.WhenAny(work, _linkFailed.Task).ConfigureAwait(false);
+        if (first != work) await cts.CancelAsync().ConfigureAwait(false);
+        await first.ConfigureAwait(false);
+    }
+
+    /// <summary>The error to report for what ended the connect: the deadline becomes a timeout naming the party we waited for.</summary>
+    private Exception Classify(Exception ex, CancellationToken outer, bool readyDeadlinePassed)
+    {
+        if (_linkFailed.Task.IsFaulted) return _linkFailed.Task.Exception!.InnerException!;
+        if (ex is not OperationCanceledException || outer.IsCancellationRequested) return ex;
+        int missing;
+        lock (_gate)
+        {
+            missing = Enumerable.Range(0, _links.Length).FirstOrDefault(p => p != _me && _links[p] is null, -1);
+        }
+        if (missing >= 0)
+        {
+            string why = _dialProblems[missing] ?? (missing > _me ? _refusals.Last : null) ?? "";
+            string what = missing > _me ? "incoming connection and handshake" : "connection and handshake";
+            return new PeerTimeoutException(missing, NameOf(missing), why.Length > 0 ? $"{what} (last problem: {why})" : what, _cluster.ConnectTimeout);
+        }
+        int waiting = Enumerable.Range(0, _links.Length).First(p => _links[p] is { } l && !l.Ready.IsCompletedSuccessfully);
+        return new PeerTimeoutException(waiting, NameOf(waiting), "ready signal", _cluster.ConnectTimeout + (readyDeadlinePassed ? ReadyGrace : TimeSpan.Zero),
+            ": its link to this party is up, but not all of its links to the other parties");
     }
 
     private static async Task WhenAllOrFirstFailureAsync(List<Task> tasks, CancellationTokenSource cts)
@@ -161,17 +248,120 @@ internal sealed class MeshConnector
         }
     }
 
+    /// <summary>
+    /// Tells every peer already connected why this party stops (a party that stops before its mesh forms cannot tell
+    /// the others): the culprit propagates unchanged, as aborts do during the run.
+    /// </summary>
+    private async Task RelayAbortAsync(Exception failure)
+    {
+        var (culprit, reason) = failure switch
+        {
+            PeerException pe => (pe.PeerId, pe.Reason),
+            OperationCanceledException => (_me, "stopped while connecting"),
+            MpcException => (_me, failure.Message),
+            _ => (_me, $"failed while connecting ({failure.GetType().Name})"),
+        };
+        if ((uint)culprit >= (uint)_cluster.PartyCount) culprit = _me;
+        var payload = ControlMessages.Encode(new AbortMessage(culprit, reason));
+        var sends = new List<Task>();
+        for (int p = 0; p < _links.Length; p++)
+        {
+            // The culprit is dead, stalled or broke the protocol: no point telling it.
+            if (_links[p] is { } link && p != culprit) sends.Add(TryWriteAsync(link, FrameKind.Abort, payload, AbortFlushTimeout));
+        }
+        await Task.WhenAll(sends).ConfigureAwait(false);
+    }
+
+    private async Task SendReadyAsync(int peer, PendingLink link, CancellationToken ct)
+    {
+        await link.WriteLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await HandshakeIo.WriteFrameAsync(link.Stream, FrameKind.Ready, [], ct).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new PeerDisconnectedException(peer, NameOf(peer), $"the connection broke before the mesh formed: {ex.Message}", ex);
+        }
+        finally
+        {
+            link.WriteLock.Release();
+        }
+    }
+
+    private static async Task TryWriteAsync(PendingLink link, FrameKind kind, byte[] payload, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await link.WriteLock.WaitAsync(cts.Token).ConfigureAwait(false);
+            try
+            {
+                await HandshakeIo.WriteFrameAsync(link.Stream, kind, payload, cts.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                link.WriteLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // Best effort: the peer then learns of the failure from the closed link or its own deadline.
+        }
+    }
+
+    /// <summary>Reads the one frame a peer sends between its handshake and its job: Ready, or an Abort saying why it stops.</summary>
+    private async Task WatchForReadyAsync(int peer, PendingLink link, CancellationToken ct)
+    {
+        try
+        {
+            var frame = await HandshakeIo.ReadFrameAsync(link.Stream, ct).ConfigureAwait(false);
+            switch (frame)
+            {
+                case null:
+                    throw new PeerDisconnectedException(peer, NameOf(peer), "it closed the connection before the mesh formed");
+                case { Kind: FrameKind.Ready }:
+                    return;
+                case { Kind: FrameKind.Abort } a:
+                    var abort = ControlMessages.DecodeAbort(a.Payload);
+                    int culprit = (uint)abort.Culprit < (uint)_cluster.PartyCount ? abort.Culprit : peer;
+                    throw new PeerAbortedException(peer, NameOf(peer), culprit, NameOf(culprit), abort.Reason);
+                default:
+                    throw new FrameFormatException($"expected Ready, got {frame.Value.Kind}");
+            }
+        }
+        catch (FrameFormatException ex)
+        {
+            throw Failed(new MalformedFrameException(peer, NameOf(peer), ex.Message, ex.InnerException));
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
+        {
+            throw Failed(new PeerDisconnectedException(peer, NameOf(peer), $"the connection broke before the mesh formed: {ex.Message}", ex));
+        }
+        catch (PeerException ex)
+        {
+            throw Failed(ex);
+        }
+        // Cancelled (the deadline passed, or the connect failed and closed the link): the connect reports why.
+
+        Exception Failed(PeerException failure)
+        {
+            _linkFailed.TrySetException(failure);
+            return failure;
+        }
+    }
+
     private void DisposeAll()
     {
         lock (_gate)
         {
-            for (int p = 0; p < _connected.Length; p++)
+            for (int p = 0; p < _links.Length; p++)
             {
-                if (_connected[p] is { } c)
+                if (_links[p] is { } c)
                 {
                     c.Stream.Dispose();
                     c.Socket.Dispose();
-                    _connected[p] = null;
+                    _links[p] = null;
                 }
             }
         }
@@ -185,7 +375,7 @@ internal sealed class MeshConnector
         try
         {
             listener.Bind(new IPEndPoint(address, me.Port));
-            listener.Listen(_cluster.PartyCount * 2);
+            listener.Listen(128);
         }
         catch (SocketException ex)
         {
@@ -205,7 +395,7 @@ internal sealed class MeshConnector
             ?? throw new MpcException($"Host '{host}' has no address.");
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken watchToken, CancellationToken ct)
     {
         var handlers = new List<Task>();
         try
@@ -213,7 +403,15 @@ internal sealed class MeshConnector
             while (!ct.IsCancellationRequested && !_inboundDone.Task.IsCompleted)
             {
                 var socket = await listener.AcceptAsync(ct).ConfigureAwait(false);
-                handlers.Add(HandleInboundAsync(socket, ct));
+                if (Interlocked.Increment(ref _pendingInbound) > MaxPendingInbound)
+                {
+                    Interlocked.Decrement(ref _pendingInbound);
+                    _refusals.Refuse(socket.RemoteEndPoint?.ToString() ?? "an unknown address", $"more than {MaxPendingInbound} connections are in their handshake");
+                    socket.Dispose();
+                    continue;
+                }
+                handlers.Add(HandleInboundAsync(socket, watchToken, ct));
+                handlers.RemoveAll(h => h.IsCompleted);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
@@ -223,70 +421,90 @@ internal sealed class MeshConnector
         await Task.WhenAll(handlers).ConfigureAwait(false);
     }
 
-    private async Task HandleInboundAsync(Socket socket, CancellationToken ct)
+    /// <summary>
+    /// One incoming connection: authenticated (TLS against the pins; insecure: a hello from a party that may dial us),
+    /// then the handshake. An unauthenticated one is refused and dropped; an authenticated peer whose handshake does not
+    /// match fails the connect, naming it.
+    /// </summary>
+    private async Task HandleInboundAsync(Socket socket, CancellationToken watchToken, CancellationToken ct)
     {
         socket.NoDelay = true;
         string remote = socket.RemoteEndPoint?.ToString() ?? "an unknown address";
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         bool registered = false;
+        int peer = -1;
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        handshake.CancelAfter(HandshakeTimeout);
         try
         {
-            X509Certificate? peerCertificate = null;
             if (!_cluster.Insecure)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
-                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                string? refused = null;
+                try
                 {
-                    ServerCertificateContext = _certificateContext,
-                    ClientCertificateRequired = true,
-                    EnabledSslProtocols = SslProtocols.Tls13,
-                    CipherSuitesPolicy = CipherSuites,
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    // Any certificate passes TLS; the handshake below pins it to the party id the peer claims.
-                    RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
-                }, ct).ConfigureAwait(false);
-                peerCertificate = ssl.RemoteCertificate;
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = _certificateContext,
+                        ClientCertificateRequired = true,
+                        EnabledSslProtocols = SslProtocols.Tls13,
+                        CipherSuitesPolicy = CipherSuites,
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        // The pin decides, during the TLS handshake: only a party that dials us may connect.
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = CheckDialer(certificate)) is null,
+                    }, handshake.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+                {
+                    _refusals.Refuse(remote, refused ?? (ex is OperationCanceledException ? "no TLS handshake within 10 s" : $"TLS handshake failed: {ex.Message}"));
+                    return;
+                }
+                peer = DialerOf(ssl.RemoteCertificate);
             }
 
-            var first = await HandshakeIo.ReadFrameAsync(stream, ct).ConfigureAwait(false);
-            if (first is null)
+            var first = await ReadOrRefuseAsync(stream, peer, remote, handshake.Token, ct).ConfigureAwait(false);
+            if (first is not { } frame) return;
+            if (peer < 0)
             {
-                NoteInboundProblem($"{remote} closed the connection before its handshake");
-                return;
+                // Insecure: a hello from a party that may dial us is all the identity there is; anything else is refused.
+                if (frame.Kind != FrameKind.Hello || ControlMessages.DecodeHello(frame.Payload) is not { Magic: ControlMessages.Magic } claim
+                    || claim.FromParty <= _me || claim.FromParty >= _cluster.PartyCount)
+                {
+                    _refusals.Refuse(remote, "it did not open with a hello from a party that dials this one (does it run with TLS while this cluster is insecure?)");
+                    return;
+                }
+                peer = claim.FromParty;
             }
-            var (kind, payload) = first.Value;
-            if (kind == FrameKind.Reject)
+
+            // From here the peer is authenticated: what it sends is believed and a mismatch names it.
+            if (frame.Kind == FrameKind.Reject)
             {
-                var reject = ControlMessages.DecodeReject(payload);
-                int from = (uint)reject.FromParty < (uint)_cluster.PartyCount ? reject.FromParty : -1;
-                throw new HandshakeException(from, from >= 0 ? NameOf(from) : remote, reject.Mismatch, $"{reject.Detail} (refused by party {reject.FromParty})");
+                var reject = ControlMessages.DecodeReject(frame.Payload);
+                throw new HandshakeException(peer, NameOf(peer), reject.Mismatch, $"{reject.Detail} (refused by party {peer})");
             }
-            if (kind != FrameKind.Hello) throw new FrameFormatException($"expected a Hello frame, got {kind}");
-            var hello = ControlMessages.DecodeHello(payload);
-            int claimed = (uint)hello.FromParty < (uint)_cluster.PartyCount ? hello.FromParty : -1;
-            string peerName = claimed >= 0 ? NameOf(claimed) : $"unknown peer at {remote}";
-            var problem = CheckHello(hello, expectedFrom: null, peerCertificate);
-            if (problem is { } p)
+            if (frame.Kind != FrameKind.Hello) throw new FrameFormatException($"expected a Hello frame, got {frame.Kind}");
+            var hello = ControlMessages.DecodeHello(frame.Payload);
+            if (CheckHello(hello, expectedFrom: peer) is { } p)
             {
                 await TrySendRejectAsync(stream, p.Mismatch, p.Detail, ct).ConfigureAwait(false);
-                throw new HandshakeException(claimed, peerName, p.Mismatch, p.Detail);
+                throw new HandshakeException(peer, NameOf(peer), p.Mismatch, p.Detail);
             }
-            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Hello, MyHello(claimed), ct).ConfigureAwait(false);
-            var answer = await HandshakeIo.ReadFrameAsync(stream, ct).ConfigureAwait(false);
+            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Hello, MyHello(peer), handshake.Token).ConfigureAwait(false);
+            var answer = await ReadOrRefuseAsync(stream, peer, remote, handshake.Token, ct).ConfigureAwait(false);
             switch (answer)
             {
                 case null:
-                    throw new HandshakeException(claimed, peerName, HandshakeMismatch.RefusedByPeer, "it closed the connection during the handshake");
+                    return;
                 case { Kind: FrameKind.Reject } r:
                     var reject = ControlMessages.DecodeReject(r.Payload);
-                    throw new HandshakeException(claimed, peerName, reject.Mismatch, $"{reject.Detail} (refused by party {claimed})");
+                    throw new HandshakeException(peer, NameOf(peer), reject.Mismatch, $"{reject.Detail} (refused by party {peer})");
                 case { Kind: FrameKind.Accept }:
                     break;
                 default:
                     throw new FrameFormatException($"expected Accept, got {answer.Value.Kind}");
             }
-            registered = Register(claimed, socket, stream, inbound: true);
+            registered = Register(peer, socket, stream, inbound: true, watchToken);
         }
         catch (HandshakeException ex)
         {
@@ -294,57 +512,111 @@ internal sealed class MeshConnector
         }
         catch (FrameFormatException ex)
         {
-            _inboundDone.TrySetException(new HandshakeException(-1, $"unknown peer at {remote}", HandshakeMismatch.Magic,
-                $"it does not speak the Mpc network protocol ({ex.Message}); does one side run with TLS and the other insecure?", ex));
+            _inboundDone.TrySetException(new HandshakeException(peer, NameOf(peer), HandshakeMismatch.Magic, $"it does not speak the Mpc network protocol ({ex.Message})", ex));
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException)
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException)
         {
-            NoteInboundProblem($"{remote}: {(ex is AuthenticationException ? "TLS handshake failed: " : "")}{ex.Message}");
-        }
-        catch (OperationCanceledException)
-        {
-            // Deadline or failure elsewhere.
+            // The connection broke or the deadline passed: the dialer retries, or the deadline is reported.
+            if (!ct.IsCancellationRequested) _refusals.Refuse(remote, $"party {peer} ({NameOf(peer)}): the connection broke during the handshake");
         }
         finally
         {
+            Interlocked.Decrement(ref _pendingInbound);
             if (!registered) await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private void NoteInboundProblem(string problem)
+    /// <summary>
+    /// The next handshake frame, or null (and the connection refused and logged) if the connection ends or breaks first,
+    /// or, before the peer is known (<paramref name="peer"/> &lt; 0), if the bytes are not a frame.
+    /// </summary>
+    private async Task<(FrameKind Kind, System.Buffers.ReadOnlySequence<byte> Payload)?> ReadOrRefuseAsync(Stream stream, int peer, string remote,
+        CancellationToken handshake, CancellationToken connect)
     {
-        _logger.LogWarning("Party {Me}: refused an incoming connection: {Problem}", _me, problem);
-        _lastInboundProblem = problem;
+        string who = peer >= 0 ? $"party {peer} ({NameOf(peer)}) " : "";
+        try
+        {
+            var frame = await HandshakeIo.ReadFrameAsync(stream, handshake).ConfigureAwait(false);
+            if (frame is null) _refusals.Refuse(remote, $"{who}closed the connection during the handshake");
+            return frame;
+        }
+        catch (FrameFormatException ex) when (peer < 0)
+        {
+            _refusals.Refuse(remote, $"it does not speak the Mpc network protocol ({ex.Message})");
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
+        {
+            _refusals.Refuse(remote, $"{who}broke the connection during the handshake");
+            return null;
+        }
+        catch (OperationCanceledException) when (!connect.IsCancellationRequested)
+        {
+            _refusals.Refuse(remote, $"{who}sent no complete handshake frame within {HandshakeTimeout.TotalSeconds:0} s");
+            return null;
+        }
     }
 
-    private async Task DialAsync(int peer, CancellationToken ct)
+    /// <summary>Null if <paramref name="certificate"/> is pinned for a party that dials this one; else why not (for the log).</summary>
+    private string? CheckDialer(X509Certificate? certificate)
+    {
+        if (certificate is null) return "it presented no client certificate";
+        if (DialerOf(certificate) >= 0) return null;
+        return $"its certificate (SHA-256 {CertificateFiles.Short(CertificateFiles.Sha256(certificate))}) is not pinned for any party that dials party {_me}"
+            + $" (parties {_me + 1}..{_cluster.PartyCount - 1})";
+    }
+
+    /// <summary>The party that dials us whose pinned certificate <paramref name="certificate"/> is, or -1.</summary>
+    private int DialerOf(X509Certificate? certificate)
+    {
+        if (certificate is null) return -1;
+        var fingerprint = CertificateFiles.Sha256(certificate);
+        for (int p = _me + 1; p < _cluster.PartyCount; p++)
+            if (_cluster.Parties[p].CertificateSha256 is { } pin && CryptographicOperations.FixedTimeEquals(pin, fingerprint)) return p;
+        return -1;
+    }
+
+    /// <summary>
+    /// Dials <paramref name="peer"/> until a handshake completes: a refused or broken connection, or a server that is
+    /// not the pinned party, is retried with backoff (and logged); only the authenticated peer's answer can fail it.
+    /// </summary>
+    private async Task DialAsync(int peer, CancellationToken watchToken, CancellationToken ct)
     {
         var party = _cluster.Parties[peer];
         var (host, port) = _connectVia is not null && _connectVia.TryGetValue(peer, out var via) ? via : (party.Host, party.Port);
         var address = await ResolveAsync(host, ct).ConfigureAwait(false);
         var endpoint = new IPEndPoint(address, port);
         var delay = TimeSpan.FromMilliseconds(20);
-        Socket socket;
         while (true)
         {
-            socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
-                break;
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                _problems[peer] = $"dialing {endpoint}: {ex.SocketErrorCode}";
-                await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            string? problem = await TryDialOnceAsync(peer, party, endpoint, watchToken, ct).ConfigureAwait(false);
+            if (problem is null) return;
+            _dialProblems[peer] = problem;
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }
+
+    /// <summary>One attempt: null once the link is registered; otherwise what went wrong, to retry.</summary>
+    private async Task<string?> TryDialOnceAsync(int peer, ClusterParty party, IPEndPoint endpoint, CancellationToken watchToken, CancellationToken connect)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(connect);
+        attempt.CancelAfter(HandshakeTimeout);
+        var ct = attempt.Token;
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            return $"dialing {endpoint}: {ex.SocketErrorCode}";
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
         Stream stream = new NetworkStream(socket, ownsSocket: true);
@@ -355,6 +627,7 @@ internal sealed class MeshConnector
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
+                string? refused = null;
                 try
                 {
                     await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -364,20 +637,17 @@ internal sealed class MeshConnector
                         EnabledSslProtocols = SslProtocols.Tls13,
                         CipherSuitesPolicy = CipherSuites,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                        // Any certificate passes TLS; it is pinned against the cluster file right below.
-                        RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
+                        // The pin decides, during the TLS handshake: the server must be the party we dial.
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = CheckCertificate(peer, certificate)) is null,
                     }, ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException)
                 {
-                    throw new HandshakeException(peer, party.Name, HandshakeMismatch.Certificate, $"TLS handshake failed: {ex.Message}", ex);
+                    string why = refused ?? $"TLS handshake failed: {ex.Message}";
+                    _logger.LogWarning("Party {Me}: {Endpoint} is not party {Peer} ({Name}): {Reason}; retrying", _me, endpoint, peer, party.Name, why);
+                    return $"{endpoint}: {why}";
                 }
                 _logger.LogDebug("Party {Me}: TLS {Protocol} with party {Peer} using {CipherSuite}", _me, ssl.SslProtocol, peer, ssl.NegotiatedCipherSuite);
-                if (CheckCertificate(peer, ssl.RemoteCertificate) is { } certificateProblem)
-                {
-                    await TrySendRejectAsync(stream, HandshakeMismatch.Certificate, certificateProblem, ct).ConfigureAwait(false);
-                    throw new HandshakeException(peer, party.Name, HandshakeMismatch.Certificate, certificateProblem);
-                }
             }
 
             await HandshakeIo.WriteFrameAsync(stream, FrameKind.Hello, MyHello(peer), ct).ConfigureAwait(false);
@@ -385,13 +655,15 @@ internal sealed class MeshConnector
             switch (reply)
             {
                 case null:
-                    throw new HandshakeException(peer, party.Name, HandshakeMismatch.RefusedByPeer, "it closed the connection during the handshake");
+                    // With TLS 1.3 a listener that refuses our certificate does so after our side of the handshake ended.
+                    return $"party {peer} ({party.Name}) at {endpoint} closed the connection during the handshake"
+                        + (_cluster.Insecure ? "" : " (does its cluster file pin this party's certificate?)");
                 case { Kind: FrameKind.Reject } r:
                     var reject = ControlMessages.DecodeReject(r.Payload);
                     throw new HandshakeException(peer, party.Name, reject.Mismatch, $"{reject.Detail} (refused by party {peer})");
                 case { Kind: FrameKind.Hello } h:
                     var hello = ControlMessages.DecodeHello(h.Payload);
-                    if (CheckHello(hello, expectedFrom: peer, peerCertificate: null) is { } p)
+                    if (CheckHello(hello, expectedFrom: peer) is { } p)
                     {
                         await TrySendRejectAsync(stream, p.Mismatch, p.Detail, ct).ConfigureAwait(false);
                         throw new HandshakeException(peer, party.Name, p.Mismatch, p.Detail);
@@ -401,15 +673,21 @@ internal sealed class MeshConnector
                     throw new FrameFormatException($"expected Hello, got {reply.Value.Kind}");
             }
             await HandshakeIo.WriteFrameAsync(stream, FrameKind.Accept, [], ct).ConfigureAwait(false);
-            registered = Register(peer, socket, stream, inbound: false);
+            registered = Register(peer, socket, stream, inbound: false, watchToken);
+            return null;
         }
         catch (FrameFormatException ex)
         {
             throw new HandshakeException(peer, party.Name, HandshakeMismatch.Magic, $"it does not speak the Mpc network protocol ({ex.Message})", ex);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
         {
-            throw new HandshakeException(peer, party.Name, HandshakeMismatch.RefusedByPeer, $"the connection broke during the handshake: {ex.Message}", ex);
+            return $"party {peer} ({party.Name}) at {endpoint}: the connection broke during the handshake ({ex.Message})"
+                + (_cluster.Insecure ? "" : "; does its cluster file pin this party's certificate?");
+        }
+        catch (OperationCanceledException) when (!connect.IsCancellationRequested)
+        {
+            return $"{endpoint} did not complete the handshake within {HandshakeTimeout.TotalSeconds:0} s";
         }
         finally
         {
@@ -417,13 +695,16 @@ internal sealed class MeshConnector
         }
     }
 
-    private bool Register(int peer, Socket socket, Stream stream, bool inbound)
+    private bool Register(int peer, Socket socket, Stream stream, bool inbound, CancellationToken watchToken)
     {
+        var link = new PendingLink(socket, stream);
         lock (_gate)
         {
-            if (_connected[peer] is not null)
+            if (_links[peer] is not null)
                 throw new HandshakeException(peer, NameOf(peer), HandshakeMismatch.PartyId, $"party {peer} is already connected");
-            _connected[peer] = (socket, stream);
+            _links[peer] = link;
+            link.Ready = WatchForReadyAsync(peer, link, watchToken);
+            _watchers.Add(link.Ready);
             if (inbound && ++_inbound == _expectedInbound) _inboundDone.TrySetResult();
         }
         _logger.LogDebug("Party {Me}: link to party {Peer} ({Name}) up", _me, peer, NameOf(peer));
@@ -431,7 +712,7 @@ internal sealed class MeshConnector
     }
 
     private byte[] MyHello(int to) =>
-        ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, _cluster.SessionId, _me, to, _configHash));
+        ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, _cluster.SessionId, _me, to, _configHash, _fieldHashes));
 
     private async Task TrySendRejectAsync(Stream stream, HandshakeMismatch mismatch, string detail, CancellationToken ct)
     {
@@ -447,47 +728,66 @@ internal sealed class MeshConnector
         }
     }
 
-    /// <summary>The first failed check of a peer's Hello, in the order magic, version, session, config, ids, certificate.</summary>
-    private (HandshakeMismatch Mismatch, string Detail)? CheckHello(HelloMessage hello, int? expectedFrom, X509Certificate? peerCertificate)
+    /// <summary>
+    /// The first failed check of an authenticated peer's Hello, in the order magic, version, session, config, ids
+    /// (the peer's certificate was checked during TLS).
+    /// </summary>
+    private (HandshakeMismatch Mismatch, string Detail)? CheckHello(HelloMessage hello, int expectedFrom)
     {
         if (hello.Magic != ControlMessages.Magic)
             return (HandshakeMismatch.Magic, $"expected magic '{ControlMessages.Magic}', got '{hello.Magic}'");
         if (hello.Version != ControlMessages.Version)
-            return (HandshakeMismatch.Version, $"party {_me} speaks wire version {ControlMessages.Version}, party {hello.FromParty} speaks {hello.Version}");
+            return (HandshakeMismatch.Version, $"party {_me} speaks wire version {ControlMessages.Version}, party {expectedFrom} speaks {hello.Version}");
         if (hello.SessionId != _cluster.SessionId)
-            return (HandshakeMismatch.SessionId, $"party {_me} runs session '{_cluster.SessionId}', party {hello.FromParty} runs session '{hello.SessionId}'");
+            return (HandshakeMismatch.SessionId, $"party {_me} runs session '{_cluster.SessionId}', party {expectedFrom} runs session '{hello.SessionId}'");
         if (!hello.ConfigHash.AsSpan().SequenceEqual(_configHash))
             return (HandshakeMismatch.ConfigHash,
-                $"party {_me} has cluster config hash {CertificateFiles.Short(_configHash)}, party {hello.FromParty} has {CertificateFiles.Short(hello.ConfigHash)} (they loaded different cluster configs)");
+                $"party {_me} and party {expectedFrom} loaded different cluster configs: they differ in {DescribeDifferences(hello.FieldHashes)} "
+                + $"(config hashes {CertificateFiles.Short(_configHash)} and {CertificateFiles.Short(hello.ConfigHash)})");
+        if (hello.FromParty != expectedFrom)
+            return (HandshakeMismatch.PartyId, _cluster.Insecure
+                ? $"party {_me} dialed party {expectedFrom} but was answered by party {hello.FromParty}"
+                : $"the connection authenticated as party {expectedFrom} ({NameOf(expectedFrom)}) says it is party {hello.FromParty}");
         if (hello.ToParty != _me)
-            return (HandshakeMismatch.PartyId, $"party {hello.FromParty} wanted party {hello.ToParty} but reached party {_me} ({NameOf(_me)})");
-        if (expectedFrom is { } expected)
+            return (HandshakeMismatch.PartyId, $"party {expectedFrom} wanted party {hello.ToParty} but reached party {_me} ({NameOf(_me)})");
+        if (expectedFrom > _me)
         {
-            if (hello.FromParty != expected)
-                return (HandshakeMismatch.PartyId, $"party {_me} dialed party {expected} but was answered by party {hello.FromParty}");
-        }
-        else
-        {
-            if (hello.FromParty <= _me || hello.FromParty >= _cluster.PartyCount)
-                return (HandshakeMismatch.PartyId, $"party {hello.FromParty} may not dial party {_me}: only parties {_me + 1}..{_cluster.PartyCount - 1} dial it (lower ids listen, higher ids dial)");
             lock (_gate)
             {
-                if (_connected[hello.FromParty] is not null)
-                    return (HandshakeMismatch.PartyId, $"party {hello.FromParty} is already connected to party {_me}");
+                if (_links[expectedFrom] is not null)
+                    return (HandshakeMismatch.PartyId, $"party {expectedFrom} is already connected to party {_me}");
             }
-            if (!_cluster.Insecure && CheckCertificate(hello.FromParty, peerCertificate) is { } problem)
-                return (HandshakeMismatch.Certificate, problem);
         }
         return null;
     }
 
+    /// <summary>The field paths whose hashes differ, or that only one side has (at most 10 named).</summary>
+    private string DescribeDifferences(IReadOnlyDictionary<string, byte[]> theirs)
+    {
+        var differing = _fieldHashes.Where(f => !theirs.TryGetValue(f.Key, out var h) || !h.AsSpan().SequenceEqual(f.Value)).Select(f => f.Key)
+            .Concat(theirs.Keys.Where(k => !_fieldHashes.ContainsKey(k)))
+            .ToList();
+        if (differing.Count == 0) return "fields this version cannot name";
+        return differing.Count <= 10 ? string.Join(", ", differing) : $"{string.Join(", ", differing.Take(10))} and {differing.Count - 10} more fields";
+    }
+
+    /// <summary>An 8-byte hash of each field of the cluster, by its path: enough to tell which differ, not to recover a value.</summary>
+    internal static Dictionary<string, byte[]> FieldHashes(ClusterConfig cluster)
+    {
+        var hashes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (path, value) in cluster.CanonicalFields())
+            hashes[path] = SHA256.HashData(Encoding.UTF8.GetBytes($"mpc-cluster-field/1\n{path}\n{value}"))[..8];
+        return hashes;
+    }
+
+    /// <summary>Null if <paramref name="certificate"/> is the one the cluster file pins for <paramref name="peer"/>; else why not.</summary>
     private string? CheckCertificate(int peer, X509Certificate? certificate)
     {
         var expected = _cluster.Parties[peer].CertificateSha256;
         if (certificate is null) return $"party {peer} presented no certificate";
         var actual = CertificateFiles.Sha256(certificate);
         if (expected is null || !actual.AsSpan().SequenceEqual(expected))
-            return $"party {peer} presented a certificate with SHA-256 {CertificateFiles.Short(actual)}, but the cluster file names {CertificateFiles.Short(expected)} for party {peer} ({NameOf(peer)})";
+            return $"it presented a certificate with SHA-256 {CertificateFiles.Short(actual)}, but the cluster file names {CertificateFiles.Short(expected)} for party {peer} ({NameOf(peer)})";
         return null;
     }
 }

@@ -41,6 +41,7 @@ internal static class PartyRunner
         {
             network = await TcpMesh.ConnectAsync(party, logger, ct);
             logger.LogInformation("{Me}: connected to {Count} peers", me, network.PartyCount - 1);
+            if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.LaunchedParty.MeshFormedLine);
             var context = new JobContext { Network = network, Party = party, ParseResult = parse, Logger = logger, Out = stdout };
             int code = await job.RunAsync(context, ct);
             await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());

@@ -11,6 +11,12 @@ namespace Mpc.Party.Launch;
 internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The others' time to report when a party fails before the mesh formed: those already connected to it stop at once
+    /// with the abort it relayed; the rest would only wait for their connect deadline.
+    /// </summary>
+    private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(0.5);
     private readonly Lock _console = new();
 
     /// <param name="clusterPath">The cluster file.</param>
@@ -66,6 +72,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
         var (fileName, prefix) = SelfCommand();
         var processes = new Process[cluster.PartyCount];
         var lastError = new string?[cluster.PartyCount];
+        var meshFormed = new bool[cluster.PartyCount];
         try
         {
             for (int i = 0; i < cluster.PartyCount; i++)
@@ -76,6 +83,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                     RedirectStandardError = true,
                     UseShellExecute = false,
                 };
+                start.Environment[LaunchedParty.EnvironmentVariable] = "1";
                 foreach (var a in prefix) start.ArgumentList.Add(a);
                 start.ArgumentList.Add("party");
                 start.ArgumentList.Add("--config");
@@ -90,6 +98,11 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 process.OutputDataReceived += (_, e) =>
                 {
                     if (e.Data is null) return;
+                    if (e.Data == LaunchedParty.MeshFormedLine)
+                    {
+                        Volatile.Write(ref meshFormed[party], true);
+                        return;
+                    }
                     lock (_console) stdout.WriteLine($"{tag} {e.Data}");
                 };
                 process.ErrorDataReceived += (_, e) =>
@@ -114,9 +127,12 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 int code = processes[finished.Party].ExitCode;
                 if (code == 0) continue;
 
+                // A party that failed before its mesh formed could not tell the parties it was not yet connected to:
+                // they would wait for their connect deadline, so they are stopped almost at once.
+                bool atStartup = !Volatile.Read(ref meshFormed[finished.Party]);
                 try
                 {
-                    await Task.WhenAll(running.Select(r => r.Task)).WaitAsync(Grace, ct);
+                    await Task.WhenAll(running.Select(r => r.Task)).WaitAsync(atStartup ? StartupGrace : Grace, ct);
                 }
                 catch (TimeoutException)
                 {
@@ -127,7 +143,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
                 lock (_console)
                 {
-                    stderr.WriteLine($"mpc launch: party {who.Id} ({who.Name}) failed with exit code {code}: {error}");
+                    stderr.WriteLine($"mpc launch: party {who.Id} ({who.Name}) failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
                     if (killed.Count > 0) stderr.WriteLine($"mpc launch: killed {string.Join(", ", killed.Select(k => $"party {k}"))}");
                 }
                 return 1;

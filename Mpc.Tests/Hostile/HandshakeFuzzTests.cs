@@ -24,7 +24,8 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
 
     private static byte[] Hello(string session, int from, int to, int hashBytes) =>
         ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, session, from, to,
-            Enumerable.Range(0, hashBytes).Select(i => (byte)(i * 37)).ToArray()));
+            Enumerable.Range(0, hashBytes).Select(i => (byte)(i * 37)).ToArray(),
+            Enumerable.Range(0, hashBytes / 8).ToDictionary(i => $"parties[{i}].port", i => Enumerable.Repeat((byte)i, 8).ToArray())));
 
     private static byte[] Reject(int from, HandshakeMismatch mismatch, string detail) =>
         ControlMessages.Encode(new RejectMessage(from, mismatch, detail));
@@ -80,6 +81,7 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
             case FrameKind.Hello: ControlMessages.DecodeHello(f.Payload); break;
             case FrameKind.Reject: ControlMessages.DecodeReject(f.Payload); break;
             case FrameKind.Abort: ControlMessages.DecodeAbort(f.Payload); break;
+            case FrameKind.Ready: break;
         }
     }
 
