@@ -13,26 +13,34 @@ public static class PooledData
         var rows = tables.Select((t, p) => AlignedRows.Create(t, partition, p, options.TestFraction, options.SplitSeed)).ToArray();
         if (partition.Kind == Partitioning.Horizontal)
         {
-            // Pooled statistics over every party's training rows.
-            int d = tables[0].FeatureCount, total = rows.Sum(r => r.Train.Length);
-            var means = new double[d];
-            for (int p = 0; p < tables.Count; p++)
-                foreach (int r in rows[p].Train)
-                    for (int j = 0; j < d; j++) means[j] += tables[p][r, j];
-            for (int j = 0; j < d; j++) means[j] /= total;
-            var squares = new double[d];
-            for (int p = 0; p < tables.Count; p++)
-            {
-                var s = FeatureScaling.SquaredDeviations(tables[p], rows[p].Train, means);
-                for (int j = 0; j < d; j++) squares[j] += s[j];
-            }
-            var scaling = FeatureScaling.FromMoments(means, squares, total);
+            var scaling = HorizontalScaling(tables, rows);
             return (ByRows(tables, rows.Select(r => r.Train).ToArray(), scaling), ByRows(tables, rows.Select(r => r.Test).ToArray(), scaling));
         }
         var scalings = tables.Select((t, p) => FeatureScaling.Of(t, rows[p].Train)).ToArray();
         var labels = tables[partition.LabelOwner];
         return (ByColumns(tables, rows.Select(r => r.Train).ToArray(), scalings, labels),
                 ByColumns(tables, rows.Select(r => r.Test).ToArray(), scalings, labels));
+    }
+
+    /// <summary>Horizontal mode: the pooled means and deviations over every party's training rows, as the secure loader opens them.</summary>
+    public static FeatureScaling HorizontalScaling(IReadOnlyList<PartyTable> tables, DataLoadOptions options) =>
+        HorizontalScaling(tables, tables.Select((t, p) => AlignedRows.Create(t, DataPartition.ByRows, p, options.TestFraction, options.SplitSeed)).ToArray());
+
+    private static FeatureScaling HorizontalScaling(IReadOnlyList<PartyTable> tables, AlignedRows[] rows)
+    {
+        int d = tables[0].FeatureCount, total = rows.Sum(r => r.Train.Length);
+        var means = new double[d];
+        for (int p = 0; p < tables.Count; p++)
+            foreach (int r in rows[p].Train)
+                for (int j = 0; j < d; j++) means[j] += tables[p][r, j];
+        for (int j = 0; j < d; j++) means[j] /= total;
+        var squares = new double[d];
+        for (int p = 0; p < tables.Count; p++)
+        {
+            var s = FeatureScaling.SquaredDeviations(tables[p], rows[p].Train, means);
+            for (int j = 0; j < d; j++) squares[j] += s[j];
+        }
+        return FeatureScaling.FromMoments(means, squares, total);
     }
 
     private static PlainDataset ByRows(IReadOnlyList<PartyTable> tables, int[][] rows, FeatureScaling scaling)

@@ -73,28 +73,11 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         return FeatureScaling.FromMoments(means, deviations, total);
     }
 
-    // Each party inputs its per-feature values; the totals over all parties are opened.
-    private async ValueTask<double[]> OpenTotalsAsync(PartyTable mine, double[] values, string what, CancellationToken ct)
-    {
-        int parties = Suite.Session.PartyCount, me = Suite.Session.PartyId, d = values.Length;
-        T[] encoded;
-        try
-        {
-            encoded = fixedPoint.Format.Encode<T>(values);
-        }
-        catch (FixedPointOverflowException)
-        {
-            int column = Array.FindIndex(values, v => Math.Abs(v) >= fixedPoint.Format.MaxValue<T>());
-            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the feature's {what} over this party's rows does not fit {fixedPoint.Format}, whose values stay below {fixedPoint.Format.MaxValue<T>():G6} in magnitude; rescale the column."),
-                me, mine.Source, column: column >= 0 ? mine.FeatureNames[column] : null);
-        }
-        var inputs = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++) inputs[p] = Suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, d, ct);
-        var total = await inputs[0].ConfigureAwait(false);
-        for (int p = 1; p < parties; p++) total = Suite.Add(total, await inputs[p].ConfigureAwait(false));
-        return await fixedPoint.OpenAsync(total, ct).ConfigureAwait(false);
-    }
+    // Each party inputs its per-feature values; the totals over all parties are opened, exactly (see PooledTotals).
+    private ValueTask<double[]> OpenTotalsAsync(PartyTable mine, double[] values, string what, CancellationToken ct) =>
+        PooledTotals.OpenAsync(fixedPoint, values, (column, limit) => new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the feature's {what} over this party's rows is beyond the {PooledTotals.Describe(limit)} in magnitude that {fixedPoint.Format} can add up over {Suite.Session.PartyCount} parties without overflow; rescale the column."),
+            Suite.Session.PartyId, mine.Source, column: mine.FeatureNames[column]), ct);
 
     private async ValueTask CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound, CancellationToken ct)
     {
