@@ -349,12 +349,12 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
         ReusedProductAsync(x, y, columns, transposed: true, ct);
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
-        await TruncateAsync(await ReusedProductAsync(x, y, columns, transposed: false, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+        TruncateWhenReadyAsync(ReusedProductAsync(x, y, columns, transposed: false, ct), x.Rows * columns, bits, ct);
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
-        await TruncateAsync(await ReusedProductAsync(x, y, columns, transposed: true, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+        TruncateWhenReadyAsync(ReusedProductAsync(x, y, columns, transposed: true, ct), x.Columns * columns, bits, ct);
 
     /// <summary>
     /// op(X) Y with X = E + A prepared: a triple (B, C = op(A) B) for the fixed A, one round to open F = Y - B, then
@@ -396,26 +396,48 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> TruncateAsync(SharedVector<Z2k> x, int bits, CancellationToken ct = default)
+    public ValueTask<SharedVector<Z2k>> TruncateAsync(SharedVector<Z2k> x, int bits, CancellationToken ct = default) =>
+        TruncateWhenReadyAsync(ValueTask.FromResult(x), x.Length, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<Z2k>> MultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int bits, CancellationToken ct = default) =>
+        TruncateWhenReadyAsync(MultiplyAsync(x, y, ct), x.Length, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, int bits, CancellationToken ct = default) =>
+        TruncateWhenReadyAsync(MatrixMultiplyAsync(x, y, rows, inner, columns, ct), rows * columns, bits, ct);
+
+    /// <summary>
+    /// The truncation of <paramref name="input"/> (<paramref name="n"/> elements), which may still be computing: the
+    /// truncation takes its tag and asks for its masks now, before its first await, so a product-then-truncate takes
+    /// everything it needs when it starts, like every operation, whatever order the operations beside it finish in.
+    /// </summary>
+    private async ValueTask<SharedVector<Z2k>> TruncateWhenReadyAsync(ValueTask<SharedVector<Z2k>> input, int n, int bits, CancellationToken ct)
     {
         if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");
-        if (bits == 0) return x;
+        if (bits == 0) return await input.ConfigureAwait(false);
         if (truncation == AdditiveTruncation.SecureMlLocal)
         {
             if (session.PartyCount != 2)
                 throw new InvalidOperationException($"SecureML local truncation is for 2 parties; this session has {session.PartyCount}.");
-            return TruncateLocally(x, bits);
+            return TruncateLocally(await input.ConfigureAwait(false), bits);
         }
-        return await TruncateWithMasksAsync(x, bits, ct).ConfigureAwait(false);
+        var tag = session.NextTag();
+        var masks = preprocessing.TakeTruncationMasksAsync(n, bits, ct).AsTask();
+        SharedVector<Z2k> x;
+        try
+        {
+            x = await input.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The operation failed before it needed its masks; whatever happens to them is not news.
+            _ = masks.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+        if (x.Length != n) throw new InvalidOperationException($"A truncation of {n} elements was given {x.Length}.");
+        return await TruncateWithMasksAsync(x, bits, tag, await masks.ConfigureAwait(false), ct).ConfigureAwait(false);
     }
-
-    /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> MultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int bits, CancellationToken ct = default) =>
-        await TruncateAsync(await MultiplyAsync(x, y, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, int bits, CancellationToken ct = default) =>
-        await TruncateAsync(await MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
 
     /// <summary>
     /// Masked truncation with exact wrap correction. For x in [-2^62, 2^62) let y = x + 2^62 in [0, 2^63)
@@ -424,12 +446,9 @@ public sealed class AdditiveSuite(Session session, IAdditivePreprocessing prepro
     /// shared r_msb because c_msb is public. Then floor(y / 2^m) = (c_lo >> m) - (r_lo >> m) + 2^(63-m) w,
     /// up to one unit from the borrow of the dropped low bits, and x >> m = y >> m - 2^(62-m).
     /// </summary>
-    private async ValueTask<SharedVector<Z2k>> TruncateWithMasksAsync(SharedVector<Z2k> x, int bits, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2k>> TruncateWithMasksAsync(SharedVector<Z2k> x, int bits, StreamTag tag, TruncationMasks masks, CancellationToken ct)
     {
         int n = x.Length;
-        var tag = session.NextTag();
-        var masks = await preprocessing.TakeTruncationMasksAsync(n, bits, ct).ConfigureAwait(false);
-
         var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false);
 
         // Written over the masks' low parts, each read just before (masks are used once).

@@ -1,21 +1,27 @@
+using System.Runtime.ExceptionServices;
+
 namespace Mpc.Protocols.Internal;
 
 /// <summary>
 /// The call discipline of a stateful two-party protocol object (OT extension ends, garbler, evaluator) whose message
 /// stream must stay in step with its peer's: one call at a time, and none after a call that failed, since a failed
-/// call leaves the stream at an unknown point.
+/// call leaves the stream at an unknown point. A call after a failed one fails with the first failure itself (a peer
+/// that aborted, a broken link), which is what its caller should report, not the broken state it left behind.
 /// </summary>
 /// <param name="owner">The type's name, for the overlap message.</param>
-/// <param name="brokenMessage">What a call after a failed one is told.</param>
+/// <param name="brokenMessage">What a call after a failed one is told when the first failure was a cancellation.</param>
 internal sealed class ExclusiveCalls(string owner, string brokenMessage)
 {
     private int _busy;
-    private volatile bool _broken;
+    private volatile Exception? _failure;
 
-    /// <exception cref="InvalidOperationException">An earlier call failed.</exception>
+    /// <summary>Rethrows the first failure of an earlier call, if there was one.</summary>
+    /// <exception cref="InvalidOperationException">An earlier call was cancelled.</exception>
     public void ThrowIfBroken()
     {
-        if (_broken) throw new InvalidOperationException(brokenMessage);
+        if (_failure is not { } failure) return;
+        if (failure is OperationCanceledException) throw new InvalidOperationException(brokenMessage, failure);
+        ExceptionDispatchInfo.Throw(failure);
     }
 
     /// <summary>Claims the object for one call, synchronously; <see cref="RunAsync{T}"/> or <see cref="RunAsync"/> releases it.</summary>
@@ -34,9 +40,9 @@ internal sealed class ExclusiveCalls(string owner, string brokenMessage)
         {
             return await call().ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
-            _broken = true;
+            Interlocked.CompareExchange(ref _failure, ex, null);
             throw;
         }
         finally
@@ -52,9 +58,9 @@ internal sealed class ExclusiveCalls(string owner, string brokenMessage)
         {
             await call().ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
-            _broken = true;
+            Interlocked.CompareExchange(ref _failure, ex, null);
             throw;
         }
         finally

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Random;
 using Mpc.Protocols.Preprocessing.Internal;
@@ -28,6 +29,7 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     private readonly int _softSpokenBits;
     private readonly Lock _orderGate = new();
     private Task _previous = Task.CompletedTask;
+    private Exception? _failure;
 
     /// <summary>SoftSpoken's k when none is given: the fastest on loopback TLS here (see the README's Speed section).</summary>
     public const int DefaultSoftSpokenBits = 2;
@@ -249,7 +251,11 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
         }
     }
 
-    /// <summary>Serves requests one at a time in call order: both ends of every pair must run their OT batches alike.</summary>
+    /// <summary>
+    /// Serves requests one at a time in call order: both ends of every pair must run their OT batches alike. After a
+    /// request fails, the pairs' streams are at an unknown point, so every later request fails with that first failure
+    /// (the one worth reporting: a peer that aborted, a broken link) and never runs.
+    /// </summary>
     private async ValueTask<TResult> InOrderAsync<TResult>(Func<Task<TResult>> request, CancellationToken ct)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -262,9 +268,15 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
         try
         {
             await previous.ConfigureAwait(false);
+            if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
             ct.ThrowIfCancellationRequested();
             await _ots.EnsureReadyAsync(ct).ConfigureAwait(false);
             return await request().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.CompareExchange(ref _failure, ex, null);
+            throw;
         }
         finally
         {
