@@ -13,8 +13,11 @@ namespace Mpc.Protocols;
 /// Message tags are derived from program position: every operation takes the next tag of its
 /// <see cref="ProtocolChannel"/> when it starts, synchronously, so parties that run the same program
 /// derive the same tags without talking. Start operations in the same order at every party. An operation takes
-/// all its tags before its first await (or takes later ones only from a flow that no other operation runs beside),
-/// so operations started together, like the products of one tree level, still number their messages alike.
+/// all its tags (and asks its preprocessing for all it needs) before its first await, so operations started together,
+/// like the products of one tree level, still number their messages alike. An operation that takes more as it goes
+/// (a comparison's rounds of products) must have no other operation started beside it while it runs, but for ones
+/// started before it: its later steps run on whichever thread completes an await, at any moment, so one started
+/// after it could take its tag before or after theirs, differently at every party.
 /// </remarks>
 public sealed class Session : IDisposable
 {

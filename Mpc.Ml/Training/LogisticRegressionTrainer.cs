@@ -24,7 +24,8 @@ namespace Mpc.Ml.Training;
 /// 1 opening; with L2 Shamir needs a reduction too). The loss, when asked for, is the mean of the untruncated squared
 /// residuals: its product starts beside the update's, its opening (one number) beside the update's truncation (after
 /// it in Shamir). Nothing else is opened but the model, as <see cref="ModelOutput"/> says. Operations run side by side
-/// only where each takes all its tags when it starts, so every party numbers the messages alike.</para>
+/// only where all but the last one started take all their tags when they start, so every party numbers the messages
+/// alike whatever thread finishes what first.</para>
 /// <para>With <see cref="ITrainingCheckpoints{T}"/>, training starts from a saved state, each epoch's randomness is keyed
 /// before it starts (so a resumed run draws what the original drew), and each finished epoch's shares are handed over
 /// for saving.</para>
@@ -82,7 +83,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             if (reportLoss && !schedule.IsFullBatch)
             {
                 var residual = await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false);
-                loss = await MeanSquareAsync(Suite.MultiplyAsync(residual, residual, ct), residual.Length, ct).ConfigureAwait(false);
+                loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
             if (loss is double l) losses.Add((epoch + 1, l));
             progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
@@ -109,24 +110,28 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     private async ValueTask<(SharedVector<T> Weights, double? Loss)> UpdateAsync(ReusableMatrix<T> batch, SharedVector<T> scaledResidual,
         SharedVector<T> weights, T[]? decay, int bits, SharedVector<T>? lossResidual, CancellationToken ct)
     {
-        // Every operation is started (taking its tags) in the same program order at every party.
+        // Operations run side by side only where every one of them but the last started has taken all its tags and
+        // preprocessing when it was called: a step that takes them later (a truncation after its product, in some
+        // suites) may run on another thread at any moment, so nothing else may start meanwhile (see Session).
         if (decay is null && !Suite.AllowsSpeculativeEvaluation)
         {
-            // A suite that fuses product and truncation (Shamir: one opening): use it, and open the loss after.
-            var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct);
+            // A suite that fuses product and truncation (Shamir: one opening): use it, and open the loss after. The
+            // loss's product (one step) first, then the fused operation, which may take later tags as it goes.
             var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
-            var step = await fused.ConfigureAwait(false);
-            double? fusedLoss = lossResidual is null ? null : await MeanSquareAsync(squares, lossResidual.Length, ct).ConfigureAwait(false);
+            var step = await Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct).ConfigureAwait(false);
+            double? fusedLoss = lossResidual is null ? null : await MeanSquareAsync(await squares.ConfigureAwait(false), ct).ConfigureAwait(false);
             return (Suite.Subtract(weights, step), fusedLoss);
         }
 
+        // The product and the loss's product, in one round; then the loss's opening (one step, its tag taken as it
+        // starts) and the truncation (which may take tags as it goes) in the next.
         var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct);
         var lossProduct = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
         var gradient = await product.ConfigureAwait(false);
+        var loss = lossResidual is null ? default : MeanSquareAsync(await lossProduct.ConfigureAwait(false), ct);
         var truncation = decay is null
             ? Suite.TruncateAsync(gradient, bits, ct)
             : Suite.TruncateAsync(Suite.Subtract(Suite.MultiplyPublic(weights, decay), gradient), bits, ct);
-        var loss = lossResidual is null ? default : MeanSquareAsync(lossProduct, lossResidual.Length, ct);
         var truncated = await truncation.ConfigureAwait(false);
         double? mean = lossResidual is null ? null : await loss.ConfigureAwait(false);
         return (decay is null ? Suite.Subtract(weights, truncated) : truncated, mean);
@@ -151,14 +156,14 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return Suite.Subtract(predictions, labels);
     }
 
-    // mean g^2 from the untruncated squares (2f fractional bits): a local sum and one opening of a single number.
-    private async ValueTask<double> MeanSquareAsync(ValueTask<SharedVector<T>> squaresTask, int count, CancellationToken ct)
+    // mean g^2 from the untruncated squares (2f fractional bits): a local sum and one opening of a single number, whose
+    // tag is taken at the call.
+    private async ValueTask<double> MeanSquareAsync(SharedVector<T> squares, CancellationToken ct)
     {
-        var squares = await squaresTask.ConfigureAwait(false);
         T sum = T.Zero;
         foreach (var share in squares.LocalShares) sum += share;
         var opened = await Suite.OpenAsync(SharedVector<T>.FromShares([sum]), ct).ConfigureAwait(false);
-        return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / count;
+        return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / squares.Length;
     }
 
     // round((1 - eta L2) 2^bits) for every weight but the bias (the last), which keeps 2^bits; null without L2.

@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Mpc.Core;
 using Mpc.Net.Configuration;
-using Mpc.Net.Tls;
 
 namespace Mpc.Net.Internal;
 
@@ -84,8 +81,7 @@ internal sealed class MeshConnector
     private readonly ClusterConfig _cluster;
     private readonly ILogger _logger;
     private readonly RefusalLog _refusals;
-    private readonly byte[] _configHash;
-    private readonly Dictionary<string, byte[]> _fieldHashes;
+    private readonly PeerCredentials _credentials;
     private readonly int _me;
     private readonly SslStreamCertificateContext? _certificateContext;
     private readonly PendingLink?[] _links;
@@ -106,8 +102,7 @@ internal sealed class MeshConnector
         _logger = logger;
         _me = identity.PartyId;
         _refusals = new RefusalLog(logger, _me);
-        _configHash = cluster.ComputeHash();
-        _fieldHashes = FieldHashes(cluster);
+        _credentials = new PeerCredentials(cluster, _me);
         _links = new PendingLink?[cluster.PartyCount];
         _dialProblems = new string?[cluster.PartyCount];
         if (!cluster.Insecure)
@@ -452,7 +447,7 @@ internal sealed class MeshConnector
                         CipherSuitesPolicy = CipherSuites,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         // The pin decides, during the TLS handshake: only a party that dials us may connect.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = CheckDialer(certificate)) is null,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckDialer(certificate)) is null,
                     }, handshake.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
@@ -460,7 +455,7 @@ internal sealed class MeshConnector
                     _refusals.Refuse(remote, refused ?? (ex is OperationCanceledException ? "no TLS handshake within 10 s" : $"TLS handshake failed: {ex.Message}"));
                     return;
                 }
-                peer = DialerOf(ssl.RemoteCertificate);
+                peer = _credentials.DialerOf(ssl.RemoteCertificate);
             }
 
             var first = await ReadOrRefuseAsync(stream, peer, remote, handshake.Token, ct).ConfigureAwait(false);
@@ -485,7 +480,7 @@ internal sealed class MeshConnector
             }
             if (frame.Kind != FrameKind.Hello) throw new FrameFormatException($"expected a Hello frame, got {frame.Kind}");
             var hello = ControlMessages.DecodeHello(frame.Payload);
-            if (CheckHello(hello, expectedFrom: peer) is { } p)
+            if (CheckHello(hello, peer) is { } p)
             {
                 await TrySendRejectAsync(stream, p.Mismatch, p.Detail, ct).ConfigureAwait(false);
                 throw new HandshakeException(peer, NameOf(peer), p.Mismatch, p.Detail);
@@ -557,25 +552,6 @@ internal sealed class MeshConnector
         }
     }
 
-    /// <summary>Null if <paramref name="certificate"/> is pinned for a party that dials this one; else why not (for the log).</summary>
-    private string? CheckDialer(X509Certificate? certificate)
-    {
-        if (certificate is null) return "it presented no client certificate";
-        if (DialerOf(certificate) >= 0) return null;
-        return $"its certificate (SHA-256 {CertificateFiles.Short(CertificateFiles.Sha256(certificate))}) is not pinned for any party that dials party {_me}"
-            + $" (parties {_me + 1}..{_cluster.PartyCount - 1})";
-    }
-
-    /// <summary>The party that dials us whose pinned certificate <paramref name="certificate"/> is, or -1.</summary>
-    private int DialerOf(X509Certificate? certificate)
-    {
-        if (certificate is null) return -1;
-        var fingerprint = CertificateFiles.Sha256(certificate);
-        for (int p = _me + 1; p < _cluster.PartyCount; p++)
-            if (_cluster.Parties[p].CertificateSha256 is { } pin && CryptographicOperations.FixedTimeEquals(pin, fingerprint)) return p;
-        return -1;
-    }
-
     /// <summary>
     /// Dials <paramref name="peer"/> until a handshake completes: a refused or broken connection, or a server that is
     /// not the pinned party, is retried with backoff (and logged); only the authenticated peer's answer can fail it.
@@ -638,7 +614,7 @@ internal sealed class MeshConnector
                         CipherSuitesPolicy = CipherSuites,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         // The pin decides, during the TLS handshake: the server must be the party we dial.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = CheckCertificate(peer, certificate)) is null,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckServer(peer, certificate)) is null,
                     }, ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException)
@@ -663,7 +639,7 @@ internal sealed class MeshConnector
                     throw new HandshakeException(peer, party.Name, reject.Mismatch, $"{reject.Detail} (refused by party {peer})");
                 case { Kind: FrameKind.Hello } h:
                     var hello = ControlMessages.DecodeHello(h.Payload);
-                    if (CheckHello(hello, expectedFrom: peer) is { } p)
+                    if (CheckHello(hello, peer) is { } p)
                     {
                         await TrySendRejectAsync(stream, p.Mismatch, p.Detail, ct).ConfigureAwait(false);
                         throw new HandshakeException(peer, party.Name, p.Mismatch, p.Detail);
@@ -711,8 +687,19 @@ internal sealed class MeshConnector
         return true;
     }
 
-    private byte[] MyHello(int to) =>
-        ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, _cluster.SessionId, _me, to, _configHash, _fieldHashes));
+    private byte[] MyHello(int to) => _credentials.Hello(to);
+
+    /// <summary>The credentials' checks of a hello, and that the peer is not connected already.</summary>
+    private (HandshakeMismatch Mismatch, string Detail)? CheckHello(HelloMessage hello, int from)
+    {
+        if (_credentials.CheckHello(hello, from) is { } mismatch) return mismatch;
+        lock (_gate)
+        {
+            if (from > _me && _links[from] is not null)
+                return (HandshakeMismatch.PartyId, $"party {from} is already connected to party {_me}");
+        }
+        return null;
+    }
 
     private async Task TrySendRejectAsync(Stream stream, HandshakeMismatch mismatch, string detail, CancellationToken ct)
     {
@@ -726,68 +713,5 @@ internal sealed class MeshConnector
         {
             // Best effort: our own exception says it all.
         }
-    }
-
-    /// <summary>
-    /// The first failed check of an authenticated peer's Hello, in the order magic, version, session, config, ids
-    /// (the peer's certificate was checked during TLS).
-    /// </summary>
-    private (HandshakeMismatch Mismatch, string Detail)? CheckHello(HelloMessage hello, int expectedFrom)
-    {
-        if (hello.Magic != ControlMessages.Magic)
-            return (HandshakeMismatch.Magic, $"expected magic '{ControlMessages.Magic}', got '{hello.Magic}'");
-        if (hello.Version != ControlMessages.Version)
-            return (HandshakeMismatch.Version, $"party {_me} speaks wire version {ControlMessages.Version}, party {expectedFrom} speaks {hello.Version}");
-        if (hello.SessionId != _cluster.SessionId)
-            return (HandshakeMismatch.SessionId, $"party {_me} runs session '{_cluster.SessionId}', party {expectedFrom} runs session '{hello.SessionId}'");
-        if (!hello.ConfigHash.AsSpan().SequenceEqual(_configHash))
-            return (HandshakeMismatch.ConfigHash,
-                $"party {_me} and party {expectedFrom} loaded different cluster configs: they differ in {DescribeDifferences(hello.FieldHashes)} "
-                + $"(config hashes {CertificateFiles.Short(_configHash)} and {CertificateFiles.Short(hello.ConfigHash)})");
-        if (hello.FromParty != expectedFrom)
-            return (HandshakeMismatch.PartyId, _cluster.Insecure
-                ? $"party {_me} dialed party {expectedFrom} but was answered by party {hello.FromParty}"
-                : $"the connection authenticated as party {expectedFrom} ({NameOf(expectedFrom)}) says it is party {hello.FromParty}");
-        if (hello.ToParty != _me)
-            return (HandshakeMismatch.PartyId, $"party {expectedFrom} wanted party {hello.ToParty} but reached party {_me} ({NameOf(_me)})");
-        if (expectedFrom > _me)
-        {
-            lock (_gate)
-            {
-                if (_links[expectedFrom] is not null)
-                    return (HandshakeMismatch.PartyId, $"party {expectedFrom} is already connected to party {_me}");
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The field paths whose hashes differ, or that only one side has (at most 10 named).</summary>
-    private string DescribeDifferences(IReadOnlyDictionary<string, byte[]> theirs)
-    {
-        var differing = _fieldHashes.Where(f => !theirs.TryGetValue(f.Key, out var h) || !h.AsSpan().SequenceEqual(f.Value)).Select(f => f.Key)
-            .Concat(theirs.Keys.Where(k => !_fieldHashes.ContainsKey(k)))
-            .ToList();
-        if (differing.Count == 0) return "fields this version cannot name";
-        return differing.Count <= 10 ? string.Join(", ", differing) : $"{string.Join(", ", differing.Take(10))} and {differing.Count - 10} more fields";
-    }
-
-    /// <summary>An 8-byte hash of each field of the cluster, by its path: enough to tell which differ, not to recover a value.</summary>
-    internal static Dictionary<string, byte[]> FieldHashes(ClusterConfig cluster)
-    {
-        var hashes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var (path, value) in cluster.CanonicalFields())
-            hashes[path] = SHA256.HashData(Encoding.UTF8.GetBytes($"mpc-cluster-field/1\n{path}\n{value}"))[..8];
-        return hashes;
-    }
-
-    /// <summary>Null if <paramref name="certificate"/> is the one the cluster file pins for <paramref name="peer"/>; else why not.</summary>
-    private string? CheckCertificate(int peer, X509Certificate? certificate)
-    {
-        var expected = _cluster.Parties[peer].CertificateSha256;
-        if (certificate is null) return $"party {peer} presented no certificate";
-        var actual = CertificateFiles.Sha256(certificate);
-        if (expected is null || !actual.AsSpan().SequenceEqual(expected))
-            return $"it presented a certificate with SHA-256 {CertificateFiles.Short(actual)}, but the cluster file names {CertificateFiles.Short(expected)} for party {peer} ({NameOf(peer)})";
-        return null;
     }
 }

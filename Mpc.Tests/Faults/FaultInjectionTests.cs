@@ -22,10 +22,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         int seed = Environment.GetEnvironmentVariable("MPC_FAULTS_SEED") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : Environment.TickCount;
         output.WriteLine($"seed {seed} (MPC_FAULTS_SEED={seed} repeats this selection)");
         var random = new Random(seed);
-        // Four faults, at most one of the slow kinds (a startup fault waits for the connect deadline).
-        var fast = FaultScenario.All.Where(f => f.Site != FaultSite.Startup).OrderBy(_ => random.Next()).Take(3);
+        // Five faults: three during the run, one at start-up (it may wait for the connect deadline), one outsider.
+        var fast = FaultScenario.All.Where(f => f.Site is FaultSite.Process or FaultSite.Link).OrderBy(_ => random.Next()).Take(3);
         var slow = FaultScenario.All.Where(f => f.Site == FaultSite.Startup).OrderBy(_ => random.Next()).Take(1);
-        foreach (var scenario in fast.Concat(slow))
+        var outsider = FaultScenario.All.Where(f => f.Site == FaultSite.Outsider).OrderBy(_ => random.Next()).Take(1);
+        foreach (var scenario in fast.Concat(slow).Concat(outsider))
         {
             var outcome = await Runner.RunAsync(scenario, random.Next());
             output.WriteLine($"{scenario.Name}: {outcome.TimeToAbort.TotalSeconds:0.00} s\n{outcome.Log}");
@@ -59,7 +60,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                     output.WriteLine($"{scenario.Name} run {run + 1}:\n{outcome.Log}");
                     times.Add(outcome.TimeToAbort.TotalSeconds);
                     if (outcome.Reporters.Select(p => outcome.NamedCulprits[p]).Distinct().Count() == 1) agreed++;
-                    message = outcome.Errors[0];
+                    message = scenario.Site == FaultSite.Outsider ? $"exit 0 everywhere; party 0: {outcome.Refusals.FirstOrDefault()}" : outcome.Errors[0];
                     Check(outcome);
                     passed++;
                 }
@@ -71,7 +72,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             }
             times.Sort();
             string timing = times.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{times[times.Count / 2]:0.00} s / {times[^1]:0.00} s");
-            string culprits = scenario.Site == FaultSite.Startup ? "n/a (no session formed)" : $"{agreed}/{runs}";
+            string culprits = scenario.Site switch
+            {
+                FaultSite.Startup => "n/a (no session formed)",
+                FaultSite.Outsider => "n/a (the run completes)",
+                _ => $"{agreed}/{runs}",
+            };
             table.AppendLine(CultureInfo.InvariantCulture, $"| {scenario.Name} | {runs} | {passed} | {timing} | {culprits} | `{Shorten(message)}` |");
         }
         output.WriteLine(table.ToString());
@@ -87,11 +93,26 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         return s.Length <= 220 ? s : s[..220] + "…";
     }
 
-    /// <summary>The contract: every reporter exits non-zero in time, naming an allowed culprit with the expected words.</summary>
+    /// <summary>
+    /// The contract: every reporter exits non-zero in time, naming an allowed culprit with the expected words; an
+    /// outsider's attack changes nothing (every party exits 0 in time) but party 0's log, which names its address.
+    /// </summary>
     private static void Check(FaultOutcome outcome)
     {
         var scenario = outcome.Scenario;
         var bound = scenario.Bound(Runner.ReceiveTimeout, Runner.ConnectTimeout);
+        if (scenario.Site == FaultSite.Outsider)
+        {
+            foreach (int p in outcome.Reporters)
+            {
+                Assert.True(outcome.ExitCodes[p] == 0, $"{scenario.Name}: party {p} exited {outcome.ExitCodes[p]}\n{outcome.Log}");
+                Assert.True(outcome.TimeToExit[p] <= bound, $"{scenario.Name}: party {p} took {outcome.TimeToExit[p]} (bound {bound})\n{outcome.Log}");
+            }
+            Assert.True(outcome.Outsiders.Any(o => outcome.Refusals.Any(r => r.Contains($"refused a connection from {o}", StringComparison.Ordinal))),
+                $"{scenario.Name}: party 0's log names no outsider address\n{outcome.Log}");
+            Assert.True(outcome.Refusals.Length <= 3 * (Mpc.Net.Internal.RefusalLog.LinesPerSecond + 1), $"{scenario.Name}: {outcome.Refusals.Length} refusal lines\n{outcome.Log}");
+            return;
+        }
         foreach (int p in outcome.Reporters)
         {
             Assert.True(outcome.ExitCodes[p] != 0, $"{scenario.Name}: party {p} exited {outcome.ExitCodes[p]}\n{outcome.Log}");

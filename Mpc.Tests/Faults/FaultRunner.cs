@@ -15,8 +15,14 @@ public sealed record FaultOutcome(FaultScenario Scenario, int[] ExitCodes, strin
     /// <summary>An error line without its "mpc: party i (pi) failed: " prefix, which names the reporter, not the culprit.</summary>
     public static string Cause(string error) => Regex.Replace(error, @"^mpc: party \d+ \(p\d+\) failed: ", "");
 
-    /// <summary>The parties whose exit the fault must cause (all but a stopped or misconfigured victim).</summary>
-    public IEnumerable<int> Reporters => Enumerable.Range(0, ExitCodes.Length).Where(p => Scenario.Site != FaultSite.Process && Scenario.Site != FaultSite.Startup || p != FaultScenario.Victim);
+    /// <summary>The parties whose exit the fault must cause (all but a stopped or misconfigured victim; every party for an outsider).</summary>
+    public IEnumerable<int> Reporters => Enumerable.Range(0, ExitCodes.Length).Where(p => Scenario.Site is not (FaultSite.Process or FaultSite.Startup) || p != FaultScenario.Victim);
+
+    /// <summary>What party 0 logged of the connections it refused.</summary>
+    public string[] Refusals { get; init; } = [];
+
+    /// <summary>The outsider's addresses, as party 0 saw them.</summary>
+    public string[] Outsiders { get; init; } = [];
 
     /// <summary>The longest time from the fault to a reporter's exit.</summary>
     public TimeSpan TimeToAbort => Reporters.Select(p => TimeToExit[p] ?? TimeSpan.MaxValue).Max();
@@ -46,7 +52,11 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
         if (proxy is not null) EditPartyFile(cluster, FaultScenario.Victim, p => p["connectVia"] = new JsonObject { [$"{FaultScenario.LinkServer}"] = $"127.0.0.1:{proxy.Port}" });
         if (scenario.Site == FaultSite.Startup) Misconfigure(cluster, scenario);
 
-        string[] job = ["ping", "--rounds", "100000000", "--size", "4096", "--interval-ms", "1"];
+        string[] job = scenario.Site == FaultSite.Outsider
+            ? ["ping", "--rounds", "200", "--size", "4096", "--interval-ms", "1"]
+            : ["ping", "--rounds", "100000000", "--size", "4096", "--interval-ms", "1"];
+        using var outsiderCertificate = CertificateFiles.CreateSelfSigned("outsider", "127.0.0.1");
+        string[] outsiders = [];
         var parties = new MpcProcess?[3];
         var exits = new Task<(int Code, long At)>[3];
         var log = new System.Text.StringBuilder();
@@ -56,6 +66,15 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
         {
             for (int i = 0; i < 3; i++)
             {
+                if (scenario.Site == FaultSite.Outsider && i == 1)
+                {
+                    // Party 0 listens; the outsider comes before the real peers.
+                    injectedAt = Stopwatch.GetTimestamp();
+                    var (kind, connections) = scenario.Attack!.Value;
+                    outsiders = await Task.WhenAll(Enumerable.Range(0, connections).Select(k => Task.Run(() => Outsider.AttackAsync(cluster.Cluster,
+                        cluster.Cluster.Parties[0].Port, outsiderCertificate, connections == 1 ? kind : Outsider.Attacks[k % Outsider.Attacks.Length]))));
+                    applied = $"{connections} outsider connection(s) to party 0: {kind}";
+                }
                 if (scenario.Site == FaultSite.Startup && i == FaultScenario.Victim)
                 {
                     // Let the honest parties bind their ports first, so the misconfigured party meets them.
@@ -72,7 +91,7 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
                 });
             }
 
-            if (scenario.Site != FaultSite.Startup)
+            if (scenario.Site is not (FaultSite.Startup or FaultSite.Outsider))
             {
                 foreach (var p in parties) await p!.WaitForStdoutAsync("ping round 1/", StartTimeout + connectTimeout);
                 await Task.Delay(random.Next(100, 600));   // somewhere in the exchange
@@ -109,7 +128,9 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
                 log.AppendLine($"party {i}: exit {codes[i]} after {times[i]?.TotalMilliseconds:0} ms: {errors[i]}");
             }
             log.AppendLine($"fault: {applied}");
-            return new FaultOutcome(scenario, codes, errors, times, applied, log.ToString());
+            var refusals = parties[0]!.Stderr.Split('\n').Where(l => l.Contains("refused", StringComparison.Ordinal)).ToArray();
+            if (scenario.Site == FaultSite.Outsider) log.AppendLine($"party 0 logged {refusals.Length} refusal line(s), e.g. {refusals.FirstOrDefault()}");
+            return new FaultOutcome(scenario, codes, errors, times, applied, log.ToString()) { Refusals = refusals, Outsiders = outsiders };
         }
         catch (Exception ex)
         {

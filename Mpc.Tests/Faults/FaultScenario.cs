@@ -1,11 +1,15 @@
 namespace Mpc.Tests.Faults;
 
-/// <summary>Where a fault strikes: a party's process, the link from party 2 to party 0 (through a <see cref="LinkProxy"/>), or party 2's start.</summary>
+/// <summary>
+/// Where a fault strikes: a party's process, the link from party 2 to party 0 (through a <see cref="LinkProxy"/>), party
+/// 2's start, or an outsider without a pinned certificate who reaches party 0's port while the mesh forms.
+/// </summary>
 public enum FaultSite
 {
     Process,
     Link,
     Startup,
+    Outsider,
 }
 
 /// <summary>
@@ -25,6 +29,9 @@ public sealed record FaultScenario(string Name, FaultSite Site, bool Tls, int[] 
     /// <summary>Words the victim's own error must contain (for faults where it fails on its own, e.g. a bad config).</summary>
     public string[] VictimExpected { get; init; } = [];
 
+    /// <summary>An outsider's attack (<see cref="Infrastructure.Outsider.Attacks"/>) and how many connections make it.</summary>
+    public (string Kind, int Connections)? Attack { get; init; }
+
     public override string ToString() => Name;
 
     private static TimeSpan ReceiveBound(TimeSpan receive, TimeSpan connect) => receive + TimeSpan.FromSeconds(5);
@@ -32,6 +39,9 @@ public sealed record FaultScenario(string Name, FaultSite Site, bool Tls, int[] 
     private static TimeSpan SecondDeadlineBound(TimeSpan receive, TimeSpan connect) => receive * 2 + TimeSpan.FromSeconds(5);
 
     private static TimeSpan ConnectBound(TimeSpan receive, TimeSpan connect) => connect + TimeSpan.FromSeconds(5);
+
+    // An outsider's attack must not end the run: it completes (a short ping) as if the outsider had not come.
+    private static TimeSpan CompletionBound(TimeSpan receive, TimeSpan connect) => connect + receive + TimeSpan.FromSeconds(20);
 
     /// <summary>Every fault, TLS and plain where the link mode matters.</summary>
     public static IReadOnlyList<FaultScenario> All { get; } =
@@ -53,5 +63,10 @@ public sealed record FaultScenario(string Name, FaultSite Site, bool Tls, int[] 
         new("wrong session id", FaultSite.Startup, Tls: true, [Victim], ["session id mismatch"], ConnectBound) { VictimExpected = ["session id mismatch"] },
         new("wrong party id", FaultSite.Startup, Tls: false, [Victim], ["timed out", "incoming connection"], ConnectBound) { VictimExpected = ["cannot listen"] },
         new("wrong cluster config", FaultSite.Startup, Tls: true, [Victim], ["config hash mismatch"], ConnectBound) { VictimExpected = ["config hash mismatch"] },
+        new("outsider sends garbage", FaultSite.Outsider, Tls: true, [], [], CompletionBound) { Attack = ("garbage", 1) },
+        new("outsider's hello as party 2", FaultSite.Outsider, Tls: true, [], [], CompletionBound) { Attack = ("hello as party 2", 1) },
+        new("outsider's reject from party 1", FaultSite.Outsider, Tls: true, [], [], CompletionBound) { Attack = ("reject from party 1", 1) },
+        new("outsider's hello of another session", FaultSite.Outsider, Tls: true, [], [], CompletionBound) { Attack = ("hello of another session", 1) },
+        new("outsider flood, 200 connections", FaultSite.Outsider, Tls: true, [], [], CompletionBound) { Attack = ("every kind", 200) },
     ];
 }

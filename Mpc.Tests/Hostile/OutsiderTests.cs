@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Mpc.Net;
 using Mpc.Net.Internal;
@@ -22,10 +20,7 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 {
     private static readonly StreamTag Tag = new(11);
 
-    private static readonly string[] AttackKinds = ["garbage", "hello as party 0", "hello as party 1", "hello as party 2", "hello as party 7",
-        "reject from party 1", "hello of another session", "abort naming party 2", "no certificate"];
-
-    public static TheoryData<string> Attacks => new(AttackKinds);
+    public static TheoryData<string> Attacks => new(Outsider.Attacks);
 
     [Theory]
     [MemberData(nameof(Attacks))]
@@ -36,7 +31,7 @@ public sealed class OutsiderTests(ITestOutputHelper output)
         var log = new RecordingLogger();
         var first = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0], log);
 
-        string remote = await AttackAsync(cluster, attack == "no certificate" ? null : outsider, Payload(cluster, attack));
+        string remote = await Outsider.AttackAsync(cluster.Cluster, cluster.Cluster.Parties[0].Port, outsider, attack);
         await log.WaitForAsync($"refused a connection from {remote}", TimeSpan.FromSeconds(10));
 
         var nets = await CompleteAndExchangeAsync(cluster, first);
@@ -56,9 +51,9 @@ public sealed class OutsiderTests(ITestOutputHelper output)
         var log = new RecordingLogger();
         var clock = Stopwatch.StartNew();
         var first = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0], log);
-        var kinds = AttackKinds;
+        var kinds = Outsider.Attacks;
         var remotes = await Task.WhenAll(Enumerable.Range(0, clients).Select(i =>
-            Task.Run(() => AttackAsync(cluster, outsider, Payload(cluster, kinds[i % kinds.Length] == "no certificate" ? "garbage" : kinds[i % kinds.Length])))));
+            Task.Run(() => Outsider.AttackAsync(cluster.Cluster, cluster.Cluster.Parties[0].Port, outsider, kinds[i % kinds.Length]))));
         var nets = await CompleteAndExchangeAsync(cluster, first);
         clock.Stop();
 
@@ -72,65 +67,6 @@ public sealed class OutsiderTests(ITestOutputHelper output)
         double seconds = Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
         Assert.True(lines.Count <= seconds * (RefusalLog.LinesPerSecond + 1), $"{lines.Count} log lines in {clock.Elapsed.TotalSeconds:F1} s");
         await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
-    }
-
-    /// <summary>
-    /// Connects to party 0 as an outsider with <paramref name="certificate"/>, sends <paramref name="payload"/>, and checks
-    /// that nothing comes back. Returns the outsider's address as the listener sees it.
-    /// </summary>
-    private static async Task<string> AttackAsync(TestCluster cluster, X509Certificate2? certificate, byte[] payload)
-    {
-        FakePeer outsider;
-        try
-        {
-            outsider = await FakePeer.ConnectTlsAsync(cluster.Cluster.Parties[0].Port, certificate);
-        }
-        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
-        {
-            return "(refused before the outsider's handshake ended)";
-        }
-        await using (outsider)
-        {
-            string remote = outsider.Socket.LocalEndPoint!.ToString()!;
-            try
-            {
-                await outsider.Stream.WriteAsync(payload);
-                await outsider.Stream.FlushAsync();
-                var buffer = new byte[1024];
-                using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                int read = await outsider.Stream.ReadAsync(buffer, quiet.Token);
-                Assert.True(read == 0, $"an outsider was sent {read} bytes");
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
-            {
-                // TLS 1.3: the refusal arrives as an alert on the outsider's first read or write.
-            }
-            return remote;
-        }
-    }
-
-    private static byte[] Payload(TestCluster cluster, string attack)
-    {
-        var c = cluster.Cluster;
-        return attack switch
-        {
-            "garbage" or "no certificate" => "hello\n"u8.ToArray(),
-            "hello as party 0" => Frame(FrameKind.Hello, FakePeer.Hello(c, 0, 0)),
-            "hello as party 1" => Frame(FrameKind.Hello, FakePeer.Hello(c, 1, 0)),
-            "hello as party 2" => Frame(FrameKind.Hello, FakePeer.Hello(c, 2, 0)),
-            "hello as party 7" => Frame(FrameKind.Hello, FakePeer.Hello(c, 7, 0)),
-            "reject from party 1" => Frame(FrameKind.Reject, ControlMessages.Encode(new RejectMessage(1, HandshakeMismatch.SessionId, "party 1 is compromised\n\u001b[2J"))),
-            "hello of another session" => Frame(FrameKind.Hello, FakePeer.Hello(c with { SessionId = "guess" }, 2, 0)),
-            "abort naming party 2" => Frame(FrameKind.Abort, ControlMessages.Encode(new AbortMessage(2, "party 2 cheated"))),
-            _ => throw new ArgumentOutOfRangeException(nameof(attack), attack, null),
-        };
-    }
-
-    private static byte[] Frame(FrameKind kind, byte[] payload)
-    {
-        var writer = new ArrayBufferWriter<byte>();
-        FrameCodec.WriteFrame(writer, new ArrayBufferWriter<byte>(), kind, 0, payload);
-        return writer.WrittenSpan.ToArray();
     }
 
     /// <summary>Starts parties 1 and 2, and has every party exchange with every other once.</summary>

@@ -62,26 +62,8 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
         string[] job = ["ping", "--rounds", "20"];
         using var party0 = MpcProcess.Start(["party", "--config", cluster.PartyFile(0), .. job]);
         var remotes = new List<string>();
-        var c = cluster.Cluster;
-        foreach (var payload in new[]
-        {
-            "hello\n"u8.ToArray(),
-            Frame(FrameKind.Hello, FakePeer.Hello(c, 1, 0)),
-            Frame(FrameKind.Reject, ControlMessages.Encode(new RejectMessage(1, Mpc.Net.HandshakeMismatch.SessionId, "party 1 is compromised"))),
-        })
-        {
-            await using var evil = await FakePeer.ConnectTlsAsync(c.Parties[0].Port, outsider);
-            remotes.Add(evil.Socket.LocalEndPoint!.ToString()!);
-            try
-            {
-                await evil.Stream.WriteAsync(payload);
-                Assert.Equal(0, await evil.Stream.ReadAsync(new byte[64]));
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
-            {
-                // The refusal, as a TLS alert.
-            }
-        }
+        foreach (string attack in new[] { "garbage", "hello as party 1", "reject from party 1" })
+            remotes.Add(await Outsider.AttackAsync(cluster.Cluster, cluster.Cluster.Parties[0].Port, outsider, attack));
         using var party1 = MpcProcess.Start(["party", "--config", cluster.PartyFile(1), .. job]);
         using var party2 = MpcProcess.Start(["party", "--config", cluster.PartyFile(2), .. job]);
         var codes = await Task.WhenAll(new[] { party0, party1, party2 }.Select(p => p.WaitForExitAsync(ProcessTimeout)));
@@ -101,12 +83,5 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
         writer.Write(reason);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] Frame(FrameKind kind, byte[] payload)
-    {
-        var writer = new ArrayBufferWriter<byte>();
-        FrameCodec.WriteFrame(writer, new ArrayBufferWriter<byte>(), kind, 0, payload);
-        return writer.WrittenSpan.ToArray();
     }
 }

@@ -22,7 +22,7 @@ internal sealed class FakePeer(Socket socket, Stream stream) : IAsyncDisposable
     /// <summary>The hello party <paramref name="me"/> sends to party <paramref name="to"/> of <paramref name="cluster"/>.</summary>
     public static byte[] Hello(ClusterConfig cluster, int me, int to) =>
         ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, cluster.SessionId, me, to, cluster.ComputeHash(),
-            MeshConnector.FieldHashes(cluster)));
+            PeerCredentials.FieldHashes(cluster)));
 
     /// <summary>
     /// Party <paramref name="me"/>'s whole handshake with party <paramref name="to"/> (TLS with <paramref name="certificate"/>

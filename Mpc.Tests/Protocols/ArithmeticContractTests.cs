@@ -24,6 +24,12 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     /// <summary>The largest N tested.</summary>
     protected virtual int MaxParties => 7;
 
+    /// <summary>
+    /// Whether a truncation (alone or after a product) takes all its tags and preprocessing when it starts; a suite whose
+    /// truncation makes its masks as it goes (Shamir's random-bit masks) takes more later, and must run alone.
+    /// </summary>
+    protected virtual bool TruncationTakesAllWhenStarted => true;
+
     private int PickN(byte b) => MinParties + b % (MaxParties - MinParties + 1);
 
     /// <summary>A property of the suite as N parties build it (some depend on N).</summary>
@@ -499,5 +505,71 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             double ex = format.Decode(format.Encode<T>(x[i])), ey = format.Decode(format.Encode<T>(y[i]));
             Assert.True(Math.Abs(results[0][i] - ex * ey) <= (bound + 1) * format.Resolution, $"{ex} * {ey}: got {results[0][i]}");
         }
+    }
+
+    /// <summary>
+    /// Products with their truncation pair up with the operation started right after them at every party, even where a
+    /// party finishes them before it starts that operation (as a party whose thread is preempted between two statements
+    /// does, while the product's later steps run on another): each took all its tags and preprocessing when it started.
+    /// Parties marked late finish each product-and-truncate first; the others start the product after it at once.
+    /// </summary>
+    [Property(MaxTest = 10)]
+    public void ProductsAndTruncations_PairUp_WhenTheOperationStartedAfterThemRunsFirstAtSomeParties(int seed, byte nByte, byte lateByte)
+    {
+        if (!TruncationTakesAllWhenStarted) return;
+        int n = PickN(nByte), rows = 6, width = 3;
+        var late = Enumerable.Range(0, n).Select(p => ((lateByte >> (p % 8)) & 1) == 1).ToArray();
+        if (late.All(l => l) || late.All(l => !l)) late[0] = !late[0];
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
+        var format = new FixedPointFormat(16);
+        var prg = Prg(seed);
+        double Next(double range) => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 * range - range;
+        double[] x = Enumerable.Range(0, rows * width).Select(_ => Next(4)).ToArray(), w = Enumerable.Range(0, width).Select(_ => Next(1)).ToArray();
+        double[] g = Enumerable.Range(0, rows).Select(_ => Next(1)).ToArray(), a = Enumerable.Range(0, 5).Select(_ => Next(8)).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
+            var suite = fx.Suite;
+            var sx = await fx.InputAsync(0, x, x.Length);
+            var prepared = await fx.PrepareMatrixAsync(sx, rows, width);
+            var sw = await fx.InputAsync(n - 1, w, width);
+            var sg = await fx.InputAsync(n - 1, g, rows);
+            var sa = await fx.InputAsync(0, a, a.Length);
+            var opened = new List<double[]>();
+            foreach (var start in new Func<ValueTask<SharedVector<T>>>[]
+            {
+                () => fx.MatrixMultiplyAsync(prepared, sw, 1),
+                () => fx.TransposedMatrixMultiplyAsync(prepared, sg, 1),
+                () => fx.MatrixMultiplyAsync(sx, sw, rows, width, 1),
+                () => fx.MultiplyAsync(sa, sa),
+                () => fx.Suite.TruncateAsync(fx.Suite.Scale(sa, T.FromInt64(1 << 16)), 16),
+            })
+            {
+                var first = start();
+                if (late[s.PartyId]) await first;
+                var second = suite.MultiplyAsync(sa, sa);   // raw: its length and tag differ from the first's
+                opened.Add(await fx.OpenAsync(await first));
+                opened.Add(format.Decode<T>(await suite.OpenAsync(await second)).Select(v => Math.ScaleB(v, -16)).ToArray());
+            }
+            return opened;
+        }, seed);
+        double E(double v) => format.Decode(format.Encode<T>(v));
+        double tolerance = (bound + 1) * format.Resolution;
+        var expected = new List<double[]>
+        {
+            Enumerable.Range(0, rows).Select(i => Enumerable.Range(0, width).Sum(j => E(x[i * width + j]) * E(w[j]))).ToArray(),
+            Enumerable.Range(0, width).Select(j => Enumerable.Range(0, rows).Sum(i => E(x[i * width + j]) * E(g[i]))).ToArray(),
+            Enumerable.Range(0, rows).Select(i => Enumerable.Range(0, width).Sum(j => E(x[i * width + j]) * E(w[j]))).ToArray(),
+            a.Select(v => E(v) * E(v)).ToArray(),
+            a.Select(E).ToArray(),
+        };
+        foreach (var r in results)
+            for (int k = 0; k < expected.Count; k++)
+            {
+                for (int i = 0; i < expected[k].Length; i++)
+                    Assert.True(Math.Abs(r[2 * k][i] - expected[k][i]) <= tolerance, $"operation {k}, element {i}: expected {expected[k][i]}, got {r[2 * k][i]}");
+                for (int i = 0; i < a.Length; i++)
+                    Assert.True(Math.Abs(r[2 * k + 1][i] - E(a[i]) * E(a[i])) <= format.Resolution, $"the product after operation {k}, element {i}");
+            }
     }
 }

@@ -7,6 +7,7 @@ using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Shamir;
 using Mpc.Tests.Ml;
 using Mpc.Tests.Protocols.Harness;
 using Xunit.Abstractions;
@@ -14,10 +15,11 @@ using Xunit.Abstractions;
 namespace Mpc.Tests.Protocols.Preprocessing;
 
 /// <summary>
-/// Training and triple generation under random timing (<see cref="DelayingNetwork"/>), N = 2 and 3, many times: every
-/// party must number its messages and order its preprocessing requests alike whatever order its side-by-side operations
-/// finish in, or its OT batches and openings pair with the wrong ones at its peers (a malformed frame, or a model that
-/// differs between parties).
+/// Training under random timing, N = 2 and 3, many times: random delays in the network (<see cref="DelayingNetwork"/>)
+/// and in the scheduler (<see cref="DelayingSuite{T}"/> stalls the caller's thread before an operation, as a preemption
+/// does). Every party must number its messages and order its preprocessing requests alike whatever order its
+/// side-by-side operations finish in, or its OT batches and openings pair with the wrong ones at its peers (a malformed
+/// frame, or a model that differs between parties).
 /// </summary>
 public sealed class OtSourceStressTests(ITestOutputHelper output)
 {
@@ -26,6 +28,7 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
     public static TheoryData<string, int, int?> Shapes => new()
     {
         { "ot", 2, null }, { "ot", 3, null }, { "ot", 2, 8 }, { "dealer", 2, null }, { "dealer", 3, null }, { "dealer", 3, 8 },
+        { "shamir with random-bit truncation", 3, null },
     };
 
     [Theory]
@@ -37,18 +40,29 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
         for (int run = 0; run < Runs; run++)
         {
             var networks = DelayingNetwork.Wrap(InMemoryNetwork.CreateCluster(parties, TimeSpan.FromSeconds(60)), seed: run);
-            var weights = await LocalParties.RunAsync(networks, async s =>
+            int seed = run;
+            var weights = await LocalParties.RunAsync(networks, s =>
             {
+                if (source.StartsWith("shamir", StringComparison.Ordinal))
+                    return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: ShamirTruncation.RandomBits), null, seed, tables[s.PartyId], options);
                 IAdditivePreprocessing preprocessing = source == "ot" ? new OtPreprocessing(s) : new DealerPreprocessing(s);
-                var fx = new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, preprocessing), new FixedPointFormat(16));
-                var data = await new SecureDataLoader<Z2k>(fx).LoadAsync(tables[s.PartyId], DataPartition.ByRows, new DataLoadOptions());
-                var result = await new LogisticRegressionTrainer<Z2k>(fx).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll);
-                (preprocessing as IDisposable)?.Dispose();
-                return result.Weights!;
+                return TrainAsync(new AdditiveSuite(s, preprocessing), preprocessing as IDisposable, seed, tables[s.PartyId], options);
             }, seed: run);
             Assert.All(weights, w => Assert.Equal(weights[0], w));
         }
         output.WriteLine($"{source}, N = {parties}, {(batchSize is int b ? $"batches of {b}" : "full batch")}: {Runs} runs");
+    }
+
+    private static async Task<double[]> TrainAsync<T>(IArithmeticSuite<T> suite, IDisposable? source, int seed, PartyTable table, LogisticRegressionOptions options)
+        where T : unmanaged, IRing<T>
+    {
+        using (source)
+        {
+            var fx = new FixedPointArithmetic<T>(new DelayingSuite<T>(suite, seed * 31 + suite.Session.PartyId), new FixedPointFormat(16));
+            var data = await new SecureDataLoader<T>(fx).LoadAsync(table, DataPartition.ByRows, new DataLoadOptions());
+            var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll);
+            return result.Weights!;
+        }
     }
 }
 

@@ -37,6 +37,7 @@ public sealed class ShamirRandomBitsContract : ArithmeticContractTests<Mersenne1
         new ShamirSuite<Mersenne127>(session, truncation: ShamirTruncation.RandomBits);
     protected override int MinParties => 3;
     protected override int MaxParties => 5;
+    protected override bool TruncationTakesAllWhenStarted => false;
 }
 
 public sealed class ShamirSuiteTests
