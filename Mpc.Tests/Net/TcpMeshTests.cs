@@ -151,6 +151,39 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
         output.WriteLine(e0.Message);
     }
 
+    /// <summary>
+    /// Party 2's copy of the cluster file gives another port for party 1: party 0 refuses it in the handshake, and party 1,
+    /// which is connected only to party 0 and waits for party 2, hears of it from party 0's relayed abort at once
+    /// instead of waiting out its connect deadline; every party names party 2 and the field that differs.
+    /// </summary>
+    [Fact]
+    public async Task ConfigMismatchSeenByOneParty_IsRelayedToThePartiesConnectedToIt_AtOnce()
+    {
+        var deadline = TimeSpan.FromSeconds(20);
+        using var cluster = TestCluster.Create(3, tls: true, connectTimeout: deadline);
+        var parties = cluster.Cluster.Parties.ToArray();
+        parties[1] = parties[1] with { Port = FreePorts.Allocate(1)[0] };
+        var edited = cluster.Cluster with { Parties = parties };
+        var sw = Stopwatch.StartNew();
+        var t0 = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        var t1 = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[1]);
+        // Party 2 starts once parties 0 and 1 are connected to each other.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var t2 = TcpMesh.ConnectAsync(edited, cluster.Identities[2]);
+        var e0 = await Assert.ThrowsAnyAsync<PeerException>(() => t0.WaitAsync(deadline * 2));
+        var e1 = await Assert.ThrowsAnyAsync<PeerException>(() => t1.WaitAsync(deadline * 2));
+        var e2 = await Assert.ThrowsAnyAsync<PeerException>(() => t2.WaitAsync(deadline * 2));
+        sw.Stop();
+        output.WriteLine($"{sw.Elapsed.TotalSeconds:F1} s\nparty 0: {e0.Message}\nparty 1: {e1.Message}\nparty 2: {e2.Message}");
+        Assert.True(sw.Elapsed < deadline / 2, $"the parties took {sw.Elapsed} to stop; the connect deadline is {deadline}");
+        Assert.Equal(2, e0.PeerId);
+        var relayed = Assert.IsType<PeerAbortedException>(e1);
+        Assert.Equal(2, relayed.CulpritPartyId);
+        Assert.Equal(0, relayed.AbortingPartyId);
+        Assert.Contains("they differ in parties[1].port", e1.Message);
+        Assert.Contains("they differ in parties[1].port", e2.Message);
+    }
+
     /// <summary>Party 0 with <paramref name="config0"/>, party 1 with <paramref name="config1"/>; both must fail.</summary>
     private static async Task<(int Party, Exception Error)[]> ConnectEachAsync(ClusterConfig config0, ClusterConfig config1, PartyIdentity[] identities)
     {
