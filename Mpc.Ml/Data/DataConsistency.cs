@@ -42,10 +42,10 @@ public static class DataConsistency
             if (dissenters.Length > 0)
             {
                 // Column names are common knowledge in horizontal mode: exchange them to say which differ.
-                var all = await PublicValues.ExchangeTextAsync(suite, string.Join('\n', mine.FeatureNames.Append("label:" + mine.LabelName)), ct).ConfigureAwait(false);
+                var all = await PublicValues.ExchangeLinesAsync(suite, [.. mine.FeatureNames, "label:" + mine.LabelName], ct).ConfigureAwait(false);
                 int p = dissenters[0], reference = Enumerable.Range(0, parties).First(q => !dissenters.Contains(q));
-                var theirs = all[p].Split('\n');
-                var expected = all[reference].Split('\n');
+                var theirs = all[p];
+                var expected = all[reference];
                 var missing = expected.Except(theirs).ToArray();
                 var extra = theirs.Except(expected).ToArray();
                 string detail = missing.Length + extra.Length == 0

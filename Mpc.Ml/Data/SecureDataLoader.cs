@@ -52,11 +52,11 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             };
         }
 
-        var names = await PublicValues.ExchangeTextAsync(Suite, string.Join('\n', mine.FeatureNames), ct).ConfigureAwait(false);
-        var widths = names.Select(n => n.Split('\n').Length).ToArray();
+        var names = await PublicValues.ExchangeLinesAsync(Suite, mine.FeatureNames, ct).ConfigureAwait(false);
+        var widths = names.Select(n => n.Length).ToArray();
         var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
         var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
-        var columnNames = names.SelectMany(n => n.Split('\n')).Append("bias").ToArray();
+        var columnNames = names.SelectMany(n => n).Append("bias").ToArray();
         return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound) { ColumnsByParty = widths };
     }
 

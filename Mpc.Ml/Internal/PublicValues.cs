@@ -1,5 +1,6 @@
 using System.Text;
 using Mpc.Core.Arithmetic;
+using Mpc.Core.Text;
 using Mpc.Protocols;
 
 namespace Mpc.Ml.Internal;
@@ -28,17 +29,31 @@ internal static class PublicValues
         return result;
     }
 
-    /// <summary>Every party's text, by party id (two exchanges: lengths, then UTF-8 bytes).</summary>
-    public static async ValueTask<string[]> ExchangeTextAsync<T>(IArithmeticSuite<T> suite, string mine, CancellationToken ct)
+    /// <summary>The most UTF-8 bytes of text one party may send in <see cref="ExchangeLinesAsync"/>.</summary>
+    public const int MaxTextBytes = 1 << 20;
+
+    /// <summary>
+    /// Every party's lines of text, by party id (two exchanges: lengths, then UTF-8 bytes). Every line, this party's
+    /// included, comes back escaped and cut as <see cref="PeerText"/> does, so all parties hold the same lists and none
+    /// holds a line a terminal would obey.
+    /// </summary>
+    /// <exception cref="Data.DataException">A party announced more than <see cref="MaxTextBytes"/>.</exception>
+    public static async ValueTask<string[][]> ExchangeLinesAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<string> mine, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
-        var bytes = Encoding.UTF8.GetBytes(mine);
-        var lengths = await ExchangeAsync(suite, [bytes.Length], ct).ConfigureAwait(false);
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', mine));
+        if (bytes.Length > MaxTextBytes)
+            throw new Data.DataException($"this party's text has {bytes.Length} bytes, more than the {MaxTextBytes} a party may send.", suite.Session.PartyId);
+        var lengths = await ExchangeAsync(suite, [bytes.Length, mine.Count], ct).ConfigureAwait(false);
+        for (int p = 0; p < lengths.Length; p++)
+            if (lengths[p][0] is < 0 or > MaxTextBytes)
+                throw new Data.DataException($"the party announced {lengths[p][0]} bytes of text, outside the 0..{MaxTextBytes} a party may send.", p);
         int longest = (int)lengths.Max(l => l[0]);
         var padded = new long[longest];
         for (int i = 0; i < bytes.Length; i++) padded[i] = bytes[i];
         var all = await ExchangeAsync(suite, padded, ct).ConfigureAwait(false);
-        return all.Select((values, p) => Encoding.UTF8.GetString(values.Take((int)lengths[p][0]).Select(v => (byte)v).ToArray())).ToArray();
+        return all.Select((values, p) => lengths[p][1] == 0 ? [] : Encoding.UTF8.GetString(values.Take((int)lengths[p][0]).Select(v => (byte)v).ToArray())
+            .Split('\n').Select(line => PeerText.Escape(line)).ToArray()).ToArray();
     }
 
     /// <summary>The parties whose value differs from the most common one (ties: from party 0's).</summary>

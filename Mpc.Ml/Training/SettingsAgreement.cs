@@ -27,10 +27,10 @@ public static class SettingsAgreement
         {
             var dissenters = PublicValues.Dissenters(all.Select(h => h[i + 1]).ToArray());
             if (dissenters.Length == 0) continue;
-            var values = await PublicValues.ExchangeTextAsync(suite, settings[i].Value, ct).ConfigureAwait(false);
+            var values = await PublicValues.ExchangeLinesAsync(suite, [settings[i].Value], ct).ConfigureAwait(false);
             int party = dissenters[0], other = Enumerable.Range(0, all.Length).First(p => !dissenters.Contains(p));
             throw new SettingsMismatchException(settings[i].Name, party,
-                $"party {party} runs with {settings[i].Name} = {values[party]} where party {other} has {values[other]}; every party must use the same training settings.");
+                $"party {party} runs with {settings[i].Name} = {string.Join(' ', values[party])} where party {other} has {string.Join(' ', values[other])}; every party must use the same training settings.");
         }
     }
 }
