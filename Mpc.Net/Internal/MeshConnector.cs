@@ -222,7 +222,8 @@ internal sealed class MeshConnector
             string what = missing > _me ? "incoming connection and handshake" : "connection and handshake";
             return new PeerTimeoutException(missing, NameOf(missing), why.Length > 0 ? $"{what} (last problem: {why})" : what, _cluster.ConnectTimeout);
         }
-        int waiting = Enumerable.Range(0, _links.Length).First(p => _links[p] is { } l && !l.Ready.IsCompletedSuccessfully);
+        int waiting = Enumerable.Range(0, _links.Length).FirstOrDefault(p => _links[p] is { } l && !l.Ready.IsCompletedSuccessfully, -1);
+        if (waiting < 0) return ex;
         return new PeerTimeoutException(waiting, NameOf(waiting), "ready signal", _cluster.ConnectTimeout + (readyDeadlinePassed ? ReadyGrace : TimeSpan.Zero),
             ": its link to this party is up, but not all of its links to the other parties");
     }
@@ -463,13 +464,12 @@ internal sealed class MeshConnector
             if (peer < 0)
             {
                 // Insecure: a hello from a party that may dial us is all the identity there is; anything else is refused.
-                if (frame.Kind != FrameKind.Hello || ControlMessages.DecodeHello(frame.Payload) is not { Magic: ControlMessages.Magic } claim
-                    || claim.FromParty <= _me || claim.FromParty >= _cluster.PartyCount)
+                if (ClaimedDialer(frame) is not int claim)
                 {
                     _refusals.Refuse(remote, "it did not open with a hello from a party that dials this one (does it run with TLS while this cluster is insecure?)");
                     return;
                 }
-                peer = claim.FromParty;
+                peer = claim;
             }
 
             // From here the peer is authenticated: what it sends is believed and a mismatch names it.
@@ -518,6 +518,22 @@ internal sealed class MeshConnector
         {
             Interlocked.Decrement(ref _pendingInbound);
             if (!registered) await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The party an insecure connection's first frame claims to be, if it is a well-formed hello from a party that dials us.</summary>
+    private int? ClaimedDialer((FrameKind Kind, System.Buffers.ReadOnlySequence<byte> Payload) frame)
+    {
+        if (frame.Kind != FrameKind.Hello) return null;
+        try
+        {
+            return ControlMessages.DecodeHello(frame.Payload) is { Magic: ControlMessages.Magic, FromParty: var from } && from > _me && from < _cluster.PartyCount
+                ? from
+                : null;
+        }
+        catch (FrameFormatException)
+        {
+            return null;
         }
     }
 
