@@ -15,7 +15,7 @@ namespace Mpc.Ml.Sigmoid;
 /// Rounds: one batched comparison of z + B and z - B (the suite's LessThanZero, on as few bits as the score bound
 /// allows), one multiplication for the clip t = z + [z &lt; -B](-B - z) + [z >= B](B - z) (bits times values: no
 /// truncation), then ceil(log2 degree) levels of fixed-point products. A suite that allows speculative evaluation
-/// (<see cref="IArithmeticSuite{T}.AllowsSpeculativeEvaluation"/>) runs the comparison and the polynomial at once and
+/// (<see cref="IArithmeticSuite{T}.SpeculativeComparison"/>) runs the comparison and the polynomial at once and
 /// selects with one product: the rounds of the longer of the two, plus one; its comparison is exact. Its polynomial
 /// only has to be right on [-B, B], so it is evaluated from exact powers of z rounded to a grid of 2^-q
 /// (<see cref="CoarsePowerEvaluator"/>: two rounds with the dealer's power masks, against seven for the tree with
@@ -51,7 +51,7 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
-        fixedPoint.Suite.AllowsSpeculativeEvaluation
+        fixedPoint.Suite.SpeculativeComparison is not null
             ? SelectAsync(fixedPoint, z, fixedPoint.Format.FractionalBits, inputBound, ct)
             : ClipThenEvaluateAsync(fixedPoint, z, inputBound, ct);
 
@@ -61,7 +61,7 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits;
-        if (suite.AllowsSpeculativeEvaluation && ComparisonBits(inputBound, 2 * f) <= suite.TruncationInputBits)
+        if (suite.SpeculativeComparison is not null && ComparisonBits(inputBound, 2 * f) <= suite.TruncationInputBits)
             return await SelectAsync(fixedPoint, product, 2 * f, inputBound, ct).ConfigureAwait(false);
         return await EvaluateAsync(fixedPoint, await suite.TruncateAsync(product, f, ct).ConfigureAwait(false), inputBound, ct).ConfigureAwait(false);
     }
@@ -74,7 +74,7 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     /// first, the polynomial runs on the unclipped z meanwhile (its value outside [-B, B] is meaningless), and one
     /// product selects: [-B &lt;= z &lt; B] p(z / B) + [z &lt; -B] p(-1) + [z >= B] p(1), the same function as the clip.
     /// Rounds: max(comparison, polynomial), the select made in the comparison's last round where the suite can
-    /// (<see cref="IArithmeticSuite{T}.LessThanZeroAndProductAsync"/>), else one more.
+    /// (<see cref="ISpeculativeComparison{T}.LessThanZeroAndProductAsync"/>), else one more.
     /// </summary>
     private async ValueTask<SharedVector<T>> SelectAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, double inputBound, CancellationToken ct)
         where T : unmanaged, IRing<T>

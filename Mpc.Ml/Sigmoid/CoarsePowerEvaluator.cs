@@ -6,7 +6,7 @@ namespace Mpc.Ml.Sigmoid;
 
 /// <summary>
 /// An odd polynomial p(u) = c_0 + sum over odd k of c_k u^k, u = z / 2^b, on |z| &lt;= 2^b only, in two rounds when
-/// the suite raises a truncation to powers in one (<see cref="IArithmeticSuite{T}.TruncatedPowersAsync"/>, the additive
+/// the suite raises a truncation to powers in one (<see cref="IFastPowers{T}.TruncatedPowersAsync"/>, the additive
 /// suite with a dealer): z is rounded to a grid of 2^-q and every power of the rounded t is formed exactly as an
 /// integer (t^k &lt; 2^62 on the interval), the terms are weighted by integer multipliers round(c_k 2^(F - (b + q) k))
 /// and summed, and one truncation by E = F - f brings the sum to f fractional bits. A tree of fixed-point products

@@ -113,7 +113,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         // Operations run side by side only where every one of them but the last started has taken all its tags and
         // preprocessing when it was called: a step that takes them later (a truncation after its product, in some
         // suites) may run on another thread at any moment, so nothing else may start meanwhile (see Session).
-        if (decay is null && !Suite.AllowsSpeculativeEvaluation)
+        if (decay is null && Suite.SpeculativeComparison is null)
         {
             // A suite that fuses product and truncation (Shamir: one opening): use it, and open the loss after. The
             // loss's product (one step) first, then the fused operation, which may take later tags as it goes.
@@ -143,7 +143,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         LogisticRegressionOptions options, TrainingRanges ranges, CancellationToken ct)
     {
         SharedVector<T> predictions;
-        if (Suite.AllowsSpeculativeEvaluation)
+        if (Suite.SpeculativeComparison is not null)
         {
             var product = await Suite.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
             predictions = await options.Sigmoid.EvaluateProductAsync(fixedPoint, product, ranges.ScoreBound, ct).ConfigureAwait(false);

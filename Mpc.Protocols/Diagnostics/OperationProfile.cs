@@ -15,13 +15,14 @@ public sealed class OperationProfile
     private readonly long[] _calls = new long[Kinds.Count];
     private readonly long[] _elements = new long[Kinds.Count];
 
-    /// <summary>The kinds, in report order.</summary>
+    /// <summary>The kinds' names, in report order (the order of <see cref="SuiteOperation"/>).</summary>
     public static IReadOnlyList<string> Kinds { get; } =
         ["input", "open", "multiply", "matrix product", "truncate", "multiply+truncate", "matrix product+truncate", "compare", "prepare matrix", "powers"];
 
-    /// <summary>Adds one call of kind <paramref name="kind"/> (an index into <see cref="Kinds"/>).</summary>
-    public void Add(int kind, long elements, long startTimestamp)
+    /// <summary>Adds one call of <paramref name="operation"/> on <paramref name="elements"/> elements that started at <paramref name="startTimestamp"/>.</summary>
+    public void Add(SuiteOperation operation, long elements, long startTimestamp)
     {
+        int kind = (int)operation;
         Interlocked.Add(ref _ticks[kind], Stopwatch.GetTimestamp() - startTimestamp);
         Interlocked.Increment(ref _calls[kind]);
         Interlocked.Add(ref _elements[kind], elements);

@@ -2,8 +2,8 @@ namespace Mpc.Protocols.Preprocessing;
 
 /// <summary>
 /// Powers of random masks: what lets the additive suite raise a shared vector to every power up to a degree in one
-/// round (<see cref="IArithmeticSuite{T}.PowersAsync"/>) instead of a tree of products. An additive preprocessing
-/// source may offer it (the dealer does); the suite falls back to products otherwise.
+/// round (<see cref="IFastPowers{T}.PowersAsync"/>) instead of a tree of products. An additive preprocessing
+/// source may offer it (the dealer does); without it the suite offers no <see cref="IArithmeticSuite{T}.Powers"/>.
 /// </summary>
 /// <remarks>Taken synchronously when the operation starts, like every preprocessing call.</remarks>
 public interface IPowerPreprocessing

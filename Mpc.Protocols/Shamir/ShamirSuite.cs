@@ -19,7 +19,7 @@ namespace Mpc.Protocols.Shamir;
 /// so traffic does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
 /// </remarks>
-public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unmanaged, IPrimeField<T>
+public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly Session _session;
     private readonly ShamirScheme<T> _scheme;
@@ -75,6 +75,13 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T> where T : unman
 
     /// <inheritdoc />
     public int TruncationErrorBound { get; }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With the default truncation: the product's degree-2t shares are truncated by one opening. Not with random-bit
+    /// truncation, whose masks are made as it goes (products of random bits): the product, then the truncation.
+    /// </remarks>
+    public IFusedTruncation<T>? FusedTruncation => Truncation == ShamirTruncation.RandomBits ? null : this;
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default)

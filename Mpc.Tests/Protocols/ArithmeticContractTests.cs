@@ -464,7 +464,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             var multiplicand = new TaskCompletionSource<SharedVector<T>>();
             // Where the comparison may run beside other operations, the multiplicand is made after it started (a
             // product of its own, as a sigmoid's polynomial); elsewhere before.
-            bool meanwhile = suite.AllowsSpeculativeEvaluation;
+            bool meanwhile = suite.SpeculativeComparison is not null;
             if (!meanwhile) multiplicand.SetResult(await suite.MultiplyAsync(sy, three));
             var selection = suite.LessThanZeroAndProductAsync(sx, bits, 0, multiplicand.Task);
             if (meanwhile) multiplicand.SetResult(await suite.MultiplyAsync(sy, three));
@@ -571,5 +571,46 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
                 for (int i = 0; i < a.Length; i++)
                     Assert.True(Math.Abs(r[2 * k + 1][i] - E(a[i]) * E(a[i])) <= format.Resolution, $"the product after operation {k}, element {i}");
             }
+    }
+
+    /// <summary>
+    /// Each capability a suite declares gives what the generic path (<see cref="SuiteOperations"/> on the core alone)
+    /// gives: fused products within the truncation bound of the product then the truncation, fast powers exactly the
+    /// tree's powers; the comparisons are checked above through the same extensions.
+    /// </summary>
+    [Property(MaxTest = 8)]
+    public void DeclaredCapabilities_AgreeWithTheGenericPath(int seed, byte nByte)
+    {
+        int n = PickN(nByte), length = 12;
+        int bound = Probe(n, suite => suite.TruncationErrorBound);
+        var (fused, powers) = Probe(n, suite => (suite.FusedTruncation is not null, suite.Powers is not null));
+        var x = Signed(seed, length, 40);
+        var y = Signed(seed + 1, length, 20);
+        var small = Signed(seed + 2, length, 12);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
+            var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<T>.Empty, length);
+            var ss = await suite.InputAsync(0, s.PartyId == 0 ? small : ReadOnlyMemory<T>.Empty, length);
+            T[]? viaFused = suite.FusedTruncation is { } f ? await suite.OpenAsync(await f.MultiplyAndTruncateAsync(sx, sy, 16)) : null;
+            var viaCore = await suite.OpenAsync(await suite.TruncateAsync(await suite.MultiplyAsync(sx, sy), 16));
+            T[]? viaPowers = suite.Powers is { } p ? await suite.OpenAsync(await p.PowersAsync(ss, 3)) : null;
+            var viaTree = await suite.OpenAsync(await Mpc.Protocols.Internal.PowerTree.PowersAsync(suite, ss, 3, default));
+            return (viaFused, viaCore, viaPowers, viaTree);
+        }, seed);
+        var (fusedResult, coreResult, powersResult, treeResult) = results[0];
+        Assert.Equal(fused, fusedResult is not null);
+        Assert.Equal(powers, powersResult is not null);
+        for (int i = 0; i < length; i++)
+        {
+            var product = (BigInteger)T.ToSignedInt128(x[i]) * T.ToSignedInt128(y[i]);
+            var exact = (product - ((product % 65536) + 65536) % 65536) / 65536; // floor(x y / 2^16)
+            Assert.True(BigInteger.Abs(T.ToSignedInt128(coreResult[i]) - exact) <= bound, $"product then truncation, element {i}");
+            if (fusedResult is not null)
+                Assert.True(BigInteger.Abs(T.ToSignedInt128(fusedResult[i]) - exact) <= bound, $"fused, element {i}: {T.ToSignedInt128(fusedResult[i])} for {exact}");
+            if (powersResult is not null)
+                for (int k = 0; k < 3; k++) Assert.Equal(treeResult[k * length + i], powersResult[k * length + i]);
+        }
     }
 }

@@ -65,7 +65,7 @@ public sealed class AdditiveSuiteTests
             var sx = await packed.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Z2k>.Empty, length);
             var a = await packed.OpenAsync(await packed.LessThanZeroAsync(sx, bits));
             var b = await ring.OpenAsync(await ring.LessThanZeroAsync(sx, bits));
-            return (a, b, packed.AllowsSpeculativeEvaluation, ring.AllowsSpeculativeEvaluation, dealer.Usage.BinaryTriples);
+            return (a, b, packed.SpeculativeComparison is not null, ring.SpeculativeComparison is not null, dealer.Usage.BinaryTriples);
         });
         var (fromPacked, fromRing, packedSpeculates, ringSpeculates, andTriples) = results[0];
         for (int i = 0; i < length; i++)
@@ -290,5 +290,28 @@ public sealed class AdditiveSuiteTests
             long operands = 2L * 8 * products * (width + rows + width);
             Assert.InRange(producing, operands, operands + 2L * 3 * products * 64);
         }
+    }
+}
+
+/// <summary>The additive suite's capabilities follow what its preprocessing source offers, so callers see which path they get.</summary>
+public sealed class AdditiveCapabilityTests
+{
+    [Fact]
+    public async Task Capabilities_FollowThePreprocessingSource()
+    {
+        var seen = await LocalParties.RunAsync(2, s =>
+        {
+            var dealer = new DealerPreprocessing(s);
+            using var ot = new OtPreprocessing(s);
+            var withDealer = new AdditiveSuite(s, dealer);
+            var withBuffered = new AdditiveSuite(s, new BufferedPreprocessing(dealer));
+            var withOt = new AdditiveSuite(s, ot);
+            var garbled = new AdditiveSuite(s, dealer, comparison: ComparisonMethod.GarbledCircuit);
+            var local = new AdditiveSuite(s, dealer, truncation: AdditiveTruncation.SecureMlLocal);
+            string Of(IArithmeticSuite<Z2k> suite) =>
+                $"{(suite.FusedTruncation is null ? "-" : "F")}{(suite.Powers is null ? "-" : "P")}{(suite.SpeculativeComparison is null ? "-" : "S")}";
+            return Task.FromResult(new[] { Of(withDealer), Of(withBuffered), Of(withOt), Of(garbled), Of(local) });
+        });
+        Assert.Equal(["FPS", "F--", "F--", "FP-", "F-S"], seen[0]);
     }
 }
