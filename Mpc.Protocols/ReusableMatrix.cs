@@ -51,6 +51,19 @@ public sealed class ReusableMatrix<T> where T : unmanaged, IRing<T>
         return new ReusableMatrix<T>(Whole, FirstRow + firstRow, count);
     }
 
+    /// <summary>
+    /// Checks the right operand of op(X) Y (X^T Y when <paramref name="transposed"/>) with <paramref name="columns"/>
+    /// columns: it must have (transposed ? Rows : Columns) x columns elements. Returns the product's element count.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not fit.</exception>
+    internal int CheckRightOperand(int length, int columns, bool transposed)
+    {
+        long expected = (long)(transposed ? Rows : Columns) * columns;
+        if (columns < 0 || length != expected)
+            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {Rows}x{Columns} X with {columns} columns needs {expected} elements, got {length}.");
+        return (transposed ? Columns : Rows) * columns;
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"ReusableMatrix<{typeof(T).Name}>[{Rows}x{Columns}]";
 }

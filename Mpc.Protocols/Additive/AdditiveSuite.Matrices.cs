@@ -76,9 +76,7 @@ public sealed partial class AdditiveSuite
         if (!_prepared.TryGetValue(x.Whole, out var prepared))
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
         int rows = x.Rows, width = x.Columns;
-        long expected = (long)(transposed ? rows : width) * columns;
-        if (columns < 0 || y.Length != expected)
-            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {rows}x{width} X with {columns} columns needs {expected} elements, got {y.Length}.");
+        x.CheckRightOperand(y.Length, columns, transposed);
         var tag = session.NextTag();
         var mask = prepared.Mask.SelectRows(x.FirstRow, rows);
         var t = await preprocessing.TakeMatrixTripleForAsync(mask, transposed, columns, ct).ConfigureAwait(false);

@@ -234,9 +234,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         if (!_prepared.TryGetValue(x.Whole, out var shares))
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
         int rows = x.Rows, width = x.Columns;
-        long expected = (long)(transposed ? rows : width) * columns;
-        if (columns < 0 || y.Length != expected)
-            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {rows}x{width} X with {columns} columns needs {expected} elements, got {y.Length}.");
+        x.CheckRightOperand(y.Length, columns, transposed);
         ReadOnlySpan<T> selected = shares.AsSpan(x.FirstRow * width, rows * width);
         var product = new T[(transposed ? width : rows) * columns];
         if (transposed) VectorMath.TransposedMatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
