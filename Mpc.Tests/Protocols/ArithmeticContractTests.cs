@@ -613,4 +613,22 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
                 for (int k = 0; k < 3; k++) Assert.Equal(treeResult[k * length + i], powersResult[k * length + i]);
         }
     }
+
+    [Fact]
+    public void PreparedMatrix_WithAWronglyShapedRightOperand_IsRefused_NamingTheShapes()
+    {
+        int n = MinParties;
+        var messages = LocalParties.Run(n, async s =>
+        {
+            var suite = CreateSuite(s);
+            var x = await suite.InputAsync(0, s.PartyId == 0 ? new T[6] : ReadOnlyMemory<T>.Empty, 6);
+            var prepared = await suite.PrepareMatrixAsync(x, 2, 3);
+            var y = suite.Constant(new T[4]);
+            var forward = Assert.Throws<ArgumentException>(() => suite.MatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
+            var backward = Assert.Throws<ArgumentException>(() => suite.TransposedMatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
+            return (forward.Message, backward.Message);
+        });
+        Assert.Contains("The right operand of X Y for a 2x3 X with 1 columns needs 3 elements, got 4.", messages[0].Item1);
+        Assert.Contains("The right operand of X^T Y for a 2x3 X with 1 columns needs 2 elements, got 4.", messages[0].Item2);
+    }
 }
