@@ -26,6 +26,8 @@ public sealed class RunExampleJob : IJob
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        // The examples run the additive suite on the dealer source.
+        context.Out.WriteLine(SuiteOptions.DealerTrust(context.Party.Cluster.Parties[0].Name));
         var values = context.GetOption<double[]>("--value") is { Length: > 0 } given ? given : DemoValues(session.PartyId);
         string line = context.GetOption<string>("--example") switch
         {

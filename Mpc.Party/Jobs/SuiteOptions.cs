@@ -42,8 +42,17 @@ internal static class SuiteOptions
 
     public static string Suite(JobContext context) => context.GetOption<string>("--suite") ?? "additive";
 
-    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) =>
-        Preprocessing(session, context.GetOption<string>("--preprocessing") ?? "dealer", SoftSpokenBits(context));
+    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context)
+    {
+        string source = context.GetOption<string>("--preprocessing") ?? "dealer";
+        if (source == "dealer") context.Out.WriteLine(DealerTrust(context.Party.Cluster.Parties[0].Name));
+        return Preprocessing(session, source, SoftSpokenBits(context));
+    }
+
+    /// <summary>Who the dealer source asks every party to trust, and with what: printed by every run that uses it.</summary>
+    public static string DealerTrust(string dealerName) =>
+        $"trust: --preprocessing dealer: party 0 ({dealerName}) deals every triple and mask and also computes, so it can read every " +
+        "other party's inputs from what it receives; use it only if every party trusts party 0 with its data (--preprocessing ot trusts no one)";
 
     /// <summary>--softspoken-k (every job with --preprocessing has it).</summary>
     public static int SoftSpokenBits(JobContext context) => context.GetOption<int>("--softspoken-k");

@@ -34,6 +34,7 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         output.WriteLine(launch.Output);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         Assert.Contains("dbug", launch.Output); // verbose logging really was on
+        Assert.Equal(suite == "additive", launch.Stdout.Contains("trust: --preprocessing dealer", StringComparison.Ordinal)); // only the dealer asks for trust
         AssertNoSecrets(launch.Output, cells);
     }
 

@@ -49,6 +49,8 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.Equal(accuracy, secure); // every party learns the same model and metrics
         }
         Assert.Matches(@"accuracy\s+0\.9\d+\s+0\.9\d+\s+0\.9\d+", launch.Stdout); // secure, plaintext and converged side by side
+        // The default source is the dealer, so every party says whom it trusts with what.
+        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: party 0 (p0) deals every triple and mask", StringComparison.Ordinal)));
     }
 
     [Fact]
