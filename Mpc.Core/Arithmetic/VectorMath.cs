@@ -5,7 +5,7 @@ namespace Mpc.Core.Arithmetic;
 
 /// <summary>
 /// Elementwise and linear-algebra kernels over spans of ring elements. Rings with a SIMD form
-/// (<see cref="Z2k"/>, <see cref="Mersenne61"/> for linear operations) take a vectorised path; every other ring
+/// (<see cref="Z2k"/>, <see cref="Z2kPair"/> for componentwise sums and products, <see cref="Mersenne61"/> for linear operations) take a vectorised path; every other ring
 /// and every remainder takes the scalar path, which is also the reference the SIMD path is tested against.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ public static partial class VectorMath
     public static void Add<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination) where T : unmanaged, IRing<T>
     {
         CheckLengths(a.Length, b.Length, destination.Length);
-        if (typeof(T) == typeof(Z2k)) { Simd.AddU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.AddU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
         if (typeof(T) == typeof(Mersenne61)) { Simd.AddMod61(AsU64(a), AsU64(b), AsU64(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] + b[i];
     }
@@ -27,7 +27,7 @@ public static partial class VectorMath
     public static void Subtract<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination) where T : unmanaged, IRing<T>
     {
         CheckLengths(a.Length, b.Length, destination.Length);
-        if (typeof(T) == typeof(Z2k)) { Simd.SubtractU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.SubtractU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
         if (typeof(T) == typeof(Mersenne61)) { Simd.SubtractMod61(AsU64(a), AsU64(b), AsU64(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] - b[i];
     }
@@ -43,7 +43,7 @@ public static partial class VectorMath
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination) where T : unmanaged, IRing<T>
     {
         CheckLengths(a.Length, b.Length, destination.Length);
-        if (typeof(T) == typeof(Z2k)) { Simd.MultiplyU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.MultiplyU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] * b[i];
     }
 

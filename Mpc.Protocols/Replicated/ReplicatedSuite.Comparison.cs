@@ -1,0 +1,173 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Net;
+
+namespace Mpc.Protocols.Replicated;
+
+// Comparison: the sign bit of x = x_0 + x_1 + x_2 from boolean shares of the components, then back to the ring.
+//
+// A2B (ABY3, section 5.3): the components' bits are already a replicated boolean sharing of s = x_0 ^ x_1 ^ x_2, one
+// word per value (64 bits packed). The carries of the three-way sum, maj(x_0, x_1, x_2) = x_0 x_1 ^ x_1 x_2 ^ x_2 x_0,
+// are one term per party (x_i x_{i+1}, its own two components): a resharing makes them replicated (one round). Then
+// x = s + 2t, and its bit b - 1 is s ^ 2t ^ (the carry into b - 1), the carry from a Kogge-Stone parallel prefix
+// (Kogge and Stone 1973) over generate g = s & 2t and propagate p = s ^ 2t: one AND round for g, then
+// ceil(log2(b - 1)) rounds of g ^= p & (g << d), p &= p << d. Every AND is the replicated product on words (one word
+// to the previous party), re-randomised by a boolean zero share.
+//
+// Bit injection (ABY3, section 5.4, three-party OT): for the bit beta = beta_0 ^ beta_1 ^ beta_2, party 0 knows
+// e = beta_0 ^ beta_1 and parties 1 and 2 both know beta_2. The result's components y_0 (parties 2 and 0) and y_1
+// (0 and 1) come from PRGs; party 0 offers y_2 for both values of beta_2, C_k = (k ? 1 - e : e) - y_0 - y_1, to party 1
+// masked by w_k (PRG with party 2) and to party 2 masked by w'_k (PRG with party 1); 2 and 1 send each other the mask
+// of the right candidate. One round; party 0 receives nothing, and each of 1 and 2 can unmask only one candidate.
+//
+// Rounds for b input bits: 1 (carries) + 1 (generate) + ceil(log2(b - 1)) + 1 (injection): 9 for b = 63 or 64.
+public sealed partial class ReplicatedSuite
+{
+    /// <inheritdoc />
+    /// <remarks>Takes all its tags when it starts: 3 + ceil(log2(b - 1)) rounds for b input bits.</remarks>
+    public async ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null, CancellationToken ct = default)
+    {
+        int bits = inputBits ?? TruncationInputBits;
+        if (bits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), bits, "Comparisons take 1 to 64 input bits.");
+        int levels = 0;
+        while ((1 << levels) < bits - 1) levels++;
+        var tags = new StreamTag[3 + levels];
+        for (int k = 0; k < tags.Length; k++) tags[k] = _session.NextTag();
+
+        int n = x.Length;
+        var (s0, s1) = (new ulong[n], new ulong[n]);
+        var carries = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            (s0[i], s1[i]) = (x.Shares[i].First, x.Shares[i].Second);
+            carries[i] = s0[i] & s1[i];
+        }
+        // The three-way sum's carries, reshared; shifted into place.
+        var t = await ReshareWordsAsync(Xor(carries, ZeroWords(n, tags[0])), tags[0], ct).ConfigureAwait(false);
+        var (u0, u1) = (new ulong[n], new ulong[n]);
+        for (int i = 0; i < n; i++) (u0[i], u1[i]) = (t.First[i] << 1, t.Second[i] << 1);
+        var (p0, p1) = (Xor(s0, u0), Xor(s1, u1));
+        var (sum0, sum1) = ((ulong[])p0.Clone(), (ulong[])p1.Clone()); // s ^ 2t: the sum's bits before carries
+        var g = (await AndWordsAsync([(s0, s1, u0, u1)], tags[1], ct).ConfigureAwait(false))[0];
+        for (int level = 0; level < levels; level++)
+        {
+            int d = 1 << level;
+            bool last = level == levels - 1;
+            var (gs0, gs1) = (ShiftLeft(g.First, d), ShiftLeft(g.Second, d));
+            List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, gs0, gs1)];
+            if (!last) ands.Add((p0, p1, ShiftLeft(p0, d), ShiftLeft(p1, d)));
+            var products = await AndWordsAsync(ands, tags[2 + level], ct).ConfigureAwait(false);
+            g = (Xor(g.First, products[0].First), Xor(g.Second, products[0].Second));
+            if (!last) (p0, p1) = products[1];
+        }
+        // Bit b - 1 of s ^ 2t ^ (carries shifted into place).
+        int top = bits - 1;
+        var (bit0, bit1) = (new ulong[n], new ulong[n]);
+        for (int i = 0; i < n; i++)
+        {
+            bit0[i] = ((sum0[i] ^ (g.First[i] << 1)) >> top) & 1;
+            bit1[i] = ((sum1[i] ^ (g.Second[i] << 1)) >> top) & 1;
+        }
+        return await InjectBitsAsync(bit0, bit1, tags[^1], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replicated ANDs of word vectors, all in one round: z_i = x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i ^ zero, sent to the previous party.</summary>
+    private async ValueTask<(ulong[] First, ulong[] Second)[]> AndWordsAsync(IReadOnlyList<(ulong[] X0, ulong[] X1, ulong[] Y0, ulong[] Y1)> operands, StreamTag tag, CancellationToken ct)
+    {
+        int n = operands[0].X0.Length, total = n * operands.Count;
+        var mine = ZeroWords(total, tag);
+        for (int k = 0; k < operands.Count; k++)
+        {
+            var (x0, x1, y0, y1) = operands[k];
+            for (int i = 0; i < n; i++) mine[k * n + i] ^= (x0[i] & (y0[i] ^ y1[i])) ^ (x1[i] & y0[i]);
+        }
+        var (first, second) = await ReshareWordsAsync(mine, tag, ct).ConfigureAwait(false);
+        var result = new (ulong[], ulong[])[operands.Count];
+        for (int k = 0; k < operands.Count; k++) result[k] = (first[(k * n)..((k + 1) * n)], second[(k * n)..((k + 1) * n)]);
+        return result;
+    }
+
+    /// <summary>A 3-out-of-3 XOR sharing (already re-randomised) made replicated: mine to the previous party, the next party's to me. One round.</summary>
+    private async ValueTask<(ulong[] First, ulong[] Second)> ReshareWordsAsync(ulong[] mine, StreamTag tag, CancellationToken ct)
+    {
+        var next = new ulong[mine.Length];
+        var send = Network.SendAsync<ulong>(Previous, tag, mine, ct);
+        await Network.ReceiveAsync<ulong>(Next, tag, next, ct).ConfigureAwait(false);
+        await send.ConfigureAwait(false);
+        Network.CountRound();
+        return (mine, next);
+    }
+
+    /// <summary>The ring sharing of bits held as replicated boolean shares (my components <paramref name="bit0"/>, <paramref name="bit1"/>). One round.</summary>
+    private async ValueTask<SharedVector<Z2kPair>> InjectBitsAsync(ulong[] bit0, ulong[] bit1, StreamTag tag, CancellationToken ct)
+    {
+        int n = bit0.Length;
+        var shares = new Z2kPair[n];
+        switch (Me)
+        {
+            case 0:
+            {
+                // y_0, w_0, w_1 with party 2; y_1, w'_0, w'_1 with party 1.
+                var with2 = new ulong[3 * n];
+                var with1 = new ulong[3 * n];
+                using (var prg = _session.SharedPrg(2, tag)) prg.Fill<ulong>(with2);
+                using (var prg = _session.SharedPrg(1, tag)) prg.Fill<ulong>(with1);
+                var (to1, to2) = (new ulong[2 * n], new ulong[2 * n]);
+                for (int i = 0; i < n; i++)
+                {
+                    ulong e = bit0[i] ^ bit1[i], y0 = with2[i], y1 = with1[i];
+                    ulong c0 = unchecked(e - y0 - y1), c1 = unchecked(1 - e - y0 - y1);
+                    to1[i] = unchecked(c0 + with2[n + i]);
+                    to1[n + i] = unchecked(c1 + with2[2 * n + i]);
+                    to2[i] = unchecked(c0 + with1[n + i]);
+                    to2[n + i] = unchecked(c1 + with1[2 * n + i]);
+                    shares[i] = new Z2kPair(y0, y1);
+                }
+                var send1 = Network.SendAsync<ulong>(1, tag, to1, ct);
+                var send2 = Network.SendAsync<ulong>(2, tag, to2, ct);
+                await send1.ConfigureAwait(false);
+                await send2.ConfigureAwait(false);
+                break;
+            }
+            default:
+            {
+                // Party 1 holds (beta_1, beta_2), party 2 (beta_2, beta_0): both know beta_2.
+                bool one = Me == 1;
+                int other = one ? 2 : 1;
+                var drawn = new ulong[3 * n]; // party 1: y_1, w'_0, w'_1; party 2: y_0, w_0, w_1
+                using (var prg = _session.SharedPrg(0, tag)) prg.Fill<ulong>(drawn);
+                var choice = one ? bit1 : bit0;
+                var help = new ulong[n];
+                for (int i = 0; i < n; i++) help[i] = drawn[(1 + (int)choice[i]) * n + i];
+                var offered = new ulong[2 * n];
+                var helped = new ulong[n];
+                var send = Network.SendAsync<ulong>(other, tag, help, ct);
+                var receiveOffer = Network.ReceiveAsync<ulong>(0, tag, offered, ct);
+                await Network.ReceiveAsync<ulong>(other, tag, helped, ct).ConfigureAwait(false);
+                await receiveOffer.ConfigureAwait(false);
+                await send.ConfigureAwait(false);
+                for (int i = 0; i < n; i++)
+                {
+                    ulong y2 = unchecked(offered[(int)choice[i] * n + i] - helped[i]);
+                    shares[i] = one ? new Z2kPair(drawn[i], y2) : new Z2kPair(y2, drawn[i]);
+                }
+                break;
+            }
+        }
+        Network.CountRound();
+        return new SharedVector<Z2kPair>(shares);
+    }
+
+    private static ulong[] Xor(ulong[] a, ulong[] b)
+    {
+        var z = new ulong[a.Length];
+        for (int i = 0; i < z.Length; i++) z[i] = a[i] ^ b[i];
+        return z;
+    }
+
+    private static ulong[] ShiftLeft(ulong[] a, int d)
+    {
+        var z = new ulong[a.Length];
+        for (int i = 0; i < z.Length; i++) z[i] = a[i] << d;
+        return z;
+    }
+}

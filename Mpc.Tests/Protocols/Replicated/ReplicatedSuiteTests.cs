@@ -1,0 +1,14 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols;
+using Mpc.Protocols.Replicated;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Protocols.Replicated;
+
+/// <summary>The arithmetic contract for the replicated suite: three parties only.</summary>
+public sealed class ReplicatedContract : ArithmeticContractTests<Z2kPair>
+{
+    protected override IArithmeticSuite<Z2kPair> CreateSuite(Session session) => new ReplicatedSuite(session);
+    protected override int MinParties => 3;
+    protected override int MaxParties => 3;
+}
