@@ -14,8 +14,7 @@ internal static class BenchCommand
     public static Command Create(Option<bool> verbose, TextWriter stdout, TextWriter stderr)
     {
         var bench = new Command("bench", "Benchmarks over real party processes on this machine (JSON lines).");
-        var suite = new Option<string>("--suite") { Description = "additive or shamir.", DefaultValueFactory = _ => "additive" }
-            .AcceptOnlyFromAmong("additive", "shamir");
+        var suite = Jobs.SuiteOptions.SuiteOption();
         var parties = new Option<int>("--parties") { Description = "Number of party processes.", DefaultValueFactory = _ => 3 };
         var size = new Option<int>("--size") { Description = "Vector length.", DefaultValueFactory = _ => 1_000_000 };
         var fixedPoint = new Option<bool>("--fixed-point") { Description = "Fixed-point multiplication (with truncation)." };

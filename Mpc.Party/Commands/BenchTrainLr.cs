@@ -26,7 +26,7 @@ internal static class BenchTrainLr
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch-size") { Description = "Rows per step (default: full batch)." };
         var rate = new Option<double?>("--learning-rate") { Description = "Step size (default: train-lr's)." };
-        var suite = new Option<string>("--suite") { Description = "additive or shamir.", DefaultValueFactory = _ => "additive" }.AcceptOnlyFromAmong("additive", "shamir");
+        var suite = Jobs.SuiteOptions.SuiteOption();
         var preprocessing = new Option<string?>("--preprocessing") { Description = "The additive suite's preprocessing (default: train-lr's)." };
         var sigmoid = new Option<string?>("--sigmoid") { Description = "Sigmoid approximation (default: train-lr's)." };
         var fractional = new Option<int?>("--fractional-bits") { Description = "Fixed-point fractional bits (default: train-lr's)." };

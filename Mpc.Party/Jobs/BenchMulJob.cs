@@ -42,9 +42,12 @@ public sealed class BenchMulJob : IJob
         if (repeat < 1) throw new ArgumentException("--repeat must be positive.");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         string suiteName = SuiteOptions.Suite(context);
-        var runs = suiteName == "shamir"
-            ? await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, ct)
-            : await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, ct);
+        var runs = suiteName switch
+        {
+            "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, ct),
+            "replicated" => await TimeAsync(SuiteOptions.Replicated(session), size, fixedPoint, repeat, null, ct),
+            _ => await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, ct),
+        };
 
         var stats = context.Network.Stats.Snapshot();
         double online = Median(runs.Select(r => r.Online));

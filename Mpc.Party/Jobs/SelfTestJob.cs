@@ -32,9 +32,12 @@ public sealed class SelfTestJob : IJob
     {
         int size = context.GetOption<int>("--size"), seed = context.GetOption<int>("--seed");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        int checks = SuiteOptions.Suite(context) == "shamir"
-            ? await CheckAsync(SuiteOptions.Shamir(session, context), size, seed, ct)
-            : await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, seed, ct);
+        int checks = SuiteOptions.Suite(context) switch
+        {
+            "shamir" => await CheckAsync(SuiteOptions.Shamir(session, context), size, seed, ct),
+            "replicated" => await CheckAsync(SuiteOptions.Replicated(session), size, seed, ct),
+            _ => await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, seed, ct),
+        };
         context.Out.WriteLine($"selftest ({SuiteOptions.Suite(context)}, {session.PartyCount} parties, {size} elements): {checks} checks passed");
         return 0;
     }

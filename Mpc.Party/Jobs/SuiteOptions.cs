@@ -3,6 +3,7 @@ using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
@@ -12,8 +13,7 @@ internal static class SuiteOptions
 {
     public static IEnumerable<Option> Create() =>
     [
-        new Option<string>("--suite") { Description = "additive (Z_2^64, Beaver) or shamir (2^127-1, t < N/2).", DefaultValueFactory = _ => "additive" }
-            .AcceptOnlyFromAmong("additive", "shamir"),
+        SuiteOption(),
         PreprocessingOption(),
         SoftSpokenOption(),
         new Option<string>("--comparison")
@@ -23,6 +23,17 @@ internal static class SuiteOptions
         }.AcceptOnlyFromAmong("bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
     ];
+
+    /// <summary>The suites --suite accepts.</summary>
+    public static readonly string[] SuiteNames = ["additive", "shamir", "replicated"];
+
+    /// <summary>--suite: which secret sharing computes.</summary>
+    public static Option<string> SuiteOption() =>
+        new Option<string>("--suite")
+        {
+            Description = "additive (Z_2^64, Beaver, any N), shamir (2^127-1, t < N/2) or replicated (Z_2^64, 2-out-of-3, exactly 3 parties, no dealer).",
+            DefaultValueFactory = _ => "additive",
+        }.AcceptOnlyFromAmong(SuiteNames);
 
     /// <summary>--preprocessing: where the additive suite's triples and masks come from.</summary>
     public static Option<string> PreprocessingOption() =>
@@ -77,4 +88,9 @@ internal static class SuiteOptions
 
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
         new(session, context.GetOption<int?>("--threshold"));
+
+    /// <summary>The replicated suite, refusing a cluster of other than three parties by name.</summary>
+    public static ReplicatedSuite Replicated(Session session) => session.PartyCount == 3
+        ? new ReplicatedSuite(session)
+        : throw new ArgumentException($"--suite replicated needs exactly three parties; this cluster has {session.PartyCount} (use --suite shamir for more, --suite additive for two).");
 }

@@ -61,13 +61,16 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
-        using var restartable = settings.Checkpointing && settings.Suite != "shamir" && settings.Preprocessing == "ot"
+        using var restartable = settings.Checkpointing && settings.Suite == "additive" && settings.Preprocessing == "ot"
             ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot", SuiteOptions.SoftSpokenBits(context)))
             : null;
         var run = new Run(context, settings, dataConfig, table, outDirectory, store, restartable);
-        return settings.Suite == "shamir"
-            ? await run.TrainAsync(SuiteOptions.Shamir(session, context), ct)
-            : await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context), context), ct);
+        return settings.Suite switch
+        {
+            "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
+            "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session), ct),
+            _ => await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context), context), ct),
+        };
     }
 
     /// <inheritdoc />

@@ -106,7 +106,7 @@ internal sealed record TrainLrSettings
         if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
         if (KeepCheckpoints is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
-        if (Resume && CheckpointEvery is null && Suite != "shamir" && Preprocessing == "ot")
+        if (Resume && CheckpointEvery is null && Suite == "additive" && Preprocessing == "ot")
             throw new ArgumentException("--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
         if (Checkpointing && Comparison != "bits")
             throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: garbled comparisons carry OT state that checkpoints do not save yet.");
@@ -117,7 +117,7 @@ internal sealed record TrainLrSettings
     /// source the checkpoint interval too (the source restarts at every checkpoint, so both runs must restart alike).
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
-        Suite != "shamir" && Preprocessing == "ot"
+        Suite == "additive" && Preprocessing == "ot"
             ? [.. Public(partition, parties), ("mpc_build", Build()), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
             : [.. Public(partition, parties), ("mpc_build", Build())];
 

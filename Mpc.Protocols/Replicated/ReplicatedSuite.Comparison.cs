@@ -20,40 +20,103 @@ namespace Mpc.Protocols.Replicated;
 // of the right candidate. One round; party 0 receives nothing, and each of 1 and 2 can unmask only one candidate.
 //
 // Rounds for b input bits: 1 (carries) + 1 (generate) + ceil(log2(b - 1)) + 1 (injection): 9 for b = 63 or 64.
-public sealed partial class ReplicatedSuite
+public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
 {
     /// <inheritdoc />
+    /// <remarks>
+    /// Always: a comparison takes all its tags when it starts, and nothing here is ever opened: every message is masked
+    /// by a fresh zero share or a helper's uniform mask whatever the values, so a branch computed on values out of range
+    /// and thrown away reveals nothing.
+    /// </remarks>
+    public ISpeculativeComparison<Z2kPair>? SpeculativeComparison => this;
+
+    /// <inheritdoc />
     /// <remarks>Takes all its tags when it starts: 3 + ceil(log2(b - 1)) rounds for b input bits.</remarks>
-    public async ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null, CancellationToken ct = default)
+    public ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null, CancellationToken ct = default)
     {
         int bits = inputBits ?? TruncationInputBits;
         if (bits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), bits, "Comparisons take 1 to 64 input bits.");
+        return SignBitAsync(x.Shares, bits, TakeComparisonTags(bits), ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Compares w = sum of (x_i &gt;&gt; j') + 2 with j' = j - 2: the components' dropped low bits lose a carry of 0, 1
+    /// or 2, so w lies in [floor(x / 2^j'), floor(x / 2^j') + 2], which is never negative for x &gt;= 0 and always
+    /// negative for x &lt; -2^j. The adder then spans b - j' bits: fewer rounds.
+    /// </remarks>
+    public ValueTask<SharedVector<Z2kPair>> LessThanZeroCoarseAsync(SharedVector<Z2kPair> x, int inputBits, int ignoredBits, CancellationToken ct = default)
+    {
+        var (shifted, bits) = CoarseOperand(x, inputBits, ignoredBits);
+        return SignBitAsync(shifted, bits, TakeComparisonTags(bits), ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The coarse comparison, then one product with y: the product's tag is taken with the comparison's.</remarks>
+    public async ValueTask<(SharedVector<Z2kPair> Bits, SharedVector<Z2kPair> Products)> LessThanZeroAndProductAsync(SharedVector<Z2kPair> x,
+        int inputBits, int ignoredBits, Task<SharedVector<Z2kPair>> multiplicand, CancellationToken ct = default)
+    {
+        var (shifted, bits) = CoarseOperand(x, inputBits, ignoredBits);
+        var comparison = SignBitAsync(shifted, bits, TakeComparisonTags(bits), ct);
+        var productTag = _session.NextTag();
+        var below = await comparison.ConfigureAwait(false);
+        var y = await multiplicand.ConfigureAwait(false);
+        if (y.Length != x.Length) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
+        var products = await ReshareAsync(CrossTerms(below.Shares, y.Shares, productTag), productTag, ct).ConfigureAwait(false);
+        return (below, products);
+    }
+
+    private (Z2kPair[] Shares, int Bits) CoarseOperand(SharedVector<Z2kPair> x, int inputBits, int ignoredBits)
+    {
+        if (inputBits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparisons take 1 to 64 input bits.");
+        if (ignoredBits < 0 || ignoredBits >= inputBits) throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits, $"Between 0 and {inputBits - 1} low bits may be ignored.");
+        int shift = Math.Max(0, ignoredBits - 2);
+        if (shift == 0) return (x.Shares, inputBits);
+        var shares = new Z2kPair[x.Length];
+        ulong first = Me == 0 ? 2UL : 0, second = Me == 2 ? 2UL : 0; // + 2 on component 0
+        for (int i = 0; i < shares.Length; i++)
+            shares[i] = new Z2kPair((x.Shares[i].First >> shift) + first, (x.Shares[i].Second >> shift) + second);
+        return (shares, inputBits - shift);
+    }
+
+    private StreamTag[] TakeComparisonTags(int bits)
+    {
+        var tags = new StreamTag[3 + Levels(bits)];
+        for (int k = 0; k < tags.Length; k++) tags[k] = _session.NextTag();
+        return tags;
+    }
+
+    // Kogge-Stone levels for the carry into bit b - 1: prefixes over b - 1 bits.
+    private static int Levels(int bits)
+    {
         int levels = 0;
         while ((1 << levels) < bits - 1) levels++;
-        var tags = new StreamTag[3 + levels];
-        for (int k = 0; k < tags.Length; k++) tags[k] = _session.NextTag();
+        return levels;
+    }
 
+    /// <summary>[x &lt; 0] for x (my shares) signed in <paramref name="bits"/> bits: its bit b - 1, in the ring.</summary>
+    private async ValueTask<SharedVector<Z2kPair>> SignBitAsync(Z2kPair[] x, int bits, StreamTag[] tags, CancellationToken ct)
+    {
+        int levels = Levels(bits);
         int n = x.Length;
         var (s0, s1) = (new ulong[n], new ulong[n]);
         var carries = new ulong[n];
         for (int i = 0; i < n; i++)
         {
-            (s0[i], s1[i]) = (x.Shares[i].First, x.Shares[i].Second);
+            (s0[i], s1[i]) = (x[i].First, x[i].Second);
             carries[i] = s0[i] & s1[i];
         }
         // The three-way sum's carries, reshared; shifted into place.
         var t = await ReshareWordsAsync(Xor(carries, ZeroWords(n, tags[0])), tags[0], ct).ConfigureAwait(false);
-        var (u0, u1) = (new ulong[n], new ulong[n]);
-        for (int i = 0; i < n; i++) (u0[i], u1[i]) = (t.First[i] << 1, t.Second[i] << 1);
+        var (u0, u1) = (ShiftLeft(t.First, 1), ShiftLeft(t.Second, 1));
         var (p0, p1) = (Xor(s0, u0), Xor(s1, u1));
-        var (sum0, sum1) = ((ulong[])p0.Clone(), (ulong[])p1.Clone()); // s ^ 2t: the sum's bits before carries
+        var (sum0, sum1) = (p0, p1); // s ^ 2t: the sum's bits before carries (p is replaced, never changed in place)
         var g = (await AndWordsAsync([(s0, s1, u0, u1)], tags[1], ct).ConfigureAwait(false))[0];
         for (int level = 0; level < levels; level++)
         {
             int d = 1 << level;
             bool last = level == levels - 1;
-            var (gs0, gs1) = (ShiftLeft(g.First, d), ShiftLeft(g.Second, d));
-            List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, gs0, gs1)];
+            List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, ShiftLeft(g.First, d), ShiftLeft(g.Second, d))];
             if (!last) ands.Add((p0, p1, ShiftLeft(p0, d), ShiftLeft(p1, d)));
             var products = await AndWordsAsync(ands, tags[2 + level], ct).ConfigureAwait(false);
             g = (Xor(g.First, products[0].First), Xor(g.Second, products[0].Second));

@@ -36,6 +36,21 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task BenchMul_Replicated_SendsOneWordToOnePeerPerProduct_AndFixedPointWorks()
+    {
+        var lines = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "2");
+        foreach (var root in lines)
+        {
+            Assert.Equal("replicated", root.GetProperty("suite").GetString());
+            Assert.True(root.GetProperty("ops_per_second").GetDouble() > 0);
+            // One 8-byte share of the product to the previous party, plus one frame header.
+            Assert.InRange(root.GetProperty("online_bytes_sent").GetInt64(), 8_000, 8_050);
+        }
+        var fixedPoint = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "1", "--fixed-point");
+        Assert.All(fixedPoint, root => Assert.True(root.GetProperty("fixed_point").GetBoolean()));
+    }
+
     [Theory]
     [InlineData(1, 2568)]
     [InlineData(2, 1544)]

@@ -9,6 +9,7 @@ using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
 using Mpc.Tests.Ml;
 using Mpc.Tests.Protocols.Harness;
@@ -35,7 +36,7 @@ public sealed class ResumedTrainingTests : IDisposable
     private static TrainLrSettings Settings(string configuration, bool resume) => TrainLrSettings.From(MpcCommandLine.ParseJob(new TrainLrJob(),
     [
         "train-lr", "--epochs", "4", "--batch-size", "30", "--loss-every", "1", "--checkpoint-every", "2", "--keep-checkpoints", "0",
-        .. configuration switch { "shamir" => new[] { "--suite", "shamir" }, "additive-ot" => ["--preprocessing", "ot"], _ => [] },
+        .. configuration switch { "shamir" => new[] { "--suite", "shamir" }, "replicated" => ["--suite", "replicated"], "additive-ot" => ["--preprocessing", "ot"], _ => [] },
         .. resume ? new[] { "--resume" } : [],
     ]));
 
@@ -46,6 +47,7 @@ public sealed class ResumedTrainingTests : IDisposable
         return configuration switch
         {
             "shamir" => LocalParties.Run(3, s => PartyAsync<Mersenne127>(s, new ShamirSuite<Mersenne127>(s), null, settings, folder), seed),
+            "replicated" => LocalParties.Run(3, s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s), null, settings, folder), seed),
             "additive-ot" => LocalParties.Run(3, async s =>
             {
                 using var restartable = new RestartablePreprocessing(() => new OtPreprocessing(s));
@@ -74,6 +76,7 @@ public sealed class ResumedTrainingTests : IDisposable
     [InlineData("additive-dealer")]
     [InlineData("additive-ot")]
     [InlineData("shamir")]
+    [InlineData("replicated")]
     public void ResumedAtEpoch2_FromOtherSessions_SameModelAndSharesAsTheUninterruptedRun(string configuration)
     {
         var uninterrupted = Train(configuration, "first", resume: false, seed: 1);

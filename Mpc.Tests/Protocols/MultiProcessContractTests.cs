@@ -26,6 +26,30 @@ public sealed class MultiProcessContractTests
     }
 
     [Fact]
+    public async Task ReplicatedSuite_EveryOperation_OpensCorrectly_AcrossThreeProcesses()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", "replicated", "--size", "5000");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        for (int p = 0; p < 3; p++)
+            Assert.Contains($"[p{p} p{p}] selftest (replicated, 3 parties, 5000 elements): 7 checks passed", launch.Stdout);
+        Assert.DoesNotContain("trust:", launch.Stdout); // no party is trusted with anything
+    }
+
+    [Fact]
+    public async Task ReplicatedSuite_RefusesAClusterOfOtherThanThreeParties_SayingWhatToUse()
+    {
+        using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", "replicated");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--suite replicated needs exactly three parties; this cluster has 2", launch.Output);
+    }
+
+    [Fact]
     public async Task GarbledComparison_SelfTestPasses_AcrossTwoProcesses()
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
