@@ -26,8 +26,8 @@ public sealed class RunExampleJob : IJob
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        // The examples run the additive suite on the dealer source.
-        context.Out.WriteLine(SuiteOptions.DealerTrust(context.Party.Cluster.Parties[0].Name));
+        // The examples trust no one: replicated sharing for three parties, otherwise the additive suite on the OT
+        // source (millionaires compares by a garbled circuit; secure-sum needs no triple at all).
         var values = context.GetOption<double[]>("--value") is { Length: > 0 } given ? given : DemoValues(session.PartyId);
         string line = context.GetOption<string>("--example") switch
         {

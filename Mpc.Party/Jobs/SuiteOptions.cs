@@ -18,30 +18,32 @@ internal static class SuiteOptions
         SoftSpokenOption(),
         new Option<string>("--comparison")
         {
-            Description = "Comparisons in the additive suite: bits (bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
-            DefaultValueFactory = _ => "bits",
-        }.AcceptOnlyFromAmong("bits", "garbled"),
+            Description = "Comparisons in the additive suite: auto (garbled for 2 parties, else bits), bits (bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
     ];
 
     /// <summary>The suites --suite accepts.</summary>
-    public static readonly string[] SuiteNames = ["additive", "shamir", "replicated"];
+    public static readonly string[] SuiteNames = ["auto", "additive", "shamir", "replicated"];
 
     /// <summary>--suite: which secret sharing computes.</summary>
     public static Option<string> SuiteOption() =>
         new Option<string>("--suite")
         {
-            Description = "additive (Z_2^64, Beaver, any N), shamir (2^127-1, t < N/2) or replicated (Z_2^64, 2-out-of-3, exactly 3 parties, no dealer).",
-            DefaultValueFactory = _ => "additive",
+            Description = "auto (the trust-free default: replicated for 3 parties, shamir for 4 or more, additive on the ot source for 2), " +
+                "additive (Z_2^64, Beaver, any N), shamir (2^127-1, t < N/2) or replicated (Z_2^64, 2-out-of-3, exactly 3 parties).",
+            DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong(SuiteNames);
 
     /// <summary>--preprocessing: where the additive suite's triples and masks come from.</summary>
     public static Option<string> PreprocessingOption() =>
         new Option<string>("--preprocessing")
         {
-            Description = "Triples for the additive suite: dealer (party 0 is a trusted dealer; fast) or ot (no trusted party: Gilboa products over IKNP OT).",
-            DefaultValueFactory = _ => "dealer",
-        }.AcceptOnlyFromAmong("dealer", "ot");
+            Description = "Triples for the additive suite: ot (the default; no trusted party: Gilboa products over OT extension) or dealer " +
+                "(party 0 deals and computes, so every party must trust it with its data; fast).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "ot", "dealer");
 
     /// <summary>--softspoken-k: the OT extension's bits per group for the ot source (1 is IKNP).</summary>
     public static Option<int> SoftSpokenOption() =>
@@ -51,11 +53,19 @@ internal static class SuiteOptions
             DefaultValueFactory = _ => OtPreprocessing.DefaultSoftSpokenBits,
         };
 
-    public static string Suite(JobContext context) => context.GetOption<string>("--suite") ?? "additive";
+    /// <summary>What this job's --suite, --preprocessing and --comparison resolve to on its cluster.</summary>
+    public static SuiteChoice Choice(JobContext context, bool checkpointing = false) => SuiteChoice.Resolve(
+        context.GetOption<string>("--suite"), context.GetOption<string>("--preprocessing"), context.GetOption<string>("--comparison"),
+        context.Party.Cluster.Parties.Count, checkpointing);
 
-    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context)
+    public static string Suite(JobContext context) => Choice(context).Suite;
+
+    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) =>
+        Preprocessing(session, context, SuiteChoice.ResolvePreprocessing(context.GetOption<string>("--preprocessing")));
+
+    /// <summary>The additive suite's source <paramref name="source"/>; the dealer's trust line is printed first.</summary>
+    public static IAdditivePreprocessing Preprocessing(Session session, JobContext context, string source)
     {
-        string source = context.GetOption<string>("--preprocessing") ?? "dealer";
         if (source == "dealer") context.Out.WriteLine(DealerTrust(context.Party.Cluster.Parties[0].Name));
         return Preprocessing(session, source, SoftSpokenBits(context));
     }
@@ -75,16 +85,17 @@ internal static class SuiteOptions
         _ => throw new ArgumentException($"Unknown preprocessing source '{source}' (dealer or ot)."),
     };
 
-    public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing, JobContext? context = null) =>
-        new(session, preprocessing, comparison: Comparison(context));
+    public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing, JobContext context) =>
+        Additive(session, preprocessing, Choice(context).Comparison);
 
-    /// <summary>--comparison: bits (the default) or garbled.</summary>
-    public static ComparisonMethod Comparison(JobContext? context) => (context?.GetOption<string>("--comparison") ?? "bits") switch
-    {
-        "bits" => ComparisonMethod.BitDecomposition,
-        "garbled" => ComparisonMethod.GarbledCircuit,
-        var other => throw new ArgumentException($"Unknown comparison method '{other}' (bits or garbled)."),
-    };
+    /// <summary>The additive suite with comparisons by <paramref name="comparison"/> (bits or garbled).</summary>
+    public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing, string comparison) =>
+        new(session, preprocessing, comparison: comparison switch
+        {
+            "bits" => ComparisonMethod.BitDecomposition,
+            "garbled" => ComparisonMethod.GarbledCircuit,
+            var other => throw new ArgumentException($"Unknown comparison method '{other}' (bits or garbled)."),
+        });
 
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
         new(session, context.GetOption<int?>("--threshold"));

@@ -37,7 +37,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     /// <inheritdoc />
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
-        var settings = TrainLrSettings.From(context.ParseResult);
+        var settings = TrainLrSettings.From(context.ParseResult).For(context.Party.Cluster.Parties.Count);
         settings.Validate();
         if (settings.ComparePlaintext)
             context.Out.WriteLine("train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");
@@ -69,7 +69,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         {
             "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
             "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session), ct),
-            _ => await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context), context), ct),
+            _ => await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context, settings.Preprocessing), settings.Comparison), ct),
         };
     }
 

@@ -40,7 +40,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     /// <exception cref="DataException">A party's CSV file is wrong (names the party, file, row and column).</exception>
     public static TrainLrLaunch Create(ParseResult parse, ClusterConfig cluster, IReadOnlyList<PartyConfig> parties, TextWriter stdout)
     {
-        var settings = TrainLrSettings.From(parse);
+        var settings = TrainLrSettings.From(parse).For(parties.Count);
         Task<References>? references = null;
         if (settings.ComparePlaintext)
         {

@@ -83,15 +83,22 @@ internal sealed record TrainLrSettings
         FractionalBits = parse.GetValue<int>("--fractional-bits"),
         FeatureBound = parse.GetValue<double>("--feature-bound"),
         Profile = parse.GetValue<bool>("--profile"),
-        Suite = parse.GetValue<string>("--suite") ?? "additive",
-        Preprocessing = parse.GetValue<string>("--preprocessing") ?? "dealer",
+        Suite = parse.GetValue<string>("--suite") ?? "auto",
+        Preprocessing = parse.GetValue<string>("--preprocessing") ?? "auto",
         Threshold = parse.GetValue<int?>("--threshold"),
         CheckpointEvery = parse.GetValue<int?>("--checkpoint-every"),
         CheckpointDirectory = parse.GetValue<string?>("--checkpoint-dir"),
         KeepCheckpoints = parse.GetValue<int>("--keep-checkpoints"),
         Resume = parse.GetValue<bool>("--resume"),
-        Comparison = parse.GetValue<string>("--comparison") ?? "bits",
+        Comparison = parse.GetValue<string>("--comparison") ?? "auto",
     };
+
+    /// <summary>These settings with the suite, source and comparison resolved for <paramref name="parties"/> parties (see <see cref="SuiteChoice"/>).</summary>
+    public TrainLrSettings For(int parties)
+    {
+        var choice = SuiteChoice.Resolve(Suite, Preprocessing, Comparison, parties, Checkpointing);
+        return this with { Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison };
+    }
 
     /// <summary>Refuses values no run can use, naming the option.</summary>
     public void Validate()

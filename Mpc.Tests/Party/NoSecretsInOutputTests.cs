@@ -22,14 +22,15 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
     public void Dispose() => _cluster.Dispose();
 
     [Theory]
-    [InlineData("additive")]
+    [InlineData("additive")] // with the dealer
     [InlineData("shamir")]
+    [InlineData("replicated")]
     public async Task VerboseTraining_PrintsNoInputValueKeyOrShare(string suite)
     {
         var cells = WriteSecretData();
         string clusterFile = _cluster.WriteFiles(editParty: (i, file) => file["data"] = DataSection(i));
         using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "--verbose", "train-lr", "--suite", suite,
-            "--epochs", "3", "--out", Path.Combine(_cluster.Directory, "out"));
+            "--preprocessing", suite == "additive" ? "dealer" : "auto", "--epochs", "3", "--out", Path.Combine(_cluster.Directory, "out"));
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
         output.WriteLine(launch.Output);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");

@@ -36,9 +36,15 @@ public sealed class ResumedTrainingTests : IDisposable
     private static TrainLrSettings Settings(string configuration, bool resume) => TrainLrSettings.From(MpcCommandLine.ParseJob(new TrainLrJob(),
     [
         "train-lr", "--epochs", "4", "--batch-size", "30", "--loss-every", "1", "--checkpoint-every", "2", "--keep-checkpoints", "0",
-        .. configuration switch { "shamir" => new[] { "--suite", "shamir" }, "replicated" => ["--suite", "replicated"], "additive-ot" => ["--preprocessing", "ot"], _ => [] },
+        .. configuration switch
+        {
+            "shamir" => new[] { "--suite", "shamir" },
+            "replicated" => ["--suite", "replicated"],
+            "additive-ot" => ["--suite", "additive", "--preprocessing", "ot"],
+            _ => ["--suite", "additive", "--preprocessing", "dealer"],
+        },
         .. resume ? new[] { "--resume" } : [],
-    ]));
+    ])).For(3);
 
     private Outcome[] Train(string configuration, string folder, bool resume, int seed)
     {

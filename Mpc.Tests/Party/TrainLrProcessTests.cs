@@ -49,37 +49,37 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.Equal(accuracy, secure); // every party learns the same model and metrics
         }
         Assert.Matches(@"accuracy\s+0\.9\d+\s+0\.9\d+\s+0\.9\d+", launch.Stdout); // secure, plaintext and converged side by side
-        // The default source is the dealer, so every party says whom it trusts with what.
-        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: party 0 (p0) deals every triple and mask", StringComparison.Ordinal)));
+        // The default for three parties is the replicated suite: no party is trusted with anything.
+        Assert.Contains("train-lr: replicated, 3 parties, horizontal", launch.Stdout);
+        Assert.DoesNotContain("trust:", launch.Stdout);
     }
 
     [Fact]
-    public async Task Launch_Replicated_BreastCancerHorizontal_WithinOnePointOfPlaintext_TrustingNoOne()
+    public async Task Launch_WithTheDealerAskedFor_TrainsAsWell_AndEveryPartySaysWhomItTrustsWithWhat()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         string outDirectory = Path.Combine(cluster.Directory, "out");
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", "replicated", "--compare-plaintext", "--out", outDirectory);
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", "additive", "--preprocessing", "dealer",
+            "--compare-plaintext", "--out", outDirectory);
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
         output.WriteLine(launch.Output);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)
         {
             var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, $"p{p}", "metrics.json")))!.AsObject();
-            Assert.Equal("replicated", metrics["suite"]!.GetValue<string>());
-            Assert.Null(metrics["preprocessing"]);
+            Assert.Equal("additive", metrics["suite"]!.GetValue<string>());
+            Assert.Equal("dealer", metrics["preprocessing"]!.GetValue<string>());
             double secure = metrics["accuracy"]!.GetValue<double>(), plain = metrics["plaintext_accuracy"]!.GetValue<double>();
-            Assert.True(secure >= 0.97, $"party {p}: test accuracy {secure}");
             Assert.InRange(secure - plain, -0.01, 0.01);
             Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
         }
-        Assert.Contains("train-lr: replicated, 3 parties, horizontal", launch.Stdout);
-        Assert.DoesNotContain("trust:", launch.Stdout);
+        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: party 0 (p0) deals every triple and mask", StringComparison.Ordinal)));
     }
 
     [Theory]
+    [InlineData("auto")]
     [InlineData("additive")]
-    [InlineData("replicated")]
     public async Task Launch_BreastCancerVertical_LabelAtPartyZero_Trains(string suite)
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
@@ -91,13 +91,14 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             ["label"] = i == 0 ? "malignant" : null,
         });
         string outDirectory = Path.Combine(cluster.Directory, "out");
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", suite, "--epochs", "30", "--out", outDirectory);
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", suite,
+            "--preprocessing", suite == "additive" ? "dealer" : "auto", "--epochs", "30", "--out", outDirectory);
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "p1", "metrics.json")))!;
         Assert.True(metrics["accuracy"]!.GetValue<double>() >= 0.93, launch.Output);
         Assert.Equal("vertical", metrics["partition"]!.GetValue<string>());
-        Assert.Equal(suite, metrics["suite"]!.GetValue<string>());
+        Assert.Equal(suite == "auto" ? "replicated" : suite, metrics["suite"]!.GetValue<string>());
 
         // Each party knows only its own features' standardisation; predict merges every party's model.
         var models = Enumerable.Range(0, 3).Select(p => Path.Combine(outDirectory, $"p{p}", "model.json")).ToArray();

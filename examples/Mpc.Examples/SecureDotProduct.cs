@@ -4,6 +4,7 @@ using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
 
 namespace Mpc.Examples;
 
@@ -13,11 +14,22 @@ namespace Mpc.Examples;
 /// </summary>
 public static class SecureDotProduct
 {
-    /// <summary>Run by every party; parties 0 and 1 pass their vectors, others pass empty arrays.</summary>
+    /// <summary>
+    /// Run by every party; parties 0 and 1 pass their vectors, others pass empty arrays. Three parties compute with
+    /// replicated sharing; any other number with the additive suite on the OT source. Neither trusts anyone.
+    /// </summary>
     public static async Task<double> RunAsync(Session session, double[] myVector, int length, CancellationToken ct = default)
     {
-        var suite = new AdditiveSuite(session, new DealerPreprocessing(session));
-        var fixedPoint = new FixedPointArithmetic<Z2k>(suite, FixedPointFormat.Default);
+        if (session.PartyCount == 3) return await RunAsync(new ReplicatedSuite(session), myVector, length, ct);
+        using var triples = new OtPreprocessing(session);
+        return await RunAsync(new AdditiveSuite(session, triples), myVector, length, ct);
+    }
+
+    /// <summary>The same computation written once for any suite: the library's generic API.</summary>
+    public static async Task<double> RunAsync<T>(IArithmeticSuite<T> suite, double[] myVector, int length, CancellationToken ct = default)
+        where T : unmanaged, IRing<T>
+    {
+        var fixedPoint = new FixedPointArithmetic<T>(suite, FixedPointFormat.Default);
 
         var weights = await fixedPoint.InputAsync(owner: 0, myVector, length, ct);
         var features = await fixedPoint.InputAsync(owner: 1, myVector, length, ct);
