@@ -1,0 +1,43 @@
+using Mpc.Party.Jobs;
+
+namespace Mpc.Tests.Party;
+
+/// <summary>The defaults every job resolves "auto" to: a configuration in which no party can read another's data.</summary>
+public sealed class SuiteChoiceTests
+{
+    [Theory]
+    [InlineData(2, false, "additive", "ot", "garbled")]
+    [InlineData(2, true, "additive", "ot", "bits")] // garbled comparisons keep OT state that checkpoints do not save
+    [InlineData(3, false, "replicated", "ot", "bits")]
+    [InlineData(3, true, "replicated", "ot", "bits")]
+    [InlineData(4, false, "shamir", "ot", "bits")]
+    [InlineData(7, false, "shamir", "ot", "bits")]
+    public void Auto_ResolvesToTheTrustFreeConfiguration_ForEachClusterSize(int parties, bool checkpointing, string suite, string preprocessing, string comparison)
+    {
+        var choice = SuiteChoice.Resolve("auto", "auto", "auto", parties, checkpointing);
+        Assert.Equal(new SuiteChoice(suite, preprocessing, comparison), choice);
+        Assert.Equal(choice, SuiteChoice.Resolve(null, null, null, parties, checkpointing)); // an option left out is "auto"
+    }
+
+    [Fact]
+    public void WhatTheUserNames_IsKept_TheDealerOnlyWhenAskedFor()
+    {
+        Assert.Equal(new SuiteChoice("additive", "dealer", "bits"), SuiteChoice.Resolve("additive", "dealer", "bits", 3));
+        Assert.Equal(new SuiteChoice("shamir", "ot", "bits"), SuiteChoice.Resolve("shamir", "auto", "auto", 3));
+        Assert.Equal("ot", SuiteChoice.ResolvePreprocessing(null));
+        foreach (int parties in new[] { 2, 3, 4, 5 })
+            Assert.NotEqual("dealer", SuiteChoice.Resolve("auto", "auto", "auto", parties).Preprocessing);
+    }
+
+    [Fact]
+    public void TrainLrSettings_ResolveTheirSuiteForTheCluster_AndAgreeOnTheResolvedNames()
+    {
+        var parse = Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr"]);
+        var settings = TrainLrSettings.From(parse).For(3);
+        Assert.Equal("replicated", settings.Suite);
+        Assert.Contains(("suite", "replicated"), settings.Public(Mpc.Ml.Data.DataPartition.ByRows, 3));
+        Assert.Contains(("preprocessing", "none"), settings.Public(Mpc.Ml.Data.DataPartition.ByRows, 3));
+        var two = TrainLrSettings.From(parse).For(2);
+        Assert.Equal(("additive", "ot", "garbled"), (two.Suite, two.Preprocessing, two.Comparison));
+    }
+}
