@@ -23,7 +23,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     [Fact]
     public async Task BenchMul_ThreeProcesses_ReportMedianAndBest_AndSendTwoWordsPerPeerPerProduct()
     {
-        var lines = await RunAsync("mul", 3, "--suite", "additive", "--size", "1000", "--repeat", "3");
+        var lines = await RunAsync("mul", 3, "--suite", "additive", "--preprocessing", "dealer", "--size", "1000", "--repeat", "3");
         Assert.Equal([0, 1, 2], lines.Select(l => l.GetProperty("party").GetInt32()).Order());
         foreach (var root in lines)
         {
