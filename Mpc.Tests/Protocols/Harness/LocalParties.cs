@@ -11,12 +11,19 @@ public static class LocalParties
         RunAsync(InMemoryNetwork.CreateCluster(partyCount, TimeSpan.FromSeconds(30)), party, seed);
 
     /// <summary>Runs <paramref name="party"/> over the given, connected networks (e.g. decorated ones).</summary>
-    public static async Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party, int seed = 0)
+    public static Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party, int seed = 0) =>
+        RunAsync(networks, party, id => PrivateSeed(seed, id));
+
+    /// <summary>
+    /// Runs <paramref name="party"/> over the given, connected networks with each party's private seed chosen by
+    /// <paramref name="privateSeed"/> (party id to a 16-byte seed): e.g. one party's seed fixed while the others' vary.
+    /// </summary>
+    public static async Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party, Func<int, byte[]> privateSeed)
     {
         try
         {
             var sessions = await Task.WhenAll(networks.Select((network, id) =>
-                Session.EstablishAsync(network, PrivateSeed(seed, id)).AsTask()));
+                Session.EstablishAsync(network, privateSeed(id)).AsTask()));
             try
             {
                 return await Task.WhenAll(sessions.Select(s => Task.Run(() => party(s))));
