@@ -123,6 +123,20 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             return (Suite.Subtract(weights, step), fusedLoss);
         }
 
+        if (decay is null && Suite.FusedTruncation is not null)
+        {
+            // A suite that compares speculatively takes every tag of its fused operations when they start, so the
+            // loss's opening may start beside one: the loss's product and the fused product-and-truncation start
+            // together, and the opening starts once the squares are made. As many rounds as the product and the
+            // truncation apart where the truncation takes one (the dealer's), one fewer where it takes two.
+            var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
+            var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct);
+            var fusedLoss = lossResidual is null ? default : MeanSquareAsync(await squares.ConfigureAwait(false), ct);
+            var fusedStep = await fused.ConfigureAwait(false);
+            double? fusedMean = lossResidual is null ? null : await fusedLoss.ConfigureAwait(false);
+            return (Suite.Subtract(weights, fusedStep), fusedMean);
+        }
+
         // The product and the loss's product, in one round; then the loss's opening (one step, its tag taken as it
         // starts) and the truncation (which may take tags as it goes) in the next.
         var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct);

@@ -7,6 +7,7 @@ using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
 using Mpc.Tests.Ml;
 using Mpc.Tests.Protocols.Harness;
@@ -28,7 +29,7 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
     public static TheoryData<string, int, int?> Shapes => new()
     {
         { "ot", 2, null }, { "ot", 3, null }, { "ot", 2, 8 }, { "dealer", 2, null }, { "dealer", 3, null }, { "dealer", 3, 8 },
-        { "shamir with random-bit truncation", 3, null },
+        { "shamir with random-bit truncation", 3, null }, { "replicated", 3, null }, { "replicated", 3, 8 },
     };
 
     [Theory]
@@ -43,6 +44,7 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
             int seed = run;
             var weights = await LocalParties.RunAsync(networks, s =>
             {
+                if (source == "replicated") return TrainAsync(new ReplicatedSuite(s), null, seed, tables[s.PartyId], options);
                 if (source.StartsWith("shamir", StringComparison.Ordinal))
                     return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: ShamirTruncation.RandomBits), null, seed, tables[s.PartyId], options);
                 IAdditivePreprocessing preprocessing = source == "ot" ? new OtPreprocessing(s) : new DealerPreprocessing(s);
