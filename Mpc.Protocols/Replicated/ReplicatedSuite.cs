@@ -182,8 +182,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         var tag = _session.NextTag();
-        var z = CrossTerms(x.Shares, y.Shares, tag);
-        return await ReshareAsync(z, tag, ct).ConfigureAwait(false);
+        return await ReshareAsync(CrossTerms(x.Shares, y.Shares, tag), tag, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -216,7 +215,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
             await Network.ReceiveAsync<ulong>(Next, tag, next.AsMemory(0, n), ct).ConfigureAwait(false);
             await send.ConfigureAwait(false);
             Network.CountRound();
-            var shares = new Z2kPair[n];
+            var shares = GC.AllocateUninitializedArray<Z2kPair>(n);
             for (int i = 0; i < n; i++) shares[i] = new Z2kPair(mine[i], next[i]);
             return new SharedVector<Z2kPair>(shares);
         }
@@ -229,8 +228,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     /// <summary>My share of n zeros: F(me, next) - F(previous, me) under <paramref name="purpose"/>; zeros in the insecure variant.</summary>
     private ulong[] ZeroShares(int n, StreamTag purpose)
     {
-        var zero = new ulong[n];
-        if (!_zeroSharing) return zero;
+        if (!_zeroSharing) return new ulong[n];
+        var zero = GC.AllocateUninitializedArray<ulong>(n);
         var draws = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
