@@ -41,9 +41,10 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
 
     /// <inheritdoc />
     /// <remarks>
-    /// Compares w = sum of (x_i &gt;&gt; j') + 2 with j' = j - 2: the components' dropped low bits lose a carry of 0, 1
+    /// Compares w = sum of (x_i &gt;&gt; j') + 2 with j' = j - 1: the components' dropped low bits lose a carry of 0, 1
     /// or 2, so w lies in [floor(x / 2^j'), floor(x / 2^j') + 2], which is never negative for x &gt;= 0 and always
-    /// negative for x &lt; -2^j. The adder then spans b - j' bits: fewer rounds.
+    /// negative for x &lt; -2^j (then x / 2^j' &lt; -2, so its floor is at most -3). The adder then spans b - j' bits:
+    /// fewer rounds.
     /// </remarks>
     public ValueTask<SharedVector<Z2kPair>> LessThanZeroCoarseAsync(SharedVector<Z2kPair> x, int inputBits, int ignoredBits, CancellationToken ct = default)
     {
@@ -70,7 +71,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     {
         if (inputBits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparisons take 1 to 64 input bits.");
         if (ignoredBits < 0 || ignoredBits >= inputBits) throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits, $"Between 0 and {inputBits - 1} low bits may be ignored.");
-        int shift = Math.Max(0, ignoredBits - 2);
+        int shift = Math.Max(0, ignoredBits - 1);
         if (shift == 0) return (x.Shares, inputBits);
         var shares = new Z2kPair[x.Length];
         ulong first = Me == 0 ? 2UL : 0, second = Me == 2 ? 2UL : 0; // + 2 on component 0
