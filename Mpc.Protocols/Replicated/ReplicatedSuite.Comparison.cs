@@ -173,8 +173,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
                 // y_0, w_0, w_1 with party 2; y_1, w'_0, w'_1 with party 1.
                 var with2 = new ulong[3 * n];
                 var with1 = new ulong[3 * n];
-                using (var prg = _session.SharedPrg(2, tag)) prg.Fill<ulong>(with2);
-                using (var prg = _session.SharedPrg(1, tag)) prg.Fill<ulong>(with1);
+                using (var prg = PairStream(2, tag)) prg.Fill<ulong>(with2);
+                using (var prg = PairStream(1, tag)) prg.Fill<ulong>(with1);
                 var (to1, to2) = (new ulong[2 * n], new ulong[2 * n]);
                 for (int i = 0; i < n; i++)
                 {
@@ -198,7 +198,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
                 bool one = Me == 1;
                 int other = one ? 2 : 1;
                 var drawn = new ulong[3 * n]; // party 1: y_1, w'_0, w'_1; party 2: y_0, w_0, w_1
-                using (var prg = _session.SharedPrg(0, tag)) prg.Fill<ulong>(drawn);
+                using (var prg = PairStream(0, tag)) prg.Fill<ulong>(drawn);
                 var choice = one ? bit1 : bit0;
                 var help = new ulong[n];
                 for (int i = 0; i < n; i++) help[i] = drawn[(1 + (int)choice[i]) * n + i];

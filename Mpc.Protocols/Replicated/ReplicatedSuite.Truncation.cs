@@ -91,8 +91,8 @@ public sealed partial class ReplicatedSuite
             // a's shares of msb(r) and r'' >> m, then y_a, from the PRG shared with a; y_h from the one shared with b.
             var fromA = new ulong[3 * n];
             var yH = new ulong[n];
-            using (var prg = _session.SharedPrg(a, second)) prg.Fill<ulong>(fromA);
-            using (var prg = _session.SharedPrg(b, second)) prg.Fill<ulong>(yH);
+            using (var prg = PairStream(a, second)) prg.Fill<ulong>(fromA);
+            using (var prg = PairStream(b, second)) prg.Fill<ulong>(yH);
             var toB = new ulong[3 * n];
             for (int i = 0; i < n; i++)
             {
@@ -124,7 +124,7 @@ public sealed partial class ReplicatedSuite
 
         // a: (msb share, shifted share, y_a) from the PRG shared with the helper; b: y_h from it, the rest received.
         var drawn = new ulong[isA ? 3 * n : n];
-        using (var prg = _session.SharedPrg(helper, second)) prg.Fill<ulong>(drawn);
+        using (var prg = PairStream(helper, second)) prg.Fill<ulong>(drawn);
         ulong high = 1UL << (63 - bits), offset = Offset >> bits;
         var exchange = new ulong[n];
         for (int i = 0; i < n; i++)

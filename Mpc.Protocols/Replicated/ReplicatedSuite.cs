@@ -95,7 +95,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
             var third = new ulong[length];
             var known = new ulong[length];
             await Network.ReceiveAsync<ulong>(owner, tag, third, ct).ConfigureAwait(false);
-            using (var prg = _session.SharedPrg(owner, tag)) prg.Fill<ulong>(known);
+            using (var prg = PairStream(owner, tag)) prg.Fill<ulong>(known);
             // The owner's next party holds (x_{o+1}, third); its previous party holds (third, x_o).
             bool ownersNext = owner == Previous;
             for (int i = 0; i < length; i++)
@@ -233,8 +233,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         var draws = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
-            using (var prg = _session.SharedPrg(Next, purpose)) prg.Fill<ulong>(zero);
-            using (var prg = _session.SharedPrg(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
+            using (var prg = PairStream(Next, purpose)) prg.Fill<ulong>(zero);
+            using (var prg = PairStream(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
             var z = MemoryMarshal.Cast<ulong, Z2k>(zero.AsSpan());
             VectorMath.Subtract<Z2k>(z, MemoryMarshal.Cast<ulong, Z2k>(draws.AsSpan(0, n)), z);
             return zero;
@@ -253,8 +253,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         var draws = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
-            using (var prg = _session.SharedPrg(Next, purpose)) prg.Fill<ulong>(zero);
-            using (var prg = _session.SharedPrg(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
+            using (var prg = PairStream(Next, purpose)) prg.Fill<ulong>(zero);
+            using (var prg = PairStream(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
             for (int i = 0; i < n; i++) zero[i] ^= draws[i];
             return zero;
         }
@@ -264,14 +264,51 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         }
     }
 
+    /// <summary>
+    /// The stream this party and <paramref name="peer"/> both compute for the operation under <paramref name="tag"/>:
+    /// AES-CTR under a key derived once per set of pairwise seeds (HKDF, through <see cref="Session.SharedPrg"/> with
+    /// a purpose no operation takes), starting at counter block tag * 2^64, so every tag has its own 2^64 blocks. The
+    /// same streams as a fresh HKDF per operation would give, in the security sense, at a tenth of the cost, which
+    /// matters for the many small operations of a mini-batch step.
+    /// </summary>
+    private AesCtrPrg PairStream(int peer, StreamTag tag)
+    {
+        var cache = _streamKeys;
+        var seeds = _session.PairwiseSeeds;
+        if (cache is null || !ReferenceEquals(cache.Seeds, seeds))
+        {
+            // Re-derived whenever the session is re-keyed (a run that checkpoints enters a new key phase).
+            var keys = new byte[3][];
+            for (int p = 0; p < 3; p++)
+            {
+                if (p == Me) continue;
+                keys[p] = new byte[AesCtrPrg.SeedSize];
+                using var prg = _session.SharedPrg(p, StreamKeyPurpose);
+                prg.Fill(keys[p]);
+            }
+            _streamKeys = cache = new StreamKeys(seeds, keys);
+        }
+        Span<byte> counter = stackalloc byte[16];
+        counter.Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter[4..8], tag.Value);
+        return new AesCtrPrg(cache.Keys[peer], counter);
+    }
+
+    // A purpose outside every channel's tags (channels are 0..4): the streams' keys are derived under it.
+    private static readonly StreamTag StreamKeyPurpose = new(uint.MaxValue);
+
+    private sealed record StreamKeys(byte[][] Seeds, byte[][] Keys);
+
+    private StreamKeys? _streamKeys;
+
     /// <summary>The owner's two components of its input, written into <paramref name="shares"/>; returns the third.</summary>
     private ulong[] OwnerComponents(ReadOnlySpan<Z2kPair> values, Z2kPair[] shares, StreamTag tag)
     {
         int n = shares.Length;
         var own = new ulong[n];
         var next = new ulong[n];
-        using (var prg = _session.SharedPrg(Previous, tag)) prg.Fill<ulong>(own);
-        using (var prg = _session.SharedPrg(Next, tag)) prg.Fill<ulong>(next);
+        using (var prg = PairStream(Previous, tag)) prg.Fill<ulong>(own);
+        using (var prg = PairStream(Next, tag)) prg.Fill<ulong>(next);
         var third = new ulong[n];
         for (int i = 0; i < n; i++)
         {
