@@ -113,28 +113,22 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         // Operations run side by side only where every one of them but the last started has taken all its tags and
         // preprocessing when it was called: a step that takes them later (a truncation after its product, in some
         // suites) may run on another thread at any moment, so nothing else may start meanwhile (see Session).
-        if (decay is null && Suite.SpeculativeComparison is null)
+        if (decay is null && (Suite.SpeculativeComparison is null || Suite.FusedTruncation is not null))
         {
-            // A suite that fuses product and truncation (Shamir: one opening): use it, and open the loss after. The
-            // loss's product (one step) first, then the fused operation, which may take later tags as it goes.
-            var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
-            var step = await Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct).ConfigureAwait(false);
-            double? fusedLoss = lossResidual is null ? null : await MeanSquareAsync(await squares.ConfigureAwait(false), ct).ConfigureAwait(false);
-            return (Suite.Subtract(weights, step), fusedLoss);
-        }
-
-        if (decay is null && Suite.FusedTruncation is not null)
-        {
-            // A suite that compares speculatively takes every tag of its fused operations when they start, so the
-            // loss's opening may start beside one: the loss's product and the fused product-and-truncation start
-            // together, and the opening starts once the squares are made. As many rounds as the product and the
-            // truncation apart where the truncation takes one (the dealer's), one fewer where it takes two.
+            // The fused product and truncation (Shamir: one opening; replicated: the product's shares enter the
+            // truncation's first round), with the loss's product started first. A suite that compares speculatively
+            // takes every tag of its fused operations when they start, so the loss's opening may start beside one, as
+            // soon as the squares are made; in others the fused operation may take later tags as it goes, so the loss
+            // is opened after it.
+            bool openBeside = Suite.SpeculativeComparison is not null;
             var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
             var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct);
-            var fusedLoss = lossResidual is null ? default : MeanSquareAsync(await squares.ConfigureAwait(false), ct);
-            var fusedStep = await fused.ConfigureAwait(false);
+            ValueTask<double> fusedLoss = default;
+            if (lossResidual is not null && openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), ct);
+            var step = await fused.ConfigureAwait(false);
+            if (lossResidual is not null && !openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), ct);
             double? fusedMean = lossResidual is null ? null : await fusedLoss.ConfigureAwait(false);
-            return (Suite.Subtract(weights, fusedStep), fusedMean);
+            return (Suite.Subtract(weights, step), fusedMean);
         }
 
         // The product and the loss's product, in one round; then the loss's opening (one step, its tag taken as it

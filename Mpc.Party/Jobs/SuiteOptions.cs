@@ -54,9 +54,9 @@ internal static class SuiteOptions
         };
 
     /// <summary>What this job's --suite, --preprocessing and --comparison resolve to on its cluster.</summary>
-    public static SuiteChoice Choice(JobContext context, bool checkpointing = false) => SuiteChoice.Resolve(
+    public static SuiteChoice Choice(JobContext context) => SuiteChoice.Resolve(
         context.GetOption<string>("--suite"), context.GetOption<string>("--preprocessing"), context.GetOption<string>("--comparison"),
-        context.Party.Cluster.Parties.Count, checkpointing);
+        context.Party.Cluster.Parties.Count);
 
     public static string Suite(JobContext context) => Choice(context).Suite;
 

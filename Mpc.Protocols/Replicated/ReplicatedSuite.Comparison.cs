@@ -35,7 +35,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     public ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null, CancellationToken ct = default)
     {
         int bits = inputBits ?? TruncationInputBits;
-        if (bits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), bits, "Comparisons take 1 to 64 input bits.");
+        CheckInputBits(bits);
         return SignBitAsync(x.Shares, bits, TakeComparisonTags(bits), ct);
     }
 
@@ -63,21 +63,25 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         var below = await comparison.ConfigureAwait(false);
         var y = await multiplicand.ConfigureAwait(false);
         if (y.Length != x.Length) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
-        var products = await ReshareAsync(CrossTerms(below.Shares, y.Shares, productTag), productTag, ct).ConfigureAwait(false);
+        var products = await MultiplyAsync(below, y, productTag, ct).ConfigureAwait(false);
         return (below, products);
     }
 
     private (Z2kPair[] Shares, int Bits) CoarseOperand(SharedVector<Z2kPair> x, int inputBits, int ignoredBits)
     {
-        if (inputBits is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparisons take 1 to 64 input bits.");
+        CheckInputBits(inputBits);
         if (ignoredBits < 0 || ignoredBits >= inputBits) throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits, $"Between 0 and {inputBits - 1} low bits may be ignored.");
         int shift = Math.Max(0, ignoredBits - 1);
         if (shift == 0) return (x.Shares, inputBits);
         var shares = new Z2kPair[x.Length];
-        ulong first = Me == 0 ? 2UL : 0, second = Me == 2 ? 2UL : 0; // + 2 on component 0
-        for (int i = 0; i < shares.Length; i++)
-            shares[i] = new Z2kPair((x.Shares[i].First >> shift) + first, (x.Shares[i].Second >> shift) + second);
+        var two = PublicShare(2);
+        for (int i = 0; i < shares.Length; i++) shares[i] = new Z2kPair(x.Shares[i].First >> shift, x.Shares[i].Second >> shift) + two;
         return (shares, inputBits - shift);
+    }
+
+    private static void CheckInputBits(int bits)
+    {
+        if (bits is < 1 or > 64) throw new ArgumentOutOfRangeException("inputBits", bits, "Comparisons take 1 to 64 input bits.");
     }
 
     private StreamTag[] TakeComparisonTags(int bits)
@@ -108,7 +112,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
             carries[i] = s0[i] & s1[i];
         }
         // The three-way sum's carries, reshared; shifted into place.
-        var t = await ReshareWordsAsync(Xor(carries, ZeroWords(n, tags[0])), tags[0], ct).ConfigureAwait(false);
+        var t = await ReshareWordsAsync(Xor(carries, ZeroShares(n, tags[0], xor: true)), tags[0], ct).ConfigureAwait(false);
         var (u0, u1) = (ShiftLeft(t.First, 1), ShiftLeft(t.Second, 1));
         var (p0, p1) = (Xor(s0, u0), Xor(s1, u1));
         var (sum0, sum1) = (p0, p1); // s ^ 2t: the sum's bits before carries (p is replaced, never changed in place)
@@ -138,7 +142,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     private async ValueTask<(ulong[] First, ulong[] Second)[]> AndWordsAsync(IReadOnlyList<(ulong[] X0, ulong[] X1, ulong[] Y0, ulong[] Y1)> operands, StreamTag tag, CancellationToken ct)
     {
         int n = operands[0].X0.Length, total = n * operands.Count;
-        var mine = ZeroWords(total, tag);
+        var mine = ZeroShares(total, tag, xor: true);
         for (int k = 0; k < operands.Count; k++)
         {
             var (x0, x1, y0, y1) = operands[k];
@@ -154,10 +158,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     private async ValueTask<(ulong[] First, ulong[] Second)> ReshareWordsAsync(ulong[] mine, StreamTag tag, CancellationToken ct)
     {
         var next = new ulong[mine.Length];
-        var send = Network.SendAsync<ulong>(Previous, tag, mine, ct);
-        await Network.ReceiveAsync<ulong>(Next, tag, next, ct).ConfigureAwait(false);
-        await send.ConfigureAwait(false);
-        Network.CountRound();
+        await ExchangeAsync(mine, next, tag, ct).ConfigureAwait(false);
         return (mine, next);
     }
 

@@ -116,9 +116,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         await Network.ReceiveAsync<ulong>(Previous, tag, missing, ct).ConfigureAwait(false);
         await send.ConfigureAwait(false);
         Network.CountRound();
-        var opened = new Z2kPair[n];
-        for (int i = 0; i < n; i++) opened[i] = Z2kPair.Diagonal(unchecked(x.Shares[i].First + x.Shares[i].Second + missing[i]));
-        return opened;
+        return Reconstruct(x.Shares, missing);
     }
 
     /// <inheritdoc />
@@ -133,9 +131,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
             var missing = new ulong[n];
             await Network.ReceiveAsync<ulong>(Previous, tag, missing, ct).ConfigureAwait(false);
             Network.CountRound();
-            var opened = new Z2kPair[n];
-            for (int i = 0; i < n; i++) opened[i] = Z2kPair.Diagonal(unchecked(x.Shares[i].First + x.Shares[i].Second + missing[i]));
-            return opened;
+            return Reconstruct(x.Shares, missing);
         }
         if (Next == receiver)
         {
@@ -145,13 +141,27 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         return null;
     }
 
+    /// <summary>The value from my two components and the one I lacked: on the diagonal, as public values are.</summary>
+    private static Z2kPair[] Reconstruct(Z2kPair[] shares, ulong[] missing)
+    {
+        var opened = new Z2kPair[shares.Length];
+        for (int i = 0; i < opened.Length; i++) opened[i] = Z2kPair.Diagonal(unchecked(shares[i].First + shares[i].Second + missing[i]));
+        return opened;
+    }
+
+    /// <summary>My share of a public value: component 0 holds it, so party 0 has it first, party 2 second, party 1 not at all.</summary>
+    private Z2kPair PublicShare(ulong value) => Me switch
+    {
+        0 => new Z2kPair(value, 0),
+        2 => new Z2kPair(0, value),
+        _ => default,
+    };
+
     /// <inheritdoc />
-    /// <remarks>Component 0 holds the value: party 0 has it first, party 2 second, party 1 not at all.</remarks>
     public SharedVector<Z2kPair> Constant(ReadOnlySpan<Z2kPair> values)
     {
         var shares = new Z2kPair[values.Length];
-        if (Me == 0) for (int i = 0; i < shares.Length; i++) shares[i] = new Z2kPair(values[i].First, 0);
-        else if (Me == 2) for (int i = 0; i < shares.Length; i++) shares[i] = new Z2kPair(0, values[i].First);
+        for (int i = 0; i < shares.Length; i++) shares[i] = PublicShare(values[i].First);
         return new SharedVector<Z2kPair>(shares);
     }
 
@@ -165,9 +175,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     public SharedVector<Z2kPair> AddPublic(SharedVector<Z2kPair> x, ReadOnlySpan<Z2kPair> c)
     {
         if (c.Length != x.Length) throw new ArgumentException($"Adding {c.Length} public values to {x.Length} shares.", nameof(c));
-        var z = (Z2kPair[])x.Shares.Clone();
-        if (Me == 0) for (int i = 0; i < z.Length; i++) z[i] = new Z2kPair(unchecked(z[i].First + c[i].First), z[i].Second);
-        else if (Me == 2) for (int i = 0; i < z.Length; i++) z[i] = new Z2kPair(z[i].First, unchecked(z[i].Second + c[i].First));
+        var z = new Z2kPair[x.Length];
+        for (int i = 0; i < z.Length; i++) z[i] = x.Shares[i] + PublicShare(c[i].First);
         return new SharedVector<Z2kPair>(z);
     }
 
@@ -181,9 +190,12 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     public async ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, CancellationToken ct = default)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
-        var tag = _session.NextTag();
-        return await ReshareAsync(CrossTerms(x.Shares, y.Shares, tag), tag, ct).ConfigureAwait(false);
+        return await MultiplyAsync(x, y, _session.NextTag(), ct).ConfigureAwait(false);
     }
+
+    /// <summary>x y under a tag taken earlier (by an operation that takes all its tags when it starts). One round.</summary>
+    private ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, StreamTag tag, CancellationToken ct) =>
+        ReshareAsync(CrossTerms(x.Shares, y.Shares, tag), tag, ct);
 
     /// <summary>
     /// My additive share of x y: x_i y_i + x_i y_{i+1} + x_{i+1} y_i plus my share of zero (under <paramref name="tag"/>).
@@ -211,10 +223,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         var next = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
-            var send = Network.SendAsync<ulong>(Previous, tag, mine, ct);
-            await Network.ReceiveAsync<ulong>(Next, tag, next.AsMemory(0, n), ct).ConfigureAwait(false);
-            await send.ConfigureAwait(false);
-            Network.CountRound();
+            await ExchangeAsync(mine, next.AsMemory(0, n), tag, ct).ConfigureAwait(false);
             var shares = GC.AllocateUninitializedArray<Z2kPair>(n);
             for (int i = 0; i < n; i++) shares[i] = new Z2kPair(mine[i], next[i]);
             return new SharedVector<Z2kPair>(shares);
@@ -225,8 +234,23 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         }
     }
 
-    /// <summary>My share of n zeros: F(me, next) - F(previous, me) under <paramref name="purpose"/>; zeros in the insecure variant.</summary>
-    private ulong[] ZeroShares(int n, StreamTag purpose)
+    /// <summary>
+    /// Sends <paramref name="mine"/> to the previous party and receives the next party's message into
+    /// <paramref name="next"/>: the resharing of a 3-out-of-3 sharing into the replicated one. One round.
+    /// </summary>
+    private async ValueTask ExchangeAsync(ReadOnlyMemory<ulong> mine, Memory<ulong> next, StreamTag tag, CancellationToken ct)
+    {
+        var send = Network.SendAsync(Previous, tag, mine, ct);
+        await Network.ReceiveAsync(Next, tag, next, ct).ConfigureAwait(false);
+        await send.ConfigureAwait(false);
+        Network.CountRound();
+    }
+
+    /// <summary>
+    /// My share of n zeros under <paramref name="purpose"/>: F(me, next) - F(previous, me) in the ring, or with
+    /// <paramref name="xor"/> F(me, next) xor F(previous, me) on words (a boolean sharing of zero). Zeros in the insecure variant.
+    /// </summary>
+    private ulong[] ZeroShares(int n, StreamTag purpose, bool xor = false)
     {
         if (!_zeroSharing) return new ulong[n];
         var zero = GC.AllocateUninitializedArray<ulong>(n);
@@ -235,27 +259,13 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         {
             using (var prg = PairStream(Next, purpose)) prg.Fill<ulong>(zero);
             using (var prg = PairStream(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
+            if (xor)
+            {
+                for (int i = 0; i < n; i++) zero[i] ^= draws[i];
+                return zero;
+            }
             var z = MemoryMarshal.Cast<ulong, Z2k>(zero.AsSpan());
             VectorMath.Subtract<Z2k>(z, MemoryMarshal.Cast<ulong, Z2k>(draws.AsSpan(0, n)), z);
-            return zero;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(draws);
-        }
-    }
-
-    /// <summary>My boolean share of n zero words: F(me, next) xor F(previous, me) under <paramref name="purpose"/>.</summary>
-    private ulong[] ZeroWords(int n, StreamTag purpose)
-    {
-        var zero = new ulong[n];
-        if (!_zeroSharing) return zero;
-        var draws = ArrayPool<ulong>.Shared.Rent(n);
-        try
-        {
-            using (var prg = PairStream(Next, purpose)) prg.Fill<ulong>(zero);
-            using (var prg = PairStream(Previous, purpose)) prg.Fill<ulong>(draws.AsSpan(0, n));
-            for (int i = 0; i < n; i++) zero[i] ^= draws[i];
             return zero;
         }
         finally
