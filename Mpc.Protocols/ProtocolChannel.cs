@@ -16,4 +16,6 @@ public enum ProtocolChannel : byte
     ObliviousTransfer = 3,
     /// <summary>Garbled circuits.</summary>
     Garbling = 4,
+    /// <summary>A computing party's link to an external dealer: its seed, and party 0's requests.</summary>
+    Dealer = 5,
 }

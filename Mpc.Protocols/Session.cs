@@ -141,5 +141,5 @@ public sealed class Session : IDisposable
     /// <inheritdoc />
     public void Dispose() => Random.Dispose();
 
-    private static uint ComposeTag(ProtocolChannel channel, uint counter) => ((uint)channel << TagCounterBits) | counter;
+    internal static uint ComposeTag(ProtocolChannel channel, uint counter) => ((uint)channel << TagCounterBits) | counter;
 }

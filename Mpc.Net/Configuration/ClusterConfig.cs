@@ -20,10 +20,13 @@ namespace Mpc.Net.Configuration;
 ///   "maxFrameBytes": 1073741824,
 ///   "parties": [
 ///     { "id": 0, "name": "alice", "host": "127.0.0.1", "port": 47300,
-///       "certificate": "../certs/local-3/alice.crt.pem", "config": "local-3-alice.json" }
+///       "certificate": "../certs/local-3/alice.crt.pem", "config": "local-3-alice.json" },
+///     { "id": 3, "name": "dealer", "role": "dealer", ... }
 ///   ]
 /// }
 /// </code>
+/// <c>role</c> is <c>"compute"</c> (the default) or <c>"dealer"</c>: at most one dealer, listed last, which holds no data,
+/// computes nothing and only deals correlated randomness (see <see cref="PartyRole.Dealer"/>).
 /// </remarks>
 public sealed record ClusterConfig
 {
@@ -58,8 +61,14 @@ public sealed record ClusterConfig
     /// <summary>The file this config was loaded from; null for a config built in code.</summary>
     public string? SourceFile { get; init; }
 
-    /// <summary>The number of parties N.</summary>
+    /// <summary>The number of cluster members, the dealer included: every process of the mesh.</summary>
     public int PartyCount => Parties.Count;
+
+    /// <summary>The dealer entry, if the cluster has one (always the last id).</summary>
+    public ClusterParty? Dealer => Parties.Count > 0 && Parties[^1].IsDealer ? Parties[^1] : null;
+
+    /// <summary>The number of parties that compute (N): every member but the dealer, ids 0..N-1.</summary>
+    public int ComputingPartyCount => Parties.Count - (Dealer is null ? 0 : 1);
 
     /// <summary>True if every party's host is a loopback address (127.0.0.0/8, ::1 or localhost).</summary>
     public bool IsAllLoopback => Parties.All(p => IsLoopbackHost(p.Host));
@@ -109,6 +118,12 @@ public sealed record ClusterConfig
             int port = item.RequiredInt("port", 1, 65535);
             string? certificate = item.OptionalString("certificate");
             string? config = item.OptionalString("config");
+            var role = item.OptionalString("role") switch
+            {
+                null or "compute" => PartyRole.Compute,
+                "dealer" => PartyRole.Dealer,
+                var other => throw item.Error("role", $"'{Mpc.Core.Text.PeerText.Escape(other, 64)}' is not a role (compute or dealer)"),
+            };
             item.RejectUnknownFields();
             if (certificate is null && !insecure) throw item.Error("certificate", "is missing (every party of a TLS cluster needs one; set \"insecure\": true for plaintext)");
 
@@ -125,6 +140,7 @@ public sealed record ClusterConfig
                 CertificatePath = certificatePath,
                 CertificateSha256 = pin,
                 ConfigPath = config is null ? null : item.ResolvePath("config", config),
+                Role = role,
             };
             where[id] = item.Path;
         }
@@ -154,6 +170,8 @@ public sealed record ClusterConfig
         string file = FileForErrors;
         if (string.IsNullOrWhiteSpace(SessionId)) throw new ConfigException(file, "sessionId", "must not be empty");
         if (Parties is null || Parties.Count < 2) throw new ConfigException(file, "parties", "a cluster needs at least 2 parties");
+        if (ComputingPartyCount < 2)
+            throw new ConfigException(file, "parties", $"a cluster needs at least 2 computing parties besides the dealer, this one has {ComputingPartyCount}");
         if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > MaxTimeout) throw new ConfigException(file, "timeouts.connectSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
         if (ReceiveTimeout <= TimeSpan.Zero || ReceiveTimeout > MaxTimeout)
             throw new ConfigException(file, "timeouts.receiveSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
@@ -172,6 +190,8 @@ public sealed record ClusterConfig
             if (!names.TryAdd(p.Name, i)) throw new ConfigException(file, $"{at}.name", $"duplicate name '{p.Name}' (also parties[{names[p.Name]}])");
             string endpoint = $"{p.Host}:{p.Port}";
             if (!endpoints.TryAdd(endpoint, i)) throw new ConfigException(file, $"{at}.port", $"duplicate endpoint {endpoint} (also parties[{endpoints[endpoint]}])");
+            if (p.IsDealer && i != Parties.Count - 1)
+                throw new ConfigException(file, $"{at}.role", $"the dealer must have the highest id ({Parties.Count - 1}), so that the computing parties are 0..N-1; it has {i}");
             if (!Insecure && requireCertificates && p.CertificateSha256 is not { Length: 32 })
                 throw new ConfigException(file, $"{at}.certificate", "no certificate is pinned for this party");
             // A certificate is a party's identity on the wire: two parties with one certificate could pass for each other.
@@ -205,6 +225,7 @@ public sealed record ClusterConfig
                 var pin = p.CertificateSha256 ?? [];
                 w.Write(pin.Length);
                 w.Write(pin);
+                w.Write((int)p.Role);
             }
         }
         return SHA256.HashData(buffer.ToArray());
@@ -230,6 +251,7 @@ public sealed record ClusterConfig
             yield return ($"{at}.host", p.Host);
             yield return ($"{at}.port", p.Port.ToString(invariant));
             yield return ($"{at}.certificate", p.CertificateSha256 is { } pin ? Convert.ToHexString(pin) : "");
+            yield return ($"{at}.role", p.IsDealer ? "dealer" : "compute");
         }
     }
 

@@ -24,6 +24,25 @@ public sealed record ClusterParty
     /// <summary>Absolute path of this party's own config file, which <c>mpc launch</c> uses; null if the cluster file names none.</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>What it does: compute on shares (the default) or deal correlated randomness and hold no data.</summary>
+    public PartyRole Role { get; init; } = PartyRole.Compute;
+
+    /// <summary>True for the dealer entry.</summary>
+    public bool IsDealer => Role == PartyRole.Dealer;
+
     /// <summary>"name" as exceptions print it.</summary>
-    public override string ToString() => $"party {Id} ({Name}) at {Host}:{Port}";
+    public override string ToString() => $"{(IsDealer ? "dealer" : "party")} {Id} ({Name}) at {Host}:{Port}";
+}
+
+/// <summary>What a cluster member does.</summary>
+public enum PartyRole
+{
+    /// <summary>Holds data and computes on shares.</summary>
+    Compute,
+
+    /// <summary>
+    /// Holds no data and computes nothing: it deals correlated randomness (triples, masks) to the computing parties and
+    /// never receives an online value. At most one per cluster, with the highest id.
+    /// </summary>
+    Dealer,
 }

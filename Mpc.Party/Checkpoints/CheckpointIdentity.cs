@@ -18,7 +18,7 @@ internal sealed record CheckpointIdentity(string ClusterHash, string SessionId, 
 {
     /// <summary>The identity of a run of <paramref name="party"/> on <paramref name="dataHash"/> with <paramref name="settings"/>.</summary>
     public static CheckpointIdentity Of(PartyConfig party, string dataHash, IReadOnlyList<(string Name, string Value)> settings) =>
-        new(Convert.ToHexString(party.Cluster.ComputeHash()), party.Cluster.SessionId, party.PartyId, party.Cluster.PartyCount, dataHash, settings);
+        new(Convert.ToHexString(party.Cluster.ComputeHash()), party.Cluster.SessionId, party.PartyId, party.Cluster.ComputingPartyCount, dataHash, settings);
 
     /// <summary>SHA-256 of a data file's bytes and the columns read from it (hex).</summary>
     public static string HashData(string file, CsvColumns columns)

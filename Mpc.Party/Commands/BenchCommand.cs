@@ -25,7 +25,7 @@ internal static class BenchCommand
         foreach (var o in new Option[] { suite, mulPreprocessing, parties, size, fixedPoint, insecure, repeat }) mul.Options.Add(o);
         mul.SetAction(async (parse, ct) =>
         {
-            using var cluster = TemporaryCluster.Create(parse.GetValue(parties), "bench-mul");
+            using var cluster = TemporaryCluster.Create(parse.GetValue(parties), "bench-mul", dealer: parse.GetValue(mulPreprocessing) == "dealer");
             var job = new List<string> { "bench-mul", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(mulPreprocessing)!, "--size", parse.GetValue(size).ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", parse.GetValue(repeat).ToString(System.Globalization.CultureInfo.InvariantCulture) };
             if (parse.GetValue(fixedPoint)) job.Add("--fixed-point");
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
@@ -41,7 +41,7 @@ internal static class BenchCommand
         foreach (var o in new Option[] { source, triplesParties, triplesSize, insecure, softSpoken }) triples.Options.Add(o);
         triples.SetAction(async (parse, ct) =>
         {
-            using var cluster = TemporaryCluster.Create(parse.GetValue(triplesParties), "bench-triples");
+            using var cluster = TemporaryCluster.Create(parse.GetValue(triplesParties), "bench-triples", dealer: parse.GetValue(source) == "dealer");
             var job = new List<string> { "bench-triples", "--preprocessing", parse.GetValue(source)!, "--size", parse.GetValue(triplesSize).ToString(System.Globalization.CultureInfo.InvariantCulture), "--softspoken-k", parse.GetValue(softSpoken).ToString(System.Globalization.CultureInfo.InvariantCulture) };
             return await new ClusterLauncher(stdout, stderr).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });

@@ -48,7 +48,8 @@ internal static class BenchTrainLr
             bool vertical = kind == "vertical";
             using var cluster = TemporaryCluster.Create(n, "bench-train-lr", data: p => vertical
                 ? new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "vertical", ["id"] = "id", ["labelOwner"] = 0, ["label"] = p == 0 ? labelColumn : null }
-                : new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "horizontal", ["label"] = labelColumn });
+                : new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "horizontal", ["label"] = labelColumn },
+                dealer: parse.GetValue(preprocessing) == "dealer");
 
             var generate = Stopwatch.StartNew();
             int totalRows, featureCount;

@@ -4,6 +4,7 @@ using Mpc.Core;
 using Mpc.Net;
 using Mpc.Net.Configuration;
 using Mpc.Party.Jobs;
+using Mpc.Protocols.Preprocessing;
 
 namespace Mpc.Party.Commands;
 
@@ -35,15 +36,32 @@ internal static class PartyRunner
 
         using var loggers = Logging.Create(verbose);
         var logger = loggers.CreateLogger($"mpc.p{party.PartyId}");
-        string me = $"party {party.PartyId} ({party.Me.Name})";
+        string me = $"{(party.Me.IsDealer ? "dealer" : "party")} {party.PartyId} ({party.Me.Name})";
         IPartyNetwork? network = null;
+        DealerLink? dealer = null;
         try
         {
             network = await TcpMesh.ConnectAsync(party, logger, ct);
             logger.LogInformation("{Me}: connected to {Count} peers", me, network.PartyCount - 1);
             if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.LaunchedParty.MeshFormedLine);
-            var context = new JobContext { Network = network, Party = party, ParseResult = parse, Logger = logger, Out = stdout };
-            int code = await job.RunAsync(context, ct);
+            int code;
+            if (party.Me.IsDealer)
+            {
+                code = await DealAsync(network, party, stdout, ct);
+            }
+            else
+            {
+                // The computing parties compute over a view without the dealer; only the dealer source talks to it.
+                IPartyNetwork computing = network;
+                if (party.Cluster.Dealer is { } entry)
+                {
+                    dealer = await DealerLink.ConnectAsync(network, entry.Id, party.Cluster.ReceiveTimeout / 3, ct: ct);
+                    computing = new FirstPartiesNetwork(network, party.Cluster.ComputingPartyCount);
+                }
+                var context = new JobContext { Network = computing, Dealer = dealer, Party = party, ParseResult = parse, Logger = logger, Out = stdout };
+                code = await job.RunAsync(context, ct);
+                if (dealer is not null) await dealer.FinishAsync(ct);
+            }
             await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
             await network.DisposeAsync();
             return code;
@@ -85,7 +103,20 @@ internal static class PartyRunner
         }
         finally
         {
+            if (dealer is not null) await dealer.DisposeAsync();
             if (network is not null) await network.DisposeAsync();
         }
+    }
+
+    /// <summary>The dealer's whole run: serve party 0's requests until it says the computation is over.</summary>
+    private static async Task<int> DealAsync(IPartyNetwork network, PartyConfig party, TextWriter stdout, CancellationToken ct)
+    {
+        int computing = party.Cluster.ComputingPartyCount;
+        await stdout.WriteLineAsync($"dealer: deals for the {computing} computing parties; it holds no data and receives no online value, only party 0's requests (shapes and sizes)");
+        var report = await DealerService.ServeAsync(network, ct);
+        var stats = network.Stats.Snapshot();
+        await stdout.WriteLineAsync($"dealer: {report.Dealings} dealings; sent party 0 {NetworkStatsSnapshot.FormatBytes(report.CorrectionBytes)} of corrections; " +
+            $"received {NetworkStatsSnapshot.FormatBytes(stats.TotalBytesReceived)} in all (seeds and requests)");
+        return Ok;
     }
 }

@@ -8,8 +8,14 @@ namespace Mpc.Party.Jobs;
 /// <summary>What a job gets: the connected network, this party's config, its parsed options, a logger and the output.</summary>
 public sealed class JobContext
 {
-    /// <summary>The connected mesh (already handshaken with every peer).</summary>
+    /// <summary>
+    /// The connected computing parties (already handshaken with every peer): the whole mesh, or in a cluster with a
+    /// dealer, the view without it.
+    /// </summary>
     public required IPartyNetwork Network { get; init; }
+
+    /// <summary>The link to the cluster's external dealer, if it has one (<c>"role": "dealer"</c>).</summary>
+    public Mpc.Protocols.Preprocessing.DealerLink? Dealer { get; init; }
 
     /// <summary>This party's config (with its cluster).</summary>
     public required PartyConfig Party { get; init; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mpc.Net.Configuration;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
@@ -41,7 +42,7 @@ internal static class SuiteOptions
         new Option<string>("--preprocessing")
         {
             Description = "Triples for the additive suite: ot (the default; no trusted party: Gilboa products over OT extension) or dealer " +
-                "(party 0 deals and computes, so every party must trust it with its data; fast).",
+                "(the cluster's dealer entry, a process with no data, deals every triple; it must be trusted not to collude with any party; fast).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "ot", "dealer");
 
@@ -56,33 +57,42 @@ internal static class SuiteOptions
     /// <summary>What this job's --suite, --preprocessing and --comparison resolve to on its cluster.</summary>
     public static SuiteChoice Choice(JobContext context) => SuiteChoice.Resolve(
         context.GetOption<string>("--suite"), context.GetOption<string>("--preprocessing"), context.GetOption<string>("--comparison"),
-        context.Party.Cluster.Parties.Count);
+        context.Party.Cluster.ComputingPartyCount);
 
     public static string Suite(JobContext context) => Choice(context).Suite;
 
     public static IAdditivePreprocessing Preprocessing(Session session, JobContext context) =>
         Preprocessing(session, context, SuiteChoice.ResolvePreprocessing(context.GetOption<string>("--preprocessing")));
 
-    /// <summary>The additive suite's source <paramref name="source"/>; the dealer's trust line is printed first.</summary>
+    /// <summary>
+    /// The additive suite's source <paramref name="source"/>. The dealer source needs the cluster's dealer entry (a
+    /// computing party is never the dealer) and prints its trust line first.
+    /// </summary>
     public static IAdditivePreprocessing Preprocessing(Session session, JobContext context, string source)
     {
-        if (source == "dealer") context.Out.WriteLine(DealerTrust(context.Party.Cluster.Parties[0].Name));
-        return Preprocessing(session, source, SoftSpokenBits(context));
+        if (source != "dealer") return Preprocessing(session, source, SoftSpokenBits(context));
+        if (context.Dealer is not { } link || context.Party.Cluster.Dealer is not { } dealer)
+            throw new ConfigException(context.Party.Cluster.SourceFile ?? "(cluster)", "parties",
+                "--preprocessing dealer needs a dealer: a member with \"role\": \"dealer\" listed last, which holds no data and computes nothing " +
+                "(see party-configs/local-3-dealer.json); no computing party deals. Without one, use --preprocessing ot, which trusts no one");
+        context.Out.WriteLine(DealerTrust(dealer.Name));
+        return new DealerPreprocessing(session, link);
     }
 
     /// <summary>Who the dealer source asks every party to trust, and with what: printed by every run that uses it.</summary>
     public static string DealerTrust(string dealerName) =>
-        $"trust: --preprocessing dealer: party 0 ({dealerName}) deals every triple and mask and also computes, so it can read every " +
-        "other party's inputs from what it receives; use it only if every party trusts party 0 with its data (--preprocessing ot trusts no one)";
+        $"trust: --preprocessing dealer: the dealer ({dealerName}) holds no data and receives no online value, but it deals every triple and " +
+        "mask, so with any one party's view it could read every party's inputs; use it only if every party trusts the dealer not to collude with " +
+        "any party (--preprocessing ot trusts no one)";
 
     /// <summary>--softspoken-k (every job with --preprocessing has it).</summary>
     public static int SoftSpokenBits(JobContext context) => context.GetOption<int>("--softspoken-k");
 
+    /// <summary>The OT-based source (the dealer source needs the job's dealer link: <see cref="Preprocessing(Session, JobContext, string)"/>).</summary>
     public static IAdditivePreprocessing Preprocessing(Session session, string source, int softSpokenBits = OtPreprocessing.DefaultSoftSpokenBits) => source switch
     {
-        "dealer" => new DealerPreprocessing(session),
         "ot" => new OtPreprocessing(session, softSpokenBits),
-        _ => throw new ArgumentException($"Unknown preprocessing source '{source}' (dealer or ot)."),
+        _ => throw new ArgumentException($"Unknown preprocessing source '{source}' here (ot; the dealer needs the job's dealer link)."),
     };
 
     public static AdditiveSuite Additive(Session session, IAdditivePreprocessing preprocessing, JobContext context) =>

@@ -37,7 +37,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     /// <inheritdoc />
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
-        var settings = TrainLrSettings.From(context.ParseResult).For(context.Party.Cluster.Parties.Count);
+        var settings = TrainLrSettings.From(context.ParseResult).For(context.Party.Cluster.ComputingPartyCount);
         settings.Validate();
         if (settings.ComparePlaintext)
             context.Out.WriteLine("train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");

@@ -85,7 +85,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
         var references = await _references.WaitAsync(ct);
         JsonObject? first = null;
         double maxDiff = 0;
-        for (int p = 0; p < _cluster.PartyCount; p++)
+        for (int p = 0; p < _cluster.ComputingPartyCount; p++)
         {
             string directory = PartyDirectory(p), metricsPath = Path.Combine(directory, "metrics.json");
             var model = ModelFile.Load(Path.Combine(directory, "model.json"));

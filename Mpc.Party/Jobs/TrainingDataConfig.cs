@@ -53,8 +53,8 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
         if (raw.TryGetProperty("labelOwner", out var owner) && owner.ValueKind != JsonValueKind.Null)
         {
             if (!vertical) throw new ConfigException(source, "data.labelOwner", "applies to vertical partitioning only");
-            if (owner.ValueKind != JsonValueKind.Number || !owner.TryGetInt32(out labelOwner) || labelOwner < 0 || labelOwner >= party.Cluster.PartyCount)
-                throw new ConfigException(source, "data.labelOwner", $"must be a party id, 0 to {party.Cluster.PartyCount - 1}");
+            if (owner.ValueKind != JsonValueKind.Number || !owner.TryGetInt32(out labelOwner) || labelOwner < 0 || labelOwner >= party.Cluster.ComputingPartyCount)
+                throw new ConfigException(source, "data.labelOwner", $"must be a computing party's id, 0 to {party.Cluster.ComputingPartyCount - 1}");
         }
         if (vertical)
         {

@@ -47,7 +47,8 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
             }
             if (!cluster.Insecure && !insecure)
                 ClusterCertificates.EnsureForLaunch(cluster, parties, line => stdout.WriteLine($"mpc launch: {line}"));
-            launchPlan = plan?.Invoke(cluster, parties);
+            // The job's own launch work concerns the computing parties; the dealer holds no data.
+            launchPlan = plan?.Invoke(cluster, parties.Where(p => !p.Me.IsDealer).ToList());
         }
         catch (ConfigException ex)
         {
@@ -90,9 +91,9 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 start.ArgumentList.Add(cluster.Parties[i].ConfigPath!);
                 if (insecure) start.ArgumentList.Add("--insecure");
                 if (verbose) start.ArgumentList.Add("--verbose");
-                foreach (var a in launchPlan?.ArgumentsFor(i, jobArgs) ?? jobArgs) start.ArgumentList.Add(a);
+                foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs) start.ArgumentList.Add(a);
 
-                string tag = $"[p{i} {cluster.Parties[i].Name}]";
+                string tag = cluster.Parties[i].IsDealer ? $"[dealer {cluster.Parties[i].Name}]" : $"[p{i} {cluster.Parties[i].Name}]";
                 int party = i;
                 var process = new Process { StartInfo = start, EnableRaisingEvents = true };
                 process.OutputDataReceived += (_, e) =>
@@ -143,7 +144,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
                 lock (_console)
                 {
-                    stderr.WriteLine($"mpc launch: party {who.Id} ({who.Name}) failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
+                    stderr.WriteLine($"mpc launch: {(who.IsDealer ? "dealer" : "party")} {who.Id} ({who.Name}) failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
                     if (killed.Count > 0) stderr.WriteLine($"mpc launch: killed {string.Join(", ", killed.Select(k => $"party {k}"))}");
                 }
                 return 1;

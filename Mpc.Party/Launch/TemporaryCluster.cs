@@ -26,30 +26,33 @@ internal sealed class TemporaryCluster : IDisposable
     /// <param name="sessionId">The session id (also in the folder's name).</param>
     /// <param name="receiveSeconds">The receive deadline.</param>
     /// <param name="data">Each party's <c>data</c> section (serialised as JSON into its party file), if the job reads data.</param>
-    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null)
+    /// <param name="dealer">Adds a dealer (id <paramref name="parties"/>, named "dealer", no data) after the computing parties.</param>
+    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null, bool dealer = false)
     {
         if (parties is < 2 or > 64) throw new ArgumentOutOfRangeException(nameof(parties), parties, "A cluster has 2 to 64 parties.");
         var dir = Path.Combine(Path.GetTempPath(), $"mpc-{sessionId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(dir);
-        var ports = FreePorts(parties);
+        int members = parties + (dealer ? 1 : 0);
+        var ports = FreePorts(members);
         var cluster = new
         {
             sessionId,
             timeouts = new { connectSeconds = 30, receiveSeconds },
-            parties = Enumerable.Range(0, parties).Select(i => new
+            parties = Enumerable.Range(0, members).Select(i => new
             {
                 id = i,
-                name = $"p{i}",
+                name = i < parties ? $"p{i}" : "dealer",
                 host = "127.0.0.1",
                 port = ports[i],
                 certificate = $"certs/p{i}.crt.pem",
                 config = $"p{i}.json",
+                role = i < parties ? "compute" : "dealer",
             }).ToArray(),
         };
         var clusterPath = Path.Combine(dir, "cluster.json");
         File.WriteAllText(clusterPath, JsonSerializer.Serialize(cluster));
-        for (int i = 0; i < parties; i++)
-            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), data is null
+        for (int i = 0; i < members; i++)
+            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), data is null || i >= parties
                 ? JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" })
                 : JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem", data = data(i) }));
         return new TemporaryCluster(dir, clusterPath);

@@ -27,10 +27,16 @@ public sealed class TestCluster : IDisposable
 
     public int PartyCount => Cluster.PartyCount;
 
-    public static TestCluster Create(int partyCount, bool tls, TimeSpan? receiveTimeout = null, TimeSpan? connectTimeout = null, string sessionId = "test")
+    /// <summary>
+    /// <paramref name="partyCount"/> computing parties, and with <paramref name="dealer"/> a dealer member ("dealer", the
+    /// next id) after them; TLS with fresh certificates unless <paramref name="tls"/> is false.
+    /// </summary>
+    public static TestCluster Create(int partyCount, bool tls, TimeSpan? receiveTimeout = null, TimeSpan? connectTimeout = null, string sessionId = "test", bool dealer = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), "mpc-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
+        int computing = partyCount;
+        if (dealer) partyCount++;
         int[] ports = FreePorts.Allocate(partyCount);
         var identities = new PartyIdentity[partyCount];
         var parties = new ClusterParty[partyCount];
@@ -41,7 +47,8 @@ public sealed class TestCluster : IDisposable
             parties[i] = new ClusterParty
             {
                 Id = i,
-                Name = $"p{i}",
+                Name = i < computing ? $"p{i}" : "dealer",
+                Role = i < computing ? PartyRole.Compute : PartyRole.Dealer,
                 Host = "127.0.0.1",
                 Port = ports[i],
                 CertificateSha256 = certificate is null ? null : CertificateFiles.Sha256(certificate),
@@ -78,7 +85,7 @@ public sealed class TestCluster : IDisposable
 
     /// <summary>
     /// Writes the cluster as files (cluster.json, p{i}.json, certs/ with PEM certificates and keys) and returns the
-    /// cluster file's path. With <paramref name="writeCertificates"/> false the certificate files are left for
+    /// cluster file's path. <paramref name="editParty"/> edits the computing parties' files (the dealer's has no data). With <paramref name="writeCertificates"/> false the certificate files are left for
     /// <c>mpc launch</c> to generate.
     /// </summary>
     public string WriteFiles(bool writeCertificates = true, Action<int, Dictionary<string, object?>>? editParty = null)
@@ -95,6 +102,7 @@ public sealed class TestCluster : IDisposable
                 ["port"] = p.Port,
                 ["config"] = $"p{i}.json",
             };
+            if (p.IsDealer) entry["role"] = "dealer";
             if (!Cluster.Insecure)
             {
                 entry["certificate"] = $"certs/p{i}.crt.pem";
@@ -105,7 +113,7 @@ public sealed class TestCluster : IDisposable
 
             var partyFile = new Dictionary<string, object?> { ["cluster"] = "cluster.json", ["partyId"] = i };
             if (!Cluster.Insecure) partyFile["privateKey"] = $"certs/p{i}.key.pem";
-            editParty?.Invoke(i, partyFile);
+            if (!p.IsDealer) editParty?.Invoke(i, partyFile);
             File.WriteAllText(Path.Combine(Directory, $"p{i}.json"), JsonSerializer.Serialize(partyFile));
         }
         var cluster = new Dictionary<string, object?>

@@ -122,8 +122,41 @@ public sealed class ConfigTests : IDisposable
     [Fact]
     public void UnknownFieldInAParty_NamesItsPath()
     {
-        string file = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\","));
-        Fails(() => ClusterConfig.Load(file), file, "parties[1].role", "unknown field");
+        string file = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"colour\": \"blue\","));
+        Fails(() => ClusterConfig.Load(file), file, "parties[1].colour", "unknown field");
+    }
+
+    [Fact]
+    public void DealerListedLast_Loads_AndTheComputingPartiesAreTheOthers()
+    {
+        var cluster = ClusterConfig.Load(Cluster(Parties.Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"dealer\",")));
+        Assert.Equal(3, cluster.PartyCount);
+        Assert.Equal(2, cluster.ComputingPartyCount);
+        Assert.Equal("carol", cluster.Dealer!.Name);
+        Assert.True(cluster.Parties[2].IsDealer);
+        Assert.False(cluster.Parties[0].IsDealer);
+        // The role is part of what every party must agree on.
+        Assert.NotEqual(Convert.ToHexString(ClusterConfig.Load(Cluster()).ComputeHash()), Convert.ToHexString(cluster.ComputeHash()));
+        Assert.Null(ClusterConfig.Load(Cluster()).Dealer);
+        Assert.Equal(3, ClusterConfig.Load(Cluster()).ComputingPartyCount);
+    }
+
+    [Fact]
+    public void DealerNotListedLast_OrAnUnknownRole_OrTooFewComputingParties_NamesTheFileAndField()
+    {
+        string notLast = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\","));
+        Fails(() => ClusterConfig.Load(notLast), notLast, "parties[1].role", "the dealer must have the highest id (2)");
+        string twoDealers = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\",").Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"dealer\","));
+        Fails(() => ClusterConfig.Load(twoDealers), twoDealers, "parties[1].role", "the dealer must have the highest id");
+        string unknown = Cluster(Parties.Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"judge\","));
+        Fails(() => ClusterConfig.Load(unknown), unknown, "parties[2].role", "'judge' is not a role (compute or dealer)");
+        string alone = Cluster("""
+            [
+              { "id": 0, "name": "alice", "host": "127.0.0.1", "port": 41000, "certificate": "certs/p0.crt.pem" },
+              { "id": 1, "name": "trent", "host": "127.0.0.1", "port": 41001, "certificate": "certs/p1.crt.pem", "role": "dealer" }
+            ]
+            """);
+        Fails(() => ClusterConfig.Load(alone), alone, "parties", "at least 2 computing parties besides the dealer");
     }
 
     [Theory]

@@ -17,7 +17,8 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
 {
     private const int Parties = 3, RowsPerParty = 60, Features = 4;
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(120);
-    private readonly TestCluster _cluster = TestCluster.Create(Parties, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+    // With a dealer member: it deals for the additive run and idles for the others, and its output is checked too.
+    private readonly TestCluster _cluster = TestCluster.Create(Parties, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: true);
 
     public void Dispose() => _cluster.Dispose();
 

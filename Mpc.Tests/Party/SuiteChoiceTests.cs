@@ -25,6 +25,10 @@ public sealed class SuiteChoiceTests
         Assert.Equal(new SuiteChoice("additive", "dealer", "bits"), SuiteChoice.Resolve("additive", "dealer", "bits", 3));
         Assert.Equal(new SuiteChoice("shamir", "ot", "bits"), SuiteChoice.Resolve("shamir", "auto", "auto", 3));
         Assert.Equal("ot", SuiteChoice.ResolvePreprocessing(null));
+        // Naming a preprocessing source names the suite that has one.
+        Assert.Equal(new SuiteChoice("additive", "dealer", "bits"), SuiteChoice.Resolve("auto", "dealer", "auto", 3));
+        Assert.Equal(new SuiteChoice("additive", "ot", "garbled"), SuiteChoice.Resolve("auto", "ot", "auto", 2));
+        Assert.Equal(new SuiteChoice("additive", "dealer", "bits"), SuiteChoice.Resolve(null, "dealer", null, 5));
         foreach (int parties in new[] { 2, 3, 4, 5 })
             Assert.NotEqual("dealer", SuiteChoice.Resolve("auto", "auto", "auto", parties).Preprocessing);
     }

@@ -57,7 +57,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task Launch_WithTheDealerAskedFor_TrainsAsWell_AndEveryPartySaysWhomItTrustsWithWhat()
     {
-        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: true);
         string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         string outDirectory = Path.Combine(cluster.Directory, "out");
         using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", "additive", "--preprocessing", "dealer",
@@ -74,7 +74,23 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.InRange(secure - plain, -0.01, 0.01);
             Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
         }
-        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: party 0 (p0) deals every triple and mask", StringComparison.Ordinal)));
+        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: the dealer (dealer) holds no data and receives no online value", StringComparison.Ordinal)));
+        // The dealer is a fourth process: it dealt, and heard nothing but seeds and requests.
+        Assert.Matches(@"\[dealer dealer\] dealer: [1-9]\d* dealings; sent party 0 [\d.]+ [KM]iB of corrections", launch.Stdout);
+        Assert.Contains("mpc launch: all 4 parties finished", launch.Stdout);
+    }
+
+    [Fact]
+    public async Task Launch_WithTheDealerAskedFor_OnAClusterWithoutOne_RefusesSayingWhatIsMissing()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--preprocessing", "dealer", "--epochs", "2",
+            "--out", Path.Combine(cluster.Directory, "out"));
+        int exit = await launch.WaitForExitAsync(ProcessTimeout);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--preprocessing dealer needs a dealer: a member with \"role\": \"dealer\"", launch.Output);
+        Assert.DoesNotContain("epoch", launch.Stdout);
     }
 
     [Theory]
@@ -82,7 +98,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     [InlineData("additive")]
     public async Task Launch_BreastCancerVertical_LabelAtPartyZero_Trains(string suite)
     {
-        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: suite == "additive");
         string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = new Dictionary<string, object?>
         {
             ["file"] = MlTestData.PartyFile(Partitioning.Vertical, 3, i),

@@ -30,11 +30,14 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     /// </summary>
     protected virtual bool TruncationTakesAllWhenStarted => true;
 
+    /// <summary>Runs <paramref name="party"/> at N parties in this process (a suite that needs more than its parties, such as an external dealer, overrides it).</summary>
+    protected virtual TResult[] RunParties<TResult>(int n, Func<Session, Task<TResult>> party, int seed = 0) => LocalParties.Run(n, party, seed);
+
     private int PickN(byte b) => MinParties + b % (MaxParties - MinParties + 1);
 
     /// <summary>A property of the suite as N parties build it (some depend on N).</summary>
     private TResult Probe<TResult>(int n, Func<IArithmeticSuite<T>, TResult> read) =>
-        LocalParties.Run(n, s => Task.FromResult(read(CreateSuite(s))))[0];
+        RunParties(n, s => Task.FromResult(read(CreateSuite(s))))[0];
 
     /// <summary>Uniform signed values in [-2^(bits-1), 2^(bits-1)).</summary>
     private static T[] Signed(int seed, int length, int bits)
@@ -56,7 +59,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     {
         int n = PickN(nByte), length = lengthByte % 20, owner = ownerByte % n;
         var values = Vector<T>(seed, length);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var x = await suite.InputAsync(owner, s.PartyId == owner ? values : ReadOnlyMemory<T>.Empty, length);
@@ -71,7 +74,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         int n = PickN(nByte), length = 1 + lengthByte % 20;
         T[] x = Vector<T>(seed, length), y = Vector<T>(seed + 1, length), c = Vector<T>(seed + 2, length);
         T k = Vector<T>(seed + 3, 1)[0];
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -94,7 +97,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     {
         int n = PickN(nByte), length = lengthByte % 40;
         T[] x = Vector<T>(seed, length), y = Vector<T>(seed + 1, length);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -121,7 +124,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             x[0] = T.Zero;
             x[1] = T.FromInt64(-1);
         }
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -155,7 +158,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         x[0] = T.Zero;
         x[1] = T.FromInt128(-(Int128.One << (shift + 8)));
         x[2] = T.FromInt128((Int128.One << (shift + 8)) - 1);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -182,7 +185,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     {
         int n = PickN(nByte), rows = 1 + r % 6, inner = 1 + k % 7, columns = 1 + c % 5;
         T[] a = Vector<T>(seed, rows * inner), b = Vector<T>(seed + 1, inner * columns);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sa = await suite.InputAsync(0, s.PartyId == 0 ? a : ReadOnlyMemory<T>.Empty, a.Length);
@@ -202,7 +205,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         T[] x = Vector<T>(seed, rows * width);
         T[][] ys = [Vector<T>(seed + 1, width * columns), Vector<T>(seed + 2, width * columns)];
         T[] z = Vector<T>(seed + 3, rows * columns), zView = Vector<T>(seed + 4, count * columns);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, x.Length);
@@ -259,7 +262,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         double[] x = Enumerable.Range(0, rows * width).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
         double[] w = Enumerable.Range(0, width).Select(_ => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 - 1).ToArray();
         double[] g = Enumerable.Range(0, rows).Select(_ => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 - 1).ToArray();
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
             var prepared = await fx.PrepareMatrixAsync(await fx.InputAsync(0, x, x.Length), rows, width);
@@ -286,7 +289,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     {
         int n = PickN(nByte), receiver = receiverByte % n;
         var x = Vector<T>(seed, 9);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, x.Length);
@@ -311,7 +314,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         x[1] = T.FromInt128((Int128.One << (probe - 1)) - 1);
         x[2] = T.Zero;
         x[3] = T.FromInt64(-1);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -334,7 +337,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         var prg = Prg(seed);
         double[] x = Enumerable.Range(0, length).Select(_ => (prg.NextUniform<Z2k>().Value % 200_000) / 1000.0 - 100).ToArray();
         double[] c = Enumerable.Range(0, length).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
             var sx = await fx.InputAsync(0, x, length);
@@ -369,7 +372,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         var prg = Prg(seed);
         double[] a = Enumerable.Range(0, rows * inner).Select(_ => (prg.NextUniform<Z2k>().Value % 200_000) / 1000.0 - 100).ToArray();
         double[] b = Enumerable.Range(0, inner * columns).Select(_ => (prg.NextUniform<Z2k>().Value % 20_000) / 1000.0 - 10).ToArray();
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
             var sa = await fx.InputAsync(0, a, a.Length);
@@ -399,7 +402,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         x[2] = T.Zero;
         x[3] = T.FromInt64(-1);
         x[4] = T.One;
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -430,7 +433,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         x[2] = T.FromInt128(top - 1);
         x[3] = T.Zero;
         x[5] = T.FromInt128(-(Int128.One << ignored) - 1);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -455,7 +458,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         var x = Signed(seed, length, bits - 1); // exact range: no value within the tolerance of 0 below
         var y = Vector<T>(seed + 1, length);
         x[0] = T.Zero;
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -493,7 +496,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             x[i] = (prg.NextUniform<Z2k>().Value % 2_000_000 / 1000.0 - 1000) ; // [-1000, 1000)
             y[i] = (prg.NextUniform<Z2k>().Value % 2_000_000 / 100_000.0 - 10); // [-10, 10)
         }
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
             var sx = await fx.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<double>.Empty, length);
@@ -526,7 +529,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         double Next(double range) => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 * range - range;
         double[] x = Enumerable.Range(0, rows * width).Select(_ => Next(4)).ToArray(), w = Enumerable.Range(0, width).Select(_ => Next(1)).ToArray();
         double[] g = Enumerable.Range(0, rows).Select(_ => Next(1)).ToArray(), a = Enumerable.Range(0, 5).Select(_ => Next(8)).ToArray();
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var fx = new FixedPointArithmetic<T>(CreateSuite(s), format);
             var suite = fx.Suite;
@@ -587,7 +590,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         var x = Signed(seed, length, 40);
         var y = Signed(seed + 1, length, 20);
         var small = Signed(seed + 2, length, 12);
-        var results = LocalParties.Run(n, async s =>
+        var results = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<T>.Empty, length);
@@ -618,7 +621,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     public void PreparedMatrix_WithAWronglyShapedRightOperand_IsRefused_NamingTheShapes()
     {
         int n = MinParties;
-        var messages = LocalParties.Run(n, async s =>
+        var messages = RunParties(n, async s =>
         {
             var suite = CreateSuite(s);
             var x = await suite.InputAsync(0, s.PartyId == 0 ? new T[6] : ReadOnlyMemory<T>.Empty, 6);

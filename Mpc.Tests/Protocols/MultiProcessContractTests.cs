@@ -17,15 +17,21 @@ public sealed class MultiProcessContractTests
     [InlineData("additive", "dealer", 40_000)]
     public async Task EverySuiteOperation_OpensCorrectly_AcrossThreeProcesses(string suite, string preprocessing, int size)
     {
-        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: preprocessing == "dealer");
         string clusterFile = cluster.WriteFiles();
         using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--preprocessing", preprocessing, "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)
             Assert.Contains($"[p{p} p{p}] selftest ({suite}, 3 parties, {size} elements): 7 checks passed", launch.Stdout);
-        // Only the dealer asks to be trusted, and says so.
-        Assert.Equal(suite == "additive" && preprocessing == "dealer", launch.Stdout.Contains("trust:", StringComparison.Ordinal));
+        // Only the dealer asks to be trusted, and says so; it deals, and it never hears an online value.
+        bool dealt = suite == "additive" && preprocessing == "dealer";
+        Assert.Equal(dealt, launch.Stdout.Contains("trust:", StringComparison.Ordinal));
+        if (preprocessing == "dealer")
+        {
+            Assert.Contains("[dealer dealer] dealer: deals for the 3 computing parties", launch.Stdout);
+            Assert.Matches(dealt ? @"\[dealer dealer\] dealer: [1-9]\d* dealings" : @"\[dealer dealer\] dealer: 0 dealings", launch.Stdout);
+        }
     }
 
     [Fact]

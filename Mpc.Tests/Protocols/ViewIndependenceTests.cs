@@ -16,7 +16,8 @@ namespace Mpc.Tests.Protocols;
 /// <summary>
 /// Input privacy against one party, for every configuration that trusts nobody: party 0's view (everything it holds
 /// and everything it receives) is distributed alike whatever party 1's input, so it does not determine that input.
-/// The party-0 dealer configuration, which trusts party 0, fails the same test.
+/// The party-0 dealer configuration, which trusts party 0, fails the same test; with an external dealer (a fourth
+/// process that computes nothing), party 0 is an ordinary party again and the test passes.
 /// </summary>
 /// <remarks>
 /// <para>One program for every configuration (<see cref="ProgramAsync{T}"/>): x (party 1's input) and y (the last
@@ -74,6 +75,7 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     [InlineData("shamir-3", 100)]
     [InlineData("shamir-5", 60)]
     [InlineData("additive-ot-2", 20)]
+    [InlineData("additive-external-dealer", 100)]
     public async Task OnePartysView_IsDistributedAlikeWhateverAnotherPartysInput_WhenNoPartyIsTrusted(string configuration, int trials)
     {
         var (view, parts) = await CompareAsync(configuration, trials);
@@ -160,6 +162,9 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         "additive-ot-2" => ObserveAsync<Z2k>(2, WithOt, x, @case, trial),
         "additive-ot-3" => ObserveAsync<Z2k>(3, WithOt, x, @case, trial),
         "additive-dealer" => ObserveAsync<Z2k>(3, s => (new AdditiveSuite(s, new DealerPreprocessing(s)), null), x, @case, trial),
+        // The dealer is a fourth member of the mesh: party 0's view takes in its corrections as well.
+        "additive-external-dealer" => ObserveAsync<Z2k>(3, s => (new AdditiveSuite(s, new DealerPreprocessing(s, DealerParties.LinkOf(s))), null), x, @case, trial,
+            externalDealer: true),
         _ => throw new ArgumentOutOfRangeException(nameof(configuration), configuration, null),
     };
 
@@ -170,13 +175,14 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     }
 
     /// <summary>One trial: every party runs the program; party 0's network records what it receives.</summary>
-    private static async Task<Observation> ObserveAsync<T>(int parties, Func<Session, (IArithmeticSuite<T> Suite, IDisposable? Owned)> create, long[] x, int @case, int trial)
+    private static async Task<Observation> ObserveAsync<T>(int parties, Func<Session, (IArithmeticSuite<T> Suite, IDisposable? Owned)> create, long[] x, int @case, int trial,
+        bool externalDealer = false)
         where T : unmanaged, IRing<T>
     {
-        var networks = InMemoryNetwork.CreateCluster(parties, Timeout);
+        var networks = InMemoryNetwork.CreateCluster(parties + (externalDealer ? 1 : 0), Timeout);
         var recorder = new RecordingNetwork(networks[Viewer]);
         networks[Viewer] = recorder;
-        var held = await LocalParties.RunAsync(networks, async s =>
+        Func<Session, Task<Held<T>>> program = async s =>
         {
             var (suite, owned) = create(s);
             try
@@ -187,7 +193,11 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
             {
                 owned?.Dispose();
             }
-        }, id => id == Viewer ? ViewerSeed : OtherSeed(@case, trial, id));
+        };
+        Func<int, byte[]> seeds = id => id == Viewer ? ViewerSeed : OtherSeed(@case, trial, id);
+        var held = externalDealer
+            ? (await DealerParties.RunAsync(networks, program, seeds)).Results
+            : await LocalParties.RunAsync(networks, program, seeds);
 
         var mine = held[Viewer];
         // The program ran: the one output is [x < 0], the same in both cases.

@@ -43,7 +43,7 @@ public static class LocalParties
     public static TResult[] Run<TResult>(int partyCount, Func<Session, Task<TResult>> party, int seed = 0) =>
         RunAsync(partyCount, party, seed).GetAwaiter().GetResult();
 
-    private static byte[] PrivateSeed(int seed, int party)
+    internal static byte[] PrivateSeed(int seed, int party)
     {
         var key = new byte[16];
         BitConverter.TryWriteBytes(key.AsSpan(0, 4), seed);
