@@ -19,16 +19,14 @@ namespace Mpc.Protocols.Preprocessing;
 /// </remarks>
 public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreprocessing, IPowerPreprocessing
 {
-    private readonly Session _session;
     private readonly IDealing _dealing;
 
-    // The tag each mask was dealt under: every later triple for it names the mask by that tag.
-    private readonly ConditionalWeakTable<MatrixMask, StrongBox<uint>> _maskTags = new();
+    // The ordinal each mask was dealt under: every later triple for it names the mask by its shape and ordinal.
+    private readonly ConditionalWeakTable<MatrixMask, StrongBox<ulong>> _maskOrdinals = new();
 
     /// <summary>Party 0 of <paramref name="session"/> deals (and computes): every other party must trust it with its data.</summary>
     public DealerPreprocessing(Session session)
     {
-        _session = session;
         _dealing = new PartyZeroDealing(session);
     }
 
@@ -36,7 +34,6 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     public DealerPreprocessing(Session session, DealerLink dealer)
     {
         if (dealer.PartyId != session.PartyId) throw new ArgumentException($"The link is party {dealer.PartyId}'s, the session party {session.PartyId}'s.", nameof(dealer));
-        _session = session;
         _dealing = new ExternalDealing(dealer);
     }
 
@@ -70,10 +67,10 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        var (tag, task) = Start(DealKind.MatrixMask, [rows, columns], ct);
+        var (ordinal, task) = _dealing.Deal(Shape(DealKind.MatrixMask, [rows, columns]), ct);
         var v = await task.ConfigureAwait(false);
         var mask = new MatrixMask(v[0], rows, columns);
-        _maskTags.Add(mask, new StrongBox<uint>(tag));
+        _maskOrdinals.Add(mask, new StrongBox<ulong>(ordinal));
         Usage.AddMatrixMask(v[0].Length);
         return mask;
     }
@@ -82,9 +79,10 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     public async ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        if (!_maskTags.TryGetValue(mask.Whole, out var maskTag))
+        if (!_maskOrdinals.TryGetValue(mask.Whole, out var maskOrdinal))
             throw new ArgumentException("This mask was not taken from this preprocessing source.", nameof(mask));
-        var v = await Deal(DealKind.MatrixTripleForMask, [(int)maskTag.Value, mask.FirstRow, mask.Rows, mask.Columns, transposed ? 1 : 0, columns], ct).ConfigureAwait(false);
+        var v = await Deal(DealKind.MatrixTripleForMask,
+            [checked((int)maskOrdinal.Value), mask.Whole.Rows, mask.Columns, mask.FirstRow, mask.Rows, transposed ? 1 : 0, columns], ct).ConfigureAwait(false);
         Usage.AddMatrixTriple(v[0].Length + v[1].Length);
         return new FixedMaskTriple(v[0], v[1], transposed, columns);
     }
@@ -181,14 +179,12 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
 
     private static ulong[] Words(Z2k[] vector) => MemoryMarshal.Cast<Z2k, ulong>(vector.AsSpan()).ToArray();
 
-    /// <summary>My shares of one dealing, free vectors first; the tag is taken now, synchronously.</summary>
-    private ValueTask<Z2k[][]> Deal(DealKind kind, int[] sizes, CancellationToken ct) => Start(kind, sizes, ct).Dealt;
+    /// <summary>My shares of one dealing, free vectors first; its ordinal is taken now, synchronously.</summary>
+    private ValueTask<Z2k[][]> Deal(DealKind kind, int[] sizes, CancellationToken ct) => _dealing.Deal(Shape(kind, sizes), ct).Shares;
 
-    private (uint Tag, ValueTask<Z2k[][]> Dealt) Start(DealKind kind, int[] sizes, CancellationToken ct)
+    private static DealRequest Shape(DealKind kind, int[] sizes)
     {
-        uint tag = _session.NextTag(ProtocolChannel.Preprocessing).Value;
         int Size(int i) => i < sizes.Length ? sizes[i] : 0;
-        var request = new DealRequest(kind, tag, Size(0), Size(1), Size(2), Size(3), Size(4), Size(5));
-        return (tag, _dealing.DealAsync(request, DealRecipe.For(request, _dealing.Masks), ct));
+        return new DealRequest(kind, 0, Size(0), Size(1), Size(2), Size(3), Size(4), Size(5), Size(6));
     }
 }

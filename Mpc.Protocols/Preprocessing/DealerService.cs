@@ -7,12 +7,16 @@ namespace Mpc.Protocols.Preprocessing;
 
 /// <summary>
 /// The external dealer, CrypTen's trusted third party as a process of its own: it holds no data and computes on no
-/// share. It receives a seed from each computing party, then party 0's requests (a kind, a tag and sizes), and answers
-/// each with party 0's dependent shares (the full value minus what the others derive from their seeds); the other
+/// share. It receives a seed from each computing party, then party 0's requests (a kind, sizes and an ordinal), and
+/// answers each, in order, with party 0's dependent shares (the full value minus what the others derive from their seeds); the other
 /// parties derive everything and never wait. It never receives an online value, so on its own it learns nothing about
 /// any input; it knows every triple and mask, so together with any computing party it could unmask every input.
 /// </summary>
-/// <remarks>Security model: semi-honest, the dealer trusted not to collude. No rounds online; one round trip per dealing at party 0.</remarks>
+/// <remarks>
+/// Security model: semi-honest, the dealer trusted not to collude (CrypTen's trusted third party; Knott et al., NeurIPS
+/// 2021). No rounds online: the others never wait, and party 0 waits for a round trip only for a shape it has not
+/// asked for ahead (<see cref="DealerLink"/>).
+/// </remarks>
 public static class DealerService
 {
     /// <summary>
@@ -23,6 +27,7 @@ public static class DealerService
     {
         int me = mesh.PartyId, parties = mesh.PartyCount - 1;
         if (me != parties) throw new ArgumentException($"The dealer is the mesh's last member ({parties}), not {me}.", nameof(mesh));
+        Warm(parties);
         var seeds = new byte[parties][];
         await Task.WhenAll(Enumerable.Range(0, parties).Select(async p =>
         {
@@ -36,35 +41,81 @@ public static class DealerService
         while (true)
         {
             await mesh.ReceiveAsync(0, DealerLink.RequestTag, request, ct).ConfigureAwait(false);
-            DealRequest r;
+            DealRequest first;
+            int count;
             DealRecipe recipe;
             try
             {
-                r = DealRequest.Read(request);
-                if (r.Kind == DealKind.End) break;
-                if (r.Kind == DealKind.KeepAlive) continue;
-                recipe = DealRecipe.For(r, masks);
+                first = DealRequest.Read(request, out count);
+                if (first.Kind == DealKind.End) break;
+                if (first.Kind == DealKind.KeepAlive) continue;
+                recipe = DealRecipe.For(first, masks);
+                long words = recipe.All.Sum(v => (long)v.Length);
+                if (words * count > DealRecipe.MaxWords) throw new ArgumentException($"{count} dealings of {words} words are more than the {DealRecipe.MaxWords} allowed at once");
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 throw new DealerRequestException(ex.Message);
             }
-            Z2k[][] corrections;
-            try
+            // One request, one answer: every dealing's corrections end to end.
+            var answer = new List<Z2k[]>();
+            for (int i = 0; i < count; i++)
             {
-                corrections = Deal(r, recipe, seeds);
+                var dealing = first.WithOrdinal(first.Ordinal + (ulong)i);
+                try
+                {
+                    answer.AddRange(Deal(dealing, i == 0 ? recipe : DealRecipe.For(dealing, masks), seeds));
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new DealerRequestException($"{dealing}: {ex.Message}");
+                }
+                dealings++;
             }
-            catch (ArgumentException ex)
-            {
-                throw new DealerRequestException($"{r.Kind}: {ex.Message}");
-            }
-            dealings++;
             if (recipe.Dependent.Length == 0) continue;
-            var answer = corrections.Length == 1 ? corrections[0] : corrections.SelectMany(c => c).ToArray();
-            wordsSent += answer.Length;
-            await mesh.SendAsync<Z2k>(0, new StreamTag(r.Tag), answer, ct).ConfigureAwait(false);
+            var frame = answer.Count == 1 ? answer[0] : Concatenate([.. answer]);
+            wordsSent += frame.Length;
+            await mesh.SendAsync<Z2k>(0, DealerLink.AnswerTag, frame, ct).ConfigureAwait(false);
         }
         return new DealerReport(dealings, wordsSent * sizeof(ulong));
+    }
+
+    private static Z2k[] Concatenate(Z2k[][] vectors)
+    {
+        var all = GC.AllocateUninitializedArray<Z2k>(vectors.Sum(v => v.Length));
+        int offset = 0;
+        foreach (var v in vectors)
+        {
+            v.CopyTo(all, offset);
+            offset += v.Length;
+        }
+        return all;
+    }
+
+    /// <summary>
+    /// Deals one small dealing of every kind under throwaway seeds, while the computing parties set up: the first real
+    /// dealings then run compiled code, and party 0's first requests do not wait for the JIT.
+    /// </summary>
+    private static void Warm(int parties)
+    {
+        var seeds = Enumerable.Range(0, parties).Select(_ => System.Security.Cryptography.RandomNumberGenerator.GetBytes(AesCtrPrg.SeedSize)).ToArray();
+        var masks = new DealtMasks();
+        DealRequest[] dealings =
+        [
+            new(DealKind.Triples, 0, 64),
+            new(DealKind.MatrixTriple, 0, 4, 4, 2),
+            new(DealKind.MatrixMask, 0, 4, 4),
+            new(DealKind.MatrixTripleForMask, 0, 0, 4, 4, 0, 4, 0, 2),
+            new(DealKind.MatrixTripleForMask, 0, 0, 4, 4, 0, 4, 1, 2),
+            new(DealKind.TruncationMasks, 0, 64, 16),
+            new(DealKind.TruncationPowerMasks, 0, 64, 16, 3),
+            new(DealKind.BitMasks, 0, 64, 8),
+            new(DealKind.PowerMasks, 0, 64, 3),
+            new(DealKind.ComparisonMasks, 0, 64, 32, 0),
+            new(DealKind.ComparisonMasks, 0, 64, 32, 1),
+            new(DealKind.AndTuples, 0, 5, 8),
+        ];
+        foreach (var dealing in dealings) Concatenate(Deal(dealing, DealRecipe.For(dealing, masks), seeds));
     }
 
     /// <summary>Sums every party's derived shares (party 0 derives only the free ones) and corrects party 0's dependent ones.</summary>
@@ -73,7 +124,7 @@ public static class DealerService
         var sums = DealerArithmetic.Allocate(recipe.All);
         for (int p = 0; p < seeds.Length; p++)
         {
-            using var prg = DealerLink.PrgFor(seeds[p], request.Tag);
+            using var prg = DealerLink.PrgFor(seeds[p], request);
             DealerArithmetic.AddStream(prg, recipe, sums, p == 0 ? recipe.Free.Length : sums.Length);
         }
         return DealerArithmetic.Corrections(recipe, sums);

@@ -12,13 +12,20 @@ internal readonly record struct VectorShape(int Length, bool Xor);
 /// </summary>
 internal sealed class DealtMasks
 {
-    private readonly Dictionary<uint, (Z2k[] Full, int Rows, int Columns)> _masks = [];
+    private readonly Dictionary<(int Rows, int Columns, ulong Ordinal), Z2k[]> _masks = [];
 
-    public void Keep(uint tag, Z2k[] full, int rows, int columns) => _masks[tag] = (full, rows, columns);
+    public void Keep(int rows, int columns, ulong ordinal, Z2k[] full)
+    {
+        lock (_masks) _masks[(rows, columns, ordinal)] = full;
+    }
 
-    public (Z2k[] Full, int Rows, int Columns) Find(uint tag) => _masks.TryGetValue(tag, out var mask)
-        ? mask
-        : throw new ArgumentException($"no mask was dealt under tag 0x{tag:x8}");
+    public Z2k[] Find(int rows, int columns, ulong ordinal)
+    {
+        lock (_masks)
+            return _masks.TryGetValue((rows, columns, ordinal), out var full)
+                ? full
+                : throw new ArgumentException($"no {rows}x{columns} mask was dealt as #{ordinal}");
+    }
 }
 
 /// <summary>
@@ -63,8 +70,8 @@ internal sealed class DealRecipe
         {
             DealKind.Triples => Triples(Count(r.P0)),
             DealKind.MatrixTriple => MatrixTriple(Count(r.P0), Count(r.P1), Count(r.P2)),
-            DealKind.MatrixMask => MatrixMask(r.Tag, Count(r.P0), Count(r.P1), masks),
-            DealKind.MatrixTripleForMask => MatrixTripleForMask((uint)r.P0, Count(r.P1), Count(r.P2), Count(r.P3), Flag(r.P4), Count(r.P5), masks),
+            DealKind.MatrixMask => MatrixMask(r.Ordinal, Count(r.P0), Count(r.P1), masks),
+            DealKind.MatrixTripleForMask => MatrixTripleForMask((uint)r.P0, Count(r.P1), Count(r.P2), Count(r.P3), Count(r.P4), Flag(r.P5), Count(r.P6), masks),
             DealKind.TruncationMasks => TruncationMasks(Count(r.P0), Range(r.P1, 0, 62, "bits")),
             DealKind.TruncationPowerMasks => TruncationPowerMasks(Count(r.P0), Range(r.P1, 0, 62, "bits"), Range(r.P2, 1, IPowerPreprocessing.MaxDegree, "degree")),
             DealKind.BitMasks => BitMasks(Count(r.P0), Range(r.P1, 0, 64, "bits")),
@@ -105,20 +112,21 @@ internal sealed class DealRecipe
             return [c];
         });
 
-    private static DealRecipe MatrixMask(uint tag, int rows, int columns, DealtMasks masks) => new([Ring(Product(rows, columns))], [], free =>
+    private static DealRecipe MatrixMask(ulong ordinal, int rows, int columns, DealtMasks masks) => new([Ring(Product(rows, columns))], [], free =>
     {
-        masks.Keep(tag, free[0], rows, columns);
+        masks.Keep(rows, columns, ordinal, free[0]);
         return [];
     });
 
-    private static DealRecipe MatrixTripleForMask(uint maskTag, int firstRow, int rows, int width, bool transposed, int columns, DealtMasks masks)
+    // The mask is named by its ordinal and shape; the triple is for rows [firstRow, firstRow + rows) of it.
+    private static DealRecipe MatrixTripleForMask(uint maskOrdinal, int maskRows, int width, int firstRow, int rows, bool transposed, int columns, DealtMasks masks)
     {
+        if ((long)firstRow + rows > maskRows)
+            throw new ArgumentException($"rows {firstRow}..{firstRow + rows - 1} do not lie within the {maskRows} rows of mask #{maskOrdinal}");
         long bLength = Product(transposed ? rows : width, columns), cLength = Product(transposed ? width : rows, columns);
         return new([Ring(bLength)], [Ring(cLength)], free =>
         {
-            var (full, maskRows, maskColumns) = masks.Find(maskTag);
-            if (maskColumns != width || (long)firstRow + rows > maskRows)
-                throw new ArgumentException($"rows {firstRow}..{firstRow + rows - 1} of width {width} do not lie within the {maskRows}x{maskColumns} mask dealt under tag 0x{maskTag:x8}");
+            var full = masks.Find(maskRows, width, maskOrdinal);
             var a = full.AsSpan(firstRow * width, rows * width);
             var c = new Z2k[cLength];
             if (transposed) VectorMath.TransposedMatrixMultiply<Z2k>(a, free[0], c, rows, width, columns);

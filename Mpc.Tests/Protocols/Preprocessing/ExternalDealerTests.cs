@@ -86,13 +86,14 @@ public sealed class ExternalDealerTests
         }
         var requests = views.Select(v => v.Where(f => f.Tag == DealerLink.RequestTag).Select(f => Convert.ToHexString(f.Payload)).ToArray()).ToArray();
         Assert.Equal(requests[0], requests[1]);
-        Assert.Equal(DealKind.End, DealRequest.Read(Convert.FromHexString(requests[0][^1])).Kind);
+        Assert.Equal(DealKind.End, DealRequest.Read(Convert.FromHexString(requests[0][^1]), out _).Kind);
     }
 
     [Fact]
     public async Task OnlyPartyZero_WaitsForTheDealer_TheOthersDeriveEverything()
     {
-        // Parties 1..N-1 never receive from the dealer; party 0 receives one frame of corrections per dealing that has any.
+        // Parties 1..N-1 never receive from the dealer; party 0 receives one frame of corrections per dealing that has any,
+        // those it asked for ahead included.
         var mesh = InMemoryNetwork.CreateCluster(4, TimeSpan.FromSeconds(30));
         var recorders = mesh.Take(3).Select(n => new RecordingNetwork(n)).ToArray();
         for (int p = 0; p < 3; p++) mesh[p] = recorders[p];
@@ -102,7 +103,7 @@ public sealed class ExternalDealerTests
         var corrections = recorders[0].Received.Where(f => f.Peer == 3).ToList();
         Assert.NotEmpty(corrections);
         Assert.Equal(outcome.Report.CorrectionBytes, corrections.Sum(f => (long)f.Payload.Length));
-        Assert.All(corrections, f => Assert.Equal(ProtocolChannel.Preprocessing, (ProtocolChannel)(f.Tag.Value >> 27)));
+        Assert.All(corrections, f => Assert.Equal(DealerLink.AnswerTag, f.Tag));
     }
 
     [Theory]
@@ -110,6 +111,8 @@ public sealed class ExternalDealerTests
     [InlineData("negative size")]
     [InlineData("unknown mask")]
     [InlineData("padding")]
+    [InlineData("too many")]
+    [InlineData("none")]
     public async Task TheDealer_RefusesAMalformedRequest_NamingPartyZero(string fault)
     {
         var mesh = InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30));
@@ -120,9 +123,11 @@ public sealed class ExternalDealerTests
             await using var link0 = await DealerLink.ConnectAsync(mesh[0], 2, TimeSpan.FromSeconds(10));
             var request = fault switch
             {
-                "negative size" => new DealRequest(DealKind.Triples, 0x10000000, -5).ToBytes(),
-                "unknown mask" => new DealRequest(DealKind.MatrixTripleForMask, 0x10000001, 77, 0, 2, 2, 0, 2).ToBytes(),
-                _ => new DealRequest(DealKind.Triples, 0x10000000, 5).ToBytes(),
+                "negative size" => new DealRequest(DealKind.Triples, 0, -5).ToBytes(1),
+                "unknown mask" => new DealRequest(DealKind.MatrixTripleForMask, 0, 77, 4, 2, 0, 2, 0, 2).ToBytes(1),
+                "too many" => new DealRequest(DealKind.Triples, 0, 5).ToBytes(DealRequest.MaxCount + 1),
+                "none" => new DealRequest(DealKind.Triples, 0, 5).ToBytes(0),
+                _ => new DealRequest(DealKind.Triples, 0, 5).ToBytes(1),
             };
             if (fault == "unknown kind") request[0] = 200;
             if (fault == "padding") request[2] = 1;
@@ -158,5 +163,51 @@ public sealed class ExternalDealerTests
             await Task.Delay(TimeSpan.FromSeconds(4));
             return s.PartyId;
         }, id => LocalParties.PrivateSeed(0, id), keepAliveEvery: TimeSpan.FromSeconds(30)));
+    }
+}
+
+public sealed class DealerLinkTests
+{
+    [Fact]
+    public async Task TheNextDealingOfASmallShape_IsAskedForAhead_AndHasArrivedWhenItIsTaken()
+    {
+        var mesh = InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30));
+        try
+        {
+            var dealer = Task.Run(() => DealerService.ServeAsync(mesh[2]));
+            await using var other = await DealerLink.ConnectAsync(mesh[1], 2, TimeSpan.FromSeconds(10));
+            await using var link = await DealerLink.ConnectAsync(mesh[0], 2, TimeSpan.FromSeconds(10));
+            var masks = new DealtMasks();
+            DealRequest Dealing(ulong ordinal) => new(DealKind.Triples, ordinal, 100);
+
+            // 300 words a dealing: 218 fit in the 65,536 words asked for ahead, of which 64 at most in one request.
+            var first = await link.Ask(Dealing(0), DealRecipe.For(Dealing(0), masks));
+            Assert.Equal(100, first.Length);
+            Assert.Equal(1 + 64, link.Requests); // #0, and #1..#64 ahead in one request
+            await Task.Delay(300); // their answer arrives meanwhile
+            for (ulong k = 1; k <= 32; k++)
+            {
+                var next = link.Ask(Dealing(k), DealRecipe.For(Dealing(k), masks));
+                Assert.True(next.IsCompletedSuccessfully, $"dealing #{k}, asked for ahead, had not arrived");
+                Assert.Equal(100, (await next).Length);
+            }
+            Assert.Equal(1 + 64, link.Requests); // still half a batch ahead (#33..#64)
+            await link.Ask(Dealing(33), DealRecipe.For(Dealing(33), masks));
+            Assert.Equal(1 + 64 + 64, link.Requests); // #65..#128 asked for
+
+            // A large shape is asked for when it is taken, not ahead: the dealer's work and the bytes are the run's own.
+            var large = new DealRequest(DealKind.Triples, 0, 1 << 16);
+            await link.Ask(large, DealRecipe.For(large, masks));
+            Assert.Equal(1 + 128 + 1, link.Requests);
+
+            await link.FinishAsync();
+            var report = await dealer;
+            Assert.Equal(130, report.Dealings);
+            Assert.Equal((129 * 100 + (1 << 16)) * 8, report.CorrectionBytes);
+        }
+        finally
+        {
+            foreach (var network in mesh) await network.DisposeAsync();
+        }
     }
 }
