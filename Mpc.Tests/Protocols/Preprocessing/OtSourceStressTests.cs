@@ -111,6 +111,8 @@ public sealed class OtSourceFailureTests
                 return (First: (Exception?)null, Second: (Exception?)null);
             }
             using var receiver = await Mpc.Protocols.ObliviousTransfer.IknpReceiver.CreateAsync(s.Network, 0, tag, random);
+            // A random-OT batch may need nothing from the sender, so wait until the abort has arrived: the batch then fails.
+            await Assert.ThrowsAnyAsync<PeerException>(() => s.Network.ReceiveAsync(0, new StreamTag(0x4321), new byte[1]).AsTask());
             var outputs = new Mpc.Core.Blocks.Block128[128];
             var first = await Assert.ThrowsAnyAsync<Exception>(() => receiver.ReceiveRandomAsync(new ulong[2], outputs).AsTask());
             var second = await Assert.ThrowsAnyAsync<Exception>(() => receiver.ReceiveRandomAsync(new ulong[2], outputs).AsTask());
