@@ -68,7 +68,7 @@ public class GarblingBenchmarks
 
     private static string Aes128Path()
     {
-        string relative = Path.Combine("shared", "circuits", "bristol_fashion", "aes_128.txt");
+        string relative = Path.Combine("data", "circuits", "bristol_fashion", "aes_128.txt");
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             string candidate = Path.Combine(dir.FullName, relative);

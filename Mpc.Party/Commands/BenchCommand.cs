@@ -73,7 +73,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(garble);
 
         var count = new Option<int>("--count") { Description = "AES evaluations to time.", DefaultValueFactory = _ => 1000 };
-        var circuit = new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: shared/circuits/bristol_fashion/aes_128.txt above the working directory)." };
+        var circuit = new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: data/circuits/bristol_fashion/aes_128.txt above the working directory or the executable)." };
         var aes = new Command("aes", "Secure AES-128 through the Bristol circuit (2 processes): evaluations per second.");
         foreach (var o in new Option[] { count, circuit, new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." } }) aes.Options.Add(o);
         aes.SetAction(async (parse, ct) =>

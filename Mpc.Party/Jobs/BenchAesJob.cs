@@ -29,7 +29,7 @@ public sealed class BenchAesJob : IJob
     public IReadOnlyList<Option> CreateOptions() =>
     [
         new Option<int>("--count") { Description = "AES evaluations to time.", DefaultValueFactory = _ => 1000 },
-        new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: shared/circuits/bristol_fashion/aes_128.txt above the working directory)." },
+        new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: data/circuits/bristol_fashion/aes_128.txt above the working directory or the executable)." },
     ];
 
     /// <inheritdoc />

@@ -5,11 +5,11 @@ namespace Mpc.Party.Jobs;
 /// <summary>Where the garbling jobs find the Bristol AES-128 circuit.</summary>
 internal static class GarblingOptions
 {
-    /// <summary>The shared circuits' path from the repository root's parent, as the project keeps them.</summary>
-    private static readonly string Relative = Path.Combine("shared", "circuits", "bristol_fashion", "aes_128.txt");
+    /// <summary>The circuit's path from the repository root (<c>data/circuits</c>, with its attribution).</summary>
+    private static readonly string Relative = Path.Combine("data", "circuits", "bristol_fashion", "aes_128.txt");
 
     /// <summary>
-    /// <paramref name="given"/> if set; else the first <c>shared/circuits/bristol_fashion/aes_128.txt</c> found walking up
+    /// <paramref name="given"/> if set; else the first <c>data/circuits/bristol_fashion/aes_128.txt</c> found walking up
     /// from the working directory, then from the executable's directory.
     /// </summary>
     public static string Aes128Path(string? given)

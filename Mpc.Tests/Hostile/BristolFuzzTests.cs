@@ -10,7 +10,7 @@ namespace Mpc.Tests.Hostile;
 
 /// <summary>
 /// The Bristol readers (<see cref="BristolReader"/>, both formats) on hostile text: the files of
-/// <c>../shared/circuits</c> and generated circuits written in either format, mutated. The only failure allowed is a
+/// <c>data/circuits</c> and generated circuits written in either format, mutated. The only failure allowed is a
 /// <see cref="CircuitFormatException"/> naming the file and the line; a short file must not make the reader allocate
 /// for wires it does not describe.
 /// </summary>

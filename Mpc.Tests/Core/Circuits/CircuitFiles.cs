@@ -3,7 +3,7 @@ using Mpc.Core.Circuits;
 namespace Mpc.Tests.Core.Circuits;
 
 /// <summary>
-/// The Bristol circuits in <c>../shared/circuits</c> (beside the repository; see its README for their attribution)
+/// The Bristol circuits in <c>data/circuits</c> (see its README for their attribution)
 /// and their bit orders, pinned down by the FIPS-197 AES known answer.
 /// </summary>
 public static class CircuitFiles
@@ -62,9 +62,9 @@ public static class CircuitFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "shared", "circuits");
+            string candidate = Path.Combine(dir.FullName, "data", "circuits");
             if (System.IO.Directory.Exists(Path.Combine(candidate, "bristol_fashion"))) return candidate;
         }
-        throw new DirectoryNotFoundException($"No shared/circuits directory above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException($"No data/circuits directory above {AppContext.BaseDirectory}.");
     }
 }
