@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Mpc.Tests.Ml;
 
 /// <summary>
-/// Issue 7's acceptance: secure training over the in-memory network against the plaintext trainer of the same
+/// The training acceptance: secure training over the in-memory network against the plaintext trainer of the same
 /// algorithm (same sigmoid approximation, same batches): test accuracy within 1 point and weights within 1e-2.
 /// </summary>
 public sealed class LogisticRegressionAcceptanceTests(ITestOutputHelper output)
