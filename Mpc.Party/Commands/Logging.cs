@@ -3,16 +3,37 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Mpc.Party.Commands;
 
-/// <summary>Console logging to standard error (standard output is for results).</summary>
+/// <summary>
+/// Console logging to standard error (standard output is for results): one plain line per entry, or with
+/// <c>--log-format json</c> one JSON object per line (timestamp, level, category, message, state) for an operator's
+/// log stack to ingest.
+/// </summary>
 internal static class Logging
 {
-    public static ILoggerFactory Create(bool verbose) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-        .AddSimpleConsole(o =>
+    /// <summary>The values <c>--log-format</c> accepts.</summary>
+    public static readonly string[] Formats = ["text", "json"];
+
+    public static ILoggerFactory Create(bool verbose, string format = "text") => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (format == "json")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        }));
+            builder.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+    });
 }

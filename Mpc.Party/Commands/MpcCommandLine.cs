@@ -19,6 +19,13 @@ internal static class MpcCommandLine
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log debug details to standard error.", Recursive = true };
         var root = new RootCommand("mpc: secure multi-party computation engine. Runs one party, or launches a whole cluster on this machine.");
         root.Options.Add(verbose);
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Logs on standard error as text lines or as JSON objects, one per line (for a log collector).",
+            DefaultValueFactory = _ => "text",
+            Recursive = true,
+        }.AcceptOnlyFromAmong(Logging.Formats);
+        root.Options.Add(logFormat);
 
         // mpc party --config FILE JOB
         var config = new Option<string>("--config", "-c") { Description = "This party's config file (party-configs/<party>.json).", Required = true, Recursive = true };
@@ -30,7 +37,7 @@ internal static class MpcCommandLine
         {
             var command = JobCommand(job);
             command.SetAction((parse, ct) => PartyRunner.RunAsync(
-                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct));
+                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct, parse.GetValue(logFormat)!));
             party.Subcommands.Add(command);
         }
         root.Subcommands.Add(party);
@@ -44,7 +51,7 @@ internal static class MpcCommandLine
         foreach (var job in jobs.Jobs)
         {
             var command = JobCommand(job);
-            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr).RunAsync(
+            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr, parse.GetValue(logFormat)!).RunAsync(
                 parse.GetValue(cluster)!, parse.GetValue(launchInsecure), parse.GetValue(verbose), JobArguments(parse), ct,
                 job is ILaunchHooks hooks ? (c, p) => hooks.Plan(parse, c, p, stdout) : null));
             launch.Subcommands.Add(command);
@@ -98,9 +105,9 @@ internal static class MpcCommandLine
         {
             if (i < 0) continue;
             // Launcher-level options may also follow the job name; they are not the job's to forward.
-            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v")
+            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or "--log-format")
             {
-                if (tokens[i].Value == "--cluster") i++;
+                if (tokens[i].Value is "--cluster" or "--log-format") i++;
                 continue;
             }
             args.Add(tokens[i].Value);

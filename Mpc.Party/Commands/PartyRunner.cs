@@ -18,7 +18,8 @@ internal static class PartyRunner
     public const int Failed = 1;
     public const int BadConfig = 2;
 
-    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken outer)
+    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken outer,
+        string logFormat = "text")
     {
         using var signals = new TerminationSignals(outer);
         var ct = signals.Token;
@@ -34,7 +35,7 @@ internal static class PartyRunner
         }
         if (insecure && !party.Cluster.Insecure) party = party with { Cluster = party.Cluster with { Insecure = true } };
 
-        using var loggers = Logging.Create(verbose);
+        using var loggers = Logging.Create(verbose, logFormat);
         var logger = loggers.CreateLogger($"mpc.p{party.PartyId}");
         string me = $"{(party.Me.IsDealer ? "dealer" : "party")} {party.PartyId} ({party.Me.Name})";
         IPartyNetwork? network = null;

@@ -8,7 +8,7 @@ namespace Mpc.Party.Launch;
 /// with the same job and options), prefixes and streams their output, and if any party fails, gives the others a
 /// moment to report, kills the rest, and exits non-zero naming the failed party.
 /// </summary>
-internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
+internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, string logFormat = "text")
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
@@ -91,6 +91,11 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr)
                 start.ArgumentList.Add(cluster.Parties[i].ConfigPath!);
                 if (insecure) start.ArgumentList.Add("--insecure");
                 if (verbose) start.ArgumentList.Add("--verbose");
+                if (logFormat != "text")
+                {
+                    start.ArgumentList.Add("--log-format");
+                    start.ArgumentList.Add(logFormat);
+                }
                 foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs) start.ArgumentList.Add(a);
 
                 string tag = cluster.Parties[i].IsDealer ? $"[dealer {cluster.Parties[i].Name}]" : $"[p{i} {cluster.Parties[i].Name}]";
