@@ -1,3 +1,5 @@
+using nietras.SeparatedValues;
+
 namespace Mpc.Ml.Data;
 
 /// <summary>
@@ -38,10 +40,19 @@ public static class CsvPartitioner
         }).ToArray();
     }
 
+    // Cells stay as written (quotes included), so a quoted comma survives the copy.
     private static (string[] Header, string[][] Rows) Parse(string csv)
     {
-        var lines = csv.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
-        return (lines[0].Split(','), lines[1..].Select(l => l.Split(',')).ToArray());
+        using var reader = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true }).FromText(csv);
+        var rows = new List<string[]>();
+        foreach (var row in reader)
+        {
+            if (row.ColCount == 1 && row[0].Span.IsEmpty) continue; // a blank line
+            var cells = new string[row.ColCount];
+            for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
+            rows.Add(cells);
+        }
+        return (rows[0], rows.Skip(1).ToArray());
     }
 
     private static string Render(string[] header, IEnumerable<string[]> rows) =>

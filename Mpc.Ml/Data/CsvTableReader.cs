@@ -1,11 +1,12 @@
 using System.Globalization;
+using nietras.SeparatedValues;
 
 namespace Mpc.Ml.Data;
 
 /// <summary>
-/// Reads a numeric CSV table: a header row of column names, then one row per line, comma-separated, every
-/// feature and label cell a finite number in invariant culture (labels 0 or 1). Errors are
-/// <see cref="DataException"/>s naming the file, the line and the column.
+/// Reads a numeric CSV table: a header row of column names, then one row per line, comma-separated (RFC 4180 quoting,
+/// through Sep), every feature and label cell a finite number in invariant culture (labels 0 or 1); blank lines are
+/// skipped. Errors are <see cref="DataException"/>s naming the file, the line and the column, never a cell's value.
 /// </summary>
 public static class CsvTableReader
 {
@@ -20,8 +21,19 @@ public static class CsvTableReader
     /// <summary>Reads a table from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
     public static PartyTable Read(TextReader reader, string source, CsvColumns columns)
     {
-        var headerLine = reader.ReadLine() ?? throw new DataException("the file is empty: expected a header row.", file: source, row: 1);
-        var header = SplitCells(headerLine);
+        // The header is read as a row of its own, so its checks (empty, repeated names) are this reader's, by name.
+        using var csv = Sep.New(',').Reader(o => o with
+        {
+            HasHeader = false,
+            Unescape = true,
+            Trim = SepTrim.All,
+            DisableColCountCheck = true,
+            CultureInfo = CultureInfo.InvariantCulture,
+        }).From(reader);
+        if (!csv.MoveNext()) throw new DataException("the file is empty: expected a header row.", file: source, row: 1);
+        var headerRow = csv.Current;
+        var header = new string[headerRow.ColCount];
+        for (int i = 0; i < header.Length; i++) header[i] = headerRow[i].ToString();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < header.Length; i++)
         {
@@ -42,24 +54,23 @@ public static class CsvTableReader
         var ids = idIndex >= 0 ? new List<string>() : null;
         var lines = new List<int>();
         var seenIds = ids is null ? null : new Dictionary<string, int>(StringComparer.Ordinal);
-        int lineNumber = 1;
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        while (csv.MoveNext())
         {
-            lineNumber++;
-            if (line.Trim().Length == 0) continue;
-            var cells = SplitCells(line);
-            if (cells.Length != header.Length)
-                throw new DataException($"the row has {cells.Length} cells where the header has {header.Length}.", file: source, row: lineNumber);
-            foreach (int i in featureIndices) features.Add(ParseNumber(cells[i], source, lineNumber, header[i]));
+            var row = csv.Current;
+            int lineNumber = row.LineNumberFrom;
+            if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) continue; // a blank line
+            if (row.ColCount != header.Length)
+                throw new DataException($"the row has {row.ColCount} cells where the header has {header.Length}.", file: source, row: lineNumber);
+            foreach (int i in featureIndices) features.Add(ParseNumber(row[i], source, lineNumber, header[i]));
             if (labels is not null)
             {
-                double label = ParseNumber(cells[labelIndex], source, lineNumber, header[labelIndex]);
+                double label = ParseNumber(row[labelIndex], source, lineNumber, header[labelIndex]);
                 if (label is not (0 or 1)) throw new DataException("a label must be 0 or 1.", file: source, row: lineNumber, column: header[labelIndex]);
                 labels.Add(label);
             }
             if (ids is not null)
             {
-                var id = cells[idIndex];
+                var id = row[idIndex].ToString();
                 if (id.Length == 0) throw new DataException("the id is empty.", file: source, row: lineNumber, column: header[idIndex]);
                 if (!seenIds!.TryAdd(id, lineNumber))
                     throw new DataException($"the id repeats the one on row {seenIds[id]}.", file: source, row: lineNumber, column: header[idIndex]);
@@ -71,13 +82,11 @@ public static class CsvTableReader
         return new PartyTable(source, featureNames, features.ToArray(), labels?.ToArray(), columns.Label, ids?.ToArray(), lines.ToArray());
     }
 
-    private static string[] SplitCells(string line) =>
-        line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
-
-    private static double ParseNumber(string cell, string source, int line, string column)
+    // Sep's parser (csFastFloat for doubles, invariant culture); the value never reaches a message.
+    private static double ParseNumber(SepReader.Col cell, string source, int line, string column)
     {
-        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            throw new DataException(cell.Length == 0 ? "the cell is empty; expected a number." : "the cell is not a finite number.", file: source, row: line, column: column);
+        if (cell.TryParse<double>() is not { } value || !double.IsFinite(value))
+            throw new DataException(cell.Span.Length == 0 ? "the cell is empty; expected a number." : "the cell is not a finite number.", file: source, row: line, column: column);
         return value;
     }
 }

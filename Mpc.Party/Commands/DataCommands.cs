@@ -1,3 +1,4 @@
+using nietras.SeparatedValues;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -141,8 +142,18 @@ internal static class DataCommands
     private static string[] ReadHeader(string file)
     {
         if (!File.Exists(file)) throw new DataException("the file does not exist.", file: file);
-        using var reader = new StreamReader(file);
-        return (reader.ReadLine() ?? "").Split(',').Select(c => c.Trim().Trim('"').Trim()).ToArray();
+        using var reader = Sep.New(',').Reader(o => o with
+        {
+            HasHeader = false,
+            Unescape = true,
+            Trim = SepTrim.All,
+            DisableColCountCheck = true,
+        }).FromFile(file);
+        if (!reader.MoveNext()) return [""];
+        var header = reader.Current;
+        var names = new string[header.ColCount];
+        for (int i = 0; i < names.Length; i++) names[i] = header[i].ToString();
+        return names;
     }
 
     private static int Run(TextWriter stderr, Action action)

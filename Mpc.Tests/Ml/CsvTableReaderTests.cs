@@ -18,6 +18,16 @@ public sealed class CsvTableReaderTests
     }
 
     [Fact]
+    public void QuotedCellsWithCommas_AndCrLfLines_AreRead()
+    {
+        var table = Read("\"id\",a,\" y \"\r\n\"x,1\", 1.5 ,1\r\n\"y\"\"2\",-3,0\r\n", new CsvColumns("y", "id"));
+        Assert.Equal(["a"], table.FeatureNames);
+        Assert.Equal([1.5, -3], table.Features);
+        Assert.Equal(["x,1", "y\"2"], table.Ids!);
+        Assert.Equal([2, 3], table.LineNumbers);
+    }
+
+    [Fact]
     public void MissingColumn_NamesFileRowAndColumn()
     {
         var e = Assert.Throws<DataException>(() => Read("a,b\n1,2\n", new CsvColumns("malignant")));

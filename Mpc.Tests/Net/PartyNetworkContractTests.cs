@@ -83,11 +83,13 @@ public sealed class PartyNetworkContractTests
     [Theory, MemberData(nameof(Kinds))]
     public async Task SilentPeer_IsNamedByEveryParty_NotThePartyItBlocks(string kind)
     {
-        var deadline = TimeSpan.FromSeconds(1);
+        // Party 1 starts waiting three quarters of a deadline later: its own second deadline then ends 1.5 s after party
+        // 0's, time enough for party 0's abort to arrive on a loaded machine.
+        var deadline = TimeSpan.FromSeconds(2);
         await using var parties = await NetworkKind.CreateAsync(kind, 3, deadline);
         var sw = Stopwatch.StartNew();
         var at0 = Assert.ThrowsAnyAsync<PeerException>(() => parties[0].ReceiveAsync(2, A, new byte[8]).AsTask());
-        await Task.Delay(600);
+        await Task.Delay(deadline * 0.75);
         var at1 = Assert.ThrowsAsync<PeerAbortedException>(() => parties[1].ReceiveAsync(0, B, new byte[8]).AsTask());
         var ex0 = await at0;
         var elapsed = sw.Elapsed;
