@@ -1,4 +1,5 @@
 using Mpc.Core.Arithmetic;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols;
 
@@ -48,16 +49,16 @@ public static class SuiteOperations
     /// </summary>
     public static ValueTask<SharedVector<T>> PowersAsync<T>(this IArithmeticSuite<T> suite, SharedVector<T> x, int degree, CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
-        suite.Powers is { } powers ? powers.PowersAsync(x, degree, ct) : Internal.PowerTree.PowersAsync(suite, x, degree, ct);
+        suite.Powers is { } powers ? powers.PowersAsync(x, degree, ct) : PowerTree.PowersAsync(suite, x, degree, ct);
 
     /// <summary>The powers of the truncation of x by <paramref name="bits"/>: from its own opening where the suite can, else truncation then powers.</summary>
     public static async ValueTask<SharedVector<T>> TruncatedPowersAsync<T>(this IArithmeticSuite<T> suite, SharedVector<T> x, int bits, int degree,
         CancellationToken ct = default) where T : unmanaged, IRing<T>
     {
-        Internal.PowerTree.CheckDegree(degree);
+        PowerTree.CheckDegree(degree);
         if (suite.Powers is { } powers) return await powers.TruncatedPowersAsync(x, bits, degree, ct).ConfigureAwait(false);
         var truncated = await suite.TruncateAsync(x, bits, ct).ConfigureAwait(false);
-        return await Internal.PowerTree.PowersAsync(suite, truncated, degree, ct).ConfigureAwait(false);
+        return await PowerTree.PowersAsync(suite, truncated, degree, ct).ConfigureAwait(false);
     }
 
     /// <summary>[x &lt; 0] where values just below zero may go either way (see <see cref="ISpeculativeComparison{T}"/>); exact where the suite has no coarse form.</summary>
@@ -73,7 +74,7 @@ public static class SuiteOperations
         int inputBits, int ignoredBits, Task<SharedVector<T>> multiplicand, CancellationToken ct = default) where T : unmanaged, IRing<T> =>
         suite.SpeculativeComparison is { } comparison
             ? comparison.LessThanZeroAndProductAsync(x, inputBits, ignoredBits, multiplicand, ct)
-            : Internal.ComparisonProduct.SequentialAsync(suite, x, inputBits, ignoredBits, multiplicand, ct);
+            : ComparisonProduct.SequentialAsync(suite, x, inputBits, ignoredBits, multiplicand, ct);
 
     private static async ValueTask<SharedVector<T>> TruncateWhenReadyAsync<T>(IArithmeticSuite<T> suite, ValueTask<SharedVector<T>> product, int bits,
         CancellationToken ct) where T : unmanaged, IRing<T> =>

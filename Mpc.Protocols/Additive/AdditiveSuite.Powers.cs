@@ -1,6 +1,7 @@
 using System.Buffers;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Additive;
 
@@ -20,7 +21,7 @@ public sealed partial class AdditiveSuite
     {
         public async ValueTask<SharedVector<Z2k>> PowersAsync(SharedVector<Z2k> x, int degree, CancellationToken ct = default)
         {
-            Mpc.Protocols.Internal.PowerTree.CheckDegree(degree);
+            PowerTree.CheckDegree(degree);
             int n = x.Length;
             var tag = suite.Session.NextTag();
             var masks = await dealer.TakePowerMasksAsync(n, degree, ct).ConfigureAwait(false);
@@ -38,7 +39,7 @@ public sealed partial class AdditiveSuite
 
         public async ValueTask<SharedVector<Z2k>> TruncatedPowersAsync(SharedVector<Z2k> x, int bits, int degree, CancellationToken ct = default)
         {
-            Mpc.Protocols.Internal.PowerTree.CheckDegree(degree);
+            PowerTree.CheckDegree(degree);
             if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");
             if (bits == 0) return await PowersAsync(x, degree, ct).ConfigureAwait(false);
             int n = x.Length;

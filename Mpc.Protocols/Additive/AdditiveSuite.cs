@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Net;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Additive;
 
@@ -156,10 +157,10 @@ public sealed partial class AdditiveSuite(Session session, IAdditivePreprocessin
     public SharedVector<Z2k> Constant(ReadOnlySpan<Z2k> values) => new(IsLeader ? values.ToArray() : new Z2k[values.Length]);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Add(SharedVector<Z2k> x, SharedVector<Z2k> y) => Mpc.Protocols.Internal.LocalOperations.Add(x, y);
+    public SharedVector<Z2k> Add(SharedVector<Z2k> x, SharedVector<Z2k> y) => LocalOperations.Add(x, y);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Subtract(SharedVector<Z2k> x, SharedVector<Z2k> y) => Mpc.Protocols.Internal.LocalOperations.Subtract(x, y);
+    public SharedVector<Z2k> Subtract(SharedVector<Z2k> x, SharedVector<Z2k> y) => LocalOperations.Subtract(x, y);
 
     /// <inheritdoc />
     public SharedVector<Z2k> AddPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c)
@@ -171,10 +172,10 @@ public sealed partial class AdditiveSuite(Session session, IAdditivePreprocessin
     }
 
     /// <inheritdoc />
-    public SharedVector<Z2k> MultiplyPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c) => Mpc.Protocols.Internal.LocalOperations.MultiplyPublic(x, c);
+    public SharedVector<Z2k> MultiplyPublic(SharedVector<Z2k> x, ReadOnlySpan<Z2k> c) => LocalOperations.MultiplyPublic(x, c);
 
     /// <inheritdoc />
-    public SharedVector<Z2k> Scale(SharedVector<Z2k> x, Z2k c) => Mpc.Protocols.Internal.LocalOperations.Scale(x, c);
+    public SharedVector<Z2k> Scale(SharedVector<Z2k> x, Z2k c) => LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<Z2k>> MultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, CancellationToken ct = default)

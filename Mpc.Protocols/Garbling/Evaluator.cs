@@ -5,6 +5,7 @@ using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.Garbling.Internal;
 using Mpc.Protocols.ObliviousTransfer;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Garbling;
 
@@ -30,7 +31,7 @@ public sealed class Evaluator : IDisposable
     private readonly byte[] _acknowledgement = [1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
-    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(Evaluator), "An earlier call on this evaluator failed; create a new one.");
+    private readonly ExclusiveCalls _calls = new(nameof(Evaluator), "An earlier call on this evaluator failed; create a new one.");
     private bool _disposed;
 
     private Evaluator(IPartyNetwork network, int garbler, StreamTag tag, IknpReceiver ot, AesCtrPrg random)

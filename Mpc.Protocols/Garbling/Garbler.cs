@@ -6,6 +6,7 @@ using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.Garbling.Internal;
 using Mpc.Protocols.ObliviousTransfer;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Garbling;
 
@@ -54,7 +55,7 @@ public sealed class Garbler : IDisposable
     private readonly byte[] _acknowledgement = new byte[1];
     private Block128[] _wires = [];
     private ulong _nextAndIndex;
-    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(Garbler), "An earlier call on this garbler failed; create a new one.");
+    private readonly ExclusiveCalls _calls = new(nameof(Garbler), "An earlier call on this garbler failed; create a new one.");
     private bool _disposed;
 
     private Garbler(IPartyNetwork network, int evaluator, StreamTag tag, IknpSender ot, AesCtrPrg random, Block128 delta)

@@ -5,6 +5,7 @@ using Mpc.Core.Blocks;
 using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer.Internal;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.ObliviousTransfer;
 
@@ -43,7 +44,7 @@ public sealed class IknpReceiver : IDisposable
     private readonly StreamTag _tag;
     private readonly SoftSpokenReceiverColumns _columns;
     private ulong _nextIndex;
-    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpReceiver),
+    private readonly ExclusiveCalls _calls = new(nameof(IknpReceiver),
         "An earlier batch on this IknpReceiver failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 

@@ -5,6 +5,7 @@ using Mpc.Core.Blocks;
 using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer.Internal;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.ObliviousTransfer;
 
@@ -51,7 +52,7 @@ public sealed class IknpSender : IDisposable
     private readonly SoftSpokenSenderColumns _columns;
     private readonly byte[] _acknowledgement = [1];
     private ulong _nextIndex;
-    private readonly Mpc.Protocols.Internal.ExclusiveCalls _calls = new(nameof(IknpSender),
+    private readonly ExclusiveCalls _calls = new(nameof(IknpSender),
         "An earlier batch on this IknpSender failed, so its stream is out of step with the peer; create a new pair.");
     private bool _disposed;
 

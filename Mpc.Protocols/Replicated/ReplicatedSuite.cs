@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Random;
 using Mpc.Net;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Replicated;
 
@@ -166,10 +167,10 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     }
 
     /// <inheritdoc />
-    public SharedVector<Z2kPair> Add(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y) => Internal.LocalOperations.Add(x, y);
+    public SharedVector<Z2kPair> Add(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y) => LocalOperations.Add(x, y);
 
     /// <inheritdoc />
-    public SharedVector<Z2kPair> Subtract(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y) => Internal.LocalOperations.Subtract(x, y);
+    public SharedVector<Z2kPair> Subtract(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y) => LocalOperations.Subtract(x, y);
 
     /// <inheritdoc />
     public SharedVector<Z2kPair> AddPublic(SharedVector<Z2kPair> x, ReadOnlySpan<Z2kPair> c)
@@ -181,10 +182,10 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     }
 
     /// <inheritdoc />
-    public SharedVector<Z2kPair> MultiplyPublic(SharedVector<Z2kPair> x, ReadOnlySpan<Z2kPair> c) => Internal.LocalOperations.MultiplyPublic(x, c);
+    public SharedVector<Z2kPair> MultiplyPublic(SharedVector<Z2kPair> x, ReadOnlySpan<Z2kPair> c) => LocalOperations.MultiplyPublic(x, c);
 
     /// <inheritdoc />
-    public SharedVector<Z2kPair> Scale(SharedVector<Z2kPair> x, Z2kPair c) => Internal.LocalOperations.Scale(x, c);
+    public SharedVector<Z2kPair> Scale(SharedVector<Z2kPair> x, Z2kPair c) => LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, CancellationToken ct = default)

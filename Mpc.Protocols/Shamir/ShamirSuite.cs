@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Sharing;
 using Mpc.Net;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Protocols.Shamir;
 
@@ -152,10 +153,10 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     public SharedVector<T> Constant(ReadOnlySpan<T> values) => new(values.ToArray()); // the constant polynomial
 
     /// <inheritdoc />
-    public SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y) => Mpc.Protocols.Internal.LocalOperations.Add(x, y);
+    public SharedVector<T> Add(SharedVector<T> x, SharedVector<T> y) => LocalOperations.Add(x, y);
 
     /// <inheritdoc />
-    public SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y) => Mpc.Protocols.Internal.LocalOperations.Subtract(x, y);
+    public SharedVector<T> Subtract(SharedVector<T> x, SharedVector<T> y) => LocalOperations.Subtract(x, y);
 
     /// <inheritdoc />
     public SharedVector<T> AddPublic(SharedVector<T> x, ReadOnlySpan<T> c)
@@ -166,10 +167,10 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     }
 
     /// <inheritdoc />
-    public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c) => Mpc.Protocols.Internal.LocalOperations.MultiplyPublic(x, c);
+    public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c) => LocalOperations.MultiplyPublic(x, c);
 
     /// <inheritdoc />
-    public SharedVector<T> Scale(SharedVector<T> x, T c) => Mpc.Protocols.Internal.LocalOperations.Scale(x, c);
+    public SharedVector<T> Scale(SharedVector<T> x, T c) => LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default)

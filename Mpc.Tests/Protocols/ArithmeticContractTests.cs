@@ -6,6 +6,7 @@ using Mpc.Protocols;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Tests.Protocols.Harness;
 using static Mpc.Tests.Arbitraries.Elements;
+using Mpc.Protocols.Common;
 
 namespace Mpc.Tests.Protocols;
 
@@ -599,7 +600,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             T[]? viaFused = suite.FusedTruncation is { } f ? await suite.OpenAsync(await f.MultiplyAndTruncateAsync(sx, sy, 16)) : null;
             var viaCore = await suite.OpenAsync(await suite.TruncateAsync(await suite.MultiplyAsync(sx, sy), 16));
             T[]? viaPowers = suite.Powers is { } p ? await suite.OpenAsync(await p.PowersAsync(ss, 3)) : null;
-            var viaTree = await suite.OpenAsync(await Mpc.Protocols.Internal.PowerTree.PowersAsync(suite, ss, 3, default));
+            var viaTree = await suite.OpenAsync(await PowerTree.PowersAsync(suite, ss, 3, default));
             return (viaFused, viaCore, viaPowers, viaTree);
         }, seed);
         var (fusedResult, coreResult, powersResult, treeResult) = results[0];

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Mpc.Protocols.Internal;
+namespace Mpc.Protocols.Common;
 
 /// <summary>
 /// The call discipline of a stateful two-party protocol object (OT extension ends, garbler, evaluator) whose message

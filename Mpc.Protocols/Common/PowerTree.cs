@@ -1,6 +1,6 @@
 using Mpc.Core.Arithmetic;
 
-namespace Mpc.Protocols.Internal;
+namespace Mpc.Protocols.Common;
 
 /// <summary>
 /// x^1 .. x^d by products only: level i forms every power in (2^(i-1), 2^i] as x^(2^(i-1)) x^(k - 2^(i-1)), all in

@@ -1,6 +1,6 @@
 using Mpc.Core.Arithmetic;
 
-namespace Mpc.Protocols.Internal;
+namespace Mpc.Protocols.Common;
 
 /// <summary>
 /// [x &lt; 0] and [x &lt; 0] y by the suite's ordinary operations: the comparison (its tags taken at once), then one

@@ -1,6 +1,6 @@
 using Mpc.Core.Arithmetic;
 
-namespace Mpc.Protocols.Internal;
+namespace Mpc.Protocols.Common;
 
 /// <summary>The operations that are the same local step in every linear sharing scheme.</summary>
 internal static class LocalOperations
