@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Mpc.Core.Random;
 using Mpc.Net;
 
@@ -133,9 +132,7 @@ public sealed class Session : IDisposable
             throw new ArgumentOutOfRangeException(nameof(peer), peer, $"A shared PRG needs another party's id (0..{PartyCount - 1}, not {PartyId}).");
         Span<byte> info = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
-        Span<byte> key = stackalloc byte[AesCtrPrg.SeedSize];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, _pairwiseSeeds[peer], key, salt: "mpc-pairwise-prg"u8, info: info);
-        return new AesCtrPrg(key);
+        return AesCtrPrg.Derive(_pairwiseSeeds[peer], "mpc-pairwise-prg"u8, info);
     }
 
     /// <inheritdoc />

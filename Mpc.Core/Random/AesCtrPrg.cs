@@ -75,6 +75,17 @@ public sealed class AesCtrPrg : IDisposable
     /// <summary>A generator seeded from the operating system's CSPRNG.</summary>
     public static AesCtrPrg FromSystemRandom() => new(PrgSeed.Random());
 
+    /// <summary>
+    /// The generator keyed by HKDF-SHA256 (RFC 5869) over <paramref name="secret"/> with <paramref name="salt"/> and
+    /// <paramref name="info"/>: one independent stream per (secret, salt, info), as every party holding the secret computes it.
+    /// </summary>
+    public static AesCtrPrg Derive(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> info)
+    {
+        Span<byte> key = stackalloc byte[SeedSize];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, key, salt, info);
+        return new AesCtrPrg(key);
+    }
+
     /// <summary>Fills <paramref name="destination"/> with the next keystream bytes.</summary>
     public void Fill(Span<byte> destination)
     {

@@ -92,9 +92,7 @@ public sealed class DealerLink : IAsyncDisposable
     {
         Span<byte> info = stackalloc byte[DealRequest.Size];
         dealing.WriteTo(info);
-        Span<byte> key = stackalloc byte[AesCtrPrg.SeedSize];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, key, salt: "mpc-dealer-prg"u8, info: info);
-        return new AesCtrPrg(key);
+        return AesCtrPrg.Derive(seed, "mpc-dealer-prg"u8, info);
     }
 
     /// <summary>

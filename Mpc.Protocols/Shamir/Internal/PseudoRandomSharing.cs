@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Random;
 using Mpc.Core.Sharing;
@@ -103,11 +102,9 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
         var draws = GC.AllocateUninitializedArray<T>(length);
         Span<byte> info = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
-        Span<byte> seed = stackalloc byte[AesCtrPrg.SeedSize];
         for (int s = 0; s < _keys.Length; s++)
         {
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, _keys[s], seed, salt: "mpc-prss"u8, info: info);
-            using var prg = new AesCtrPrg(seed);
+            using var prg = AesCtrPrg.Derive(_keys[s], "mpc-prss"u8, info);
             prg.FillUniform<T>(draws);
             VectorMath.AddScaled<T>(draws, _weights[s], narrow);
             for (int l = 0; l < _threshold; l++)

@@ -44,6 +44,18 @@ public sealed class AesCtrPrgTests
     }
 
     [Fact]
+    public void Derive_IsHkdfSha256IntoTheGenerator_OneStreamPerSecretSaltAndInfo()
+    {
+        byte[] secret = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+        var key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, secret, AesCtrPrg.SeedSize, "salt"u8.ToArray(), "info"u8.ToArray());
+        byte[] Stream(AesCtrPrg prg) { using (prg) { var b = new byte[64]; prg.Fill(b); return b; } }
+        var derived = Stream(AesCtrPrg.Derive(secret, "salt"u8, "info"u8));
+        Assert.Equal(Stream(new AesCtrPrg(key)), derived);
+        Assert.NotEqual(derived, Stream(AesCtrPrg.Derive(secret, "salt"u8, "infp"u8)));
+        Assert.NotEqual(derived, Stream(AesCtrPrg.Derive(secret, "salu"u8, "info"u8)));
+    }
+
+    [Fact]
     public void Sp80038aF51_KeystreamXorPlaintext_IsCiphertext()
     {
         using var prg = new AesCtrPrg(Sp80038aKey, Convert.FromHexString("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"));
