@@ -18,22 +18,21 @@ public static class CsvTableReader
         return Read(reader, path, columns);
     }
 
+    /// <summary>The column names in the header of <paramref name="path"/> (none for an empty file), cells read as <see cref="Read(string, CsvColumns)"/> reads them.</summary>
+    public static string[] ReadHeader(string path)
+    {
+        if (!File.Exists(path)) throw new DataException("the file does not exist.", file: path);
+        using var reader = new StreamReader(path);
+        using var csv = Open(reader);
+        return csv.MoveNext() ? Cells(csv.Current) : [];
+    }
+
     /// <summary>Reads a table from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
     public static PartyTable Read(TextReader reader, string source, CsvColumns columns)
     {
-        // The header is read as a row of its own, so its checks (empty, repeated names) are this reader's, by name.
-        using var csv = Sep.New(',').Reader(o => o with
-        {
-            HasHeader = false,
-            Unescape = true,
-            Trim = SepTrim.All,
-            DisableColCountCheck = true,
-            CultureInfo = CultureInfo.InvariantCulture,
-        }).From(reader);
+        using var csv = Open(reader);
         if (!csv.MoveNext()) throw new DataException("the file is empty: expected a header row.", file: source, row: 1);
-        var headerRow = csv.Current;
-        var header = new string[headerRow.ColCount];
-        for (int i = 0; i < header.Length; i++) header[i] = headerRow[i].ToString();
+        var header = Cells(csv.Current);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < header.Length; i++)
         {
@@ -80,6 +79,23 @@ public static class CsvTableReader
         }
         if (lines.Count == 0) throw new DataException("the file has a header but no rows.", file: source, row: 2);
         return new PartyTable(source, featureNames, features.ToArray(), labels?.ToArray(), columns.Label, ids?.ToArray(), lines.ToArray());
+    }
+
+    // The header is read as a row of its own, so its checks (empty, repeated names) are this reader's, by name.
+    private static SepReader Open(TextReader reader) => Sep.New(',').Reader(o => o with
+    {
+        HasHeader = false,
+        Unescape = true,
+        Trim = SepTrim.All,
+        DisableColCountCheck = true,
+        CultureInfo = CultureInfo.InvariantCulture,
+    }).From(reader);
+
+    private static string[] Cells(SepReader.Row row)
+    {
+        var cells = new string[row.ColCount];
+        for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
+        return cells;
     }
 
     // Sep's parser (csFastFloat for doubles, invariant culture); the value never reaches a message.

@@ -28,7 +28,7 @@ internal static class BenchCommand
             using var cluster = TemporaryCluster.Create(parse.GetValue(parties), "bench-mul", dealer: parse.GetValue(mulPreprocessing) == "dealer");
             var job = new List<string> { "bench-mul", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(mulPreprocessing)!, "--size", parse.GetValue(size).ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", parse.GetValue(repeat).ToString(System.Globalization.CultureInfo.InvariantCulture) };
             if (parse.GetValue(fixedPoint)) job.Add("--fixed-point");
-            return await new ClusterLauncher(stdout, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
+            return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);
 
@@ -43,7 +43,7 @@ internal static class BenchCommand
         {
             using var cluster = TemporaryCluster.Create(parse.GetValue(triplesParties), "bench-triples", dealer: parse.GetValue(source) == "dealer");
             var job = new List<string> { "bench-triples", "--preprocessing", parse.GetValue(source)!, "--size", parse.GetValue(triplesSize).ToString(System.Globalization.CultureInfo.InvariantCulture), "--softspoken-k", parse.GetValue(softSpoken).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            return await new ClusterLauncher(stdout, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
+            return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(triples);
 
@@ -57,7 +57,7 @@ internal static class BenchCommand
         {
             using var cluster = TemporaryCluster.Create(2, "bench-ot");
             var job = new List<string> { "bench-ot", "--size", parse.GetValue(otSize).ToString(System.Globalization.CultureInfo.InvariantCulture), "--softspoken-k", parse.GetValue(softSpoken).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            return await new ClusterLauncher(stdout, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue(otInsecure), parse.GetValue(verbose), job, ct);
+            return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(otInsecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(ot);
 
@@ -68,7 +68,7 @@ internal static class BenchCommand
         {
             using var cluster = TemporaryCluster.Create(2, "bench-garble");
             var job = new List<string> { "bench-garble", "--size", parse.GetValue(andGates).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            return await new ClusterLauncher(stdout, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
+            return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(garble);
 
@@ -90,7 +90,7 @@ internal static class BenchCommand
             }
             using var cluster = TemporaryCluster.Create(2, "bench-aes");
             var job = new List<string> { "bench-aes", "--count", parse.GetValue(count).ToString(System.Globalization.CultureInfo.InvariantCulture), "--circuit", path };
-            return await new ClusterLauncher(stdout, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
+            return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue<bool>("--insecure"), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(aes);
         bench.Subcommands.Add(BenchTrainLr.Create(verbose, stdout, stderr));

@@ -94,7 +94,7 @@ internal static class BenchTrainLr
             bool showParties = parse.GetValue(verbose) || parse.GetValue(profile);
             var clock = Stopwatch.StartNew();
             var trainLr = new Jobs.TrainLrJob();
-            int code = await new ClusterLauncher(showParties ? stdout : TextWriter.Null, stderr, parse.GetValue<string>("--log-format") ?? "text").RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct,
+            int code = await new ClusterLauncher(showParties ? stdout : TextWriter.Null, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct,
                 (c, configs) => trainLr.Plan(MpcCommandLine.ParseJob(trainLr, job), c, configs, TextWriter.Null));
             double launchSeconds = clock.Elapsed.TotalSeconds;
             if (code != 0) return code;

@@ -1,4 +1,3 @@
-using nietras.SeparatedValues;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -35,7 +34,7 @@ internal static class DataCommands
                 throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features ({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
                     "a vertical party knows only its own; pass every party's model.json with --model.");
             string file = parse.GetValue(data)!;
-            var header = ReadHeader(file);
+            var header = CsvTableReader.ReadHeader(file);
             string? label = model.Label is { } l && header.Contains(l) ? l : null;
             string? id = header.Contains("id") && !model.Features.Contains("id") ? "id" : null;
             var table = CsvTableReader.Read(file, new CsvColumns(label, id, model.Features));
@@ -128,7 +127,7 @@ internal static class DataCommands
             if (kind == "vertical")
             {
                 string column = parse.GetValue(label) ?? throw new ArgumentException("--label is required for a vertical split (the label goes to party 0).");
-                if (!ReadHeader(file).Contains(column)) throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
+                if (!CsvTableReader.ReadHeader(file).Contains(column)) throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
                 parts = CsvPartitioner.Vertical(csv, n, column, parse.GetValue(seed));
             }
             else parts = CsvPartitioner.Horizontal(csv, n, parse.GetValue(seed));
@@ -137,23 +136,6 @@ internal static class DataCommands
             stdout.WriteLine($"split: {n} {kind} parts of {file} in {directory}/party-0.csv .. party-{n - 1}.csv");
         }));
         return command;
-    }
-
-    private static string[] ReadHeader(string file)
-    {
-        if (!File.Exists(file)) throw new DataException("the file does not exist.", file: file);
-        using var reader = Sep.New(',').Reader(o => o with
-        {
-            HasHeader = false,
-            Unescape = true,
-            Trim = SepTrim.All,
-            DisableColCountCheck = true,
-        }).FromFile(file);
-        if (!reader.MoveNext()) return [""];
-        var header = reader.Current;
-        var names = new string[header.ColCount];
-        for (int i = 0; i < names.Length; i++) names[i] = header[i].ToString();
-        return names;
     }
 
     private static int Run(TextWriter stderr, Action action)

@@ -10,8 +10,14 @@ namespace Mpc.Party.Commands;
 /// </summary>
 internal static class Logging
 {
+    /// <summary>The option that chooses the format.</summary>
+    public const string FormatOption = "--log-format";
+
     /// <summary>The values <c>--log-format</c> accepts.</summary>
     public static readonly string[] Formats = ["text", "json"];
+
+    /// <summary>The format a parsed command line asks for (the option is recursive, so every subcommand has it).</summary>
+    public static string FormatOf(System.CommandLine.ParseResult parse) => parse.GetValue<string>(FormatOption) ?? "text";
 
     public static ILoggerFactory Create(bool verbose, string format = "text") => LoggerFactory.Create(builder =>
     {

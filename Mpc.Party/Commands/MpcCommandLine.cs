@@ -19,7 +19,7 @@ internal static class MpcCommandLine
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log debug details to standard error.", Recursive = true };
         var root = new RootCommand("mpc: secure multi-party computation engine. Runs one party, or launches a whole cluster on this machine.");
         root.Options.Add(verbose);
-        var logFormat = new Option<string>("--log-format")
+        var logFormat = new Option<string>(Logging.FormatOption)
         {
             Description = "Logs on standard error as text lines or as JSON objects, one per line (for a log collector).",
             DefaultValueFactory = _ => "text",
@@ -37,7 +37,7 @@ internal static class MpcCommandLine
         {
             var command = JobCommand(job);
             command.SetAction((parse, ct) => PartyRunner.RunAsync(
-                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct, parse.GetValue(logFormat)!));
+                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct, Logging.FormatOf(parse)));
             party.Subcommands.Add(command);
         }
         root.Subcommands.Add(party);
@@ -51,7 +51,7 @@ internal static class MpcCommandLine
         foreach (var job in jobs.Jobs)
         {
             var command = JobCommand(job);
-            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr, parse.GetValue(logFormat)!).RunAsync(
+            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(
                 parse.GetValue(cluster)!, parse.GetValue(launchInsecure), parse.GetValue(verbose), JobArguments(parse), ct,
                 job is ILaunchHooks hooks ? (c, p) => hooks.Plan(parse, c, p, stdout) : null));
             launch.Subcommands.Add(command);
@@ -105,9 +105,9 @@ internal static class MpcCommandLine
         {
             if (i < 0) continue;
             // Launcher-level options may also follow the job name; they are not the job's to forward.
-            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or "--log-format")
+            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or Logging.FormatOption)
             {
-                if (tokens[i].Value is "--cluster" or "--log-format") i++;
+                if (tokens[i].Value is "--cluster" or Logging.FormatOption) i++;
                 continue;
             }
             args.Add(tokens[i].Value);

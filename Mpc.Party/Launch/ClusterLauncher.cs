@@ -93,7 +93,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                 if (verbose) start.ArgumentList.Add("--verbose");
                 if (logFormat != "text")
                 {
-                    start.ArgumentList.Add("--log-format");
+                    start.ArgumentList.Add(Commands.Logging.FormatOption);
                     start.ArgumentList.Add(logFormat);
                 }
                 foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs) start.ArgumentList.Add(a);
