@@ -30,8 +30,11 @@ public sealed record ClusterParty
     /// <summary>True for the dealer entry.</summary>
     public bool IsDealer => Role == PartyRole.Dealer;
 
+    /// <summary>"party 2 (carol)" or "dealer 3 (trent)", as messages name it.</summary>
+    public string Label => $"{(IsDealer ? "dealer" : "party")} {Id} ({Name})";
+
     /// <summary>"name" as exceptions print it.</summary>
-    public override string ToString() => $"{(IsDealer ? "dealer" : "party")} {Id} ({Name}) at {Host}:{Port}";
+    public override string ToString() => $"{Label} at {Host}:{Port}";
 }
 
 /// <summary>What a cluster member does.</summary>

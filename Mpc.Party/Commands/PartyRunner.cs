@@ -37,7 +37,7 @@ internal static class PartyRunner
 
         using var loggers = Logging.Create(verbose, logFormat);
         var logger = loggers.CreateLogger($"mpc.p{party.PartyId}");
-        string me = $"{(party.Me.IsDealer ? "dealer" : "party")} {party.PartyId} ({party.Me.Name})";
+        string me = party.Me.Label;
         IPartyNetwork? network = null;
         DealerLink? dealer = null;
         try

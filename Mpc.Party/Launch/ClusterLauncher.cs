@@ -149,7 +149,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                 string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
                 lock (_console)
                 {
-                    stderr.WriteLine($"mpc launch: {(who.IsDealer ? "dealer" : "party")} {who.Id} ({who.Name}) failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
+                    stderr.WriteLine($"mpc launch: {who.Label} failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
                     if (killed.Count > 0) stderr.WriteLine($"mpc launch: killed {string.Join(", ", killed.Select(k => $"party {k}"))}");
                 }
                 return 1;
