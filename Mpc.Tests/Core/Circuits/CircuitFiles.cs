@@ -8,7 +8,8 @@ namespace Mpc.Tests.Core.Circuits;
 /// </summary>
 public static class CircuitFiles
 {
-    public static string Directory { get; } = Locate();
+    /// <summary>The repository's <c>data/circuits</c>.</summary>
+    public static string Directory { get; } = Mpc.Tests.Ml.MlTestData.DataPath("circuits");
 
     public static string PathOf(string relative) => Path.Combine(Directory, relative);
 
@@ -56,15 +57,5 @@ public static class CircuitFiles
             bits[i] = ((value[i / 8] >> (7 - i % 8)) & 1) != 0;
         }
         return bits;
-    }
-
-    private static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "data", "circuits");
-            if (System.IO.Directory.Exists(Path.Combine(candidate, "bristol_fashion"))) return candidate;
-        }
-        throw new DirectoryNotFoundException($"No data/circuits directory above {AppContext.BaseDirectory}.");
     }
 }
