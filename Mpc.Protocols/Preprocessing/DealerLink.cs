@@ -103,15 +103,15 @@ public sealed class DealerLink : IAsyncDisposable
     /// </summary>
     internal Task<Z2k[]> Ask(DealRequest dealing, DealRecipe recipe)
     {
-        long words = recipe.Dependent.Sum(v => (long)v.Length), size = words + recipe.Free.Sum(v => (long)v.Length);
+        long words = recipe.DependentWords;
         lock (_gate)
         {
             if (!_ahead.Remove(dealing, out var answer)) answer = Enqueue(dealing, 1, words)[0];
-            if (dealing.Kind == DealKind.MatrixMask || size > AheadWords) return answer;
+            if (dealing.Kind == DealKind.MatrixMask || recipe.TotalWords > AheadWords) return answer;
             var shape = dealing.WithOrdinal(0);
             _askedUntil.TryGetValue(shape, out ulong until);
             until = Math.Max(until, dealing.Ordinal + 1);
-            int batch = (int)Math.Clamp(AheadWords / Math.Max(size, 1), 1, DealRequest.MaxCount);
+            int batch = (int)Math.Clamp(AheadWords / Math.Max(recipe.TotalWords, 1), 1, DealRequest.MaxCount);
             if (until <= dealing.Ordinal + (ulong)Math.Max(1, batch / 2))
             {
                 var next = Enqueue(dealing.WithOrdinal(until), batch, words);

@@ -50,8 +50,8 @@ public static class DealerService
                 if (first.Kind == DealKind.End) break;
                 if (first.Kind == DealKind.KeepAlive) continue;
                 recipe = DealRecipe.For(first, masks);
-                long words = recipe.All.Sum(v => (long)v.Length);
-                if (words * count > DealRecipe.MaxWords) throw new ArgumentException($"{count} dealings of {words} words are more than the {DealRecipe.MaxWords} allowed at once");
+                if (recipe.TotalWords * count > DealRecipe.MaxWords)
+                    throw new ArgumentException($"{count} dealings of {recipe.TotalWords} words are more than the {DealRecipe.MaxWords} allowed at once");
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {

@@ -44,10 +44,12 @@ internal sealed class DealRecipe
 
     private DealRecipe(VectorShape[] free, VectorShape[] dependent, Func<Z2k[][], Z2k[][]> compute)
     {
-        long words = free.Concat(dependent).Sum(v => (long)v.Length);
-        if (words > MaxWords) throw new ArgumentException($"the dealing would hold {words} words, more than the {MaxWords} allowed");
         Free = free;
         Dependent = dependent;
+        All = [.. free, .. dependent];
+        DependentWords = dependent.Sum(v => (long)v.Length);
+        TotalWords = DependentWords + free.Sum(v => (long)v.Length);
+        if (TotalWords > MaxWords) throw new ArgumentException($"the dealing would hold {TotalWords} words, more than the {MaxWords} allowed");
         _compute = compute;
     }
 
@@ -56,7 +58,13 @@ internal sealed class DealRecipe
     public VectorShape[] Dependent { get; }
 
     /// <summary>Free then dependent.</summary>
-    public IEnumerable<VectorShape> All => Free.Concat(Dependent);
+    public VectorShape[] All { get; }
+
+    /// <summary>64-bit words over every vector.</summary>
+    public long TotalWords { get; }
+
+    /// <summary>64-bit words over the dependent vectors: what the dealer sends party 0 for this dealing.</summary>
+    public long DependentWords { get; }
 
     /// <summary>The dependent vectors' full values from the free vectors' full values.</summary>
     public Z2k[][] Compute(Z2k[][] free) => _compute(free);

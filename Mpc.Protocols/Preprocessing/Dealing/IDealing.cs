@@ -25,7 +25,7 @@ internal static class DealerArithmetic
     /// <summary>Adds (or XORs) the next <paramref name="count"/> vectors of <paramref name="prg"/>'s stream into <paramref name="sums"/>.</summary>
     public static void AddStream(Mpc.Core.Random.AesCtrPrg prg, DealRecipe recipe, Z2k[][] sums, int count)
     {
-        var shapes = recipe.All.ToArray();
+        var shapes = recipe.All;
         int longest = shapes.Take(count).Select(v => v.Length).DefaultIfEmpty(0).Max();
         var scratch = System.Buffers.ArrayPool<Z2k>.Shared.Rent(longest);
         try
