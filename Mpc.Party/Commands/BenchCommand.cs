@@ -4,7 +4,7 @@ using Mpc.Party.Launch;
 namespace Mpc.Party.Commands;
 
 /// <summary>
-/// <c>mpc bench mul --suite S [--preprocessing P] --parties N --size L [--fixed-point] [--repeat R]</c>: starts N party processes on a throwaway
+/// <c>mpc bench mul --suite S [--preprocessing P] --parties N --size L [--fixed-point [--truncation T]] [--repeat R]</c>: starts N party processes on a throwaway
 /// loopback cluster (TLS unless --insecure) and runs the <c>bench-mul</c> job; each party prints one JSON line.
 /// <c>mpc bench ot --size S</c>, <c>mpc bench garble --size S</c> and <c>mpc bench aes [--count C]</c> do the same
 /// with two parties and the <c>bench-ot</c>, <c>bench-garble</c> and <c>bench-aes</c> jobs.
@@ -21,13 +21,14 @@ internal static class BenchCommand
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
         var repeat = new Option<int>("--repeat") { Description = "Timed multiplications after one untimed (median and best reported).", DefaultValueFactory = _ => 5 };
         var mulPreprocessing = Jobs.SuiteOptions.PreprocessingOption();
+        var mulTruncation = Jobs.SuiteOptions.TruncationOption();
         var mul = new Command("mul", "Secure vector multiplication throughput.");
-        foreach (var o in new Option[] { suite, mulPreprocessing, parties, size, fixedPoint, insecure, repeat }) mul.Options.Add(o);
+        foreach (var o in new Option[] { suite, mulPreprocessing, mulTruncation, parties, size, fixedPoint, insecure, repeat }) mul.Options.Add(o);
         mul.SetAction(async (parse, ct) =>
         {
             using var cluster = TemporaryCluster.Create(parse.GetValue(parties), "bench-mul", dealer: parse.GetValue(mulPreprocessing) == "dealer");
             var job = new List<string> { "bench-mul", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(mulPreprocessing)!, "--size", parse.GetValue(size).ToString(System.Globalization.CultureInfo.InvariantCulture), "--repeat", parse.GetValue(repeat).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            if (parse.GetValue(fixedPoint)) job.Add("--fixed-point");
+            if (parse.GetValue(fixedPoint)) job.AddRange(["--fixed-point", "--truncation", parse.GetValue(mulTruncation)!]);
             return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);

@@ -28,12 +28,13 @@ internal static class BenchTrainLr
         var rate = new Option<double?>("--learning-rate") { Description = "Step size (default: train-lr's)." };
         var suite = Jobs.SuiteOptions.SuiteOption();
         var preprocessing = new Option<string?>("--preprocessing") { Description = "The additive suite's preprocessing (default: train-lr's)." };
+        var truncation = Jobs.SuiteOptions.TruncationOption();
         var sigmoid = new Option<string?>("--sigmoid") { Description = "Sigmoid approximation (default: train-lr's)." };
         var fractional = new Option<int?>("--fractional-bits") { Description = "Fixed-point fractional bits (default: train-lr's)." };
         var profile = new Option<bool>("--profile") { Description = "Have the parties print where training time goes." };
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
         var command = new Command("train-lr", "Secure logistic regression training on N party processes; prints a JSON line.");
-        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing, sigmoid, fractional, profile, insecure }) command.Options.Add(o);
+        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing, truncation, sigmoid, fractional, profile, insecure }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(parties);
@@ -87,6 +88,7 @@ internal static class BenchTrainLr
             if (parse.GetValue(batch) is int b) job.AddRange(["--batch-size", Invariant(b)]);
             if (parse.GetValue(rate) is double r) job.AddRange(["--learning-rate", r.ToString("R", CultureInfo.InvariantCulture)]);
             if (parse.GetValue(preprocessing) is { } pre) job.AddRange(["--preprocessing", pre]);
+            job.AddRange(["--truncation", parse.GetValue(truncation)!]);
             if (parse.GetValue(sigmoid) is { } s) job.AddRange(["--sigmoid", s]);
             if (parse.GetValue(fractional) is int f) job.AddRange(["--fractional-bits", Invariant(f)]);
             if (parse.GetValue(profile)) job.Add("--profile");
@@ -105,6 +107,7 @@ internal static class BenchTrainLr
                 ["bench"] = "train-lr",
                 ["suite"] = metrics["suite"]?.DeepClone(),
                 ["preprocessing"] = metrics["preprocessing"]?.DeepClone(),
+                ["truncation"] = metrics["truncation"]?.DeepClone(),
                 ["partition"] = kind,
                 ["parties"] = n,
                 ["rows"] = totalRows,

@@ -40,12 +40,13 @@ public sealed class BenchMulJob : IJob
         if (size < 1) throw new ArgumentException("--size must be positive.");
         int repeat = context.GetOption<int>("--repeat");
         if (repeat < 1) throw new ArgumentException("--repeat must be positive.");
+        string truncation = SuiteOptions.Truncation(context);
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         string suiteName = SuiteOptions.Suite(context);
         var runs = suiteName switch
         {
             "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, ct),
-            "replicated" => await TimeAsync(SuiteOptions.Replicated(session), size, fixedPoint, repeat, null, ct),
+            "replicated" => await TimeAsync(SuiteOptions.Replicated(session, truncation), size, fixedPoint, repeat, null, ct),
             _ => await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, ct),
         };
 

@@ -31,11 +31,12 @@ public sealed class SelfTestJob : IJob
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         int size = context.GetOption<int>("--size"), seed = context.GetOption<int>("--seed");
+        string truncation = SuiteOptions.Truncation(context);
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         int checks = SuiteOptions.Suite(context) switch
         {
             "shamir" => await CheckAsync(SuiteOptions.Shamir(session, context), size, seed, ct),
-            "replicated" => await CheckAsync(SuiteOptions.Replicated(session), size, seed, ct),
+            "replicated" => await CheckAsync(SuiteOptions.Replicated(session, truncation), size, seed, ct),
             _ => await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, seed, ct),
         };
         context.Out.WriteLine($"selftest ({SuiteOptions.Suite(context)}, {session.PartyCount} parties, {size} elements): {checks} checks passed");

@@ -9,7 +9,7 @@ using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
 
-/// <summary>The options every protocol job shares (--suite, --preprocessing, --comparison, --threshold) and the suites they build.</summary>
+/// <summary>The options every protocol job shares (--suite, --preprocessing, --comparison, --threshold, --truncation) and the suites they build.</summary>
 internal static class SuiteOptions
 {
     public static IEnumerable<Option> Create() =>
@@ -23,7 +23,46 @@ internal static class SuiteOptions
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
+        TruncationOption(),
     ];
+
+    /// <summary>--truncation: how the replicated suite truncates.</summary>
+    public static Option<string> TruncationOption() =>
+        new Option<string>("--truncation")
+        {
+            Description = "Truncation in the replicated suite: auto (two-round), two-round (a helper masks the value; least computation, " +
+                "the faster on one machine or a LAN) or one-round (masks made ahead in batches; the faster where round trips are long).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong(TruncationNames);
+
+    /// <summary>The values --truncation accepts.</summary>
+    public static readonly string[] TruncationNames = ["auto", "two-round", "one-round"];
+
+    /// <summary>
+    /// --truncation resolved for <paramref name="suite"/>: "two-round" or "one-round" for the replicated suite, "n/a"
+    /// for the others, which have one way to truncate (a value asked of them is kept, for <see cref="CheckTruncation"/>).
+    /// </summary>
+    public static string Truncation(string suite, string? truncation) => (suite, truncation) switch
+    {
+        ("replicated", null or "auto") => "two-round",
+        (_, null or "auto") => "n/a",
+        _ => truncation,
+    };
+
+    /// <summary>Refuses a --truncation asked of a suite other than the replicated one, naming the option.</summary>
+    public static void CheckTruncation(string suite, string truncation)
+    {
+        if (suite != "replicated" && truncation != "n/a")
+            throw new ArgumentException($"--truncation {truncation} applies to --suite replicated; the {suite} suite has one way to truncate.");
+    }
+
+    /// <summary>--truncation for this job's suite (see <see cref="Truncation(string, string?)"/>), checked.</summary>
+    public static string Truncation(JobContext context)
+    {
+        string suite = Suite(context), truncation = Truncation(suite, context.GetOption<string>("--truncation"));
+        CheckTruncation(suite, truncation);
+        return truncation;
+    }
 
     /// <summary>The suites --suite accepts.</summary>
     public static readonly string[] SuiteNames = ["auto", "additive", "shamir", "replicated"];
@@ -110,8 +149,8 @@ internal static class SuiteOptions
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
         new(session, context.GetOption<int?>("--threshold"));
 
-    /// <summary>The replicated suite, refusing a cluster of other than three parties by name.</summary>
-    public static ReplicatedSuite Replicated(Session session) => session.PartyCount == 3
-        ? new ReplicatedSuite(session)
+    /// <summary>The replicated suite truncating as <paramref name="truncation"/> says (two-round or one-round), refusing a cluster of other than three parties by name.</summary>
+    public static ReplicatedSuite Replicated(Session session, string truncation) => session.PartyCount == 3
+        ? new ReplicatedSuite(session, truncation == "one-round" ? ReplicatedTruncation.OneRound : ReplicatedTruncation.TwoRounds)
         : throw new ArgumentException($"--suite replicated needs exactly three parties; this cluster has {session.PartyCount} (use --suite shamir for more, --suite additive for two).");
 }

@@ -8,8 +8,9 @@ namespace Mpc.Party.Jobs;
 /// <summary>
 /// Checkpoints of one <c>train-lr</c> party: keys every epoch's randomness from the run's <see cref="EpochKeys"/>,
 /// saves the state every <c>--checkpoint-every</c> epochs (and after the last), and on resume restores the saved tag
-/// counters before the first resumed epoch, so the rest of the run draws exactly what the original run drew. A source
-/// with state of its own (the ot source's OT extensions) is restarted at every epoch a run can resume from.
+/// counters before the first resumed epoch, so the rest of the run draws exactly what the original run drew. State kept
+/// across epochs (the ot source's OT extensions, the replicated suite's truncation masks) is restarted at every epoch a
+/// run can resume from.
 /// </summary>
 internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, CheckpointStore? store, int? every, int epochs,
     CheckpointIdentity identity, Func<string> preprocessingUsage, CheckpointFile<T>? resumeFrom, TextWriter output, Action? restartPreprocessing = null)
@@ -29,8 +30,9 @@ internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, Che
             _pendingCounters = null;
         }
         keys.Enter(session, epoch);
-        // At every epoch a run can resume from (each checkpoint's, and the end), the stateful source starts afresh:
-        // its OT extensions' base OTs then depend on that epoch's keys alone. Not every epoch: base OTs are costly.
+        // At every epoch a run can resume from (each checkpoint's, and the end), state kept across epochs starts afresh:
+        // the OT extensions' base OTs, or the masks made ahead, then depend on that epoch's keys alone. Not every epoch:
+        // base OTs are costly, and a batch of masks serves several epochs.
         if (restartPreprocessing is not null && ((every is int k && epoch % k == 0) || epoch == epochs)) restartPreprocessing();
     }
 

@@ -68,7 +68,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         return settings.Suite switch
         {
             "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
-            "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session), ct),
+            "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session, settings.Truncation), ct),
             _ => await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context, settings.Preprocessing), settings.Comparison), ct),
         };
     }
@@ -103,7 +103,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
             double loadSeconds = job.Elapsed.TotalSeconds;
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})" : "")}, {parties} parties, {Describe(partition)}: " +
+                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})" : "")}{(suite.Name == "replicated" ? $" ({settings.Truncation} truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
                 $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; {settings.Epochs} epochs, " +
                 $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, {settings.Sigmoid().Name}"));
 
@@ -139,6 +139,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["rounds_per_epoch"] = Round((double)trainRounds / perEpoch),
                 ["suite"] = suite.Name,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
+                ["truncation"] = suite.Name == "replicated" ? settings.Truncation : null,
                 ["sigmoid"] = result.SigmoidName,
                 ["partition"] = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal",
                 ["parties"] = parties,

@@ -36,6 +36,9 @@ internal sealed record TrainLrSettings
     public required bool Resume { get; init; }
     public required string Comparison { get; init; }
 
+    /// <summary>--truncation: "auto" until <see cref="For"/>, then "two-round" or "one-round" (replicated) or "n/a".</summary>
+    public string Truncation { get; init; } = "auto";
+
     /// <summary>Whether this run saves or resumes checkpoints (and so keys its randomness per epoch).</summary>
     public bool Checkpointing => CheckpointEvery is not null || Resume;
 
@@ -91,13 +94,18 @@ internal sealed record TrainLrSettings
         KeepCheckpoints = parse.GetValue<int>("--keep-checkpoints"),
         Resume = parse.GetValue<bool>("--resume"),
         Comparison = parse.GetValue<string>("--comparison") ?? "auto",
+        Truncation = parse.GetValue<string>("--truncation") ?? "auto",
     };
 
     /// <summary>These settings with the suite, source and comparison resolved for <paramref name="parties"/> parties (see <see cref="SuiteChoice"/>).</summary>
     public TrainLrSettings For(int parties)
     {
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, Comparison, parties, Checkpointing);
-        return this with { Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison };
+        return this with
+        {
+            Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison,
+            Truncation = SuiteOptions.Truncation(choice.Suite, Truncation),
+        };
     }
 
     /// <summary>Refuses values no run can use, naming the option.</summary>
@@ -113,20 +121,27 @@ internal sealed record TrainLrSettings
         if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
         if (KeepCheckpoints is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
-        if (Resume && CheckpointEvery is null && Suite == "additive" && Preprocessing == "ot")
-            throw new ArgumentException("--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
+        if (Resume && CheckpointEvery is null && RestartsAtCheckpoints)
+            throw new ArgumentException(Suite == "replicated"
+                ? "--resume with --truncation one-round needs the --checkpoint-every of the run it resumes: the masks made ahead are discarded at every checkpoint."
+                : "--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
+        SuiteOptions.CheckTruncation(Suite, Truncation);
         if (Checkpointing && Comparison != "bits")
             throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: garbled comparisons carry OT state that checkpoints do not save yet.");
     }
 
     /// <summary>
     /// What a checkpoint must have been written with to be resumed by this run: <see cref="Public"/>, and with the ot
-    /// source the checkpoint interval too (the source restarts at every checkpoint, so both runs must restart alike).
+    /// source or one-round truncation the checkpoint interval too (the source restarts, the masks made ahead are
+    /// discarded, at every checkpoint, so both runs must restart alike).
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
-        Suite == "additive" && Preprocessing == "ot"
+        RestartsAtCheckpoints
             ? [.. Public(partition, parties), ("mpc_build", Build()), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
             : [.. Public(partition, parties), ("mpc_build", Build())];
+
+    /// <summary>Whether state kept across epochs starts afresh at every checkpoint: the ot source, or the replicated suite's masks made ahead.</summary>
+    private bool RestartsAtCheckpoints => (Suite == "additive" && Preprocessing == "ot") || (Suite == "replicated" && Truncation == "one-round");
 
     // The protocol code's build (deterministic builds: the same source gives the same ids): another build could run other
     // operations on the replayed randomness.
@@ -168,6 +183,7 @@ internal sealed record TrainLrSettings
     [
         ("suite", Suite),
         ("preprocessing", Suite == "additive" ? Preprocessing : "none"),
+        ("truncation", Truncation),
         ("threshold", Threshold?.ToString(CultureInfo.InvariantCulture) ?? "default"),
         ("parties", parties.ToString(CultureInfo.InvariantCulture)),
         ("partition", partition.Kind == Partitioning.Vertical ? $"vertical (label at party {partition.LabelOwner})" : "horizontal"),

@@ -4,6 +4,7 @@ using Mpc.Party.Checkpoints;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
 using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
@@ -51,11 +52,19 @@ internal static class TrainLrStart
             throw new CheckpointException($"Checkpoint {store.PathOf(from!.Value)} comes from another run than the latest one in {store.Directory}; keep one run's checkpoints per folder.");
         if (file is not null) output.WriteLine($"train-lr: resuming from epoch {from} ({store.PathOf(from!.Value)})");
         keys.Enter(session, EpochKeys.SetupPhase);
-        restartable?.Restart();
+        // What a suite or source keeps from one epoch to the next (the ot source's OT extensions, the replicated suite's
+        // truncation masks made ahead) starts afresh here and at every epoch a run can resume from.
+        Action? restart = (restartable, baseSuite) switch
+        {
+            ({ } source, _) => source.Restart,
+            (null, ReplicatedSuite replicated) => replicated.DiscardTruncationMasks,
+            _ => null,
+        };
+        restart?.Invoke();
         // Shamir hands out its pseudo-random sharing keys at the first product; here, in the set-up phase, instead.
         if (baseSuite is ShamirSuite<Mersenne127> shamir) await shamir.EstablishPseudoRandomSharingAsync(ct);
         Func<string> usage = () => baseSuite is AdditiveSuite additive ? additive.Preprocessing.Usage.ToString() : "";
         return new TrainLrCheckpoints<T>(session, keys, settings.CheckpointEvery is null ? null : store, settings.CheckpointEvery, settings.Epochs,
-            identity, usage, file, output, restartable is null ? null : restartable.Restart);
+            identity, usage, file, output, restart);
     }
 }

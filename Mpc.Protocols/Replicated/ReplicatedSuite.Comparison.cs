@@ -114,28 +114,40 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         // The three-way sum's carries, reshared; shifted into place.
         var t = await ReshareWordsAsync(Xor(carries, ZeroShares(n, tags[0], xor: true)), tags[0], ct).ConfigureAwait(false);
         var (u0, u1) = (ShiftLeft(t.First, 1), ShiftLeft(t.Second, 1));
-        var (p0, p1) = (Xor(s0, u0), Xor(s1, u1));
-        var (sum0, sum1) = (p0, p1); // s ^ 2t: the sum's bits before carries (p is replaced, never changed in place)
-        var g = (await AndWordsAsync([(s0, s1, u0, u1)], tags[1], ct).ConfigureAwait(false))[0];
+        var g = await PrefixCarriesAsync(s0, s1, u0, u1, levels, tags.AsMemory(1, 1 + levels), ct).ConfigureAwait(false);
+        // Bit b - 1 of s ^ 2t ^ (carries shifted into place).
+        int top = bits - 1;
+        var (bit0, bit1) = (new ulong[n], new ulong[n]);
+        for (int i = 0; i < n; i++)
+        {
+            bit0[i] = ((s0[i] ^ u0[i] ^ (g.First[i] << 1)) >> top) & 1;
+            bit1[i] = ((s1[i] ^ u1[i] ^ (g.Second[i] << 1)) >> top) & 1;
+        }
+        return await InjectBitsAsync(bit0, bit1, tags[^1], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The carries of a + b on replicated boolean words (my components): Kogge-Stone over generate a &amp; b and
+    /// propagate a ^ b, one AND round for the generate and one per level under the 1 + <paramref name="levels"/>
+    /// <paramref name="tags"/>. Bit j of the result is the carry out of bits 0..j, for j &lt; 2^levels; a + b is
+    /// a ^ b ^ (result &lt;&lt; 1) there.
+    /// </summary>
+    private async ValueTask<(ulong[] First, ulong[] Second)> PrefixCarriesAsync(ulong[] a0, ulong[] a1, ulong[] b0, ulong[] b1, int levels,
+        ReadOnlyMemory<StreamTag> tags, CancellationToken ct)
+    {
+        var (p0, p1) = (Xor(a0, b0), Xor(a1, b1));
+        var g = (await AndWordsAsync([(a0, a1, b0, b1)], tags.Span[0], ct).ConfigureAwait(false))[0];
         for (int level = 0; level < levels; level++)
         {
             int d = 1 << level;
             bool last = level == levels - 1;
             List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, ShiftLeft(g.First, d), ShiftLeft(g.Second, d))];
             if (!last) ands.Add((p0, p1, ShiftLeft(p0, d), ShiftLeft(p1, d)));
-            var products = await AndWordsAsync(ands, tags[2 + level], ct).ConfigureAwait(false);
+            var products = await AndWordsAsync(ands, tags.Span[1 + level], ct).ConfigureAwait(false);
             g = (Xor(g.First, products[0].First), Xor(g.Second, products[0].Second));
             if (!last) (p0, p1) = products[1];
         }
-        // Bit b - 1 of s ^ 2t ^ (carries shifted into place).
-        int top = bits - 1;
-        var (bit0, bit1) = (new ulong[n], new ulong[n]);
-        for (int i = 0; i < n; i++)
-        {
-            bit0[i] = ((sum0[i] ^ (g.First[i] << 1)) >> top) & 1;
-            bit1[i] = ((sum1[i] ^ (g.Second[i] << 1)) >> top) & 1;
-        }
-        return await InjectBitsAsync(bit0, bit1, tags[^1], ct).ConfigureAwait(false);
+        return g;
     }
 
     /// <summary>Replicated ANDs of word vectors, all in one round: z_i = x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i ^ zero, sent to the previous party.</summary>

@@ -29,10 +29,11 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
 {
     private readonly Session _session;
     private readonly bool _zeroSharing;
+    private readonly ReplicatedTruncation _truncation;
 
-    /// <summary>A replicated suite for one of the three parties of <paramref name="session"/>.</summary>
+    /// <summary>A replicated suite for one of the three parties of <paramref name="session"/>, truncating as <paramref name="truncation"/> says.</summary>
     /// <exception cref="ArgumentException">The session does not have exactly three parties.</exception>
-    public ReplicatedSuite(Session session) : this(session, zeroSharing: true)
+    public ReplicatedSuite(Session session, ReplicatedTruncation truncation = ReplicatedTruncation.TwoRounds) : this(session, truncation, zeroSharing: true)
     {
     }
 
@@ -40,13 +41,18 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     /// With <paramref name="zeroSharing"/> false, products and truncations skip the zero sharing that re-randomises
     /// what a party sends: a deliberately insecure variant for the view tests, never offered to users.
     /// </summary>
-    internal ReplicatedSuite(Session session, bool zeroSharing)
+    internal ReplicatedSuite(Session session, ReplicatedTruncation truncation, bool zeroSharing)
     {
         if (session.PartyCount != 3)
             throw new ArgumentException($"Replicated sharing needs exactly three parties; the session has {session.PartyCount} (use the shamir suite for more, the additive suite for two).", nameof(session));
+        if (!Enum.IsDefined(truncation)) throw new ArgumentOutOfRangeException(nameof(truncation), truncation, "Truncation is TwoRounds or OneRound.");
         _session = session;
+        _truncation = truncation;
         _zeroSharing = zeroSharing;
     }
+
+    /// <summary>How this suite truncates.</summary>
+    public ReplicatedTruncation Truncation => _truncation;
 
     /// <inheritdoc />
     public Session Session => _session;
@@ -61,7 +67,7 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     public int TruncationErrorBound => 1;
 
     /// <inheritdoc />
-    /// <remarks>Always: a product's additive shares feed the truncation's first round, so a fused product costs the truncation's two rounds.</remarks>
+    /// <remarks>Always: a product's additive shares feed the truncation's (first) round, so a fused product costs what the truncation does.</remarks>
     public IFusedTruncation<Z2kPair>? FusedTruncation => this;
 
     private int Me => _session.PartyId;

@@ -40,6 +40,7 @@ public sealed class ResumedTrainingTests : IDisposable
         {
             "shamir" => new[] { "--suite", "shamir" },
             "replicated" => ["--suite", "replicated"],
+            "replicated-one-round" => ["--suite", "replicated", "--truncation", "one-round"],
             "additive-ot" => ["--suite", "additive", "--preprocessing", "ot"],
             _ => ["--suite", "additive", "--preprocessing", "dealer"],
         },
@@ -54,6 +55,7 @@ public sealed class ResumedTrainingTests : IDisposable
         {
             "shamir" => LocalParties.Run(3, s => PartyAsync<Mersenne127>(s, new ShamirSuite<Mersenne127>(s), null, settings, folder), seed),
             "replicated" => LocalParties.Run(3, s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s), null, settings, folder), seed),
+            "replicated-one-round" => LocalParties.Run(3, s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s, ReplicatedTruncation.OneRound), null, settings, folder), seed),
             "additive-ot" => LocalParties.Run(3, async s =>
             {
                 using var restartable = new RestartablePreprocessing(() => new OtPreprocessing(s));
@@ -83,6 +85,7 @@ public sealed class ResumedTrainingTests : IDisposable
     [InlineData("additive-ot")]
     [InlineData("shamir")]
     [InlineData("replicated")]
+    [InlineData("replicated-one-round")] // masks made ahead are discarded at the checkpoint
     public void ResumedAtEpoch2_FromOtherSessions_SameModelAndSharesAsTheUninterruptedRun(string configuration)
     {
         var uninterrupted = Train(configuration, "first", resume: false, seed: 1);

@@ -44,4 +44,22 @@ public sealed class SuiteChoiceTests
         var two = TrainLrSettings.From(parse).For(2);
         Assert.Equal(("additive", "ot", "garbled"), (two.Suite, two.Preprocessing, two.Comparison));
     }
+
+    [Fact]
+    public void Truncation_IsTwoRoundForReplicatedByDefault_AgreedByTheParties_AndRefusedForOtherSuites()
+    {
+        TrainLrSettings Settings(params string[] options) =>
+            TrainLrSettings.From(Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr", .. options])).For(3);
+        Assert.Equal("two-round", Settings().Truncation);
+        Assert.Equal("one-round", Settings("--truncation", "one-round").Truncation);
+        Assert.Contains(("truncation", "one-round"), Settings("--truncation", "one-round").Public(Mpc.Ml.Data.DataPartition.ByRows, 3));
+        Assert.Equal("n/a", Settings("--suite", "shamir").Truncation);
+        Settings("--suite", "shamir").Validate();
+        var error = Assert.Throws<ArgumentException>(() => Settings("--suite", "shamir", "--truncation", "one-round").Validate());
+        Assert.Contains("--truncation one-round applies to --suite replicated", error.Message);
+        // Masks made ahead are discarded at every checkpoint: resuming needs the original interval, as with the ot source.
+        error = Assert.Throws<ArgumentException>(() => Settings("--truncation", "one-round", "--resume").Validate());
+        Assert.Contains("--resume with --truncation one-round needs the --checkpoint-every", error.Message);
+        Settings("--truncation", "one-round", "--resume", "--checkpoint-every", "2").Validate();
+    }
 }

@@ -31,10 +31,14 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         Input,
         Multiply,
         MatrixMultiply,
-        /// <summary>Three truncations of x, so that the helper (which rotates with the tag) is each party once.</summary>
+        /// <summary>Three truncations of x with a helper, so that the helper (which rotates with the tag) is each party once.</summary>
         Truncate,
-        /// <summary>Three fused products x y truncated, for the same reason.</summary>
+        /// <summary>Three fused products x y truncated with a helper, for the same reason.</summary>
         MultiplyAndTruncate,
+        /// <summary>Three truncations of x in one round, each making a batch of masks first.</summary>
+        TruncateInOneRound,
+        /// <summary>Three fused products x y truncated in one round, each making a batch of masks first.</summary>
+        MultiplyAndTruncateInOneRound,
         /// <summary>The sign of x: the carries' resharing, the AND rounds of the adder and the bit injection.</summary>
         LessThanZero,
     }
@@ -50,8 +54,11 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
 
     private sealed record Frame(int Peer, StreamTag Tag, ulong[] Words);
 
-    /// <summary>One party's shares of x and y (fixed values), and what it received during each repetition of the operation.</summary>
-    private sealed record PartyView(int Party, long XValue, long YValue, Z2kPair[] X, Z2kPair[] Y, Frame[][] Steps);
+    /// <summary>
+    /// One party's shares of x and y (fixed values), what it received during each repetition of the operation, and its
+    /// shares of the truncation masks each repetition used (none for other operations).
+    /// </summary>
+    private sealed record PartyView(int Party, long XValue, long YValue, Z2kPair[] X, Z2kPair[] Y, Frame[][] Steps, Z2kPair[][] Masks);
 
     private sealed record Sample(string Name, long[] Counts);
 
@@ -63,10 +70,12 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     [InlineData(Operation.MatrixMultiply)]
     [InlineData(Operation.Truncate)]
     [InlineData(Operation.MultiplyAndTruncate)]
+    [InlineData(Operation.TruncateInOneRound)]
+    [InlineData(Operation.MultiplyAndTruncateInOneRound)]
     [InlineData(Operation.LessThanZero)]
     public async Task EveryPartysView_IsUniformWhateverTheInputs(Operation operation)
     {
-        var views = await ObserveAsync(s => new ReplicatedSuite(s), operation);
+        var views = await ObserveAsync(s => new ReplicatedSuite(s, TruncationOf(operation)) { FirstMaskBatch = Length, LargestMaskBatch = Length }, operation);
         AssertReceivedWhatTheProtocolSends(views, operation);
         var samples = Samples(views, operation).ToArray();
         output.WriteLine($"{operation}: {samples.Length} samples, largest chi-square {samples.Max(s => ChiSquare.Statistic(s.Counts)):F1}, critical {Critical:F1}");
@@ -79,12 +88,14 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     [InlineData(Operation.MatrixMultiply)]
     [InlineData(Operation.Truncate)]
     [InlineData(Operation.MultiplyAndTruncate)]
+    [InlineData(Operation.TruncateInOneRound)]
+    [InlineData(Operation.MultiplyAndTruncateInOneRound)]
     [InlineData(Operation.LessThanZero)]
     public async Task WithoutZeroSharing_SomeView_IsNotUniform(Operation operation)
     {
         // Inputs are left out: they never use the zero sharing (the owner's third component is masked by the two
         // components drawn from the PRGs it shares with its neighbours), so the variant's inputs are as secure.
-        var views = await ObserveAsync(s => new ReplicatedSuite(s, zeroSharing: false), operation);
+        var views = await ObserveAsync(s => new ReplicatedSuite(s, TruncationOf(operation), zeroSharing: false) { FirstMaskBatch = Length, LargestMaskBatch = Length }, operation);
         AssertReceivedWhatTheProtocolSends(views, operation);
         var statistics = Samples(views, operation).Select(s => (s.Name, Statistic: ChiSquare.Statistic(s.Counts))).ToArray();
         foreach (var (name, statistic) in statistics) output.WriteLine($"{name}: chi-square {statistic:F1}");
@@ -132,6 +143,9 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         Assert.True(homogeneity < Critical, $"party 1's two views differ: chi-square {homogeneity:F1} >= {Critical:F1}");
     }
 
+    private static ReplicatedTruncation TruncationOf(Operation operation) =>
+        operation is Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound ? ReplicatedTruncation.OneRound : ReplicatedTruncation.TwoRounds;
+
     /// <summary>Runs the three parties over recording networks: inputs x (party 0) and y (party 1), then the operation.</summary>
     private static Task<PartyView[]> ObserveAsync(Func<Session, ReplicatedSuite> create, Operation operation, long x = X, long y = Y) =>
         ObserveAsync(create, StepOf(operation), Repetitions(operation), x, y);
@@ -143,20 +157,24 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         {
             var network = networks[s.PartyId];
             var suite = create(s);
+            suite.UsedMasks = [];
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? Fixed(x) : ReadOnlyMemory<Z2kPair>.Empty, Length);
             var sy = await suite.InputAsync(1, s.PartyId == 1 ? Fixed(y) : ReadOnlyMemory<Z2kPair>.Empty, Length);
             // A party records only its own receives, and they complete before its operations return: the frames
             // after the mark belong to the step just run.
             int mark = network.Received.Count;
             var steps = new Frame[repetitions][];
+            var masks = new Z2kPair[repetitions][];
             for (int k = 0; k < repetitions; k++)
             {
+                suite.UsedMasks.Clear();
                 await step(suite, sx, sy);
+                masks[k] = suite.UsedMasks.SelectMany(m => m.Mask).ToArray();
                 var received = network.Received;
                 steps[k] = received.Skip(mark).Select(f => new Frame(f.Peer, f.Tag, MemoryMarshal.Cast<byte, ulong>(f.Payload).ToArray())).ToArray();
                 mark = received.Count;
             }
-            return new PartyView(s.PartyId, x, y, sx.LocalShares.ToArray(), sy.LocalShares.ToArray(), steps);
+            return new PartyView(s.PartyId, x, y, sx.LocalShares.ToArray(), sy.LocalShares.ToArray(), steps, masks);
         }, Seed);
     }
 
@@ -172,23 +190,26 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         Operation.MatrixMultiply => (suite, x, y) => suite.MatrixMultiplyAsync(
             SharedVector<Z2kPair>.FromShares(x.LocalShares[..(Rows * Inner)]),
             SharedVector<Z2kPair>.FromShares(y.LocalShares[..(Inner * Columns)]), Rows, Inner, Columns).AsTask(),
-        Operation.Truncate => (suite, x, _) => suite.TruncateAsync(x, Bits).AsTask(),
-        Operation.MultiplyAndTruncate => (suite, x, y) => suite.FusedTruncation!.MultiplyAndTruncateAsync(x, y, Bits).AsTask(),
+        Operation.Truncate or Operation.TruncateInOneRound => (suite, x, _) => suite.TruncateAsync(x, Bits).AsTask(),
+        Operation.MultiplyAndTruncate or Operation.MultiplyAndTruncateInOneRound => (suite, x, y) => suite.FusedTruncation!.MultiplyAndTruncateAsync(x, y, Bits).AsTask(),
         Operation.LessThanZero => (suite, x, _) => suite.LessThanZeroAsync(x, InputBits).AsTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
-    private static int Repetitions(Operation operation) => operation is Operation.Truncate or Operation.MultiplyAndTruncate ? 3 : 1;
+    private static int Repetitions(Operation operation) => operation is Operation.Truncate or Operation.MultiplyAndTruncate
+        or Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound ? 3 : 1;
 
     /// <summary>
     /// Every statistic of the parties' views. First each received frame's words. Then, for the messages that the zero
-    /// sharing re-randomises (a product's resharing, a truncation's first-round exchange between the two non-helpers),
-    /// the residual a distinguisher who knows the inputs computes: the message minus what the sender would send without
-    /// its zero share, rebuilt from the receiver's two components and the inputs (the third component is the input
-    /// minus those two). With zero sharing the residual is the sender's share of zero, F(s, s + 1) - F(s - 1, s), of
-    /// which the receiver knows at most one term: uniform. Without it the residual is 0. The marginal alone cannot see
-    /// every leak: a truncation's exchanged share is then a bare component (uniform, yet with the receiver's two it
-    /// gives the input), and a long matrix product's cross terms are sums of many products, too uniform to tell.
+    /// sharing re-randomises (a product's resharing, a two-round truncation's first-round exchange between the two
+    /// non-helpers, a one-round truncation's message from the next party), the residual a
+    /// distinguisher who knows the inputs computes: the message minus what the sender would send without its zero
+    /// share, rebuilt from the receiver's two components, the inputs (the third component is the input minus those two)
+    /// and, for a truncation, the receiver's component of the mask the sender added. With zero sharing the residual is
+    /// the sender's share of zero, F(s, s + 1) - F(s - 1, s), of which the receiver knows at most one term: uniform.
+    /// Without it the residual is 0. The marginal alone cannot see every leak: a truncation's message is then a bare
+    /// component plus a mask component the receiver holds (uniform, yet with the receiver's two it gives the input), and
+    /// a long matrix product's cross terms are sums of many products, too uniform to tell.
     /// </summary>
     private static IEnumerable<Sample> Samples(PartyView[] views, Operation operation)
     {
@@ -219,6 +240,19 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                         expected = operation == Operation.Truncate
                             ? sender => Component(view.X, view.Party, sender, view.XValue)
                             : sender => CrossTerms(view, sender);
+                        break;
+                    case Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound:
+                        // The online round (the step's first tag): the next party's share plus its first component of
+                        // the mask, which is the receiver's second.
+                        var online = frames.Min(f => f.Tag.Value);
+                        reshared = frames.Single(f => f.Tag.Value == online && f.Peer == (view.Party + 1) % 3);
+                        var mask = view.Masks[k];
+                        expected = sender =>
+                        {
+                            var share = operation == Operation.TruncateInOneRound ? Component(view.X, view.Party, sender, view.XValue) : CrossTerms(view, sender);
+                            for (int i = 0; i < share.Length; i++) share[i] = unchecked(share[i] + mask[i].Second);
+                            return share;
+                        };
                         break;
                     default:
                         continue;
@@ -311,6 +345,36 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                         Assert.Equal(role == 1 ? 3 * Length : 5 * Length, frames.Sum(f => f.Words.Length));
                     }
                     Assert.Equal([1, 2], roles.Order());
+                }
+                break;
+            case Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound:
+                // Each truncation makes a batch of masks (the suites here make batches of exactly one truncation): the
+                // carries' AND round, the generate and six levels of the adder, each from the next party (three
+                // words per mask, r, r'' >> m and msb(r); the first five levels AND twice), then the opening of a_0
+                // from party 1 to parties 2 and 0. Then the online round, under the truncation's own (first) tag:
+                // one word per value from each other party.
+                foreach (var view in views)
+                {
+                    Assert.Equal(3, view.Steps.Length);
+                    foreach (var frames in view.Steps)
+                    {
+                        var rounds = frames.GroupBy(f => f.Tag.Value).OrderBy(g => g.Key).Select(g => g.OrderBy(f => f.Peer).ToArray()).ToArray();
+                        Assert.Equal(view.Party == 1 ? 9 : 10, rounds.Length);
+                        Assert.Equal(Enumerable.Range(0, 3).Where(p => p != view.Party), rounds[0].Select(f => f.Peer));
+                        Assert.All(rounds[0], f => Assert.Equal(Length, f.Words.Length));
+                        int[] words = [3, 3, 6, 6, 6, 6, 6, 3];
+                        int batch = Length; // the suites here make batches of exactly that
+                        for (int r = 0; r < words.Length; r++)
+                        {
+                            var frame = Assert.Single(rounds[1 + r]);
+                            Assert.Equal((view.Party + 1) % 3, frame.Peer);
+                            Assert.Equal(words[r] * batch, frame.Words.Length);
+                        }
+                        if (view.Party == 1) continue;
+                        var opening = Assert.Single(rounds[9]);
+                        Assert.Equal(1, opening.Peer);
+                        Assert.Equal(3 * batch, opening.Words.Length);
+                    }
                 }
                 break;
             case Operation.LessThanZero:
