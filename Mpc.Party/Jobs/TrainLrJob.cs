@@ -103,7 +103,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
             double loadSeconds = job.Elapsed.TotalSeconds;
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})" : "")}{(suite.Name == "replicated" ? $" ({settings.Truncation} truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
+                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})" : "")}{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
                 $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; {settings.Epochs} epochs, " +
                 $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, {settings.Sigmoid().Name}"));
 

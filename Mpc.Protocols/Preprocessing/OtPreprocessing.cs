@@ -31,7 +31,7 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     private Task _previous = Task.CompletedTask;
     private Exception? _failure;
 
-    /// <summary>SoftSpoken's k when none is given: the fastest on loopback TLS here (see the README's Speed section).</summary>
+    /// <summary>SoftSpoken's k when none is given: the fastest on loopback TLS here (see docs/protocols.md and docs/benchmarks.md).</summary>
     public const int DefaultSoftSpokenBits = 2;
 
     /// <summary>
