@@ -6,6 +6,12 @@ namespace Mpc.Ml.Metrics;
 /// <param name="Auc">The area under the ROC curve (the Mann-Whitney statistic, ties counted half).</param>
 public sealed record ClassificationMetrics(double Accuracy, double LogLoss, double Auc)
 {
+    /// <summary>
+    /// The ROC curve as (false positive rate, true positive rate) points from (0, 0) to (1, 1), where the evaluation
+    /// gives one (the pooled evaluation, from its score histogram); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<(double FalsePositiveRate, double TruePositiveRate)> Roc { get; init; } = [];
+
     /// <summary>The metrics of <paramref name="probabilities"/> for <paramref name="labels"/>.</summary>
     public static ClassificationMetrics Of(IReadOnlyList<double> probabilities, IReadOnlyList<double> labels)
     {

@@ -86,8 +86,32 @@ public static class PooledEvaluation
         }
         var totals = await SumOverPartiesAsync(suite, sums, ct).ConfigureAwait(false);
         double n = totals[0];
-        return new ClassificationMetrics(totals[1] / n, Math.ScaleB(totals[2], -fixedPoint.Format.FractionalBits) / n,
-            AreaUnderRoc(totals.AsSpan(3, Bins), totals.AsSpan(3 + Bins, Bins)));
+        ReadOnlySpan<long> positives = totals.AsSpan(3, Bins), negatives = totals.AsSpan(3 + Bins, Bins);
+        return new ClassificationMetrics(totals[1] / n, Math.ScaleB(totals[2], -fixedPoint.Format.FractionalBits) / n, AreaUnderRoc(positives, negatives))
+        {
+            Roc = RocCurve(positives, negatives),
+        };
+    }
+
+    /// <summary>
+    /// The ROC curve of the pooled histogram: lowering the threshold bin by bin from the top, the share of positives
+    /// and of negatives at or above it. Only the histogram is used, which everyone has already.
+    /// </summary>
+    internal static (double, double)[] RocCurve(ReadOnlySpan<long> positives, ReadOnlySpan<long> negatives)
+    {
+        double p = 0, q = 0;
+        for (int b = 0; b < positives.Length; b++) (p, q) = (p + positives[b], q + negatives[b]);
+        if (p == 0 || q == 0) return [];
+        var points = new List<(double, double)> { (0, 0) };
+        double truePositives = 0, falsePositives = 0;
+        for (int b = positives.Length - 1; b >= 0; b--)
+        {
+            if (positives[b] == 0 && negatives[b] == 0) continue;
+            truePositives += positives[b];
+            falsePositives += negatives[b];
+            points.Add((falsePositives / q, truePositives / p));
+        }
+        return points.ToArray();
     }
 
     // -log(sigmoid(-z)) = log(1 + e^z), computed without overflow.

@@ -83,6 +83,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory,
         CheckpointStore? store, RestartablePreprocessing? restartable)
     {
+        // What the trainer reports as its loss, which the curve plots: named in metrics.json and on the curve's axis.
+        private const string LossMeasure = "mean squared residual of the approximate sigmoid";
+
         public async Task<int> TrainAsync<T>(IArithmeticSuite<T> baseSuite, CancellationToken ct) where T : unmanaged, IRing<T>
         {
             var job = Stopwatch.StartNew();
@@ -153,21 +156,28 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["features"] = data.Train.Columns - 1,
                 ["load_seconds"] = Round(loadSeconds),
                 ["job_seconds"] = Round(job.Elapsed.TotalSeconds),
-                ["loss_kind"] = "mean squared residual of the approximate sigmoid, training rows",
+                ["loss_kind"] = LossMeasure + ", pooled training rows",
                 ["losses"] = new JsonArray(result.Losses.Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss }).ToArray()),
             };
 
             Directory.CreateDirectory(outDirectory);
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
-            AtomicFile.WriteAllBytes(Path.Combine(outDirectory, "loss.png"),
-                PngEncoder.Encode(LossCurveImage.Draw(result.Losses, $"training loss, {suite.Name}, {parties} parties", "mean squared residual")));
+            string dataSet = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
+            string runTitle = $"{suite.Name}, {(partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal")}, {parties} parties, this party's data {dataSet}";
+            var plots = new[]
+            {
+                (Chart.Loss(result.Losses, LossMeasure, runTitle), "loss"),
+                (Chart.Roc(metrics.Roc, metrics.Auc, runTitle), "roc"),
+            };
+            foreach (var (chart, name) in plots)
+                if (chart.Write(outDirectory, name) is { } missing) context.Out.WriteLine($"train-lr: {missing}");
 
             string trained = epochsRun == 0 ? "no epoch left to train (resumed after the last)" : string.Create(CultureInfo.InvariantCulture,
                 $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)");
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}"));
-            context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json and loss.png");
+            context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg, roc.png and .svg");
             if (trainingProfile is not null)
                 foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
             return 0;

@@ -1,16 +1,12 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Text;
+using System.Xml.Linq;
+using Mpc.Ml.Metrics;
 using Mpc.Party.Output;
 
 namespace Mpc.Tests.Party;
 
-/// <summary>The job's output files: atomic replacement, the PNG encoder and the loss curve, model files.</summary>
+/// <summary>The job's output files: atomic replacement, the charts (loss and ROC), model files.</summary>
 public sealed class OutputTests
 {
-    [Fact]
-    public void Crc32_MatchesTheStandardCheckValue() => Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
-
     [Fact]
     public void AtomicWrite_ReplacesTheWholeFile_AndLeavesNoTemporaryFile()
     {
@@ -52,80 +48,62 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Png_HasSignatureHeaderAndValidChunks_AndDecodesToThePixels()
+    public void Chart_WritesAPngAndAnSvgOfTheCurve_EvenWithoutPoints()
     {
-        var image = new RgbImage(13, 7);
-        image.Set(3, 2, (200, 10, 20));
-        image.Line(0, 6, 12, 0, (0, 0, 255));
-        var png = PngEncoder.Encode(image);
-        Assert.True(IsValidPng(png));
-        var (width, height, pixels) = Decode(png);
-        Assert.Equal((13, 7), (width, height));
-        Assert.Equal(image.Pixels, pixels);
+        string directory = Path.Combine(Path.GetTempPath(), "mpc-chart-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var losses = Enumerable.Range(1, 50).Select(e => (e, 0.25 / e + 0.02)).ToList();
+            Assert.Null(Chart.Loss(losses, "mean squared residual", "replicated, horizontal, 3 parties").Write(directory, "loss"));
+            Assert.Null(Chart.Roc([(0, 0), (0.1, 0.8), (1, 1)], 0.95, "run").Write(directory, "roc"));
+            Assert.Null(Chart.Loss([], "loss", "run").Write(directory, "empty"));
+            foreach (string name in new[] { "loss", "roc", "empty" })
+            {
+                Assert.Equal((800, 500), PngSize(File.ReadAllBytes(Path.Combine(directory, name + ".png"))));
+                Assert.Equal("svg", XDocument.Load(Path.Combine(directory, name + ".svg")).Root!.Name.LocalName);
+            }
+            Assert.Contains("training loss over the pooled training rows", File.ReadAllText(Path.Combine(directory, "loss.svg")));
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
-    public void LossCurve_DrawsAPngOfTheCurve_EvenWithoutPoints()
+    public void PlainSvg_ForWhenTheRendererIsMissing_HoldsTheWholeCurveAndTitle()
     {
-        var points = Enumerable.Range(1, 50).Select(e => (e, 0.25 / e + 0.02)).ToList();
-        var curve = LossCurveImage.Draw(points, "training loss", "mean squared residual");
-        Assert.True(IsValidPng(PngEncoder.Encode(curve)));
-        Assert.Contains(Enumerable.Range(0, curve.Width), x => curve.Get(x, curve.Height / 2) == (31, 119, 180)); // the curve crosses the middle
-        Assert.True(IsValidPng(PngEncoder.Encode(LossCurveImage.Draw([], "training loss", "loss"))));
+        var chart = Chart.Loss([(2, 0.5), (4, 0.25), (6, 0.125)], "mean squared residual", "shamir, vertical, 5 parties");
+        var svg = XDocument.Parse(chart.PlainSvg());
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var curve = svg.Descendants(ns + "polyline").Last().Attribute("points")!.Value.Split(' ');
+        Assert.Equal(3, curve.Length);
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "shamir, vertical, 5 parties");
     }
 
-    /// <summary>Signature, IHDR first (8-bit RGB), every chunk's CRC right, IEND last, and the image data inflates to the scanlines.</summary>
-    public static bool IsValidPng(byte[] png)
+    [Fact]
+    public void RocCurve_RisesFromZeroToOne_AndItsAreaIsTheAuc()
     {
-        if (!png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A })) return false;
-        try
-        {
-            var (width, height, pixels) = Decode(png);
-            return width > 0 && height > 0 && pixels.Length == width * height * 3;
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
+        // Scores in 6 bins: positives mostly high, negatives mostly low, one tie bin.
+        long[] positives = [0, 1, 0, 2, 3, 4], negatives = [4, 2, 1, 2, 0, 0];
+        var roc = PooledEvaluation.RocCurve(positives, negatives);
+        Assert.Equal((0.0, 0.0), roc[0]);
+        Assert.Equal((1.0, 1.0), roc[^1]);
+        for (int i = 1; i < roc.Length; i++) Assert.True(roc[i].Item1 >= roc[i - 1].Item1 && roc[i].Item2 >= roc[i - 1].Item2);
+        double area = 0;
+        for (int i = 1; i < roc.Length; i++) area += (roc[i].Item1 - roc[i - 1].Item1) * (roc[i].Item2 + roc[i - 1].Item2) / 2;
+        // Mann-Whitney: a positive beats every negative in a lower bin and half of those in its own.
+        double wins = 0, below = 0;
+        for (int b = 0; b < positives.Length; b++) (wins, below) = (wins + positives[b] * (below + 0.5 * negatives[b]), below + negatives[b]);
+        Assert.Equal(wins / (10.0 * 9.0), area, 12);
+        Assert.Empty(PooledEvaluation.RocCurve([0, 3], [0, 0])); // no negatives: no curve
     }
 
-    private static (int Width, int Height, byte[] Pixels) Decode(byte[] png)
+    /// <summary>The size a PNG says it has, after checking its signature (SkiaSharp decodes it fully).</summary>
+    public static (int Width, int Height) PngSize(byte[] png)
     {
-        int offset = 8, width = 0, height = 0;
-        var data = new MemoryStream();
-        var types = new List<string>();
-        while (offset < png.Length)
-        {
-            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(offset));
-            var type = png.AsSpan(offset + 4, 4);
-            var body = png.AsSpan(offset + 8, length);
-            uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset + 8 + length));
-            var typeAndBody = png.AsSpan(offset + 4, 4 + length);
-            if (Crc32.Compute(typeAndBody) != crc) throw new InvalidDataException($"bad CRC in chunk {Encoding.ASCII.GetString(type)}");
-            string name = Encoding.ASCII.GetString(type);
-            types.Add(name);
-            if (name == "IHDR")
-            {
-                width = BinaryPrimitives.ReadInt32BigEndian(body);
-                height = BinaryPrimitives.ReadInt32BigEndian(body[4..]);
-                if (body[8] != 8 || body[9] != 2 || body[12] != 0) throw new InvalidDataException("not 8-bit RGB, non-interlaced");
-            }
-            if (name == "IDAT") data.Write(body);
-            offset += 12 + length;
-        }
-        if (types.Count < 3 || types[0] != "IHDR" || types[^1] != "IEND") throw new InvalidDataException("chunks out of order");
-        data.Position = 0;
-        using var zlib = new ZLibStream(data, CompressionMode.Decompress);
-        var raw = new MemoryStream();
-        zlib.CopyTo(raw);
-        var scanlines = raw.ToArray();
-        if (scanlines.Length != height * (1 + 3 * width)) throw new InvalidDataException("image data of the wrong size");
-        var pixels = new byte[width * height * 3];
-        for (int y = 0; y < height; y++)
-        {
-            if (scanlines[y * (1 + 3 * width)] != 0) throw new InvalidDataException("unexpected filter");
-            Array.Copy(scanlines, y * (1 + 3 * width) + 1, pixels, y * 3 * width, 3 * width);
-        }
-        return (width, height, pixels);
+        Assert.True(png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "not a PNG signature");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png) ?? throw new InvalidDataException("the PNG does not decode");
+        return (bitmap.Width, bitmap.Height);
     }
 }

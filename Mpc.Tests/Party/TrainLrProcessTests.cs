@@ -43,7 +43,8 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
                 Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
             Assert.Equal(30, model["weights"]!.AsArray().Count);
             Assert.Equal(30, model["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
-            Assert.True(OutputTests.IsValidPng(File.ReadAllBytes(Path.Combine(directory, "loss.png"))));
+            foreach (var chart in new[] { "loss.png", "roc.png" }) Assert.Equal((800, 500), OutputTests.PngSize(File.ReadAllBytes(Path.Combine(directory, chart))));
+            foreach (var chart in new[] { "loss.svg", "roc.svg" }) Assert.True(new FileInfo(Path.Combine(directory, chart)).Length > 1000, $"{chart} is empty");
             Assert.Empty(Directory.GetFiles(directory, "*.tmp")); // atomic writes leave nothing behind
             accuracy ??= secure;
             Assert.Equal(accuracy, secure); // every party learns the same model and metrics
