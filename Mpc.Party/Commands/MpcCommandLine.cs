@@ -119,7 +119,7 @@ internal static class MpcCommandLine
     {
         try
         {
-            var cluster = ClusterConfig.Load(clusterPath, requireCertificates: false);
+            var cluster = ClusterConfig.Load(Launch.BundledFiles.Resolve(clusterPath, stdout), requireCertificates: false);
             var targets = new List<(int Party, string Certificate, string Key)>();
             for (int i = 0; i < cluster.PartyCount; i++)
             {

@@ -26,7 +26,7 @@ internal static class PartyRunner
         PartyConfig party;
         try
         {
-            party = PartyConfig.Load(configPath, requireCertificates: !insecure);
+            party = PartyConfig.Load(Launch.BundledFiles.Resolve(configPath, stdout), requireCertificates: !insecure);
         }
         catch (ConfigException ex)
         {

@@ -112,8 +112,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
 
             var options = settings.TrainingOptions();
             var before = network.Stats.Snapshot();
-            var progress = new ProgressLines(context.Out, options.Epochs);
-            var result = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, progress.Report, ct, checkpoints);
+            var trainer = new LogisticRegressionTrainer<T>(fixedPoint);
+            var result = await TrainingProgressView.RunAsync(context.Out, options.Epochs,
+                report => trainer.TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, report, ct, checkpoints).AsTask());
             int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom, perEpoch = Math.Max(1, epochsRun);
             var afterTraining = network.Stats.Snapshot();
             var trainingProfile = profile?.ToString();
@@ -221,20 +222,5 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
         private static double Round(double value) => Math.Round(value, 6);
-    }
-
-    /// <summary>About ten progress lines per run: epoch, the latest loss, the training time so far.</summary>
-    private sealed class ProgressLines(TextWriter output, int epochs)
-    {
-        private readonly int _every = Math.Max(1, (epochs + 9) / 10);
-        private double? _loss;
-
-        public void Report(TrainingProgress progress)
-        {
-            if (progress.Loss is double loss) _loss = loss;
-            if (progress.Epoch % _every != 0 && progress.Epoch != epochs) return;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {progress.Epoch}/{epochs}: loss {(_loss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : "-")}, {progress.Elapsed.TotalSeconds:0.000} s"));
-        }
     }
 }

@@ -33,6 +33,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
         var parties = new List<PartyConfig>();
         try
         {
+            clusterPath = BundledFiles.Resolve(clusterPath, stdout);
             cluster = ClusterConfig.Load(clusterPath, requireCertificates: false);
             for (int i = 0; i < cluster.PartyCount; i++)
             {
@@ -72,6 +73,8 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
 
         var (fileName, prefix) = SelfCommand();
         var processes = new Process[cluster.PartyCount];
+        var tags = cluster.Parties.Select((p, i) => p.IsDealer ? $"[dealer {p.Name}]" : $"[p{i} {p.Name}]").ToArray();
+        var view = LaunchView.For(stdout, stderr, tags, _console);
         var lastError = new string?[cluster.PartyCount];
         var meshFormed = new bool[cluster.PartyCount];
         try
@@ -98,7 +101,6 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                 }
                 foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs) start.ArgumentList.Add(a);
 
-                string tag = cluster.Parties[i].IsDealer ? $"[dealer {cluster.Parties[i].Name}]" : $"[p{i} {cluster.Parties[i].Name}]";
                 int party = i;
                 var process = new Process { StartInfo = start, EnableRaisingEvents = true };
                 process.OutputDataReceived += (_, e) =>
@@ -109,13 +111,13 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                         Volatile.Write(ref meshFormed[party], true);
                         return;
                     }
-                    lock (_console) stdout.WriteLine($"{tag} {e.Data}");
+                    view.Output(party, e.Data);
                 };
                 process.ErrorDataReceived += (_, e) =>
                 {
                     if (e.Data is null) return;
                     if (e.Data.StartsWith("mpc:", StringComparison.Ordinal)) lastError[party] = e.Data;
-                    lock (_console) stderr.WriteLine($"{tag} {e.Data}");
+                    view.Error(party, e.Data);
                 };
                 process.Start();
                 process.BeginOutputReadLine();
@@ -145,6 +147,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                     // The rest are killed below.
                 }
                 var killed = KillAll(processes);
+                await view.StopAsync();
                 var who = cluster.Parties[finished.Party];
                 string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
                 lock (_console)
@@ -154,12 +157,14 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                 }
                 return 1;
             }
+            await view.StopAsync();
             lock (_console) stdout.WriteLine($"mpc launch: all {cluster.PartyCount} parties finished");
             return 0;
         }
         catch (OperationCanceledException)
         {
             var killed = KillAll(processes);
+            await view.StopAsync();
             lock (_console)
             {
                 stderr.WriteLine($"mpc launch: {(signals.Received is { } s ? $"{s} received" : "cancelled")}; killed every party still running"
@@ -199,7 +204,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
     private static (string FileName, string[] Prefix) SelfCommand()
     {
         string processPath = Environment.ProcessPath ?? "dotnet";
-        string dll = typeof(ClusterLauncher).Assembly.Location;
+        string dll = Path.Combine(AppContext.BaseDirectory, typeof(ClusterLauncher).Assembly.GetName().Name + ".dll");
         return Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
             ? (processPath, [dll])
             : (processPath, []);
