@@ -17,8 +17,13 @@ public sealed class MpcProcess : IDisposable
 
     public static MpcProcess Start(params string[] args) => StartWrapped([], args);
 
+    /// <summary>Starts <c>mpc</c> in <paramref name="directory"/> (paths in its arguments are relative to it).</summary>
+    public static MpcProcess StartIn(string directory, params string[] args) => StartWrapped([], args, directory);
+
     /// <summary>Starts <c>mpc</c> under a wrapper command, e.g. <c>ip netns exec NS</c> (which execs it in place, keeping the process id).</summary>
-    public static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args)
+    public static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args) => StartWrapped(wrapper, args, null);
+
+    private static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, string[] args, string? directory)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : dotnet)
@@ -26,6 +31,7 @@ public sealed class MpcProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = directory ?? "",
         };
         if (wrapper.Count > 0)
         {
