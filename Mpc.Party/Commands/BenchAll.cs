@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mpc.Party.Jobs;
+using Mpc.Party.Launch;
 using Mpc.Party.Output;
 
 namespace Mpc.Party.Commands;
@@ -82,10 +84,9 @@ internal static class BenchAll
     /// <summary>Runs this executable with <paramref name="arguments"/> and reads the measure from its JSON line (party 0's, for products).</summary>
     private static async Task<double> RunAsync(string[] arguments, Measure measure, TextWriter stderr, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
-        foreach (string a in arguments) start.ArgumentList.Add(a);
+        var (fileName, prefix) = ClusterLauncher.SelfCommand();
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in prefix.Concat(arguments)) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync(ct);
         string output = await process.StandardOutput.ReadToEndAsync(ct);
@@ -108,12 +109,13 @@ internal static class BenchAll
     private static string Row(Case c, List<double> mine, List<double> baseline, List<double> loads)
     {
         string Cell(List<double> values) => values.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
-            $"{Median(values):0.###} ({values.Min():0.###}-{values.Max():0.###})");
+            $"{BenchStatistics.Median(values):0.###} ({values.Min():0.###}-{values.Max():0.###})");
         string ratio = "";
         if (baseline.Count > 0)
         {
-            // How many times better the default is: > 1 means faster than the baseline.
-            double x = c.Measure.HigherIsBetter ? Median(mine) / Median(baseline) : Median(baseline) / Median(mine);
+            // How many times better the measured configuration is: > 1 means faster than the baseline.
+            var (measured, against) = (BenchStatistics.Median(mine), BenchStatistics.Median(baseline));
+            double x = c.Measure.HigherIsBetter ? measured / against : against / measured;
             ratio = string.Create(CultureInfo.InvariantCulture, $"x{x:0.00}");
         }
         string command = "`mpc " + string.Join(' ', c.Arguments) + "`" + (c.Baseline is { } other ? $"; baseline `mpc {string.Join(' ', other)}`" : "");
@@ -140,12 +142,6 @@ internal static class BenchAll
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (string row in rows) text.AppendLine(row);
         return text.ToString();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static double Load()

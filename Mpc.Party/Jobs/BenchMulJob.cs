@@ -51,18 +51,12 @@ public sealed class BenchMulJob : IJob
         };
 
         var stats = context.Network.Stats.Snapshot();
-        double online = Median(runs.Select(r => r.Online));
-        double pre = Median(runs.Select(r => r.Preprocessing));
+        double online = BenchStatistics.Median(runs.Select(r => r.Online));
+        double pre = BenchStatistics.Median(runs.Select(r => r.Preprocessing));
         double best = runs.Min(r => r.Online);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"fixed_point\":{(fixedPoint ? "true" : "false")},\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"repeat\":{repeat},\"online_seconds\":{online:0.######},\"preprocessing_seconds\":{pre:0.######},\"ops_per_second\":{size / online:0},\"best_ops_per_second\":{size / best:0},\"online_bytes_sent\":{runs[0].BytesSent},\"bytes_sent\":{stats.TotalBytesSent},\"rounds\":{stats.Rounds}}}"));
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static async Task<List<Run>> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, int repeat, CancellationToken ct)

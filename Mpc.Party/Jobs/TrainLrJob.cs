@@ -126,6 +126,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var model = Model(data, weights, partition, loadOptions, result.SigmoidName, publicSettings);
             long trainRounds = afterTraining.Rounds - before.Rounds;
             double trainSeconds = result.TrainingTime.TotalSeconds;
+            string partitionName = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal";
             var metricsJson = new JsonObject
             {
                 ["accuracy"] = metrics.Accuracy,
@@ -145,7 +146,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["truncation"] = suite.Name == "replicated" ? settings.Truncation : null,
                 ["sigmoid"] = result.SigmoidName,
-                ["partition"] = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal",
+                ["partition"] = partitionName,
                 ["parties"] = parties,
                 ["party"] = me,
                 ["learning_rate"] = settings.LearningRate,
@@ -165,7 +166,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
             string dataSet = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
-            string runTitle = $"{suite.Name}, {(partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal")}, {parties} parties, this party's data {dataSet}";
+            string runTitle = $"{suite.Name}, {partitionName}, {parties} parties, this party's data {dataSet}";
             var plots = new[]
             {
                 (Chart.Loss(result.Losses, LossMeasure, runTitle), "loss"),

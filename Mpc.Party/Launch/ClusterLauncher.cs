@@ -201,7 +201,7 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
     }
 
     /// <summary>How to start this executable again: the apphost itself, or <c>dotnet mpc.dll</c>.</summary>
-    private static (string FileName, string[] Prefix) SelfCommand()
+    internal static (string FileName, string[] Prefix) SelfCommand()
     {
         string processPath = Environment.ProcessPath ?? "dotnet";
         string dll = Path.Combine(AppContext.BaseDirectory, typeof(ClusterLauncher).Assembly.GetName().Name + ".dll");

@@ -139,7 +139,7 @@ internal abstract class LaunchView
                     table.AddRow(
                         new Text(_tags[p]),
                         new Text(progress is { } e ? $"{e.Epoch}/{e.Epochs}" : ""),
-                        new Text(progress?.Loss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : ""),
+                        new Text(progress?.Loss is double l ? EpochLine.FormatLoss(l) : ""),
                         new Text(progress is { } s ? s.Seconds.ToString("0.0 s", CultureInfo.InvariantCulture) : ""),
                         new Text(progress?.RemainingSeconds is double r ? r.ToString("0.0 s", CultureInfo.InvariantCulture) : ""),
                         new Text(last));

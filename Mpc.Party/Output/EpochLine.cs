@@ -11,7 +11,10 @@ internal readonly partial record struct EpochLine(int Epoch, int Epochs, double?
 {
     /// <summary>The line's text.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {Epoch}/{Epochs}: loss {(Loss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : "-")}, {Seconds:0.000} s");
+        $"epoch {Epoch}/{Epochs}: loss {(Loss is double l ? FormatLoss(l) : "-")}, {Seconds:0.000} s");
+
+    /// <summary>A loss as every progress display shows it: five decimals.</summary>
+    public static string FormatLoss(double loss) => loss.ToString("0.00000", CultureInfo.InvariantCulture);
 
     /// <summary>The training time still to go at this epoch's pace; null before the first epoch.</summary>
     public double? RemainingSeconds => Epoch > 0 ? Seconds / Epoch * (Epochs - Epoch) : null;

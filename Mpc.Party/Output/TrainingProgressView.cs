@@ -34,7 +34,7 @@ internal static class TrainingProgressView
                 result = await train(progress =>
                 {
                     task.Value = progress.Epoch;
-                    string loss = progress.Loss is double l ? ", loss " + l.ToString("0.00000", CultureInfo.InvariantCulture) : "";
+                    string loss = progress.Loss is double l ? ", loss " + EpochLine.FormatLoss(l) : "";
                     if (progress.Loss is not null || progress.Epoch == epochs) task.Description = $"epoch {progress.Epoch}/{epochs}{loss}";
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);

@@ -3,8 +3,8 @@ using Mpc.Net;
 
 namespace Mpc.Protocols.Replicated;
 
-// Truncation with a helper (ReplicatedTruncation.TwoRounds, the default): one party h (rotating by tag) masks the value for the other two, who
-// open it between them, truncate, and reshare. Two rounds and nothing made ahead; the helper receives nothing and the
+// Truncation with a helper (ReplicatedTruncation.TwoRounds, the default): one party h (rotating by tag) masks the
+// value for the other two, who open it between them, truncate, and reshare. Two rounds and nothing made ahead; the helper receives nothing and the
 // two who see the masked value never see the mask. The same truncation as with masks made ahead (the mask's top bit
 // corrects the wrap-around, Escudero et al. 2020), with the mask r drawn by the helper, who never sees c; the two
 // others see c, uniform because r is.
