@@ -61,6 +61,23 @@ internal static class ControlMessages
         w.Write(Truncate(m.Reason));
     });
 
+    /// <summary>A time reply: microseconds since the Unix epoch, UTC.</summary>
+    public static byte[] EncodeTime(DateTimeOffset time) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(1);
+        w.Write(time.ToUnixTimeMilliseconds() * 1000 + time.Ticks % TimeSpan.TicksPerMillisecond / 10);
+    });
+
+    /// <exception cref="FrameFormatException">Not a time reply, or a time outside the years 1970..9999.</exception>
+    public static DateTimeOffset DecodeTime(ReadOnlySequence<byte> payload) => Read(payload, (ref MessagePackReader r) =>
+    {
+        Expect(r.ReadArrayHeader(), 1);
+        long micros = r.ReadInt64();
+        if (micros < 0 || micros > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() * 1000L)
+            throw new FrameFormatException($"time {micros} µs since 1970 is out of range");
+        return DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+    });
+
     /// <summary>
     /// A hello. One of another protocol (other magic) or another wire version keeps only what was read up to there, so
     /// that the handshake can say which check failed.

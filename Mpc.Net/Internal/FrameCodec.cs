@@ -93,7 +93,7 @@ internal static class FrameCodec
         }
 
         var kind = (FrameKind)kindByte;
-        if (kind is < FrameKind.Data or > FrameKind.Ready)
+        if (kind is < FrameKind.Data or > FrameKind.TimeReply)
             throw new FrameFormatException($"unknown frame kind {kindByte}");
         if (length > (ulong)maxPayload)
             throw new FrameFormatException($"oversized frame: {length} payload bytes announced, the limit is {maxPayload}");

@@ -21,4 +21,8 @@ internal enum FrameKind : byte
     ProbeReply = 8,
     /// <summary>The sender's links to every party are up (the last frame before the run; see <c>MeshConnector</c>).</summary>
     Ready = 9,
+    /// <summary>What time is it? Only <c>mpc doctor</c>'s links carry it (a run's links refuse it).</summary>
+    TimeRequest = 10,
+    /// <summary>The answer to <see cref="TimeRequest"/>: the sender's UTC time.</summary>
+    TimeReply = 11,
 }

@@ -40,7 +40,7 @@ internal sealed class MeshConnector
     /// garbling), so AES-256 would cost bulk throughput without raising the system's security. Null where the
     /// platform does not let us choose (then the platform's TLS 1.3 defaults apply).
     /// </summary>
-    private static readonly CipherSuitesPolicy? CipherSuites = CreateCipherSuitesPolicy();
+    internal static readonly CipherSuitesPolicy? CipherSuites = CreateCipherSuitesPolicy();
 
     /// <summary>
     /// How long one connection may take to finish TLS and its handshake (either end): a real peer needs milliseconds; one
@@ -382,7 +382,7 @@ internal sealed class MeshConnector
         return listener;
     }
 
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
+    internal static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
     {
         if (IPAddress.TryParse(host, out var address)) return address;
         var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);

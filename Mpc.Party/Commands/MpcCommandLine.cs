@@ -69,6 +69,7 @@ internal static class MpcCommandLine
         certs.SetAction(parse => Certs(parse.GetValue(certsCluster)!, parse.GetValue(outDir), parse.GetValue(force), stdout, stderr));
         root.Subcommands.Add(certs);
 
+        root.Subcommands.Add(DoctorCommand.Create(verbose, stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(verbose, stdout, stderr));
         foreach (var command in DataCommands.Create(stdout, stderr)) root.Subcommands.Add(command);
         return root;

@@ -150,7 +150,7 @@ public sealed class FramingTests
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFF, 1, 2, 3 }, "header length")]
     [InlineData(new byte[] { 4, 0, 0x93, 0x09, 0x01, 0x01 }, "header length")]
-    [InlineData(new byte[] { 5, 0, 0x94, 0x0A, 0x01, 0x01, 0x00 }, "unknown frame kind")]
+    [InlineData(new byte[] { 5, 0, 0x94, 0x0C, 0x01, 0x01, 0x00 }, "unknown frame kind")]
     [InlineData(new byte[] { 5, 0, 0xC1, 0xC1, 0xC1, 0xC1, 0xC1 }, "MessagePack")]
     [InlineData(new byte[] { 5, 0, 0x92, 0x01, 0x01, 0x01, 0x01 }, "4-element")]
     public void GarbageHeader_IsAFrameFormatError(byte[] bytes, string expected)

@@ -247,6 +247,19 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DoctorTimeRequest_InARun_IsAMalformedFrame()
+    {
+        using var cluster = TestCluster.Create(2, tls: false);
+        var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
+        await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
+        await using var net = await connecting;
+        await HandshakeIo.WriteFrameAsync(fake.Stream, FrameKind.TimeRequest, [], default);
+        var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => net.ReceiveAsync(1, Tag, new byte[4]).AsTask());
+        Assert.Equal(1, ex.PeerId);
+        Assert.Contains("unexpected TimeRequest frame", ex.Message);
+    }
+
+    [Fact]
     public async Task PeerStallingInTheMiddleOfAFrame_IsReportedAtTheDeadline()
     {
         var deadline = TimeSpan.FromSeconds(1);
