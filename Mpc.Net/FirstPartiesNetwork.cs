@@ -18,7 +18,8 @@ public sealed class FirstPartiesNetwork : IPartyNetwork
         ArgumentOutOfRangeException.ThrowIfLessThan(partyCount, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(partyCount, mesh.PartyCount);
         if (mesh.PartyId >= partyCount)
-            throw new ArgumentException($"Party {mesh.PartyId} is not among the first {partyCount} parties of the mesh.", nameof(partyCount));
+            throw new ArgumentException($"Party {mesh.PartyId} is not among the first {partyCount} parties of the mesh.",
+                nameof(partyCount));
         _mesh = mesh;
         PartyCount = partyCount;
     }

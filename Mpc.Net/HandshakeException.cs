@@ -6,9 +6,14 @@ namespace Mpc.Net;
 /// </summary>
 public sealed class HandshakeException : PeerException
 {
-    /// <summary>The handshake with party <paramref name="peerId"/> (-1 if it never said who it is) failed on <paramref name="mismatch"/>, as <paramref name="detail"/> says.</summary>
+    /// <summary>
+    /// The handshake with party <paramref name="peerId"/> (-1 if it never said who it is) failed on
+    /// <paramref name="mismatch"/>, as <paramref name="detail"/> says.
+    /// </summary>
     public HandshakeException(int peerId, string peerName, HandshakeMismatch mismatch, string detail, Exception? innerException = null)
-        : base(peerId, $"Handshake with {(peerId >= 0 ? $"party {peerId} ({peerName})" : peerName)} failed: {Describe(mismatch)}: {detail}", innerException)
+        : base(peerId,
+            $"Handshake with {(peerId >= 0 ? $"party {peerId} ({peerName})" : peerName)} failed: {Describe(mismatch)}: {detail}",
+            innerException)
     {
         Mismatch = mismatch;
         Detail = detail;

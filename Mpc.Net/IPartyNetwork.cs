@@ -36,18 +36,23 @@ public interface IPartyNetwork : IAsyncDisposable
     /// when the transport has room for the frame.
     /// </summary>
     /// <exception cref="PeerException">The network has failed; the exception names the culprit.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the network then fails too, since a half-sent frame cannot be taken back).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the network then fails too,
+    /// since a half-sent frame cannot be taken back).</exception>
     ValueTask SendAsync(int peer, StreamTag tag, ReadOnlyMemory<byte> payload, CancellationToken ct = default);
 
     /// <summary>
     /// Receives the next frame with <paramref name="tag"/> from <paramref name="peer"/> into
     /// <paramref name="destination"/>, which the frame must fill exactly.
     /// </summary>
-    /// <exception cref="MalformedFrameException">The frame's length differs from <c>destination.Length</c> (the peer sent more or fewer elements than the round needs); the network fails.</exception>
-    /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline and the peer does not answer a liveness probe (it is stalled or dead), or it answers but sent nothing within a second deadline; the network fails.</exception>
+    /// <exception cref="MalformedFrameException">The frame's length differs from <c>destination.Length</c> (the peer
+    /// sent more or fewer elements than the round needs); the network fails.</exception>
+    /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline and the peer does not answer a
+    /// liveness probe (it is stalled or dead), or it answers but sent nothing within a second deadline; the network fails.</exception>
     /// <exception cref="PeerException">The network has failed; the exception names the culprit.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the frame started to arrive (the network stays up).
-    /// Once it arrives, it is written straight into <paramref name="destination"/>, and the receive completes (or fails with the network) rather than being cancelled,
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the frame started to
+    /// arrive (the network stays up).
+    /// Once it arrives, it is written straight into <paramref name="destination"/>, and the receive completes (or fails
+    /// with the network) rather than being cancelled,
     /// so that nothing writes into the buffer after the call returned.</exception>
     ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default);
 
@@ -57,10 +62,14 @@ public interface IPartyNetwork : IAsyncDisposable
     /// </summary>
     /// <exception cref="PeerTimeoutException">No such frame arrived within the receive deadline; the network fails.</exception>
     /// <exception cref="PeerException">The network has failed; the exception names the culprit.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before a frame arrived (the network stays up).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before a frame arrived (the
+    /// network stays up).</exception>
     ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default);
 
-    /// <summary>Counts one communication round in <see cref="Stats"/>. The exchange helpers of <see cref="PartyNetworkExtensions"/> call it; custom patterns call it themselves.</summary>
+    /// <summary>
+    /// Counts one communication round in <see cref="Stats"/>. The exchange helpers of
+    /// <see cref="PartyNetworkExtensions"/> call it; custom patterns call it themselves.
+    /// </summary>
     void CountRound();
 
     /// <summary>

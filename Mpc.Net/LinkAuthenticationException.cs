@@ -6,9 +6,13 @@ namespace Mpc.Net;
 /// </summary>
 public sealed class LinkAuthenticationException : PeerException
 {
-    /// <summary>Records from party <paramref name="peerId"/> (<paramref name="peerName"/>) failed authentication as <paramref name="detail"/> says.</summary>
+    /// <summary>
+    /// Records from party <paramref name="peerId"/> (<paramref name="peerName"/>) failed authentication as <paramref name="detail"/> says.
+    /// </summary>
     public LinkAuthenticationException(int peerId, string peerName, string detail, Exception? innerException = null)
-        : base(peerId, $"Party {peerId} ({peerName}): TLS authentication failed on its link (corrupted, replayed or forged bytes): {detail}", innerException)
+        : base(peerId,
+            $"Party {peerId} ({peerName}): TLS authentication failed on its link (corrupted, replayed or forged bytes): {detail}",
+            innerException)
     {
         Detail = detail;
     }

@@ -37,12 +37,14 @@ public sealed class NetworkStatsSnapshot
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"party {PartyId}: {Rounds} rounds, sent {FormatBytes(TotalBytesSent)}, received {FormatBytes(TotalBytesReceived)}");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"party {PartyId}: {Rounds} rounds, sent {FormatBytes(TotalBytesSent)}, received {FormatBytes(TotalBytesReceived)}");
         foreach (var p in Peers)
         {
             sb.AppendLine();
             sb.Append(CultureInfo.InvariantCulture,
-                $"  peer {p.PeerId}: sent {FormatBytes(p.BytesSent)} in {p.FramesSent} frames, received {FormatBytes(p.BytesReceived)} in {p.FramesReceived} frames");
+                $"  peer {p.PeerId}: sent {FormatBytes(p.BytesSent)} in {p.FramesSent} frames, "
+                    + $"received {FormatBytes(p.BytesReceived)} in {p.FramesReceived} frames");
         }
         return sb.ToString();
     }

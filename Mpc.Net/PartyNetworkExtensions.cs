@@ -33,12 +33,14 @@ public static class PartyNetworkExtensions
     }
 
     /// <summary>Sends <paramref name="values"/> to <paramref name="peer"/> as one frame of raw little-endian bytes.</summary>
-    public static ValueTask SendAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, ReadOnlyMemory<T> values, CancellationToken ct = default)
+    public static ValueTask SendAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, ReadOnlyMemory<T> values,
+        CancellationToken ct = default)
         where T : unmanaged =>
         network.SendAsync(peer, tag, Bytes(values), ct);
 
     /// <summary>Sends <paramref name="values"/> to <paramref name="peer"/> as one frame of raw little-endian bytes.</summary>
-    public static ValueTask SendAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, Memory<T> values, CancellationToken ct = default)
+    public static ValueTask SendAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, Memory<T> values,
+        CancellationToken ct = default)
         where T : unmanaged =>
         network.SendAsync(peer, tag, Bytes(values), ct);
 
@@ -46,12 +48,14 @@ public static class PartyNetworkExtensions
     /// Receives exactly <c>destination.Length</c> elements from <paramref name="peer"/>; a frame of another length
     /// is a <see cref="MalformedFrameException"/> naming the peer.
     /// </summary>
-    public static ValueTask ReceiveAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, Memory<T> destination, CancellationToken ct = default)
+    public static ValueTask ReceiveAsync<T>(this IPartyNetwork network, int peer, StreamTag tag, Memory<T> destination,
+        CancellationToken ct = default)
         where T : unmanaged =>
         network.ReceiveAsync(peer, tag, Bytes(destination), ct);
 
     /// <summary>Sends the same frame to every peer, concurrently. Does not count a round.</summary>
-    public static ValueTask SendToAllAsync(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    public static ValueTask SendToAllAsync(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<byte> payload,
+        CancellationToken ct = default)
     {
         var pending = new ValueTask[network.PartyCount - 1];
         int k = 0;
@@ -63,7 +67,8 @@ public static class PartyNetworkExtensions
     }
 
     /// <summary>Sends the same elements to every peer, concurrently. Does not count a round.</summary>
-    public static ValueTask SendToAllAsync<T>(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<T> values, CancellationToken ct = default)
+    public static ValueTask SendToAllAsync<T>(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<T> values,
+        CancellationToken ct = default)
         where T : unmanaged =>
         network.SendToAllAsync(tag, Bytes(values), ct);
 
@@ -83,7 +88,10 @@ public static class PartyNetworkExtensions
         return WhenAll(pending);
     }
 
-    /// <summary>Typed <see cref="ReceiveFromAllAsync(IPartyNetwork, StreamTag, Memory{byte}, CancellationToken)"/>: slots of <c>all.Length / PartyCount</c> elements.</summary>
+    /// <summary>
+    /// Typed <see cref="ReceiveFromAllAsync(IPartyNetwork, StreamTag, Memory{byte}, CancellationToken)"/>: slots of
+    /// <c>all.Length / PartyCount</c> elements.
+    /// </summary>
     public static ValueTask ReceiveFromAllAsync<T>(this IPartyNetwork network, StreamTag tag, Memory<T> all, CancellationToken ct = default)
         where T : unmanaged
     {
@@ -96,7 +104,8 @@ public static class PartyNetworkExtensions
     /// all concurrently. <paramref name="all"/> has <c>PartyCount * mine.Length</c> bytes laid out party-major,
     /// and my own slot is filled with <paramref name="mine"/>. Counts one round.
     /// </summary>
-    public static ValueTask ExchangeWithAllAsync(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<byte> mine, Memory<byte> all, CancellationToken ct = default)
+    public static ValueTask ExchangeWithAllAsync(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<byte> mine, Memory<byte> all,
+        CancellationToken ct = default)
     {
         int n = network.PartyCount, me = network.PartyId, len = mine.Length;
         if (all.Length != (long)n * len)
@@ -116,12 +125,17 @@ public static class PartyNetworkExtensions
         return WhenAll(pending);
     }
 
-    /// <summary>Typed <see cref="ExchangeWithAllAsync(IPartyNetwork, StreamTag, ReadOnlyMemory{byte}, Memory{byte}, CancellationToken)"/>: <paramref name="all"/> has <c>PartyCount * mine.Length</c> elements.</summary>
-    public static ValueTask ExchangeWithAllAsync<T>(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<T> mine, Memory<T> all, CancellationToken ct = default)
+    /// <summary>
+    /// Typed <see cref="ExchangeWithAllAsync(IPartyNetwork, StreamTag, ReadOnlyMemory{byte}, Memory{byte}, CancellationToken)"/>:
+    /// <paramref name="all"/> has <c>PartyCount * mine.Length</c> elements.
+    /// </summary>
+    public static ValueTask ExchangeWithAllAsync<T>(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<T> mine, Memory<T> all,
+        CancellationToken ct = default)
         where T : unmanaged
     {
         if (all.Length != (long)network.PartyCount * mine.Length)
-            throw new ArgumentException($"Expected PartyCount * mine.Length = {(long)network.PartyCount * mine.Length} elements, got {all.Length}.", nameof(all));
+            throw new ArgumentException(
+                $"Expected PartyCount * mine.Length = {(long)network.PartyCount * mine.Length} elements, got {all.Length}.", nameof(all));
         return network.ExchangeWithAllAsync(tag, Bytes(mine), Bytes(all), ct);
     }
 

@@ -7,7 +7,9 @@ namespace Mpc.Net;
 /// </summary>
 public sealed class PeerAbortedException : PeerException
 {
-    /// <summary>Party <paramref name="abortingPartyId"/> aborted because of party <paramref name="culpritPartyId"/> for <paramref name="reason"/>.</summary>
+    /// <summary>
+    /// Party <paramref name="abortingPartyId"/> aborted because of party <paramref name="culpritPartyId"/> for <paramref name="reason"/>.
+    /// </summary>
     public PeerAbortedException(int abortingPartyId, string abortingPartyName, int culpritPartyId, string culpritPartyName, string reason)
         : base(culpritPartyId, Describe(abortingPartyId, abortingPartyName, culpritPartyId, culpritPartyName, reason))
     {

@@ -22,10 +22,12 @@ public static class TcpMesh
     /// <exception cref="HandshakeException">A peer was refused or refused us; the message says which check failed.</exception>
     /// <exception cref="PeerTimeoutException">A peer did not connect within <see cref="ClusterConfig.ConnectTimeout"/>.</exception>
     /// <exception cref="ConfigException">The cluster config is invalid.</exception>
-    public static Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, ILogger? logger = null, CancellationToken ct = default) =>
+    public static Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, ILogger? logger = null,
+        CancellationToken ct = default) =>
         ConnectAsync(cluster, me, connectVia: null, logger, ct);
 
-    private static async Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me, IReadOnlyDictionary<int, (string Host, int Port)>? connectVia,
+    private static async Task<IPartyNetwork> ConnectAsync(ClusterConfig cluster, PartyIdentity me,
+        IReadOnlyDictionary<int, (string Host, int Port)>? connectVia,
         ILogger? logger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -36,7 +38,8 @@ public static class TcpMesh
         logger ??= NullLogger.Instance;
         if (cluster.Insecure)
         {
-            logger.LogWarning("Party {PartyId}: TLS is off (insecure cluster): links are plaintext and peers are not authenticated. Use only for tests and demos.", me.PartyId);
+            logger.LogWarning("Party {PartyId}: TLS is off (insecure cluster): links are plaintext and peers are not authenticated. "
+                + "Use only for tests and demos.", me.PartyId);
         }
         else if (me.Certificate is not { HasPrivateKey: true })
         {

@@ -33,7 +33,9 @@ public sealed class EpochKeys
         _pairwiseRoots = pairwiseRoots;
     }
 
-    /// <summary>Fresh roots for <paramref name="session"/>: a new private root from the OS CSPRNG and the session's pairwise seeds.</summary>
+    /// <summary>
+    /// Fresh roots for <paramref name="session"/>: a new private root from the OS CSPRNG and the session's pairwise seeds.
+    /// </summary>
     public static EpochKeys Create(Session session)
     {
         var pairwise = session.PairwiseSeeds.Select(s => s?.ToArray()!).ToArray();
@@ -74,7 +76,8 @@ public sealed class EpochKeys
     /// </summary>
     public long PairFingerprint(int peer)
     {
-        var digest = HKDF.DeriveKey(HashAlgorithmName.SHA256, _pairwiseRoots[peer], 8, salt: "mpc-epoch-keys-fingerprint"u8.ToArray(), info: []);
+        var digest = HKDF.DeriveKey(HashAlgorithmName.SHA256, _pairwiseRoots[peer], 8,
+            salt: "mpc-epoch-keys-fingerprint"u8.ToArray(), info: []);
         return (long)(BinaryPrimitives.ReadUInt64LittleEndian(digest) >> 1);
     }
 
@@ -85,7 +88,9 @@ public sealed class EpochKeys
     public void Enter(Session session, long phase)
     {
         if (session.PartyId != _partyId || session.PartyCount != _pairwiseRoots.Length)
-            throw new ArgumentException($"These keys belong to party {_partyId} of {_pairwiseRoots.Length}, not party {session.PartyId} of {session.PartyCount}.", nameof(session));
+            throw new ArgumentException(
+                $"These keys belong to party {_partyId} of {_pairwiseRoots.Length}, not party {session.PartyId} of {session.PartyCount}.",
+                nameof(session));
         Span<byte> info = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(info, phase);
         var random = new AesCtrPrg(Derive(_privateRoot, info, "mpc-epoch-private"u8));

@@ -63,7 +63,8 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// <see cref="MultiplyAsync"/>; communication proportional to the operands or the result, not to
     /// rows * inner * columns.
     /// </summary>
-    ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default);
+    ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns,
+        CancellationToken ct = default);
 
     /// <summary>
     /// Divides each signed value by 2^<paramref name="bits"/> with probabilistic rounding: the result is within
@@ -92,8 +93,12 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// </summary>
     ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default);
 
-    /// <summary>X^T Y for a prepared X (or a row view of it) and y (X.Rows x <paramref name="columns"/>). As <see cref="MatrixMultiplyAsync(ReusableMatrix{T}, SharedVector{T}, int, CancellationToken)"/>.</summary>
-    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default);
+    /// <summary>
+    /// X^T Y for a prepared X (or a row view of it) and y (X.Rows x <paramref name="columns"/>). As
+    /// <see cref="MatrixMultiplyAsync(ReusableMatrix{T}, SharedVector{T}, int, CancellationToken)"/>.
+    /// </summary>
+    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default);
 
     /// <summary>The most <see cref="TruncateAsync"/>'s result may differ from floor(x / 2^bits), in units.</summary>
     int TruncationErrorBound { get; }
@@ -101,10 +106,16 @@ public interface IArithmeticSuite<T> where T : unmanaged, IRing<T>
     /// <summary>Signed inputs to <see cref="TruncateAsync"/> must lie in [-2^(b-1), 2^(b-1)) for this b.</summary>
     int TruncationInputBits { get; }
 
-    /// <summary>Fused products and truncations, if this suite has them; otherwise null, and <see cref="SuiteOperations"/> multiplies, then truncates.</summary>
+    /// <summary>
+    /// Fused products and truncations, if this suite has them; otherwise null, and <see cref="SuiteOperations"/>
+    /// multiplies, then truncates.
+    /// </summary>
     IFusedTruncation<T>? FusedTruncation => null;
 
-    /// <summary>Powers in fewer rounds than a tree of products, if this suite has them; otherwise null, and <see cref="SuiteOperations"/> builds the tree.</summary>
+    /// <summary>
+    /// Powers in fewer rounds than a tree of products, if this suite has them; otherwise null, and
+    /// <see cref="SuiteOperations"/> builds the tree.
+    /// </summary>
     IFastPowers<T>? Powers => null;
 
     /// <summary>

@@ -18,11 +18,14 @@ public interface IFusedTruncation<T> where T : unmanaged, IRing<T>
     ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default);
 
     /// <summary>The matrix product (rows x inner times inner x columns), truncated by <paramref name="bits"/>.</summary>
-    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default);
+    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns,
+        int bits, CancellationToken ct = default);
 
     /// <summary>X Y for a prepared X, truncated by <paramref name="bits"/>.</summary>
-    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default);
+    ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+        CancellationToken ct = default);
 
     /// <summary>X^T Y for a prepared X, truncated by <paramref name="bits"/>.</summary>
-    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default);
+    ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+        CancellationToken ct = default);
 }

@@ -9,7 +9,8 @@ namespace Mpc.Protocols;
 /// ranges, stays uniformly masked whatever the input. Then both sides of a selection can run at once and the unused
 /// one be multiplied by 0 (the additive suite on packed dealer bits).
 /// </summary>
-/// <remarks>Callers use the extensions in <see cref="SuiteOperations"/>, which fall back to the exact comparison, then one product.</remarks>
+/// <remarks>Callers use the extensions in <see cref="SuiteOperations"/>, which fall back to the exact comparison, then
+/// one product.</remarks>
 public interface ISpeculativeComparison<T> where T : unmanaged, IRing<T>
 {
     /// <summary>
@@ -22,6 +23,7 @@ public interface ISpeculativeComparison<T> where T : unmanaged, IRing<T>
     /// ([x &lt; 0], [x &lt; 0] y) as <see cref="LessThanZeroCoarseAsync"/> compares, with y (x's length) awaited only when
     /// needed, so that it can be computed beside the comparison; the product made in the comparison's last round.
     /// </summary>
-    ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+    ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x,
+        int inputBits, int ignoredBits,
         Task<SharedVector<T>> multiplicand, CancellationToken ct = default);
 }

@@ -43,11 +43,14 @@ public sealed class ReusableMatrix<T> where T : unmanaged, IRing<T>
     /// <summary>The prepared matrix this view selects from; itself when it is whole.</summary>
     public ReusableMatrix<T> Whole { get; }
 
-    /// <summary>The rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of this matrix, as a view.</summary>
+    /// <summary>
+    /// The rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of this matrix, as a view.
+    /// </summary>
     public ReusableMatrix<T> SelectRows(int firstRow, int count)
     {
         if (firstRow < 0 || count < 0 || firstRow + count > Rows)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Rows {firstRow}..{firstRow + count - 1} do not lie within the {Rows} rows of this matrix.");
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"Rows {firstRow}..{firstRow + count - 1} do not lie within the {Rows} rows of this matrix.");
         return new ReusableMatrix<T>(Whole, FirstRow + firstRow, count);
     }
 
@@ -60,7 +63,8 @@ public sealed class ReusableMatrix<T> where T : unmanaged, IRing<T>
     {
         long expected = (long)(transposed ? Rows : Columns) * columns;
         if (columns < 0 || length != expected)
-            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {Rows}x{Columns} X with {columns} columns needs {expected} elements, got {length}.");
+            throw new ArgumentException($"The right operand of {(transposed ? "X^T" : "X")} Y for a {Rows}x{Columns} X "
+                + $"with {columns} columns needs {expected} elements, got {length}.");
         return (transposed ? Columns : Rows) * columns;
     }
 

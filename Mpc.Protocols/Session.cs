@@ -60,7 +60,8 @@ public sealed class Session : IDisposable
             throw new ArgumentException($"Expected {_tagCounters.Length} tag counters, got {counters.Count}.", nameof(counters));
         for (int c = 0; c < counters.Count; c++)
             if (counters[c] < _tagCounters[c])
-                throw new InvalidOperationException($"Channel {(ProtocolChannel)c} has already handed out {_tagCounters[c]} tags, past the {counters[c]} asked for: tags would be reused.");
+                throw new InvalidOperationException($"Channel {(ProtocolChannel)c} has already handed out {_tagCounters[c]} tags, "
+                    + $"past the {counters[c]} asked for: tags would be reused.");
         for (int c = 0; c < counters.Count; c++) _tagCounters[c] = counters[c];
     }
 
@@ -73,7 +74,8 @@ public sealed class Session : IDisposable
     /// </summary>
     internal void Rekey(AesCtrPrg random, byte[][] pairwiseSeeds)
     {
-        if (pairwiseSeeds.Length != PartyCount) throw new ArgumentException($"Expected {PartyCount} pairwise seeds.", nameof(pairwiseSeeds));
+        if (pairwiseSeeds.Length != PartyCount)
+            throw new ArgumentException($"Expected {PartyCount} pairwise seeds.", nameof(pairwiseSeeds));
         var previous = Random;
         Random = random;
         _pairwiseSeeds = pairwiseSeeds;
@@ -129,7 +131,8 @@ public sealed class Session : IDisposable
     public AesCtrPrg SharedPrg(int peer, StreamTag purpose)
     {
         if (peer == PartyId || (uint)peer >= (uint)PartyCount)
-            throw new ArgumentOutOfRangeException(nameof(peer), peer, $"A shared PRG needs another party's id (0..{PartyCount - 1}, not {PartyId}).");
+            throw new ArgumentOutOfRangeException(nameof(peer), peer,
+                $"A shared PRG needs another party's id (0..{PartyCount - 1}, not {PartyId}).");
         Span<byte> info = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
         return AesCtrPrg.Derive(_pairwiseSeeds[peer], "mpc-pairwise-prg"u8, info);

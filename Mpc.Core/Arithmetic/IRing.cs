@@ -52,7 +52,9 @@ public interface IRing<T> :
     /// <summary>The canonical representative in [0, Modulus).</summary>
     static abstract BigInteger ToBigInteger(T value);
 
-    /// <summary>The centred (two's-complement) lift: the integer v with |v| minimal, ties to the negative side, congruent to the element.</summary>
+    /// <summary>
+    /// The centred (two's-complement) lift: the integer v with |v| minimal, ties to the negative side, congruent to the element.
+    /// </summary>
     static abstract Int128 ToSignedInt128(T value);
 
     /// <summary>

@@ -16,7 +16,8 @@ public static partial class VectorMath
 
         public static void AddU64(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> d)
         {
-            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rd = ref MemoryMarshal.GetReference(d);
+            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b),
+                rd = ref MemoryMarshal.GetReference(d);
             nuint n = (nuint)d.Length, i = 0;
             if (Vector.IsHardwareAccelerated)
                 for (nuint w = (nuint)Vector<ulong>.Count; i + w <= n; i += w)
@@ -26,7 +27,8 @@ public static partial class VectorMath
 
         public static void SubtractU64(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> d)
         {
-            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rd = ref MemoryMarshal.GetReference(d);
+            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b),
+                rd = ref MemoryMarshal.GetReference(d);
             nuint n = (nuint)d.Length, i = 0;
             if (Vector.IsHardwareAccelerated)
                 for (nuint w = (nuint)Vector<ulong>.Count; i + w <= n; i += w)
@@ -36,7 +38,8 @@ public static partial class VectorMath
 
         public static void MultiplyU64(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> d)
         {
-            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rd = ref MemoryMarshal.GetReference(d);
+            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b),
+                rd = ref MemoryMarshal.GetReference(d);
             nuint n = (nuint)d.Length, i = 0;
             if (Vector.IsHardwareAccelerated)
                 for (nuint w = (nuint)Vector<ulong>.Count; i + w <= n; i += w)
@@ -89,7 +92,8 @@ public static partial class VectorMath
         // Mod 2^61-1 on canonical inputs: a + b < 2p, so one conditional subtraction of p suffices.
         public static void AddMod61(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> d)
         {
-            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rd = ref MemoryMarshal.GetReference(d);
+            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b),
+                rd = ref MemoryMarshal.GetReference(d);
             nuint n = (nuint)d.Length, i = 0;
             if (Vector.IsHardwareAccelerated)
                 for (nuint w = (nuint)Vector<ulong>.Count; i + w <= n; i += w)
@@ -107,7 +111,8 @@ public static partial class VectorMath
         // a - b wraps below zero exactly when a < b; adding p back gives the canonical result.
         public static void SubtractMod61(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> d)
         {
-            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), rd = ref MemoryMarshal.GetReference(d);
+            ref ulong ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b),
+                rd = ref MemoryMarshal.GetReference(d);
             nuint n = (nuint)d.Length, i = 0;
             if (Vector.IsHardwareAccelerated)
                 for (nuint w = (nuint)Vector<ulong>.Count; i + w <= n; i += w)

@@ -5,7 +5,8 @@ namespace Mpc.Core.Arithmetic;
 
 /// <summary>
 /// Elementwise and linear-algebra kernels over spans of ring elements. Rings with a SIMD form
-/// (<see cref="Z2k"/>, <see cref="Z2kPair"/> for componentwise sums and products, <see cref="Mersenne61"/> for linear operations) take a vectorised path; every other ring
+/// (<see cref="Z2k"/>, <see cref="Z2kPair"/> for componentwise sums and products, <see cref="Mersenne61"/> for linear
+/// operations) take a vectorised path; every other ring
 /// and every remainder takes the scalar path, which is also the reference the SIMD path is tested against.
 /// </summary>
 /// <remarks>
@@ -86,10 +87,14 @@ public static partial class VectorMath
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        if (a.Length != (long)rows * inner) throw new ArgumentException($"Left matrix has {a.Length} elements, expected {rows}x{inner}.", nameof(a));
-        if (b.Length != (long)inner * columns) throw new ArgumentException($"Right matrix has {b.Length} elements, expected {inner}x{columns}.", nameof(b));
-        if (destination.Length != (long)rows * columns) throw new ArgumentException($"Destination has {destination.Length} elements, expected {rows}x{columns}.", nameof(destination));
-        if (destination.Overlaps(a) || destination.Overlaps(b)) throw new ArgumentException("The product cannot be written over an operand.", nameof(destination));
+        if (a.Length != (long)rows * inner)
+            throw new ArgumentException($"Left matrix has {a.Length} elements, expected {rows}x{inner}.", nameof(a));
+        if (b.Length != (long)inner * columns)
+            throw new ArgumentException($"Right matrix has {b.Length} elements, expected {inner}x{columns}.", nameof(b));
+        if (destination.Length != (long)rows * columns)
+            throw new ArgumentException($"Destination has {destination.Length} elements, expected {rows}x{columns}.", nameof(destination));
+        if (destination.Overlaps(a) || destination.Overlaps(b))
+            throw new ArgumentException("The product cannot be written over an operand.", nameof(destination));
 
         destination.Clear();
         // i-k-j order: the inner loop streams a row of b into a row of the result (an axpy), cache and SIMD friendly.
@@ -106,16 +111,21 @@ public static partial class VectorMath
     /// destination = a^T * b for row-major matrices, without forming a^T: a is rows x inner (so a^T is inner x rows),
     /// b is rows x columns, destination is inner x columns.
     /// </summary>
-    public static void TransposedMatrixMultiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination, int rows, int inner, int columns)
+    public static void TransposedMatrixMultiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination,
+        int rows, int inner, int columns)
         where T : unmanaged, IRing<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        if (a.Length != (long)rows * inner) throw new ArgumentException($"Left matrix has {a.Length} elements, expected {rows}x{inner}.", nameof(a));
-        if (b.Length != (long)rows * columns) throw new ArgumentException($"Right matrix has {b.Length} elements, expected {rows}x{columns}.", nameof(b));
-        if (destination.Length != (long)inner * columns) throw new ArgumentException($"Destination has {destination.Length} elements, expected {inner}x{columns}.", nameof(destination));
-        if (destination.Overlaps(a) || destination.Overlaps(b)) throw new ArgumentException("The product cannot be written over an operand.", nameof(destination));
+        if (a.Length != (long)rows * inner)
+            throw new ArgumentException($"Left matrix has {a.Length} elements, expected {rows}x{inner}.", nameof(a));
+        if (b.Length != (long)rows * columns)
+            throw new ArgumentException($"Right matrix has {b.Length} elements, expected {rows}x{columns}.", nameof(b));
+        if (destination.Length != (long)inner * columns)
+            throw new ArgumentException($"Destination has {destination.Length} elements, expected {inner}x{columns}.", nameof(destination));
+        if (destination.Overlaps(a) || destination.Overlaps(b))
+            throw new ArgumentException("The product cannot be written over an operand.", nameof(destination));
 
         destination.Clear();
         // Row i of a scatters into every row of the result: row k += a[i, k] * (row i of b), an axpy each.

@@ -11,7 +11,10 @@ public static partial class BitMatrix
     private const int TileBytes = 16;
     private const int TileColumns = TileBytes * 8;
 
-    /// <summary>The SSE2 path; callers check <see cref="Sse2.IsSupported"/> (and <see cref="Avx512BW.IsSupported"/> for <paramref name="useAvx512"/>).</summary>
+    /// <summary>
+    /// The SSE2 path; callers check <see cref="Sse2.IsSupported"/> (and <see cref="Avx512BW.IsSupported"/> for
+    /// <paramref name="useAvx512"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void TransposeSse2(ReadOnlySpan<byte> rows, int rowBytes, Span<Block128> columns, bool useAvx512)
     {

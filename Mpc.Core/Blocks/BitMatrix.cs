@@ -14,12 +14,8 @@ namespace Mpc.Core.Blocks;
 /// bit <c>i</c> is bit <c>j</c> of row <c>i</c>.
 /// </para>
 /// <para>
-/// With SSE2, each 128 x 128 tile is first transposed at byte granularity (sixteen 16 x 16 byte transposes with
-/// unpack instructions), then each group of 128 bytes (one source byte column) yields eight output blocks by
-/// repeatedly extracting the most significant bit of every byte and shifting left, as in emp-toolkit's
-/// <c>sse_trans</c>; with AVX-512 the extraction takes 64 bytes at a time. Without hardware acceleration (or with
-/// <c>DOTNET_EnableHWIntrinsic=0</c>) a portable path transposes 64 x 64 blocks of 64-bit words with the
-/// recursive block swap of Hacker's Delight (section 7-3). All paths give identical output.
+/// An SSE2 path (emp-toolkit's <c>sse_trans</c>, with AVX-512 where present) and a portable path (Hacker's Delight,
+/// section 7-3) give identical output. How each works: docs/protocols.md#bit-matrix-transpose.
 /// </para>
 /// </remarks>
 public static partial class BitMatrix
@@ -78,7 +74,8 @@ public static partial class BitMatrix
         int rowBytes = rows.Length / Rows;
         if (columns.Length > (long)rowBytes * 8)
         {
-            throw new ArgumentException($"The matrix has {rowBytes * 8L} columns, fewer than the {columns.Length} asked for.", nameof(columns));
+            throw new ArgumentException($"The matrix has {rowBytes * 8L} columns, fewer than the {columns.Length} asked for.",
+                nameof(columns));
         }
         return rowBytes;
     }

@@ -100,7 +100,8 @@ public static class BristolReader
             if (wires.Assigned < wireCount - inputTotal)
             {
                 _lineNumber++;
-                Fail($"the header declares {wireCount} wires but the inputs and gates assign only {inputTotal + wires.Assigned} (wire {wires.FirstUnassigned()} is never assigned)");
+                Fail($"the header declares {wireCount} wires but the inputs and gates assign only {inputTotal + wires.Assigned} "
+                    + $"(wire {wires.FirstUnassigned()} is never assigned)");
             }
             return new Circuit(wireCount, inputWidths, outputWidths, outputWires, gates.ToArray());
         }
@@ -111,7 +112,8 @@ public static class BristolReader
             int inputs = Number(0, "number of gate inputs");
             int outputs = Number(1, "number of gate outputs");
             if (_tokens.Count != 3 + inputs + outputs)
-                Fail($"the gate declares {inputs} inputs and {outputs} outputs, so it needs {3 + inputs + outputs} fields, not {_tokens.Count}");
+                Fail($"the gate declares {inputs} inputs and {outputs} outputs, "
+                    + $"so it needs {3 + inputs + outputs} fields, not {_tokens.Count}");
             string name = Token(_tokens.Count - 1).ToString();
             switch (name)
             {

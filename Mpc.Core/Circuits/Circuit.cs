@@ -41,7 +41,8 @@ public sealed class Circuit
     /// <param name="outputWidths">Bit width of each output value.</param>
     /// <param name="outputWires">The wires of the output values, value after value (sum of <paramref name="outputWidths"/> wires).</param>
     /// <param name="gates">The gates, in an order where every wire is assigned before it is read.</param>
-    public Circuit(int wireCount, IReadOnlyList<int> inputWidths, IReadOnlyList<int> outputWidths, ReadOnlySpan<int> outputWires, ReadOnlySpan<Gate> gates)
+    public Circuit(int wireCount, IReadOnlyList<int> inputWidths, IReadOnlyList<int> outputWidths,
+        ReadOnlySpan<int> outputWires, ReadOnlySpan<Gate> gates)
     {
         ArgumentNullException.ThrowIfNull(inputWidths);
         ArgumentNullException.ThrowIfNull(outputWidths);
@@ -54,7 +55,9 @@ public sealed class Circuit
         if (InputCount > wireCount)
             throw new ArgumentException($"The inputs need {InputCount} wires but the circuit has {wireCount}.", nameof(inputWidths));
         if (outputWires.Length != _outputOffsets[^1])
-            throw new ArgumentException($"The output widths add up to {_outputOffsets[^1]} wires but {outputWires.Length} output wires are given.", nameof(outputWires));
+            throw new ArgumentException(
+                $"The output widths add up to {_outputOffsets[^1]} wires but {outputWires.Length} output wires are given.",
+                nameof(outputWires));
         WireCount = wireCount;
         _outputWires = outputWires.ToArray();
         _gates = OrderByAndDepth(wireCount, InputCount, gates, out int depth);
@@ -133,7 +136,8 @@ public sealed class Circuit
         if (inputs.Length != InputCount)
             throw new ArgumentException($"The circuit has {InputCount} input bits, not {inputs.Length}.", nameof(inputs));
         if (outputs.Length < OutputCount)
-            throw new ArgumentException($"The circuit has {OutputCount} output bits, more than the {outputs.Length} given room.", nameof(outputs));
+            throw new ArgumentException($"The circuit has {OutputCount} output bits, more than the {outputs.Length} given room.",
+                nameof(outputs));
         var wires = new bool[WireCount];
         inputs.CopyTo(wires);
         foreach (Gate g in _gates)
@@ -162,7 +166,8 @@ public sealed class Circuit
 
     /// <summary>"Circuit(inputs 128+128, outputs 128, 6400 AND, 28176 XOR, 2087 INV, depth 60)".</summary>
     public override string ToString() =>
-        $"Circuit(inputs {string.Join('+', _inputWidths)}, outputs {string.Join('+', _outputWidths)}, {AndCount} AND, {XorCount} XOR, {InvCount} INV, depth {AndDepth})";
+        $"Circuit(inputs {string.Join('+', _inputWidths)}, outputs {string.Join('+', _outputWidths)}, "
+            + $"{AndCount} AND, {XorCount} XOR, {InvCount} INV, depth {AndDepth})";
 
     private static int[] Offsets(int[] widths, string name)
     {

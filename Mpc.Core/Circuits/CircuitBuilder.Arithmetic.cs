@@ -50,7 +50,9 @@ public sealed partial class CircuitBuilder
         return AndAll(level);
     }
 
-    /// <summary><paramref name="select"/> ? <paramref name="ifOne"/> : <paramref name="ifZero"/>, as x ⊕ s ∧ (x ⊕ y) (one AND).</summary>
+    /// <summary>
+    /// <paramref name="select"/> ? <paramref name="ifOne"/> : <paramref name="ifZero"/>, as x ⊕ s ∧ (x ⊕ y) (one AND).
+    /// </summary>
     public Wire Mux(Wire select, Wire ifZero, Wire ifOne) => Xor(ifZero, And(select, Xor(ifZero, ifOne)));
 
     /// <summary>Bitwise <see cref="Mux(Wire, Wire, Wire)"/> over n-bit values (n ANDs).</summary>

@@ -3,7 +3,9 @@ namespace Mpc.Core.Circuits;
 /// <summary>A circuit file is malformed; the message names the file, the line and what is wrong.</summary>
 public sealed class CircuitFormatException : MpcException
 {
-    /// <summary>Line <paramref name="line"/> (1-based) of <paramref name="source"/> is wrong because of <paramref name="problem"/>.</summary>
+    /// <summary>
+    /// Line <paramref name="line"/> (1-based) of <paramref name="source"/> is wrong because of <paramref name="problem"/>.
+    /// </summary>
     public CircuitFormatException(string source, int line, string problem)
         : base($"{source}, line {line}: {problem}")
     {

@@ -120,7 +120,8 @@ public readonly record struct FixedPointFormat
             string where = index >= 0 ? $"The value at index {index}" : "A value";
             string what = double.IsFinite(value) ? "lies outside" : "is not a finite number, so it is not in";
             throw new FixedPointOverflowException(
-                $"{where} {what} the {this} range [{-Math.ScaleB(limit, -FractionalBits)}, {LargestBelowLimit(signedBits)}] ({signedBits}-bit signed integers).");
+                $"{where} {what} the {this} range [{-Math.ScaleB(limit, -FractionalBits)}, {LargestBelowLimit(signedBits)}] "
+                    + $"({signedBits}-bit signed integers).");
         }
         return (Int128)scaled;
     }

@@ -11,7 +11,8 @@ public static partial class HalfGates
     /// <summary>AND gates whose hashes go to <see cref="FixedKeyAes"/> in one call.</summary>
     private const int PortableBatch = 64;
 
-    private static GateProgress GarblePortable(ReadOnlySpan<Gate> gates, Block128 delta, Span<Block128> wires, Span<Block128> tables, ulong firstAndIndex)
+    private static GateProgress GarblePortable(ReadOnlySpan<Gate> gates, Block128 delta, Span<Block128> wires,
+        Span<Block128> tables, ulong firstAndIndex)
     {
         int maxAnds = tables.Length / BlocksPerAnd;
         Span<Block128> x0 = stackalloc Block128[2 * PortableBatch];
@@ -71,7 +72,8 @@ public static partial class HalfGates
         return new GateProgress(i, ands);
     }
 
-    private static GateProgress EvaluatePortable(ReadOnlySpan<Gate> gates, Span<Block128> wires, ReadOnlySpan<Block128> tables, ulong firstAndIndex)
+    private static GateProgress EvaluatePortable(ReadOnlySpan<Gate> gates, Span<Block128> wires,
+        ReadOnlySpan<Block128> tables, ulong firstAndIndex)
     {
         int maxAnds = tables.Length / BlocksPerAnd;
         Span<Block128> x = stackalloc Block128[2 * PortableBatch];

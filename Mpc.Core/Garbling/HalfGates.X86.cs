@@ -21,7 +21,8 @@ namespace Mpc.Core.Garbling;
 public static partial class HalfGates
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static GateProgress GarbleX86(ReadOnlySpan<Gate> gates, Vector128<byte> delta, Span<Block128> wires, Span<Block128> tables, ulong firstAndIndex)
+    private static GateProgress GarbleX86(ReadOnlySpan<Gate> gates, Vector128<byte> delta, Span<Block128> wires,
+        Span<Block128> tables, ulong firstAndIndex)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(FixedKeyAes.RoundKeys);
         ref Gate gate0 = ref MemoryMarshal.GetReference(gates);
@@ -58,12 +59,14 @@ public static partial class HalfGates
             int k = 0;
             for (; k + 2 <= count; k += 2)
             {
-                GarblePairX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref Unsafe.Add(ref g, k + 1), delta, ref w, ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k);
+                GarblePairX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref Unsafe.Add(ref g, k + 1), delta, ref w,
+                    ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k);
             }
             if (k < count)
             {
                 // An odd gate out: garble it alongside itself and keep one copy of the result.
-                GarblePairX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref Unsafe.Add(ref g, k), delta, ref w, ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k);
+                GarblePairX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref Unsafe.Add(ref g, k), delta, ref w,
+                    ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k);
             }
             i += count;
             ands += count;
@@ -77,7 +80,8 @@ public static partial class HalfGates
     /// first with the same label, and its table blocks land where the caller does not read them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GarblePairX86(ref Vector128<byte> roundKeys, ref Gate first, ref Gate second, Vector128<byte> delta, ref Vector128<byte> w, ref Vector128<byte> t, ulong j)
+    private static void GarblePairX86(ref Vector128<byte> roundKeys, ref Gate first, ref Gate second, Vector128<byte> delta,
+        ref Vector128<byte> w, ref Vector128<byte> t, ulong j)
     {
         bool same = Unsafe.AreSame(ref first, ref second);
         Vector128<byte> a0 = Unsafe.Add(ref w, first.InputA);
@@ -105,7 +109,8 @@ public static partial class HalfGates
         x7 = p7 ^ tweakD;
         Aes128.Encrypt8X86(ref roundKeys, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7);
 
-        GarbleGateX86(a0, b0, x0 ^ p0, x1 ^ p1, x2 ^ p2, x3 ^ p3, delta, out Vector128<byte> tg, out Vector128<byte> te, out Vector128<byte> c);
+        GarbleGateX86(a0, b0, x0 ^ p0, x1 ^ p1, x2 ^ p2, x3 ^ p3, delta, out Vector128<byte> tg,
+            out Vector128<byte> te, out Vector128<byte> c);
         t = tg;
         Unsafe.Add(ref t, 1) = te;
         Unsafe.Add(ref w, first.Output) = c;
@@ -120,7 +125,8 @@ public static partial class HalfGates
 
     /// <summary>One gate's table (T_G, T_E) and output zero-label from its input zero-labels and four hashes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GarbleGateX86(Vector128<byte> a0, Vector128<byte> b0, Vector128<byte> ha0, Vector128<byte> ha1, Vector128<byte> hb0, Vector128<byte> hb1, Vector128<byte> delta,
+    private static void GarbleGateX86(Vector128<byte> a0, Vector128<byte> b0, Vector128<byte> ha0, Vector128<byte> ha1, Vector128<byte> hb0,
+        Vector128<byte> hb1, Vector128<byte> delta,
         out Vector128<byte> tg, out Vector128<byte> te, out Vector128<byte> c0)
     {
         Vector128<byte> pa = LsbMaskX86(a0), pb = LsbMaskX86(b0);
@@ -130,7 +136,8 @@ public static partial class HalfGates
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static GateProgress EvaluateX86(ReadOnlySpan<Gate> gates, Span<Block128> wires, ReadOnlySpan<Block128> tables, ulong firstAndIndex)
+    private static GateProgress EvaluateX86(ReadOnlySpan<Gate> gates, Span<Block128> wires,
+        ReadOnlySpan<Block128> tables, ulong firstAndIndex)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(FixedKeyAes.RoundKeys);
         ref Gate gate0 = ref MemoryMarshal.GetReference(gates);
@@ -167,11 +174,13 @@ public static partial class HalfGates
             int k = 0;
             for (; k + 4 <= count; k += 4)
             {
-                EvaluateQuadX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref w, ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k, count - k);
+                EvaluateQuadX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref w,
+                    ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k, count - k);
             }
             if (k < count)
             {
-                EvaluateQuadX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref w, ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k, count - k);
+                EvaluateQuadX86(ref roundKeys, ref Unsafe.Add(ref g, k), ref w,
+                    ref Unsafe.Add(ref t, BlocksPerAnd * k), j + (ulong)k, count - k);
             }
             i += count;
             ands += count;
@@ -184,7 +193,8 @@ public static partial class HalfGates
     /// Fewer than four are padded with copies of the first, whose results are not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EvaluateQuadX86(ref Vector128<byte> roundKeys, ref Gate g, ref Vector128<byte> w, ref Vector128<byte> t, ulong j, int available)
+    private static void EvaluateQuadX86(ref Vector128<byte> roundKeys, ref Gate g, ref Vector128<byte> w,
+        ref Vector128<byte> t, ulong j, int available)
     {
         ref Gate g1 = ref available > 1 ? ref Unsafe.Add(ref g, 1) : ref g;
         ref Gate g2 = ref available > 2 ? ref Unsafe.Add(ref g, 2) : ref g;
@@ -208,14 +218,18 @@ public static partial class HalfGates
         Aes128.Encrypt8X86(ref roundKeys, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7);
 
         Unsafe.Add(ref w, g.Output) = EvaluateGateX86(ref w, ref g, x0 ^ p0, x1 ^ p1, t, Unsafe.Add(ref t, 1));
-        if (available > 1) Unsafe.Add(ref w, g1.Output) = EvaluateGateX86(ref w, ref g1, x2 ^ p2, x3 ^ p3, Unsafe.Add(ref t, 2), Unsafe.Add(ref t, 3));
-        if (available > 2) Unsafe.Add(ref w, g2.Output) = EvaluateGateX86(ref w, ref g2, x4 ^ p4, x5 ^ p5, Unsafe.Add(ref t, 4), Unsafe.Add(ref t, 5));
-        if (available > 3) Unsafe.Add(ref w, g3.Output) = EvaluateGateX86(ref w, ref g3, x6 ^ p6, x7 ^ p7, Unsafe.Add(ref t, 6), Unsafe.Add(ref t, 7));
+        if (available > 1)
+            Unsafe.Add(ref w, g1.Output) = EvaluateGateX86(ref w, ref g1, x2 ^ p2, x3 ^ p3, Unsafe.Add(ref t, 2), Unsafe.Add(ref t, 3));
+        if (available > 2)
+            Unsafe.Add(ref w, g2.Output) = EvaluateGateX86(ref w, ref g2, x4 ^ p4, x5 ^ p5, Unsafe.Add(ref t, 4), Unsafe.Add(ref t, 5));
+        if (available > 3)
+            Unsafe.Add(ref w, g3.Output) = EvaluateGateX86(ref w, ref g3, x6 ^ p6, x7 ^ p7, Unsafe.Add(ref t, 6), Unsafe.Add(ref t, 7));
     }
 
     /// <summary>C = H(A) ⊕ sa·T_G ⊕ H(B) ⊕ sb·(T_E ⊕ A); the input labels are reloaded (from L1) to spare registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> EvaluateGateX86(ref Vector128<byte> w, ref Gate g, Vector128<byte> ha, Vector128<byte> hb, Vector128<byte> tg, Vector128<byte> te)
+    private static Vector128<byte> EvaluateGateX86(ref Vector128<byte> w, ref Gate g, Vector128<byte> ha, Vector128<byte> hb,
+        Vector128<byte> tg, Vector128<byte> te)
     {
         Vector128<byte> a = Unsafe.Add(ref w, g.InputA), b = Unsafe.Add(ref w, g.InputB);
         return ha ^ (LsbMaskX86(a) & tg) ^ hb ^ (LsbMaskX86(b) & (te ^ a));

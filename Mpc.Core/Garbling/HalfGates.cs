@@ -12,28 +12,15 @@ namespace Mpc.Core.Garbling;
 /// <remarks>
 /// <para>
 /// S. Zahur, M. Rosulek, D. Evans, "Two Halves Make a Whole: Reducing Data Transfer in Garbled Circuits using Half
-/// Gates", EUROCRYPT 2015, with free XOR (Kolesnikov, Schneider, ICALP 2008) and point-and-permute. A wire's labels
-/// are W0 and W1 = W0 ⊕ Δ; Δ has its least significant bit set, so the two labels' colour bits
-/// (<see cref="Block128.Lsb"/>) differ and the evaluator's colour bit is the wire's value masked by the garbler's
-/// permute bit lsb(W0). The garbler's wire array holds W0 for every wire; the evaluator's holds the label it has.
+/// Gates", EUROCRYPT 2015, with free XOR (Kolesnikov, Schneider, ICALP 2008) and point-and-permute; the hash is fixed-key
+/// AES TCCR (<see cref="FixedKeyAes.TccrHash(Block128, Block128)"/>; Guo, Katz, Wang, Yu, S&amp;P 2020), so the
+/// garbling's privacy against a semi-honest evaluator holds with AES as a random permutation. No rounds: local, 32 bytes
+/// of table per AND gate for the protocol to send. Derivation: docs/protocols.md#half-gates-garbling.
 /// </para>
 /// <para>
-/// AND gate number j (counting from <c>firstAndIndex</c>) with input labels A0, B0 and permute bits pa, pb is garbled
-/// as the table (T_G, T_E) = (H(A0, 2j) ⊕ H(A1, 2j) ⊕ pb·Δ, H(B0, 2j+1) ⊕ H(B1, 2j+1) ⊕ A0), and its output
-/// label is C0 = H(A0, 2j) ⊕ pa·T_G ⊕ H(B0, 2j+1) ⊕ pb·(T_E ⊕ A0). The evaluator holding A and B computes
-/// C = H(A, 2j) ⊕ sa·T_G ⊕ H(B, 2j+1) ⊕ sb·(T_E ⊕ A) with sa, sb its colour bits. H is the tweakable circular
-/// correlation-robust hash of fixed-key AES, <see cref="FixedKeyAes.TccrHash(Block128, Block128)"/> with tweak
-/// (index, 0) (Guo, Katz, Wang, Yu, S&amp;P 2020): four hashes (eight AES calls) per garbled AND gate, two (four
-/// AES calls) per evaluated one. Tweaks must never repeat under one Δ: a garbler that garbles several circuits with
-/// one Δ starts each where the last ended (<c>firstAndIndex</c> + AND count).
-/// </para>
-/// <para>
-/// Hashes are batched: the AND gates of one layer (see <see cref="Circuit"/>) are independent, so their hashes go
-/// through the eight-block AES-NI pipeline together (<c>HalfGates.X86.cs</c>: two garbled or four evaluated gates per
-/// step, fused with the table arithmetic in registers); without AES-NI, batches of 64 gates go through
-/// <see cref="FixedKeyAes.TccrHash(ReadOnlySpan{Block128}, ulong, Span{Block128})"/> (<c>HalfGates.Portable.cs</c>). Constant gates get the
-/// public label 0 at the evaluator (the garbler's W0 is 0 or Δ), which costs nothing to transmit. Branch-free on the
-/// permute bits; no allocation.
+/// The garbler's wire array holds W0 for every wire (Δ must have its least significant bit set); the evaluator's holds
+/// the label it has. Tweaks must never repeat under one Δ: a garbler that garbles several circuits with one Δ starts
+/// each where the last ended (<c>firstAndIndex</c> + AND count). Branch-free on the permute bits; no allocation.
 /// </para>
 /// </remarks>
 public static partial class HalfGates
@@ -47,7 +34,8 @@ public static partial class HalfGates
     /// blocks) receives every wire's zero-label and <paramref name="tables"/> the <see cref="BlocksPerAnd"/> ·
     /// <see cref="Circuit.AndCount"/> table blocks.
     /// </summary>
-    public static void Garble(Circuit circuit, Block128 delta, ReadOnlySpan<Block128> inputLabels0, Span<Block128> wires, Span<Block128> tables, ulong firstAndIndex = 0)
+    public static void Garble(Circuit circuit, Block128 delta, ReadOnlySpan<Block128> inputLabels0, Span<Block128> wires,
+        Span<Block128> tables, ulong firstAndIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckWhole(circuit, inputLabels0.Length, wires.Length, tables.Length);
@@ -59,7 +47,8 @@ public static partial class HalfGates
     /// Evaluates the whole garbled <paramref name="circuit"/> from the labels of its input wires and its tables;
     /// <paramref name="wires"/> receives every wire's label.
     /// </summary>
-    public static void Evaluate(Circuit circuit, ReadOnlySpan<Block128> inputLabels, Span<Block128> wires, ReadOnlySpan<Block128> tables, ulong firstAndIndex = 0)
+    public static void Evaluate(Circuit circuit, ReadOnlySpan<Block128> inputLabels, Span<Block128> wires,
+        ReadOnlySpan<Block128> tables, ulong firstAndIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckWhole(circuit, inputLabels.Length, wires.Length, tables.Length);
@@ -72,11 +61,13 @@ public static partial class HalfGates
     /// next gate is an AND gate with no room left in <paramref name="tables"/>; the streaming garbler calls it once
     /// per chunk of tables. <paramref name="firstAndIndex"/> is the index of the first AND gate it garbles.
     /// </summary>
-    public static GateProgress GarbleGates(Circuit circuit, int firstGate, Block128 delta, Span<Block128> wires, Span<Block128> tables, ulong firstAndIndex)
+    public static GateProgress GarbleGates(Circuit circuit, int firstGate, Block128 delta, Span<Block128> wires,
+        Span<Block128> tables, ulong firstAndIndex)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckRange(circuit, firstGate, wires.Length);
-        if (!delta.Lsb) throw new ArgumentException("The free-XOR offset must have its least significant bit set (point-and-permute).", nameof(delta));
+        if (!delta.Lsb)
+            throw new ArgumentException("The free-XOR offset must have its least significant bit set (point-and-permute).", nameof(delta));
         return GarbleCore(circuit.Gates[firstGate..], delta, wires, tables, firstAndIndex, FixedKeyAes.UsesHardware);
     }
 
@@ -85,20 +76,24 @@ public static partial class HalfGates
     /// the next gate is an AND gate whose table is not in <paramref name="tables"/>: the same stopping rule as
     /// <see cref="GarbleGates"/>, so a chunk of tables garbled by one call is consumed by one call.
     /// </summary>
-    public static GateProgress EvaluateGates(Circuit circuit, int firstGate, Span<Block128> wires, ReadOnlySpan<Block128> tables, ulong firstAndIndex)
+    public static GateProgress EvaluateGates(Circuit circuit, int firstGate, Span<Block128> wires,
+        ReadOnlySpan<Block128> tables, ulong firstAndIndex)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         CheckRange(circuit, firstGate, wires.Length);
         return EvaluateCore(circuit.Gates[firstGate..], wires, tables, firstAndIndex, FixedKeyAes.UsesHardware);
     }
 
-    /// <summary>Copies the labels of the circuit's output wires from <paramref name="wires"/> into <paramref name="outputLabels"/>.</summary>
+    /// <summary>
+    /// Copies the labels of the circuit's output wires from <paramref name="wires"/> into <paramref name="outputLabels"/>.
+    /// </summary>
     public static void ReadOutputs(Circuit circuit, ReadOnlySpan<Block128> wires, Span<Block128> outputLabels)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         ReadOnlySpan<int> outputs = circuit.OutputWires;
         if (outputLabels.Length < outputs.Length)
-            throw new ArgumentException($"The circuit has {outputs.Length} output wires, more than the {outputLabels.Length} given room.", nameof(outputLabels));
+            throw new ArgumentException($"The circuit has {outputs.Length} output wires, more than the {outputLabels.Length} given room.",
+                nameof(outputLabels));
         for (int o = 0; o < outputs.Length; o++)
         {
             outputLabels[o] = wires[outputs[o]];
@@ -106,13 +101,15 @@ public static partial class HalfGates
     }
 
     /// <summary>The garbling core on AES-NI (<paramref name="hardware"/>) or on the portable batched hash; tests run both.</summary>
-    internal static GateProgress GarbleCore(ReadOnlySpan<Gate> gates, Block128 delta, Span<Block128> wires, Span<Block128> tables, ulong firstAndIndex, bool hardware) =>
+    internal static GateProgress GarbleCore(ReadOnlySpan<Gate> gates, Block128 delta, Span<Block128> wires, Span<Block128> tables,
+        ulong firstAndIndex, bool hardware) =>
         hardware
             ? GarbleX86(gates, delta.AsVector128(), wires, tables, firstAndIndex)
             : GarblePortable(gates, delta, wires, tables, firstAndIndex);
 
     /// <summary>The evaluation core on AES-NI (<paramref name="hardware"/>) or on the portable batched hash.</summary>
-    internal static GateProgress EvaluateCore(ReadOnlySpan<Gate> gates, Span<Block128> wires, ReadOnlySpan<Block128> tables, ulong firstAndIndex, bool hardware) =>
+    internal static GateProgress EvaluateCore(ReadOnlySpan<Gate> gates, Span<Block128> wires, ReadOnlySpan<Block128> tables,
+        ulong firstAndIndex, bool hardware) =>
         hardware
             ? EvaluateX86(gates, wires, tables, firstAndIndex)
             : EvaluatePortable(gates, wires, tables, firstAndIndex);
@@ -142,7 +139,8 @@ public static partial class HalfGates
         if (wires < circuit.WireCount)
             throw new ArgumentException($"The circuit has {circuit.WireCount} wires, more than the {wires} labels given room.");
         if (tables != BlocksPerAnd * circuit.AndCount)
-            throw new ArgumentException($"The circuit's {circuit.AndCount} AND gates need {BlocksPerAnd * circuit.AndCount} table blocks, not {tables}.");
+            throw new ArgumentException(
+                $"The circuit's {circuit.AndCount} AND gates need {BlocksPerAnd * circuit.AndCount} table blocks, not {tables}.");
     }
 
     private static void CheckRange(Circuit circuit, int firstGate, int wires)

@@ -14,7 +14,8 @@ namespace Mpc.Core.Random;
 /// On x86 with AES-NI the key is expanded with <c>AESKEYGENASSIST</c> and batches run eight independent
 /// blocks through each round so the <c>AESENC</c> latency is hidden. Elsewhere (no AES-NI, or
 /// <c>DOTNET_EnableHWIntrinsic=0</c>) it falls back to the platform AES
-/// (<c>System.Security.Cryptography.Aes.EncryptEcb</c> with <c>PaddingMode.None</c>: OpenSSL or CNG), which is constant time, rather than a table-based software AES, whose
+/// (<c>System.Security.Cryptography.Aes.EncryptEcb</c> with <c>PaddingMode.None</c>: OpenSSL or CNG), which is constant
+/// time, rather than a table-based software AES, whose
 /// key-dependent lookups leak through the cache. Both paths give identical output.
 /// </para>
 /// <para>

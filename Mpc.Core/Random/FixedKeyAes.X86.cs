@@ -90,7 +90,8 @@ public static partial class FixedKeyAes
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
+    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset,
+        ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
         ref byte src = ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(source));
@@ -144,7 +145,8 @@ public static partial class FixedKeyAes
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset, ulong firstTweak, Span<Block128> destination)
+    private static void TccrHashX86(ReadOnlySpan<Vector128<byte>> schedule, ReadOnlySpan<Block128> source, Block128 offset,
+        ulong firstTweak, Span<Block128> destination)
     {
         ref Vector128<byte> roundKeys = ref MemoryMarshal.GetReference(schedule);
         ref byte src = ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(source));

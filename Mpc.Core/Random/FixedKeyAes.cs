@@ -9,25 +9,15 @@ namespace Mpc.Core.Random;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Constructions and proofs (in the random-permutation model) from C. Guo, J. Katz, X. Wang, Y. Yu,
-/// "Efficient and Secure Multiparty Computation from Fixed-Key Block Ciphers", IEEE S&amp;P 2020
-/// (ePrint 2019/074):
+/// C. Guo, J. Katz, X. Wang, Y. Yu, "Efficient and Secure Multiparty Computation from Fixed-Key Block Ciphers",
+/// IEEE S&amp;P 2020 (ePrint 2019/074): <see cref="CrHash(Block128)"/> is correlation robust (CR),
+/// <see cref="CcrHash(Block128)"/> circular correlation robust (CCR), <see cref="TccrHash(Block128, Block128)"/>
+/// tweakable CCR (TCCR), in the random-permutation model: their security rests on π being an ideal permutation, not on
+/// the key (<see cref="Key"/>, public and constant) being secret. Local: no rounds. Derivation:
+/// docs/protocols.md#fixed-key-aes-hashes.
 /// </para>
-/// <list type="bullet">
-/// <item><see cref="CrHash(Block128)"/>: H(x) = π(x) ⊕ x, correlation robust (CR).</item>
-/// <item><see cref="CcrHash(Block128)"/>: H(x) = π(σ(x)) ⊕ σ(x) with the linear orthomorphism
-/// σ(x_L || x_R) = (x_L ⊕ x_R) || x_L, circular correlation robust (CCR): use it where the hidden offset Δ
-/// may also appear in the hash input.</item>
-/// <item><see cref="TccrHash(Block128, Block128)"/>: H(x, i) = π(π(x) ⊕ i) ⊕ π(x), tweakable circular
-/// correlation robust (TCCR): the hash for half-gates garbling (tweak = gate index) and for OT extension
-/// (tweak = OT index). Two AES calls per hash.</item>
-/// </list>
 /// <para>
-/// Blocks follow <see cref="Block128"/>'s layout: x_L is <see cref="Block128.High"/> (bytes 8..15) and x_R is
-/// <see cref="Block128.Low"/> (bytes 0..7), as in emp-toolkit's <c>sigma</c>. The key is public and constant
-/// (<see cref="Key"/>), so every party evaluates the same π; the security of these hashes rests on π being
-/// an ideal permutation, not on the key being secret. Batched methods pipeline eight blocks through AES-NI
-/// and accept a destination that is the same memory as the source.
+/// Batched methods pipeline eight blocks through AES-NI and accept a destination that is the same memory as the source.
 /// </para>
 /// </remarks>
 public static partial class FixedKeyAes
@@ -90,7 +80,8 @@ public static partial class FixedKeyAes
         TccrHash(s_permutation, source, default, tweaks, destination);
 
     /// <summary><c>destination[j] = TccrHash(source[j] ⊕ offset, tweaks[j])</c>.</summary>
-    public static void TccrHash(ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination) =>
+    public static void TccrHash(ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks,
+        Span<Block128> destination) =>
         TccrHash(s_permutation, source, offset, tweaks, destination);
 
     /// <summary>
@@ -150,7 +141,8 @@ public static partial class FixedKeyAes
     }
 
     /// <summary>The batched TCCR hash of offset inputs with one tweak per block, over any permutation instance.</summary>
-    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, Block128 offset, ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
+    internal static void TccrHash(Aes128 pi, ReadOnlySpan<Block128> source, Block128 offset,
+        ReadOnlySpan<Block128> tweaks, Span<Block128> destination)
     {
         CheckDestination(source, destination);
         if (tweaks.Length != source.Length)
@@ -181,7 +173,8 @@ public static partial class FixedKeyAes
     /// TCCR on the platform AES of <c>source[j] ⊕ offset</c>; tweaks from <paramref name="tweaks"/> if given, else
     /// counting from <paramref name="firstTweak"/>.
     /// </summary>
-    private static void TccrHashPlatform(Aes128 pi, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Block128 offset, ulong firstTweak, Span<Block128> destination)
+    private static void TccrHashPlatform(Aes128 pi, ReadOnlySpan<Block128> source, ReadOnlySpan<Block128> tweaks, Block128 offset,
+        ulong firstTweak, Span<Block128> destination)
     {
         Span<Block128> permuted = stackalloc Block128[PlatformChunk];
         Span<Block128> second = stackalloc Block128[PlatformChunk];

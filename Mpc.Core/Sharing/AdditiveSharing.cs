@@ -48,7 +48,8 @@ public static class AdditiveSharing
         ArgumentOutOfRangeException.ThrowIfLessThan(partyCount, 1);
         int length = secrets.Length;
         if (shares.Length != (long)partyCount * length)
-            throw new ShareReconstructionException($"Additive reconstruction needs {partyCount} share vectors of length {length} ({partyCount * length} elements), got {shares.Length}.");
+            throw new ShareReconstructionException($"Additive reconstruction needs {partyCount} share vectors of length {length} "
+                + $"({partyCount * length} elements), got {shares.Length}.");
         shares[..length].CopyTo(secrets);
         for (int p = 1; p < partyCount; p++)
             VectorMath.Add<T>(secrets, shares.Slice(p * length, length), secrets);
@@ -63,7 +64,8 @@ public static class AdditiveSharing
         for (int p = 1; p < shares.Count; p++)
         {
             if (shares[p].Length != length)
-                throw new ShareReconstructionException($"Party {p}'s share vector has {shares[p].Length} elements; party 0's has {length}.");
+                throw new ShareReconstructionException(
+                    $"Party {p}'s share vector has {shares[p].Length} elements; party 0's has {length}.");
             VectorMath.Add<T>(secrets, shares[p], secrets);
         }
         return secrets;

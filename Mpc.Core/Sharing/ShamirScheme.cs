@@ -91,7 +91,8 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
         int length = secrets.Length;
         ValidateParties(parties);
         if (shares.Length != (long)parties.Length * length)
-            throw new ShareReconstructionException($"Expected {parties.Length} share vectors of length {length} ({parties.Length * length} elements), got {shares.Length}.");
+            throw new ShareReconstructionException($"Expected {parties.Length} share vectors of length {length} "
+                + $"({parties.Length * length} elements), got {shares.Length}.");
 
         int used = Threshold + 1;
         var lambda = LagrangeAtZero(parties[..used]);
@@ -132,7 +133,8 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
                 VectorMath.AddScaled(shares.Slice(b * length, length), lambda[b], expected);
             if (!expected.AsSpan().SequenceEqual(shares.Slice(j * length, length)))
                 throw new ShareReconstructionException(
-                    $"Party {parties[j]}'s shares are not on the degree-{Threshold} polynomial defined by parties {string.Join(", ", basis.ToArray())}.");
+                    $"Party {parties[j]}'s shares are not on the degree-{Threshold} polynomial "
+                        + $"defined by parties {string.Join(", ", basis.ToArray())}.");
         }
     }
 
@@ -198,7 +200,8 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
         {
             var vector = sharesByParty[parties[j]];
             if (vector.Length != length)
-                throw new ShareReconstructionException($"Party {parties[j]}'s share vector has {vector.Length} elements; party {parties[0]}'s has {length}.");
+                throw new ShareReconstructionException(
+                    $"Party {parties[j]}'s share vector has {vector.Length} elements; party {parties[0]}'s has {length}.");
             vector.CopyTo(flat, j * length);
         }
         return (parties, flat, length);

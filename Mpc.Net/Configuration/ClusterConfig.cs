@@ -111,7 +111,8 @@ public sealed record ClusterConfig
         {
             int id = (int)(item.OptionalInteger("id", int.MinValue, int.MaxValue) ?? throw item.Error("id", "is missing"));
             if (id < 0 || id >= items.Count)
-                throw item.Error("id", $"id {id} is out of range 0..{items.Count - 1} (ids are 0..N-1 for the N = {items.Count} parties listed)");
+                throw item.Error("id",
+                    $"id {id} is out of range 0..{items.Count - 1} (ids are 0..N-1 for the N = {items.Count} parties listed)");
             if (parties[id] is not null) throw item.Error("id", $"duplicate id {id} (also {where[id]}.id)");
             string name = item.RequiredString("name");
             string host = item.RequiredString("host");
@@ -125,7 +126,9 @@ public sealed record ClusterConfig
                 var other => throw item.Error("role", $"'{Mpc.Core.Text.PeerText.Escape(other, 64)}' is not a role (compute or dealer)"),
             };
             item.RejectUnknownFields();
-            if (certificate is null && !insecure) throw item.Error("certificate", "is missing (every party of a TLS cluster needs one; set \"insecure\": true for plaintext)");
+            if (certificate is null && !insecure)
+                throw item.Error("certificate",
+                    "is missing (every party of a TLS cluster needs one; set \"insecure\": true for plaintext)");
 
             string? certificatePath = certificate is null ? null : item.ResolvePath("certificate", certificate);
             byte[]? pin = null;
@@ -171,11 +174,14 @@ public sealed record ClusterConfig
         if (string.IsNullOrWhiteSpace(SessionId)) throw new ConfigException(file, "sessionId", "must not be empty");
         if (Parties is null || Parties.Count < 2) throw new ConfigException(file, "parties", "a cluster needs at least 2 parties");
         if (ComputingPartyCount < 2)
-            throw new ConfigException(file, "parties", $"a cluster needs at least 2 computing parties besides the dealer, this one has {ComputingPartyCount}");
-        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > MaxTimeout) throw new ConfigException(file, "timeouts.connectSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
+            throw new ConfigException(file, "parties",
+                $"a cluster needs at least 2 computing parties besides the dealer, this one has {ComputingPartyCount}");
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > MaxTimeout)
+            throw new ConfigException(file, "timeouts.connectSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
         if (ReceiveTimeout <= TimeSpan.Zero || ReceiveTimeout > MaxTimeout)
             throw new ConfigException(file, "timeouts.receiveSeconds", $"must be positive and at most {MaxTimeout.TotalSeconds} s");
-        if (MaxFrameBytes < 1 || MaxFrameBytes > Array.MaxLength) throw new ConfigException(file, "maxFrameBytes", $"must be in 1..{Array.MaxLength}");
+        if (MaxFrameBytes < 1 || MaxFrameBytes > Array.MaxLength)
+            throw new ConfigException(file, "maxFrameBytes", $"must be in 1..{Array.MaxLength}");
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var endpoints = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var pins = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -187,16 +193,20 @@ public sealed record ClusterConfig
             if (string.IsNullOrWhiteSpace(p.Name)) throw new ConfigException(file, $"{at}.name", "must not be empty");
             if (string.IsNullOrWhiteSpace(p.Host)) throw new ConfigException(file, $"{at}.host", "must not be empty");
             if (p.Port is < 1 or > 65535) throw new ConfigException(file, $"{at}.port", $"{p.Port} is out of range 1..65535");
-            if (!names.TryAdd(p.Name, i)) throw new ConfigException(file, $"{at}.name", $"duplicate name '{p.Name}' (also parties[{names[p.Name]}])");
+            if (!names.TryAdd(p.Name, i))
+                throw new ConfigException(file, $"{at}.name", $"duplicate name '{p.Name}' (also parties[{names[p.Name]}])");
             string endpoint = $"{p.Host}:{p.Port}";
-            if (!endpoints.TryAdd(endpoint, i)) throw new ConfigException(file, $"{at}.port", $"duplicate endpoint {endpoint} (also parties[{endpoints[endpoint]}])");
+            if (!endpoints.TryAdd(endpoint, i))
+                throw new ConfigException(file, $"{at}.port", $"duplicate endpoint {endpoint} (also parties[{endpoints[endpoint]}])");
             if (p.IsDealer && i != Parties.Count - 1)
-                throw new ConfigException(file, $"{at}.role", $"the dealer must have the highest id ({Parties.Count - 1}), so that the computing parties are 0..N-1; it has {i}");
+                throw new ConfigException(file, $"{at}.role",
+                    $"the dealer must have the highest id ({Parties.Count - 1}), so that the computing parties are 0..N-1; it has {i}");
             if (!Insecure && requireCertificates && p.CertificateSha256 is not { Length: 32 })
                 throw new ConfigException(file, $"{at}.certificate", "no certificate is pinned for this party");
             // A certificate is a party's identity on the wire: two parties with one certificate could pass for each other.
             if (!Insecure && p.CertificateSha256 is { Length: 32 } pin && !pins.TryAdd(Convert.ToHexString(pin), i))
-                throw new ConfigException(file, $"{at}.certificate", $"is the same certificate as parties[{pins[Convert.ToHexString(pin)]}].certificate; every party needs its own");
+                throw new ConfigException(file, $"{at}.certificate",
+                    $"is the same certificate as parties[{pins[Convert.ToHexString(pin)]}].certificate; every party needs its own");
         }
     }
 

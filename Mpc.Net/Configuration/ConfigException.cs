@@ -2,7 +2,9 @@ using Mpc.Core;
 
 namespace Mpc.Net.Configuration;
 
-/// <summary>A cluster or party config file is invalid: the message names the file and the field (a JSON path such as <c>parties[2].port</c>).</summary>
+/// <summary>
+/// A cluster or party config file is invalid: the message names the file and the field (a JSON path such as <c>parties[2].port</c>).
+/// </summary>
 public sealed class ConfigException : MpcException
 {
     /// <summary>Field <paramref name="field"/> of <paramref name="file"/> is wrong as <paramref name="problem"/> says.</summary>

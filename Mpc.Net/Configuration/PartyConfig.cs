@@ -80,7 +80,8 @@ public sealed record PartyConfig
         var cluster = ClusterConfig.Load(clusterPath, requireCertificates);
         int partyId = root.RequiredInt("partyId", int.MinValue, int.MaxValue);
         if (partyId < 0 || partyId >= cluster.PartyCount)
-            throw root.Error("partyId", $"{partyId} is out of range 0..{cluster.PartyCount - 1} (the cluster has {cluster.PartyCount} parties)");
+            throw root.Error("partyId",
+                $"{partyId} is out of range 0..{cluster.PartyCount - 1} (the cluster has {cluster.PartyCount} parties)");
         var me = cluster.Parties[partyId];
 
         string? certificate = root.OptionalString("certificate");
@@ -104,7 +105,8 @@ public sealed record PartyConfig
                 throw root.Error("certificate", $"unreadable certificate '{certificatePath}': {ex.Message}");
             }
             if (me.CertificateSha256 is { } expected && !expected.AsSpan().SequenceEqual(pin))
-                throw root.Error("certificate", $"certificate '{certificatePath}' is not the one the cluster file names for party {partyId} ({me.Name})");
+                throw root.Error("certificate",
+                    $"certificate '{certificatePath}' is not the one the cluster file names for party {partyId} ({me.Name})");
         }
         if (keyPath is not null && requireCertificates && !cluster.Insecure && !File.Exists(keyPath))
             throw root.Error("privateKey", $"private key file '{keyPath}' does not exist");
@@ -126,13 +128,15 @@ public sealed record PartyConfig
             foreach (var entry in via.Element.EnumerateObject())
             {
                 string field = $"connectVia.{entry.Name}";
-                if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int peer)
+                if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out int peer)
                     || peer >= cluster.PartyCount || peer == partyId)
                     throw root.Error(field, $"is not the id of another party (0..{cluster.PartyCount - 1}, not {partyId})");
                 string? endpoint = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString() : null;
                 int colon = endpoint?.LastIndexOf(':') ?? -1;
                 if (endpoint is null || colon <= 0
-                    || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port)
+                    || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out int port)
                     || port is < 1 or > 65535)
                     throw root.Error(field, "must be a string \"host:port\" with a port in 1..65535");
                 connectVia[peer] = (endpoint[..colon], port);
@@ -170,7 +174,8 @@ public sealed record PartyConfig
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new ConfigException(file, "privateKey", $"cannot load certificate '{CertificatePath}' with key '{PrivateKeyPath}': {ex.Message}", ex);
+            throw new ConfigException(file, "privateKey",
+                $"cannot load certificate '{CertificatePath}' with key '{PrivateKeyPath}': {ex.Message}", ex);
         }
     }
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace Mpc.Net.Configuration;
 
-/// <summary>The <c>data</c> section of a party file: this party's input data. Later jobs define more fields; they stay in <see cref="Raw"/>.</summary>
+/// <summary>
+/// The <c>data</c> section of a party file: this party's input data. Later jobs define more fields; they stay in <see cref="Raw"/>.
+/// </summary>
 public sealed record PartyDataConfig
 {
     /// <summary>Absolute path of the data file, if the section names one.</summary>

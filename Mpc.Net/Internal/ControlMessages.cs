@@ -142,7 +142,8 @@ internal static class ControlMessages
             return read(ref reader);
         }
         // ArgumentException: a string or binary header that claims more bytes than the payload holds (and invalid UTF-8).
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException
+            or ArgumentException)
         {
             throw new FrameFormatException("control frame payload is not valid MessagePack", ex);
         }

@@ -30,8 +30,11 @@ internal static class FrameCodec
         _ => 9,
     };
 
-    /// <summary>Writes prefix and header to <paramref name="output"/> using <paramref name="scratch"/>; returns the bytes written.</summary>
-    public static int WriteHeader(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, long payloadLength, uint sequence = 0)
+    /// <summary>
+    /// Writes prefix and header to <paramref name="output"/> using <paramref name="scratch"/>; returns the bytes written.
+    /// </summary>
+    public static int WriteHeader(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag,
+        long payloadLength, uint sequence = 0)
     {
         scratch.ResetWrittenCount();
         var w = new MessagePackWriter(scratch);
@@ -50,7 +53,8 @@ internal static class FrameCodec
     }
 
     /// <summary>Writes a whole frame (header and payload) to <paramref name="output"/>.</summary>
-    public static int WriteFrame(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag, ReadOnlySpan<byte> payload, uint sequence = 0)
+    public static int WriteFrame(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, FrameKind kind, uint tag,
+        ReadOnlySpan<byte> payload, uint sequence = 0)
     {
         int n = WriteHeader(output, scratch, kind, tag, payload.Length, sequence);
         output.Write(payload);
@@ -62,7 +66,8 @@ internal static class FrameCodec
     /// leaves the buffer alone) if more bytes are needed; for control frames, until the whole payload is there.
     /// </summary>
     /// <exception cref="FrameFormatException">The bytes are not a valid header, or announce an oversized payload.</exception>
-    public static bool TryReadHeader(ref ReadOnlySequence<byte> buffer, long maxPayload, out FrameHeader header, bool wholeControlFrames = true)
+    public static bool TryReadHeader(ref ReadOnlySequence<byte> buffer, long maxPayload, out FrameHeader header,
+        bool wholeControlFrames = true)
     {
         header = default;
         if (buffer.Length < PrefixBytes) return false;
@@ -87,7 +92,8 @@ internal static class FrameCodec
             sequence = reader.ReadUInt32();
             if (!reader.End) throw new FrameFormatException("header has trailing bytes");
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException
+            or ArgumentException)
         {
             throw new FrameFormatException("header is not valid MessagePack", ex);
         }

@@ -18,12 +18,14 @@ internal static class HandshakeIo
     public static async Task<(FrameKind Kind, ReadOnlySequence<byte> Payload)?> ReadFrameAsync(Stream stream, CancellationToken ct)
     {
         var head = new byte[FrameCodec.PrefixBytes + FrameCodec.MaxHeaderLength];
-        int got = await stream.ReadAtLeastAsync(head.AsMemory(0, FrameCodec.PrefixBytes), FrameCodec.PrefixBytes, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        int got = await stream.ReadAtLeastAsync(head.AsMemory(0, FrameCodec.PrefixBytes), FrameCodec.PrefixBytes,
+            throwOnEndOfStream: false, ct).ConfigureAwait(false);
         if (got == 0) return null;
         if (got < FrameCodec.PrefixBytes) throw new FrameFormatException("the connection closed in the middle of a frame");
         int headerLength = head[0] | head[1] << 8;
         if (headerLength is < FrameCodec.MinHeaderLength or > FrameCodec.MaxHeaderLength)
-            throw new FrameFormatException($"header length {headerLength} is outside {FrameCodec.MinHeaderLength}..{FrameCodec.MaxHeaderLength}");
+            throw new FrameFormatException(
+                $"header length {headerLength} is outside {FrameCodec.MinHeaderLength}..{FrameCodec.MaxHeaderLength}");
         await ReadExactlyAsync(stream, head.AsMemory(FrameCodec.PrefixBytes, headerLength), ct).ConfigureAwait(false);
         var sequence = new ReadOnlySequence<byte>(head, 0, FrameCodec.PrefixBytes + headerLength);
         FrameCodec.TryReadHeader(ref sequence, FrameCodec.MaxControlPayload, out var header, wholeControlFrames: false);

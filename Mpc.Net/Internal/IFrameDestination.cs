@@ -8,7 +8,9 @@ namespace Mpc.Net.Internal;
 /// </summary>
 internal interface IFrameDestination
 {
-    /// <summary>Copies <paramref name="bytes"/> at <paramref name="offset"/>; false if the receiver was failed (discard the rest).</summary>
+    /// <summary>
+    /// Copies <paramref name="bytes"/> at <paramref name="offset"/>; false if the receiver was failed (discard the rest).
+    /// </summary>
     bool TryWrite(int offset, ReadOnlySequence<byte> bytes);
 
     /// <summary>The whole frame is in place: the receive completes.</summary>

@@ -95,7 +95,8 @@ internal sealed class MeshConnector
     private int _expectedInbound;
     private int _pendingInbound;
 
-    public MeshConnector(ClusterConfig cluster, PartyIdentity identity, ILogger logger, IReadOnlyDictionary<int, (string Host, int Port)>? connectVia = null)
+    public MeshConnector(ClusterConfig cluster, PartyIdentity identity, ILogger logger,
+        IReadOnlyDictionary<int, (string Host, int Port)>? connectVia = null)
     {
         _connectVia = connectVia;
         _cluster = cluster;
@@ -118,7 +119,9 @@ internal sealed class MeshConnector
 
         public SemaphoreSlim WriteLock { get; } = new(1, 1);
 
-        /// <summary>Completes when the peer's Ready has been read; faults with what the peer did instead (also in the connector's link failure).</summary>
+        /// <summary>
+        /// Completes when the peer's Ready has been read; faults with what the peer did instead (also in the connector's link failure).
+        /// </summary>
         public Task Ready { get; set; } = Task.CompletedTask;
     }
 
@@ -220,11 +223,13 @@ internal sealed class MeshConnector
         {
             string why = _dialProblems[missing] ?? (missing > _me ? _refusals.Last : null) ?? "";
             string what = missing > _me ? "incoming connection and handshake" : "connection and handshake";
-            return new PeerTimeoutException(missing, NameOf(missing), why.Length > 0 ? $"{what} (last problem: {why})" : what, _cluster.ConnectTimeout);
+            return new PeerTimeoutException(missing, NameOf(missing),
+                why.Length > 0 ? $"{what} (last problem: {why})" : what, _cluster.ConnectTimeout);
         }
         int waiting = Enumerable.Range(0, _links.Length).FirstOrDefault(p => _links[p] is { } l && !l.Ready.IsCompletedSuccessfully, -1);
         if (waiting < 0) return ex;
-        return new PeerTimeoutException(waiting, NameOf(waiting), "ready signal", _cluster.ConnectTimeout + (readyDeadlinePassed ? ReadyGrace : TimeSpan.Zero),
+        return new PeerTimeoutException(waiting, NameOf(waiting), "ready signal",
+            _cluster.ConnectTimeout + (readyDeadlinePassed ? ReadyGrace : TimeSpan.Zero),
             ": its link to this party is up, but not all of its links to the other parties");
     }
 
@@ -332,7 +337,8 @@ internal sealed class MeshConnector
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
         {
-            throw Failed(new PeerDisconnectedException(peer, NameOf(peer), $"the connection broke before the mesh formed: {ex.Message}", ex));
+            throw Failed(new PeerDisconnectedException(peer, NameOf(peer),
+                $"the connection broke before the mesh formed: {ex.Message}", ex));
         }
         catch (PeerException ex)
         {
@@ -376,7 +382,8 @@ internal sealed class MeshConnector
         catch (SocketException ex)
         {
             listener.Dispose();
-            throw new MpcException($"Party {_me} ({me.Name}) cannot listen on {address}:{me.Port}: {ex.SocketErrorCode} ({ex.Message})", ex);
+            throw new MpcException(
+                $"Party {_me} ({me.Name}) cannot listen on {address}:{me.Port}: {ex.SocketErrorCode} ({ex.Message})", ex);
         }
         _logger.LogDebug("Party {Me} listening on {Address}:{Port} for {Count} peers", _me, address, me.Port, _expectedInbound);
         return listener;
@@ -402,7 +409,8 @@ internal sealed class MeshConnector
                 if (Interlocked.Increment(ref _pendingInbound) > MaxPendingInbound)
                 {
                     Interlocked.Decrement(ref _pendingInbound);
-                    _refusals.Refuse(socket.RemoteEndPoint?.ToString() ?? "an unknown address", $"more than {MaxPendingInbound} connections are in their handshake");
+                    _refusals.Refuse(socket.RemoteEndPoint?.ToString() ?? "an unknown address",
+                        $"more than {MaxPendingInbound} connections are in their handshake");
                     socket.Dispose();
                     continue;
                 }
@@ -448,12 +456,15 @@ internal sealed class MeshConnector
                         CipherSuitesPolicy = CipherSuites,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         // The pin decides, during the TLS handshake: only a party that dials us may connect.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckDialer(certificate)) is null,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                            (refused = _credentials.CheckDialer(certificate)) is null,
                     }, handshake.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+                catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException
+                    && !ct.IsCancellationRequested)
                 {
-                    _refusals.Refuse(remote, refused ?? (ex is OperationCanceledException ? "no TLS handshake within 10 s" : $"TLS handshake failed: {ex.Message}"));
+                    _refusals.Refuse(remote, refused
+                        ?? (ex is OperationCanceledException ? "no TLS handshake within 10 s" : $"TLS handshake failed: {ex.Message}"));
                     return;
                 }
                 peer = _credentials.DialerOf(ssl.RemoteCertificate);
@@ -466,7 +477,8 @@ internal sealed class MeshConnector
                 // Insecure: a hello from a party that may dial us is all the identity there is; anything else is refused.
                 if (ClaimedDialer(frame) is not int claim)
                 {
-                    _refusals.Refuse(remote, "it did not open with a hello from a party that dials this one (does it run with TLS while this cluster is insecure?)");
+                    _refusals.Refuse(remote, "it did not open with a hello from a party that dials this one "
+                        + "(does it run with TLS while this cluster is insecure?)");
                     return;
                 }
                 peer = claim;
@@ -507,12 +519,14 @@ internal sealed class MeshConnector
         }
         catch (FrameFormatException ex)
         {
-            _inboundDone.TrySetException(new HandshakeException(peer, NameOf(peer), HandshakeMismatch.Magic, $"it does not speak the Mpc network protocol ({ex.Message})", ex));
+            _inboundDone.TrySetException(new HandshakeException(peer, NameOf(peer), HandshakeMismatch.Magic,
+                $"it does not speak the Mpc network protocol ({ex.Message})", ex));
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException)
         {
             // The connection broke or the deadline passed: the dialer retries, or the deadline is reported.
-            if (!ct.IsCancellationRequested) _refusals.Refuse(remote, $"party {peer} ({NameOf(peer)}): the connection broke during the handshake");
+            if (!ct.IsCancellationRequested)
+                _refusals.Refuse(remote, $"party {peer} ({NameOf(peer)}): the connection broke during the handshake");
         }
         finally
         {
@@ -521,13 +535,16 @@ internal sealed class MeshConnector
         }
     }
 
-    /// <summary>The party an insecure connection's first frame claims to be, if it is a well-formed hello from a party that dials us.</summary>
+    /// <summary>
+    /// The party an insecure connection's first frame claims to be, if it is a well-formed hello from a party that dials us.
+    /// </summary>
     private int? ClaimedDialer((FrameKind Kind, System.Buffers.ReadOnlySequence<byte> Payload) frame)
     {
         if (frame.Kind != FrameKind.Hello) return null;
         try
         {
-            return ControlMessages.DecodeHello(frame.Payload) is { Magic: ControlMessages.Magic, FromParty: var from } && from > _me && from < _cluster.PartyCount
+            return ControlMessages.DecodeHello(frame.Payload) is { Magic: ControlMessages.Magic, FromParty: var from }
+                && from > _me && from < _cluster.PartyCount
                 ? from
                 : null;
         }
@@ -541,7 +558,8 @@ internal sealed class MeshConnector
     /// The next handshake frame, or null (and the connection refused and logged) if the connection ends or breaks first,
     /// or, before the peer is known (<paramref name="peer"/> &lt; 0), if the bytes are not a frame.
     /// </summary>
-    private async Task<(FrameKind Kind, System.Buffers.ReadOnlySequence<byte> Payload)?> ReadOrRefuseAsync(Stream stream, int peer, string remote,
+    private async Task<(FrameKind Kind, System.Buffers.ReadOnlySequence<byte> Payload)?> ReadOrRefuseAsync(Stream stream, int peer,
+        string remote,
         CancellationToken handshake, CancellationToken connect)
     {
         string who = peer >= 0 ? $"party {peer} ({NameOf(peer)}) " : "";
@@ -590,7 +608,8 @@ internal sealed class MeshConnector
     }
 
     /// <summary>One attempt: null once the link is registered; otherwise what went wrong, to retry.</summary>
-    private async Task<string?> TryDialOnceAsync(int peer, ClusterParty party, IPEndPoint endpoint, CancellationToken watchToken, CancellationToken connect)
+    private async Task<string?> TryDialOnceAsync(int peer, ClusterParty party, IPEndPoint endpoint,
+        CancellationToken watchToken, CancellationToken connect)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(connect);
         attempt.CancelAfter(HandshakeTimeout);
@@ -630,16 +649,19 @@ internal sealed class MeshConnector
                         CipherSuitesPolicy = CipherSuites,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         // The pin decides, during the TLS handshake: the server must be the party we dial.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckServer(peer, certificate)) is null,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                            (refused = _credentials.CheckServer(peer, certificate)) is null,
                     }, ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException)
                 {
                     string why = refused ?? $"TLS handshake failed: {ex.Message}";
-                    _logger.LogWarning("Party {Me}: {Endpoint} is not party {Peer} ({Name}): {Reason}; retrying", _me, endpoint, peer, party.Name, why);
+                    _logger.LogWarning("Party {Me}: {Endpoint} is not party {Peer} ({Name}): {Reason}; retrying", _me,
+                        endpoint, peer, party.Name, why);
                     return $"{endpoint}: {why}";
                 }
-                _logger.LogDebug("Party {Me}: TLS {Protocol} with party {Peer} using {CipherSuite}", _me, ssl.SslProtocol, peer, ssl.NegotiatedCipherSuite);
+                _logger.LogDebug("Party {Me}: TLS {Protocol} with party {Peer} using {CipherSuite}", _me, ssl.SslProtocol,
+                    peer, ssl.NegotiatedCipherSuite);
             }
 
             await HandshakeIo.WriteFrameAsync(stream, FrameKind.Hello, MyHello(peer), ct).ConfigureAwait(false);
@@ -670,7 +692,8 @@ internal sealed class MeshConnector
         }
         catch (FrameFormatException ex)
         {
-            throw new HandshakeException(peer, party.Name, HandshakeMismatch.Magic, $"it does not speak the Mpc network protocol ({ex.Message})", ex);
+            throw new HandshakeException(peer, party.Name, HandshakeMismatch.Magic,
+                $"it does not speak the Mpc network protocol ({ex.Message})", ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
         {
@@ -723,7 +746,8 @@ internal sealed class MeshConnector
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(TimeSpan.FromSeconds(2));
-            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Reject, ControlMessages.Encode(new RejectMessage(_me, mismatch, detail)), cts.Token).ConfigureAwait(false);
+            await HandshakeIo.WriteFrameAsync(stream, FrameKind.Reject, ControlMessages.Encode(new RejectMessage(_me, mismatch, detail)),
+                cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {

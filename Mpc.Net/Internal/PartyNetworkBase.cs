@@ -179,7 +179,9 @@ internal abstract class PartyNetworkBase : IPartyNetwork
     /// <summary>Whether <paramref name="peer"/>'s process answers a liveness probe within <paramref name="timeout"/>.</summary>
     protected abstract Task<bool> ProbeAsync(int peer, TimeSpan timeout);
 
-    /// <summary>How long a link that closed without an abort frame waits for an abort from another peer before it names its own peer.</summary>
+    /// <summary>
+    /// How long a link that closed without an abort frame waits for an abort from another peer before it names its own peer.
+    /// </summary>
     public TimeSpan DisconnectGrace => ReceiveTimeout == Timeout.InfiniteTimeSpan
         ? TimeSpan.FromMilliseconds(500)
         : TimeSpan.FromTicks(Math.Min(ReceiveTimeout.Ticks / 4, TimeSpan.FromMilliseconds(500).Ticks));

@@ -129,7 +129,8 @@ internal sealed class PeerInbox(PartyNetworkBase owner, int peer)
     }
 
     private PeerDisconnectedException PeerClosedWhileWaiting(uint tag) =>
-        new(peer, owner.NameOf(peer), $"it finished and closed its connection while we still expected a frame with tag {new StreamTag(tag)}");
+        new(peer, owner.NameOf(peer),
+            $"it finished and closed its connection while we still expected a frame with tag {new StreamTag(tag)}");
 
     private TagQueue QueueOf(uint tag)
     {

@@ -83,7 +83,8 @@ internal sealed class TcpLink : IFrameSink
         try
         {
             if (_owner.Failure is { } failure) throw failure;
-            if (_sendClosed) throw _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
+            if (_sendClosed)
+                throw _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "the connection closed while we were sending"));
             _staging.ResetWrittenCount();
             int headerBytes = FrameCodec.WriteHeader(_staging, _headerScratch, FrameKind.Data, tag, payload.Length, _sendSequence++);
             int first = Math.Min(payload.Length, CoalesceBytes);
@@ -97,7 +98,8 @@ internal sealed class TcpLink : IFrameSink
         catch (OperationCanceledException) when (ct.IsCancellationRequested && started)
         {
             _brokenFrame = true;
-            _owner.Fail(new PeerAbortedException(_owner.PartyId, _owner.NameOf(_owner.PartyId), _owner.PartyId, _owner.NameOf(_owner.PartyId),
+            _owner.Fail(new PeerAbortedException(_owner.PartyId, _owner.NameOf(_owner.PartyId),
+                _owner.PartyId, _owner.NameOf(_owner.PartyId),
                 $"a send to party {Peer} was cancelled in the middle of a frame"));
             throw;
         }
@@ -105,7 +107,8 @@ internal sealed class TcpLink : IFrameSink
         {
             _brokenFrame = true;
             await _owner.WaitGraceAsync(_owner.GraceBeforeBlaming(Peer)).ConfigureAwait(false);
-            throw _owner.Failure ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
+            throw _owner.Failure
+                ?? _owner.Fail(new PeerDisconnectedException(Peer, PeerName, "sending failed: " + DescribeIoError(ex), ex));
         }
         finally
         {
@@ -209,7 +212,8 @@ internal sealed class TcpLink : IFrameSink
             }
             return true;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or SocketException
+            or ObjectDisposedException)
         {
             _brokenFrame = true;
             return false;
@@ -272,8 +276,11 @@ internal sealed class TcpLink : IFrameSink
                 catch (Exception ex) when (ex is not FrameFormatException)
                 {
                     if (_closing) return;
-                    if (IsTlsAuthenticationFailure(ex)) _owner.Fail(new LinkAuthenticationException(Peer, PeerName, InnermostMessage(ex), ex));
-                    else await FailAfterGraceAsync(new PeerDisconnectedException(Peer, PeerName, DescribeIoError(ex), ex)).ConfigureAwait(false);
+                    if (IsTlsAuthenticationFailure(ex))
+                        _owner.Fail(new LinkAuthenticationException(Peer, PeerName, InnermostMessage(ex), ex));
+                    else
+                        await FailAfterGraceAsync(new PeerDisconnectedException(Peer, PeerName, DescribeIoError(ex), ex))
+                            .ConfigureAwait(false);
                     return;
                 }
                 var buffer = result.Buffer;

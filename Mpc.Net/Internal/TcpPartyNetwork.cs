@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Mpc.Net.Internal;
 
 /// <summary>A party's mesh of <see cref="TcpLink"/>s, one per peer.</summary>
-internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, TimeSpan receiveTimeout, long maxFrameBytes, ILogger? logger)
+internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, TimeSpan receiveTimeout,
+    long maxFrameBytes, ILogger? logger)
     : PartyNetworkBase(partyId, names, receiveTimeout, logger)
 {
     private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);

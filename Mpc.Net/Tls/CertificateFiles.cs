@@ -10,7 +10,10 @@ namespace Mpc.Net.Tls;
 /// </summary>
 public static class CertificateFiles
 {
-    /// <summary>Creates a self-signed certificate with a fresh ECDSA P-256 key for a party called <paramref name="partyName"/> listening on <paramref name="host"/>.</summary>
+    /// <summary>
+    /// Creates a self-signed certificate with a fresh ECDSA P-256 key for a party called <paramref name="partyName"/>
+    /// listening on <paramref name="host"/>.
+    /// </summary>
     public static X509Certificate2 CreateSelfSigned(string partyName, string host)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -27,10 +30,14 @@ public static class CertificateFiles
         return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
     }
 
-    /// <summary>Writes the certificate as PEM to <paramref name="certificatePath"/> and its private key (PKCS#8 PEM, mode 0600) to <paramref name="keyPath"/>.</summary>
+    /// <summary>
+    /// Writes the certificate as PEM to <paramref name="certificatePath"/> and its private key (PKCS#8 PEM, mode 0600)
+    /// to <paramref name="keyPath"/>.
+    /// </summary>
     public static void WritePem(X509Certificate2 certificate, string certificatePath, string keyPath)
     {
-        using var key = certificate.GetECDsaPrivateKey() ?? throw new ArgumentException("The certificate has no ECDSA private key.", nameof(certificate));
+        using var key = certificate.GetECDsaPrivateKey()
+            ?? throw new ArgumentException("The certificate has no ECDSA private key.", nameof(certificate));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(certificatePath))!);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
         var keyOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

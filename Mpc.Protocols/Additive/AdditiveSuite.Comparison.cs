@@ -23,7 +23,8 @@ public sealed partial class AdditiveSuite
             var bridge = await (_bridge ??= Garbling.YaoBridge.CreateAsync(session, ct).AsTask()).ConfigureAwait(false);
             return await bridge.LessThanZeroAsync(x, l, ct).ConfigureAwait(false);
         }
-        if (_binary is not null) return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, l, ignoredBits: 0, ct).ConfigureAwait(false);
+        if (_binary is not null)
+            return await Internal.PackedLessThan.LessThanZeroAsync(session, _binary, x, l, ignoredBits: 0, ct).ConfigureAwait(false);
         int n = x.Length, m = l - 1;
         var tag = session.NextTag();
         var masks = await preprocessing.TakeBitMasksAsync(n, l, ct).ConfigureAwait(false);
@@ -44,7 +45,8 @@ public sealed partial class AdditiveSuite
             masks.Bits.AsSpan(e * l, m).CopyTo(lowBits.AsSpan(e * m));
             topBit[e] = masks.Bits[e * l + m];
         }
-        var borrow = await Comparison.BitwiseLessThan.PublicLessThanSharedAsync(this, low, new SharedVector<Z2k>(lowBits), m, ct).ConfigureAwait(false);
+        var borrow = await Comparison.BitwiseLessThan.PublicLessThanSharedAsync(this, low,
+            new SharedVector<Z2k>(lowBits), m, ct).ConfigureAwait(false);
         var v = await Comparison.BitwiseLessThan.XorAsync(this, new SharedVector<Z2k>(topBit), borrow, ct).ConfigureAwait(false);
 
         // x < 0 iff c_(l-1) XOR v = 0: that is v where c_(l-1) = 1, and 1 - v where c_(l-1) = 0.
@@ -67,25 +69,31 @@ public sealed partial class AdditiveSuite
     /// </summary>
     private sealed class PackedComparison(AdditiveSuite suite, IBinaryPreprocessing binary) : ISpeculativeComparison<Z2k>
     {
-        public async ValueTask<SharedVector<Z2k>> LessThanZeroCoarseAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits, CancellationToken ct = default)
+        public async ValueTask<SharedVector<Z2k>> LessThanZeroCoarseAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits,
+            CancellationToken ct = default)
         {
             CheckComparisonBits(inputBits);
             ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
-            return await Internal.PackedLessThan.LessThanZeroAsync(suite.Session, binary, x, inputBits, ignoredBits, ct).ConfigureAwait(false);
+            return await Internal.PackedLessThan.LessThanZeroAsync(suite.Session, binary, x, inputBits,
+                ignoredBits, ct).ConfigureAwait(false);
         }
 
-        public async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k> Products)> LessThanZeroAndProductAsync(SharedVector<Z2k> x, int inputBits, int ignoredBits,
+        public async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k> Products)> LessThanZeroAndProductAsync(SharedVector<Z2k> x,
+            int inputBits, int ignoredBits,
             Task<SharedVector<Z2k>> multiplicand, CancellationToken ct = default)
         {
             CheckComparisonBits(inputBits);
             ArgumentOutOfRangeException.ThrowIfNegative(ignoredBits);
-            var (bits, products) = await Internal.PackedLessThan.LessThanZeroTimesAsync(suite.Session, binary, x, inputBits, ignoredBits, multiplicand, ct).ConfigureAwait(false);
+            var (bits, products) = await Internal.PackedLessThan.LessThanZeroTimesAsync(suite.Session, binary, x, inputBits, ignoredBits,
+                multiplicand, ct).ConfigureAwait(false);
             return (bits, products!);
         }
     }
 
     private static void CheckComparisonBits(int inputBits)
     {
-        if (inputBits is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits, "Comparison inputs have 2 to 63 bits in the additive suite.");
+        if (inputBits is < 2 or > 63)
+            throw new ArgumentOutOfRangeException(nameof(inputBits), inputBits,
+                "Comparison inputs have 2 to 63 bits in the additive suite.");
     }
 }

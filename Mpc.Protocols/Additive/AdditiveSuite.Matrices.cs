@@ -9,10 +9,12 @@ namespace Mpc.Protocols.Additive;
 public sealed partial class AdditiveSuite
 {
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner,
+        int columns, CancellationToken ct = default)
     {
         if (x.Length != rows * inner || y.Length != inner * columns)
-            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+            throw new ArgumentException(
+                $"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
         var tag = session.NextTag();
         var t = await preprocessing.TakeMatrixTripleAsync(rows, inner, columns, ct).ConfigureAwait(false);
 
@@ -43,7 +45,8 @@ public sealed partial class AdditiveSuite
     /// Masks X once: takes a reusable mask A from preprocessing and opens E = X - A (uniform, so it reveals nothing).
     /// One round. Every later product with X opens only its right operand (SecureML, Mohassel and Zhang 2017, 4.2).
     /// </summary>
-    public async ValueTask<ReusableMatrix<Z2k>> PrepareMatrixAsync(SharedVector<Z2k> x, int rows, int columns, CancellationToken ct = default)
+    public async ValueTask<ReusableMatrix<Z2k>> PrepareMatrixAsync(SharedVector<Z2k> x, int rows, int columns,
+        CancellationToken ct = default)
     {
         if (rows < 0 || columns < 0 || x.Length != (long)rows * columns)
             throw new ArgumentException($"A {rows}x{columns} matrix needs {(long)rows * columns} elements, got {x.Length}.");
@@ -60,18 +63,21 @@ public sealed partial class AdditiveSuite
     }
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns,
+        CancellationToken ct = default) =>
         ReusedProductAsync(x, y, columns, transposed: false, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns,
+        CancellationToken ct = default) =>
         ReusedProductAsync(x, y, columns, transposed: true, ct);
 
     /// <summary>
     /// op(X) Y with X = E + A prepared: a triple (B, C = op(A) B) for the fixed A, one round to open F = Y - B, then
     /// op(X) Y = C + op(A) F + op(E) (B + F at the leader, B elsewhere).
     /// </summary>
-    private async ValueTask<SharedVector<Z2k>> ReusedProductAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, bool transposed, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2k>> ReusedProductAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns,
+        bool transposed, CancellationToken ct)
     {
         if (!_prepared.TryGetValue(x.Whole, out var prepared))
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));

@@ -37,7 +37,8 @@ public sealed partial class AdditiveSuite
             return new(suite.ExpandPowers(degree, publics, slopes: null, masks.Powers, topTimesLowPowers: null));
         }
 
-        public async ValueTask<SharedVector<Z2k>> TruncatedPowersAsync(SharedVector<Z2k> x, int bits, int degree, CancellationToken ct = default)
+        public async ValueTask<SharedVector<Z2k>> TruncatedPowersAsync(SharedVector<Z2k> x, int bits, int degree,
+            CancellationToken ct = default)
         {
             PowerTree.CheckDegree(degree);
             if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");

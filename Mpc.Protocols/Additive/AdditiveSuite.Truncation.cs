@@ -13,19 +13,23 @@ public sealed partial class AdditiveSuite
         TruncateWhenReadyAsync(ValueTask.FromResult(x), x.Length, bits, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> MultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> MultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int bits,
+        CancellationToken ct = default) =>
         TruncateWhenReadyAsync(MultiplyAsync(x, y, ct), x.Length, bits, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner, int columns, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2k> x, SharedVector<Z2k> y, int rows, int inner,
+        int columns, int bits, CancellationToken ct = default) =>
         TruncateWhenReadyAsync(MatrixMultiplyAsync(x, y, rows, inner, columns, ct), rows * columns, bits, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits,
+        CancellationToken ct = default) =>
         TruncateWhenReadyAsync(ReusedProductAsync(x, y, columns, transposed: false, ct), x.Rows * columns, bits, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<Z2k>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2k> x, SharedVector<Z2k> y, int columns,
+        int bits, CancellationToken ct = default) =>
         TruncateWhenReadyAsync(ReusedProductAsync(x, y, columns, transposed: true, ct), x.Columns * columns, bits, ct);
 
     /// <summary>
@@ -33,7 +37,8 @@ public sealed partial class AdditiveSuite
     /// truncation takes its tag and asks for its masks now, before its first await, so a product-then-truncate takes
     /// everything it needs when it starts, like every operation, whatever order the operations beside it finish in.
     /// </summary>
-    private async ValueTask<SharedVector<Z2k>> TruncateWhenReadyAsync(ValueTask<SharedVector<Z2k>> input, int n, int bits, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2k>> TruncateWhenReadyAsync(ValueTask<SharedVector<Z2k>> input, int n,
+        int bits, CancellationToken ct)
     {
         if (bits is < 0 or > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Truncation shifts by 0 to 62 bits.");
         if (bits == 0) return await input.ConfigureAwait(false);
@@ -53,7 +58,8 @@ public sealed partial class AdditiveSuite
         catch
         {
             // The operation failed before it needed its masks; whatever happens to them is not news.
-            _ = masks.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = masks.ContinueWith(static t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
         if (x.Length != n) throw new InvalidOperationException($"A truncation of {n} elements was given {x.Length}.");
@@ -67,7 +73,8 @@ public sealed partial class AdditiveSuite
     /// shared r_msb because c_msb is public. Then floor(y / 2^m) = (c_lo >> m) - (r_lo >> m) + 2^(63-m) w,
     /// up to one unit from the borrow of the dropped low bits, and x >> m = y >> m - 2^(62-m).
     /// </summary>
-    private async ValueTask<SharedVector<Z2k>> TruncateWithMasksAsync(SharedVector<Z2k> x, int bits, StreamTag tag, TruncationMasks masks, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2k>> TruncateWithMasksAsync(SharedVector<Z2k> x, int bits, StreamTag tag,
+        TruncationMasks masks, CancellationToken ct)
     {
         int n = x.Length;
         var c = await OpenForTruncationAsync(x, masks, tag, ct).ConfigureAwait(false);

@@ -12,22 +12,19 @@ namespace Mpc.Protocols.Additive;
 /// up to N - 1 corrupt parties (given preprocessing that is).
 /// </summary>
 /// <remarks>
-/// <para>Inputs are PRG-compressed: every non-owner's share comes from the PRG it shares with the owner, so an
-/// input costs no communication. Openings are one all-to-all exchange; for N &gt; 2 and vectors of
-/// <see cref="ScatteredOpeningMinimum"/> elements or more, a reduce-scatter and an all-gather instead (two rounds,
-/// 2 (N - 1) / N of the vector sent per party instead of N - 1 times it), as bandwidth, not latency, bounds those.</para>
 /// <para>Multiplication: Beaver (1991), one opening. Matrix products: SecureML matrix triples (Mohassel and Zhang
-/// 2017), one round, traffic proportional to the operands. Truncation: see <see cref="AdditiveTruncation"/>.</para>
+/// 2017), one round. Semi-honest, as above. Rounds: inputs none (PRG-compressed); openings one, or two for N &gt; 2
+/// and vectors of <see cref="ScatteredOpeningMinimum"/> elements or more; comparisons 1 + ⌈log2(l - 1)⌉ + 1 with
+/// <see cref="ComparisonMethod.BitDecomposition"/> (the default, any N), one round trip with
+/// <see cref="ComparisonMethod.GarbledCircuit"/> (N = 2 only; the bridge's base OTs take 2 rounds, once). Truncation:
+/// see <see cref="AdditiveTruncation"/>. Derivation: docs/protocols.md#additive-suite-inputs-openings-and-comparisons.</para>
 /// <para>By concern: this file holds inputs, openings' entry points, linear operations and products; matrices, the
-/// opening itself, truncation (and the fused products, <see cref="IFusedTruncation{T}"/>), powers and comparisons have a
-/// file each. What the preprocessing source offers decides the capabilities: power masks give <see cref="Powers"/>
+/// opening itself, truncation (and the fused products, <see cref="IFusedTruncation{T}"/>), powers and comparisons have
+/// a file each. What the preprocessing source offers decides the capabilities: power masks give <see cref="Powers"/>
 /// (one round for any degree), packed bits give <see cref="SpeculativeComparison"/>; without them those are null and
 /// callers see it (<see cref="SuiteOperations"/> then takes the generic path).</para>
-/// <para>Comparison (<see cref="LessThanZeroAsync"/>): with <see cref="ComparisonMethod.BitDecomposition"/> (the
-/// default, any N), dealer bit masks and a bitwise less-than: 1 opening round plus the bitwise comparison's
-/// ⌈log2(l - 1)⌉ + 1 multiplication rounds. With <see cref="ComparisonMethod.GarbledCircuit"/> (N = 2 only), a
-/// garbled circuit through a <see cref="Garbling.YaoBridge"/> created on first use (base OTs, 2 rounds, once): two
-/// messages per comparison, whatever l. The bridge lives as long as the suite, which does not dispose it.</para>
+/// <para>Garbled comparisons go through a <see cref="Garbling.YaoBridge"/> created on first use; the bridge lives as
+/// long as the suite, which does not dispose it.</para>
 /// </remarks>
 /// <param name="session">The session.</param>
 /// <param name="preprocessing">The source of triples and masks.</param>
@@ -38,7 +35,8 @@ public sealed partial class AdditiveSuite(Session session, IAdditivePreprocessin
     ComparisonMethod comparison = ComparisonMethod.BitDecomposition) : IArithmeticSuite<Z2k>, IFusedTruncation<Z2k>
 {
     private readonly ComparisonMethod _comparison = comparison == ComparisonMethod.GarbledCircuit && session.PartyCount != 2
-        ? throw new ArgumentException($"Garbled-circuit comparison needs two parties; the session has {session.PartyCount}.", nameof(comparison))
+        ? throw new ArgumentException($"Garbled-circuit comparison needs two parties; the session has {session.PartyCount}.",
+            nameof(comparison))
         : comparison;
 
     private Task<Garbling.YaoBridge>? _bridge;
@@ -76,8 +74,10 @@ public sealed partial class AdditiveSuite(Session session, IAdditivePreprocessin
     public IFusedTruncation<Z2k>? FusedTruncation => this;
 
     /// <inheritdoc />
-    /// <remarks>With power masks from the preprocessing source (<see cref="IPowerPreprocessing"/>, the dealer) and masked truncation.</remarks>
-    public IFastPowers<Z2k>? Powers => preprocessing is IPowerPreprocessing masks && truncation == AdditiveTruncation.MaskedWithWrapCorrection
+    /// <remarks>With power masks from the preprocessing source (<see cref="IPowerPreprocessing"/>, the dealer) and
+    /// masked truncation.</remarks>
+    public IFastPowers<Z2k>? Powers => preprocessing is IPowerPreprocessing masks
+        && truncation == AdditiveTruncation.MaskedWithWrapCorrection
         ? _fastPowers ??= new PowerMasks(this, masks)
         : null;
 
@@ -102,7 +102,8 @@ public sealed partial class AdditiveSuite(Session session, IAdditivePreprocessin
         if (session.PartyId == owner)
         {
             if (values.Length != length)
-                throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
+                throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.",
+                    nameof(values));
             values.Span.CopyTo(mine);
             var derived = new Z2k[length];
             for (int p = 0; p < session.PartyCount; p++)

@@ -15,7 +15,8 @@ internal static class ComparisonProduct
         var comparison = suite.LessThanZeroCoarseAsync(x, inputBits, ignoredBits, ct);
         var bits = await comparison.ConfigureAwait(false);
         var y = await multiplicand.ConfigureAwait(false);
-        if (y.Length != x.Length) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
+        if (y.Length != x.Length)
+            throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
         return (bits, await suite.MultiplyAsync(bits, y, ct).ConfigureAwait(false));
     }
 }

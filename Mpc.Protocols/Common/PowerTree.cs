@@ -8,7 +8,8 @@ namespace Mpc.Protocols.Common;
 /// </summary>
 internal static class PowerTree
 {
-    public static async ValueTask<SharedVector<T>> PowersAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x, int degree, CancellationToken ct)
+    public static async ValueTask<SharedVector<T>> PowersAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x,
+        int degree, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         CheckDegree(degree);
@@ -31,6 +32,7 @@ internal static class PowerTree
     public static void CheckDegree(int degree)
     {
         if (degree is < 1 or > Preprocessing.IPowerPreprocessing.MaxDegree)
-            throw new ArgumentOutOfRangeException(nameof(degree), degree, $"Powers go up to degree 1 to {Preprocessing.IPowerPreprocessing.MaxDegree}.");
+            throw new ArgumentOutOfRangeException(nameof(degree), degree,
+                $"Powers go up to degree 1 to {Preprocessing.IPowerPreprocessing.MaxDegree}.");
     }
 }

@@ -68,7 +68,8 @@ internal static class BitwiseLessThan
                 Array.Copy(eq, (2 * j + 1) * count, left, width + j * count, count);
                 Array.Copy(eq, 2 * j * count, right, width + j * count, count);
             }
-            var products = (await suite.MultiplyAsync(SharedVector<T>.FromShares(left), SharedVector<T>.FromShares(right), ct).ConfigureAwait(false)).LocalShares;
+            var products = (await suite.MultiplyAsync(SharedVector<T>.FromShares(left), SharedVector<T>.FromShares(right),
+                ct).ConfigureAwait(false)).LocalShares;
 
             int next = (nodes + 1) / 2;
             var nextLt = new T[next * count];
@@ -90,7 +91,9 @@ internal static class BitwiseLessThan
         return SharedVector<T>.FromShares(lt.AsSpan(0, count));
     }
 
-    /// <summary>The products <see cref="PublicLessThanSharedAsync"/> makes for <paramref name="count"/> elements of <paramref name="m"/> bits.</summary>
+    /// <summary>
+    /// The products <see cref="PublicLessThanSharedAsync"/> makes for <paramref name="count"/> elements of <paramref name="m"/> bits.
+    /// </summary>
     public static int Products(int count, int m)
     {
         int total = 0;
@@ -99,7 +102,8 @@ internal static class BitwiseLessThan
     }
 
     /// <summary>x XOR y for shared bits: x + y - 2xy. One round.</summary>
-    public static async ValueTask<SharedVector<T>> XorAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x, SharedVector<T> y, CancellationToken ct)
+    public static async ValueTask<SharedVector<T>> XorAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x,
+        SharedVector<T> y, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var xy = await suite.MultiplyAsync(x, y, ct).ConfigureAwait(false);

@@ -17,9 +17,13 @@ public sealed class OperationProfile
 
     /// <summary>The kinds' names, in report order (the order of <see cref="SuiteOperation"/>).</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        ["input", "open", "multiply", "matrix product", "truncate", "multiply+truncate", "matrix product+truncate", "compare", "prepare matrix", "powers"];
+        ["input", "open", "multiply", "matrix product", "truncate", "multiply+truncate", "matrix product+truncate",
+            "compare", "prepare matrix", "powers"];
 
-    /// <summary>Adds one call of <paramref name="operation"/> on <paramref name="elements"/> elements that started at <paramref name="startTimestamp"/>.</summary>
+    /// <summary>
+    /// Adds one call of <paramref name="operation"/> on <paramref name="elements"/> elements that started at
+    /// <paramref name="startTimestamp"/>.
+    /// </summary>
     public void Add(SuiteOperation operation, long elements, long startTimestamp)
     {
         int kind = (int)operation;
@@ -44,7 +48,8 @@ public sealed class OperationProfile
         foreach (var kind in Kinds)
         {
             if (Calls(kind) == 0) continue;
-            text.Append(CultureInfo.InvariantCulture, $"{kind,-24} {Calls(kind),8} calls {Elements(kind),12} elements {Seconds(kind),9:0.000} s\n");
+            text.Append(CultureInfo.InvariantCulture,
+                $"{kind,-24} {Calls(kind),8} calls {Elements(kind),12} elements {Seconds(kind),9:0.000} s\n");
         }
         return text.ToString();
     }

@@ -7,7 +7,8 @@ namespace Mpc.Protocols.Diagnostics;
 /// A suite that forwards every operation to another and records its wall time in an <see cref="OperationProfile"/>:
 /// where training spends its time (products, truncations, comparisons). Adds no rounds and changes no result.
 /// </summary>
-public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfile profile) : SuiteDecorator<T>(inner) where T : unmanaged, IRing<T>
+public sealed class ProfilingSuite<T>(IArithmeticSuite<T> inner, OperationProfile profile) : SuiteDecorator<T>(inner)
+    where T : unmanaged, IRing<T>
 {
     /// <summary>What has been recorded.</summary>
     public OperationProfile Profile => profile;

@@ -37,7 +37,8 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
     public ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.Input, length, () => inner.InputAsync(owner, values, length, ct));
     /// <inheritdoc />
-    public ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default) => AroundAsync(SuiteOperation.Open, x.Length, () => inner.OpenAsync(x, ct));
+    public ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default) =>
+        AroundAsync(SuiteOperation.Open, x.Length, () => inner.OpenAsync(x, ct));
     /// <inheritdoc />
     public ValueTask<T[]?> OpenToAsync(int receiver, SharedVector<T> x, CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.Open, x.Length, () => inner.OpenToAsync(receiver, x, ct));
@@ -57,7 +58,8 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
     public ValueTask<SharedVector<T>> MultiplyAsync(SharedVector<T> x, SharedVector<T> y, CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.Multiply, x.Length, () => inner.MultiplyAsync(x, y, ct));
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner1, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner1, int columns,
+        CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.MatrixProduct, (long)rows * columns, () => inner.MatrixMultiplyAsync(x, y, rows, inner1, columns, ct));
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default) =>
@@ -69,10 +71,12 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
     public ValueTask<ReusableMatrix<T>> PrepareMatrixAsync(SharedVector<T> x, int rows, int columns, CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.Prepare, x.Length, () => inner.PrepareMatrixAsync(x, rows, columns, ct));
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.MatrixProduct, (long)x.Rows * columns, () => inner.MatrixMultiplyAsync(x, y, columns, ct));
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         AroundAsync(SuiteOperation.MatrixProduct, (long)x.Columns * columns, () => inner.TransposedMatrixMultiplyAsync(x, y, columns, ct));
 
     /// <inheritdoc />
@@ -80,18 +84,26 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
     /// <inheritdoc />
     public IFastPowers<T>? Powers => inner.Powers is { } p ? _powers ??= new FastPowers(this, p) : null;
     /// <inheritdoc />
-    public ISpeculativeComparison<T>? SpeculativeComparison => inner.SpeculativeComparison is { } c ? _comparison ??= new Speculative(this, c) : null;
+    public ISpeculativeComparison<T>? SpeculativeComparison =>
+        inner.SpeculativeComparison is { } c ? _comparison ??= new Speculative(this, c) : null;
 
     private sealed class Fused(SuiteDecorator<T> outer, IFusedTruncation<T> fused) : IFusedTruncation<T>
     {
-        public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default) =>
+        public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits,
+            CancellationToken ct = default) =>
             outer.AroundAsync(SuiteOperation.MultiplyTruncate, x.Length, () => fused.MultiplyAndTruncateAsync(x, y, bits, ct));
-        public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default) =>
-            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)rows * columns, () => fused.MatrixMultiplyAndTruncateAsync(x, y, rows, inner, columns, bits, ct));
-        public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
-            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)x.Rows * columns, () => fused.MatrixMultiplyAndTruncateAsync(x, y, columns, bits, ct));
-        public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
-            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)x.Columns * columns, () => fused.TransposedMatrixMultiplyAndTruncateAsync(x, y, columns, bits, ct));
+        public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner,
+            int columns, int bits, CancellationToken ct = default) =>
+            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)rows * columns,
+                () => fused.MatrixMultiplyAndTruncateAsync(x, y, rows, inner, columns, bits, ct));
+        public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+            CancellationToken ct = default) =>
+            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)x.Rows * columns,
+                () => fused.MatrixMultiplyAndTruncateAsync(x, y, columns, bits, ct));
+        public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+            int bits, CancellationToken ct = default) =>
+            outer.AroundAsync(SuiteOperation.MatrixTruncate, (long)x.Columns * columns,
+                () => fused.TransposedMatrixMultiplyAndTruncateAsync(x, y, columns, bits, ct));
     }
 
     private sealed class FastPowers(SuiteDecorator<T> outer, IFastPowers<T> powers) : IFastPowers<T>
@@ -104,10 +116,13 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
 
     private sealed class Speculative(SuiteDecorator<T> outer, ISpeculativeComparison<T> comparison) : ISpeculativeComparison<T>
     {
-        public ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits, CancellationToken ct = default) =>
+        public ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+            CancellationToken ct = default) =>
             outer.AroundAsync(SuiteOperation.Compare, x.Length, () => comparison.LessThanZeroCoarseAsync(x, inputBits, ignoredBits, ct));
-        public ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+        public ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x,
+            int inputBits, int ignoredBits,
             Task<SharedVector<T>> multiplicand, CancellationToken ct = default) =>
-            outer.AroundAsync(SuiteOperation.Compare, x.Length, () => comparison.LessThanZeroAndProductAsync(x, inputBits, ignoredBits, multiplicand, ct));
+            outer.AroundAsync(SuiteOperation.Compare, x.Length,
+                () => comparison.LessThanZeroAndProductAsync(x, inputBits, ignoredBits, multiplicand, ct));
     }
 }

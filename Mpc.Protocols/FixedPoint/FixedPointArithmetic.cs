@@ -22,7 +22,9 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
     /// </summary>
     public double MaxProductMagnitude => Math.ScaleB(1.0, suite.TruncationInputBits - 2 - 2 * format.FractionalBits);
 
-    /// <summary>Encodes and shares the owner's reals; other parties' values are ignored. See <see cref="IArithmeticSuite{T}.InputAsync"/>.</summary>
+    /// <summary>
+    /// Encodes and shares the owner's reals; other parties' values are ignored. See <see cref="IArithmeticSuite{T}.InputAsync"/>.
+    /// </summary>
     public ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<double> values, int length, CancellationToken ct = default)
     {
         var encoded = suite.Session.PartyId == owner ? format.Encode<T>(values.Span) : [];
@@ -72,18 +74,23 @@ public sealed class FixedPointArithmetic<T>(IArithmeticSuite<T> suite, FixedPoin
     }
 
     /// <summary>The matrix product, truncated once per result element: the suite's fused form.</summary>
-    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns,
+        CancellationToken ct = default) =>
         suite.MatrixMultiplyAndTruncateAsync(x, y, rows, inner, columns, format.FractionalBits, ct);
 
-    /// <summary>Prepares x (rows x columns) as the reusable left factor of many products; see <see cref="IArithmeticSuite{T}.PrepareMatrixAsync"/>.</summary>
+    /// <summary>
+    /// Prepares x (rows x columns) as the reusable left factor of many products; see <see cref="IArithmeticSuite{T}.PrepareMatrixAsync"/>.
+    /// </summary>
     public ValueTask<ReusableMatrix<T>> PrepareMatrixAsync(SharedVector<T> x, int rows, int columns, CancellationToken ct = default) =>
         suite.PrepareMatrixAsync(x, rows, columns, ct);
 
     /// <summary>X Y for a prepared X, truncated once per result element.</summary>
-    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         suite.MatrixMultiplyAndTruncateAsync(x, y, columns, format.FractionalBits, ct);
 
     /// <summary>X^T Y for a prepared X, truncated once per result element.</summary>
-    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         suite.TransposedMatrixMultiplyAndTruncateAsync(x, y, columns, format.FractionalBits, ct);
 }

@@ -26,10 +26,13 @@ public abstract class CircuitResult<TLabels>
     /// <summary>What happened to output value <paramref name="value"/>.</summary>
     public OutputMode Mode(int value) => _modes[value];
 
-    /// <summary>The bits of output value <paramref name="value"/> (least significant first); only for values revealed to this party.</summary>
+    /// <summary>
+    /// The bits of output value <paramref name="value"/> (least significant first); only for values revealed to this party.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The value was not revealed to this party.</exception>
     public bool[] Bits(int value) =>
-        _bits[value] ?? throw new InvalidOperationException($"Output value {value} was not revealed to the {_role} (its mode is {_modes[value]}).");
+        _bits[value]
+            ?? throw new InvalidOperationException($"Output value {value} was not revealed to the {_role} (its mode is {_modes[value]}).");
 
     /// <summary>This party's labels of output value <paramref name="value"/>, to feed a later circuit.</summary>
     public TLabels Labels(int value) => _labels[value];

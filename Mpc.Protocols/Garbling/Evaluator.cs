@@ -60,7 +60,8 @@ public sealed class Evaluator : IDisposable
     /// <paramref name="otTag"/>. Draws a private generator (for the pooled OTs' choice bits) from <paramref name="random"/>,
     /// which is used only during this call, and runs the base OTs (2 rounds).
     /// </summary>
-    public static async ValueTask<Evaluator> CreateAsync(IPartyNetwork network, int garbler, StreamTag tag, StreamTag otTag, AesCtrPrg random, CancellationToken ct = default)
+    public static async ValueTask<Evaluator> CreateAsync(IPartyNetwork network, int garbler, StreamTag tag, StreamTag otTag,
+        AesCtrPrg random, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
@@ -94,7 +95,8 @@ public sealed class Evaluator : IDisposable
     /// <param name="outputs">One mode per output value.</param>
     /// <param name="ct">Cancels the call (the network then fails).</param>
     /// <returns>The outputs revealed to the evaluator and its labels of every output.</returns>
-    public ValueTask<EvaluatorResult> EvaluateAsync(Circuit circuit, IReadOnlyList<EvaluatorInput> inputs, IReadOnlyList<OutputMode> outputs, CancellationToken ct = default)
+    public ValueTask<EvaluatorResult> EvaluateAsync(Circuit circuit, IReadOnlyList<EvaluatorInput> inputs,
+        IReadOnlyList<OutputMode> outputs, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -175,7 +177,8 @@ public sealed class Evaluator : IDisposable
             }
             Block128[] chunk = _chunks[k & 1];
             next = ReceiveChunk(circuit, k + 1, done + ands);
-            GateProgress progress = HalfGates.EvaluateGates(circuit, gate, wires, chunk.AsSpan(0, HalfGates.BlocksPerAnd * ands), layout.FirstAndIndex + (ulong)done);
+            GateProgress progress = HalfGates.EvaluateGates(circuit, gate, wires, chunk.AsSpan(0, HalfGates.BlocksPerAnd * ands),
+                layout.FirstAndIndex + (ulong)done);
             gate += progress.Gates;
             done += progress.AndGates;
             k++;
@@ -202,7 +205,8 @@ public sealed class Evaluator : IDisposable
 
         ValueTask ReceiveChunk(Circuit c, int index, int before) =>
             before < c.AndCount
-                ? _network.ReceiveAsync<Block128>(_garbler, _tag, _chunks[index & 1].AsMemory(0, HalfGates.BlocksPerAnd * TableChunks.Ands(index, c.AndCount - before)), ct)
+                ? _network.ReceiveAsync<Block128>(_garbler, _tag,
+                    _chunks[index & 1].AsMemory(0, HalfGates.BlocksPerAnd * TableChunks.Ands(index, c.AndCount - before)), ct)
                 : ValueTask.CompletedTask;
     }
 

@@ -17,28 +17,17 @@ namespace Mpc.Protocols.Garbling;
 /// <remarks>
 /// <para>
 /// Yao (FOCS 1986) with free XOR, point-and-permute and half gates (Zahur, Rosulek, Evans, EUROCRYPT 2015); fixed-key
-/// AES as the hash (Guo et al., S&amp;P 2020). Semi-honest security: a corrupt evaluator learns only the outputs
-/// revealed to it, a corrupt garbler only the outputs revealed to it. The evaluator's input labels come by correlated
-/// IKNP OT whose correlation is Δ itself (<see cref="IknpSender"/>, created with the garbler as OT sender), as in
-/// emp-toolkit, precomputed (Beaver, CRYPTO 1995): both keep a pool of random correlated OTs, q at the garbler and
-/// t = q ⊕ r·Δ at the evaluator for random bits r, refilled by IKNP batches of at least 4096 when a circuit needs more
-/// than are left. For input bit x the evaluator sends d = x ⊕ r, the garbler takes W0 = q ⊕ d·Δ, and t = W0 ⊕ x·Δ is
-/// the evaluator's label: one bit per input bit on the circuit's critical path, 16 bytes per input bit in the batches.
+/// AES as the hash (Guo et al., S&amp;P 2020); input labels by correlated IKNP OT whose correlation is Δ itself
+/// (<see cref="IknpSender"/>), precomputed (Beaver, CRYPTO 1995). Semi-honest security: a corrupt evaluator learns only
+/// the outputs revealed to it, a corrupt garbler only the outputs revealed to it. Rounds: creation runs the 128 base
+/// OTs of IKNP (Chou-Orlandi, two rounds); one circuit costs three messages, one per direction change, the third only
+/// when outputs are revealed to the garbler. Derivation: docs/protocols.md#garbled-circuit-protocol.
 /// </para>
 /// <para>
-/// One circuit costs three messages, one per direction change: (1) the evaluator's request (a header naming the
-/// circuit's fingerprint, the input sources, the output modes and the first AND index, which the garbler checks,
-/// failing with a <see cref="GarblingException"/> that names what disagrees) with its masked input bits d, and a pool
-/// refill's IKNP correction when one is due;
-/// (2) the garbler's input labels, then the tables in chunks of up to 65536 AND gates (32 bytes per AND gate), sent
-/// while the next chunk is garbled and at most four chunks ahead of the evaluator (which acknowledges chunks with one
-/// byte on long circuits), then the decoding bits of the outputs revealed to the evaluator; (3) only when
-/// outputs are revealed to the garbler, the evaluator's colour bits for them. Outputs kept as labels
-/// (<see cref="OutputMode.KeepLabels"/>) feed later circuits through <see cref="GarblerInput.FromLabels"/>: every
-/// circuit of one garbler uses the same Δ, and AND-gate tweaks continue from circuit to circuit so none repeats.
-/// </para>
-/// <para>
-/// Creation runs the 128 base OTs of IKNP (Chou-Orlandi, two rounds). Calls on one instance must not overlap and must
+/// An evaluator's request that names another circuit, other input sources, output modes or first AND index fails with
+/// a <see cref="GarblingException"/> that names what disagrees. Outputs kept as labels (<see cref="OutputMode.KeepLabels"/>)
+/// feed later circuits through <see cref="GarblerInput.FromLabels"/>: every circuit of one garbler uses the same Δ, and
+/// AND-gate tweaks continue from circuit to circuit so none repeats. Calls on one instance must not overlap and must
 /// follow the evaluator's order; after a failed call the instance refuses further calls. Buffers are reused from call
 /// to call, so garbling allocates nothing per gate.
 /// </para>
@@ -86,7 +75,8 @@ public sealed class Garbler : IDisposable
     /// <paramref name="otTag"/>. Draws Δ and a private generator for labels from <paramref name="random"/> (used only
     /// during this call) and runs the base OTs (2 rounds).
     /// </summary>
-    public static async ValueTask<Garbler> CreateAsync(IPartyNetwork network, int evaluator, StreamTag tag, StreamTag otTag, AesCtrPrg random, CancellationToken ct = default)
+    public static async ValueTask<Garbler> CreateAsync(IPartyNetwork network, int evaluator, StreamTag tag, StreamTag otTag,
+        AesCtrPrg random, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
@@ -98,7 +88,8 @@ public sealed class Garbler : IDisposable
         {
             // The OT's Δ is the free-XOR offset, so one correlated OT per evaluator input bit hands over its label
             // directly (t = W0 ⊕ x·Δ), as emp-toolkit does.
-            IknpSender ot = await IknpSender.CreateWithDeltaAsync(network, evaluator, otTag, delta, random, softSpokenBits: 1, ct).ConfigureAwait(false);
+            IknpSender ot = await IknpSender.CreateWithDeltaAsync(network, evaluator, otTag, delta, random,
+                softSpokenBits: 1, ct).ConfigureAwait(false);
             return new Garbler(network, evaluator, tag, ot, labels, delta);
         }
         catch
@@ -124,7 +115,8 @@ public sealed class Garbler : IDisposable
     /// <param name="outputs">One mode per output value.</param>
     /// <param name="ct">Cancels the call (the network then fails, as a half-sent circuit cannot be taken back).</param>
     /// <returns>The outputs revealed to the garbler and the garbler's labels of every output.</returns>
-    public ValueTask<GarblerResult> GarbleAsync(Circuit circuit, IReadOnlyList<GarblerInput> inputs, IReadOnlyList<OutputMode> outputs, CancellationToken ct = default)
+    public ValueTask<GarblerResult> GarbleAsync(Circuit circuit, IReadOnlyList<GarblerInput> inputs, IReadOnlyList<OutputMode> outputs,
+        CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -192,7 +184,8 @@ public sealed class Garbler : IDisposable
         {
             Block128[] chunk = _chunks[k & 1];
             int room = HalfGates.BlocksPerAnd * TableChunks.Ands(k, circuit.AndCount - done);
-            GateProgress progress = HalfGates.GarbleGates(circuit, gate, _delta, wires, chunk.AsSpan(0, room), layout.FirstAndIndex + (ulong)done);
+            GateProgress progress = HalfGates.GarbleGates(circuit, gate, _delta, wires, chunk.AsSpan(0, room),
+                layout.FirstAndIndex + (ulong)done);
             gate += progress.Gates;
             done += progress.AndGates;
             if (progress.AndGates == 0) continue;

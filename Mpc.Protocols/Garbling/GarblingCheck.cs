@@ -9,7 +9,9 @@ public enum GarblingCheck
     /// <summary>The two parties hold different circuits (their <see cref="Mpc.Core.Circuits.Circuit.Fingerprint"/>s differ).</summary>
     CircuitFingerprint,
 
-    /// <summary>The parties disagree on the index of the first AND gate (one of them garbled or evaluated a circuit the other did not).</summary>
+    /// <summary>
+    /// The parties disagree on the index of the first AND gate (one of them garbled or evaluated a circuit the other did not).
+    /// </summary>
     GateIndex,
 
     /// <summary>The parties disagree on where an input value comes from.</summary>

@@ -9,19 +9,10 @@ namespace Mpc.Protocols.Garbling;
 /// on both parties in the same order as the other protocols of the session.
 /// </summary>
 /// <remarks>
-/// <para>
-/// Arithmetic to Yao (<see cref="ArithmeticToYaoAsync"/>): party 0's shares are garbler inputs, party 1's come by OT,
-/// and the circuit adds them mod 2^64 (63 ANDs per element); the sums stay as labels. Yao to arithmetic
-/// (<see cref="YaoToArithmeticAsync"/>): the garbler draws a fresh uniform r per element from its session's
-/// randomness and the circuit reveals v - r to the evaluator; the shares are r (party 0) and v - r (party 1).
-/// One-bit values (<see cref="YaoValues.Width"/> = 1) become 0/1 ring shares the same way.
-/// </para>
-/// <para>
-/// Each call is one circuit of the <see cref="Garbler"/>, which costs two messages here (the evaluator's request with
-/// its masked OT choices, then the garbler's labels, tables and decoding bits); nothing is revealed to the garbler, so
-/// the third message never occurs. What the evaluator sees beyond labels is v - r for uniform r: nothing. Creating
-/// the bridge runs the base OTs (2 rounds) once.
-/// </para>
+/// ABY-style conversions over the <see cref="Garbler"/>'s protocol; semi-honest security: nothing is revealed to the
+/// garbler, and the evaluator sees labels and v - r for a fresh uniform r. Rounds: creating the bridge runs the base
+/// OTs (2 rounds) once; each call is one circuit, two messages (one round trip). Derivation:
+/// docs/protocols.md#a2y-and-y2a-conversions.
 /// </remarks>
 public sealed class YaoBridge : IDisposable
 {
@@ -47,7 +38,8 @@ public sealed class YaoBridge : IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         if (session.PartyCount != 2)
-            throw new ArgumentException($"Garbled circuits need exactly two parties; this session has {session.PartyCount}.", nameof(session));
+            throw new ArgumentException($"Garbled circuits need exactly two parties; this session has {session.PartyCount}.",
+                nameof(session));
         return session.PartyId == 0
             ? new YaoBridge(session, await Garbler.CreateAsync(session, evaluator: 1, ct).ConfigureAwait(false), null)
             : new YaoBridge(session, null, await Evaluator.CreateAsync(session, garbler: 0, ct).ConfigureAwait(false));
@@ -78,7 +70,8 @@ public sealed class YaoBridge : IDisposable
     public YaoValues Wrap(int count, EvaluatorLabels labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (!ReferenceEquals(labels.Owner, _evaluator)) throw new ArgumentException("The labels belong to another evaluator.", nameof(labels));
+        if (!ReferenceEquals(labels.Owner, _evaluator))
+            throw new ArgumentException("The labels belong to another evaluator.", nameof(labels));
         return new YaoValues(this, count, CheckWidth(count, labels.Width), null, labels);
     }
 
@@ -103,10 +96,12 @@ public sealed class YaoBridge : IDisposable
         bool[] mine = ToBits(x.Shares, w);
         if (_garbler is not null)
         {
-            var result = await _garbler.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator], Keep, ct).ConfigureAwait(false);
+            var result = await _garbler.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator],
+                Keep, ct).ConfigureAwait(false);
             return new YaoValues(this, n, w, result.Labels(0), null);
         }
-        var evaluated = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(mine)], Keep, ct).ConfigureAwait(false);
+        var evaluated = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(mine)],
+            Keep, ct).ConfigureAwait(false);
         return new YaoValues(this, n, w, null, evaluated.Labels(0));
     }
 
@@ -124,10 +119,12 @@ public sealed class YaoBridge : IDisposable
         if (_garbler is not null)
         {
             Z2k[] r = DrawMasks(n);
-            await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.GarblerLabels!), GarblerInput.Own(ToBits(r, 64))], Reveal, ct).ConfigureAwait(false);
+            await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.GarblerLabels!), GarblerInput.Own(ToBits(r, 64))],
+                Reveal, ct).ConfigureAwait(false);
             return new SharedVector<Z2k>(r);
         }
-        var result = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.EvaluatorLabels!), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
+        var result = await _evaluator!.EvaluateAsync(circuit,
+            [EvaluatorInput.FromLabels(values.EvaluatorLabels!), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
         return new SharedVector<Z2k>(FromBits(result.Bits(0), n));
     }
 
@@ -146,8 +143,10 @@ public sealed class YaoBridge : IDisposable
         Circuit circuit = builder.Build();
         OutputMode[] both = [OutputMode.RevealToBoth];
         bool[] bits = _garbler is not null
-            ? (await _garbler.GarbleAsync(circuit, [GarblerInput.FromLabels(values.GarblerLabels!)], both, ct).ConfigureAwait(false)).Bits(0)
-            : (await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(values.EvaluatorLabels!)], both, ct).ConfigureAwait(false)).Bits(0);
+            ? (await _garbler.GarbleAsync(circuit,
+                [GarblerInput.FromLabels(values.GarblerLabels!)], both, ct).ConfigureAwait(false)).Bits(0)
+            : (await _evaluator!.EvaluateAsync(circuit,
+                [EvaluatorInput.FromLabels(values.EvaluatorLabels!)], both, ct).ConfigureAwait(false)).Bits(0);
         var result = new ulong[n];
         for (int e = 0; e < n; e++) result[e] = Bits.ToUInt64(bits.AsSpan(e * w, w));
         return result;
@@ -170,10 +169,12 @@ public sealed class YaoBridge : IDisposable
         if (_garbler is not null)
         {
             Z2k[] r = DrawMasks(n);
-            await _garbler.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator, GarblerInput.Own(ToBits(r, 64))], Reveal, ct).ConfigureAwait(false);
+            await _garbler.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator, GarblerInput.Own(ToBits(r, 64))],
+                Reveal, ct).ConfigureAwait(false);
             return new SharedVector<Z2k>(r);
         }
-        var result = await _evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(mine), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
+        var result = await _evaluator!.EvaluateAsync(circuit,
+            [EvaluatorInput.FromGarbler, EvaluatorInput.Own(mine), EvaluatorInput.FromGarbler], Reveal, ct).ConfigureAwait(false);
         return new SharedVector<Z2k>(FromBits(result.Bits(0), n));
     }
 

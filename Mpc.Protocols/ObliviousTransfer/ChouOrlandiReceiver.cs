@@ -23,7 +23,9 @@ public sealed class ChouOrlandiReceiver
     private readonly StreamTag _tag;
     private readonly AesCtrPrg _random;
 
-    /// <summary>A receiver from party <paramref name="sender"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// A receiver from party <paramref name="sender"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.
+    /// </summary>
     public ChouOrlandiReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -43,7 +45,8 @@ public sealed class ChouOrlandiReceiver
     {
         int count = keys.Length;
         if (choices.Length < (count + 63) / 64)
-            throw new ArgumentException($"{count} transfers need {(count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
+            throw new ArgumentException($"{count} transfers need {(count + 63) / 64} words of choice bits, not {choices.Length}.",
+                nameof(choices));
         if (count == 0) return;
 
         // Round 1: A from the sender.

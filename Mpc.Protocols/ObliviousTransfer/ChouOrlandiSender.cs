@@ -16,14 +16,12 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// T. Chou, C. Orlandi, "The Simplest Protocol for Oblivious Transfer", LATINCRYPT 2015 (ePrint 2015/267), over
 /// NIST P-256 (BouncyCastle). Semi-honest security under the computational Diffie-Hellman assumption with SHA-256 as
 /// a random oracle; the paper's claim of malicious (UC) security was later shown not to hold in general, and we
-/// claim none.
+/// claim none. Two rounds for any number of transfers. Derivation: docs/protocols.md#chou-orlandi-base-ot.
 /// </para>
 /// <para>
-/// Two rounds for any number k of transfers: (1) the sender sends A = a·G; (2) the receiver sends all
-/// B_i = c_i·A + b_i·G. The keys are k0_i = H(A, B_i, i, a·B_i) and k1_i = H(A, B_i, i, a·(B_i - A)), where H is
-/// SHA-256 truncated to 128 bits; the receiver computes k_{c_i} = H(A, B_i, i, b_i·A). Every received point is
-/// validated (encoding, on the curve, not the identity); a failure throws <see cref="ObliviousTransferException"/>
-/// naming the peer and the check. A fresh a is drawn per call, so calls may be repeated on the same tag.
+/// Every received point is validated (encoding, on the curve, not the identity); a failure throws
+/// <see cref="ObliviousTransferException"/> naming the peer and the check. A fresh secret is drawn per call, so calls
+/// may be repeated on the same tag.
 /// </para>
 /// </remarks>
 public sealed class ChouOrlandiSender
@@ -33,7 +31,9 @@ public sealed class ChouOrlandiSender
     private readonly StreamTag _tag;
     private readonly AesCtrPrg _random;
 
-    /// <summary>A sender to party <paramref name="receiver"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// A sender to party <paramref name="receiver"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.
+    /// </summary>
     public ChouOrlandiSender(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -110,6 +110,7 @@ public sealed class ChouOrlandiSender
     internal static void CheckPeer(IPartyNetwork network, int peer, string name)
     {
         if (peer == network.PartyId || (uint)peer >= (uint)network.PartyCount)
-            throw new ArgumentOutOfRangeException(name, peer, $"The peer must be another party (0..{network.PartyCount - 1}, not {network.PartyId}).");
+            throw new ArgumentOutOfRangeException(name, peer,
+                $"The peer must be another party (0..{network.PartyCount - 1}, not {network.PartyId}).");
     }
 }

@@ -15,16 +15,10 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Ishai, Kilian, Nissim, Petrank, CRYPTO 2003, κ = 128; semi-honest security; see <see cref="IknpSender"/> for
-/// the protocol, the hashes (fixed-key AES TCCR, Guo et al. S&amp;P 2020) and the rounds. At creation the extension
-/// receiver plays the base-OT sender (<see cref="ChouOrlandiSender"/>, 2 rounds) and seeds two AES-CTR PRGs per
-/// column with the key pairs. For each chunk of a batch it sends the correction u_i = G(k0_i) ⊕ G(k1_i) ⊕ c, which
-/// is uniformly random to the sender because G(k1_i) is hidden from it for the columns where Δ_i = 0 and G(k0_i)
-/// for the others; then it transposes t_i = G(k0_i) into one block per OT. With SoftSpoken's k &gt; 1 it seeds
-/// 2^k leaf PRGs per group of k columns instead and sends one correction row per group
-/// (<see cref="Internal.SoftSpoken"/>). For chosen-message and word-correlated
-/// OT it applies the sender's reply for a chunk two chunks later, so its work on new chunks overlaps the sender's
-/// work on old ones.
+/// Ishai, Kilian, Nissim, Petrank, CRYPTO 2003, κ = 128 (SoftSpoken, Roy, CRYPTO 2022, for k &gt; 1); semi-honest
+/// security; hashes: fixed-key AES TCCR (Guo et al. S&amp;P 2020). Rounds: creation runs the base OTs as their sender
+/// (<see cref="ChouOrlandiSender"/>, 2 rounds), and batches take the rounds listed on <see cref="IknpSender"/>.
+/// Derivation: docs/protocols.md#iknp-ot-extension.
 /// </para>
 /// <para>
 /// Choices are packed: OT j's choice is bit <c>j % 64</c> of <c>choices[j / 64]</c>; bits past the last OT are
@@ -60,7 +54,8 @@ public sealed class IknpReceiver : IDisposable
     /// Creates the receiver from party <paramref name="sender"/> on <paramref name="tag"/>: runs the 128 base OTs as
     /// their sender (2 rounds). <paramref name="random"/> is used only during this call.
     /// </summary>
-    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, CancellationToken ct = default) =>
+    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random,
+        CancellationToken ct = default) =>
         CreateAsync(network, sender, tag, random, softSpokenBits: 1, ct);
 
     /// <summary>
@@ -69,7 +64,8 @@ public sealed class IknpReceiver : IDisposable
     /// for k = 1).
     /// The sender must use the same k.
     /// </summary>
-    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct = default)
+    public static ValueTask<IknpReceiver> CreateAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random,
+        int softSpokenBits, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
@@ -78,7 +74,8 @@ public sealed class IknpReceiver : IDisposable
         return CreateCoreAsync(network, sender, tag, random, softSpokenBits, ct);
     }
 
-    private static async ValueTask<IknpReceiver> CreateCoreAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct)
+    private static async ValueTask<IknpReceiver> CreateCoreAsync(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random,
+        int softSpokenBits, CancellationToken ct)
     {
         var keys0 = new Block128[Kappa];
         var keys1 = new Block128[Kappa];
@@ -106,13 +103,15 @@ public sealed class IknpReceiver : IDisposable
     /// A receiver from base-OT key pairs, writing the GGM message for the sender into <paramref name="setup"/>
     /// (empty for k = 1). For tests, which deal base OTs instead of running them.
     /// </summary>
-    internal static IknpReceiver FromBaseOts(IPartyNetwork network, int sender, StreamTag tag, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1, int softSpokenBits = 1, Span<Block128> setup = default)
+    internal static IknpReceiver FromBaseOts(IPartyNetwork network, int sender, StreamTag tag, ReadOnlySpan<Block128> keys0,
+        ReadOnlySpan<Block128> keys1, int softSpokenBits = 1, Span<Block128> setup = default)
     {
         if (keys0.Length != Kappa || keys1.Length != Kappa)
             throw new ArgumentException($"IKNP needs {Kappa} base OT key pairs, not {keys0.Length} and {keys1.Length}.", nameof(keys0));
         SoftSpoken.Check(softSpokenBits);
         if (setup.Length != SoftSpoken.SetupBlocks(softSpokenBits))
-            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} writes a setup of {SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
+            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} writes a setup of "
+                + $"{SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
         var leaves = new Block128[SoftSpoken.Groups(softSpokenBits) << softSpokenBits];
         try
         {
@@ -157,11 +156,13 @@ public sealed class IknpReceiver : IDisposable
     /// The receiver of <see cref="IknpSender.SendCorrelatedShiftedAsync"/>: OT j's outputs have their low j mod 64 bits
     /// 0 and equal the sender's plus (c_j ? correlation : 0) mod 2^64. The count must be a multiple of 64. Two rounds.
     /// </summary>
-    public ValueTask ReceiveCorrelatedShiftedAsync(ReadOnlyMemory<ulong> choices, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    public ValueTask ReceiveCorrelatedShiftedAsync(ReadOnlyMemory<ulong> choices, int width, Memory<ulong> outputs,
+        CancellationToken ct = default)
     {
         IknpSender.CheckWidth(width, outputs.Length, nameof(outputs));
         IknpSender.CheckShifted(outputs.Length / width);
-        return RunAsync(choices, new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Words: outputs, Width: width, TruncatedByIndex: true), ct);
+        return RunAsync(choices,
+            new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Words: outputs, Width: width, TruncatedByIndex: true), ct);
     }
 
     /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
@@ -178,7 +179,8 @@ public sealed class IknpReceiver : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _calls.ThrowIfBroken();
         if (choices.Length < (request.Count + 63) / 64)
-            throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.", nameof(choices));
+            throw new ArgumentException($"{request.Count} OTs need {(request.Count + 63) / 64} words of choice bits, not {choices.Length}.",
+                nameof(choices));
         _calls.Enter();
         return _calls.RunAsync(() => request.Count > 0 ? RunChunksAsync(choices, request, ct) : ValueTask.CompletedTask);
     }
@@ -280,7 +282,8 @@ public sealed class IknpReceiver : IDisposable
             {
                 Span<Block128> blocks = scratch[..m];
                 BitMatrix.Transpose(t, blocks);
-                IknpCore.WideHash(blocks, default, first, request.Width, request.Words.Span.Slice(start * request.Width, m * request.Width), scratch[m..]);
+                IknpCore.WideHash(blocks, default, first, request.Width,
+                    request.Words.Span.Slice(start * request.Width, m * request.Width), scratch[m..]);
                 break;
             }
         }

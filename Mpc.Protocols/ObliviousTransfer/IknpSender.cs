@@ -16,30 +16,16 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// <remarks>
 /// <para>
 /// Y. Ishai, J. Kilian, K. Nissim, E. Petrank, "Extending Oblivious Transfers Efficiently", CRYPTO 2003, with
-/// κ = 128. Semi-honest security. At creation the extension sender plays the base-OT receiver
-/// (<see cref="ChouOrlandiReceiver"/>, 2 rounds) with the bits of a fresh random Δ as choices, and seeds one
-/// AES-CTR PRG per column with the keys it gets. For a batch of m OTs the receiver sends the 128 x m correction
-/// matrix u (16 bytes per OT); the sender computes q_i = G(k_i) ⊕ Δ_i·u_i and transposes it, so that OT j's block
-/// is q_j with the receiver's t_j = q_j ⊕ c_j·Δ. Random, chosen-message and Z_2^64 outputs hash q_j and q_j ⊕ Δ
-/// with the tweakable circular correlation-robust hash of fixed-key AES (Guo, Katz, Wang, Yu, S&amp;P 2020), the
-/// tweak being the OT's running index on this pair, so outputs of different OTs are independent.
-/// </para>
-/// <para>
-/// Batches travel in chunks of about 2^16 OTs (a frame of just under 1 MiB each), so memory stays bounded for any
-/// batch size and the sender works on one chunk while the receiver computes the next (for correlated and random OT the sender
-/// acknowledges chunks with one byte so the receiver stays at most a few chunks ahead). Rounds: one per batch for correlated blocks and
-/// random OT, two for chosen-message and word-correlated OT (chunks pipeline, so they add no rounds).
+/// κ = 128; created with k &gt; 1 bits per group, SoftSpoken OT (Roy, CRYPTO 2022; see <see cref="Internal.SoftSpoken"/>).
+/// Semi-honest security; outputs are hashed with fixed-key AES TCCR (Guo, Katz, Wang, Yu, S&amp;P 2020). Rounds:
+/// creation runs the 128 base OTs as their receiver (<see cref="ChouOrlandiReceiver"/>, 2 rounds; SoftSpoken's GGM
+/// trees add one message); then one per batch for correlated blocks and random OT, two for chosen-message and
+/// word-correlated OT, whatever the batch size. Derivation: docs/protocols.md#iknp-ot-extension.
 /// </para>
 /// <para>
 /// Create one sender per ordered pair of parties on a stream tag of its own; the receiver must create its
 /// <see cref="IknpReceiver"/> on the same tag, and both must then call their methods in the same order. Calls on
 /// one instance must not overlap, and after a failed call the instance refuses further calls.
-/// </para>
-/// <para>
-/// Created with k &gt; 1 bits per group, the pair runs SoftSpoken OT (Roy, CRYPTO 2022; see
-/// <see cref="Internal.SoftSpoken"/>): the same correlation q_j ⊕ c_j·Δ and the same flavours, but the receiver
-/// sends 16/k bytes per OT instead of 16, for 2^k/k times IKNP's PRG work (k = 1 is IKNP itself). The 128 base OTs
-/// then seed a GGM tree per group of k columns, which costs the receiver one message more at creation.
 /// </para>
 /// </remarks>
 public sealed class IknpSender : IDisposable
@@ -70,7 +56,8 @@ public sealed class IknpSender : IDisposable
     /// <paramref name="random"/> and runs the 128 base OTs (2 rounds). <paramref name="random"/> is used only during
     /// this call.
     /// </summary>
-    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, CancellationToken ct = default) =>
+    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random,
+        CancellationToken ct = default) =>
         CreateAsync(network, receiver, tag, random, softSpokenBits: 1, ct);
 
     /// <summary>
@@ -78,7 +65,8 @@ public sealed class IknpSender : IDisposable
     /// group: the base OTs (2 rounds), then the receiver's GGM message (one more for k &gt; 1). The receiver must use
     /// the same k.
     /// </summary>
-    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, int softSpokenBits, CancellationToken ct = default)
+    public static ValueTask<IknpSender> CreateAsync(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random,
+        int softSpokenBits, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
@@ -87,8 +75,12 @@ public sealed class IknpSender : IDisposable
         return CreateWithDeltaAsync(network, receiver, tag, DrawDelta(random), random, softSpokenBits, ct);
     }
 
-    /// <summary>The steps of <see cref="CreateAsync(IPartyNetwork, int, StreamTag, AesCtrPrg, int, CancellationToken)"/> with Δ given: the base-OT choices are Δ's bits.</summary>
-    internal static async ValueTask<IknpSender> CreateWithDeltaAsync(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, AesCtrPrg random, int softSpokenBits, CancellationToken ct)
+    /// <summary>
+    /// The steps of <see cref="CreateAsync(IPartyNetwork, int, StreamTag, AesCtrPrg, int, CancellationToken)"/> with Δ
+    /// given: the base-OT choices are Δ's bits.
+    /// </summary>
+    internal static async ValueTask<IknpSender> CreateWithDeltaAsync(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta,
+        AesCtrPrg random, int softSpokenBits, CancellationToken ct)
     {
         var keys = new Block128[Kappa];
         var setup = new Block128[SoftSpoken.SetupBlocks(softSpokenBits)];
@@ -113,12 +105,14 @@ public sealed class IknpSender : IDisposable
     /// A sender from base-OT results: <paramref name="keys"/>[i] is the key for choice bit i of <paramref name="delta"/>,
     /// and <paramref name="setup"/> the receiver's GGM message (empty for k = 1). For tests, which deal base OTs.
     /// </summary>
-    internal static IknpSender FromBaseOts(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, ReadOnlySpan<Block128> keys, int softSpokenBits = 1, ReadOnlySpan<Block128> setup = default)
+    internal static IknpSender FromBaseOts(IPartyNetwork network, int receiver, StreamTag tag, Block128 delta, ReadOnlySpan<Block128> keys,
+        int softSpokenBits = 1, ReadOnlySpan<Block128> setup = default)
     {
         if (keys.Length != Kappa) throw new ArgumentException($"IKNP needs {Kappa} base OTs, not {keys.Length}.", nameof(keys));
         SoftSpoken.Check(softSpokenBits);
         if (setup.Length != SoftSpoken.SetupBlocks(softSpokenBits))
-            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} needs a setup of {SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
+            throw new ArgumentException($"SoftSpoken with k = {softSpokenBits} needs a setup of "
+                + $"{SoftSpoken.SetupBlocks(softSpokenBits)} blocks, not {setup.Length}.", nameof(setup));
         var leaves = new Block128[SoftSpoken.Groups(softSpokenBits) << softSpokenBits];
         try
         {
@@ -176,10 +170,12 @@ public sealed class IknpSender : IDisposable
     /// filled with pseudorandom words. The count is <c>outputs.Length / width</c>. Two rounds; 8·width bytes per OT
     /// back to the receiver.
     /// </summary>
-    public ValueTask SendCorrelatedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    public ValueTask SendCorrelatedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs,
+        CancellationToken ct = default)
     {
         CheckCorrelations(correlations.Length, width, outputs.Length);
-        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width), ct);
+        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations,
+            Words: outputs, Width: width), ct);
     }
 
     /// <summary>
@@ -187,7 +183,8 @@ public sealed class IknpSender : IDisposable
     /// a 2^s): OT j then works modulo 2^(64 - s) in the top bits, its outputs' low s bits are 0 on both sides, and its
     /// correction travels in 64 - s bits, 49% fewer reply bytes. The count must be a multiple of 64.
     /// </summary>
-    public ValueTask SendCorrelatedShiftedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs, CancellationToken ct = default)
+    public ValueTask SendCorrelatedShiftedAsync(ReadOnlyMemory<ulong> correlations, int width, Memory<ulong> outputs,
+        CancellationToken ct = default)
     {
         CheckCorrelations(correlations.Length, width, outputs.Length);
         CheckShifted(outputs.Length / width);
@@ -197,9 +194,12 @@ public sealed class IknpSender : IDisposable
             ulong low = TruncatedWords.LowMask(TruncatedWords.DroppedBits(j));
             for (int i = 0; i < width; i++)
                 if ((span[j * width + i] & low) != 0)
-                    throw new ArgumentException($"Correlation word {i} of OT {j} has bits below 2^{TruncatedWords.DroppedBits(j)}, which a shifted OT drops.", nameof(correlations));
+                    throw new ArgumentException(
+                        $"Correlation word {i} of OT {j} has bits below 2^{TruncatedWords.DroppedBits(j)}, which a shifted OT drops.",
+                        nameof(correlations));
         }
-        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs, Width: width, TruncatedByIndex: true), ct);
+        return RunAsync(new IknpRequest(IknpFlavour.CorrelatedWords, outputs.Length / width, Correlations: correlations, Words: outputs,
+            Width: width, TruncatedByIndex: true), ct);
     }
 
     private static void CheckCorrelations(int correlations, int width, int outputs)
@@ -211,7 +211,8 @@ public sealed class IknpSender : IDisposable
 
     internal static void CheckShifted(int count)
     {
-        if (count % 64 != 0) throw new ArgumentException($"Shifted correlated OT runs in groups of 64; {count} OTs are not.", nameof(count));
+        if (count % 64 != 0)
+            throw new ArgumentException($"Shifted correlated OT runs in groups of 64; {count} OTs are not.", nameof(count));
     }
 
     /// <summary>Wipes the column PRGs; the instance cannot be used afterwards.</summary>
@@ -315,7 +316,8 @@ public sealed class IknpSender : IDisposable
     /// OT j's output is H(q_j) without its low s = j mod 64 bits, and its correction
     /// (H(q_j) + correlation - H(q_j ⊕ Δ)) &gt;&gt; s is packed in 64 - s bits.
     /// </summary>
-    private void ShiftedSingleWords(ReadOnlySpan<Block128> blocks, ulong first, ReadOnlySpan<ulong> correlations, Span<ulong> outputs, Span<Block128> hashes, Span<ulong> packed)
+    private void ShiftedSingleWords(ReadOnlySpan<Block128> blocks, ulong first, ReadOnlySpan<ulong> correlations, Span<ulong> outputs,
+        Span<Block128> hashes, Span<ulong> packed)
     {
         int m = blocks.Length;
         Span<Block128> h0 = hashes[..m], h1 = hashes.Slice(m, m);
@@ -337,7 +339,8 @@ public sealed class IknpSender : IDisposable
     private int CorrectionBytes(int count, int k) =>
         _columns.CorrectionRows * IknpCore.RowBytes(Math.Min(IknpCore.ChunkOts, count - k * IknpCore.ChunkOts));
 
-    private void ComputeChunk(in IknpRequest request, int start, int m, ReadOnlySpan<byte> u, Span<byte> qBuffer, Span<Block128> scratch, Span<byte> reply)
+    private void ComputeChunk(in IknpRequest request, int start, int m, ReadOnlySpan<byte> u, Span<byte> qBuffer,
+        Span<Block128> scratch, Span<byte> reply)
     {
         Span<byte> q = qBuffer[..(Kappa * IknpCore.RowBytes(m))];
         _columns.Expand(u, q);

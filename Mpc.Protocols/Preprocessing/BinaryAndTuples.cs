@@ -8,7 +8,8 @@ namespace Mpc.Protocols.Preprocessing;
 /// </summary>
 /// <param name="FanIn">Inputs per gate, 2 to 8.</param>
 /// <param name="Words">64-gate words.</param>
-/// <param name="Shares">For every non-empty subset, by its bit mask s = 1 .. 2^k - 1 (bit i for input i), <see cref="Words"/> words at (s - 1) * Words.</param>
+/// <param name="Shares">For every non-empty subset, by its bit mask s = 1 .. 2^k - 1 (bit i for input i),
+/// <see cref="Words"/> words at (s - 1) * Words.</param>
 public sealed record BinaryAndTuples(int FanIn, int Words, ulong[] Shares)
 {
     /// <summary>My shares of the AND of the masks in subset <paramref name="mask"/>.</summary>

@@ -13,9 +13,11 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
 {
     private readonly Lock _gate = new();
     private readonly Batch<BeaverTriples<Z2k>> _triples = new(t => t.Count,
-        (t, offset, count) => new BeaverTriples<Z2k>(t.A.AsSpan(offset, count).ToArray(), t.B.AsSpan(offset, count).ToArray(), t.C.AsSpan(offset, count).ToArray()));
+        (t, offset, count) => new BeaverTriples<Z2k>(t.A.AsSpan(offset, count).ToArray(), t.B.AsSpan(offset, count).ToArray(),
+            t.C.AsSpan(offset, count).ToArray()));
     private readonly Batch<TruncationMasks> _masks = new(m => m.Count,
-        (m, offset, count) => new TruncationMasks(m.R.AsSpan(offset, count).ToArray(), m.TopBit.AsSpan(offset, count).ToArray(), m.LowShifted.AsSpan(offset, count).ToArray(), m.Bits));
+        (m, offset, count) => new TruncationMasks(m.R.AsSpan(offset, count).ToArray(), m.TopBit.AsSpan(offset, count).ToArray(),
+            m.LowShifted.AsSpan(offset, count).ToArray(), m.Bits));
 
     /// <inheritdoc />
     public string Name => inner.Name;
@@ -49,7 +51,8 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
         inner.TakeMatrixMaskAsync(rows, columns, ct);
 
     /// <inheritdoc />
-    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default) =>
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
+        CancellationToken ct = default) =>
         inner.TakeMatrixTripleForAsync(mask, transposed, columns, ct);
 
     /// <summary>
@@ -64,7 +67,8 @@ public sealed class BufferedPreprocessing(IAdditivePreprocessing inner, bool onD
 
     /// <inheritdoc />
     public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
-        Take(_masks, count, fits: m => m.Bits == bits, $"truncation masks for {bits} bits", () => inner.TakeTruncationMasksAsync(count, bits, ct));
+        Take(_masks, count, fits: m => m.Bits == bits, $"truncation masks for {bits} bits",
+            () => inner.TakeTruncationMasksAsync(count, bits, ct));
 
     /// <inheritdoc />
     public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>

@@ -74,11 +74,14 @@ public sealed class DealerLink : IAsyncDisposable
     /// <param name="keepAliveEvery">How often party 0 tells an idle dealer it is alive.</param>
     /// <param name="seed">Fixes the seed for reproducible tests; null draws it from the OS CSPRNG.</param>
     /// <param name="ct">Cancels the set-up.</param>
-    public static async ValueTask<DealerLink> ConnectAsync(IPartyNetwork mesh, int dealerId, TimeSpan keepAliveEvery, byte[]? seed = null, CancellationToken ct = default)
+    public static async ValueTask<DealerLink> ConnectAsync(IPartyNetwork mesh, int dealerId, TimeSpan keepAliveEvery, byte[]? seed = null,
+        CancellationToken ct = default)
     {
         if (dealerId != mesh.PartyCount - 1 || mesh.PartyId == dealerId)
-            throw new ArgumentException($"The dealer is the mesh's last member ({mesh.PartyCount - 1}), and not this party ({mesh.PartyId}).", nameof(dealerId));
-        if (seed is not null && seed.Length != AesCtrPrg.SeedSize) throw new ArgumentException($"A seed is {AesCtrPrg.SeedSize} bytes.", nameof(seed));
+            throw new ArgumentException(
+                $"The dealer is the mesh's last member ({mesh.PartyCount - 1}), and not this party ({mesh.PartyId}).", nameof(dealerId));
+        if (seed is not null && seed.Length != AesCtrPrg.SeedSize)
+            throw new ArgumentException($"A seed is {AesCtrPrg.SeedSize} bytes.", nameof(seed));
         seed ??= RandomNumberGenerator.GetBytes(AesCtrPrg.SeedSize);
         await mesh.SendAsync(dealerId, SeedTag, seed, ct).ConfigureAwait(false);
         return new DealerLink(mesh, dealerId, seed, keepAliveEvery);
@@ -136,7 +139,9 @@ public sealed class DealerLink : IAsyncDisposable
         return answer.Dealings.Select(d => d.Task).ToArray();
     }
 
-    /// <summary>Party 0 tells the dealer the computation is over and collects the answers still under way; other parties have nothing to say.</summary>
+    /// <summary>
+    /// Party 0 tells the dealer the computation is over and collects the answers still under way; other parties have nothing to say.
+    /// </summary>
     public async ValueTask FinishAsync(CancellationToken ct = default)
     {
         if (Interlocked.Exchange(ref _finished, 1) != 0) return;
@@ -246,7 +251,8 @@ public sealed class DealerLink : IAsyncDisposable
         public long Words { get; } = words;
 
         public TaskCompletionSource<Z2k[]>[] Dealings { get; } =
-            Enumerable.Range(0, count).Select(_ => new TaskCompletionSource<Z2k[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            Enumerable.Range(0, count)
+                .Select(_ => new TaskCompletionSource<Z2k[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
 
         public void Fail(Exception ex)
         {

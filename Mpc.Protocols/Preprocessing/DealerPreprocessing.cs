@@ -33,7 +33,8 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     /// <summary>The external dealer at the other end of <paramref name="dealer"/> deals; no computing party learns a triple.</summary>
     public DealerPreprocessing(Session session, DealerLink dealer)
     {
-        if (dealer.PartyId != session.PartyId) throw new ArgumentException($"The link is party {dealer.PartyId}'s, the session party {session.PartyId}'s.", nameof(dealer));
+        if (dealer.PartyId != session.PartyId)
+            throw new ArgumentException($"The link is party {dealer.PartyId}'s, the session party {session.PartyId}'s.", nameof(dealer));
         _dealing = new ExternalDealing(dealer);
     }
 
@@ -76,13 +77,15 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     }
 
     /// <inheritdoc />
-    public async ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default)
+    public async ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
+        CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         if (!_maskOrdinals.TryGetValue(mask.Whole, out var maskOrdinal))
             throw new ArgumentException("This mask was not taken from this preprocessing source.", nameof(mask));
         var v = await Deal(DealKind.MatrixTripleForMask,
-            [checked((int)maskOrdinal.Value), mask.Whole.Rows, mask.Columns, mask.FirstRow, mask.Rows, transposed ? 1 : 0, columns], ct).ConfigureAwait(false);
+            [checked((int)maskOrdinal.Value), mask.Whole.Rows, mask.Columns, mask.FirstRow, mask.Rows, transposed ? 1 : 0, columns],
+            ct).ConfigureAwait(false);
         Usage.AddMatrixTriple(v[0].Length + v[1].Length);
         return new FixedMaskTriple(v[0], v[1], transposed, columns);
     }
@@ -98,7 +101,8 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     }
 
     /// <inheritdoc />
-    public async ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default)
+    public async ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree,
+        CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(bits);
@@ -143,7 +147,8 @@ public sealed class DealerPreprocessing : IAdditivePreprocessing, IBinaryPreproc
     }
 
     /// <inheritdoc />
-    public async ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false, CancellationToken ct = default)
+    public async ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
+        CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);

@@ -51,7 +51,8 @@ public static class DealerService
                 if (first.Kind == DealKind.KeepAlive) continue;
                 recipe = DealRecipe.For(first, masks);
                 if (recipe.TotalWords * count > DealRecipe.MaxWords)
-                    throw new ArgumentException($"{count} dealings of {recipe.TotalWords} words are more than the {DealRecipe.MaxWords} allowed at once");
+                    throw new ArgumentException(
+                        $"{count} dealings of {recipe.TotalWords} words are more than the {DealRecipe.MaxWords} allowed at once");
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
@@ -98,7 +99,8 @@ public static class DealerService
     /// </summary>
     private static void Warm(int parties)
     {
-        var seeds = Enumerable.Range(0, parties).Select(_ => System.Security.Cryptography.RandomNumberGenerator.GetBytes(AesCtrPrg.SeedSize)).ToArray();
+        var seeds = Enumerable.Range(0, parties)
+            .Select(_ => System.Security.Cryptography.RandomNumberGenerator.GetBytes(AesCtrPrg.SeedSize)).ToArray();
         var masks = new DealtMasks();
         DealRequest[] dealings =
         [
@@ -138,7 +140,8 @@ public readonly record struct DealerReport(long Dealings, long CorrectionBytes);
 /// Party 0 asked the dealer for something it will not deal (malformed, out of range, or for a mask it never dealt):
 /// <see cref="PeerException.PeerId"/> is party 0. The message holds the request's public sizes, never a value.
 /// </summary>
-public sealed class DealerRequestException(string detail) : PeerException(0, $"Party 0 sent a dealing request the dealer refuses: {detail}.")
+public sealed class DealerRequestException(string detail) : PeerException(0,
+    $"Party 0 sent a dealing request the dealer refuses: {detail}.")
 {
     /// <inheritdoc />
     public override string Reason => $"sent a dealing request the dealer refuses: {detail}";

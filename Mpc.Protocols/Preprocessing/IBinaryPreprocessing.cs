@@ -15,7 +15,8 @@ public interface IBinaryPreprocessing
     /// <paramref name="withProducts"/> also a product mask beta per conversion bit rho and rho beta, so that the
     /// converted bit is multiplied by a shared value in the conversion's own round.
     /// </summary>
-    ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false, CancellationToken ct = default);
+    ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
+        CancellationToken ct = default);
 
     /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 8) on XOR shares.</summary>
     ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default);

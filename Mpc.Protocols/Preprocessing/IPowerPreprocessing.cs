@@ -8,7 +8,9 @@ namespace Mpc.Protocols.Preprocessing;
 /// <remarks>Taken synchronously when the operation starts, like every preprocessing call.</remarks>
 public interface IPowerPreprocessing
 {
-    /// <summary><paramref name="count"/> fresh uniform masks with their powers up to <paramref name="degree"/> (1 to <see cref="MaxDegree"/>).</summary>
+    /// <summary>
+    /// <paramref name="count"/> fresh uniform masks with their powers up to <paramref name="degree"/> (1 to <see cref="MaxDegree"/>).
+    /// </summary>
     ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default);
 
     /// <summary>

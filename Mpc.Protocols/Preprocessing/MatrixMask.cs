@@ -19,7 +19,8 @@ public sealed class MatrixMask
     public MatrixMask(Z2k[] shares, int rows, int columns)
     {
         if (shares.Length != (long)rows * columns)
-            throw new ArgumentException($"A {rows}x{columns} mask needs {(long)rows * columns} shares, got {shares.Length}.", nameof(shares));
+            throw new ArgumentException($"A {rows}x{columns} mask needs {(long)rows * columns} shares, got {shares.Length}.",
+                nameof(shares));
         _shares = shares;
         Rows = rows;
         Columns = columns;
@@ -50,11 +51,14 @@ public sealed class MatrixMask
     /// <summary>My shares of this view's rows of A, row-major.</summary>
     public ReadOnlySpan<Z2k> Shares => _shares.AsSpan(FirstRow * Columns, Rows * Columns);
 
-    /// <summary>Rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of this mask, as a view.</summary>
+    /// <summary>
+    /// Rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of this mask, as a view.
+    /// </summary>
     public MatrixMask SelectRows(int firstRow, int count)
     {
         if (firstRow < 0 || count < 0 || firstRow + count > Rows)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Rows {firstRow}..{firstRow + count - 1} do not lie within the {Rows} rows of this mask.");
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"Rows {firstRow}..{firstRow + count - 1} do not lie within the {Rows} rows of this mask.");
         return new MatrixMask(Whole, FirstRow + firstRow, count);
     }
 

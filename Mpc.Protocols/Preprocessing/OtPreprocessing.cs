@@ -31,7 +31,9 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     private Task _previous = Task.CompletedTask;
     private Exception? _failure;
 
-    /// <summary>SoftSpoken's k when none is given: the fastest on loopback TLS here (see docs/protocols.md and docs/benchmarks.md).</summary>
+    /// <summary>
+    /// SoftSpoken's k when none is given: the fastest on loopback TLS here (see docs/protocols.md and docs/benchmarks.md).
+    /// </summary>
     public const int DefaultSoftSpokenBits = 2;
 
     /// <summary>
@@ -42,7 +44,8 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!ObliviousTransfer.IknpSender.SoftSpokenBitChoices.Contains(softSpokenBits))
-            throw new ArgumentOutOfRangeException(nameof(softSpokenBits), softSpokenBits, $"SoftSpoken OT runs with k = {string.Join(", ", ObliviousTransfer.IknpSender.SoftSpokenBitChoices)}.");
+            throw new ArgumentOutOfRangeException(nameof(softSpokenBits), softSpokenBits,
+                $"SoftSpoken OT runs with k = {string.Join(", ", ObliviousTransfer.IknpSender.SoftSpokenBitChoices)}.");
         _session = session;
         _random = session.Random.Fork();
         _softSpokenBits = softSpokenBits;
@@ -113,7 +116,8 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
     /// op(A) B is made like any matrix triple, with my shares of op(A) as the left operand: the cross terms
     /// op(A_i) B_j need no per-mask state, so any mask works here, whichever source dealt it.
     /// </remarks>
-    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default)
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);

@@ -7,7 +7,8 @@ namespace Mpc.Protocols.Preprocessing;
 /// (a reused triple or mask leaks the values it masks), so running out is an error, never a silent reuse.
 /// </summary>
 public sealed class PreprocessingExhaustedException(string kind, long needed, long produced, long handedOut)
-    : MpcException($"Preprocessing exhausted: needed {needed} {kind}, produced {produced}, of which {handedOut} already handed out ({produced - handedOut} left); produce more before the online phase.")
+    : MpcException($"Preprocessing exhausted: needed {needed} {kind}, produced {produced}, of which {handedOut} already handed out "
+        + $"({produced - handedOut} left); produce more before the online phase.")
 {
     /// <summary>What ran out ("triples").</summary>
     public string Kind { get; } = kind;

@@ -3,7 +3,8 @@ namespace Mpc.Protocols.Preprocessing;
 /// <summary>Counts of preprocessing material produced (and so consumed: material is never reused).</summary>
 public sealed class PreprocessingUsage
 {
-    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks, _bitMasks, _binaryTriples, _powerMasks;
+    private long _triples, _matrixTripleElements, _matrixMasks, _matrixMaskElements, _truncationMasks,
+        _bitMasks, _binaryTriples, _powerMasks;
 
     /// <summary>Elementwise triples.</summary>
     public long Triples => Interlocked.Read(ref _triples);
@@ -23,7 +24,9 @@ public sealed class PreprocessingUsage
     /// <summary>Bit-decomposed masks.</summary>
     public long BitMasks => Interlocked.Read(ref _bitMasks);
 
-    /// <summary>Products of masks in AND tuples on packed XOR-shared bits (a triple counts one, a fan-in-4 tuple eleven), 64 per word.</summary>
+    /// <summary>
+    /// Products of masks in AND tuples on packed XOR-shared bits (a triple counts one, a fan-in-4 tuple eleven), 64 per word.
+    /// </summary>
     public long BinaryTriples => Interlocked.Read(ref _binaryTriples);
 
     /// <summary>Masks dealt with their powers (<see cref="IPowerPreprocessing"/>).</summary>
@@ -56,5 +59,7 @@ public sealed class PreprocessingUsage
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, {TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples, {PowerMasks} power masks";
+    public override string ToString() =>
+        $"{Triples} triples, {MatrixTripleElements} matrix-triple elements, {MatrixMasks} matrix masks, "
+        + $"{TruncationMasks} truncation masks, {BitMasks} bit masks, {BinaryTriples} binary triples, {PowerMasks} power masks";
 }

@@ -56,17 +56,20 @@ public sealed class RestartablePreprocessing : IAdditivePreprocessing, IDisposab
     }
 
     /// <inheritdoc />
-    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) => _current.TakeTriplesAsync(count, ct);
+    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) =>
+        _current.TakeTriplesAsync(count, ct);
 
     /// <inheritdoc />
     public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default) =>
         _current.TakeMatrixTripleAsync(rows, inner, columns, ct);
 
     /// <inheritdoc />
-    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default) => _current.TakeMatrixMaskAsync(rows, columns, ct);
+    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default) =>
+        _current.TakeMatrixMaskAsync(rows, columns, ct);
 
     /// <inheritdoc />
-    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns, CancellationToken ct = default) =>
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
+        CancellationToken ct = default) =>
         _current.TakeMatrixTripleForAsync(mask, transposed, columns, ct);
 
     /// <inheritdoc />
@@ -74,7 +77,8 @@ public sealed class RestartablePreprocessing : IAdditivePreprocessing, IDisposab
         _current.TakeTruncationMasksAsync(count, bits, ct);
 
     /// <inheritdoc />
-    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) => _current.TakeBitMasksAsync(count, bits, ct);
+    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        _current.TakeBitMasksAsync(count, bits, ct);
 
     /// <inheritdoc />
     public void Dispose() => (_current as IDisposable)?.Dispose();

@@ -32,7 +32,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
 
     /// <inheritdoc />
     /// <remarks>Takes all its tags when it starts: 3 + ceil(log2(b - 1)) rounds for b input bits.</remarks>
-    public ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null, CancellationToken ct = default)
+    public ValueTask<SharedVector<Z2kPair>> LessThanZeroAsync(SharedVector<Z2kPair> x, int? inputBits = null,
+        CancellationToken ct = default)
     {
         int bits = inputBits ?? TruncationInputBits;
         CheckInputBits(bits);
@@ -46,7 +47,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     /// negative for x &lt; -2^j (then x / 2^j' &lt; -2, so its floor is at most -3). The adder then spans b - j' bits:
     /// fewer rounds.
     /// </remarks>
-    public ValueTask<SharedVector<Z2kPair>> LessThanZeroCoarseAsync(SharedVector<Z2kPair> x, int inputBits, int ignoredBits, CancellationToken ct = default)
+    public ValueTask<SharedVector<Z2kPair>> LessThanZeroCoarseAsync(SharedVector<Z2kPair> x, int inputBits, int ignoredBits,
+        CancellationToken ct = default)
     {
         var (shifted, bits) = CoarseOperand(x, inputBits, ignoredBits);
         return SignBitAsync(shifted, bits, TakeComparisonTags(bits), ct);
@@ -54,7 +56,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
 
     /// <inheritdoc />
     /// <remarks>The coarse comparison, then one product with y: the product's tag is taken with the comparison's.</remarks>
-    public async ValueTask<(SharedVector<Z2kPair> Bits, SharedVector<Z2kPair> Products)> LessThanZeroAndProductAsync(SharedVector<Z2kPair> x,
+    public async ValueTask<(SharedVector<Z2kPair> Bits, SharedVector<Z2kPair> Products)> LessThanZeroAndProductAsync(
+        SharedVector<Z2kPair> x,
         int inputBits, int ignoredBits, Task<SharedVector<Z2kPair>> multiplicand, CancellationToken ct = default)
     {
         var (shifted, bits) = CoarseOperand(x, inputBits, ignoredBits);
@@ -62,7 +65,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         var productTag = _session.NextTag();
         var below = await comparison.ConfigureAwait(false);
         var y = await multiplicand.ConfigureAwait(false);
-        if (y.Length != x.Length) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
+        if (y.Length != x.Length)
+            throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {x.Length}.", nameof(multiplicand));
         var products = await MultiplyAsync(below, y, productTag, ct).ConfigureAwait(false);
         return (below, products);
     }
@@ -70,7 +74,9 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     private (Z2kPair[] Shares, int Bits) CoarseOperand(SharedVector<Z2kPair> x, int inputBits, int ignoredBits)
     {
         CheckInputBits(inputBits);
-        if (ignoredBits < 0 || ignoredBits >= inputBits) throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits, $"Between 0 and {inputBits - 1} low bits may be ignored.");
+        if (ignoredBits < 0 || ignoredBits >= inputBits)
+            throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits,
+                $"Between 0 and {inputBits - 1} low bits may be ignored.");
         int shift = Math.Max(0, ignoredBits - 1);
         if (shift == 0) return (x.Shares, inputBits);
         var shares = new Z2kPair[x.Length];
@@ -150,8 +156,11 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         return g;
     }
 
-    /// <summary>Replicated ANDs of word vectors, all in one round: z_i = x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i ^ zero, sent to the previous party.</summary>
-    private async ValueTask<(ulong[] First, ulong[] Second)[]> AndWordsAsync(IReadOnlyList<(ulong[] X0, ulong[] X1, ulong[] Y0, ulong[] Y1)> operands, StreamTag tag, CancellationToken ct)
+    /// <summary>
+    /// Replicated ANDs of word vectors, all in one round: z_i = x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i ^ zero, sent to the previous party.
+    /// </summary>
+    private async ValueTask<(ulong[] First, ulong[] Second)[]> AndWordsAsync(
+        IReadOnlyList<(ulong[] X0, ulong[] X1, ulong[] Y0, ulong[] Y1)> operands, StreamTag tag, CancellationToken ct)
     {
         int n = operands[0].X0.Length, total = n * operands.Count;
         var mine = ZeroShares(total, tag, xor: true);
@@ -166,7 +175,9 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         return result;
     }
 
-    /// <summary>A 3-out-of-3 XOR sharing (already re-randomised) made replicated: mine to the previous party, the next party's to me. One round.</summary>
+    /// <summary>
+    /// A 3-out-of-3 XOR sharing (already re-randomised) made replicated: mine to the previous party, the next party's to me. One round.
+    /// </summary>
     private async ValueTask<(ulong[] First, ulong[] Second)> ReshareWordsAsync(ulong[] mine, StreamTag tag, CancellationToken ct)
     {
         var next = new ulong[mine.Length];
@@ -174,7 +185,10 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         return (mine, next);
     }
 
-    /// <summary>The ring sharing of bits held as replicated boolean shares (my components <paramref name="bit0"/>, <paramref name="bit1"/>). One round.</summary>
+    /// <summary>
+    /// The ring sharing of bits held as replicated boolean shares (my components <paramref name="bit0"/>,
+    /// <paramref name="bit1"/>). One round.
+    /// </summary>
     private async ValueTask<SharedVector<Z2kPair>> InjectBitsAsync(ulong[] bit0, ulong[] bit1, StreamTag tag, CancellationToken ct)
     {
         int n = bit0.Length;

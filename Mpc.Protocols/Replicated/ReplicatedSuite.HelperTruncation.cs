@@ -4,7 +4,8 @@ using Mpc.Net;
 namespace Mpc.Protocols.Replicated;
 
 // Truncation with a helper (ReplicatedTruncation.TwoRounds, the default): one party h (rotating by tag) masks the
-// value for the other two, who open it between them, truncate, and reshare. Two rounds and nothing made ahead; the helper receives nothing and the
+// value for the other two, who open it between them, truncate, and reshare. Two rounds and nothing made ahead; the
+// helper receives nothing and the
 // two who see the masked value never see the mask. The same truncation as with masks made ahead (the mask's top bit
 // corrects the wrap-around, Escudero et al. 2020), with the mask r drawn by the helper, who never sees c; the two
 // others see c, uniform because r is.
@@ -20,7 +21,8 @@ public sealed partial class ReplicatedSuite
     /// The replicated sharing of trunc(v, bits) from a 3-out-of-3 additive sharing of v (my share <paramref name="z"/>,
     /// already re-randomised by a zero share under <paramref name="first"/>). Two rounds, under the two tags.
     /// </summary>
-    private async ValueTask<SharedVector<Z2kPair>> TruncateWithHelperAsync(ulong[] z, int bits, StreamTag first, StreamTag second, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2kPair>> TruncateWithHelperAsync(ulong[] z, int bits, StreamTag first,
+        StreamTag second, CancellationToken ct)
     {
         int n = z.Length, helper = (int)(first.Value % 3);
         int a = (helper + 1) % 3, b = (helper + 2) % 3;

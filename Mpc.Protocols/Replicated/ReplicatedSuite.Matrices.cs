@@ -13,7 +13,8 @@ public sealed partial class ReplicatedSuite
     private readonly ConditionalWeakTable<ReusableMatrix<Z2kPair>, Z2kPair[]> _prepared = new();
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int rows, int inner, int columns, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int rows, int inner,
+        int columns, CancellationToken ct = default)
     {
         CheckShape(x.Length, y.Length, rows, inner, columns);
         var tag = _session.NextTag();
@@ -23,7 +24,8 @@ public sealed partial class ReplicatedSuite
 
     /// <inheritdoc />
     /// <remarks>No round: the shares are kept as they are.</remarks>
-    public ValueTask<ReusableMatrix<Z2kPair>> PrepareMatrixAsync(SharedVector<Z2kPair> x, int rows, int columns, CancellationToken ct = default)
+    public ValueTask<ReusableMatrix<Z2kPair>> PrepareMatrixAsync(SharedVector<Z2kPair> x, int rows, int columns,
+        CancellationToken ct = default)
     {
         if ((long)rows * columns != x.Length)
             throw new ArgumentException($"A {rows}x{columns} matrix needs {(long)rows * columns} elements, got {x.Length}.", nameof(x));
@@ -33,7 +35,8 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns,
+        CancellationToken ct = default)
     {
         var tag = _session.NextTag();
         var z = PreparedCrossTerms(x, y, columns, transposed: false, tag);
@@ -41,14 +44,17 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> TransposedMatrixMultiplyAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> TransposedMatrixMultiplyAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y,
+        int columns, CancellationToken ct = default)
     {
         var tag = _session.NextTag();
         var z = PreparedCrossTerms(x, y, columns, transposed: true, tag);
         return await ReshareAsync(z, tag, ct).ConfigureAwait(false);
     }
 
-    /// <summary>My additive share of op(X) Y for a prepared X (or a row view of it), with a zero share under <paramref name="tag"/>.</summary>
+    /// <summary>
+    /// My additive share of op(X) Y for a prepared X (or a row view of it), with a zero share under <paramref name="tag"/>.
+    /// </summary>
     private ulong[] PreparedCrossTerms(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns, bool transposed, StreamTag tag)
     {
         if (!_prepared.TryGetValue(x.Whole, out var whole))
@@ -62,7 +68,8 @@ public sealed partial class ReplicatedSuite
     /// My additive share of X Y (X is rows x inner) or, when <paramref name="transposed"/>, of X^T Y (Y is rows x
     /// columns): X_i (Y_i + Y_{i+1}) + X_{i+1} Y_i plus a zero share.
     /// </summary>
-    private ulong[] MatrixCrossTerms(ReadOnlySpan<Z2kPair> x, ReadOnlySpan<Z2kPair> y, int rows, int inner, int columns, bool transposed, StreamTag tag)
+    private ulong[] MatrixCrossTerms(ReadOnlySpan<Z2kPair> x, ReadOnlySpan<Z2kPair> y, int rows, int inner, int columns,
+        bool transposed, StreamTag tag)
     {
         int yRows = transposed ? rows : inner, resultRows = transposed ? inner : rows;
         var sum = new Z2k[yRows * columns];   // Y_i + Y_{i+1}
@@ -95,6 +102,7 @@ public sealed partial class ReplicatedSuite
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         if (xLength != (long)rows * inner) throw new ArgumentException($"Left matrix has {xLength} elements, expected {rows}x{inner}.");
-        if (yLength != (long)inner * columns) throw new ArgumentException($"Right matrix has {yLength} elements, expected {inner}x{columns}.");
+        if (yLength != (long)inner * columns)
+            throw new ArgumentException($"Right matrix has {yLength} elements, expected {inner}x{columns}.");
     }
 }

@@ -27,7 +27,8 @@ public sealed partial class ReplicatedSuite
     private const ulong Offset = 1UL << 62;
 
     /// <inheritdoc />
-    /// <remarks>Two rounds, or one with masks made ahead (<see cref="ReplicatedTruncation"/>). Inputs in [-2^62, 2^62); the result is floor(x / 2^bits) or one more.</remarks>
+    /// <remarks>Two rounds, or one with masks made ahead (<see cref="ReplicatedTruncation"/>). Inputs in [-2^62, 2^62);
+    /// the result is floor(x / 2^bits) or one more.</remarks>
     public async ValueTask<SharedVector<Z2kPair>> TruncateAsync(SharedVector<Z2kPair> x, int bits, CancellationToken ct = default)
     {
         CheckShift(bits);
@@ -39,7 +40,8 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MultiplyAndTruncateAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MultiplyAndTruncateAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int bits,
+        CancellationToken ct = default)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         CheckShift(bits);
@@ -49,7 +51,8 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int rows, int inner, int columns, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAndTruncateAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, int rows,
+        int inner, int columns, int bits, CancellationToken ct = default)
     {
         CheckShape(x.Length, y.Length, rows, inner, columns);
         CheckShift(bits);
@@ -59,7 +62,8 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y,
+        int columns, int bits, CancellationToken ct = default)
     {
         CheckShift(bits);
         var tag = _session.NextTag();
@@ -68,7 +72,8 @@ public sealed partial class ReplicatedSuite
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2kPair> x, SharedVector<Z2kPair> y, int columns, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<Z2kPair> x,
+        SharedVector<Z2kPair> y, int columns, int bits, CancellationToken ct = default)
     {
         CheckShift(bits);
         var tag = _session.NextTag();
@@ -111,7 +116,8 @@ public sealed partial class ReplicatedSuite
             ulong known = unchecked(((c & Low63) >> bits) + high * cMsb - offset);
             ulong coefficient = unchecked(high * (1 - 2 * cMsb));
             var (top, low) = (masks.TopBit[i], masks.ShiftedLow[i]);
-            shares[i] = new Z2kPair(unchecked(coefficient * top.First - low.First), unchecked(coefficient * top.Second - low.Second)) + PublicShare(known);
+            shares[i] = new Z2kPair(unchecked(coefficient * top.First - low.First),
+                unchecked(coefficient * top.Second - low.Second)) + PublicShare(known);
         }
         return new SharedVector<Z2kPair>(shares);
     }

@@ -22,7 +22,9 @@ namespace Mpc.Protocols.Replicated;
 // once per batch of 2^15 to 2^16 masks, not per truncation.
 public sealed partial class ReplicatedSuite
 {
-    /// <summary>Masks in a shift's first batch (or the request, if longer): enough that a run needs few batches, so few of their rounds.</summary>
+    /// <summary>
+    /// Masks in a shift's first batch (or the request, if longer): enough that a run needs few batches, so few of their rounds.
+    /// </summary>
     internal int FirstMaskBatch { get; init; } = 1 << 15;
 
     /// <summary>Masks in a batch at most: each batch doubles the last, to this.</summary>
@@ -99,7 +101,9 @@ public sealed partial class ReplicatedSuite
         return masks;
     }
 
-    /// <summary>Makes <paramref name="n"/> masks for a shift of <paramref name="bits"/> under the 11 <paramref name="tags"/>. Nine rounds.</summary>
+    /// <summary>
+    /// Makes <paramref name="n"/> masks for a shift of <paramref name="bits"/> under the 11 <paramref name="tags"/>. Nine rounds.
+    /// </summary>
     private async Task<TruncationMasks> MakeMasksAsync(int n, int bits, StreamTag[] tags, CancellationToken ct)
     {
         // The three words per mask, r then r'' >> m then msb(r), as boolean components: component i (my first) from

@@ -31,9 +31,12 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     private readonly bool _zeroSharing;
     private readonly ReplicatedTruncation _truncation;
 
-    /// <summary>A replicated suite for one of the three parties of <paramref name="session"/>, truncating as <paramref name="truncation"/> says.</summary>
+    /// <summary>
+    /// A replicated suite for one of the three parties of <paramref name="session"/>, truncating as <paramref name="truncation"/> says.
+    /// </summary>
     /// <exception cref="ArgumentException">The session does not have exactly three parties.</exception>
-    public ReplicatedSuite(Session session, ReplicatedTruncation truncation = ReplicatedTruncation.TwoRounds) : this(session, truncation, zeroSharing: true)
+    public ReplicatedSuite(Session session, ReplicatedTruncation truncation = ReplicatedTruncation.TwoRounds)
+        : this(session, truncation, zeroSharing: true)
     {
     }
 
@@ -44,8 +47,10 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     internal ReplicatedSuite(Session session, ReplicatedTruncation truncation, bool zeroSharing)
     {
         if (session.PartyCount != 3)
-            throw new ArgumentException($"Replicated sharing needs exactly three parties; the session has {session.PartyCount} (use the shamir suite for more, the additive suite for two).", nameof(session));
-        if (!Enum.IsDefined(truncation)) throw new ArgumentOutOfRangeException(nameof(truncation), truncation, "Truncation is TwoRounds or OneRound.");
+            throw new ArgumentException($"Replicated sharing needs exactly three parties; the session has {session.PartyCount} "
+                + "(use the shamir suite for more, the additive suite for two).", nameof(session));
+        if (!Enum.IsDefined(truncation))
+            throw new ArgumentOutOfRangeException(nameof(truncation), truncation, "Truncation is TwoRounds or OneRound.");
         _session = session;
         _truncation = truncation;
         _zeroSharing = zeroSharing;
@@ -67,7 +72,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     public int TruncationErrorBound => 1;
 
     /// <inheritdoc />
-    /// <remarks>Always: a product's additive shares feed the truncation's (first) round, so a fused product costs what the truncation does.</remarks>
+    /// <remarks>Always: a product's additive shares feed the truncation's (first) round, so a fused product costs what
+    /// the truncation does.</remarks>
     public IFusedTruncation<Z2kPair>? FusedTruncation => this;
 
     private int Me => _session.PartyId;
@@ -79,7 +85,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     private IPartyNetwork Network => _session.Network;
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> InputAsync(int owner, ReadOnlyMemory<Z2kPair> values, int length, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> InputAsync(int owner, ReadOnlyMemory<Z2kPair> values, int length,
+        CancellationToken ct = default)
     {
         CheckParty(owner, nameof(owner));
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -88,7 +95,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         if (Me == owner)
         {
             if (values.Length != length)
-                throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
+                throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.",
+                    nameof(values));
             // Component o comes from the PRG shared with o - 1, component o + 1 from the one shared with o + 1; the
             // third, v - x_o - x_{o+1}, goes to both neighbours.
             var third = OwnerComponents(values.Span, shares, tag);
@@ -194,14 +202,16 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     public SharedVector<Z2kPair> Scale(SharedVector<Z2kPair> x, Z2kPair c) => LocalOperations.Scale(x, c);
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, CancellationToken ct = default)
+    public async ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y,
+        CancellationToken ct = default)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         return await MultiplyAsync(x, y, _session.NextTag(), ct).ConfigureAwait(false);
     }
 
     /// <summary>x y under a tag taken earlier (by an operation that takes all its tags when it starts). One round.</summary>
-    private ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y, StreamTag tag, CancellationToken ct) =>
+    private ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y,
+        StreamTag tag, CancellationToken ct) =>
         ReshareAsync(CrossTerms(x.Shares, y.Shares, tag), tag, ct);
 
     /// <summary>

@@ -29,7 +29,8 @@ public sealed partial class ShamirSuite<T>
     /// round. Safe because the mask R is a random degree-2t sharing, so the opened polynomial is uniform but for
     /// its value at zero (DN07's double sharings). Rounds: the mask dealing and one opening.
     /// </summary>
-    public async ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits,
+        CancellationToken ct = default)
     {
         CheckShift(bits);
         if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
@@ -41,13 +42,16 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>The matrix product truncated straight from its degree-2t shares; see <see cref="MultiplyAndTruncateAsync"/>.</summary>
-    public async ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, int bits, CancellationToken ct = default)
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner,
+        int columns, int bits, CancellationToken ct = default)
     {
         CheckShift(bits);
         if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
-            return await TruncateAsync(await MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false), bits, ct).ConfigureAwait(false);
+            return await TruncateAsync(await MatrixMultiplyAsync(x, y, rows, inner, columns, ct).ConfigureAwait(false),
+                bits, ct).ConfigureAwait(false);
         if (x.Length != rows * inner || y.Length != inner * columns)
-            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+            throw new ArgumentException(
+                $"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
         var product = new T[rows * columns];
         VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns);
         return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
@@ -257,7 +261,8 @@ public sealed partial class ShamirSuite<T>
         var masked = System.Buffers.ArrayPool<T>.Shared.Rent(length);
         VectorMath.Add<T>(product, wide, masked.AsSpan(0, length));
         var all = System.Buffers.ArrayPool<T>.Shared.Rent(parties * length);
-        await _session.Network.ExchangeWithAllAsync<T>(tag, masked.AsMemory(0, length), all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, masked.AsMemory(0, length),
+            all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
         _productScheme.ReconstructChecked(_allParties, all.AsSpan(0, parties * length), masked.AsSpan(0, length));
         VectorMath.Subtract<T>(masked.AsSpan(0, length), narrow, product);
         System.Buffers.ArrayPool<T>.Shared.Return(all);
@@ -283,14 +288,16 @@ public sealed partial class ShamirSuite<T>
     private int XorProducts(int bits)
     {
         int total = 0;
-        for (int contributions = Threshold + 1; contributions > 1; contributions = (contributions + 1) / 2) total += contributions / 2 * bits;
+        for (int contributions = Threshold + 1; contributions > 1; contributions = (contributions + 1) / 2)
+            total += contributions / 2 * bits;
         return total;
     }
 
     private void CheckShift(int bits)
     {
         if (bits < 0 || bits >= TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
+            throw new ArgumentOutOfRangeException(nameof(bits), bits,
+                $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
     }
 
     // Uniform integers in [0, 2^bits), bits <= 127, as field elements.
@@ -315,7 +322,8 @@ public sealed partial class ShamirSuite<T>
     {
         int l = inputBits ?? TruncationInputBits;
         if (l < 2 || l > TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(inputBits), l, $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
+            throw new ArgumentOutOfRangeException(nameof(inputBits), l,
+                $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
         int length = x.Length, m = l - 1;
         // Every product of this comparison (the XOR of the random bits' contributions, and BitLT) from one dealing.
         int products = XorProducts(length * m) + Comparison.BitwiseLessThan.Products(length, m);
@@ -348,7 +356,8 @@ public sealed partial class ShamirSuite<T>
     /// Shares of r' = sum 2^i b_i over m jointly random bits (and the bits, element-major), and of r'' (the sum of
     /// every party's mask of inputBits + s - m bits).
     /// </summary>
-    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits, int inputBits, CancellationToken ct,
+    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits,
+        int inputBits, CancellationToken ct,
         ValueTask preparation = default)
     {
         int n = _session.PartyCount, t = Threshold, me = _session.PartyId;

@@ -16,7 +16,8 @@ namespace Mpc.Protocols.Shamir;
 /// <para>Multiplication: the local product is a degree-2t sharing; it is reduced with a double sharing
 /// ([r] of degree 2t, [r] of degree t: Damgard and Nielsen 2007): open product + [r]_2t from all shares and subtract
 /// [r]_t. One round. The double sharings come from pseudo-random secret sharing (Cramer, Damgard and Ishai 2005:
-/// keys handed out once, then no communication), and can be drawn ahead (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
+/// keys handed out once, then no communication), and can be drawn ahead
+/// (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
 /// so traffic does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
 /// </remarks>
@@ -33,13 +34,17 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     /// <param name="threshold">t; at most t parties may collude. Null picks floor((N - 1) / 2).</param>
     /// <param name="statisticalSecurity">Bits of statistical hiding for truncation masks (at least 40).</param>
     /// <param name="truncation">How truncation masks are drawn.</param>
-    public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40, ShamirTruncation truncation = ShamirTruncation.SummedMasks)
+    public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40,
+        ShamirTruncation truncation = ShamirTruncation.SummedMasks)
     {
         int n = session.PartyCount;
         int t = threshold ?? (n - 1) / 2;
         if (n < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {n}.");
-        if (t < 1 || 2 * t >= n) throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
-        if (statisticalSecurity < 40) throw new ArgumentOutOfRangeException(nameof(statisticalSecurity), statisticalSecurity, "Statistical security below 40 bits is refused.");
+        if (t < 1 || 2 * t >= n)
+            throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
+        if (statisticalSecurity < 40)
+            throw new ArgumentOutOfRangeException(nameof(statisticalSecurity), statisticalSecurity,
+                "Statistical security below 40 bits is refused.");
 
         _session = session;
         _scheme = new ShamirScheme<T>(n, t);
@@ -53,7 +58,8 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         int headroom = statisticalSecurity + (int)Math.Ceiling(Math.Log2(n)) + 2;
         TruncationInputBits = (int)(T.Modulus - 1).GetBitLength() - 1 - headroom;
         if (TruncationInputBits < 8)
-            throw new ArgumentException($"{typeof(T).Name} is too small for truncation with {statisticalSecurity}-bit masks; use Mersenne127.");
+            throw new ArgumentException(
+                $"{typeof(T).Name} is too small for truncation with {statisticalSecurity}-bit masks; use Mersenne127.");
     }
 
     /// <inheritdoc />
@@ -182,10 +188,12 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns, CancellationToken ct = default)
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner, int columns,
+        CancellationToken ct = default)
     {
         if (x.Length != rows * inner || y.Length != inner * columns)
-            throw new ArgumentException($"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
+            throw new ArgumentException(
+                $"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
         var product = new T[rows * columns];
         VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns); // sums of degree-2t products
         return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
@@ -205,27 +213,33 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     }
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: false), ct).ConfigureAwait(false));
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, CancellationToken ct = default) =>
+    public async ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        CancellationToken ct = default) =>
         new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: true), ct).ConfigureAwait(false));
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+        CancellationToken ct = default) =>
         ProductAndTruncateAsync(x, y, columns, bits, transposed: false, ct);
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, CancellationToken ct = default) =>
+    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        int bits, CancellationToken ct = default) =>
         ProductAndTruncateAsync(x, y, columns, bits, transposed: true, ct);
 
-    private async ValueTask<SharedVector<T>> ProductAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits, bool transposed, CancellationToken ct)
+    private async ValueTask<SharedVector<T>> ProductAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+        bool transposed, CancellationToken ct)
     {
         CheckShift(bits);
         var product = LocalProduct(x, y, columns, transposed); // degree 2t
         if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
-            return await TruncateAsync(new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false)), bits, ct).ConfigureAwait(false);
+            return await TruncateAsync(new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false)),
+                bits, ct).ConfigureAwait(false);
         return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
     }
 

@@ -50,7 +50,8 @@ internal sealed class ConfigObject
         }
         catch (JsonException ex)
         {
-            throw new ConfigException(file, "$", $"invalid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}", ex);
+            throw new ConfigException(file, "$",
+                $"invalid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}", ex);
         }
         if (root.ValueKind != JsonValueKind.Object) throw new ConfigException(file, "$", "the file must hold a JSON object");
         return new ConfigObject(file, "$", root);
@@ -102,7 +103,8 @@ internal sealed class ConfigObject
     public double? OptionalPositiveNumber(string name, double max)
     {
         if (!TryGet(name, JsonValueKind.Number, "a number", out var v)) return null;
-        if (!v.TryGetDouble(out double d) || !(d > 0) || d > max) throw Error(name, $"must be a positive number up to {max}, not {v.GetRawText()}");
+        if (!v.TryGetDouble(out double d) || !(d > 0) || d > max)
+            throw Error(name, $"must be a positive number up to {max}, not {v.GetRawText()}");
         return d;
     }
 
@@ -126,7 +128,8 @@ internal sealed class ConfigObject
         foreach (var item in v.EnumerateArray())
         {
             string path = $"{FieldPath(name)}[{i}]";
-            if (item.ValueKind != JsonValueKind.Object) throw new ConfigException(File, path, $"must be an object, not {Describe(item.ValueKind)}");
+            if (item.ValueKind != JsonValueKind.Object)
+                throw new ConfigException(File, path, $"must be an object, not {Describe(item.ValueKind)}");
             list.Add(new ConfigObject(File, path, item));
             i++;
         }
@@ -159,7 +162,9 @@ internal sealed class ConfigObject
         }
     }
 
-    /// <summary>Resolves field <paramref name="name"/>'s path <paramref name="value"/> relative to the folder of this config file.</summary>
+    /// <summary>
+    /// Resolves field <paramref name="name"/>'s path <paramref name="value"/> relative to the folder of this config file.
+    /// </summary>
     public string ResolvePath(string name, string value)
     {
         try

@@ -25,14 +25,16 @@ internal static class BeaverKernel
             {
                 var vd = Vector.LoadUnsafe(ref rd, i);
                 var ve = Vector.LoadUnsafe(ref re, i);
-                var sum = Vector.LoadUnsafe(ref rc, i) + vd * Vector.LoadUnsafe(ref rb, i) + ve * Vector.LoadUnsafe(ref ra, i) + ((vd * ve) & mask);
+                var sum = Vector.LoadUnsafe(ref rc, i) + vd * Vector.LoadUnsafe(ref rb, i) + ve * Vector.LoadUnsafe(ref ra, i)
+                    + ((vd * ve) & mask);
                 Vector.StoreUnsafe(sum, ref rz, i);
             }
         }
         for (; i < count; i++)
         {
             ulong vd = Unsafe.Add(ref rd, i), ve = Unsafe.Add(ref re, i);
-            Unsafe.Add(ref rz, i) = Unsafe.Add(ref rc, i) + vd * Unsafe.Add(ref rb, i) + ve * Unsafe.Add(ref ra, i) + ((vd * ve) & leaderMask);
+            Unsafe.Add(ref rz, i) = Unsafe.Add(ref rc, i) + vd * Unsafe.Add(ref rb, i) + ve * Unsafe.Add(ref ra, i)
+                + ((vd * ve) & leaderMask);
         }
     }
 

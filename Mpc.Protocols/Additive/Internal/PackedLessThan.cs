@@ -16,7 +16,8 @@ namespace Mpc.Protocols.Additive.Internal;
 /// Rounds: the opening of c, the levels of AND gates for the prefix OR over the m bits compared (Kogge-Stone from the
 /// top bit, one opening of the masked inputs per level with dealer tuples that hold the AND of every subset of the
 /// masks: ceil(log4 m) levels of 4 inputs, or ceil(log8 m) of wider gates where they are cheap, see
-/// <see cref="FanInFor"/>), and the conversion opening: five for up to 64 bits, four where two levels do. Every message tag and all preprocessing are taken before the first await, so comparisons may
+/// <see cref="FanInFor"/>), and the conversion opening: five for up to 64 bits, four where two levels do. Every message
+/// tag and all preprocessing are taken before the first await, so comparisons may
 /// run concurrently with other operations. Semi-honest; what is opened is uniform (c by r, the AND openings by the
 /// triples' a and b, the converted bit by the conversion bit).
 /// </remarks>
@@ -73,7 +74,8 @@ internal static class PackedLessThan
     /// (j = <paramref name="ignoredBits"/>): exact for x &gt;= 0 and for x &lt; -2^j; in between it may say 0 (the low bits
     /// decide only there). Fewer bits compared, fewer gates and often a level less.
     /// </summary>
-    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing, SharedVector<Z2k> x, int l, int ignoredBits, CancellationToken ct) =>
+    public static async ValueTask<SharedVector<Z2k>> LessThanZeroAsync(Session session, IBinaryPreprocessing preprocessing,
+        SharedVector<Z2k> x, int l, int ignoredBits, CancellationToken ct) =>
         (await LessThanZeroTimesAsync(session, preprocessing, x, l, ignoredBits, null, ct).ConfigureAwait(false)).Bits;
 
     /// <summary>
@@ -83,7 +85,8 @@ internal static class PackedLessThan
     /// and rho y = rho (delta + beta). No round beyond the comparison's. y is awaited only for that last round, so it
     /// may be computed meanwhile.
     /// </summary>
-    public static async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k>? Products)> LessThanZeroTimesAsync(Session session, IBinaryPreprocessing preprocessing,
+    public static async ValueTask<(SharedVector<Z2k> Bits, SharedVector<Z2k>? Products)> LessThanZeroTimesAsync(Session session,
+        IBinaryPreprocessing preprocessing,
         SharedVector<Z2k> x, int l, int ignoredBits, Task<SharedVector<Z2k>>? multiplicand, CancellationToken ct)
     {
         int n = x.Length, skip = Math.Clamp(ignoredBits, 0, l - 2), m = l - 1 - skip, words = (n + 63) >> 6;
@@ -185,7 +188,8 @@ internal static class PackedLessThan
         if (multiplicand is not null)
         {
             y = (await multiplicand.ConfigureAwait(false)).Shares;
-            if (y.Length != n) throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {n}.", nameof(multiplicand));
+            if (y.Length != n)
+                throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {n}.", nameof(multiplicand));
             message = new ulong[words + n];
             sign.CopyTo(message, 0);
             for (int e = 0; e < n; e++) message[words + e] = unchecked(y[e].Value - masks.ProductMasks![e].Value);

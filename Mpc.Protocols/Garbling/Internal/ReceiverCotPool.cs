@@ -36,7 +36,10 @@ internal sealed class ReceiverCotPool(IknpReceiver ot, AesCtrPrg random) : IDisp
         return reserved;
     }
 
-    /// <summary>Runs the refill that <see cref="ReserveChoices"/> planned, if any, then fills <paramref name="destination"/> with the reserved OTs' t blocks.</summary>
+    /// <summary>
+    /// Runs the refill that <see cref="ReserveChoices"/> planned, if any, then fills <paramref name="destination"/>
+    /// with the reserved OTs' t blocks.
+    /// </summary>
     public async ValueTask TakeAsync(Memory<Block128> destination, CancellationToken ct)
     {
         if (_pendingChoices is { } choices)

@@ -58,12 +58,14 @@ internal sealed class RunLayout
     public static bool RevealsToGarbler(OutputMode mode) => mode is OutputMode.RevealToGarbler or OutputMode.RevealToBoth;
 
     /// <summary>Checks the arguments of one call (either role) and captures its layout.</summary>
-    public static RunLayout Create(Circuit circuit, IReadOnlyList<InputSource> sources, IReadOnlyList<int> labelWidths, IReadOnlyList<int> bitCounts, IReadOnlyList<OutputMode> outputs, ulong firstAndIndex)
+    public static RunLayout Create(Circuit circuit, IReadOnlyList<InputSource> sources, IReadOnlyList<int> labelWidths,
+        IReadOnlyList<int> bitCounts, IReadOnlyList<OutputMode> outputs, ulong firstAndIndex)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         ArgumentNullException.ThrowIfNull(outputs);
         if (sources.Count != circuit.InputWidths.Count)
-            throw new ArgumentException($"The circuit has {circuit.InputWidths.Count} input values, but {sources.Count} inputs are given.", "inputs");
+            throw new ArgumentException($"The circuit has {circuit.InputWidths.Count} input values, but {sources.Count} inputs are given.",
+                "inputs");
         for (int v = 0; v < sources.Count; v++)
         {
             int width = circuit.InputWidths[v];
@@ -80,7 +82,9 @@ internal sealed class RunLayout
             }
         }
         if (outputs.Count != circuit.OutputWidths.Count)
-            throw new ArgumentException($"The circuit has {circuit.OutputWidths.Count} output values, but {outputs.Count} output modes are given.", nameof(outputs));
+            throw new ArgumentException(
+                $"The circuit has {circuit.OutputWidths.Count} output values, but {outputs.Count} output modes are given.",
+                nameof(outputs));
         for (int v = 0; v < outputs.Count; v++)
         {
             if (outputs[v] is < OutputMode.RevealToEvaluator or > OutputMode.KeepLabels)
@@ -110,32 +114,40 @@ internal sealed class RunLayout
     {
         byte[] mine = EncodeHeader();
         if (request.Length < 1 + FingerprintBytes + 8 || request[0] != Version)
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes that is not a version-{Version} garbling request");
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat,
+                $"a request of {request.Length} bytes that is not a version-{Version} garbling request");
         if (!request.Slice(1, FingerprintBytes).SequenceEqual(mine.AsSpan(1, FingerprintBytes)))
-            throw new GarblingException(evaluator, GarblingCheck.CircuitFingerprint, $"their circuit is not ours ({Circuit}): the fingerprints differ");
+            throw new GarblingException(evaluator, GarblingCheck.CircuitFingerprint,
+                $"their circuit is not ours ({Circuit}): the fingerprints differ");
         ulong theirs = BinaryPrimitives.ReadUInt64LittleEndian(request[(1 + FingerprintBytes)..]);
         if (theirs != FirstAndIndex)
-            throw new GarblingException(evaluator, GarblingCheck.GateIndex, $"we start at AND gate {FirstAndIndex}, they at {theirs} (one side ran a circuit the other did not)");
+            throw new GarblingException(evaluator, GarblingCheck.GateIndex,
+                $"we start at AND gate {FirstAndIndex}, they at {theirs} (one side ran a circuit the other did not)");
         if (request.Length < mine.Length)
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes, shorter than the {mine.Length}-byte header for this circuit");
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat,
+                $"a request of {request.Length} bytes, shorter than the {mine.Length}-byte header for this circuit");
         int at = 1 + FingerprintBytes + 8 + 4;
         for (int v = 0; v < Sources.Length; v++, at++)
         {
             if (request[at] != mine[at])
-                throw new GarblingException(evaluator, GarblingCheck.InputSources, $"input value {v}: we say {Sources[v]}, they say {Name<InputSource>(request[at])}");
+                throw new GarblingException(evaluator, GarblingCheck.InputSources,
+                    $"input value {v}: we say {Sources[v]}, they say {Name<InputSource>(request[at])}");
         }
         at += 4;
         for (int v = 0; v < Modes.Length; v++, at++)
         {
             if (request[at] != mine[at])
-                throw new GarblingException(evaluator, GarblingCheck.OutputModes, $"output value {v}: we say {Modes[v]}, they say {Name<OutputMode>(request[at])}");
+                throw new GarblingException(evaluator, GarblingCheck.OutputModes,
+                    $"output value {v}: we say {Modes[v]}, they say {Name<OutputMode>(request[at])}");
         }
         // The value counts are the last header fields not compared above.
         if (!request[..mine.Length].SequenceEqual(mine))
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, "a request whose header differs from ours in its input or output counts");
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat,
+                "a request whose header differs from ours in its input or output counts");
         int maskedBytes = (EvaluatorBits + 7) / 8;
         if (request.Length != mine.Length + maskedBytes)
-            throw new GarblingException(evaluator, GarblingCheck.RequestFormat, $"a request of {request.Length} bytes where one for this circuit has {mine.Length + maskedBytes}");
+            throw new GarblingException(evaluator, GarblingCheck.RequestFormat,
+                $"a request of {request.Length} bytes where one for this circuit has {mine.Length + maskedBytes}");
         var masked = new bool[EvaluatorBits];
         for (int j = 0; j < masked.Length; j++)
         {
@@ -162,7 +174,9 @@ internal sealed class RunLayout
         return bytes;
     }
 
-    /// <summary>Copies <paramref name="labels"/> into the input wires of the values from <paramref name="source"/>, value after value.</summary>
+    /// <summary>
+    /// Copies <paramref name="labels"/> into the input wires of the values from <paramref name="source"/>, value after value.
+    /// </summary>
     public void ScatterInputs(InputSource source, ReadOnlySpan<Block128> labels, Span<Block128> wires)
     {
         int k = 0;
@@ -175,7 +189,9 @@ internal sealed class RunLayout
         }
     }
 
-    /// <summary>The colour bits (one byte each) of the output labels in <paramref name="wires"/> of the values <paramref name="selected"/> picks.</summary>
+    /// <summary>
+    /// The colour bits (one byte each) of the output labels in <paramref name="wires"/> of the values <paramref name="selected"/> picks.
+    /// </summary>
     public byte[] OutputColours(ReadOnlySpan<Block128> wires, Func<OutputMode, bool> selected)
     {
         var colours = new List<byte>();
@@ -194,7 +210,8 @@ internal sealed class RunLayout
     public static void CheckPeer(IPartyNetwork network, int peer, string name)
     {
         if (peer == network.PartyId || (uint)peer >= (uint)network.PartyCount)
-            throw new ArgumentOutOfRangeException(name, peer, $"The peer must be another party (0..{network.PartyCount - 1}, not {network.PartyId}).");
+            throw new ArgumentOutOfRangeException(name, peer,
+                $"The peer must be another party (0..{network.PartyCount - 1}, not {network.PartyId}).");
     }
 
     private static string Name<T>(byte value) where T : struct, Enum =>

@@ -23,7 +23,9 @@ internal static class TableChunks
         return chunks;
     }
 
-    /// <summary>Whether the evaluator acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/>: only those the garbler waits for.</summary>
+    /// <summary>
+    /// Whether the evaluator acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/>: only those the garbler waits for.
+    /// </summary>
     public static bool Acknowledged(int k, int chunks) => k + AckWindow < chunks;
 
     /// <summary>AND gates in chunk <paramref name="k"/> of a circuit with <paramref name="remaining"/> AND gates left.</summary>

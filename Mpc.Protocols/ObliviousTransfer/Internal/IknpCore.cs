@@ -35,7 +35,9 @@ internal static class IknpCore
     /// </summary>
     public const int AckWindow = 4;
 
-    /// <summary>Whether the sender acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/> (only those the receiver will wait for).</summary>
+    /// <summary>
+    /// Whether the sender acknowledges chunk <paramref name="k"/> of <paramref name="chunks"/> (only those the receiver will wait for).
+    /// </summary>
     public static bool Acknowledged(int k, int chunks) => k + AckWindow < chunks;
 
     /// <summary>Bytes per matrix row for a chunk of <paramref name="ots"/> extended OTs (padded to whole blocks).</summary>
@@ -75,7 +77,8 @@ internal static class IknpCore
     /// so no two (OT, block) pairs ever share a tweak.
     /// Needs <paramref name="scratch"/> of at least <c>2 * x.Length</c> blocks when <paramref name="width"/> is not 2.
     /// </summary>
-    public static void WideHash(ReadOnlySpan<Block128> x, Block128 offset, ulong firstIndex, int width, Span<ulong> destination, Span<Block128> scratch)
+    public static void WideHash(ReadOnlySpan<Block128> x, Block128 offset, ulong firstIndex, int width,
+        Span<ulong> destination, Span<Block128> scratch)
     {
         int n = x.Length;
         if (width == 2)
@@ -153,7 +156,8 @@ internal static class IknpCore
         for (; i + 8 <= n; i += 8)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref qRef, i),
-                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref qRef, i)) ^ (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref uRef, i)) & mask));
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref qRef, i))
+                    ^ (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref uRef, i)) & mask));
         }
         for (; i < n; i++)
         {

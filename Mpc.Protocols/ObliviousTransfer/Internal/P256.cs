@@ -83,7 +83,8 @@ internal static class P256
     /// <summary>
     /// Decodes a received point, refusing anything but an uncompressed encoding of a finite point on the curve.
     /// </summary>
-    /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and <paramref name="what"/>.</exception>
+    /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and
+    /// <paramref name="what"/>.</exception>
     public static ECPoint Decode(ReadOnlySpan<byte> encoding, int peer, string what)
     {
         if (encoding.Length != PointBytes)

@@ -12,28 +12,9 @@ namespace Mpc.Protocols.ObliviousTransfer.Internal;
 /// exactly IKNP's expansion.
 /// </summary>
 /// <remarks>
-/// <para>
-/// The 128 columns fall into 128/k groups of k. For group g the extension receiver holds 2^k leaf seeds r_x and the
-/// sender all but r_{Δ_g}, Δ_g being Δ's k bits of the group (a GGM tree punctured at Δ_g, built from k of the base
-/// OTs). The receiver expands every leaf and forms u_g = ⊕_x G(r_x) and, for each bit l of the group,
-/// t_l = ⊕_{x: x_l = 1} G(r_x). The sender forms w_l = ⊕_{x ≠ Δ_g: (x ⊕ Δ_g)_l = 1} G(r_x), which is
-/// t_l ⊕ Δ_l·u_g: for Δ_l = 0 the same sum, for Δ_l = 1 the sum over x_l = 0, that is t_l ⊕ u_g. The receiver
-/// sends u_g ⊕ c, one row per group, and the sender adds Δ_l times it: q_l = t_l ⊕ Δ_l·c, the IKNP correlation,
-/// so everything after the expansion (transpose, hashes, flavours) is IKNP's. u_g hides c because G(r_{Δ_g}) is
-/// unknown to the sender.
-/// </para>
-/// <para>
-/// Cost per OT: 128/k bits sent (IKNP's 128 divided by k), 128·2^k/k PRG bits for the receiver and
-/// 128·(2^k - 1)/k for the sender: k = 2 halves the bytes at the same receiver work, k = 4 quarters them at twice it.
-/// </para>
-/// <para>
-/// The GGM tree of group g: level 1's two nodes are the base-OT messages of column gk (branch b gets m^{1-b}, so
-/// the sender, whose choice is Δ's bit, knows the node off its path); each level j ≥ 2 doubles the nodes with the
-/// AES-CTR PRG (node p's children are p and p + 2^(j-1)), and the receiver sends the XOR of all branch-b children
-/// masked with m^{1-b} of column gk + j - 1. The sender expands every node it knows, unmasks the sum of the branch off
-/// its path and recovers the path node's child there; the child on the path stays unknown. Leaf x's bit l is its
-/// branch at level l + 1.
-/// </para>
+/// L. Roy, CRYPTO 2022; semi-honest security, as IKNP. Rounds: the GGM trees cost the receiver one message at creation,
+/// after the base OTs; a batch then takes IKNP's rounds with 128/k instead of 128 bits sent per OT.
+/// Derivation and costs: docs/protocols.md#softspoken-ot.
 /// </remarks>
 internal static class SoftSpoken
 {
@@ -57,7 +38,8 @@ internal static class SoftSpoken
     /// The receiver's leaves (<c>leaves[g * 2^k + x]</c>) from its base-OT message pairs, and the setup message
     /// the sender needs to puncture them.
     /// </summary>
-    public static void ReceiverLeaves(int k, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1, Span<Block128> leaves, Span<Block128> setup)
+    public static void ReceiverLeaves(int k, ReadOnlySpan<Block128> keys0, ReadOnlySpan<Block128> keys1,
+        Span<Block128> leaves, Span<Block128> setup)
     {
         int leafCount = 1 << k;
         for (int g = 0; g < Groups(k); g++)
@@ -251,7 +233,9 @@ internal sealed class SoftSpokenSenderColumns : IDisposable
     /// <summary>Rows of the correction per chunk.</summary>
     public int CorrectionRows => SoftSpoken.Groups(_k);
 
-    /// <summary>One chunk: the 128 rows q_l = w_l ⊕ Δ_l·(u_g ⊕ c) = t_l ⊕ Δ_l·c from the receiver's correction <paramref name="u"/>.</summary>
+    /// <summary>
+    /// One chunk: the 128 rows q_l = w_l ⊕ Δ_l·(u_g ⊕ c) = t_l ⊕ Δ_l·c from the receiver's correction <paramref name="u"/>.
+    /// </summary>
     public void Expand(ReadOnlySpan<byte> u, Span<byte> q)
     {
         int rowBytes = u.Length / CorrectionRows;
@@ -281,7 +265,8 @@ internal sealed class SoftSpokenSenderColumns : IDisposable
                 ReadOnlySpan<byte> uRow = u.Slice(g * rowBytes, rowBytes);
                 for (int l = 0; l < _k; l++)
                 {
-                    IknpCore.XorMasked(q.Slice((g * _k + l) * rowBytes, rowBytes), uRow, 0UL - (ulong)SoftSpoken.DeltaBit(_delta, g * _k + l));
+                    IknpCore.XorMasked(q.Slice((g * _k + l) * rowBytes, rowBytes), uRow,
+                        0UL - (ulong)SoftSpoken.DeltaBit(_delta, g * _k + l));
                 }
             }
         }

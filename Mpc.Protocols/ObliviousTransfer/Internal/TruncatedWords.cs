@@ -13,7 +13,9 @@ internal static class TruncatedWords
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int DroppedBits(int j) => j & 63;
 
-    /// <summary>Bytes of packed corrections for <paramref name="ots"/> OTs (from a multiple of 64) of <paramref name="width"/> words, whole words.</summary>
+    /// <summary>
+    /// Bytes of packed corrections for <paramref name="ots"/> OTs (from a multiple of 64) of <paramref name="width"/> words, whole words.
+    /// </summary>
     public static int PackedBytes(int ots, int width)
     {
         long bits = 0;

@@ -49,7 +49,8 @@ internal sealed class DealRecipe
         All = [.. free, .. dependent];
         DependentWords = dependent.Sum(v => (long)v.Length);
         TotalWords = DependentWords + free.Sum(v => (long)v.Length);
-        if (TotalWords > MaxWords) throw new ArgumentException($"the dealing would hold {TotalWords} words, more than the {MaxWords} allowed");
+        if (TotalWords > MaxWords)
+            throw new ArgumentException($"the dealing would hold {TotalWords} words, more than the {MaxWords} allowed");
         _compute = compute;
     }
 
@@ -79,9 +80,11 @@ internal sealed class DealRecipe
             DealKind.Triples => Triples(Count(r.P0)),
             DealKind.MatrixTriple => MatrixTriple(Count(r.P0), Count(r.P1), Count(r.P2)),
             DealKind.MatrixMask => MatrixMask(r.Ordinal, Count(r.P0), Count(r.P1), masks),
-            DealKind.MatrixTripleForMask => MatrixTripleForMask((uint)r.P0, Count(r.P1), Count(r.P2), Count(r.P3), Count(r.P4), Flag(r.P5), Count(r.P6), masks),
+            DealKind.MatrixTripleForMask => MatrixTripleForMask((uint)r.P0, Count(r.P1), Count(r.P2), Count(r.P3), Count(r.P4),
+                Flag(r.P5), Count(r.P6), masks),
             DealKind.TruncationMasks => TruncationMasks(Count(r.P0), Range(r.P1, 0, 62, "bits")),
-            DealKind.TruncationPowerMasks => TruncationPowerMasks(Count(r.P0), Range(r.P1, 0, 62, "bits"), Range(r.P2, 1, IPowerPreprocessing.MaxDegree, "degree")),
+            DealKind.TruncationPowerMasks => TruncationPowerMasks(Count(r.P0), Range(r.P1, 0, 62, "bits"),
+                Range(r.P2, 1, IPowerPreprocessing.MaxDegree, "degree")),
             DealKind.BitMasks => BitMasks(Count(r.P0), Range(r.P1, 0, 64, "bits")),
             DealKind.PowerMasks => PowerMasks(Count(r.P0), Range(r.P1, 1, IPowerPreprocessing.MaxDegree, "degree")),
             DealKind.ComparisonMasks => ComparisonMasks(Count(r.P0), Range(r.P1, 1, 64, "bits"), Flag(r.P2)),
@@ -97,7 +100,8 @@ internal sealed class DealRecipe
 
     private static bool Flag(int value) => value is 0 or 1 ? value == 1 : throw new ArgumentException($"flag {value} is neither 0 nor 1");
 
-    private static long Product(int a, int b) => (long)a * b <= int.MaxValue ? a * b : throw new ArgumentException($"{a} x {b} elements is too many");
+    private static long Product(int a, int b) =>
+        (long)a * b <= int.MaxValue ? a * b : throw new ArgumentException($"{a} x {b} elements is too many");
 
     private static VectorShape Ring(long length) => new(checked((int)length), false);
 
@@ -120,17 +124,20 @@ internal sealed class DealRecipe
             return [c];
         });
 
-    private static DealRecipe MatrixMask(ulong ordinal, int rows, int columns, DealtMasks masks) => new([Ring(Product(rows, columns))], [], free =>
-    {
-        masks.Keep(rows, columns, ordinal, free[0]);
-        return [];
-    });
+    private static DealRecipe MatrixMask(ulong ordinal, int rows, int columns, DealtMasks masks) =>
+        new([Ring(Product(rows, columns))], [], free =>
+        {
+            masks.Keep(rows, columns, ordinal, free[0]);
+            return [];
+        });
 
     // The mask is named by its ordinal and shape; the triple is for rows [firstRow, firstRow + rows) of it.
-    private static DealRecipe MatrixTripleForMask(uint maskOrdinal, int maskRows, int width, int firstRow, int rows, bool transposed, int columns, DealtMasks masks)
+    private static DealRecipe MatrixTripleForMask(uint maskOrdinal, int maskRows, int width, int firstRow, int rows, bool transposed,
+        int columns, DealtMasks masks)
     {
         if ((long)firstRow + rows > maskRows)
-            throw new ArgumentException($"rows {firstRow}..{firstRow + rows - 1} do not lie within the {maskRows} rows of mask #{maskOrdinal}");
+            throw new ArgumentException(
+                $"rows {firstRow}..{firstRow + rows - 1} do not lie within the {maskRows} rows of mask #{maskOrdinal}");
         long bLength = Product(transposed ? rows : width, columns), cLength = Product(transposed ? width : rows, columns);
         return new([Ring(bLength)], [Ring(cLength)], free =>
         {
@@ -186,18 +193,19 @@ internal sealed class DealRecipe
     });
 
     // Free: rho. Dependent: rho^2 .. rho^degree, each the previous times rho.
-    private static DealRecipe PowerMasks(int count, int degree) => new([Ring(count)], Enumerable.Repeat(Ring(count), degree - 1).ToArray(), free =>
-    {
-        var powers = new Z2k[degree - 1][];
-        var previous = free[0];
-        for (int k = 0; k < degree - 1; k++)
+    private static DealRecipe PowerMasks(int count, int degree) =>
+        new([Ring(count)], Enumerable.Repeat(Ring(count), degree - 1).ToArray(), free =>
         {
-            powers[k] = new Z2k[count];
-            VectorMath.Multiply<Z2k>(previous, free[0], powers[k]);
-            previous = powers[k];
-        }
-        return powers;
-    });
+            var powers = new Z2k[degree - 1][];
+            var previous = free[0];
+            for (int k = 0; k < degree - 1; k++)
+            {
+                powers[k] = new Z2k[count];
+                VectorMath.Multiply<Z2k>(previous, free[0], powers[k]);
+                previous = powers[k];
+            }
+            return powers;
+        });
 
     // Free: r (additive) and the conversion bits (XOR), and with products a uniform beta (additive). Dependent: r's low bits
     // (XOR, packed 64 elements to a word), the conversion bits as ring values, and with products rho beta.
@@ -205,7 +213,9 @@ internal sealed class DealRecipe
     {
         int words = (count + 63) >> 6;
         VectorShape[] free = withProducts ? [Ring(count), Words(words), Ring(count)] : [Ring(count), Words(words)];
-        VectorShape[] dependent = withProducts ? [Words((long)bits * words), Ring(count), Ring(count)] : [Words((long)bits * words), Ring(count)];
+        VectorShape[] dependent = withProducts
+            ? [Words((long)bits * words), Ring(count), Ring(count)]
+            : [Words((long)bits * words), Ring(count)];
         return new(free, dependent, values =>
         {
             var r = W(values[0]);
@@ -252,7 +262,9 @@ internal sealed class DealRecipe
         });
     }
 
-    /// <summary>The subsets of two or more of <paramref name="fanIn"/> masks, in the order <see cref="DealKind.AndTuples"/> deals them.</summary>
+    /// <summary>
+    /// The subsets of two or more of <paramref name="fanIn"/> masks, in the order <see cref="DealKind.AndTuples"/> deals them.
+    /// </summary>
     public static List<int> CompositeSubsets(int fanIn)
     {
         var composite = new List<int>();

@@ -27,7 +27,8 @@ internal enum DealKind : byte
 /// keys its PRG stream for the dealing on all of it. It is all an external dealer ever receives: shapes and counters,
 /// the same whatever the parties' inputs.
 /// </summary>
-internal readonly record struct DealRequest(DealKind Kind, ulong Ordinal, int P0 = 0, int P1 = 0, int P2 = 0, int P3 = 0, int P4 = 0, int P5 = 0, int P6 = 0)
+internal readonly record struct DealRequest(DealKind Kind, ulong Ordinal, int P0 = 0, int P1 = 0, int P2 = 0, int P3 = 0,
+    int P4 = 0, int P5 = 0, int P6 = 0)
 {
     /// <summary>
     /// Bytes on the wire: kind, three zero bytes, a count, the ordinal, seven 32-bit sizes and four zero bytes,
@@ -59,19 +60,23 @@ internal readonly record struct DealRequest(DealKind Kind, ulong Ordinal, int P0
     /// <summary>The same dealing with another ordinal.</summary>
     public DealRequest WithOrdinal(ulong ordinal) => this with { Ordinal = ordinal };
 
-    /// <summary>Reads a request and its count; a kind it does not know, a count out of range or non-zero padding is a <see cref="FormatException"/>.</summary>
+    /// <summary>
+    /// Reads a request and its count; a kind it does not know, a count out of range or non-zero padding is a <see cref="FormatException"/>.
+    /// </summary>
     public static DealRequest Read(ReadOnlySpan<byte> source, out int count)
     {
         if (source.Length != Size) throw new FormatException($"a dealing request is {Size} bytes, not {source.Length}");
         if (source[0] > (byte)DealKind.AndTuples) throw new FormatException($"unknown dealing kind {source[0]}");
-        if (source[1..4].ContainsAnyExcept((byte)0) || source[44..].ContainsAnyExcept((byte)0)) throw new FormatException("non-zero padding in a dealing request");
+        if (source[1..4].ContainsAnyExcept((byte)0) || source[44..].ContainsAnyExcept((byte)0))
+            throw new FormatException("non-zero padding in a dealing request");
         count = BinaryPrimitives.ReadInt32LittleEndian(source[4..]);
         bool control = source[0] is (byte)DealKind.End or (byte)DealKind.KeepAlive;
         if (control ? count != 0 : count is < 1 or > MaxCount)
             throw new FormatException($"a request for {(DealKind)source[0]} cannot ask for {count} dealings");
         var p = new int[7];
         for (int i = 0; i < p.Length; i++) p[i] = BinaryPrimitives.ReadInt32LittleEndian(source[(16 + 4 * i)..]);
-        return new DealRequest((DealKind)source[0], BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+        return new DealRequest((DealKind)source[0], BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), p[0], p[1],
+            p[2], p[3], p[4], p[5], p[6]);
     }
 
     /// <summary>For messages: "Triples #3 (1000, 0, ...)".</summary>

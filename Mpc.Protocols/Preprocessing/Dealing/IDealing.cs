@@ -22,7 +22,9 @@ internal static class DealerArithmetic
     /// <summary>Fresh vectors of <paramref name="shapes"/>.</summary>
     public static Z2k[][] Allocate(IEnumerable<VectorShape> shapes) => shapes.Select(v => new Z2k[v.Length]).ToArray();
 
-    /// <summary>Adds (or XORs) the next <paramref name="count"/> vectors of <paramref name="prg"/>'s stream into <paramref name="sums"/>.</summary>
+    /// <summary>
+    /// Adds (or XORs) the next <paramref name="count"/> vectors of <paramref name="prg"/>'s stream into <paramref name="sums"/>.
+    /// </summary>
     public static void AddStream(Mpc.Core.Random.AesCtrPrg prg, DealRecipe recipe, Z2k[][] sums, int count)
     {
         var shapes = recipe.All;

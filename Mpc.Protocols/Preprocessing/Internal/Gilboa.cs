@@ -26,7 +26,9 @@ internal static class Gilboa
 
     private const int Bits = 64;
 
-    /// <summary>Sender side of elementwise products: subtracts my share of a[e] * (the receiver's b[e]) from <paramref name="into"/>.</summary>
+    /// <summary>
+    /// Sender side of elementwise products: subtracts my share of a[e] * (the receiver's b[e]) from <paramref name="into"/>.
+    /// </summary>
     public static async ValueTask SendElementwiseAsync(IknpSender ot, ReadOnlyMemory<Z2k> a, Memory<Z2k> into, CancellationToken ct)
     {
         int perChunk = ChunkWords / Bits;
@@ -44,7 +46,8 @@ internal static class Gilboa
                     var row = correlations.AsSpan(e * Bits, Bits);
                     for (int s = 0; s < Bits; s++) row[s] = value << s;
                 }
-                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, count * Bits), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
+                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, count * Bits), 1,
+                    outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
                 var target = into.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) target[e] -= new Z2k(Sum(outputs.AsSpan(e * Bits, Bits)));
             }
@@ -70,7 +73,8 @@ internal static class Gilboa
                 // The 64 choice bits of element e are b[e] itself: OT e * 64 + s chooses with bit s.
                 var source = b.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) choices[e] = source[e].Value;
-                await ot.ReceiveCorrelatedShiftedAsync(choices.AsMemory(0, count), 1, outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
+                await ot.ReceiveCorrelatedShiftedAsync(choices.AsMemory(0, count), 1,
+                    outputs.AsMemory(0, count * Bits), ct).ConfigureAwait(false);
                 var target = into.Span.Slice(start, count);
                 for (int e = 0; e < count; e++) target[e] += new Z2k(Sum(outputs.AsSpan(e * Bits, Bits)));
             }
@@ -86,7 +90,8 @@ internal static class Gilboa
     /// Sender side of a matrix product S R (S: m x k, mine; R: k x n, the receiver's): subtracts my share of S R
     /// (m x n, row-major) from <paramref name="into"/>.
     /// </summary>
-    public static async ValueTask SendMatrixAsync(IknpSender ot, ReadOnlyMemory<Z2k> s, int m, int k, int n, Memory<Z2k> into, CancellationToken ct)
+    public static async ValueTask SendMatrixAsync(IknpSender ot, ReadOnlyMemory<Z2k> s, int m, int k, int n,
+        Memory<Z2k> into, CancellationToken ct)
     {
         // OT p * 64 + t, for p = l * n + c, correlates with column l of S shifted by t (m words).
         int pairsPerChunk = Math.Max(1, ChunkWords / (Bits * m));
@@ -111,7 +116,8 @@ internal static class Gilboa
                     }
                 }
                 int words = count * Bits * m;
-                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, words), m, outputs.AsMemory(0, words), ct).ConfigureAwait(false);
+                await ot.SendCorrelatedShiftedAsync(correlations.AsMemory(0, words), m,
+                    outputs.AsMemory(0, words), ct).ConfigureAwait(false);
                 AccumulateColumns(outputs.AsSpan(0, words), start, count, m, n, into.Span, subtract: true);
             }
         }
@@ -122,8 +128,11 @@ internal static class Gilboa
         }
     }
 
-    /// <summary>Receiver side of <see cref="SendMatrixAsync"/>: adds my share of S R to <paramref name="into"/>; R (k x n) is mine.</summary>
-    public static async ValueTask ReceiveMatrixAsync(IknpReceiver ot, ReadOnlyMemory<Z2k> r, int m, int k, int n, Memory<Z2k> into, CancellationToken ct)
+    /// <summary>
+    /// Receiver side of <see cref="SendMatrixAsync"/>: adds my share of S R to <paramref name="into"/>; R (k x n) is mine.
+    /// </summary>
+    public static async ValueTask ReceiveMatrixAsync(IknpReceiver ot, ReadOnlyMemory<Z2k> r, int m, int k, int n,
+        Memory<Z2k> into, CancellationToken ct)
     {
         int pairsPerChunk = Math.Max(1, ChunkWords / (Bits * m));
         int pairs = k * n;
@@ -150,7 +159,8 @@ internal static class Gilboa
     }
 
     /// <summary>Adds (or subtracts) the 64 m-word outputs of each pair p = l * n + c into column c of the m x n result.</summary>
-    private static void AccumulateColumns(ReadOnlySpan<ulong> outputs, int firstPair, int pairs, int m, int n, Span<Z2k> into, bool subtract)
+    private static void AccumulateColumns(ReadOnlySpan<ulong> outputs, int firstPair, int pairs, int m, int n,
+        Span<Z2k> into, bool subtract)
     {
         Span<ulong> sums = m <= 1024 ? stackalloc ulong[m] : new ulong[m];
         for (int q = 0; q < pairs; q++)

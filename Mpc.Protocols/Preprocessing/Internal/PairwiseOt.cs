@@ -5,7 +5,8 @@ using Mpc.Protocols.ObliviousTransfer;
 namespace Mpc.Protocols.Preprocessing.Internal;
 
 /// <summary>
-/// One OT extension (SoftSpoken with a given k; IKNP for k = 1) per ordered pair of parties that includes me: a sender to every peer and a receiver from
+/// One OT extension (SoftSpoken with a given k; IKNP for k = 1) per ordered pair of parties that includes me: a sender
+/// to every peer and a receiver from
 /// every peer, each on a stream tag of its own, so both directions of every link work at once. The base OTs run
 /// once, at the first use.
 /// </summary>
@@ -38,7 +39,8 @@ internal sealed class PairwiseOt : IDisposable
     public IknpSender SenderTo(int peer) => _senders[peer] ?? throw new InvalidOperationException("The OT extensions are not set up.");
 
     /// <summary>My extension receiver from <paramref name="peer"/> (after <see cref="EnsureReadyAsync"/>).</summary>
-    public IknpReceiver ReceiverFrom(int peer) => _receivers[peer] ?? throw new InvalidOperationException("The OT extensions are not set up.");
+    public IknpReceiver ReceiverFrom(int peer) =>
+        _receivers[peer] ?? throw new InvalidOperationException("The OT extensions are not set up.");
 
     /// <summary>Runs the base OTs of every pair at once, the first time only.</summary>
     public Task EnsureReadyAsync(CancellationToken ct) => _setup ??= SetUpAsync(ct);
@@ -56,11 +58,13 @@ internal sealed class PairwiseOt : IDisposable
             var receiverRandom = _random.Fork();
             pending.Add(Task.Run(async () =>
             {
-                using (senderRandom) _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom, _softSpokenBits, ct).ConfigureAwait(false);
+                using (senderRandom) _senders[p] = await IknpSender.CreateAsync(_session.Network, p, _tags[me, p], senderRandom,
+                    _softSpokenBits, ct).ConfigureAwait(false);
             }, ct));
             pending.Add(Task.Run(async () =>
             {
-                using (receiverRandom) _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom, _softSpokenBits, ct).ConfigureAwait(false);
+                using (receiverRandom) _receivers[p] = await IknpReceiver.CreateAsync(_session.Network, p, _tags[p, me], receiverRandom,
+                    _softSpokenBits, ct).ConfigureAwait(false);
             }, ct));
         }
         await Task.WhenAll(pending).ConfigureAwait(false);

@@ -33,7 +33,9 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
         _threshold = threshold;
     }
 
-    /// <summary>Hands out the keys: one round, one message to each peer that shares a set with me in which one of us is the lowest member.</summary>
+    /// <summary>
+    /// Hands out the keys: one round, one message to each peer that shares a set with me in which one of us is the lowest member.
+    /// </summary>
     public static async Task<PseudoRandomSharing<T>> EstablishAsync(Session session, int threshold, StreamTag tag, CancellationToken ct)
     {
         int n = session.PartyCount, me = session.PartyId;
@@ -94,7 +96,10 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
         return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
     }
 
-    /// <summary>My shares of a fresh random r with degree 2t (<c>Wide</c>) and degree t (<c>Narrow</c>), for <paramref name="length"/> values. Local.</summary>
+    /// <summary>
+    /// My shares of a fresh random r with degree 2t (<c>Wide</c>) and degree t (<c>Narrow</c>), for
+    /// <paramref name="length"/> values. Local.
+    /// </summary>
     public (T[] Wide, T[] Narrow) DoubleRandoms(int length, StreamTag purpose)
     {
         var narrow = new T[length];
