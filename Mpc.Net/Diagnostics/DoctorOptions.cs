@@ -15,7 +15,9 @@ public sealed record DoctorOptions
     /// <summary>A certificate that expires sooner than this is a warning.</summary>
     public TimeSpan CertificateExpiryWarning { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>Clocks further apart than this are a warning: logs and checkpoints from different organisations no longer line up.</summary>
+    /// <summary>
+    /// Clocks further apart than this are a warning: logs and checkpoints from different organisations no longer line up.
+    /// </summary>
     public TimeSpan ClockSkewWarning { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Clocks further apart than this fail the check: certificate dates and audit records cannot be compared.</summary>

@@ -17,7 +17,8 @@ internal static class MpcCommandLine
     public static RootCommand Build(JobRegistry jobs, TextWriter stdout, TextWriter stderr)
     {
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log debug details to standard error.", Recursive = true };
-        var root = new RootCommand("mpc: secure multi-party computation engine. Runs one party, or launches a whole cluster on this machine.");
+        var root = new RootCommand(
+            "mpc: secure multi-party computation engine. Runs one party, or launches a whole cluster on this machine.");
         root.Options.Add(verbose);
         var logFormat = new Option<string>(Logging.FormatOption)
         {
@@ -28,7 +29,12 @@ internal static class MpcCommandLine
         root.Options.Add(logFormat);
 
         // mpc party --config FILE JOB
-        var config = new Option<string>("--config", "-c") { Description = "This party's config file (party-configs/<party>.json).", Required = true, Recursive = true };
+        var config = new Option<string>("--config", "-c")
+        {
+            Description = "This party's config file (party-configs/<party>.json).",
+            Required = true,
+            Recursive = true,
+        };
         var partyInsecure = InsecureOption();
         var party = new Command("party", "Run one party of a cluster: connect to every peer, then run the job.");
         party.Options.Add(config);
@@ -37,13 +43,19 @@ internal static class MpcCommandLine
         {
             var command = JobCommand(job);
             command.SetAction((parse, ct) => PartyRunner.RunAsync(
-                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct, Logging.FormatOf(parse)));
+                parse.GetValue(config)!, parse.GetValue(partyInsecure), parse.GetValue(verbose), job, parse, stdout, stderr, ct,
+                Logging.FormatOf(parse)));
             party.Subcommands.Add(command);
         }
         root.Subcommands.Add(party);
 
         // mpc launch --cluster FILE JOB
-        var cluster = new Option<string>("--cluster") { Description = "The cluster file (party-configs/<cluster>.json); it names each party's config file.", Required = true, Recursive = true };
+        var cluster = new Option<string>("--cluster")
+        {
+            Description = "The cluster file (party-configs/<cluster>.json); it names each party's config file.",
+            Required = true,
+            Recursive = true,
+        };
         var launchInsecure = InsecureOption();
         var launch = new Command("launch", "Start every party of a cluster on this machine, stream their output, fail if any party fails.");
         launch.Options.Add(cluster);
@@ -60,9 +72,13 @@ internal static class MpcCommandLine
 
         // mpc certs --cluster FILE --out DIR
         var certsCluster = new Option<string>("--cluster") { Description = "The cluster file.", Required = true };
-        var outDir = new Option<string?>("--out") { Description = "Write the files into this folder (default: the paths the config files name)." };
+        var outDir = new Option<string?>("--out")
+        {
+            Description = "Write the files into this folder (default: the paths the config files name).",
+        };
         var force = new Option<bool>("--force") { Description = "Overwrite existing files." };
-        var certs = new Command("certs", "Generate a cluster's self-signed party certificates and private keys (ECDSA P-256, PEM; keys mode 0600). Never commit keys.");
+        var certs = new Command("certs",
+            "Generate a cluster's self-signed party certificates and private keys (ECDSA P-256, PEM; keys mode 0600). Never commit keys.");
         certs.Options.Add(certsCluster);
         certs.Options.Add(outDir);
         certs.Options.Add(force);
@@ -82,7 +98,8 @@ internal static class MpcCommandLine
     };
 
     /// <summary>Parses job arguments (the job's name first, as <c>mpc launch</c> forwards them) against the job's options alone.</summary>
-    public static ParseResult ParseJob(IJob job, IReadOnlyList<string> jobArguments) => JobCommand(job).Parse(jobArguments.Skip(1).ToArray());
+    public static ParseResult ParseJob(IJob job, IReadOnlyList<string> jobArguments) =>
+        JobCommand(job).Parse(jobArguments.Skip(1).ToArray());
 
     private static Command JobCommand(IJob job)
     {
@@ -99,14 +116,16 @@ internal static class MpcCommandLine
         int start = -1;
         for (int i = 0; i < tokens.Count; i++)
         {
-            if (ReferenceEquals(tokens[i], jobToken) || (tokens[i].Type == TokenType.Command && tokens[i].Value == jobToken.Value)) start = i;
+            if (ReferenceEquals(tokens[i], jobToken) || (tokens[i].Type == TokenType.Command && tokens[i].Value == jobToken.Value))
+                start = i;
         }
         var args = new List<string>();
         for (int i = start; i < tokens.Count; i++)
         {
             if (i < 0) continue;
             // Launcher-level options may also follow the job name; they are not the job's to forward.
-            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or Logging.FormatOption)
+            if (tokens[i].Type == TokenType.Option
+                && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or Logging.FormatOption)
             {
                 if (tokens[i].Value is "--cluster" or Logging.FormatOption) i++;
                 continue;
@@ -124,7 +143,9 @@ internal static class MpcCommandLine
             var targets = new List<(int Party, string Certificate, string Key)>();
             for (int i = 0; i < cluster.PartyCount; i++)
             {
-                PartyConfig? partyConfig = cluster.Parties[i].ConfigPath is { } f && File.Exists(f) ? PartyConfig.Load(f, requireCertificates: false) : null;
+                PartyConfig? partyConfig = cluster.Parties[i].ConfigPath is { } f && File.Exists(f)
+                    ? PartyConfig.Load(f, requireCertificates: false)
+                    : null;
                 var (certificate, key) = ClusterCertificates.PathsFor(cluster, i, partyConfig, outDirectory);
                 if (!force && (File.Exists(certificate) || File.Exists(key)))
                 {
@@ -138,7 +159,8 @@ internal static class MpcCommandLine
                 Mpc.Net.Tls.CertificateFiles.Generate(cluster.Parties[i].Name, cluster.Parties[i].Host, certificate, key);
                 stdout.WriteLine($"party {i} ({cluster.Parties[i].Name}): certificate {certificate}, private key {key} (mode 0600)");
             }
-            stdout.WriteLine("Keep the private keys secret and out of version control; each party needs only its own key and every certificate.");
+            stdout.WriteLine(
+                "Keep the private keys secret and out of version control; each party needs only its own key and every certificate.");
             return 0;
         }
         catch (ConfigException ex)

@@ -20,7 +20,8 @@ public sealed class PartyDoctorTests
 {
     private static readonly DoctorOptions Quick = new() { Wait = TimeSpan.FromSeconds(10) };
 
-    private static Task<DoctorReport[]> RunAllAsync(TestCluster cluster, Func<int, DoctorOptions>? options = null, IEnumerable<int>? parties = null) =>
+    private static Task<DoctorReport[]> RunAllAsync(TestCluster cluster, Func<int, DoctorOptions>? options = null,
+        IEnumerable<int>? parties = null) =>
         Task.WhenAll((parties ?? Enumerable.Range(0, cluster.PartyCount))
             .Select(i => PartyDoctor.RunAsync(cluster.PartyFile(i), options?.Invoke(i) ?? Quick)));
 
@@ -291,7 +292,8 @@ public sealed class PartyDoctorTests
         writer.WriteArrayHeader(1);
         writer.Write(long.MaxValue);
         writer.Flush();
-        Assert.Throws<FrameFormatException>(() => ControlMessages.DecodeTime(new System.Buffers.ReadOnlySequence<byte>(buffer.WrittenMemory)));
+        var payload = new System.Buffers.ReadOnlySequence<byte>(buffer.WrittenMemory);
+        Assert.Throws<FrameFormatException>(() => ControlMessages.DecodeTime(payload));
     }
 
     /// <summary>A TLS client that negotiates the doctor's application protocol with <paramref name="certificate"/>.</summary>

@@ -2,7 +2,9 @@ using Mpc.Tests.Infrastructure;
 
 namespace Mpc.Tests.Party;
 
-/// <summary><c>mpc doctor</c> as an operator runs it: one process per party, a table, and an exit code that says whether to go ahead.</summary>
+/// <summary>
+/// <c>mpc doctor</c> as an operator runs it: one process per party, a table, and an exit code that says whether to go ahead.
+/// </summary>
 public sealed class DoctorCommandTests
 {
     [Fact]
@@ -10,7 +12,9 @@ public sealed class DoctorCommandTests
     {
         using var cluster = TestCluster.Create(3, tls: true);
         cluster.WriteFiles();
-        var doctors = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("doctor", "--config", cluster.PartyFile(i), "--wait", "30")).ToArray();
+        var doctors = Enumerable.Range(0, 3)
+            .Select(i => MpcProcess.Start("doctor", "--config", cluster.PartyFile(i), "--wait", "30"))
+            .ToArray();
         try
         {
             for (int i = 0; i < 3; i++)

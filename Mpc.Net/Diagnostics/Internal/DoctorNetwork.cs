@@ -197,8 +197,10 @@ internal sealed class DoctorNetwork
                     "stop that process (a running mpc party or doctor?), or give this party another port in every party's cluster file"),
                 SocketError.AddressNotAvailable => ($"{address} is not an address of this machine",
                     "the cluster file's host for this party must be an address of this machine (behind NAT, peers use connectVia)"),
-                SocketError.AccessDenied => ($"not allowed to listen on {endpoint}", "use a port above 1024, or run with the right to bind it"),
-                _ => ($"cannot listen on {endpoint}: {ex.SocketErrorCode}", "check the host and port the cluster file names for this party"),
+                SocketError.AccessDenied => ($"not allowed to listen on {endpoint}",
+                    "use a port above 1024, or run with the right to bind it"),
+                _ => ($"cannot listen on {endpoint}: {ex.SocketErrorCode}",
+                    "check the host and port the cluster file names for this party"),
             };
             checks.Add(new DoctorCheck(subject, "listen", CheckOutcome.Fail, detail, advice));
             return null;
@@ -288,7 +290,8 @@ internal sealed class DoctorNetwork
         {
             SocketError.ConnectionRefused => $"nothing listens there: run mpc doctor at {pair.Subject} at the same time, "
                 + "and check the port the cluster file names",
-            SocketError.Success or SocketError.TimedOut => "the connection attempts got no answer: a firewall between the two hosts drops them, "
+            SocketError.Success or SocketError.TimedOut =>
+                "the connection attempts got no answer: a firewall between the two hosts drops them, "
                 + $"or {pair.Subject}'s host is down",
             _ => $"check the route to {pair.Subject}'s host (behind NAT, dial its forwarded address with connectVia)",
         };
@@ -318,15 +321,17 @@ internal sealed class DoctorNetwork
                 CipherSuitesPolicy = MeshConnector.CipherSuites,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 ApplicationProtocols = [Alpn],
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckServer(peer, certificate)) is null,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    (refused = _credentials.CheckServer(peer, certificate)) is null,
             }, token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is AuthenticationException or IOException
+            or OperationCanceledException && !ct.IsCancellationRequested)
         {
             if (refused is not null)
                 pair.Add("tls", CheckOutcome.Fail, $"{endpoint} is not {pair.Subject}: {refused}",
-                    $"compare fingerprints with {pair.Subject}'s operator: if its certificate changed, every cluster file must pin the new one; "
-                    + "if not, this address reaches another machine");
+                    $"compare fingerprints with {pair.Subject}'s operator: if its certificate changed, "
+                    + "every cluster file must pin the new one; if not, this address reaches another machine");
             else
                 pair.Add("tls", CheckOutcome.Fail, $"no TLS 1.3 handshake with {endpoint}: {Reason(ex)}",
                     $"check that {endpoint} is {pair.Subject}'s mpc and that nothing between the hosts intercepts TLS");
@@ -336,7 +341,8 @@ internal sealed class DoctorNetwork
         if (ssl.NegotiatedApplicationProtocol != Alpn)
         {
             pair.Add("tls", CheckOutcome.Pass, tls);
-            pair.Add("cluster file", CheckOutcome.Warn, $"{pair.Subject} is running a job (mpc party) at {endpoint}, not mpc doctor: nothing more was checked",
+            pair.Add("cluster file", CheckOutcome.Warn,
+                $"{pair.Subject} is running a job (mpc party) at {endpoint}, not mpc doctor: nothing more was checked",
                 "run mpc doctor at both parties while no job runs");
             return;
         }
@@ -347,7 +353,8 @@ internal sealed class DoctorNetwork
             var reply = await HandshakeIo.ReadFrameAsync(ssl, token).ConfigureAwait(false);
             if (reply is null)
             {
-                pair.Add("tls", CheckOutcome.Fail, $"{pair.Subject} closed the connection after TLS: it did not accept this party's certificate",
+                pair.Add("tls", CheckOutcome.Fail,
+                    $"{pair.Subject} closed the connection after TLS: it did not accept this party's certificate",
                     $"its cluster file must pin this party's certificate (SHA-256 {mine}): compare cluster files");
                 return;
             }
@@ -410,7 +417,8 @@ internal sealed class DoctorNetwork
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckDialer(certificate)) is null,
             }, token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is AuthenticationException or IOException
+            or OperationCanceledException && !ct.IsCancellationRequested)
         {
             _refusals.Refuse(remote, refused ?? $"TLS handshake failed: {Reason(ex)}");
             return;
@@ -472,7 +480,8 @@ internal sealed class DoctorNetwork
         if (frame.Kind == FrameKind.Reject)
         {
             var reject = ControlMessages.DecodeReject(frame.Payload);
-            pair.Add("cluster file", CheckOutcome.Fail, $"{pair.Subject} refused this party: {reject.Detail}", Advice(reject.Mismatch, pair.Subject));
+            pair.Add("cluster file", CheckOutcome.Fail, $"{pair.Subject} refused this party: {reject.Detail}",
+                Advice(reject.Mismatch, pair.Subject));
             return false;
         }
         if (frame.Kind != FrameKind.Hello) throw new FrameFormatException($"expected a Hello frame, got {frame.Kind}");
@@ -501,7 +510,9 @@ internal sealed class DoctorNetwork
         _ => $"compare the cluster files of this party and {peer}",
     };
 
-    /// <summary>Asks the peer's time <see cref="DoctorOptions.ClockSamples"/> times; the sample with the shortest round trip wins.</summary>
+    /// <summary>
+    /// Asks the peer's time <see cref="DoctorOptions.ClockSamples"/> times; the sample with the shortest round trip wins.
+    /// </summary>
     private async Task<(TimeSpan Offset, TimeSpan RoundTrip)> SampleClockAsync(Stream stream, CancellationToken ct)
     {
         var best = (Offset: TimeSpan.Zero, RoundTrip: TimeSpan.MaxValue);
@@ -560,7 +571,8 @@ internal sealed class DoctorNetwork
             OperationCanceledException => $"the exchange did not finish within {Seconds(ExchangeTimeout)} s",
             _ => $"the connection broke during the exchange: {Reason(ex)}",
         };
-        pair.Add(check, CheckOutcome.Fail, what, $"run the same version of mpc doctor at {pair.Subject}, and check the link between the hosts");
+        pair.Add(check, CheckOutcome.Fail, what,
+            $"run the same version of mpc doctor at {pair.Subject}, and check the link between the hosts");
         _logger.LogDebug(ex, "Doctor exchange with {Peer} failed", pair.Subject);
     }
 

@@ -30,7 +30,8 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
         {
             _checks.Add(new DoctorCheck(me, "tls", CheckOutcome.Fail,
                 "the cluster file says \"insecure\": links would be plaintext and no peer authenticated",
-                $"for a real run, set \"insecure\": false in {FileName(cluster.SourceFile)}, make keys with mpc certs and pin every certificate"));
+                $"for a real run, set \"insecure\": false in {FileName(cluster.SourceFile)}, "
+                + "make keys with mpc certs and pin every certificate"));
             return _checks;
         }
 
@@ -68,7 +69,8 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            _checks.Add(new DoctorCheck(subject, check, CheckOutcome.Fail, $"'{path}' is not a readable PEM certificate: {ex.Message}", whenMissing));
+            _checks.Add(new DoctorCheck(subject, check, CheckOutcome.Fail,
+                $"'{path}' is not a readable PEM certificate: {ex.Message}", whenMissing));
             return null;
         }
 
@@ -88,7 +90,8 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
         else if (now > notAfter)
         {
             _checks.Add(new DoctorCheck(subject, check, CheckOutcome.Fail,
-                $"SHA-256 {pin} expired on {Date(notAfter)} (links are authenticated by the pin, but the key is past its planned life)", renew));
+                $"SHA-256 {pin} expired on {Date(notAfter)} "
+                + "(links are authenticated by the pin, but the key is past its planned life)", renew));
         }
         else if (notAfter - now < options.CertificateExpiryWarning)
         {
@@ -125,13 +128,15 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
             if ((bits & GroupOrOther) != 0)
             {
                 _checks.Add(new DoctorCheck(me, "private key", CheckOutcome.Fail,
-                    $"'{keyPath}' has mode {mode}: other users of this machine can use it (mpc party refuses it)", $"chmod 600 '{keyPath}'"));
+                    $"'{keyPath}' has mode {mode}: other users of this machine can use it (mpc party refuses it)",
+                    $"chmod 600 '{keyPath}'"));
                 return;
             }
         }
         if (certificate is null)
         {
-            _checks.Add(new DoctorCheck(me, "private key", CheckOutcome.Skip, "cannot be matched: the certificate is not usable (see above)"));
+            _checks.Add(new DoctorCheck(me, "private key", CheckOutcome.Skip,
+                "cannot be matched: the certificate is not usable (see above)"));
             return;
         }
         try
