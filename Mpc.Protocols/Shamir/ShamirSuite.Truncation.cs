@@ -72,12 +72,8 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(value, wide, masked);
         var offset = T.FromInt128(Int128.One << (k - 1));
         for (int i = 0; i < length; i++) masked[i] += offset;
-        var all = new T[_session.PartyCount * length];
-        await _session.Network.ExchangeWithAllAsync<T>(tag, masked, all, ct).ConfigureAwait(false);
-        var c = new T[length];
-        _productScheme.ReconstructChecked(_allParties, all, c);
-
-        return ShiftOpened(c, bits, correction: (Threshold + 1) / 2, high);
+        await OpenInPlaceAsync(_productScheme, masked, tag, ct).ConfigureAwait(false);
+        return ShiftOpened(masked, bits, correction: (Threshold + 1) / 2, high);
     }
 
     /// <summary>
@@ -250,23 +246,17 @@ public sealed partial class ShamirSuite<T>
     /// <summary>
     /// Degree reduction by a double sharing (Damgård and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
     /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
-    /// the product masked by a uniform r. Online: one opening. The result is written over <paramref name="product"/>
-    /// (every caller's own fresh array); the exchange runs through pooled buffers, left to the GC if it fails.
+    /// the product masked by a uniform r. Online: one opening (two rounds for long vectors, each party the king of one
+    /// segment). The result is written over <paramref name="product"/> (every caller's own fresh array).
     /// </summary>
     private async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct)
     {
         int length = product.Length, parties = _session.PartyCount;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
         var (wide, narrow) = await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
-        var masked = System.Buffers.ArrayPool<T>.Shared.Rent(length);
-        VectorMath.Add<T>(product, wide, masked.AsSpan(0, length));
-        var all = System.Buffers.ArrayPool<T>.Shared.Rent(parties * length);
-        await _session.Network.ExchangeWithAllAsync<T>(tag, masked.AsMemory(0, length),
-            all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
-        _productScheme.ReconstructChecked(_allParties, all.AsSpan(0, parties * length), masked.AsSpan(0, length));
-        VectorMath.Subtract<T>(masked.AsSpan(0, length), narrow, product);
-        System.Buffers.ArrayPool<T>.Shared.Return(all);
-        System.Buffers.ArrayPool<T>.Shared.Return(masked);
+        VectorMath.Add<T>(product, wide, product);
+        await OpenInPlaceAsync(_productScheme, product, tag, ct).ConfigureAwait(false);
+        VectorMath.Subtract<T>(product, narrow, product);
         return product;
     }
 

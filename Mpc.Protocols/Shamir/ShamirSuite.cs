@@ -119,13 +119,36 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     public async ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default)
     {
         var tag = _session.NextTag();
-        int n = _session.PartyCount;
-        // Round 1: everyone sends its share to everyone.
-        var all = new T[n * x.Length];
-        await _session.Network.ExchangeWithAllAsync<T>(tag, x.Shares, all, ct).ConfigureAwait(false);
-        var result = new T[x.Length];
-        _scheme.ReconstructChecked(_allParties, all, result);
+        var result = x.Shares.ToArray();
+        await OpenInPlaceAsync(_scheme, result, tag, ct).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Shorter vectors than this open all-to-all in one round; longer ones by <see cref="ScatteredOpening"/>, in two
+    /// rounds with each party the king of one segment: 2 (N - 1) / N of the vector sent instead of N - 1 times it,
+    /// and one N-th of it interpolated. Settable for tests.
+    /// </summary>
+    internal int ScatteredOpeningMinimum { get; init; } = ScatteredOpening.Minimum;
+
+    /// <summary>
+    /// Opens shares of <paramref name="scheme"/>'s degree in place: all-to-all and interpolated from (and checked
+    /// against) every share, one round; or, for long vectors, scattered (each segment checked by its king).
+    /// </summary>
+    private async ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct)
+    {
+        if (shares.Length >= ScatteredOpeningMinimum)
+        {
+            await ScatteredOpening.OpenInPlaceAsync(_session.Network, shares, tag,
+                (all, segment) => scheme.ReconstructChecked(_allParties, all, segment), ct).ConfigureAwait(false);
+            return;
+        }
+        // Round 1: everyone sends its share to everyone.
+        int length = shares.Length, parties = _session.PartyCount;
+        var all = System.Buffers.ArrayPool<T>.Shared.Rent(parties * length);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, shares, all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
+        scheme.ReconstructChecked(_allParties, all.AsSpan(0, parties * length), shares.Span);
+        System.Buffers.ArrayPool<T>.Shared.Return(all);
     }
 
     /// <inheritdoc />
