@@ -27,7 +27,8 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     {
         var text = new StringBuilder();
         text.Append($"{c.Gates.Length + c.OutputWires.Length} {c.WireCount + c.OutputWires.Length}\n");
-        text.Append($"{c.InputWidths.Length} {string.Join(' ', c.InputWidths)}\n{c.OutputWidths.Length} {string.Join(' ', c.OutputWidths)}\n\n");
+        text.Append(
+            $"{c.InputWidths.Length} {string.Join(' ', c.InputWidths)}\n{c.OutputWidths.Length} {string.Join(' ', c.OutputWidths)}\n\n");
         foreach (Gate g in c.Gates) text.Append(GateLine(g)).Append('\n');
         for (int o = 0; o < c.OutputWires.Length; o++) text.Append($"1 1 {c.OutputWires[o]} {c.WireCount + o} EQW\n");
         return text.ToString();
@@ -78,7 +79,8 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     [Fact]
     public void BristolOld_AnyText_ReadsOrFailsWithACircuitFormatException()
     {
-        FuzzRun.Run(output, "bristol old format", FuzzRun.CountFor(FuzzRun.FullCount), [File.ReadAllBytes(CircuitFiles.PathOf("bristol_format/adder_32bit.txt"))], OldGen,
+        FuzzRun.Run(output, "bristol old format", FuzzRun.CountFor(FuzzRun.FullCount),
+            [File.ReadAllBytes(CircuitFiles.PathOf("bristol_format/adder_32bit.txt"))], OldGen,
             Reader(BristolFormat.Old), typeof(CircuitFormatException));
     }
 

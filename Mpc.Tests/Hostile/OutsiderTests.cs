@@ -36,7 +36,8 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 
         var nets = await CompleteAndExchangeAsync(cluster, first);
         string refusal = log.Lines.Single(l => l.Contains(remote, StringComparison.Ordinal));
-        Assert.Contains(attack == "no certificate" ? "presented no client certificate" : "is not pinned for any party that dials party 0", refusal);
+        Assert.Contains(attack == "no certificate" ? "presented no client certificate" : "is not pinned for any party that dials party 0",
+            refusal);
         output.WriteLine(refusal);
         await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
     }
@@ -59,13 +60,17 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 
         var lines = log.Lines;
         int oneByOne = lines.Count(l => l.Contains("refused a connection from", StringComparison.Ordinal));
-        int summed = lines.Select(l => Regex.Match(l, @"refused (\d+) more connections")).Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value));
-        output.WriteLine($"{clients} clients in {clock.Elapsed.TotalSeconds:F1} s: {oneByOne} lines one by one, {summed} summed up; {lines.Count} lines in all");
+        int summed = lines.Select(l => Regex.Match(l, @"refused (\d+) more connections"))
+            .Where(m => m.Success)
+            .Sum(m => int.Parse(m.Groups[1].Value));
+        output.WriteLine($"{clients} clients in {clock.Elapsed.TotalSeconds:F1} s: {oneByOne} lines one by one, {summed} summed up; " +
+            $"{lines.Count} lines in all");
         Assert.Equal(clients, oneByOne + summed);
         Assert.Contains(lines, l => remotes.Any(r => l.Contains(r, StringComparison.Ordinal)));
         // At most RefusalLog.LinesPerSecond lines a second, and one summary a second.
         double seconds = Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
-        Assert.True(lines.Count <= seconds * (RefusalLog.LinesPerSecond + 1), $"{lines.Count} log lines in {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(lines.Count <= seconds * (RefusalLog.LinesPerSecond + 1),
+            $"{lines.Count} log lines in {clock.Elapsed.TotalSeconds:F1} s");
         await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
     }
 

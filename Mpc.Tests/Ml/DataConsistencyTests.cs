@@ -29,7 +29,8 @@ public sealed class DataConsistencyTests
     {
         int drop = t.FeatureNames.ToList().IndexOf(name), d = t.FeatureCount;
         var features = t.Features.Where((_, k) => k % d != drop).ToArray();
-        return new PartyTable(t.Source, t.FeatureNames.Where(n => n != name).ToArray(), features, t.Labels, t.LabelName, t.Ids, t.LineNumbers);
+        return new PartyTable(t.Source, t.FeatureNames.Where(n => n != name).ToArray(), features, t.Labels, t.LabelName, t.Ids,
+            t.LineNumbers);
     }
 
     private static PartyTable WithoutLastRow(PartyTable t) =>

@@ -49,7 +49,8 @@ public sealed class RangeAnalysisTests
     [Fact]
     public void TheUnclippedPolynomial_IsRefusedForALongRun()
     {
-        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1, Sigmoid = new PolynomialSigmoid(7) }));
+        var e = Assert.Throws<FixedPointRangeException>(
+            () => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1, Sigmoid = new PolynomialSigmoid(7) }));
         Assert.Equal("sigmoid", e.Parameter);
     }
 

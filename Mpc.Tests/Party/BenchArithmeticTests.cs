@@ -11,7 +11,8 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
 {
     private async Task<JsonElement[]> RunAsync(string bench, int parties, params string[] args)
     {
-        using var process = MpcProcess.Start(["bench", bench, "--parties", parties.ToString(CultureInfo.InvariantCulture), .. args, "--insecure"]);
+        using var process = MpcProcess.Start(
+            ["bench", bench, "--parties", parties.ToString(CultureInfo.InvariantCulture), .. args, "--insecure"]);
         int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
         output.WriteLine(process.Output);
         Assert.Equal(0, code);
@@ -58,7 +59,8 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     {
         // Per party and triple: 2 (N - 1) Gilboa products, each 64 OTs of 16/k bytes one way and 2080 bits of
         // corrections the other.
-        var lines = await RunAsync("triples", 3, "--source", "ot", "--size", "2048", "--softspoken-k", k.ToString(CultureInfo.InvariantCulture));
+        var lines = await RunAsync("triples", 3, "--source", "ot", "--size", "2048",
+            "--softspoken-k", k.ToString(CultureInfo.InvariantCulture));
         foreach (var root in lines)
         {
             Assert.Equal(k, root.GetProperty("softspoken_k").GetInt32());

@@ -21,7 +21,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
         int code = await launch.WaitForExitAsync(ProcessTimeout);
         output.WriteLine(launch.Output);
         Assert.Equal(0, code);
-        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.StartsWith("mpc launch: generated a test certificate", StringComparison.Ordinal)));
+        Assert.Equal(3, launch.Stdout.Split('\n')
+            .Count(l => l.StartsWith("mpc launch: generated a test certificate", StringComparison.Ordinal)));
         Assert.Contains("[p0 p0] ping round 3/3", launch.Stdout);
         Assert.Contains("[p2 p2] party 2: 6 rounds", launch.Stdout);
         Assert.Contains("mpc launch: all 3 parties finished", launch.Stdout);
@@ -39,7 +40,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: deadline);
         cluster.WriteFiles();
         var parties = Enumerable.Range(0, 3)
-            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "ping", "--rounds", "1000000", "--size", "65536", "--interval-ms", "2"))
+            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "ping",
+                "--rounds", "1000000", "--size", "65536", "--interval-ms", "2"))
             .ToArray();
         try
         {
@@ -56,7 +58,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
                 Assert.NotEqual(0, codes[i]);
                 Assert.Contains("Party 2 (p2)", parties[i].Stderr);
             }
-            output.WriteLine($"both survivors exited {sw.ElapsedMilliseconds} ms after the kill (receive deadline {deadline.TotalSeconds} s)");
+            output.WriteLine(
+                $"both survivors exited {sw.ElapsedMilliseconds} ms after the kill (receive deadline {deadline.TotalSeconds} s)");
             Assert.True(sw.Elapsed < deadline + TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
         }
         finally
@@ -115,7 +118,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
         Assert.Equal(1, code);
         Assert.Contains("mpc launch: party 0 (p0) failed before its mesh formed with exit code 1", launch.Stderr);
         Assert.Contains("cannot listen", launch.Stderr);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"the launcher took {sw.Elapsed}: it should stop the rest at once, not wait for their connect deadline");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15),
+            $"the launcher took {sw.Elapsed}: it should stop the rest at once, not wait for their connect deadline");
     }
 
     [Fact]

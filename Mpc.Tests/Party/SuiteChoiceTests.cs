@@ -12,7 +12,8 @@ public sealed class SuiteChoiceTests
     [InlineData(3, true, "replicated", "ot", "bits")]
     [InlineData(4, false, "shamir", "ot", "bits")]
     [InlineData(7, false, "shamir", "ot", "bits")]
-    public void Auto_ResolvesToTheTrustFreeConfiguration_ForEachClusterSize(int parties, bool checkpointing, string suite, string preprocessing, string comparison)
+    public void Auto_ResolvesToTheTrustFreeConfiguration_ForEachClusterSize(int parties, bool checkpointing, string suite,
+        string preprocessing, string comparison)
     {
         var choice = SuiteChoice.Resolve("auto", "auto", "auto", parties, checkpointing);
         Assert.Equal(new SuiteChoice(suite, preprocessing, comparison), choice);

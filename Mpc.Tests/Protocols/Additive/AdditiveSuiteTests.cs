@@ -105,7 +105,8 @@ public sealed class AdditiveSuiteTests
             var after = s.Network.Stats.Snapshot();
             var product = await suite.OpenAsync(await suite.MultiplyAsync(sx, sy));
             var truncated = await suite.OpenAsync(await suite.TruncateAsync(sy, 7));
-            return (opened, product, truncated, Rounds: after.Rounds - before.Rounds, Sent: after.TotalBytesSent - before.TotalBytesSent, Frames: after.Peers.Sum(p => p.FramesSent) - before.Peers.Sum(p => p.FramesSent), s.PartyId);
+            return (opened, product, truncated, Rounds: after.Rounds - before.Rounds, Sent: after.TotalBytesSent - before.TotalBytesSent,
+                Frames: after.Peers.Sum(p => p.FramesSent) - before.Peers.Sum(p => p.FramesSent), s.PartyId);
         });
         foreach (var r in results)
         {
@@ -309,7 +310,8 @@ public sealed class AdditiveCapabilityTests
             var garbled = new AdditiveSuite(s, dealer, comparison: ComparisonMethod.GarbledCircuit);
             var local = new AdditiveSuite(s, dealer, truncation: AdditiveTruncation.SecureMlLocal);
             string Of(IArithmeticSuite<Z2k> suite) =>
-                $"{(suite.FusedTruncation is null ? "-" : "F")}{(suite.Powers is null ? "-" : "P")}{(suite.SpeculativeComparison is null ? "-" : "S")}";
+                $"{(suite.FusedTruncation is null ? "-" : "F")}{(suite.Powers is null ? "-" : "P")}" +
+                $"{(suite.SpeculativeComparison is null ? "-" : "S")}";
             return Task.FromResult(new[] { Of(withDealer), Of(withBuffered), Of(withOt), Of(garbled), Of(local) });
         });
         Assert.Equal(["FPS", "F--", "F--", "FP-", "F-S"], seen[0]);

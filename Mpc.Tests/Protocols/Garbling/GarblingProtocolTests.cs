@@ -85,7 +85,8 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             g => g.GarbleAsync(aes, [GarblerInput.Own(key), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]).AsTask(),
             e => e.EvaluateAsync(aes, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(plaintext)], [OutputMode.RevealToBoth]).AsTask());
-        Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a", Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, e.Bits(0))));
+        Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a",
+            Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, e.Bits(0))));
         Assert.Equal(e.Bits(0), g.Bits(0));
     }
 
@@ -106,14 +107,16 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             async g =>
             {
-                GarblerResult sum = await g.GarbleAsync(add, [GarblerInput.Own(Bits.FromUInt64(a, 32)), GarblerInput.FromEvaluator], [OutputMode.KeepLabels]);
+                GarblerResult sum = await g.GarbleAsync(add, [GarblerInput.Own(Bits.FromUInt64(a, 32)), GarblerInput.FromEvaluator],
+                    [OutputMode.KeepLabels]);
                 Assert.Throws<InvalidOperationException>(() => sum.Bits(0));
                 return await g.GarbleAsync(compare, [GarblerInput.FromLabels(sum.Labels(0)), GarblerInput.Own(Bits.FromUInt64(limit, 32))],
                     [OutputMode.RevealToBoth, OutputMode.RevealToGarbler]);
             },
             async e =>
             {
-                EvaluatorResult sum = await e.EvaluateAsync(add, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(b, 32))], [OutputMode.KeepLabels]);
+                EvaluatorResult sum = await e.EvaluateAsync(add, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(b, 32))],
+                    [OutputMode.KeepLabels]);
                 return await e.EvaluateAsync(compare, [EvaluatorInput.FromLabels(sum.Labels(0)), EvaluatorInput.FromGarbler],
                     [OutputMode.RevealToBoth, OutputMode.RevealToGarbler]);
             });
@@ -148,7 +151,8 @@ public sealed class GarblingProtocolTests
                 await g.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator], [OutputMode.RevealToEvaluator]);
                 return networks[0].Stats.Snapshot().TotalBytesSent - sent0;
             },
-            e => e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs)], [OutputMode.RevealToEvaluator]).AsTask(),
+            e => e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs)], [OutputMode.RevealToEvaluator])
+                .AsTask(),
             [networks[0], recording]);
         Assert.Equal(circuit.Evaluate([.. mine, .. theirs]), e.Bits(0));
 
@@ -189,13 +193,15 @@ public sealed class GarblingProtocolTests
             {
                 var results = new List<bool[]>();
                 for (int i = 0; i < widths.Length; i++)
-                    results.Add((await g.GarbleAsync(circuits[i], [GarblerInput.Own(mine[i]), GarblerInput.FromEvaluator], [OutputMode.RevealToGarbler])).Bits(0));
+                    results.Add((await g.GarbleAsync(circuits[i], [GarblerInput.Own(mine[i]), GarblerInput.FromEvaluator],
+                        [OutputMode.RevealToGarbler])).Bits(0));
                 return results;
             },
             async e =>
             {
                 for (int i = 0; i < widths.Length; i++)
-                    await e.EvaluateAsync(circuits[i], [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs[i])], [OutputMode.RevealToGarbler]);
+                    await e.EvaluateAsync(circuits[i], [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs[i])],
+                        [OutputMode.RevealToGarbler]);
                 return 0;
             },
             [recording, networks[1]]);
@@ -237,7 +243,9 @@ public sealed class GarblingProtocolTests
             },
             async e => await e.EvaluateAsync(
                 what == "circuit" ? subtractor : adder,
-                what == "source" ? [EvaluatorInput.Own(x), EvaluatorInput.FromGarbler] : [EvaluatorInput.FromGarbler, EvaluatorInput.Own(x)],
+                what == "source"
+                    ? [EvaluatorInput.Own(x), EvaluatorInput.FromGarbler]
+                    : [EvaluatorInput.FromGarbler, EvaluatorInput.Own(x)],
                 [what == "mode" ? OutputMode.RevealToBoth : OutputMode.RevealToEvaluator]));
         var failure = Assert.IsType<GarblingException>(g);
         Assert.Equal(1, failure.PeerId);
@@ -260,18 +268,25 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             async g =>
             {
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[4])], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[3]), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [default, GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[4]), GarblerInput.FromEvaluator], []); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[4])], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[3]), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [default, GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[4]), GarblerInput.FromEvaluator], []); });
                 // The instance is still usable: a valid call goes through.
-                GarblerResult r = await g.GarbleAsync(circuit, [GarblerInput.Own(Bits.FromUInt64(9, 4)), GarblerInput.FromEvaluator], [OutputMode.RevealToGarbler]);
+                GarblerResult r = await g.GarbleAsync(circuit, [GarblerInput.Own(Bits.FromUInt64(9, 4)), GarblerInput.FromEvaluator],
+                    [OutputMode.RevealToGarbler]);
                 return r.Bits(0)[0];
             },
             async e =>
             {
-                Assert.Throws<ArgumentException>(() => { _ = e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(new bool[5])], [OutputMode.RevealToBoth]); });
-                EvaluatorResult r = await e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(9, 4))], [OutputMode.RevealToGarbler]);
+                Assert.Throws<ArgumentException>(() => { _ = e.EvaluateAsync(circuit,
+                    [EvaluatorInput.FromGarbler, EvaluatorInput.Own(new bool[5])], [OutputMode.RevealToBoth]); });
+                EvaluatorResult r = await e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(9, 4))],
+                    [OutputMode.RevealToGarbler]);
                 return r.Count;
             });
         Assert.True(g);

@@ -15,7 +15,8 @@ public sealed class PreprocessingAccountingTests
         var all = new List<(Z2k, Z2k, Z2k)>();
         for (int take = 0; take < byParty[0].Length; take++)
             for (int i = 0; i < byParty[0][take].Count; i++)
-                all.Add((Sum(byParty.Select(p => p[take].A[i])), Sum(byParty.Select(p => p[take].B[i])), Sum(byParty.Select(p => p[take].C[i]))));
+                all.Add((Sum(byParty.Select(p => p[take].A[i])), Sum(byParty.Select(p => p[take].B[i])),
+                    Sum(byParty.Select(p => p[take].C[i]))));
         return all;
     }
 
