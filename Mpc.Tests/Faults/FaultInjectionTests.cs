@@ -17,7 +17,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private static readonly FaultRunner Runner = new(receiveTimeout: TimeSpan.FromSeconds(3), connectTimeout: TimeSpan.FromSeconds(6));
 
     [Fact]
-    public async Task RandomFaults_EndEveryParty_WithinTheDeadline_NamingTheCulprit()
+    public async Task RandomFaults_EndEveryPartyInTime_NamingTheCulprit()
     {
         int seed = Environment.GetEnvironmentVariable("MPC_FAULTS_SEED") is { } s
             ? int.Parse(s, CultureInfo.InvariantCulture)
@@ -38,7 +38,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
     [FaultMatrixFact]
     [Trait("Category", "FaultMatrix")]
-    public async Task FullMatrix_EveryFault_EndsEveryParty_WithinTheDeadline_NamingTheCulprit()
+    public async Task FullMatrix_EveryFault_EndsEveryPartyInTime_NamingCulprit()
     {
         int runs = Environment.GetEnvironmentVariable("MPC_FAULTS_RUNS") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
         int seed = Environment.GetEnvironmentVariable("MPC_FAULTS_SEED") is { } s

@@ -12,7 +12,7 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Launch_WhenAPartyIsKilled_EndsTheOthers_ExitsNonZeroNamingIt_AndLeavesNoProcess()
+    public async Task Launch_PartyKilled_EndsOthers_NamesIt_LeavesNoProcess()
     {
         if (!ProcessTable.IsSupported) return;
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: Deadline);

@@ -70,7 +70,7 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
         bytes => BristolReader.Read(new StringReader(Encoding.UTF8.GetString(bytes)), format, "fuzzed.txt");
 
     [Fact]
-    public void BristolFashion_AnyText_ReadsOrFailsWithACircuitFormatException()
+    public void BristolFashion_AnyText_ReadsOrThrowsCircuitFormatException()
     {
         FuzzRun.Run(output, "bristol fashion", FuzzRun.CountFor(FuzzRun.FullCount), [Encoding.ASCII.GetBytes(FashionGates)], FashionGen,
             Reader(BristolFormat.Fashion), typeof(CircuitFormatException));
@@ -100,7 +100,7 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     [InlineData("2000000000 2000000000\n1 2\n1 1\n2 1 0 1 2 AND\n", 1, "wires")]
     [InlineData("0 20000000\n2 10000000 10000000\n1 1\n", 1, "wires")]
     [InlineData("1 16000000\n1 2\n1 1\n2 1 0 1 15999999 AND\n", 5, "assign only 3")]
-    public void Bristol_HeaderClaimingHugeCounts_IsRefusedWithoutAllocatingThem(string text, int line, string expected)
+    public void Bristol_HugeHeaderCounts_AreRefusedWithoutAllocating(string text, int line, string expected)
     {
         BristolReader.Read(new StringReader(FashionGates), BristolFormat.Fashion, "warm-up");
         long before = GC.GetAllocatedBytesForCurrentThread();

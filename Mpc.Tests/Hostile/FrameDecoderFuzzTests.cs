@@ -184,7 +184,7 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FrameDecoder_DataLengthWithinTheLimit_AllocatesOnlyWhatIsAnnounced()
+    public void FrameDecoder_LengthWithinLimit_AllocatesOnlyWhatIsAnnounced()
     {
         // The contrast to the test above: the check is on the announced length, not on what a frame could be.
         var writer = new ArrayBufferWriter<byte>();

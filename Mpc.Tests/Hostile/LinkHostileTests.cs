@@ -105,7 +105,7 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
     /// that deadline, or accepts the wrong party.
     /// </summary>
     [Fact]
-    public async Task Listener_MutatedHellos_ConnectOrRefuseWithAHandshakeException()
+    public async Task Listener_MutatedHellos_ConnectOrThrowHandshakeException()
     {
         int count = FuzzRun.CountFor(25);
         using var cluster = TestCluster.Create(2, tls: false, connectTimeout: TimeSpan.FromSeconds(0.5));

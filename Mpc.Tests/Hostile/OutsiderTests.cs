@@ -44,7 +44,7 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 
     /// <summary>Two hundred unpinned clients at once while the mesh forms: all refused, the log stays short, the run completes.</summary>
     [Fact]
-    public async Task FloodOfUnpinnedClients_IsRefused_LoggedAFewLinesASecond_AndTheRunCompletes()
+    public async Task UnpinnedFlood_Refused_FewLogLinesASecond_RunCompletes()
     {
         const int clients = 200;
         using var cluster = TestCluster.Create(3, tls: true, connectTimeout: TimeSpan.FromSeconds(60));

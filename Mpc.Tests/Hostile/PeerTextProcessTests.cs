@@ -21,7 +21,7 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
     /// error is still one line, escaped, within <see cref="Mpc.Core.Text.PeerText.MaxLength"/> characters of reason.
     /// </summary>
     [Fact]
-    public async Task AbortReasonFromAPeer_ReachesTheTerminal_Escaped_OnOneLine_AndCut()
+    public async Task PeerAbortReason_ReachesTerminal_Escaped_OneLine_Cut()
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(30));
         cluster.WriteFiles();

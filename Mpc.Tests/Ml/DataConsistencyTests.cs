@@ -51,7 +51,7 @@ public sealed class DataConsistencyTests
     }
 
     [Fact]
-    public void Horizontal_DifferentColumnSets_EveryPartyNamesTheParty_ItNamesItsFileAndTheColumn()
+    public void Horizontal_ColumnMismatch_AllNameParty_ItNamesFileAndColumn()
     {
         var tables = MlTestData.BreastCancer(Partitioning.Horizontal, 3);
         tables[2] = WithoutColumn(tables[2], "mean_area");

@@ -70,7 +70,7 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(7)]
-    public void Totals_OfAValueAtOrBeyondThePartyLimit_AreRefused_BeforeAnythingIsInput(int parties)
+    public void Totals_AtOrBeyondPartyLimit_AreRefusedBeforeAnyInput(int parties)
     {
         double limit = Limit(parties);
         output.WriteLine($"N = {parties}: per-party limit {limit:G4} (the format's largest value {Format.MaxValue<Z2k>():G4})");
@@ -85,7 +85,7 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     /// Each party's sum of squared deviations fits the ring, their total does not; the deviation must still be right.
     /// </summary>
     [Fact]
-    public async Task Standardisation_OfALargeColumnOverThreeParties_MatchesPlaintext()
+    public async Task Standardisation_LargeColumn_ThreeParties_MatchesPlaintext()
     {
         const int parties = 3, rows = 200;
         var random = new System.Random(3); // test data only
@@ -124,7 +124,7 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Standardisation_OfAColumnBeyondTheExactRange_IsRefused_NamingTheColumnAndTheLimit()
+    public async Task Standardisation_BeyondExactRange_RefusedNamingColumnAndLimit()
     {
         const int parties = 2, rows = 10;
         var tables = Enumerable.Range(0, parties).Select(p => new PartyTable($"party-{p}.csv", ["ok", "huge"],

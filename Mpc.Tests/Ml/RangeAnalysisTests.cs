@@ -22,7 +22,7 @@ public sealed class RangeAnalysisTests
     }
 
     [Fact]
-    public void AHugeLearningRate_IsRefusedNamingTheLearningRateAndASafeValue()
+    public void HugeLearningRate_IsRefused_NamingItAndASafeValue()
     {
         var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 50_000 }));
         Assert.Equal("learning rate", e.Parameter);

@@ -144,7 +144,7 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void DealerNotListedLast_OrAnUnknownRole_OrTooFewComputingParties_NamesTheFileAndField()
+    public void DealerNotLast_UnknownRole_TooFewParties_NameFileAndField()
     {
         string notLast = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\","));
         Fails(() => ClusterConfig.Load(notLast), notLast, "parties[1].role", "the dealer must have the highest id (2)");
@@ -248,7 +248,7 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void PartyFile_ConnectVia_RoutesPeers_WithoutChangingTheClusterHash()
+    public void PartyFile_ConnectVia_RoutesPeers_KeepsTheClusterHash()
     {
         Cluster();
         string plain = Write("carol.json", """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem" }""");
@@ -294,7 +294,7 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void PartyFile_WithAKeyThatIsNotTheCertificates_FailsToLoadItsIdentity()
+    public void PartyFile_KeyNotTheCertificates_FailsToLoadIdentity()
     {
         Cluster();
         string file = Write("alice.json", """{ "cluster": "cluster.json", "partyId": 0, "privateKey": "certs/p1.key.pem" }""");
@@ -303,7 +303,7 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void PartyFile_WithAKeyOtherUsersCanRead_IsRefused_WithTheChmodThatFixesIt()
+    public void PartyFile_KeyReadableByOthers_IsRefusedWithTheChmodFix()
     {
         if (OperatingSystem.IsWindows()) return;
         Cluster();

@@ -176,7 +176,7 @@ public sealed class PartyNetworkContractTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
-    public async Task FramesSentBeforeClosing_AreStillDelivered_ThenTheClosedPeerIsNamed(string kind)
+    public async Task FramesSentBeforeClosing_AreDelivered_ThenClosedPeerNamed(string kind)
     {
         await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
         await parties[0].SendAsync(1, A, new byte[] { 42 });

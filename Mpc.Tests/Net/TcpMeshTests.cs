@@ -86,7 +86,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     [Theory]
     [InlineData(0)]   // the impostor listens
     [InlineData(1)]   // the impostor dials
-    public async Task Tls_CertificateNotNamedInTheCluster_IsRefusedDuringTls_AndTimesOutNamingThePeer(int impostor)
+    public async Task Tls_UnnamedCertificate_RefusedInTls_TimesOutNamingPeer(int impostor)
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(3));
         using var stranger = CertificateFiles.CreateSelfSigned("stranger", "127.0.0.1");
@@ -122,7 +122,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DifferentClusterConfigs_AreRefusedOnBothSides_NamingTheFieldsThatDiffer(bool tls)
+    public async Task DifferentClusterConfigs_RefusedBothSides_NamingTheFields(bool tls)
     {
         using var cluster = TestCluster.Create(2, tls);
         var other = cluster.Cluster with { ReceiveTimeout = cluster.Cluster.ReceiveTimeout + TimeSpan.FromSeconds(1) };
@@ -159,7 +159,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     /// instead of waiting out its connect deadline; every party names party 2 and the field that differs.
     /// </summary>
     [Fact]
-    public async Task ConfigMismatchSeenByOneParty_IsRelayedToThePartiesConnectedToIt_AtOnce()
+    public async Task ConfigMismatchAtOneParty_IsRelayedAtOnceToConnectedPeers()
     {
         var deadline = TimeSpan.FromSeconds(20);
         using var cluster = TestCluster.Create(3, tls: true, connectTimeout: deadline);
@@ -232,7 +232,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task GarbageFrame_FailsTheParty_WithAMalformedFrameNamingThePeer_AndAnAbortBack()
+    public async Task GarbageFrame_FailsWithMalformedFrameNamingPeer_AndAbortsBack()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
@@ -293,7 +293,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
 #pragma warning disable SYSLIB0039 // obsolete protocols: offering them is the point of the test
     [InlineData(System.Security.Authentication.SslProtocols.Tls11)]
 #pragma warning restore SYSLIB0039
-    public async Task Tls_OlderThan13_IsRefusedByTheListener_EvenWithThePinnedCertificate(System.Security.Authentication.SslProtocols offered)
+    public async Task Tls_OlderThan13_IsRefused_EvenWithThePinnedCertificate(System.Security.Authentication.SslProtocols offered)
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(3));
         var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
@@ -321,7 +321,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     /// bytes are refused and logged, and the listener goes on waiting for the real peer.
     /// </summary>
     [Fact]
-    public async Task Insecure_ClientThatDoesNotSpeakTheProtocol_IsRefused_AndTheMeshStillForms()
+    public async Task Insecure_NonProtocolClient_IsRefused_MeshStillForms()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         var log = new RecordingLogger();

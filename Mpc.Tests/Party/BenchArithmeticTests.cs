@@ -22,7 +22,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchMul_ThreeProcesses_ReportMedianAndBest_AndSendTwoWordsPerPeerPerProduct()
+    public async Task BenchMul_ReportsMedianAndBest_TwoWordsPerPeerPerProduct()
     {
         var lines = await RunAsync("mul", 3, "--suite", "additive", "--preprocessing", "dealer", "--size", "1000", "--repeat", "3");
         Assert.Equal([0, 1, 2], lines.Select(l => l.GetProperty("party").GetInt32()).Order());
@@ -38,7 +38,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchMul_Replicated_SendsOneWordToOnePeerPerProduct_AndFixedPointWorks()
+    public async Task BenchMul_Replicated_SendsOneWordPerProduct_FixedPointWorks()
     {
         var lines = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "2");
         foreach (var root in lines)
@@ -55,7 +55,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     [Theory]
     [InlineData(1, 2568)]
     [InlineData(2, 1544)]
-    public async Task BenchTriples_OtSource_ThreeProcesses_SendTheBytesTheirSoftSpokenKPredicts(int k, int bytesPerTriple)
+    public async Task BenchTriples_OtSource_SendsTheBytesSoftSpokenKPredicts(int k, int bytesPerTriple)
     {
         // Per party and triple: 2 (N - 1) Gilboa products, each 64 OTs of 16/k bytes one way and 2080 bits of
         // corrections the other.

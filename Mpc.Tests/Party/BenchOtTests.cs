@@ -11,7 +11,7 @@ public sealed class BenchOtTests(ITestOutputHelper output)
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public async Task BenchOt_TwoProcesses_EachPrintOneJsonLine_With16OverKBytesPerCorrelatedOt(int k)
+    public async Task BenchOt_EachPrintsOneJsonLine_16OverKBytesPerCorrelatedOt(int k)
     {
         using var bench = MpcProcess.Start("bench", "ot", "--size", "20000", "--insecure",
             "--softspoken-k", k.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -116,7 +116,7 @@ public sealed class CheckpointFileTests : IDisposable
     }
 
     [Fact]
-    public void LeftoverTemporaryFile_OfAKilledWriter_IsNeverTakenForACheckpoint()
+    public void KilledWritersTemporaryFile_IsNeverTakenForACheckpoint()
     {
         // A writer killed between write and rename leaves its temporary file; the store ignores it.
         var store = new CheckpointStore(_directory, keep: 2);

@@ -20,7 +20,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     private static readonly string[] Training = ["train-lr", "--epochs", $"{Epochs}", "--batch-size", "64", "--checkpoint-every", "2"];
 
     [Fact]
-    public async Task PartyKilledAfterACheckpoint_AllResumed_SameModelBitForBitAsTheUninterruptedRun()
+    public async Task PartyKilled_AllResumed_ModelBitForBitAsUninterruptedRun()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
@@ -88,7 +88,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ResumeWithAnotherPartysCheckpoint_EveryPartyStops_NamingWhatDiffers()
+    public async Task ResumeWithAnotherPartysCheckpoint_AllStop_NamingWhatDiffers()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
@@ -117,7 +117,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task FreshStartIntoAFolderWithCheckpoints_IsRefused_NothingOverwritten()
+    public async Task FreshStartOverCheckpoints_IsRefused_NothingOverwritten()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));

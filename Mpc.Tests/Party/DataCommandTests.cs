@@ -26,7 +26,7 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Datagen_WritesRowsAndItsTrueModel_WhichPredictsItsOwnLabelsWell()
+    public async Task Datagen_WritesRowsAndTrueModel_WhichPredictsTheLabelsWell()
     {
         string file = Path.Combine(_directory, "synthetic.csv");
         var (code, _, error) = await Mpc("datagen", "--rows", "3000", "--features", "8", "--seed", "5", "--out", file);
@@ -66,7 +66,7 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Predict_WithAVerticalPartysModelAlone_SaysItNeedsEveryPartysStandardisation()
+    public async Task Predict_OneVerticalModel_NeedsEveryPartysStandardisation()
     {
         string model = Path.Combine(_directory, "model.json");
         AtomicFile.WriteAllText(model, new ModelFile
@@ -134,7 +134,7 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void ShippedPartyFiles_HaveValidDataSections_ForEveryClusterAndPartition()
+    public void ShippedPartyFiles_HaveValidDataSections_InEveryCluster()
     {
         // Every party file a shipped cluster file names.
         var clusters = Directory.GetFiles(Path.Combine(MlTestData.Root, "party-configs"), "*.json", SearchOption.AllDirectories)

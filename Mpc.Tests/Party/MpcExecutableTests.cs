@@ -13,7 +13,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Launch_Ping_OnALoopbackClusterWithoutCertificates_GeneratesThem_AndSucceeds()
+    public async Task Launch_Ping_NoCertsOnLoopback_GeneratesThemAndSucceeds()
     {
         using var cluster = TestCluster.Create(3, tls: true);
         string clusterFile = cluster.WriteFiles(writeCertificates: false);
@@ -34,7 +34,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task KillingAPartyMidExchange_MakesEveryOtherPartyFail_NamingIt_WithinTheReceiveDeadline()
+    public async Task PartyKilledMidExchange_OthersFailNamingIt_WithinTheDeadline()
     {
         var deadline = TimeSpan.FromSeconds(5);
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: deadline);
@@ -69,7 +69,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task StoppedParty_IsDetectedByTheReceiveDeadline_AndNamedByEveryOtherParty()
+    public async Task StoppedParty_IsDetectedByTheDeadline_AndNamedByTheOthers()
     {
         if (OperatingSystem.IsWindows()) return;
         var deadline = TimeSpan.FromSeconds(3);
@@ -123,7 +123,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Party_WithAnInvalidConfig_ExitsWithCode2_NamingTheFileAndField()
+    public async Task Party_InvalidConfig_ExitsWithCode2_NamingFileAndField()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         cluster.WriteFiles(editParty: (i, party) => party["colour"] = "blue");
@@ -135,7 +135,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Certs_WritesEveryPartysCertificateAndPrivateKey_AndRefusesToOverwrite()
+    public async Task Certs_WritesEveryPartysCertificateAndKey_RefusesOverwrite()
     {
         using var cluster = TestCluster.Create(3, tls: true);
         string clusterFile = cluster.WriteFiles(writeCertificates: false);

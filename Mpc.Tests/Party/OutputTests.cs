@@ -71,7 +71,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void PlainSvg_ForWhenTheRendererIsMissing_HoldsTheWholeCurveAndTitle()
+    public void PlainSvg_WithoutTheRenderer_HoldsTheWholeCurveAndTitle()
     {
         var chart = Chart.Loss([(2, 0.5), (4, 0.25), (6, 0.125)], "mean squared residual", "shamir, vertical, 5 parties");
         var svg = XDocument.Parse(chart.PlainSvg());

@@ -92,7 +92,7 @@ public sealed class ResumedTrainingTests : IDisposable
     [InlineData("shamir")]
     [InlineData("replicated")]
     [InlineData("replicated-one-round")] // masks made ahead are discarded at the checkpoint
-    public void ResumedAtEpoch2_FromOtherSessions_SameModelAndSharesAsTheUninterruptedRun(string configuration)
+    public void ResumedInNewSessions_SameModelAndSharesAsUninterruptedRun(string configuration)
     {
         var uninterrupted = Train(configuration, "first", resume: false, seed: 1);
         for (int p = 0; p < 3; p++)

@@ -35,7 +35,7 @@ public sealed class SuiteChoiceTests
     }
 
     [Fact]
-    public void TrainLrSettings_ResolveTheirSuiteForTheCluster_AndAgreeOnTheResolvedNames()
+    public void TrainLrSettings_ResolveSuiteForCluster_AgreeOnResolvedNames()
     {
         var parse = Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr"]);
         var settings = TrainLrSettings.From(parse).For(3);
@@ -47,7 +47,7 @@ public sealed class SuiteChoiceTests
     }
 
     [Fact]
-    public void Truncation_IsTwoRoundForReplicatedByDefault_AgreedByTheParties_AndRefusedForOtherSuites()
+    public void Truncation_TwoRoundByDefault_Agreed_RefusedForOtherSuites()
     {
         TrainLrSettings Settings(params string[] options) =>
             TrainLrSettings.From(Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr", .. options])).For(3);

@@ -19,7 +19,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         new() { ["file"] = file, ["partition"] = "horizontal", ["label"] = "malignant" };
 
     [Fact]
-    public async Task Launch_BreastCancerHorizontal_WritesModelMetricsAndCurve_WithinOnePointOfPlaintext()
+    public async Task Launch_Horizontal_WritesAllOutputs_WithinOnePointOfPlaintext()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles(
@@ -60,7 +60,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Launch_WithTheDealerAskedFor_TrainsAsWell_AndEveryPartySaysWhomItTrustsWithWhat()
+    public async Task Launch_WithDealer_TrainsAsWell_EveryPartySaysWhomItTrusts()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: true);
         string clusterFile = cluster.WriteFiles(
@@ -88,7 +88,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Launch_WithTheDealerAskedFor_OnAClusterWithoutOne_RefusesSayingWhatIsMissing()
+    public async Task Launch_DealerAskedWithoutOne_RefusesSayingWhatIsMissing()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles(
@@ -135,7 +135,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task NonNumericCell_EveryPartyStops_NamingThePartyFileRowAndColumn()
+    public async Task NonNumericCell_AllStop_NamingThePartyFileRowAndColumn()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         var files = new string[3];

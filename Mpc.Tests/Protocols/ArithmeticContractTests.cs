@@ -203,7 +203,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 12)]
-    public void PreparedMatrix_ProductsAndTransposedProducts_OpenToPlainProducts_RepeatedAndOnRowViews(int seed, byte nByte, byte r, byte k, byte c)
+    public void PreparedMatrix_BothProducts_MatchPlain_RepeatedAndOnRowViews(int seed, byte nByte, byte r, byte k, byte c)
     {
         int n = PickN(nByte), rows = 2 + r % 7, width = 1 + k % 6, columns = 1 + c % 3;
         int first = r % (rows - 1), count = rows - first - (c % 2); // a view of consecutive rows, possibly the last ones
@@ -460,7 +460,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 12)]
-    public void LessThanZeroAndProduct_GivesTheBitsAndTheirProducts_WithAMultiplicandMadeMeanwhile(int seed, byte nByte, byte bitsByte, byte lengthByte)
+    public void LessThanZeroAndProduct_GivesBitsAndProducts_LateMultiplicand(int seed, byte nByte, byte bitsByte, byte lengthByte)
     {
         int n = PickN(nByte), length = 1 + lengthByte % 70;
         var maxBits = Probe(n, suite => suite.TruncationInputBits);
@@ -527,7 +527,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     /// Parties marked late finish each product-and-truncate first; the others start the product after it at once.
     /// </summary>
     [Property(MaxTest = 10)]
-    public void ProductsAndTruncations_PairUp_WhenTheOperationStartedAfterThemRunsFirstAtSomeParties(int seed, byte nByte, byte lateByte)
+    public void ProductsAndTruncations_PairUp_WhenALaterOperationRunsFirst(int seed, byte nByte, byte lateByte)
     {
         if (!TruncationTakesAllWhenStarted) return;
         int n = PickN(nByte), rows = 6, width = 3;
@@ -632,7 +632,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Fact]
-    public void PreparedMatrix_WithAWronglyShapedRightOperand_IsRefused_NamingTheShapes()
+    public void PreparedMatrix_WrongShapedOperand_IsRefusedNamingTheShapes()
     {
         int n = MinParties;
         var messages = RunParties(n, async s =>

@@ -26,7 +26,7 @@ public sealed class EpochKeysTests
     }
 
     [Fact]
-    public async Task ResumedSession_WithSavedKeysAndCounters_DrawsTheSameSharesAsTheOriginal()
+    public async Task ResumedSession_SavedKeysAndCounters_DrawTheOriginalShares()
     {
         // The original run: fresh keys, some work, then (at the checkpoint) keys and counters saved, then epoch 3.
         var original = await LocalParties.RunAsync(3, async s =>

@@ -36,7 +36,7 @@ public sealed class MultiProcessContractTests
     }
 
     [Fact]
-    public async Task ReplicatedSuite_RefusesAClusterOfOtherThanThreeParties_SayingWhatToUse()
+    public async Task ReplicatedSuite_OtherThanThreeParties_RefusedSayingWhatToUse()
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();

@@ -78,7 +78,7 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     [InlineData("shamir-5", 60)]
     [InlineData("additive-ot-2", 20)]
     [InlineData("additive-external-dealer", 100)]
-    public async Task OnePartysView_IsDistributedAlikeWhateverAnotherPartysInput_WhenNoPartyIsTrusted(string configuration, int trials)
+    public async Task TrustFree_OnePartysView_IsAlikeWhateverAnotherPartysInput(string configuration, int trials)
     {
         var (view, parts) = await CompareAsync(configuration, trials);
         Assert.True(view.Statistic < view.Critical, $"{configuration}: party 0's views of two inputs of party 1 differ: {view}.");
@@ -90,7 +90,7 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task DealerConfiguration_LetsPartyZeroTellAnotherPartysInputsApart_AndReadThem()
+    public async Task DealerConfiguration_LetsPartyZeroReadAnotherPartysInputs()
     {
         // Party 0 deals every triple and mask, and then computes with them. Its seed being fixed, so is everything it
         // dealt, every party's shares included: the same triples (a, b, c) and masks in every trial. The Beaver

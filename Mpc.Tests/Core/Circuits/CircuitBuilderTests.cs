@@ -131,7 +131,7 @@ public sealed class CircuitBuilderTests
     }
 
     [Fact]
-    public void Builder_InputsDeclaredAfterGates_AreNumberedFirst_InDeclarationOrder()
+    public void Builder_LateInputs_AreNumberedFirst_InDeclarationOrder()
     {
         var builder = new CircuitBuilder();
         Wire[] a = builder.Input(2);

@@ -27,7 +27,7 @@ public sealed class CircuitTests
     }
 
     [Property(Arbitrary = [typeof(RandomCircuits)])]
-    public void Circuit_OrderByAndDepth_KeepsEveryOutput_AndLayersHoldIndependentAndGates((int Seed, int Gates) spec)
+    public void Circuit_OrderByAndDepth_KeepsOutputs_LayersAreIndependent((int Seed, int Gates) spec)
     {
         RandomCircuits.RawCircuit raw = RandomCircuits.RawParts(spec.Seed, spec.Gates);
         var circuit = new Circuit(raw.WireCount, raw.InputWidths, raw.OutputWidths, raw.OutputWires, raw.Gates);

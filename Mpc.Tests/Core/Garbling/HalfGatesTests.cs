@@ -124,7 +124,7 @@ public sealed class HalfGatesTests
     private const string KnownC0 = "a4e02eeb2e3d2b0047efa3eeb5f680a6";
 
     [AesNiProperty(MaxTest = 30)]
-    public void HalfGates_HardwareAndPortableCores_ProduceTheSameTablesAndLabels(int seed, byte gates)
+    public void HalfGates_HardwareAndPortableCores_GiveSameTablesAndLabels(int seed, byte gates)
     {
         Circuit circuit = RandomCircuits.Raw(seed, 4 * gates);
         bool[] inputs = RandomCircuits.Inputs(circuit, seed);
@@ -170,7 +170,7 @@ public sealed class HalfGatesTests
         });
 
     [Fact]
-    public void HalfGates_TweaksSeparateCircuits_SoTheSameLabelsGiveUnrelatedTables()
+    public void HalfGates_Tweaks_MakeSameLabelsGiveUnrelatedTables()
     {
         Circuit circuit = RandomCircuits.Raw(3, 200);
         bool[] inputs = RandomCircuits.Inputs(circuit, 3);
@@ -181,7 +181,7 @@ public sealed class HalfGatesTests
     }
 
     [Fact]
-    public void HalfGates_RejectsAnOffsetWithoutItsColourBit_AndMismatchedBuffers()
+    public void HalfGates_RejectsOffsetWithoutColourBit_AndMismatchedBuffers()
     {
         var circuit = new Circuit(3, [2], [1], [2], [Gate.And(0, 1, 2)]);
         var e = Assert.Throws<ArgumentException>(

@@ -44,7 +44,7 @@ public sealed class AesCtrPrgTests
     }
 
     [Fact]
-    public void Derive_IsHkdfSha256IntoTheGenerator_OneStreamPerSecretSaltAndInfo()
+    public void Derive_IsHkdfSha256_OneStreamPerSecretSaltAndInfo()
     {
         byte[] secret = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
         var key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, secret,
@@ -184,7 +184,7 @@ public sealed class AesCtrPrgTests
     }
 
     [Fact]
-    public void Fork_IsDeterministic_ConsumesSixteenBytes_AndDiffersFromParent()
+    public void Fork_IsDeterministic_Consumes16Bytes_DiffersFromParent()
     {
         using var reference = new AesCtrPrg(Sp80038aKey);
         byte[] stream = Take(reference, 64);

@@ -100,7 +100,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task CustomCircuit_OnConvertedValues_ComputesReluInsideTheGarbledDomain()
+    public async Task CustomCircuit_OnConvertedValues_ComputesReluWhileGarbled()
     {
         var values = Values(5, 25);
         var (p0, p1) = Share(values, 5);
@@ -151,7 +151,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task GarbledSuite_LessThanZero_AgreesWithPlaintext_OverTheWholeRange()
+    public async Task GarbledSuite_LessThanZero_MatchesPlaintext_OverTheWholeRange()
     {
         const int length = 200;
         foreach (int bits in new[] { 2, 17, 48, 63 })
@@ -185,7 +185,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task FixedPointLessThan_AndRelu_MatchPlaintext_IncludingEqualValuesAndExtremes()
+    public async Task FixedPointLessThanAndRelu_MatchPlaintext_TiesAndExtremesToo()
     {
         var format = new FixedPointFormat(16);
         // The comparison width FixedPointArithmetic uses: 63 bits in the additive suite.

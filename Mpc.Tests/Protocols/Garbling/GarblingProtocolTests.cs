@@ -56,7 +56,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Property(Arbitrary = [typeof(RandomCircuits)], MaxTest = 2)]
-    public void Garbled_RandomCircuits_RevealThePlainOutputs_ForEverySourceAndMode((int Seed, int Gates)[] specs)
+    public void Garbled_RandomCircuits_RevealPlainOutputs_AnySourceAndMode((int Seed, int Gates)[] specs)
     {
         Case[] cases = specs.Take(12).Select(s => RandomCase(s.Seed, s.Gates)).ToArray();
         var (garbled, evaluated) = GarbledPair.RunAsync(
@@ -127,7 +127,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_TablesStreamInChunks_WithFlowControl_ThirtyTwoBytesPerAndGate()
+    public async Task Garbled_TablesStreamInChunks_FlowControlled_32BytesPerAnd()
     {
         // 50080 AND gates in 160 layers: five chunks (2048, 4096, 8192, 16384, then the rest), so the garbler waits for
         // the evaluator's acknowledgement of the first before sending the fifth.
@@ -171,7 +171,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_EvaluatorInputsAcrossPoolRefills_GetTheirLabels_AndTheGarblerSeesUniformMaskedBits()
+    public async Task Garbled_InputsAcrossPoolRefills_GetLabels_GarblerSeesUniform()
     {
         // Widths chosen to end the first pool batch mid-call, to need more than a batch at once, and to fit exactly.
         int[] widths = [3000, 2000, 5000, 1, 2191];
@@ -260,7 +260,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_ArgumentsThatDoNotFitTheCircuit_AreRefusedBeforeAnyMessage()
+    public async Task Garbled_MisfitArguments_AreRefusedBeforeAnyMessage()
     {
         var builder = new CircuitBuilder();
         builder.Output(builder.Equal(builder.Input(4), builder.Input(4)));

@@ -115,7 +115,7 @@ public sealed class ChouOrlandiTests
 
     [Theory]
     [MemberData(nameof(BadPoints))]
-    public async Task ChouOrlandi_Receiver_RefusesAnInvalidA_NamingTheSenderAndTheCheck(string kind, ObliviousTransferCheck check)
+    public async Task ChouOrlandi_Receiver_RefusesInvalidA_NamingSenderAndCheck(string kind, ObliviousTransferCheck check)
     {
         var networks = MemoryPair();
         try
@@ -139,7 +139,7 @@ public sealed class ChouOrlandiTests
 
     [Theory]
     [MemberData(nameof(BadPoints))]
-    public async Task ChouOrlandi_Sender_RefusesAnInvalidB_NamingTheReceiverTheIndexAndTheCheck(string kind, ObliviousTransferCheck check)
+    public async Task ChouOrlandi_Sender_RefusesInvalidB_NamingReceiverIndexCheck(string kind, ObliviousTransferCheck check)
     {
         var networks = MemoryPair();
         try

@@ -83,7 +83,7 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 25)]
-    public Property Iknp_CorrelatedWords_ReceiverGetsOutputPlusChoiceTimesCorrelation() =>
+    public Property Iknp_CorrelatedWords_GetOutputPlusChoiceTimesCorrelation() =>
         Prop.ForAll(Batches(), Arb.From(Gen.Choose(1, 4)), SoftSpokenBits(), (batch, width, softSpokenBits) =>
         {
             int count = Math.Min(batch.Count, 2000);
@@ -108,7 +108,7 @@ public sealed class IknpTests
         });
 
     [Property(MaxTest = 15)]
-    public Property Iknp_ShiftedCorrelatedWords_HoldTheCorrelationInTheBitsTheyKeep_AcrossChunks() =>
+    public Property Iknp_ShiftedWords_KeepTheCorrelationInKeptBits_AcrossChunks() =>
         Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), SoftSpokenBits(), (groups, width, softSpokenBits) =>
         {
             // OT j keeps the bits from 2^(j mod 64) up; its correlation is a multiple of that (Gilboa's a 2^s). Up to
@@ -142,7 +142,7 @@ public sealed class IknpTests
         });
 
     [Fact]
-    public void Iknp_ShiftedCorrelatedWords_SendAbout49PercentLessThanWholeWords_AndRefuseLowBits()
+    public void Iknp_ShiftedWords_Send49PercentLess_AndRefuseLowBits()
     {
         // 2080 bits per 64 OTs and word, against 4096: a chunk of 65024 OTs replies 264,160 bytes a word instead of 520,192.
         Assert.Equal(264_160, Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(65024, 1));
@@ -366,7 +366,7 @@ public sealed class IknpTests
     }
 
     [Fact]
-    public async Task Iknp_CountsOneRoundForCorrelatedAndRandom_TwoForChosenAndWords()
+    public async Task Iknp_Rounds_OneForCorrelatedAndRandom_TwoForChosenAndWords()
     {
         var networks = MemoryPair();
         var (sender, receiver) = DealtPair(networks, 8);

@@ -156,7 +156,7 @@ public sealed class ExternalDealerTests
     }
 
     [Fact]
-    public async Task PartyZerosKeepAlives_LetTheDealerWaitLongerThanTheReceiveDeadline()
+    public async Task PartyZerosKeepAlives_LetTheDealerWaitPastTheDeadline()
     {
         // A computation that needs no dealing for longer than the receive deadline (a replicated run on a cluster with a
         // dealer) must not time the dealer out: party 0 says it is alive every third of the deadline.
@@ -182,7 +182,7 @@ public sealed class ExternalDealerTests
 public sealed class DealerLinkTests
 {
     [Fact]
-    public async Task TheNextDealingOfASmallShape_IsAskedForAhead_AndHasArrivedWhenItIsTaken()
+    public async Task NextSmallDealing_IsAskedAhead_AndHasArrivedWhenTaken()
     {
         var mesh = InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30));
         try

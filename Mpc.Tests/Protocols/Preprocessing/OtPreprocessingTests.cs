@@ -70,7 +70,7 @@ public sealed class OtPreprocessingTests
     [Theory]
     [InlineData(2, false)]
     [InlineData(3, true)]
-    public void TriplesForAReusedMask_SatisfyTheProductLaw_OnTheWholeMaskAndOnRowViews(int n, bool transposed)
+    public void ReusedMaskTriples_SatisfyTheProductLaw_WholeAndOnRowViews(int n, bool transposed)
     {
         const int rows = 12, width = 5, columns = 2;
         var parts = LocalParties.Run(n, async s =>

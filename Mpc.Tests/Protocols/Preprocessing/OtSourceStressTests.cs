@@ -75,7 +75,7 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
 public sealed class OtSourceFailureTests
 {
     [Fact]
-    public async Task QueuedRequests_AfterAPeerAborts_FailWithTheAbort_NotWithTheBrokenState()
+    public async Task QueuedRequests_AfterAnAbort_FailWithIt_NotWithBrokenState()
     {
         var networks = InMemoryNetwork.CreateCluster(2, TimeSpan.FromSeconds(30));
         var errors = await LocalParties.RunAsync(networks, async s =>
@@ -101,7 +101,7 @@ public sealed class OtSourceFailureTests
     }
 
     [Fact]
-    public async Task IknpReceiver_CalledAgainAfterAFailedBatch_ThrowsTheFirstFailure()
+    public async Task IknpReceiver_CalledAfterAFailedBatch_ThrowsTheFirstFailure()
     {
         var networks = InMemoryNetwork.CreateCluster(2, TimeSpan.FromSeconds(30));
         var outcome = await LocalParties.RunAsync(networks, async s =>

@@ -47,7 +47,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_RequestBeyondTheBatch_FailsSayingNeededAndProduced_AndTheRestStaysUsable()
+    public async Task Buffered_OverBatch_FailsSayingNeededAndProduced_StaysUsable()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -70,7 +70,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_PreparingAgain_DropsTheUnusedTriples_NeverHandsThemOut()
+    public async Task Buffered_PreparingAgain_DropsUnusedTriples_NeverHandsThemOut()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -89,7 +89,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_TruncationMasks_AreHandedOutOnce_ForTheShiftTheyWereMadeFor()
+    public async Task Buffered_TruncationMasks_HandedOutOnce_ForTheirOwnShift()
     {
         var results = await LocalParties.RunAsync(3, async s =>
         {
@@ -118,7 +118,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task OnDemand_BeyondTheBatch_GoesToTheSource_FreshTriplesAndCounted()
+    public async Task OnDemand_BeyondTheBatch_DrawsFreshCountedTriplesFromSource()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -149,7 +149,7 @@ public sealed class PreprocessingAccountingTests
         Assert.Equal(1000, triples.Select(t => t.C).Distinct().Count());
     }
     [Fact]
-    public async Task Restartable_CountsEverySourceItHad_AndKeepsHandingOutFreshTriples()
+    public async Task Restartable_CountsEverySource_KeepsHandingOutFreshTriples()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {

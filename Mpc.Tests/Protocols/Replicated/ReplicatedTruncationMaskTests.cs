@@ -72,7 +72,7 @@ public sealed class ReplicatedTruncationMaskTests
     }
 
     [Fact]
-    public async Task Truncation_WithMasksMade_IsOneRound_AndDiscardingStartsANewBatch()
+    public async Task Truncation_WithMasksMade_IsOneRound_DiscardStartsNewBatch()
     {
         var rounds = await LocalParties.RunAsync(3, async s =>
         {

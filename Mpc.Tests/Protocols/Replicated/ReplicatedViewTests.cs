@@ -136,7 +136,7 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Multiply_PartyOnesViews_ForDifferentInputs_AreIdenticallyDistributed()
+    public async Task Multiply_PartyOnesViewsOfTwoInputs_AreIdenticallyDistributed()
     {
         var first = await ObserveAsync(s => new ReplicatedSuite(s), Operation.Multiply, X, Y);
         var second = await ObserveAsync(s => new ReplicatedSuite(s), Operation.Multiply, -999_999, 3);

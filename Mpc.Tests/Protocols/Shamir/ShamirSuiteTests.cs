@@ -75,7 +75,7 @@ public sealed class ShamirFusedOpeningViewTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task OpenedProductPolynomial_TopCoefficient_IsUniformAndUnlinkedToTheInputs(bool truncate)
+    public async Task ProductPolynomial_OpenedTopCoefficient_IsUniformAndUnlinked(bool truncate)
     {
         // t = 1, n = 3: the opened polynomial h = f g + M has degree 2. With a mask M of degree t only, its top
         // coefficient would be h_2 = f_1 g_1, and party 0 (owner of x and y, holding f(1) = x + f_1 and
@@ -147,7 +147,7 @@ public sealed class ShamirPseudoRandomSharingTests
     [InlineData(3, 1)]
     [InlineData(5, 2)]
     [InlineData(7, 3)]
-    public async Task DoubleRandoms_AreDegreeTAndDegree2TSharingsOfOneValue_AndDifferEveryCall(int n, int t)
+    public async Task DoubleRandoms_ShareOneValueAtDegreeTAnd2T_FreshEachCall(int n, int t)
     {
         const int length = 64;
         var draws = await LocalParties.RunAsync(n, async s =>
