@@ -53,7 +53,8 @@ public class GarblingBenchmarks
     [Benchmark(OperationsPerInvoke = AndGates, Description = "HalfGates.Evaluate"), BenchmarkCategory(PerAnd)]
     public void Evaluate() => HalfGates.Evaluate(_layers, _inputs, _wires, _tables);
 
-    [Benchmark(OperationsPerInvoke = AndGates, Description = "HalfGates.Garble, portable core (batched FixedKeyAes.TccrHash)"), BenchmarkCategory(PerAnd)]
+    [Benchmark(OperationsPerInvoke = AndGates, Description = "HalfGates.Garble, portable core (batched FixedKeyAes.TccrHash)"),
+        BenchmarkCategory(PerAnd)]
     public void GarblePortable()
     {
         _inputs.CopyTo(_wires, 0);

@@ -46,7 +46,8 @@ public class PrgBenchmarks
         _prgPlatform = new AesCtrPrg(Seed, UInt128.Zero, AesBackend.Platform);
 
         IBlockCipher engine = AesUtilities.CreateEngine();
-        Console.WriteLine($"// BouncyCastle AES engine: {engine.GetType().Name}, Aes128.IsHardwareAccelerated: {Aes128.IsHardwareAccelerated}");
+        Console.WriteLine(
+            $"// BouncyCastle AES engine: {engine.GetType().Name}, Aes128.IsHardwareAccelerated: {Aes128.IsHardwareAccelerated}");
         _bcSic = new SicBlockCipher(engine);
         _bcSic.Init(true, new ParametersWithIV(new KeyParameter(Seed), new byte[16]));
         _bcCipher = CipherUtilities.GetCipher("AES/CTR/NoPadding");
@@ -99,7 +100,8 @@ public class PrgBenchmarks
         _dotnet.EncryptEcb(_stream, _stream, PaddingMode.None);
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = HashBlocks, Description = "FixedKeyAes.Permute (batched)"), BenchmarkCategory(FixedKey)]
+    [Benchmark(Baseline = true, OperationsPerInvoke = HashBlocks, Description = "FixedKeyAes.Permute (batched)"),
+        BenchmarkCategory(FixedKey)]
     public void Permute() => FixedKeyAes.Permute(_x, _hashed);
 
     [Benchmark(OperationsPerInvoke = HashBlocks, Description = "FixedKeyAes.CrHash (batched)"), BenchmarkCategory(FixedKey)]

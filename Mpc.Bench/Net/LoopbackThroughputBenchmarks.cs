@@ -53,7 +53,9 @@ public class LoopbackThroughputBenchmarks
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
             var stats = summary[benchmarkCase]?.ResultStatistics;
-            return stats is null ? "-" : (TotalBytes / (stats.Mean / 1e9) / 1e6).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+            return stats is null
+                ? "-"
+                : (TotalBytes / (stats.Mean / 1e9) / 1e6).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -156,7 +158,9 @@ public class LoopbackThroughputBenchmarks
             ports[0] = ((IPEndPoint)a.LocalEndPoint!).Port;
             ports[1] = ((IPEndPoint)b.LocalEndPoint!).Port;
         }
-        var certificates = Enumerable.Range(0, 2).Select(i => tls ? CertificateFiles.CreateSelfSigned($"p{i}", "127.0.0.1") : null).ToArray();
+        var certificates = Enumerable.Range(0, 2)
+            .Select(i => tls ? CertificateFiles.CreateSelfSigned($"p{i}", "127.0.0.1") : null)
+            .ToArray();
         var cluster = new ClusterConfig
         {
             SessionId = "bench",
@@ -174,7 +178,8 @@ public class LoopbackThroughputBenchmarks
         return await Task.WhenAll(Enumerable.Range(0, 2).Select(i => TcpMesh.ConnectAsync(cluster, new PartyIdentity(i, certificates[i]))));
     }
 
-    private static readonly CipherSuitesPolicy? SameCipherSuitesAsTheMesh = OperatingSystem.IsWindows() ? null : new([TlsCipherSuite.TLS_AES_128_GCM_SHA256]);
+    private static readonly CipherSuitesPolicy? SameCipherSuitesAsTheMesh =
+        OperatingSystem.IsWindows() ? null : new([TlsCipherSuite.TLS_AES_128_GCM_SHA256]);
 
     /// <summary>Two SslStreams with TLS 1.3, client certificates and AES-128-GCM, as the mesh uses them, without the mesh.</summary>
     private static async Task<(SslStream Sender, SslStream Receiver)> TlsPairAsync()

@@ -23,7 +23,10 @@ public static class CsvPartitioner
         }).ToArray();
     }
 
-    /// <summary>Per-party file contents for <paramref name="parties"/> parties holding columns; <paramref name="label"/> goes to party 0.</summary>
+    /// <summary>
+    /// Per-party file contents for <paramref name="parties"/> parties holding columns; <paramref name="label"/> goes to
+    /// party 0.
+    /// </summary>
     public static string[] Vertical(string csv, int parties, string label, ulong seed)
     {
         var (header, rows) = Parse(csv);
@@ -36,7 +39,8 @@ public static class CsvPartitioner
             if (p == 0) columns = [.. columns, labelIndex];
             var order = SeededPermutation.Create(rows.Length, SeededPermutation.Derive(seed, (ulong)p + 1));
             return Render(["id", .. columns.Select(c => header[c])],
-                order.Select(i => (string[])[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), .. columns.Select(c => rows[i][c])]));
+                order.Select(i => (string[])
+                    [(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), .. columns.Select(c => rows[i][c])]));
         }).ToArray();
     }
 

@@ -18,7 +18,10 @@ public static class CsvTableReader
         return Read(reader, path, columns);
     }
 
-    /// <summary>The column names in the header of <paramref name="path"/> (none for an empty file), cells read as <see cref="Read(string, CsvColumns)"/> reads them.</summary>
+    /// <summary>
+    /// The column names in the header of <paramref name="path"/> (none for an empty file), cells read as
+    /// <see cref="Read(string, CsvColumns)"/> reads them.
+    /// </summary>
     public static string[] ReadHeader(string path)
     {
         if (!File.Exists(path)) throw new DataException("the file does not exist.", file: path);
@@ -37,11 +40,14 @@ public static class CsvTableReader
         for (int i = 0; i < header.Length; i++)
         {
             if (header[i].Length == 0) throw new DataException($"header cell {i + 1} is empty.", file: source, row: 1);
-            if (!index.TryAdd(header[i], i)) throw new DataException("the column appears twice in the header.", file: source, row: 1, column: header[i]);
+            if (!index.TryAdd(header[i], i))
+                throw new DataException("the column appears twice in the header.", file: source, row: 1, column: header[i]);
         }
 
         int ColumnIndex(string name) =>
-            index.TryGetValue(name, out int i) ? i : throw new DataException("the column is missing from the header.", file: source, row: 1, column: name);
+            index.TryGetValue(name, out int i)
+                ? i
+                : throw new DataException("the column is missing from the header.", file: source, row: 1, column: name);
         int labelIndex = columns.Label is null ? -1 : ColumnIndex(columns.Label);
         int idIndex = columns.Id is null ? -1 : ColumnIndex(columns.Id);
         var featureNames = columns.Features?.ToArray()
@@ -59,12 +65,14 @@ public static class CsvTableReader
             int lineNumber = row.LineNumberFrom;
             if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) continue; // a blank line
             if (row.ColCount != header.Length)
-                throw new DataException($"the row has {row.ColCount} cells where the header has {header.Length}.", file: source, row: lineNumber);
+                throw new DataException($"the row has {row.ColCount} cells where the header has {header.Length}.",
+                    file: source, row: lineNumber);
             foreach (int i in featureIndices) features.Add(ParseNumber(row[i], source, lineNumber, header[i]));
             if (labels is not null)
             {
                 double label = ParseNumber(row[labelIndex], source, lineNumber, header[labelIndex]);
-                if (label is not (0 or 1)) throw new DataException("a label must be 0 or 1.", file: source, row: lineNumber, column: header[labelIndex]);
+                if (label is not (0 or 1))
+                    throw new DataException("a label must be 0 or 1.", file: source, row: lineNumber, column: header[labelIndex]);
                 labels.Add(label);
             }
             if (ids is not null)
@@ -72,7 +80,8 @@ public static class CsvTableReader
                 var id = row[idIndex].ToString();
                 if (id.Length == 0) throw new DataException("the id is empty.", file: source, row: lineNumber, column: header[idIndex]);
                 if (!seenIds!.TryAdd(id, lineNumber))
-                    throw new DataException($"the id repeats the one on row {seenIds[id]}.", file: source, row: lineNumber, column: header[idIndex]);
+                    throw new DataException($"the id repeats the one on row {seenIds[id]}.",
+                        file: source, row: lineNumber, column: header[idIndex]);
                 ids.Add(id);
             }
             lines.Add(lineNumber);
@@ -102,7 +111,8 @@ public static class CsvTableReader
     private static double ParseNumber(SepReader.Col cell, string source, int line, string column)
     {
         if (cell.TryParse<double>() is not { } value || !double.IsFinite(value))
-            throw new DataException(cell.Span.Length == 0 ? "the cell is empty; expected a number." : "the cell is not a finite number.", file: source, row: line, column: column);
+            throw new DataException(cell.Span.Length == 0 ? "the cell is empty; expected a number." : "the cell is not a finite number.",
+                file: source, row: line, column: column);
         return value;
     }
 }

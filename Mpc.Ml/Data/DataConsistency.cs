@@ -17,18 +17,21 @@ namespace Mpc.Ml.Data;
 public static class DataConsistency
 {
     /// <summary>Every party's row count, once the tables are found consistent. One exchange (more only on failure).</summary>
-    public static async ValueTask<int[]> VerifyAsync<T>(IArithmeticSuite<T> suite, PartyTable mine, DataPartition partition, CancellationToken ct = default)
+    public static async ValueTask<int[]> VerifyAsync<T>(IArithmeticSuite<T> suite, PartyTable mine, DataPartition partition,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T>
     {
         int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
         bool vertical = partition.Kind == Partitioning.Vertical;
         if (vertical && (uint)partition.LabelOwner >= (uint)parties)
-            throw new ArgumentOutOfRangeException(nameof(partition), partition.LabelOwner, $"The label owner must be a party, 0 to {parties - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(partition), partition.LabelOwner,
+                $"The label owner must be a party, 0 to {parties - 1}.");
         var sortedIds = mine.Ids is null ? [] : mine.Ids.Order(StringComparer.Ordinal).ToArray();
         var (columns0, columns1) = Hashing.OfStrings(mine.FeatureNames.Append(mine.LabelName ?? ""));
         var (ids0, ids1) = Hashing.OfStrings(sortedIds);
         var summaries = await PublicValues.ExchangeAsync(suite,
-            [mine.RowCount, mine.FeatureCount, mine.Labels is null ? 0 : 1, mine.Ids is null ? 0 : 1, columns0, columns1, ids0, ids1], ct).ConfigureAwait(false);
+            [mine.RowCount, mine.FeatureCount, mine.Labels is null ? 0 : 1, mine.Ids is null ? 0 : 1, columns0, columns1, ids0, ids1], ct)
+            .ConfigureAwait(false);
         var rowCounts = summaries.Select(s => (int)s[0]).ToArray();
 
         DataException Fail(int party, string message) =>
@@ -42,7 +45,8 @@ public static class DataConsistency
             if (dissenters.Length > 0)
             {
                 // Column names are common knowledge in horizontal mode: exchange them to say which differ.
-                var all = await PublicValues.ExchangeLinesAsync(suite, [.. mine.FeatureNames, "label:" + mine.LabelName], ct).ConfigureAwait(false);
+                var all = await PublicValues.ExchangeLinesAsync(suite, [.. mine.FeatureNames, "label:" + mine.LabelName], ct)
+                    .ConfigureAwait(false);
                 int p = dissenters[0], reference = Enumerable.Range(0, parties).First(q => !dissenters.Contains(q));
                 var theirs = all[p];
                 var expected = all[reference];
@@ -50,7 +54,11 @@ public static class DataConsistency
                 var extra = theirs.Except(expected).ToArray();
                 string detail = missing.Length + extra.Length == 0
                     ? "the same columns in another order"
-                    : string.Join("; ", new[] { missing.Length > 0 ? $"lacks {Names(missing)}" : null, extra.Length > 0 ? $"has {Names(extra)} in addition" : null }.Where(s => s is not null));
+                    : string.Join("; ", new[]
+                    {
+                        missing.Length > 0 ? $"lacks {Names(missing)}" : null,
+                        extra.Length > 0 ? $"has {Names(extra)} in addition" : null,
+                    }.Where(s => s is not null));
                 throw new DataException($"the columns differ from party {reference}'s: {detail}.", p, p == me ? mine.Source : null,
                     row: p == me ? 1 : null, column: (missing.FirstOrDefault() ?? extra.FirstOrDefault())?.Replace("label:", ""));
             }
@@ -69,7 +77,8 @@ public static class DataConsistency
         int culprit = idDissenters[0];
         int agreeing = Enumerable.Range(0, parties).First(q => !idDissenters.Contains(q));
         if (rowCounts[culprit] != rowCounts[agreeing])
-            throw Fail(culprit, $"the table has {rowCounts[culprit]} rows where party {agreeing} has {rowCounts[agreeing]}; vertical partitioning needs the same ids at every party.");
+            throw Fail(culprit, $"the table has {rowCounts[culprit]} rows where party {agreeing} has {rowCounts[agreeing]}; " +
+                "vertical partitioning needs the same ids at every party.");
 
         int position = await FirstDifferingPositionAsync(suite, sortedIds, rowCounts.Min(), ct).ConfigureAwait(false);
         int? myRow = null;
@@ -85,7 +94,8 @@ public static class DataConsistency
     }
 
     // The largest L whose sorted prefixes agree at every party; ids differ at position L.
-    private static async ValueTask<int> FirstDifferingPositionAsync<T>(IArithmeticSuite<T> suite, string[] sortedIds, int common, CancellationToken ct)
+    private static async ValueTask<int> FirstDifferingPositionAsync<T>(IArithmeticSuite<T> suite, string[] sortedIds, int common,
+        CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         int agree = 0, differ = common + 1; // prefixes of length `agree` agree; of length `differ` do not (common + 1: a count difference)
@@ -102,5 +112,6 @@ public static class DataConsistency
 
     private static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n.Replace("label:", "label ")}'"));
 
-    private static string Ordinal(int n) => n % 100 is 11 or 12 or 13 ? $"{n}th" : (n % 10) switch { 1 => $"{n}st", 2 => $"{n}nd", 3 => $"{n}rd", _ => $"{n}th" };
+    private static string Ordinal(int n) =>
+        n % 100 is 11 or 12 or 13 ? $"{n}th" : (n % 10) switch { 1 => $"{n}st", 2 => $"{n}nd", 3 => $"{n}rd", _ => $"{n}th" };
 }

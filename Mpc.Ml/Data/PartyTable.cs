@@ -12,7 +12,8 @@ public sealed class PartyTable
     {
         int rows = lineNumbers.Length;
         if (features.Length != (long)rows * featureNames.Count)
-            throw new ArgumentException($"{rows} rows of {featureNames.Count} features need {rows * featureNames.Count} values, got {features.Length}.", nameof(features));
+            throw new ArgumentException($"{rows} rows of {featureNames.Count} features need {rows * featureNames.Count} values, " +
+                $"got {features.Length}.", nameof(features));
         if (labels is not null && labels.Length != rows) throw new ArgumentException("One label per row.", nameof(labels));
         if (ids is not null && ids.Length != rows) throw new ArgumentException("One id per row.", nameof(ids));
         Source = source;
@@ -55,5 +56,6 @@ public sealed class PartyTable
     public double this[int row, int column] => Features[row * FeatureCount + column];
 
     /// <inheritdoc />
-    public override string ToString() => $"{Source}: {RowCount} rows x {FeatureCount} features{(Labels is null ? "" : $", label '{LabelName}'")}{(Ids is null ? "" : ", ids")}";
+    public override string ToString() => $"{Source}: {RowCount} rows x {FeatureCount} features" +
+        $"{(Labels is null ? "" : $", label '{LabelName}'")}{(Ids is null ? "" : ", ids")}";
 }

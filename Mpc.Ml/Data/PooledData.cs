@@ -8,13 +8,15 @@ namespace Mpc.Ml.Data;
 public static class PooledData
 {
     /// <summary>The pooled training and test sets of <paramref name="tables"/> (indexed by party).</summary>
-    public static (PlainDataset Train, PlainDataset Test) Combine(IReadOnlyList<PartyTable> tables, DataPartition partition, DataLoadOptions options)
+    public static (PlainDataset Train, PlainDataset Test) Combine(IReadOnlyList<PartyTable> tables, DataPartition partition,
+        DataLoadOptions options)
     {
         var rows = tables.Select((t, p) => AlignedRows.Create(t, partition, p, options.TestFraction, options.SplitSeed)).ToArray();
         if (partition.Kind == Partitioning.Horizontal)
         {
             var scaling = HorizontalScaling(tables, rows);
-            return (ByRows(tables, rows.Select(r => r.Train).ToArray(), scaling), ByRows(tables, rows.Select(r => r.Test).ToArray(), scaling));
+            return (ByRows(tables, rows.Select(r => r.Train).ToArray(), scaling),
+                ByRows(tables, rows.Select(r => r.Test).ToArray(), scaling));
         }
         var scalings = tables.Select((t, p) => FeatureScaling.Of(t, rows[p].Train)).ToArray();
         var labels = tables[partition.LabelOwner];
@@ -22,9 +24,13 @@ public static class PooledData
                 ByColumns(tables, rows.Select(r => r.Test).ToArray(), scalings, labels));
     }
 
-    /// <summary>Horizontal mode: the pooled means and deviations over every party's training rows, as the secure loader opens them.</summary>
+    /// <summary>
+    /// Horizontal mode: the pooled means and deviations over every party's training rows, as the secure loader opens
+    /// them.
+    /// </summary>
     public static FeatureScaling HorizontalScaling(IReadOnlyList<PartyTable> tables, DataLoadOptions options) =>
-        HorizontalScaling(tables, tables.Select((t, p) => AlignedRows.Create(t, DataPartition.ByRows, p, options.TestFraction, options.SplitSeed)).ToArray());
+        HorizontalScaling(tables,
+            tables.Select((t, p) => AlignedRows.Create(t, DataPartition.ByRows, p, options.TestFraction, options.SplitSeed)).ToArray());
 
     private static FeatureScaling HorizontalScaling(IReadOnlyList<PartyTable> tables, AlignedRows[] rows)
     {

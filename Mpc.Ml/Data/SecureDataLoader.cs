@@ -26,7 +26,8 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
     private IArithmeticSuite<T> Suite => fixedPoint.Suite;
 
     /// <summary>Loads my table as my part of the joint data set.</summary>
-    public async ValueTask<SecureTrainingData<T>> LoadAsync(PartyTable mine, DataPartition partition, DataLoadOptions options, CancellationToken ct = default)
+    public async ValueTask<SecureTrainingData<T>> LoadAsync(PartyTable mine, DataPartition partition, DataLoadOptions options,
+        CancellationToken ct = default)
     {
         int me = Suite.Session.PartyId, parties = Suite.Session.PartyCount;
         var rowCounts = await DataConsistency.VerifyAsync(Suite, mine, partition, ct).ConfigureAwait(false);
@@ -44,7 +45,8 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         {
             var trainCounts = rowCounts.Select(n => n - TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
             var testCounts = rowCounts.Select(n => TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
-            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train), trainCounts, mine.FeatureCount, ct).ConfigureAwait(false);
+            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train), trainCounts, mine.FeatureCount, ct)
+                .ConfigureAwait(false);
             var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test), testCounts, mine.FeatureCount, ct).ConfigureAwait(false);
             return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, options.FeatureBound)
             {
@@ -54,32 +56,43 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
 
         var names = await PublicValues.ExchangeLinesAsync(Suite, mine.FeatureNames, ct).ConfigureAwait(false);
         var widths = names.Select(n => n.Length).ToArray();
-        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
-        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct).ConfigureAwait(false);
+        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct)
+            .ConfigureAwait(false);
+        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct)
+            .ConfigureAwait(false);
         var columnNames = names.SelectMany(n => n).Append("bias").ToArray();
-        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound) { ColumnsByParty = widths };
+        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound)
+        {
+            ColumnsByParty = widths,
+        };
     }
 
-    private static double[]? Labels(PartyTable table, int[] rows) => table.Labels is null ? null : rows.Select(r => table.Labels[r]).ToArray();
+    private static double[]? Labels(PartyTable table, int[] rows) =>
+        table.Labels is null ? null : rows.Select(r => table.Labels[r]).ToArray();
 
-    private async ValueTask<FeatureScaling> PooledScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction, CancellationToken ct)
+    private async ValueTask<FeatureScaling> PooledScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction,
+        CancellationToken ct)
     {
         int total = rowCounts.Sum(n => n - TrainTestSplit.TestCount(n, testFraction));
         var sums = new double[mine.FeatureCount];
         foreach (int r in trainRows)
             for (int j = 0; j < sums.Length; j++) sums[j] += mine[r, j];
         var means = (await OpenTotalsAsync(mine, sums, "sum", ct).ConfigureAwait(false)).Select(s => s / total).ToArray();
-        var deviations = await OpenTotalsAsync(mine, FeatureScaling.SquaredDeviations(mine, trainRows, means), "sum of squared deviations", ct).ConfigureAwait(false);
+        var deviations = await OpenTotalsAsync(
+            mine, FeatureScaling.SquaredDeviations(mine, trainRows, means), "sum of squared deviations", ct).ConfigureAwait(false);
         return FeatureScaling.FromMoments(means, deviations, total);
     }
 
     // Each party inputs its per-feature values; the totals over all parties are opened, exactly (see PooledTotals).
     private ValueTask<double[]> OpenTotalsAsync(PartyTable mine, double[] values, string what, CancellationToken ct) =>
-        PooledTotals.OpenAsync(fixedPoint, values, (column, limit) => new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the feature's {what} over this party's rows is beyond the {PooledTotals.Describe(limit)} in magnitude that {fixedPoint.Format} can add up over {Suite.Session.PartyCount} parties without overflow; rescale the column."),
+        PooledTotals.OpenAsync(fixedPoint, values, (column, limit) => new DataException(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the feature's {what} over this party's rows is beyond the {PooledTotals.Describe(limit)} in magnitude that " +
+                $"{fixedPoint.Format} can add up over {Suite.Session.PartyCount} parties without overflow; rescale the column."),
             Suite.Session.PartyId, mine.Source, column: mine.FeatureNames[column]), ct);
 
-    private async ValueTask CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound, CancellationToken ct)
+    private async ValueTask CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound,
+        CancellationToken ct)
     {
         int me = Suite.Session.PartyId, d = mine.FeatureCount;
         (int Row, int Column)? first = null;
@@ -93,12 +106,15 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         if (culprit < 0) return;
         bool mineAtFault = culprit == me;
         throw new DataException(
-            $"a standardised feature lies more than {bound} standard deviations from the mean, beyond the feature bound the fixed-point range analysis assumes; raise the bound or clip the outlier.",
-            culprit, mineAtFault ? mine.Source : null, mineAtFault ? first!.Value.Row : null, mineAtFault ? mine.FeatureNames[first!.Value.Column] : null);
+            $"a standardised feature lies more than {bound} standard deviations from the mean, beyond the feature bound " +
+            "the fixed-point range analysis assumes; raise the bound or clip the outlier.",
+            culprit, mineAtFault ? mine.Source : null, mineAtFault ? first!.Value.Row : null,
+            mineAtFault ? mine.FeatureNames[first!.Value.Column] : null);
     }
 
     // Horizontal: party p's rows follow party p-1's; the bias column is the constant 1.
-    private async ValueTask<SharedDataset<T>> InputByRowsAsync(double[] mine, double[]? labels, int[] counts, int width, CancellationToken ct)
+    private async ValueTask<SharedDataset<T>> InputByRowsAsync(double[] mine, double[]? labels, int[] counts, int width,
+        CancellationToken ct)
     {
         int parties = counts.Length, me = Suite.Session.PartyId, rows = counts.Sum(), columns = width + 1;
         var features = new ValueTask<SharedVector<T>>[parties];
@@ -127,11 +143,13 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
     }
 
     // Vertical: party p's columns follow party p-1's in every row; the label comes from its owner.
-    private async ValueTask<SharedDataset<T>> InputByColumnsAsync(double[] mine, double[]? labels, int rows, int[] widths, int labelOwner, CancellationToken ct)
+    private async ValueTask<SharedDataset<T>> InputByColumnsAsync(double[] mine, double[]? labels, int rows, int[] widths, int labelOwner,
+        CancellationToken ct)
     {
         int parties = widths.Length, me = Suite.Session.PartyId, columns = widths.Sum() + 1;
         var blocks = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++) blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
+        for (int p = 0; p < parties; p++)
+            blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
         var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows, ct);
         var one = fixedPoint.Constant([1.0]).LocalShares[0];
         var x = new T[rows * columns];

@@ -7,4 +7,5 @@ namespace Mpc.Ml.Data;
 /// A secret design matrix (rows x columns, row-major, in the suite's fixed-point encoding) with its 0/1 labels
 /// (encoded as fixed-point reals). The last column is the constant 1 of the bias.
 /// </summary>
-public sealed record SharedDataset<T>(SharedVector<T> Features, SharedVector<T> Labels, int Rows, int Columns) where T : unmanaged, IRing<T>;
+public sealed record SharedDataset<T>(SharedVector<T> Features, SharedVector<T> Labels, int Rows, int Columns)
+    where T : unmanaged, IRing<T>;

@@ -24,5 +24,6 @@ public sealed record TrainTestSplit(int[] Train, int[] Test)
     }
 
     /// <summary>The number of test rows a split of <paramref name="rowCount"/> rows has.</summary>
-    public static int TestCount(int rowCount, double testFraction) => (int)Math.Round(rowCount * testFraction, MidpointRounding.AwayFromZero);
+    public static int TestCount(int rowCount, double testFraction) =>
+        (int)Math.Round(rowCount * testFraction, MidpointRounding.AwayFromZero);
 }

@@ -35,7 +35,8 @@ internal static class PooledTotals
     /// <param name="mine">This party's values.</param>
     /// <param name="tooLarge">The error for this party's value at an index beyond <see cref="PartyLimit"/> (given the limit).</param>
     /// <param name="ct">Cancels the protocol.</param>
-    public static async ValueTask<double[]> OpenAsync<T>(FixedPointArithmetic<T> fixedPoint, double[] mine, Func<int, double, Exception> tooLarge, CancellationToken ct)
+    public static async ValueTask<double[]> OpenAsync<T>(FixedPointArithmetic<T> fixedPoint, double[] mine,
+        Func<int, double, Exception> tooLarge, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;

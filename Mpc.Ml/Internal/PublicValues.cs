@@ -38,22 +38,27 @@ internal static class PublicValues
     /// holds a line a terminal would obey.
     /// </summary>
     /// <exception cref="Data.DataException">A party announced more than <see cref="MaxTextBytes"/>.</exception>
-    public static async ValueTask<string[][]> ExchangeLinesAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<string> mine, CancellationToken ct)
+    public static async ValueTask<string[][]> ExchangeLinesAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<string> mine,
+        CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var bytes = Encoding.UTF8.GetBytes(string.Join('\n', mine));
         if (bytes.Length > MaxTextBytes)
-            throw new Data.DataException($"this party's text has {bytes.Length} bytes, more than the {MaxTextBytes} a party may send.", suite.Session.PartyId);
+            throw new Data.DataException($"this party's text has {bytes.Length} bytes, more than the {MaxTextBytes} a party may send.",
+                suite.Session.PartyId);
         var lengths = await ExchangeAsync(suite, [bytes.Length, mine.Count], ct).ConfigureAwait(false);
         for (int p = 0; p < lengths.Length; p++)
             if (lengths[p][0] is < 0 or > MaxTextBytes)
-                throw new Data.DataException($"the party announced {lengths[p][0]} bytes of text, outside the 0..{MaxTextBytes} a party may send.", p);
+                throw new Data.DataException(
+                    $"the party announced {lengths[p][0]} bytes of text, outside the 0..{MaxTextBytes} a party may send.", p);
         int longest = (int)lengths.Max(l => l[0]);
         var padded = new long[longest];
         for (int i = 0; i < bytes.Length; i++) padded[i] = bytes[i];
         var all = await ExchangeAsync(suite, padded, ct).ConfigureAwait(false);
-        return all.Select((values, p) => lengths[p][1] == 0 ? [] : Encoding.UTF8.GetString(values.Take((int)lengths[p][0]).Select(v => (byte)v).ToArray())
-            .Split('\n').Select(line => PeerText.Escape(line)).ToArray()).ToArray();
+        return all.Select((values, p) => lengths[p][1] == 0
+            ? []
+            : Encoding.UTF8.GetString(values.Take((int)lengths[p][0]).Select(v => (byte)v).ToArray())
+                .Split('\n').Select(line => PeerText.Escape(line)).ToArray()).ToArray();
     }
 
     /// <summary>The parties whose value differs from the most common one (ties: from party 0's).</summary>

@@ -16,7 +16,8 @@ public sealed record ClassificationMetrics(double Accuracy, double LogLoss, doub
     public static ClassificationMetrics Of(IReadOnlyList<double> probabilities, IReadOnlyList<double> labels)
     {
         int n = labels.Count;
-        if (probabilities.Count != n || n == 0) throw new ArgumentException("One probability per label, and at least one.", nameof(probabilities));
+        if (probabilities.Count != n || n == 0)
+            throw new ArgumentException("One probability per label, and at least one.", nameof(probabilities));
         int correct = 0;
         double loss = 0;
         for (int i = 0; i < n; i++)

@@ -47,7 +47,8 @@ public static class PooledEvaluation
         double[]? myScores;
         if (partition.Kind == Partitioning.Horizontal)
         {
-            var counts = data.TestRowsByParty ?? throw new ArgumentException("Horizontal test data must say which rows each party holds.", nameof(data));
+            var counts = data.TestRowsByParty
+                ?? throw new ArgumentException("Horizontal test data must say which rows each party holds.", nameof(data));
             var openings = new ValueTask<double[]?>[parties];
             int offset = 0;
             for (int p = 0; p < parties; p++)
@@ -87,7 +88,8 @@ public static class PooledEvaluation
         var totals = await SumOverPartiesAsync(suite, sums, ct).ConfigureAwait(false);
         double n = totals[0];
         ReadOnlySpan<long> positives = totals.AsSpan(3, Bins), negatives = totals.AsSpan(3 + Bins, Bins);
-        return new ClassificationMetrics(totals[1] / n, Math.ScaleB(totals[2], -fixedPoint.Format.FractionalBits) / n, AreaUnderRoc(positives, negatives))
+        return new ClassificationMetrics(totals[1] / n, Math.ScaleB(totals[2], -fixedPoint.Format.FractionalBits) / n,
+            AreaUnderRoc(positives, negatives))
         {
             Roc = RocCurve(positives, negatives),
         };

@@ -25,14 +25,18 @@ namespace Mpc.Ml.Sigmoid;
 /// </remarks>
 public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 {
-    /// <summary>A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a power of two.</summary>
+    /// <summary>
+    /// A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a
+    /// power of two.
+    /// </summary>
     public ClippedPolynomialSigmoid(int degree = 7, double bound = 8) : base(degree, bound) { }
 
     // Fractional bits the clip's comparisons keep where the suite cannot compare speculatively.
     private const int CoarseBits = 6;
 
     /// <inheritdoc />
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"clipped polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}])");
+    public string Name =>
+        string.Create(CultureInfo.InvariantCulture, $"clipped polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}])");
 
     /// <inheritdoc />
     public double Evaluate(double z) => Polynomial(Math.Clamp(z, -Bound, Bound) / Bound);
@@ -49,21 +53,24 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     }
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
+    public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
         fixedPoint.Suite.SpeculativeComparison is not null
             ? SelectAsync(fixedPoint, z, fixedPoint.Format.FractionalBits, inputBound, ct)
             : ClipThenEvaluateAsync(fixedPoint, z, inputBound, ct);
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<T>> EvaluateProductAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> product, double inputBound, CancellationToken ct = default)
+    public async ValueTask<SharedVector<T>> EvaluateProductAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> product,
+        double inputBound, CancellationToken ct = default)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits;
         if (suite.SpeculativeComparison is not null && ComparisonBits(inputBound, 2 * f) <= suite.TruncationInputBits)
             return await SelectAsync(fixedPoint, product, 2 * f, inputBound, ct).ConfigureAwait(false);
-        return await EvaluateAsync(fixedPoint, await suite.TruncateAsync(product, f, ct).ConfigureAwait(false), inputBound, ct).ConfigureAwait(false);
+        return await EvaluateAsync(fixedPoint, await suite.TruncateAsync(product, f, ct).ConfigureAwait(false), inputBound, ct)
+            .ConfigureAwait(false);
     }
 
     private int ComparisonBits(double inputBound, int fractionalBits) =>
@@ -76,7 +83,8 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     /// Rounds: max(comparison, polynomial), the select made in the comparison's last round where the suite can
     /// (<see cref="ISpeculativeComparison{T}.LessThanZeroAndProductAsync"/>), else one more.
     /// </summary>
-    private async ValueTask<SharedVector<T>> SelectAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, double inputBound, CancellationToken ct)
+    private async ValueTask<SharedVector<T>> SelectAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits,
+        double inputBound, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
@@ -92,8 +100,10 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         // compared: within 1/64 below -B or B it may err, which moves the result by at most p's slope times 1/64 (the
         // polynomial is continuous with the clipped ends); a third fewer bits, and a level of gates less.
         var polynomial = new TaskCompletionSource<SharedVector<T>>();
-        var selection = suite.LessThanZeroAndProductAsync(SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
-            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits), polynomial.Task, ct);
+        var selection = suite.LessThanZeroAndProductAsync(
+            SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
+            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits),
+            polynomial.Task, ct);
         try
         {
             var p = await EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
@@ -118,7 +128,8 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         return suite.Add(inside, suite.AddPublic(suite.Add(suite.Scale(underLow, low), suite.Scale(underHigh, -high)), highs));
     }
 
-    private async ValueTask<SharedVector<T>> ClipThenEvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct)
+    private async ValueTask<SharedVector<T>> ClipThenEvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
+        double inputBound, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
@@ -135,7 +146,8 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         var minus = new T[n];
         Array.Fill(plus, edge);
         Array.Fill(minus, -edge);
-        var below = await suite.LessThanZeroAsync(SigmoidIntervals.Concatenate(suite.AddPublic(scaled, plus), suite.AddPublic(scaled, minus)),
+        var below = await suite.LessThanZeroAsync(
+            SigmoidIntervals.Concatenate(suite.AddPublic(scaled, plus), suite.AddPublic(scaled, minus)),
             Math.Min(ComparisonBits(inputBound, coarse) + 1, suite.TruncationInputBits), ct).ConfigureAwait(false);
         var underLow = SigmoidIntervals.Slice(below, 0, n);
         var atLeastHigh = suite.AddPublic(suite.Scale(SigmoidIntervals.Slice(below, n, n), -T.One), Enumerable.Repeat(T.One, n).ToArray());

@@ -42,7 +42,8 @@ internal sealed class CoarsePowerEvaluator
     /// The plan for <paramref name="coefficients"/> (index k: c_k) on |z| &lt;= 2^<paramref name="shift"/>, or null where
     /// the ring or the format leaves no grid of at least 2^-4 (then evaluate by a tree of fixed-point products).
     /// </summary>
-    public static CoarsePowerEvaluator? TryPlan<T>(double[] coefficients, int shift, int fractionalBits, int inputBits, int truncationInputBits)
+    public static CoarsePowerEvaluator? TryPlan<T>(double[] coefficients, int shift, int fractionalBits, int inputBits,
+        int truncationInputBits)
         where T : unmanaged, IRing<T>
     {
         int degree = coefficients.Length - 1;
@@ -62,12 +63,14 @@ internal sealed class CoarsePowerEvaluator
     }
 
     /// <summary>p(z / 2^b) with f fractional bits, for shared z with <paramref name="scaleBits"/> fractional bits.</summary>
-    public async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, CancellationToken ct)
+    public async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits,
+        CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits, n = z.Length, degree = _coefficients.Length - 1, unit = _shift + GridBits;
-        if (scaleBits < GridBits) throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
+        if (scaleBits < GridBits)
+            throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
         var powers = await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
 
         var sum = new T[n];

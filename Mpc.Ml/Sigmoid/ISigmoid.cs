@@ -27,8 +27,12 @@ public interface ISigmoid
     /// </summary>
     double IntermediateBits(double inputBound, int fractionalBits);
 
-    /// <summary>The approximation of every element of <paramref name="z"/>, whose magnitudes are at most <paramref name="inputBound"/>.</summary>
-    ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
+    /// <summary>
+    /// The approximation of every element of <paramref name="z"/>, whose magnitudes are at most
+    /// <paramref name="inputBound"/>.
+    /// </summary>
+    ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T>;
 
     /// <summary>
@@ -36,7 +40,10 @@ public interface ISigmoid
     /// bits) whose values are at most <paramref name="inputBound"/> in magnitude. An approximation may start work on the
     /// product before it is truncated; by default it truncates by f and calls <see cref="EvaluateAsync"/>.
     /// </summary>
-    async ValueTask<SharedVector<T>> EvaluateProductAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> product, double inputBound, CancellationToken ct = default)
+    async ValueTask<SharedVector<T>> EvaluateProductAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> product, double inputBound,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
-        await EvaluateAsync(fixedPoint, await fixedPoint.Suite.TruncateAsync(product, fixedPoint.Format.FractionalBits, ct).ConfigureAwait(false), inputBound, ct).ConfigureAwait(false);
+        await EvaluateAsync(fixedPoint,
+            await fixedPoint.Suite.TruncateAsync(product, fixedPoint.Format.FractionalBits, ct).ConfigureAwait(false), inputBound, ct)
+            .ConfigureAwait(false);
 }

@@ -15,7 +15,10 @@ public abstract class OddChebyshevSigmoid
     private readonly double[] _coefficients;
     private readonly int _shift;
 
-    /// <summary>A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a power of two.</summary>
+    /// <summary>
+    /// A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a
+    /// power of two.
+    /// </summary>
     private protected OddChebyshevSigmoid(int degree, double bound)
     {
         _shift = SigmoidIntervals.ShiftOf(bound);
@@ -42,7 +45,8 @@ public abstract class OddChebyshevSigmoid
     /// (<see cref="CoarsePowerEvaluator"/>: 2 rounds where the suite raises a truncation to powers in one) when the format allows,
     /// else truncated to f bits and evaluated by the tree of fixed-point products.
     /// </summary>
-    private protected async ValueTask<SharedVector<T>> EvaluateOnIntervalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits, CancellationToken ct)
+    private protected async ValueTask<SharedVector<T>> EvaluateOnIntervalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
+        int scaleBits, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
@@ -54,7 +58,8 @@ public abstract class OddChebyshevSigmoid
     }
 
     /// <summary>The polynomial of shared fixed-point values z (not clipped).</summary>
-    private protected ValueTask<SharedVector<T>> EvaluatePolynomialAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, CancellationToken ct)
+    private protected ValueTask<SharedVector<T>> EvaluatePolynomialAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
+        CancellationToken ct)
         where T : unmanaged, IRing<T> =>
         OddPolynomialEvaluator.EvaluateAsync(fixedPoint, z, _shift, _coefficients, ct);
 }

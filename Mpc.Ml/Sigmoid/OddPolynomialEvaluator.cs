@@ -18,12 +18,15 @@ namespace Mpc.Ml.Sigmoid;
 /// </remarks>
 internal static class OddPolynomialEvaluator
 {
-    public static async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> t, int shift, double[] coefficients, CancellationToken ct)
+    public static async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> t, int shift,
+        double[] coefficients, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits, n = t.Length, degree = coefficients.Length - 1;
-        if (2 * shift > f) throw new ArgumentOutOfRangeException(nameof(shift), shift, $"Scaling by 2^-{shift} needs at least {2 * shift} fractional bits.");
+        if (2 * shift > f)
+            throw new ArgumentOutOfRangeException(nameof(shift), shift,
+                $"Scaling by 2^-{shift} needs at least {2 * shift} fractional bits.");
 
         var plainNeeded = new SortedSet<int>();
         for (int k = 3; k <= degree; k += 2) AddFactors(k, plainNeeded);
@@ -47,7 +50,8 @@ internal static class OddPolynomialEvaluator
             else
             {
                 int a = 1 << (level - 1);
-                foreach (int e in plainNeeded.Where(e => e > a && e <= 2 * a)) Add(T.FromInt128(Int128.One << f), powers[a], powers[e - a], e);
+                foreach (int e in plainNeeded.Where(e => e > a && e <= 2 * a))
+                    Add(T.FromInt128(Int128.One << f), powers[a], powers[e - a], e);
                 for (int k = 3; k <= degree; k += 2)
                     if (k > a && k <= 2 * a) Add(Multiplier(coefficients[k]), powers[a], powers[k - a], -k);
             }

@@ -22,10 +22,12 @@ public sealed class PiecewiseLinearSigmoid : ISigmoid
     public double ResidualBound(double inputBound) => 1;
 
     /// <inheritdoc />
-    public double IntermediateBits(double inputBound, int fractionalBits) => SigmoidIntervals.ComparisonBits(inputBound + 0.5, fractionalBits);
+    public double IntermediateBits(double inputBound, int fractionalBits) =>
+        SigmoidIntervals.ComparisonBits(inputBound + 0.5, fractionalBits);
 
     /// <inheritdoc />
-    public async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
+    public async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
@@ -33,7 +35,8 @@ public sealed class PiecewiseLinearSigmoid : ISigmoid
         var plusHalf = fixedPoint.AddPublic(z, Enumerable.Repeat(0.5, n).ToArray());
         var minusHalf = fixedPoint.AddPublic(z, Enumerable.Repeat(-0.5, n).ToArray());
         int bits = (int)Math.Ceiling(SigmoidIntervals.ComparisonBits(inputBound + 0.5, fixedPoint.Format.FractionalBits));
-        var below = await suite.LessThanZeroAsync(SigmoidIntervals.Concatenate(plusHalf, minusHalf), Math.Min(bits, suite.TruncationInputBits), ct).ConfigureAwait(false);
+        var below = await suite.LessThanZeroAsync(
+            SigmoidIntervals.Concatenate(plusHalf, minusHalf), Math.Min(bits, suite.TruncationInputBits), ct).ConfigureAwait(false);
 
         // f = [z >= -1/2](z + 1/2) - [z >= 1/2](z - 1/2), with [z >= c] = 1 - [z - c < 0].
         var atLeast = suite.AddPublic(suite.Scale(below, -T.One), Enumerable.Repeat(T.One, 2 * n).ToArray());

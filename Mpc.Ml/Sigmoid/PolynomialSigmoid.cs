@@ -18,11 +18,15 @@ namespace Mpc.Ml.Sigmoid;
 /// </remarks>
 public sealed class PolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 {
-    /// <summary>A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a power of two.</summary>
+    /// <summary>
+    /// A fit of odd <paramref name="degree"/> on [-<paramref name="bound"/>, <paramref name="bound"/>]; the bound is a
+    /// power of two.
+    /// </summary>
     public PolynomialSigmoid(int degree = 5, double bound = 8) : base(degree, bound) { }
 
     /// <inheritdoc />
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}], unclipped)");
+    public string Name =>
+        string.Create(CultureInfo.InvariantCulture, $"polynomial (degree {Degree}, Chebyshev on [-{Bound}, {Bound}], unclipped)");
 
     /// <inheritdoc />
     public double Evaluate(double z) => Polynomial(z / Bound);
@@ -38,7 +42,8 @@ public sealed class PolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     }
 
     /// <inheritdoc />
-    public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound, CancellationToken ct = default)
+    public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
         EvaluatePolynomialAsync(fixedPoint, z, ct);
 }

@@ -29,10 +29,14 @@ public static class FixedPointRangeAnalysis
         double meanFeature = schedule.IsFullBatch ? 1.001 : Math.Max(1, c);
         double resolution = format.Resolution;
 
-        if (!(eta > 0) || !double.IsFinite(eta)) throw new FixedPointRangeException("learning rate", $"The learning rate must be positive and finite, not {Show(eta)}.");
+        if (!(eta > 0) || !double.IsFinite(eta))
+            throw new FixedPointRangeException("learning rate", $"The learning rate must be positive and finite, not {Show(eta)}.");
         if (epochs < 1) throw new FixedPointRangeException("epochs", $"Training needs at least one epoch, not {epochs}.");
-        if (l2 < 0 || !double.IsFinite(l2)) throw new FixedPointRangeException("L2", $"The L2 penalty must be 0 or positive, not {Show(l2)}.");
-        if (eta * l2 >= 1) throw new FixedPointRangeException("learning rate", $"learning rate x L2 = {Show(eta * l2)} must stay below 1, or every step overshoots the weight decay.");
+        if (l2 < 0 || !double.IsFinite(l2))
+            throw new FixedPointRangeException("L2", $"The L2 penalty must be 0 or positive, not {Show(l2)}.");
+        if (eta * l2 >= 1)
+            throw new FixedPointRangeException("learning rate",
+                $"learning rate x L2 = {Show(eta * l2)} must stay below 1, or every step overshoots the weight decay.");
 
         // The residual bound depends on the score bound (for an unclipped polynomial): iterate to a fixed point.
         double g = 1, weights = 0, scores = 0, step = 0;
@@ -46,7 +50,8 @@ public static class FixedPointRangeAnalysis
             if (next <= g * 1.0001) break;
             if (round == 20 || !double.IsFinite(next))
                 throw new FixedPointRangeException("sigmoid",
-                    $"The {options.Sigmoid.Name} grows without bound over the scores this run can reach (up to {Show(scores)}); use a clipped or piecewise-linear sigmoid.");
+                    $"The {options.Sigmoid.Name} grows without bound over the scores this run can reach (up to {Show(scores)}); " +
+                    "use a clipped or piecewise-linear sigmoid.");
             g = next;
         }
 
@@ -56,15 +61,17 @@ public static class FixedPointRangeAnalysis
         {
             double factor = Math.ScaleB(1, (int)Math.Floor(limit - scoreBits - 0.01));
             throw new FixedPointRangeException("learning rate",
-                $"{epochs} epochs at learning rate {Show(eta)} (batch {schedule.BatchSize} of {rows} rows) can drive the scores x·w to {Show(scores)} " +
-                $"in the worst case, and their products (2^{Show(scoreBits)} with f = {f}) exceed the suite's truncation range 2^{(int)limit}; " +
-                $"use a learning rate of at most {Show(eta * factor)}, at most {Math.Max(1, (int)(epochs * factor))} epochs, an L2 penalty, or fewer fractional bits.");
+                $"{epochs} epochs at learning rate {Show(eta)} (batch {schedule.BatchSize} of {rows} rows) " +
+                $"can drive the scores x·w to {Show(scores)} in the worst case, and their products (2^{Show(scoreBits)} with f = {f}) " +
+                $"exceed the suite's truncation range 2^{(int)limit}; use a learning rate of at most {Show(eta * factor)}, " +
+                $"at most {Math.Max(1, (int)(epochs * factor))} epochs, an L2 penalty, or fewer fractional bits.");
         }
         double sigmoidBits = options.Sigmoid.IntermediateBits(scores, f);
         if (sigmoidBits >= limit)
             throw new FixedPointRangeException("sigmoid",
-                $"The {options.Sigmoid.Name} needs 2^{Show(sigmoidBits)} for scores up to {Show(scores)} at f = {f}, beyond the suite's truncation range 2^{(int)limit}; " +
-                "use a clipped or piecewise-linear sigmoid, a lower learning rate or fewer epochs.");
+                $"The {options.Sigmoid.Name} needs 2^{Show(sigmoidBits)} for scores up to {Show(scores)} at f = {f}, " +
+                $"beyond the suite's truncation range 2^{(int)limit}; use a clipped or piecewise-linear sigmoid, " +
+                "a lower learning rate or fewer epochs.");
 
         // The step factor eta / batch as round(c 2^k): the update (W + step) 2^(2f + k) must fit, and c 2^k must keep 10 bits.
         int stepBits = Math.Min(30, (int)Math.Floor(limit - 2 * f - Math.Log2(weights + step) - 1));
@@ -74,9 +81,11 @@ public static class FixedPointRangeAnalysis
         {
             string why = stepBits < 0
                 ? $"the weights (up to {Show(weights)}) leave no room for the gradient step's 2f = {2 * f} fractional bits"
-                : $"the step factor learning rate / batch = {Show(smallestFactor)} needs at least 2^{Show(Math.Log2(1024 / smallestFactor))} to be carried within 0.1%, and only 2^{stepBits} fits";
+                : $"the step factor learning rate / batch = {Show(smallestFactor)} needs at least " +
+                    $"2^{Show(Math.Log2(1024 / smallestFactor))} to be carried within 0.1%, and only 2^{stepBits} fits";
             throw new FixedPointRangeException("learning rate",
-                $"Learning rate {Show(eta)} with batches of {schedule.BatchSize} rows does not fit the fixed-point format: {why}; change the learning rate or the batch size, or use fewer fractional bits.");
+                $"Learning rate {Show(eta)} with batches of {schedule.BatchSize} rows does not fit the fixed-point format: {why}; " +
+                "change the learning rate or the batch size, or use fewer fractional bits.");
         }
         double stepRingBits = Math.Log2(weights + step) + 2 * f + stepBits;
         return new TrainingRanges(weights, scores, g, stepBits, Math.Max(Math.Max(scoreBits, sigmoidBits), stepRingBits));

@@ -26,6 +26,9 @@ public sealed record LogisticRegressionOptions
     /// <summary>The public seed of the mini-batch shuffle (rows once, batch order every epoch).</summary>
     public ulong ShuffleSeed { get; init; } = 1;
 
-    /// <summary>Compute the loss every this many epochs (and after the last); 0 never. Costs one product and one opening of a single number.</summary>
+    /// <summary>
+    /// Compute the loss every this many epochs (and after the last); 0 never. Costs one product and one opening of a
+    /// single number.
+    /// </summary>
     public int LossEvery { get; init; }
 }

@@ -39,7 +39,8 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     /// with <paramref name="checkpoints"/>, from its saved state, keying each epoch's randomness and saving finished epochs.
     /// </summary>
     public async ValueTask<TrainingResult<T>> TrainAsync(SharedDataset<T> data, double featureBound, LogisticRegressionOptions options,
-        ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default, ITrainingCheckpoints<T>? checkpoints = null)
+        ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default,
+        ITrainingCheckpoints<T>? checkpoints = null)
     {
         int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns;
         var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
@@ -57,9 +58,12 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         if (checkpoints?.ResumeFrom is { } resume)
         {
             if (resume.WeightShares.Length != columns)
-                throw new ArgumentException($"The saved state has {resume.WeightShares.Length} weights where the data has {columns} columns (bias included).", nameof(checkpoints));
+                throw new ArgumentException(
+                    $"The saved state has {resume.WeightShares.Length} weights where the data has {columns} columns (bias included).",
+                    nameof(checkpoints));
             if (resume.EpochsCompleted < 0 || resume.EpochsCompleted > options.Epochs)
-                throw new ArgumentException($"The saved state is at epoch {resume.EpochsCompleted}, outside 0..{options.Epochs}.", nameof(checkpoints));
+                throw new ArgumentException($"The saved state is at epoch {resume.EpochsCompleted}, outside 0..{options.Epochs}.",
+                    nameof(checkpoints));
             weights = SharedVector<T>.FromShares(resume.WeightShares.ToArray());
             losses.AddRange(resume.Losses);
             firstEpoch = resume.EpochsCompleted;
@@ -75,7 +79,8 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
                 var batch = schedule.IsFullBatch ? prepared : prepared.SelectRows(first, count);
                 var labels = schedule.IsFullBatch ? y : SharedVector<T>.FromShares(y.LocalShares.Slice(first, count));
                 var residual = await ResidualAsync(batch, labels, weights, options, ranges, ct).ConfigureAwait(false);
-                var scaledResidual = Suite.Scale(residual, T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
+                var scaledResidual = Suite.Scale(residual,
+                    T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
                 (weights, var batchLoss) = await UpdateAsync(batch, scaledResidual, weights, decay, f + ranges.StepBits,
                     reportLoss && schedule.IsFullBatch ? residual : null, ct).ConfigureAwait(false);
                 loss ??= batchLoss;
@@ -83,12 +88,14 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             if (reportLoss && !schedule.IsFullBatch)
             {
                 var residual = await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false);
-                loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), ct)
+                    .ConfigureAwait(false);
             }
             if (loss is double l) losses.Add((epoch + 1, l));
             progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
             if (checkpoints is not null)
-                await checkpoints.EpochCompletedAsync(new TrainingState<T>(epoch + 1, weights.LocalShares.ToArray(), losses.ToArray()), ct).ConfigureAwait(false);
+                await checkpoints.EpochCompletedAsync(new TrainingState<T>(epoch + 1, weights.LocalShares.ToArray(), losses.ToArray()), ct)
+                    .ConfigureAwait(false);
         }
         var trainingTime = clock.Elapsed;
         checkpoints?.BeginEpoch(options.Epochs);

@@ -10,7 +10,8 @@ namespace Mpc.Ml.Training;
 public static class PlaintextLogisticRegression
 {
     /// <summary>The weights (bias last) and (epoch, loss) pairs as the secure trainer would report them.</summary>
-    public static (double[] Weights, IReadOnlyList<(int Epoch, double Loss)> Losses) Train(PlainDataset data, LogisticRegressionOptions options)
+    public static (double[] Weights, IReadOnlyList<(int Epoch, double Loss)> Losses) Train(PlainDataset data,
+        LogisticRegressionOptions options)
     {
         int d = data.Columns;
         var schedule = new BatchSchedule(data.Rows, options.BatchSize, options.ShuffleSeed);

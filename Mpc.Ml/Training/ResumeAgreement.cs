@@ -39,18 +39,21 @@ public static class ResumeAgreement
         if (resuming.Length < n)
         {
             int without = Enumerable.Range(0, n).First(p => all[p][0] != 1);
-            throw new ResumeException($"party {resuming[0]} was started with --resume and party {without} without; start every party alike.");
+            throw new ResumeException(
+                $"party {resuming[0]} was started with --resume and party {without} without; start every party alike.");
         }
 
         var epochs = all.Select(a => a.Skip(1).Take(MaxEpochs).Where(e => e >= 0).Select(e => (int)e).ToHashSet()).ToArray();
         var empty = Enumerable.Range(0, n).Where(p => epochs[p].Count == 0).ToArray();
         if (empty.Length > 0)
-            throw new ResumeException($"cannot resume: {string.Join(", ", empty.Select(p => $"party {p}"))} {(empty.Length == 1 ? "has" : "have")} no checkpoint (start without --resume to train from scratch).");
+            throw new ResumeException($"cannot resume: {string.Join(", ", empty.Select(p => $"party {p}"))} " +
+                $"{(empty.Length == 1 ? "has" : "have")} no checkpoint (start without --resume to train from scratch).");
 
         for (int p = 0; p < n; p++)
             for (int q = p + 1; q < n; q++)
                 if (all[p][1 + MaxEpochs + q] != all[q][1 + MaxEpochs + p])
-                    throw new ResumeException($"cannot resume: the checkpoints of party {p} and party {q} come from different runs (the keys they share differ).");
+                    throw new ResumeException($"cannot resume: the checkpoints of party {p} and party {q} come from different runs " +
+                        "(the keys they share differ).");
 
         var common = epochs.Skip(1).Aggregate(new HashSet<int>(epochs[0]), (set, next) => { set.IntersectWith(next); return set; });
         if (common.Count == 0)

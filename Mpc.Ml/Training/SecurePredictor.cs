@@ -13,7 +13,12 @@ public sealed class SecurePredictor<T>(FixedPointArithmetic<T> fixedPoint) where
     public ValueTask<SharedVector<T>> ScoresAsync(SharedDataset<T> data, SharedVector<T> weights, CancellationToken ct = default) =>
         fixedPoint.MatrixMultiplyAsync(data.Features, weights, data.Rows, data.Columns, 1, ct);
 
-    /// <summary>The approximated probabilities sigmoid(x·w); <paramref name="scoreBound"/> bounds |x·w| (see <see cref="TrainingRanges.ScoreBound"/>).</summary>
-    public async ValueTask<SharedVector<T>> ProbabilitiesAsync(SharedDataset<T> data, SharedVector<T> weights, ISigmoid sigmoid, double scoreBound, CancellationToken ct = default) =>
-        await sigmoid.EvaluateAsync(fixedPoint, await ScoresAsync(data, weights, ct).ConfigureAwait(false), scoreBound, ct).ConfigureAwait(false);
+    /// <summary>
+    /// The approximated probabilities sigmoid(x·w); <paramref name="scoreBound"/> bounds |x·w| (see
+    /// <see cref="TrainingRanges.ScoreBound"/>).
+    /// </summary>
+    public async ValueTask<SharedVector<T>> ProbabilitiesAsync(SharedDataset<T> data, SharedVector<T> weights, ISigmoid sigmoid,
+        double scoreBound, CancellationToken ct = default) =>
+        await sigmoid.EvaluateAsync(fixedPoint, await ScoresAsync(data, weights, ct).ConfigureAwait(false), scoreBound, ct)
+            .ConfigureAwait(false);
 }

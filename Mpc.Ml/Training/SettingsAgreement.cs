@@ -16,13 +16,16 @@ public static class SettingsAgreement
 {
     /// <summary>Returns when every party passed the same names and values, in the same order; otherwise throws.</summary>
     /// <exception cref="SettingsMismatchException">A setting differs; names it and a party that differs from the majority.</exception>
-    public static async ValueTask VerifyAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<(string Name, string Value)> settings, CancellationToken ct = default)
+    public static async ValueTask VerifyAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<(string Name, string Value)> settings,
+        CancellationToken ct = default)
         where T : unmanaged, IRing<T>
     {
         var hashes = settings.Select(s => Hashing.OfStrings([s.Name, s.Value]).Item1).Prepend(settings.Count).ToArray();
         var all = await PublicValues.ExchangeAsync(suite, hashes, ct).ConfigureAwait(false);
         if (PublicValues.Dissenters(all.Select(h => h[0]).ToArray()) is { Length: > 0 } counts)
-            throw new SettingsMismatchException("settings", counts[0], $"party {counts[0]} has {all[counts[0]][0]} training settings where the others have a different number; run every party with the same version of mpc.");
+            throw new SettingsMismatchException("settings", counts[0],
+                $"party {counts[0]} has {all[counts[0]][0]} training settings where the others have a different number; " +
+                "run every party with the same version of mpc.");
         for (int i = 0; i < settings.Count; i++)
         {
             var dissenters = PublicValues.Dissenters(all.Select(h => h[i + 1]).ToArray());
@@ -30,7 +33,8 @@ public static class SettingsAgreement
             var values = await PublicValues.ExchangeLinesAsync(suite, [settings[i].Value], ct).ConfigureAwait(false);
             int party = dissenters[0], other = Enumerable.Range(0, all.Length).First(p => !dissenters.Contains(p));
             throw new SettingsMismatchException(settings[i].Name, party,
-                $"party {party} runs with {settings[i].Name} = {string.Join(' ', values[party])} where party {other} has {string.Join(' ', values[other])}; every party must use the same training settings.");
+                $"party {party} runs with {settings[i].Name} = {string.Join(' ', values[party])} " +
+                $"where party {other} has {string.Join(' ', values[other])}; every party must use the same training settings.");
         }
     }
 }

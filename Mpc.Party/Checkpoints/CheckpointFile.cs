@@ -13,7 +13,8 @@ namespace Mpc.Party.Checkpoints;
 /// its pairwise PRGs and dealer preprocessing), the losses so far and the preprocessing produced. JSON, written
 /// atomically with mode 0600: it holds secret shares and keys.
 /// </summary>
-internal sealed record CheckpointFile<T>(CheckpointIdentity Identity, TrainingState<T> State, byte[] Keys, uint[] TagCounters, string PreprocessingUsage)
+internal sealed record CheckpointFile<T>(CheckpointIdentity Identity, TrainingState<T> State, byte[] Keys, uint[] TagCounters,
+    string PreprocessingUsage)
     where T : unmanaged, IRing<T>
 {
     private const string Format = "mpc train-lr checkpoint 1";
@@ -62,21 +63,26 @@ internal sealed record CheckpointFile<T>(CheckpointIdentity Identity, TrainingSt
             string format = Get<string>(json, "format");
             if (format != Format) throw new CheckpointException($"Checkpoint {path} has format '{format}', not '{Format}'.");
             string ring = Get<string>(json, "ring");
-            if (ring != typeof(T).Name) throw new CheckpointException($"Checkpoint {path} holds shares in {ring}, and this run computes in {typeof(T).Name}.");
+            if (ring != typeof(T).Name)
+                throw new CheckpointException($"Checkpoint {path} holds shares in {ring}, and this run computes in {typeof(T).Name}.");
             var settings = (json["settings"] as JsonObject ?? throw Missing(path, "settings"))
                 .Select(s => (s.Key, s.Value?.GetValue<string>() ?? throw Missing(path, $"settings.{s.Key}"))).ToArray();
-            var identity = new CheckpointIdentity(Get<string>(json, "cluster_hash"), Get<string>(json, "session"), Get<int>(json, "party"), Get<int>(json, "parties"),
-                Get<string>(json, "data_sha256"), settings);
+            var identity = new CheckpointIdentity(Get<string>(json, "cluster_hash"), Get<string>(json, "session"), Get<int>(json, "party"),
+                Get<int>(json, "parties"), Get<string>(json, "data_sha256"), settings);
             var shareBytes = Convert.FromBase64String(Get<string>(json, "weight_shares"));
-            if (shareBytes.Length % Marshal.SizeOf<T>() != 0) throw new CheckpointException($"Checkpoint {path}: weight_shares is not a whole number of {ring} elements.");
+            if (shareBytes.Length % Marshal.SizeOf<T>() != 0)
+                throw new CheckpointException($"Checkpoint {path}: weight_shares is not a whole number of {ring} elements.");
             var shares = MemoryMarshal.Cast<byte, T>(shareBytes).ToArray();
             var losses = (json["losses"] as JsonArray ?? throw Missing(path, "losses"))
                 .Select(l => (l![0]!.GetValue<int>(), l[1]!.GetValue<double>())).ToArray();
-            var counters = (json["tag_counters"] as JsonArray ?? throw Missing(path, "tag_counters")).Select(c => c!.GetValue<uint>()).ToArray();
+            var counters = (json["tag_counters"] as JsonArray ?? throw Missing(path, "tag_counters"))
+                .Select(c => c!.GetValue<uint>()).ToArray();
             var state = new TrainingState<T>(Get<int>(json, "epoch"), shares, losses);
-            return new CheckpointFile<T>(identity, state, Convert.FromBase64String(Get<string>(json, "keys")), counters, Get<string>(json, "preprocessing"));
+            return new CheckpointFile<T>(identity, state, Convert.FromBase64String(Get<string>(json, "keys")), counters,
+                Get<string>(json, "preprocessing"));
         }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or NullReferenceException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or NullReferenceException or IndexOutOfRangeException
+            or ArgumentException)
         {
             throw new CheckpointException($"Checkpoint {path} is malformed: {ex.Message}", ex);
         }

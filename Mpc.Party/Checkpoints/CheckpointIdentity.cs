@@ -16,9 +16,13 @@ namespace Mpc.Party.Checkpoints;
 internal sealed record CheckpointIdentity(string ClusterHash, string SessionId, int PartyId, int PartyCount, string DataHash,
     IReadOnlyList<(string Name, string Value)> Settings)
 {
-    /// <summary>The identity of a run of <paramref name="party"/> on <paramref name="dataHash"/> with <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// The identity of a run of <paramref name="party"/> on <paramref name="dataHash"/> with
+    /// <paramref name="settings"/>.
+    /// </summary>
     public static CheckpointIdentity Of(PartyConfig party, string dataHash, IReadOnlyList<(string Name, string Value)> settings) =>
-        new(Convert.ToHexString(party.Cluster.ComputeHash()), party.Cluster.SessionId, party.PartyId, party.Cluster.ComputingPartyCount, dataHash, settings);
+        new(Convert.ToHexString(party.Cluster.ComputeHash()), party.Cluster.SessionId, party.PartyId, party.Cluster.ComputingPartyCount,
+            dataHash, settings);
 
     /// <summary>SHA-256 of a data file's bytes and the columns read from it (hex).</summary>
     public static string HashData(string file, CsvColumns columns)
@@ -26,7 +30,8 @@ internal sealed record CheckpointIdentity(string ClusterHash, string SessionId, 
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         hash.AppendData(File.ReadAllBytes(file));
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(
-            $"\nlabel={columns.Label}\nid={columns.Id}\nfeatures={(columns.Features is null ? "*" : string.Join('\u001f', columns.Features))}"));
+            $"\nlabel={columns.Label}\nid={columns.Id}\n" +
+            $"features={(columns.Features is null ? "*" : string.Join('\u001f', columns.Features))}"));
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
@@ -36,8 +41,10 @@ internal sealed record CheckpointIdentity(string ClusterHash, string SessionId, 
         if (PartyId != run.PartyId) return $"it was written by party {PartyId}, and this is party {run.PartyId}";
         if (SessionId != run.SessionId) return $"it was written in session '{SessionId}', and this run's session is '{run.SessionId}'";
         if (PartyCount != run.PartyCount) return $"it was written by a cluster of {PartyCount} parties, and this one has {run.PartyCount}";
-        if (ClusterHash != run.ClusterHash) return "it was written with another cluster file (the parties' hosts, ports, certificates or timeouts differ)";
-        if (DataHash != run.DataHash) return "it was written on other data (this party's data file, or the columns read from it, changed since)";
+        if (ClusterHash != run.ClusterHash)
+            return "it was written with another cluster file (the parties' hosts, ports, certificates or timeouts differ)";
+        if (DataHash != run.DataHash)
+            return "it was written on other data (this party's data file, or the columns read from it, changed since)";
         var mine = Settings.ToDictionary(s => s.Name, s => s.Value);
         foreach (var (name, value) in run.Settings)
         {

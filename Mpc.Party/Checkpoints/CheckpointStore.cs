@@ -12,7 +12,9 @@ internal sealed partial class CheckpointStore
 {
     public CheckpointStore(string directory, int keep)
     {
-        if (keep is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
+        if (keep is 1 or < 0)
+            throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: " +
+                "a party killed mid-epoch may lack the latest checkpoint the others saved.");
         Directory = Path.GetFullPath(directory);
         Keep = keep;
     }
@@ -35,7 +37,10 @@ internal sealed partial class CheckpointStore
             .Order()
             .ToArray();
 
-    /// <summary>Saves with <paramref name="write"/> (an atomic writer of the path it is given), then drops the oldest beyond <see cref="Keep"/>.</summary>
+    /// <summary>
+    /// Saves with <paramref name="write"/> (an atomic writer of the path it is given), then drops the oldest beyond
+    /// <see cref="Keep"/>.
+    /// </summary>
     public void Save(int epoch, Action<string> write)
     {
         if (!System.IO.Directory.Exists(Directory))

@@ -28,7 +28,8 @@ internal static class BenchAll
 
     private static Case[] Cases(bool quick)
     {
-        string epochs100 = quick ? "2" : "100", epochs20 = quick ? "1" : "20", epochs10 = quick ? "1" : "10", million = quick ? "10000" : "1000000";
+        string epochs100 = quick ? "2" : "100", epochs20 = quick ? "1" : "20", epochs10 = quick ? "1" : "10",
+            million = quick ? "10000" : "1000000";
         string[] breastCancer = ["--csv", "data/breast_cancer.csv"];
         string[] dealer = ["--suite", "additive", "--preprocessing", "dealer"];
         string[] full = ["bench", "train-lr", "--parties", "3", .. breastCancer, "--epochs", epochs100];
@@ -37,18 +38,31 @@ internal static class BenchAll
         return
         [
             new($"{epochs100} full-batch epochs, breast cancer, 3 parties", full, TrainSeconds, "external dealer", [.. full, .. dealer]),
-            new($"{epochs20} epochs of mini-batches of 2, breast cancer, 3 parties", mini, TrainSeconds, "external dealer", [.. mini, .. dealer]),
-            new($"{epochs100} full-batch epochs, one-round truncation", [.. full, "--truncation", "one-round"], TrainSeconds, "two-round (the default)", full),
-            new($"10^{(quick ? 4 : 6)} products, 3 parties, online", [.. products, "--suite", "replicated"], Products, "external dealer", [.. products, .. dealer]),
-            new($"{epochs10} full-batch epochs, 2 parties (additive on ot, garbled comparisons)", ["bench", "train-lr", "--parties", "2", .. breastCancer, "--epochs", epochs10], TrainSeconds),
-            new($"{epochs10} full-batch epochs, 5 parties (Shamir)", ["bench", "train-lr", "--parties", "5", .. breastCancer, "--epochs", epochs10], TrainSeconds),
+            new($"{epochs20} epochs of mini-batches of 2, breast cancer, 3 parties", mini, TrainSeconds, "external dealer",
+                [.. mini, .. dealer]),
+            new($"{epochs100} full-batch epochs, one-round truncation", [.. full, "--truncation", "one-round"], TrainSeconds,
+                "two-round (the default)", full),
+            new($"10^{(quick ? 4 : 6)} products, 3 parties, online", [.. products, "--suite", "replicated"], Products, "external dealer",
+                [.. products, .. dealer]),
+            new($"{epochs10} full-batch epochs, 2 parties (additive on ot, garbled comparisons)",
+                ["bench", "train-lr", "--parties", "2", .. breastCancer, "--epochs", epochs10], TrainSeconds),
+            new($"{epochs10} full-batch epochs, 5 parties (Shamir)",
+                ["bench", "train-lr", "--parties", "5", .. breastCancer, "--epochs", epochs10], TrainSeconds),
         ];
     }
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var repeat = new Option<int>("--repeat") { Description = "Alternating runs per row (medians and ranges reported).", DefaultValueFactory = _ => 3 };
-        var output = new Option<string>("--out") { Description = "The Markdown file to write.", DefaultValueFactory = _ => Path.Combine("docs", "benchmarks.md") };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Alternating runs per row (medians and ranges reported).",
+            DefaultValueFactory = _ => 3,
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "The Markdown file to write.",
+            DefaultValueFactory = _ => Path.Combine("docs", "benchmarks.md"),
+        };
         var quick = new Option<bool>("--quick") { Description = "Tiny sizes, to check the command itself." };
         var command = new Command("all", "Every benchmark the documents quote, beside its baseline, into docs/benchmarks.md.");
         foreach (var o in new Option[] { repeat, output, quick }) command.Options.Add(o);
@@ -81,7 +95,10 @@ internal static class BenchAll
         return command;
     }
 
-    /// <summary>Runs this executable with <paramref name="arguments"/> and reads the measure from its JSON line (party 0's, for products).</summary>
+    /// <summary>
+    /// Runs this executable with <paramref name="arguments"/> and reads the measure from its JSON line (party 0's, for
+    /// products).
+    /// </summary>
     private static async Task<double> RunAsync(string[] arguments, Measure measure, TextWriter stderr, CancellationToken ct)
     {
         var (fileName, prefix) = ClusterLauncher.SelfCommand();
@@ -118,9 +135,11 @@ internal static class BenchAll
             double x = c.Measure.HigherIsBetter ? measured / against : against / measured;
             ratio = string.Create(CultureInfo.InvariantCulture, $"x{x:0.00}");
         }
-        string command = "`mpc " + string.Join(' ', c.Arguments) + "`" + (c.Baseline is { } other ? $"; baseline `mpc {string.Join(' ', other)}`" : "");
+        string command = "`mpc " + string.Join(' ', c.Arguments) + "`"
+            + (c.Baseline is { } other ? $"; baseline `mpc {string.Join(' ', other)}`" : "");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {c.Work} | {Cell(mine)} | {(c.BaselineName is null ? "" : $"{c.BaselineName}: {Cell(baseline)}")} | {ratio} | {c.Measure.Unit} | {loads.Min():0.0}-{loads.Max():0.0} | {command} |");
+            $"| {c.Work} | {Cell(mine)} | {(c.BaselineName is null ? "" : $"{c.BaselineName}: {Cell(baseline)}")} | {ratio} | " +
+            $"{c.Measure.Unit} | {loads.Min():0.0}-{loads.Max():0.0} | {command} |");
     }
 
     private static string Document(List<string> rows, int runs)
@@ -129,14 +148,16 @@ internal static class BenchAll
         text.AppendLine("# Benchmarks");
         text.AppendLine();
         text.AppendLine("Written by `mpc bench all`; run it again to refresh every figure. Each row alternates the default and its");
-        text.AppendLine($"baseline in the same sitting, {runs} run{(runs == 1 ? "" : "s")} each: the median, then the range. A ratio above 1 means the");
+        text.AppendLine($"baseline in the same sitting, {runs} run{(runs == 1 ? "" : "s")} each: " +
+            "the median, then the range. A ratio above 1 means the");
         text.AppendLine("measured configuration is faster than its baseline. The load is the 1-minute load average before each run");
         text.AppendLine("(the parties' own threads count).");
         text.AppendLine("Why the figures are what they are, and comparisons with other frameworks: [performance](performance.md).");
         text.AppendLine();
         text.AppendLine($"- machine: {Machine()}");
         text.AppendLine($"- date: {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
-        text.AppendLine($"- build: {typeof(BenchAll).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}");
+        text.AppendLine($"- build: {typeof(BenchAll).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
+            ?.InformationalVersion ?? "unknown"}");
         text.AppendLine();
         text.AppendLine("| work | measured | baseline | ratio | unit | load | command |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
@@ -161,13 +182,15 @@ internal static class BenchAll
         string cpu = "unknown processor";
         try
         {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            cpu = File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Not Linux: the count of cores still says something.
         }
         double gib = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (double)(1L << 30);
-        return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({cpu}), {gib:0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessorCount} cores ({cpu}), {gib:0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
     }
 }

@@ -20,21 +20,33 @@ internal static class BenchTrainLr
         var parties = new Option<int>("--parties") { Description = "Number of party processes.", DefaultValueFactory = _ => 3 };
         var rows = new Option<int>("--rows") { Description = "Synthetic rows (all parties together).", DefaultValueFactory = _ => 10_000 };
         var features = new Option<int>("--features") { Description = "Synthetic features.", DefaultValueFactory = _ => 20 };
-        var csv = new Option<string?>("--csv") { Description = "Split this CSV file among the parties instead of synthetic data (e.g. data/breast_cancer.csv)." };
+        var csv = new Option<string?>("--csv")
+        {
+            Description = "Split this CSV file among the parties instead of synthetic data (e.g. data/breast_cancer.csv).",
+        };
         var label = new Option<string>("--label") { Description = "The label column of --csv.", DefaultValueFactory = _ => "malignant" };
-        var partition = new Option<string>("--partition") { Description = "horizontal or vertical.", DefaultValueFactory = _ => "horizontal" }.AcceptOnlyFromAmong("horizontal", "vertical");
+        var partition = new Option<string>("--partition")
+        {
+            Description = "horizontal or vertical.",
+            DefaultValueFactory = _ => "horizontal",
+        }.AcceptOnlyFromAmong("horizontal", "vertical");
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch-size") { Description = "Rows per step (default: full batch)." };
         var rate = new Option<double?>("--learning-rate") { Description = "Step size (default: train-lr's)." };
         var suite = Jobs.SuiteOptions.SuiteOption();
-        var preprocessing = new Option<string?>("--preprocessing") { Description = "The additive suite's preprocessing (default: train-lr's)." };
+        var preprocessing = new Option<string?>("--preprocessing")
+        {
+            Description = "The additive suite's preprocessing (default: train-lr's).",
+        };
         var truncation = Jobs.SuiteOptions.TruncationOption();
         var sigmoid = new Option<string?>("--sigmoid") { Description = "Sigmoid approximation (default: train-lr's)." };
         var fractional = new Option<int?>("--fractional-bits") { Description = "Fixed-point fractional bits (default: train-lr's)." };
         var profile = new Option<bool>("--profile") { Description = "Have the parties print where training time goes." };
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
         var command = new Command("train-lr", "Secure logistic regression training on N party processes; prints a JSON line.");
-        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing, truncation, sigmoid, fractional, profile, insecure }) command.Options.Add(o);
+        foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing,
+            truncation, sigmoid, fractional, profile, insecure })
+            command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(parties);
@@ -48,7 +60,11 @@ internal static class BenchTrainLr
             if (csvFile is null) labelColumn = SyntheticData.LabelName;
             bool vertical = kind == "vertical";
             using var cluster = TemporaryCluster.Create(n, "bench-train-lr", data: p => vertical
-                ? new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "vertical", ["id"] = "id", ["labelOwner"] = 0, ["label"] = p == 0 ? labelColumn : null }
+                ? new Dictionary<string, object?>
+                {
+                    ["file"] = $"party-{p}.csv", ["partition"] = "vertical", ["id"] = "id", ["labelOwner"] = 0,
+                    ["label"] = p == 0 ? labelColumn : null,
+                }
                 : new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "horizontal", ["label"] = labelColumn },
                 dealer: parse.GetValue(preprocessing) == "dealer");
 
@@ -61,7 +77,8 @@ internal static class BenchTrainLr
                 var synthetic = new SyntheticData(featureCount, 1);
                 for (int p = 0; p < n; p++)
                 {
-                    using var writer = new StreamWriter(Path.Combine(cluster.Directory, $"party-{p}.csv"), false, new UTF8Encoding(false), 1 << 16);
+                    using var writer = new StreamWriter(Path.Combine(cluster.Directory, $"party-{p}.csv"), false, new UTF8Encoding(false),
+                        1 << 16);
                     synthetic.WriteCsv(writer, (int)((long)totalRows * (p + 1) / n - (long)totalRows * p / n), block: p);
                 }
             }
@@ -84,7 +101,10 @@ internal static class BenchTrainLr
             generate.Stop();
 
             string outDirectory = Path.Combine(cluster.Directory, "out");
-            var job = new List<string> { "train-lr", "--suite", parse.GetValue(suite)!, "--epochs", Invariant(parse.GetValue(epochs)), "--out", outDirectory };
+            var job = new List<string>
+            {
+                "train-lr", "--suite", parse.GetValue(suite)!, "--epochs", Invariant(parse.GetValue(epochs)), "--out", outDirectory,
+            };
             if (parse.GetValue(batch) is int b) job.AddRange(["--batch-size", Invariant(b)]);
             if (parse.GetValue(rate) is double r) job.AddRange(["--learning-rate", r.ToString("R", CultureInfo.InvariantCulture)]);
             if (parse.GetValue(preprocessing) is { } pre) job.AddRange(["--preprocessing", pre]);
@@ -96,7 +116,8 @@ internal static class BenchTrainLr
             bool showParties = parse.GetValue(verbose) || parse.GetValue(profile);
             var clock = Stopwatch.StartNew();
             var trainLr = new Jobs.TrainLrJob();
-            int code = await new ClusterLauncher(showParties ? stdout : TextWriter.Null, stderr, Logging.FormatOf(parse)).RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct,
+            int code = await new ClusterLauncher(showParties ? stdout : TextWriter.Null, stderr, Logging.FormatOf(parse))
+                .RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct,
                 (c, configs) => trainLr.Plan(MpcCommandLine.ParseJob(trainLr, job), c, configs, TextWriter.Null));
             double launchSeconds = clock.Elapsed.TotalSeconds;
             if (code != 0) return code;

@@ -16,14 +16,29 @@ internal static class DataCommands
 {
     private const int Ok = 0, BadInput = 2;
 
-    public static IEnumerable<Command> Create(TextWriter stdout, TextWriter stderr) => [Predict(stdout, stderr), Datagen(stdout, stderr), Split(stdout, stderr)];
+    public static IEnumerable<Command> Create(TextWriter stdout, TextWriter stderr) =>
+        [Predict(stdout, stderr), Datagen(stdout, stderr), Split(stdout, stderr)];
 
     private static Command Predict(TextWriter stdout, TextWriter stderr)
     {
-        var models = new Option<string[]>("--model") { Description = "model.json from train-lr; in vertical mode give every party's file (each knows its own features' standardisation).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var data = new Option<string>("--data") { Description = "CSV file with the model's feature columns (and, for metrics, its label column).", Required = true };
-        var output = new Option<string?>("--out") { Description = "Write predictions (row, probability, prediction) to this CSV file; default: standard output." };
-        var command = new Command("predict", "Apply a revealed model to a CSV file: probabilities per row, and accuracy, AUC and log-loss when the file has the label.");
+        var models = new Option<string[]>("--model")
+        {
+            Description = "model.json from train-lr; in vertical mode give every party's file " +
+                "(each knows its own features' standardisation).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var data = new Option<string>("--data")
+        {
+            Description = "CSV file with the model's feature columns (and, for metrics, its label column).",
+            Required = true,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Write predictions (row, probability, prediction) to this CSV file; default: standard output.",
+        };
+        var command = new Command("predict",
+            "Apply a revealed model to a CSV file: probabilities per row, and accuracy, AUC and log-loss when the file has the label.");
         foreach (var o in new Option[] { models, data, output }) command.Options.Add(o);
         command.SetAction(parse => Run(stderr, () =>
         {
@@ -31,7 +46,8 @@ internal static class DataCommands
             var model = ModelFile.Load(paths[0]);
             foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
             if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
-                throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features ({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
+                throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
+                    $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
                     "a vertical party knows only its own; pass every party's model.json with --model.");
             string file = parse.GetValue(data)!;
             var header = CsvTableReader.ReadHeader(file);
@@ -42,7 +58,8 @@ internal static class DataCommands
             var probabilities = new double[table.RowCount];
             for (int i = 0; i < table.RowCount; i++)
                 probabilities[i] = ModelFile.Logistic(model.Score(table.Features.AsSpan(i * table.FeatureCount, table.FeatureCount)));
-            var csv = new StringBuilder(id is null ? "row,probability,prediction" : "row,id,probability,prediction").Append(label is null ? "\n" : $",{label}\n");
+            var csv = new StringBuilder(id is null ? "row,probability,prediction" : "row,id,probability,prediction")
+                .Append(label is null ? "\n" : $",{label}\n");
             for (int i = 0; i < table.RowCount; i++)
             {
                 csv.Append(table.LineNumbers[i].ToString(CultureInfo.InvariantCulture));
@@ -58,7 +75,8 @@ internal static class DataCommands
             if (table.Labels is not null)
             {
                 var m = ClassificationMetrics.Of(probabilities, table.Labels);
-                summary.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict: accuracy {m.Accuracy:0.0000}, AUC {m.Auc:0.0000}, log-loss {m.LogLoss:0.0000} (label '{label}')"));
+                summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"predict: accuracy {m.Accuracy:0.0000}, AUC {m.Auc:0.0000}, log-loss {m.LogLoss:0.0000} (label '{label}')"));
             }
         }));
         return command;
@@ -69,8 +87,13 @@ internal static class DataCommands
         var rows = new Option<int>("--rows") { Description = "Rows.", Required = true };
         var features = new Option<int>("--features") { Description = "Feature columns.", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the true model and the rows.", DefaultValueFactory = _ => 1UL };
-        var output = new Option<string?>("--out") { Description = "The CSV file to write (default synthetic-<rows>x<features>.csv); the true model goes next to it as <name>.truth.json." };
-        var command = new Command("datagen", "Write a synthetic labelled CSV data set (Gaussian features, logistic labels) and its known true model.");
+        var output = new Option<string?>("--out")
+        {
+            Description = "The CSV file to write (default synthetic-<rows>x<features>.csv); " +
+                "the true model goes next to it as <name>.truth.json.",
+        };
+        var command = new Command("datagen",
+            "Write a synthetic labelled CSV data set (Gaussian features, logistic labels) and its known true model.");
         foreach (var o in new Option[] { rows, features, seed, output }) command.Options.Add(o);
         command.SetAction(parse => Run(stderr, () =>
         {
@@ -90,7 +113,8 @@ internal static class DataCommands
                 Features = synthetic.FeatureNames,
                 Weights = synthetic.Weights,
                 Bias = synthetic.Bias,
-                Standardisation = new ModelFile.StandardisationSection(synthetic.Means.Cast<double?>().ToArray(), synthetic.Scales.Cast<double?>().ToArray()),
+                Standardisation = new ModelFile.StandardisationSection(
+                    synthetic.Means.Cast<double?>().ToArray(), synthetic.Scales.Cast<double?>().ToArray()),
                 Sigmoid = "exact logistic (the generating model)",
                 Settings = new Dictionary<string, string>
                 {
@@ -109,11 +133,17 @@ internal static class DataCommands
     {
         var input = new Option<string>("--input") { Description = "The CSV file (header row, comma-separated).", Required = true };
         var parties = new Option<int>("--parties") { Description = "Number of parties.", Required = true };
-        var partition = new Option<string>("--partition") { Description = "horizontal (rows) or vertical (columns, with an id column and the label at party 0).", DefaultValueFactory = _ => "horizontal" }
-            .AcceptOnlyFromAmong("horizontal", "vertical");
+        var partition = new Option<string>("--partition")
+        {
+            Description = "horizontal (rows) or vertical (columns, with an id column and the label at party 0).",
+            DefaultValueFactory = _ => "horizontal",
+        }.AcceptOnlyFromAmong("horizontal", "vertical");
         var label = new Option<string?>("--label") { Description = "The label column (vertical: it goes to party 0)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the shuffle.", DefaultValueFactory = _ => 7UL };
-        var output = new Option<string?>("--out") { Description = "Folder for party-<i>.csv (default: <input>-<partition>-<parties> next to the input)." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Folder for party-<i>.csv (default: <input>-<partition>-<parties> next to the input).",
+        };
         var command = new Command("split", "Split one CSV file into per-party files, horizontally or vertically, for demos.");
         foreach (var o in new Option[] { input, parties, partition, label, seed, output }) command.Options.Add(o);
         command.SetAction(parse => Run(stderr, () =>
@@ -126,12 +156,15 @@ internal static class DataCommands
             string[] parts;
             if (kind == "vertical")
             {
-                string column = parse.GetValue(label) ?? throw new ArgumentException("--label is required for a vertical split (the label goes to party 0).");
-                if (!CsvTableReader.ReadHeader(file).Contains(column)) throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
+                string column = parse.GetValue(label)
+                    ?? throw new ArgumentException("--label is required for a vertical split (the label goes to party 0).");
+                if (!CsvTableReader.ReadHeader(file).Contains(column))
+                    throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
                 parts = CsvPartitioner.Vertical(csv, n, column, parse.GetValue(seed));
             }
             else parts = CsvPartitioner.Horizontal(csv, n, parse.GetValue(seed));
-            string directory = parse.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"{Path.GetFileNameWithoutExtension(file)}-{kind}-{n}");
+            string directory = parse.GetValue(output)
+                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"{Path.GetFileNameWithoutExtension(file)}-{kind}-{n}");
             for (int p = 0; p < n; p++) AtomicFile.WriteAllText(Path.Combine(directory, $"party-{p}.csv"), parts[p]);
             stdout.WriteLine($"split: {n} {kind} parts of {file} in {directory}/party-0.csv .. party-{n - 1}.csv");
         }));
@@ -145,7 +178,8 @@ internal static class DataCommands
             action();
             return Ok;
         }
-        catch (Exception ex) when (ex is Mpc.Core.MpcException or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is Mpc.Core.MpcException or InvalidDataException or ArgumentException or IOException
+            or UnauthorizedAccessException)
         {
             stderr.WriteLine($"mpc: {ex.Message}");
             return BadInput;

@@ -18,8 +18,8 @@ internal static class PartyRunner
     public const int Failed = 1;
     public const int BadConfig = 2;
 
-    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken outer,
-        string logFormat = "text")
+    public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout,
+        TextWriter stderr, CancellationToken outer, string logFormat = "text")
     {
         using var signals = new TerminationSignals(outer);
         var ct = signals.Token;
@@ -59,7 +59,10 @@ internal static class PartyRunner
                     dealer = await DealerLink.ConnectAsync(network, entry.Id, party.Cluster.ReceiveTimeout / 3, ct: ct);
                     computing = new FirstPartiesNetwork(network, party.Cluster.ComputingPartyCount);
                 }
-                var context = new JobContext { Network = computing, Dealer = dealer, Party = party, ParseResult = parse, Logger = logger, Out = stdout };
+                var context = new JobContext
+                {
+                    Network = computing, Dealer = dealer, Party = party, ParseResult = parse, Logger = logger, Out = stdout,
+                };
                 code = await job.RunAsync(context, ct);
                 if (dealer is not null) await dealer.FinishAsync(ct);
             }
@@ -73,7 +76,8 @@ internal static class PartyRunner
             string reason = ex switch
             {
                 MpcException => ex.Message,
-                OperationCanceledException when ct.IsCancellationRequested => signals.Received is { } signal ? $"stopped by {signal}" : "cancelled by the operator",
+                OperationCanceledException when ct.IsCancellationRequested =>
+                    signals.Received is { } signal ? $"stopped by {signal}" : "cancelled by the operator",
                 _ => $"job '{job.Name}' failed with {ex.GetType().Name}",
             };
             if (network is not null)
@@ -81,7 +85,8 @@ internal static class PartyRunner
                 try
                 {
                     // A peer's failed check names the peer, so every party reports the same culprit.
-                    if (ex is PeerException { PeerId: var culprit } pe && culprit != party.PartyId && (uint)culprit < (uint)network.PartyCount)
+                    if (ex is PeerException { PeerId: var culprit } pe && culprit != party.PartyId
+                        && (uint)culprit < (uint)network.PartyCount)
                         await network.AbortAsync(culprit, pe.Reason);
                     else
                         await network.AbortAsync(reason);
@@ -113,10 +118,12 @@ internal static class PartyRunner
     private static async Task<int> DealAsync(IPartyNetwork network, PartyConfig party, TextWriter stdout, CancellationToken ct)
     {
         int computing = party.Cluster.ComputingPartyCount;
-        await stdout.WriteLineAsync($"dealer: deals for the {computing} computing parties; it holds no data and receives no online value, only party 0's requests (shapes and sizes)");
+        await stdout.WriteLineAsync($"dealer: deals for the {computing} computing parties; " +
+            "it holds no data and receives no online value, only party 0's requests (shapes and sizes)");
         var report = await DealerService.ServeAsync(network, ct);
         var stats = network.Stats.Snapshot();
-        await stdout.WriteLineAsync($"dealer: {report.Dealings} dealings; sent party 0 {NetworkStatsSnapshot.FormatBytes(report.CorrectionBytes)} of corrections; " +
+        await stdout.WriteLineAsync($"dealer: {report.Dealings} dealings; " +
+            $"sent party 0 {NetworkStatsSnapshot.FormatBytes(report.CorrectionBytes)} of corrections; " +
             $"received {NetworkStatsSnapshot.FormatBytes(stats.TotalBytesReceived)} in all (seeds and requests)");
         return Ok;
     }

@@ -29,7 +29,11 @@ public sealed class BenchAesJob : IJob
     public IReadOnlyList<Option> CreateOptions() =>
     [
         new Option<int>("--count") { Description = "AES evaluations to time.", DefaultValueFactory = _ => 1000 },
-        new Option<string?>("--circuit") { Description = "Bristol Fashion aes_128.txt (default: data/circuits/bristol_fashion/aes_128.txt above the working directory or the executable)." },
+        new Option<string?>("--circuit")
+        {
+            Description = "Bristol Fashion aes_128.txt " +
+                "(default: data/circuits/bristol_fashion/aes_128.txt above the working directory or the executable).",
+        },
     ];
 
     /// <inheritdoc />
@@ -79,7 +83,9 @@ public sealed class BenchAesJob : IJob
         string role = session.PartyId == 0 ? "garbler" : "evaluator";
         string check = knownAnswer is { } ok ? $",\"fips197_ok\":{(ok ? "true" : "false")}" : "";
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"aes\",\"party\":{session.PartyId},\"role\":\"{role}\",\"evaluations\":{count},\"seconds\":{seconds:0.######},\"ms_per_evaluation\":{1000 * seconds / count:0.###},\"evaluations_per_second\":{count / seconds:0.#},\"bytes_sent_per_evaluation\":{sent / count},\"setup_seconds\":{setupSeconds:0.###}{check}}}"));
+            $"{{\"bench\":\"aes\",\"party\":{session.PartyId},\"role\":\"{role}\",\"evaluations\":{count},\"seconds\":{seconds:0.######}," +
+            $"\"ms_per_evaluation\":{1000 * seconds / count:0.###},\"evaluations_per_second\":{count / seconds:0.#}," +
+            $"\"bytes_sent_per_evaluation\":{sent / count},\"setup_seconds\":{setupSeconds:0.###}{check}}}"));
         return knownAnswer == false ? 1 : 0;
     }
 

@@ -71,7 +71,8 @@ public sealed class BenchGarbleJob : IJob
         string role = session.PartyId == 0 ? "garbler" : "evaluator";
         string pureField = pure is { } p ? string.Create(CultureInfo.InvariantCulture, $",\"pure_garbling_and_per_second\":{p:0}") : "";
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"garble\",\"party\":{session.PartyId},\"role\":\"{role}\",\"and_gates\":{size},\"seconds\":{seconds:0.######},\"and_per_second\":{size / seconds:0},\"bytes_sent\":{sent},\"bytes_per_and\":{(double)traffic / size:0.###}{pureField}}}"));
+            $"{{\"bench\":\"garble\",\"party\":{session.PartyId},\"role\":\"{role}\",\"and_gates\":{size},\"seconds\":{seconds:0.######}," +
+            $"\"and_per_second\":{size / seconds:0},\"bytes_sent\":{sent},\"bytes_per_and\":{(double)traffic / size:0.###}{pureField}}}"));
         return 0;
     }
 

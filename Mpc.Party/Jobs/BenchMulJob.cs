@@ -29,7 +29,11 @@ public sealed class BenchMulJob : IJob
         .. SuiteOptions.Create(),
         new Option<int>("--size") { Description = "Vector length.", DefaultValueFactory = _ => 1_000_000 },
         new Option<bool>("--fixed-point") { Description = "Fixed-point multiplication: truncate the product by 16 bits." },
-        new Option<int>("--repeat") { Description = "Timed multiplications after one untimed (median and best reported).", DefaultValueFactory = _ => 5 },
+        new Option<int>("--repeat")
+        {
+            Description = "Timed multiplications after one untimed (median and best reported).",
+            DefaultValueFactory = _ => 5,
+        },
     ];
 
     /// <inheritdoc />
@@ -55,11 +59,16 @@ public sealed class BenchMulJob : IJob
         double pre = BenchStatistics.Median(runs.Select(r => r.Preprocessing));
         double best = runs.Min(r => r.Online);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"fixed_point\":{(fixedPoint ? "true" : "false")},\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"repeat\":{repeat},\"online_seconds\":{online:0.######},\"preprocessing_seconds\":{pre:0.######},\"ops_per_second\":{size / online:0},\"best_ops_per_second\":{size / best:0},\"online_bytes_sent\":{runs[0].BytesSent},\"bytes_sent\":{stats.TotalBytesSent},\"rounds\":{stats.Rounds}}}"));
+            $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"fixed_point\":{(fixedPoint ? "true" : "false")}," +
+            $"\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"repeat\":{repeat}," +
+            $"\"online_seconds\":{online:0.######},\"preprocessing_seconds\":{pre:0.######},\"ops_per_second\":{size / online:0}," +
+            $"\"best_ops_per_second\":{size / best:0},\"online_bytes_sent\":{runs[0].BytesSent},\"bytes_sent\":{stats.TotalBytesSent}," +
+            $"\"rounds\":{stats.Rounds}}}"));
         return 0;
     }
 
-    private static async Task<List<Run>> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, int repeat, CancellationToken ct)
+    private static async Task<List<Run>> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, int repeat,
+        CancellationToken ct)
     {
         var buffered = new BufferedPreprocessing(SuiteOptions.Preprocessing(session, context));
         var suite = SuiteOptions.Additive(session, buffered, context);
@@ -69,7 +78,8 @@ public sealed class BenchMulJob : IJob
     /// <summary>One timed multiplication: its preprocessing and online seconds, and the bytes this party sent online.</summary>
     private readonly record struct Run(double Preprocessing, double Online, long BytesSent);
 
-    private static async Task<List<Run>> TimeAsync<T>(IArithmeticSuite<T> suite, int size, bool fixedPoint, int repeat, BufferedPreprocessing? buffered, CancellationToken ct)
+    private static async Task<List<Run>> TimeAsync<T>(IArithmeticSuite<T> suite, int size, bool fixedPoint, int repeat,
+        BufferedPreprocessing? buffered, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         // Warm up the code paths on a small vector, then synchronise with one opening.
@@ -85,7 +95,8 @@ public sealed class BenchMulJob : IJob
         return runs;
     }
 
-    private static async Task<Run> TimeOneAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x, SharedVector<T> y, bool fixedPoint, BufferedPreprocessing? buffered, CancellationToken ct)
+    private static async Task<Run> TimeOneAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x, SharedVector<T> y, bool fixedPoint,
+        BufferedPreprocessing? buffered, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         int size = x.Length;

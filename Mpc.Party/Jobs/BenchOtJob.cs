@@ -29,7 +29,11 @@ public sealed class BenchOtJob : IJob
     public IReadOnlyList<Option> CreateOptions() =>
     [
         new Option<int>("--size") { Description = "Number of OTs per timed batch.", DefaultValueFactory = _ => 10_000_000 },
-        new Option<int>("--softspoken-k") { Description = "SoftSpoken's bits per group: 1 (IKNP), 2, 4 or 8.", DefaultValueFactory = _ => Mpc.Protocols.Preprocessing.OtPreprocessing.DefaultSoftSpokenBits },
+        new Option<int>("--softspoken-k")
+        {
+            Description = "SoftSpoken's bits per group: 1 (IKNP), 2, 4 or 8.",
+            DefaultValueFactory = _ => Mpc.Protocols.Preprocessing.OtPreprocessing.DefaultSoftSpokenBits,
+        },
     ];
 
     /// <inheritdoc />
@@ -97,7 +101,11 @@ public sealed class BenchOtJob : IJob
         double cotBytes = (double)(Traffic(afterCot) - Traffic(before)) / size;
         double chosenBytes = (double)(Traffic(afterChosen) - Traffic(beforeChosen)) / size;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"ot\",\"softspoken_k\":{k},\"party\":{session.PartyId},\"role\":\"{(isSender ? "sender" : "receiver")}\",\"parties\":2,\"size\":{size},\"base_ot_seconds\":{baseOt:0.######},\"cold_setup_seconds\":{coldSetup:0.######},\"seconds\":{cot:0.######},\"ots_per_second\":{size / cot:0},\"chosen_seconds\":{chosen:0.######},\"chosen_ots_per_second\":{size / chosen:0},\"bytes_per_ot\":{cotBytes:0.##},\"chosen_bytes_per_ot\":{chosenBytes:0.##},\"bytes_sent\":{afterChosen.TotalBytesSent},\"rounds\":{afterChosen.Rounds}}}"));
+            $"{{\"bench\":\"ot\",\"softspoken_k\":{k},\"party\":{session.PartyId},\"role\":\"{(isSender ? "sender" : "receiver")}\"," +
+            $"\"parties\":2,\"size\":{size},\"base_ot_seconds\":{baseOt:0.######},\"cold_setup_seconds\":{coldSetup:0.######}," +
+            $"\"seconds\":{cot:0.######},\"ots_per_second\":{size / cot:0},\"chosen_seconds\":{chosen:0.######}," +
+            $"\"chosen_ots_per_second\":{size / chosen:0},\"bytes_per_ot\":{cotBytes:0.##},\"chosen_bytes_per_ot\":{chosenBytes:0.##}," +
+            $"\"bytes_sent\":{afterChosen.TotalBytesSent},\"rounds\":{afterChosen.Rounds}}}"));
         GC.KeepAlive(blocks);
         return 0;
     }

@@ -50,7 +50,10 @@ public sealed class BenchTriplesJob : IJob
 
         long bytes = after.TotalBytesSent - before.TotalBytesSent;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"triples\",\"source\":\"{source.Name}\",\"softspoken_k\":{SuiteOptions.SoftSpokenBits(context)},\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"setup_seconds\":{setup:0.######},\"seconds\":{seconds:0.######},\"triples_per_second\":{size / seconds:0},\"bytes_sent\":{bytes},\"bytes_per_triple\":{(double)bytes / size:0.#},\"rounds\":{after.Rounds - before.Rounds}}}"));
+            $"{{\"bench\":\"triples\",\"source\":\"{source.Name}\",\"softspoken_k\":{SuiteOptions.SoftSpokenBits(context)}," +
+            $"\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"setup_seconds\":{setup:0.######}," +
+            $"\"seconds\":{seconds:0.######},\"triples_per_second\":{size / seconds:0},\"bytes_sent\":{bytes}," +
+            $"\"bytes_per_triple\":{(double)bytes / size:0.#},\"rounds\":{after.Rounds - before.Rounds}}}"));
         return 0;
     }
 }

@@ -23,7 +23,8 @@ internal static class GarblingOptions
                 if (File.Exists(candidate)) return candidate;
             }
         }
-        throw new FileNotFoundException($"No {Relative} above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}; pass --circuit.");
+        throw new FileNotFoundException(
+            $"No {Relative} above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}; pass --circuit.");
     }
 
     public static Circuit ReadAes128(string? given) => BristolReader.ReadFile(Aes128Path(given), BristolFormat.Fashion);

@@ -11,7 +11,8 @@ public sealed class JobRegistry
     /// <summary>Adds a job; names must be unique.</summary>
     public JobRegistry Add(IJob job)
     {
-        if (_jobs.Any(j => j.Name == job.Name)) throw new ArgumentException($"A job named '{job.Name}' is already registered.", nameof(job));
+        if (_jobs.Any(j => j.Name == job.Name))
+            throw new ArgumentException($"A job named '{job.Name}' is already registered.", nameof(job));
         _jobs.Add(job);
         return this;
     }

@@ -34,7 +34,8 @@ public sealed class PingJob : IJob
         int rounds = context.GetOption<int>("--rounds");
         int size = context.GetOption<int>("--size");
         int interval = context.GetOption<int>("--interval-ms");
-        if (rounds < 1 || size < 0 || interval < 0) throw new ArgumentException("--rounds must be positive, --size and --interval-ms not negative.");
+        if (rounds < 1 || size < 0 || interval < 0)
+            throw new ArgumentException("--rounds must be positive, --size and --interval-ms not negative.");
 
         var net = context.Network;
         int n = net.PartyCount, me = net.PartyId;
@@ -78,7 +79,8 @@ public sealed class PingJob : IJob
             if (p == me) continue;
             var r = rtt[p];
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  party {p} ({context.Party.Cluster.Parties[p].Name}): rtt min {r.Min():0.000} ms, avg {r.Average():0.000} ms, max {r.Max():0.000} ms"));
+                $"  party {p} ({context.Party.Cluster.Parties[p].Name}): " +
+                $"rtt min {r.Min():0.000} ms, avg {r.Average():0.000} ms, max {r.Max():0.000} ms"));
         }
         return 0;
     }

@@ -2,10 +2,16 @@ using Mpc.Net;
 
 namespace Mpc.Party.Jobs;
 
-/// <summary>A peer's ping or echo held other bytes than the pattern both sides compute: it sent them wrong, or they were changed on the way.</summary>
+/// <summary>
+/// A peer's ping or echo held other bytes than the pattern both sides compute: it sent them wrong, or they were changed
+/// on the way.
+/// </summary>
 public sealed class PingMismatchException : PeerException
 {
-    /// <summary>Party <paramref name="peerId"/>'s <paramref name="what"/> in <paramref name="round"/> differs from the expected pattern.</summary>
+    /// <summary>
+    /// Party <paramref name="peerId"/>'s <paramref name="what"/> in <paramref name="round"/> differs from the expected
+    /// pattern.
+    /// </summary>
     public PingMismatchException(int peerId, string peerName, string what, int round)
         : base(peerId, $"Party {peerId} ({peerName}) sent {what} that differ from the expected pattern in ping round {round}")
     {

@@ -19,7 +19,11 @@ public sealed class RunExampleJob : IJob
     [
         new Option<string>("--example") { Description = "secure-sum, millionaires or dot-product.", Required = true }
             .AcceptOnlyFromAmong("secure-sum", "millionaires", "dot-product"),
-        new Option<double[]>("--value") { Description = "This party's private input(s); default: a demo value derived from the party id.", AllowMultipleArgumentsPerToken = true },
+        new Option<double[]>("--value")
+        {
+            Description = "This party's private input(s); default: a demo value derived from the party id.",
+            AllowMultipleArgumentsPerToken = true,
+        },
     ];
 
     /// <inheritdoc />
@@ -35,7 +39,9 @@ public sealed class RunExampleJob : IJob
                 ? string.Create(CultureInfo.InvariantCulture, $"secure-sum: total {total:0.####}, mean {mean:0.####}") : "",
             "millionaires" => session.PartyCount != 2
                 ? throw new ArgumentException("millionaires is a 2-party example: launch it on a 2-party cluster.")
-                : await Millionaires.RunAsync(session, values[0], ct) ? "millionaires: party 0 is richer" : "millionaires: party 0 is not richer",
+                : await Millionaires.RunAsync(session, values[0], ct)
+                    ? "millionaires: party 0 is richer"
+                    : "millionaires: party 0 is not richer",
             _ => FormattableString.Invariant($"dot-product: {await SecureDotProduct.RunAsync(session, values, values.Length, ct):0.####}"),
         };
         context.Out.WriteLine(line);

@@ -39,11 +39,13 @@ public sealed class SelfTestJob : IJob
             "replicated" => await CheckAsync(SuiteOptions.Replicated(session, truncation), size, seed, ct),
             _ => await CheckAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, seed, ct),
         };
-        context.Out.WriteLine($"selftest ({SuiteOptions.Suite(context)}, {session.PartyCount} parties, {size} elements): {checks} checks passed");
+        context.Out.WriteLine(
+            $"selftest ({SuiteOptions.Suite(context)}, {session.PartyCount} parties, {size} elements): {checks} checks passed");
         return 0;
     }
 
-    private static async Task<int> CheckAsync<T>(IArithmeticSuite<T> suite, int size, int seed, CancellationToken ct) where T : unmanaged, IRing<T>
+    private static async Task<int> CheckAsync<T>(IArithmeticSuite<T> suite, int size, int seed, CancellationToken ct)
+        where T : unmanaged, IRing<T>
     {
         int n = suite.Session.PartyCount, checks = 0;
         var key = new byte[16];

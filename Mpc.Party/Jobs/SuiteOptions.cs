@@ -9,7 +9,10 @@ using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
 
-/// <summary>The options every protocol job shares (--suite, --preprocessing, --comparison, --threshold, --truncation) and the suites they build.</summary>
+/// <summary>
+/// The options every protocol job shares (--suite, --preprocessing, --comparison, --threshold, --truncation) and the
+/// suites they build.
+/// </summary>
 internal static class SuiteOptions
 {
     public static IEnumerable<Option> Create() =>
@@ -19,7 +22,8 @@ internal static class SuiteOptions
         SoftSpokenOption(),
         new Option<string>("--comparison")
         {
-            Description = "Comparisons in the additive suite: auto (garbled for 2 parties, else bits), bits (bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
+            Description = "Comparisons in the additive suite: auto (garbled for 2 parties, else bits), bits " +
+                "(bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
@@ -53,7 +57,8 @@ internal static class SuiteOptions
     public static void CheckTruncation(string suite, string truncation)
     {
         if (suite != "replicated" && truncation != "n/a")
-            throw new ArgumentException($"--truncation {truncation} applies to --suite replicated; the {suite} suite has one way to truncate.");
+            throw new ArgumentException(
+                $"--truncation {truncation} applies to --suite replicated; the {suite} suite has one way to truncate.");
     }
 
     /// <summary>--truncation for this job's suite (see <see cref="Truncation(string, string?)"/>), checked.</summary>
@@ -71,8 +76,9 @@ internal static class SuiteOptions
     public static Option<string> SuiteOption() =>
         new Option<string>("--suite")
         {
-            Description = "auto (the trust-free default: replicated for 3 parties, shamir for 4 or more, additive on the ot source for 2), " +
-                "additive (Z_2^64, Beaver, any N), shamir (2^127-1, t < N/2) or replicated (Z_2^64, 2-out-of-3, exactly 3 parties).",
+            Description = "auto (the trust-free default: replicated for 3 parties, shamir for 4 or more, " +
+                "additive on the ot source for 2), additive (Z_2^64, Beaver, any N), shamir (2^127-1, t < N/2) or replicated (Z_2^64, " +
+                "2-out-of-3, exactly 3 parties).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong(SuiteNames);
 
@@ -80,8 +86,9 @@ internal static class SuiteOptions
     public static Option<string> PreprocessingOption() =>
         new Option<string>("--preprocessing")
         {
-            Description = "Triples for the additive suite: ot (the default; no trusted party: Gilboa products over OT extension) or dealer " +
-                "(the cluster's dealer entry, a process with no data, deals every triple; it must be trusted not to collude with any party; fast).",
+            Description = "Triples for the additive suite: ot (the default; no trusted party: Gilboa products over OT extension) " +
+                "or dealer (the cluster's dealer entry, a process with no data, deals every triple; " +
+                "it must be trusted not to collude with any party; fast).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "ot", "dealer");
 
@@ -89,7 +96,8 @@ internal static class SuiteOptions
     public static Option<int> SoftSpokenOption() =>
         new Option<int>("--softspoken-k")
         {
-            Description = "OT extension for --preprocessing ot: SoftSpoken with k bits per group (1 is IKNP; 2, 4, 8 send 16/k bytes per OT).",
+            Description =
+                "OT extension for --preprocessing ot: SoftSpoken with k bits per group (1 is IKNP; 2, 4, 8 send 16/k bytes per OT).",
             DefaultValueFactory = _ => OtPreprocessing.DefaultSoftSpokenBits,
         };
 
@@ -112,23 +120,28 @@ internal static class SuiteOptions
         if (source != "dealer") return Preprocessing(session, source, SoftSpokenBits(context));
         if (context.Dealer is not { } link || context.Party.Cluster.Dealer is not { } dealer)
             throw new ConfigException(context.Party.Cluster.SourceFile ?? "(cluster)", "parties",
-                "--preprocessing dealer needs a dealer: a member with \"role\": \"dealer\" listed last, which holds no data and computes nothing " +
-                "(see party-configs/local-3-dealer.json); no computing party deals. Without one, use --preprocessing ot, which trusts no one");
+                "--preprocessing dealer needs a dealer: a member with \"role\": \"dealer\" listed last, " +
+                "which holds no data and computes nothing (see party-configs/local-3-dealer.json); no computing party deals. " +
+                "Without one, use --preprocessing ot, which trusts no one");
         context.Out.WriteLine(DealerTrust(dealer.Name));
         return new DealerPreprocessing(session, link);
     }
 
     /// <summary>Who the dealer source asks every party to trust, and with what: printed by every run that uses it.</summary>
     public static string DealerTrust(string dealerName) =>
-        $"trust: --preprocessing dealer: the dealer ({dealerName}) holds no data and receives no online value, but it deals every triple and " +
-        "mask, so with any one party's view it could read every party's inputs; use it only if every party trusts the dealer not to collude with " +
-        "any party (--preprocessing ot trusts no one)";
+        $"trust: --preprocessing dealer: the dealer ({dealerName}) holds no data and receives no online value, " +
+        "but it deals every triple and mask, so with any one party's view it could read every party's inputs; " +
+        "use it only if every party trusts the dealer not to collude with any party (--preprocessing ot trusts no one)";
 
     /// <summary>--softspoken-k (every job with --preprocessing has it).</summary>
     public static int SoftSpokenBits(JobContext context) => context.GetOption<int>("--softspoken-k");
 
-    /// <summary>The OT-based source (the dealer source needs the job's dealer link: <see cref="Preprocessing(Session, JobContext, string)"/>).</summary>
-    public static IAdditivePreprocessing Preprocessing(Session session, string source, int softSpokenBits = OtPreprocessing.DefaultSoftSpokenBits) => source switch
+    /// <summary>
+    /// The OT-based source (the dealer source needs the job's dealer link:
+    /// <see cref="Preprocessing(Session, JobContext, string)"/>).
+    /// </summary>
+    public static IAdditivePreprocessing Preprocessing(Session session, string source,
+        int softSpokenBits = OtPreprocessing.DefaultSoftSpokenBits) => source switch
     {
         "ot" => new OtPreprocessing(session, softSpokenBits),
         _ => throw new ArgumentException($"Unknown preprocessing source '{source}' here (ot; the dealer needs the job's dealer link)."),
@@ -149,8 +162,12 @@ internal static class SuiteOptions
     public static ShamirSuite<Mersenne127> Shamir(Session session, JobContext context) =>
         new(session, context.GetOption<int?>("--threshold"));
 
-    /// <summary>The replicated suite truncating as <paramref name="truncation"/> says (two-round or one-round), refusing a cluster of other than three parties by name.</summary>
+    /// <summary>
+    /// The replicated suite truncating as <paramref name="truncation"/> says (two-round or one-round), refusing a
+    /// cluster of other than three parties by name.
+    /// </summary>
     public static ReplicatedSuite Replicated(Session session, string truncation) => session.PartyCount == 3
         ? new ReplicatedSuite(session, truncation == "one-round" ? ReplicatedTruncation.OneRound : ReplicatedTruncation.TwoRounds)
-        : throw new ArgumentException($"--suite replicated needs exactly three parties; this cluster has {session.PartyCount} (use --suite shamir for more, --suite additive for two).");
+        : throw new ArgumentException($"--suite replicated needs exactly three parties; this cluster has {session.PartyCount} " +
+            "(use --suite shamir for more, --suite additive for two).");
 }

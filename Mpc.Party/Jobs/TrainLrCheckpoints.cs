@@ -13,7 +13,8 @@ namespace Mpc.Party.Jobs;
 /// run can resume from.
 /// </summary>
 internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, CheckpointStore? store, int? every, int epochs,
-    CheckpointIdentity identity, Func<string> preprocessingUsage, CheckpointFile<T>? resumeFrom, TextWriter output, Action? restartPreprocessing = null)
+    CheckpointIdentity identity, Func<string> preprocessingUsage, CheckpointFile<T>? resumeFrom, TextWriter output,
+    Action? restartPreprocessing = null)
     : ITrainingCheckpoints<T> where T : unmanaged, IRing<T>
 {
     private uint[]? _pendingCounters = resumeFrom?.TagCounters;
@@ -48,7 +49,8 @@ internal sealed class TrainLrCheckpoints<T>(Session session, EpochKeys keys, Che
         string path = store.PathOf(state.EpochsCompleted);
         store.Save(state.EpochsCompleted, file.Write);
         output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"train-lr: checkpoint of epoch {state.EpochsCompleted} in {path} ({new FileInfo(path).Length / 1024.0:0.0} KiB, {clock.Elapsed.TotalMilliseconds:0.0} ms)"));
+            $"train-lr: checkpoint of epoch {state.EpochsCompleted} in {path} " +
+            $"({new FileInfo(path).Length / 1024.0:0.0} KiB, {clock.Elapsed.TotalMilliseconds:0.0} ms)"));
         return ValueTask.CompletedTask;
     }
 }

@@ -40,7 +40,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         var settings = TrainLrSettings.From(context.ParseResult).For(context.Party.Cluster.ComputingPartyCount);
         settings.Validate();
         if (settings.ComparePlaintext)
-            context.Out.WriteLine("train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");
+            context.Out.WriteLine(
+                "train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");
         var party = context.Party;
         var dataConfig = TrainingDataConfig.From(party, settings.Partition);
         PartyTable table;
@@ -54,10 +55,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         }
         string outDirectory = settings.OutDirectory ?? DefaultOutDirectory(party.Cluster.SessionId, party.Me.Name);
         var store = settings.Checkpointing
-            ? new CheckpointStore(Path.Combine(settings.CheckpointDirectory ?? Path.Combine(outDirectory, "checkpoints"), $"party-{party.PartyId}"), settings.KeepCheckpoints)
+            ? new CheckpointStore(
+                Path.Combine(settings.CheckpointDirectory ?? Path.Combine(outDirectory, "checkpoints"), $"party-{party.PartyId}"),
+                settings.KeepCheckpoints)
             : null;
         if (store is not null && !settings.Resume && store.Epochs() is { Length: > 0 } existing)
-            throw new CheckpointException($"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, or remove them or choose another --checkpoint-dir to start afresh.");
+            throw new CheckpointException(
+                $"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, " +
+                "or remove them or choose another --checkpoint-dir to start afresh.");
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
@@ -69,19 +74,23 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         {
             "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
             "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session, settings.Truncation), ct),
-            _ => await run.TrainAsync(SuiteOptions.Additive(session, restartable ?? SuiteOptions.Preprocessing(session, context, settings.Preprocessing), settings.Comparison), ct),
+            _ => await run.TrainAsync(
+                SuiteOptions.Additive(
+                    session, restartable ?? SuiteOptions.Preprocessing(session, context, settings.Preprocessing), settings.Comparison),
+                ct),
         };
     }
 
     /// <inheritdoc />
-    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster, IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
+    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster,
+        IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
         TrainLrLaunch.Create(parse, cluster, parties, stdout);
 
     /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
     internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
 
-    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table, string outDirectory,
-        CheckpointStore? store, RestartablePreprocessing? restartable)
+    private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table,
+        string outDirectory, CheckpointStore? store, RestartablePreprocessing? restartable)
     {
         // What the trainer reports as its loss, which the curve plots: named in metrics.json and on the curve's axis.
         private const string LossMeasure = "mean squared residual of the approximate sigmoid";
@@ -96,26 +105,37 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
             var partition = dataConfig.Partition;
             var publicSettings = settings.Public(partition, parties);
-            var identity = CheckpointIdentity.Of(context.Party, store is null ? "" : CheckpointIdentity.HashData(dataConfig.File, dataConfig.Columns),
+            var identity = CheckpointIdentity.Of(context.Party,
+                store is null ? "" : CheckpointIdentity.HashData(dataConfig.File, dataConfig.Columns),
                 settings.CheckpointSettings(partition, parties));
             var saved = settings.Resume ? TrainLrStart.ReadCheckpoints<T>(store!, identity) : [];
             await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
-            var checkpoints = store is null ? null : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);
+            var checkpoints = store is null
+                ? null
+                : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);
 
             var loadOptions = settings.LoadOptions();
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
             double loadSeconds = job.Elapsed.TotalSeconds;
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: {suite.Name}{(suite.Name == "additive" ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})" : "")}{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
-                $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; {settings.Epochs} epochs, " +
-                $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, {settings.Sigmoid().Name}"));
+                $"train-lr: {suite.Name}" +
+                $"{(suite.Name == "additive"
+                    ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})"
+                    : "")}" +
+                $"{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
+                $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; " +
+                $"{settings.Epochs} epochs, " +
+                $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, " +
+                $"{settings.Sigmoid().Name}"));
 
             var options = settings.TrainingOptions();
             var before = network.Stats.Snapshot();
             var trainer = new LogisticRegressionTrainer<T>(fixedPoint);
             var result = await TrainingProgressView.RunAsync(context.Out, options.Epochs,
-                report => trainer.TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, report, ct, checkpoints).AsTask());
-            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom, perEpoch = Math.Max(1, epochsRun);
+                report => trainer.TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, report, ct, checkpoints)
+                    .AsTask());
+            int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom,
+                perEpoch = Math.Max(1, epochsRun);
             var afterTraining = network.Stats.Snapshot();
             var trainingProfile = profile?.ToString();
 
@@ -159,13 +179,16 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["load_seconds"] = Round(loadSeconds),
                 ["job_seconds"] = Round(job.Elapsed.TotalSeconds),
                 ["loss_kind"] = LossMeasure + ", pooled training rows",
-                ["losses"] = new JsonArray(result.Losses.Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss }).ToArray()),
+                ["losses"] = new JsonArray(result.Losses
+                    .Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss })
+                    .ToArray()),
             };
 
             Directory.CreateDirectory(outDirectory);
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
-            string dataSet = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
+            string dataSet = Path.Combine(
+                Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
             string runTitle = $"{suite.Name}, {partitionName}, {parties} parties, this party's data {dataSet}";
             var plots = new[]
             {
@@ -175,13 +198,19 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             foreach (var (chart, name) in plots)
                 if (chart.Write(outDirectory, name) is { } missing) context.Out.WriteLine($"train-lr: {missing}");
 
-            string trained = epochsRun == 0 ? "no epoch left to train (resumed after the last)" : string.Create(CultureInfo.InvariantCulture,
-                $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and {(double)trainRounds / epochsRun:0.#} rounds per epoch)");
+            string trained = epochsRun == 0
+                ? "no epoch left to train (resumed after the last)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and " +
+                    $"{(double)trainRounds / epochsRun:0.#} rounds per epoch)");
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}"));
-            context.Out.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg, roc.png and .svg");
+                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
+                $"{trained}"));
+            context.Out.WriteLine(
+                $"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg, roc.png and .svg");
             if (trainingProfile is not null)
-                foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
+                foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    context.Out.WriteLine($"profile: {line}");
             return 0;
         }
 
@@ -201,7 +230,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 var rows = AlignedRows.Create(table, partition, me, loadOptions.TestFraction, loadOptions.SplitSeed);
                 var mine = FeatureScaling.Of(table, rows.Train);
                 int offset = data.ColumnsByParty!.Take(me).Sum();
-                for (int j = 0; j < table.FeatureCount; j++) (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
+                for (int j = 0; j < table.FeatureCount; j++)
+                    (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
             }
             return new ModelFile
             {

@@ -115,7 +115,8 @@ internal sealed class TrainLrLaunch : ILaunchPlan
             _stdout.WriteLine(Row("AUC", Get("auc"), references.Plaintext.Auc, references.Converged.Auc));
             _stdout.WriteLine(Row("log-loss", Get("log_loss"), references.Plaintext.LogLoss, references.Converged.LogLoss));
             _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: max |secure - plaintext weight| {maxDiff:0.##e+00}; secure training {Get("train_seconds"):0.000} s, whole launch {_clock.Elapsed.TotalSeconds:0.0} s; metrics in {_outRoot}/<party>/metrics.json"));
+                $"train-lr: max |secure - plaintext weight| {maxDiff:0.##e+00}; secure training {Get("train_seconds"):0.000} s, " +
+                $"whole launch {_clock.Elapsed.TotalSeconds:0.0} s; metrics in {_outRoot}/<party>/metrics.json"));
         }
         return 0;
     }
@@ -135,6 +136,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
 
         // Exact logistic probabilities of the model on the test rows, as the secure evaluation computes them.
         private static ClassificationMetrics Evaluate(double[] weights, PlainDataset test) =>
-            ClassificationMetrics.Of(Enumerable.Range(0, test.Rows).Select(i => ModelFile.Logistic(PlaintextLogisticRegression.Dot(test.Row(i), weights))).ToArray(), test.Labels);
+            ClassificationMetrics.Of(Enumerable.Range(0, test.Rows)
+                .Select(i => ModelFile.Logistic(PlaintextLogisticRegression.Dot(test.Row(i), weights))).ToArray(), test.Labels);
     }
 }

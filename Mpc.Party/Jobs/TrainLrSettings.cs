@@ -48,24 +48,64 @@ internal sealed record TrainLrSettings
         new Option<int>("--epochs") { Description = "Passes over the training rows.", DefaultValueFactory = _ => 100 },
         new Option<double>("--learning-rate") { Description = "Gradient step size.", DefaultValueFactory = _ => 1.0 },
         new Option<int?>("--batch-size") { Description = "Rows per step (default: the whole training set, full-batch gradient descent)." },
-        new Option<string>("--sigmoid") { Description = "Sigmoid approximation: clipped (default: clipped Chebyshev polynomial), piecewise-linear (SecureML) or polynomial (unclipped).", DefaultValueFactory = _ => "clipped" }
-            .AcceptOnlyFromAmong("clipped", "clipped-polynomial", "piecewise-linear", "piecewise", "secureml", "polynomial"),
+        new Option<string>("--sigmoid")
+        {
+            Description = "Sigmoid approximation: clipped (default: clipped Chebyshev polynomial), piecewise-linear (SecureML) " +
+                "or polynomial (unclipped).",
+            DefaultValueFactory = _ => "clipped",
+        }.AcceptOnlyFromAmong("clipped", "clipped-polynomial", "piecewise-linear", "piecewise", "secureml", "polynomial"),
         new Option<int?>("--sigmoid-degree") { Description = "Odd degree of the polynomial sigmoids (default 5)." },
         new Option<double>("--l2") { Description = "L2 penalty on the weights (not the bias).", DefaultValueFactory = _ => 0.0 },
-        new Option<ulong>("--seed") { Description = "Public seed of the train/test split and the mini-batch order (every party the same).", DefaultValueFactory = _ => 1UL },
-        new Option<double>("--test-fraction") { Description = "Share of each party's rows held out for testing.", DefaultValueFactory = _ => 0.2 },
+        new Option<ulong>("--seed")
+        {
+            Description = "Public seed of the train/test split and the mini-batch order (every party the same).",
+            DefaultValueFactory = _ => 1UL,
+        },
+        new Option<double>("--test-fraction")
+        {
+            Description = "Share of each party's rows held out for testing.",
+            DefaultValueFactory = _ => 0.2,
+        },
         new Option<string?>("--partition") { Description = "horizontal or vertical, when the party file's data section does not say." }
             .AcceptOnlyFromAmong("horizontal", "vertical"),
-        new Option<string?>("--out") { Description = "Output folder (model.json, metrics.json, loss.png). Default out/<cluster>/<party>; mpc launch gives each party DIR/<party>." },
-        new Option<bool>("--compare-plaintext") { Description = "mpc launch only: also train in plaintext (same algorithm, and Newton to convergence) on every party's file and compare." },
-        new Option<int?>("--loss-every") { Description = "Compute the loss every this many epochs (default: about 50 points per run; 0 never)." },
+        new Option<string?>("--out")
+        {
+            Description = "Output folder (model.json, metrics.json, loss.png). Default out/<cluster>/<party>; " +
+                "mpc launch gives each party DIR/<party>.",
+        },
+        new Option<bool>("--compare-plaintext")
+        {
+            Description = "mpc launch only: also train in plaintext (same algorithm, and Newton to convergence) on every party's file " +
+                "and compare.",
+        },
+        new Option<int?>("--loss-every")
+        {
+            Description = "Compute the loss every this many epochs (default: about 50 points per run; 0 never).",
+        },
         new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
-        new Option<double>("--feature-bound") { Description = "Largest standardised feature magnitude the range analysis assumes (checked at load).", DefaultValueFactory = _ => 16.0 },
+        new Option<double>("--feature-bound")
+        {
+            Description = "Largest standardised feature magnitude the range analysis assumes (checked at load).",
+            DefaultValueFactory = _ => 16.0,
+        },
         new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
-        new Option<int?>("--checkpoint-every") { Description = "Save this party's training state every K epochs (and after the last), to resume with --resume." },
-        new Option<string?>("--checkpoint-dir") { Description = "Folder of the checkpoints; each party uses DIR/party-<id> (default: <out>/checkpoints)." },
-        new Option<int>("--keep-checkpoints") { Description = "How many of the latest checkpoints to keep (at least 2; 0 keeps all).", DefaultValueFactory = _ => 2 },
-        new Option<bool>("--resume") { Description = "Continue from the latest epoch of which every party holds a checkpoint (every party must be started with it)." },
+        new Option<int?>("--checkpoint-every")
+        {
+            Description = "Save this party's training state every K epochs (and after the last), to resume with --resume.",
+        },
+        new Option<string?>("--checkpoint-dir")
+        {
+            Description = "Folder of the checkpoints; each party uses DIR/party-<id> (default: <out>/checkpoints).",
+        },
+        new Option<int>("--keep-checkpoints")
+        {
+            Description = "How many of the latest checkpoints to keep (at least 2; 0 keeps all).",
+            DefaultValueFactory = _ => 2,
+        },
+        new Option<bool>("--resume")
+        {
+            Description = "Continue from the latest epoch of which every party holds a checkpoint (every party must be started with it).",
+        },
     ];
 
     /// <summary>Reads every option from a parse of the job's command (party or launch).</summary>
@@ -97,7 +137,10 @@ internal sealed record TrainLrSettings
         Truncation = parse.GetValue<string>("--truncation") ?? "auto",
     };
 
-    /// <summary>These settings with the suite, source and comparison resolved for <paramref name="parties"/> parties (see <see cref="SuiteChoice"/>).</summary>
+    /// <summary>
+    /// These settings with the suite, source and comparison resolved for <paramref name="parties"/> parties (see <see
+    /// cref="SuiteChoice"/>).
+    /// </summary>
     public TrainLrSettings For(int parties)
     {
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, Comparison, parties, Checkpointing);
@@ -115,19 +158,25 @@ internal sealed record TrainLrSettings
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException("--learning-rate must be positive.");
         if (BatchSize is < 1) throw new ArgumentException("--batch-size must be at least 1.");
         if (L2 < 0 || !double.IsFinite(L2)) throw new ArgumentException("--l2 must be 0 or positive.");
-        if (TestFraction is <= 0 or >= 1 || double.IsNaN(TestFraction)) throw new ArgumentException("--test-fraction must lie strictly between 0 and 1.");
+        if (TestFraction is <= 0 or >= 1 || double.IsNaN(TestFraction))
+            throw new ArgumentException("--test-fraction must lie strictly between 0 and 1.");
         if (LossEvery is < 0) throw new ArgumentException("--loss-every must be 0 or positive.");
         if (FractionalBits is < 4 or > 40) throw new ArgumentException("--fractional-bits must lie between 4 and 40.");
         if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
-        if (KeepCheckpoints is 1 or < 0) throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: a party killed mid-epoch may lack the latest checkpoint the others saved.");
+        if (KeepCheckpoints is 1 or < 0)
+            throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: " +
+                "a party killed mid-epoch may lack the latest checkpoint the others saved.");
         if (Resume && CheckpointEvery is null && RestartsAtCheckpoints)
             throw new ArgumentException(Suite == "replicated"
-                ? "--resume with --truncation one-round needs the --checkpoint-every of the run it resumes: the masks made ahead are discarded at every checkpoint."
-                : "--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: the ot source restarts at every checkpoint.");
+                ? "--resume with --truncation one-round needs the --checkpoint-every of the run it resumes: " +
+                    "the masks made ahead are discarded at every checkpoint."
+                : "--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: " +
+                    "the ot source restarts at every checkpoint.");
         SuiteOptions.CheckTruncation(Suite, Truncation);
         if (Checkpointing && Comparison != "bits")
-            throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: garbled comparisons carry OT state that checkpoints do not save yet.");
+            throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: " +
+                "garbled comparisons carry OT state that checkpoints do not save yet.");
     }
 
     /// <summary>
@@ -137,11 +186,16 @@ internal sealed record TrainLrSettings
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> CheckpointSettings(DataPartition partition, int parties) =>
         RestartsAtCheckpoints
-            ? [.. Public(partition, parties), ("mpc_build", Build()), ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
+            ? [.. Public(partition, parties), ("mpc_build", Build()),
+                ("checkpoint_every", CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "none")]
             : [.. Public(partition, parties), ("mpc_build", Build())];
 
-    /// <summary>Whether state kept across epochs starts afresh at every checkpoint: the ot source, or the replicated suite's masks made ahead.</summary>
-    private bool RestartsAtCheckpoints => (Suite == "additive" && Preprocessing == "ot") || (Suite == "replicated" && Truncation == "one-round");
+    /// <summary>
+    /// Whether state kept across epochs starts afresh at every checkpoint: the ot source, or the replicated suite's
+    /// masks made ahead.
+    /// </summary>
+    private bool RestartsAtCheckpoints =>
+        (Suite == "additive" && Preprocessing == "ot") || (Suite == "replicated" && Truncation == "one-round");
 
     // The protocol code's build (deterministic builds: the same source gives the same ids): another build could run other
     // operations on the replayed randomness.

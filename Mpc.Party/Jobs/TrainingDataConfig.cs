@@ -27,18 +27,23 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
 {
     private static readonly HashSet<string> Fields = ["file", "partition", "label", "id", "labelOwner", "columns"];
 
-    /// <summary>Reads the data section of <paramref name="party"/>; <paramref name="partitionOption"/> is the --partition option, if given.</summary>
+    /// <summary>
+    /// Reads the data section of <paramref name="party"/>; <paramref name="partitionOption"/> is the --partition
+    /// option, if given.
+    /// </summary>
     /// <exception cref="ConfigException">The section is missing or wrong; names the file and the field.</exception>
     public static TrainingDataConfig From(PartyConfig party, string? partitionOption = null)
     {
         string source = party.SourceFile ?? "(in memory)";
-        var data = party.Data ?? throw new ConfigException(source, "data", "is missing: training needs this party's CSV file (\"data\": { \"file\": ..., \"label\": ... })");
+        var data = party.Data ?? throw new ConfigException(source, "data",
+            "is missing: training needs this party's CSV file (\"data\": { \"file\": ..., \"label\": ... })");
         var raw = data.Raw;
         if (raw.ValueKind != JsonValueKind.Object) throw new ConfigException(source, "data", "must be an object");
         foreach (var property in raw.EnumerateObject())
             if (!Fields.Contains(property.Name))
                 throw new ConfigException(source, $"data.{property.Name}", $"is not a known field (known: {string.Join(", ", Fields)})");
-        string file = data.File ?? throw new ConfigException(source, "data.file", "is missing: name this party's CSV file (relative to the party file)");
+        string file = data.File
+            ?? throw new ConfigException(source, "data.file", "is missing: name this party's CSV file (relative to the party file)");
 
         string? partitionText = OptionalString(raw, source, "partition");
         if (partitionText is not null && partitionText is not ("horizontal" or "vertical"))
@@ -53,8 +58,10 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
         if (raw.TryGetProperty("labelOwner", out var owner) && owner.ValueKind != JsonValueKind.Null)
         {
             if (!vertical) throw new ConfigException(source, "data.labelOwner", "applies to vertical partitioning only");
-            if (owner.ValueKind != JsonValueKind.Number || !owner.TryGetInt32(out labelOwner) || labelOwner < 0 || labelOwner >= party.Cluster.ComputingPartyCount)
-                throw new ConfigException(source, "data.labelOwner", $"must be a computing party's id, 0 to {party.Cluster.ComputingPartyCount - 1}");
+            if (owner.ValueKind != JsonValueKind.Number || !owner.TryGetInt32(out labelOwner) || labelOwner < 0
+                || labelOwner >= party.Cluster.ComputingPartyCount)
+                throw new ConfigException(source, "data.labelOwner",
+                    $"must be a computing party's id, 0 to {party.Cluster.ComputingPartyCount - 1}");
         }
         if (vertical)
         {
@@ -62,18 +69,22 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
             if (party.PartyId == labelOwner && label is null)
                 throw new ConfigException(source, "data.label", $"is missing: party {labelOwner} is the label owner (data.labelOwner)");
             if (party.PartyId != labelOwner && label is not null)
-                throw new ConfigException(source, "data.label", $"is set, but party {labelOwner} is the label owner: in vertical mode only it holds the label");
+                throw new ConfigException(source, "data.label",
+                    $"is set, but party {labelOwner} is the label owner: in vertical mode only it holds the label");
         }
         else
         {
-            if (label is null) throw new ConfigException(source, "data.label", "is missing: in horizontal mode every party names its label column");
+            if (label is null)
+                throw new ConfigException(source, "data.label", "is missing: in horizontal mode every party names its label column");
             if (id is not null) throw new ConfigException(source, "data.id", "applies to vertical partitioning only");
         }
         var columns = data.Columns;
-        if (columns is { Count: 0 }) throw new ConfigException(source, "data.columns", "is empty: leave it out to use every column but the label and id");
+        if (columns is { Count: 0 })
+            throw new ConfigException(source, "data.columns", "is empty: leave it out to use every column but the label and id");
         if (columns is not null && (label is not null && columns.Contains(label) || id is not null && columns.Contains(id)))
             throw new ConfigException(source, "data.columns", "must not name the label or id column");
-        return new TrainingDataConfig(file, vertical ? DataPartition.ByColumns(labelOwner) : DataPartition.ByRows, new CsvColumns(label, id, columns));
+        return new TrainingDataConfig(file, vertical ? DataPartition.ByColumns(labelOwner) : DataPartition.ByRows,
+            new CsvColumns(label, id, columns));
     }
 
     private static string? OptionalString(JsonElement raw, string source, string name)

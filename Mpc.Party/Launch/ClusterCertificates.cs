@@ -6,11 +6,16 @@ namespace Mpc.Party.Launch;
 /// <summary>Generates a cluster's self-signed party certificates and keys (ECDSA P-256, PEM, keys mode 0600).</summary>
 internal static class ClusterCertificates
 {
-    /// <summary>Where a party's certificate and key go: the paths its files name, or file names under <paramref name="outDirectory"/>.</summary>
-    public static (string Certificate, string Key) PathsFor(ClusterConfig cluster, int party, PartyConfig? partyConfig, string? outDirectory)
+    /// <summary>
+    /// Where a party's certificate and key go: the paths its files name, or file names under
+    /// <paramref name="outDirectory"/>.
+    /// </summary>
+    public static (string Certificate, string Key) PathsFor(ClusterConfig cluster, int party, PartyConfig? partyConfig,
+        string? outDirectory)
     {
         var entry = cluster.Parties[party];
-        string certificate = entry.CertificatePath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cluster.SourceFile ?? "."))!, $"{entry.Name}.crt.pem");
+        string certificate = entry.CertificatePath
+            ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cluster.SourceFile ?? "."))!, $"{entry.Name}.crt.pem");
         string key = partyConfig?.PrivateKeyPath ?? DefaultKeyPath(certificate);
         if (outDirectory is not null)
         {
@@ -43,7 +48,8 @@ internal static class ClusterCertificates
             var party = parties[i];
             var (certificate, key) = PathsFor(cluster, i, party, null);
             if (party.CertificatePath is { } named && !string.Equals(Path.GetFullPath(named), certificate, StringComparison.Ordinal))
-                throw new ConfigException(party.SourceFile ?? "(in memory)", "certificate", $"names '{named}' but the cluster file names '{certificate}' for party {i}");
+                throw new ConfigException(party.SourceFile ?? "(in memory)", "certificate",
+                    $"names '{named}' but the cluster file names '{certificate}' for party {i}");
             bool haveCertificate = File.Exists(certificate), haveKey = File.Exists(key);
             if (haveCertificate && haveKey) continue;
             if (!cluster.IsAllLoopback)
@@ -51,7 +57,8 @@ internal static class ClusterCertificates
                 var (file, field, path) = haveCertificate
                     ? (party.SourceFile ?? "(in memory)", "privateKey", key)
                     : (cluster.SourceFile ?? "(in memory)", $"parties[{i}].certificate", certificate);
-                throw new ConfigException(file, field, $"file '{path}' does not exist (create the cluster's keys and certificates with: mpc certs --cluster {cluster.SourceFile})");
+                throw new ConfigException(file, field, $"file '{path}' does not exist " +
+                    $"(create the cluster's keys and certificates with: mpc certs --cluster {cluster.SourceFile})");
             }
             CertificateFiles.Generate(cluster.Parties[i].Name, cluster.Parties[i].Host, certificate, key);
             report($"generated a test certificate and key for party {i} ({cluster.Parties[i].Name}): {certificate}, {key}");

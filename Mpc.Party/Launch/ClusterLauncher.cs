@@ -38,12 +38,17 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
             for (int i = 0; i < cluster.PartyCount; i++)
             {
                 string? partyFile = cluster.Parties[i].ConfigPath
-                    ?? throw new ConfigException(clusterPath, $"parties[{i}].config", "is missing: mpc launch needs each party's config file");
-                if (!File.Exists(partyFile)) throw new ConfigException(clusterPath, $"parties[{i}].config", $"file '{partyFile}' does not exist");
+                    ?? throw new ConfigException(clusterPath, $"parties[{i}].config",
+                        "is missing: mpc launch needs each party's config file");
+                if (!File.Exists(partyFile))
+                    throw new ConfigException(clusterPath, $"parties[{i}].config", $"file '{partyFile}' does not exist");
                 var party = PartyConfig.Load(partyFile, requireCertificates: false);
-                if (party.PartyId != i) throw new ConfigException(partyFile, "partyId", $"is {party.PartyId}, but the cluster file lists this file for party {i}");
+                if (party.PartyId != i)
+                    throw new ConfigException(partyFile, "partyId",
+                        $"is {party.PartyId}, but the cluster file lists this file for party {i}");
                 if (!string.Equals(Path.GetFullPath(party.Cluster.SourceFile!), Path.GetFullPath(clusterPath), StringComparison.Ordinal))
-                    throw new ConfigException(partyFile, "cluster", $"names '{party.Cluster.SourceFile}', not the cluster being launched ('{clusterPath}')");
+                    throw new ConfigException(partyFile, "cluster",
+                        $"names '{party.Cluster.SourceFile}', not the cluster being launched ('{clusterPath}')");
                 parties.Add(party);
             }
             if (!cluster.Insecure && !insecure)
@@ -66,7 +71,8 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
         return launchPlan is null ? exitCode : await launchPlan.FinishAsync(exitCode, ct);
     }
 
-    private async Task<int> RunPartiesAsync(ClusterConfig cluster, bool insecure, bool verbose, IReadOnlyList<string> jobArgs, Jobs.ILaunchPlan? launchPlan, CancellationToken outer)
+    private async Task<int> RunPartiesAsync(ClusterConfig cluster, bool insecure, bool verbose, IReadOnlyList<string> jobArgs,
+        Jobs.ILaunchPlan? launchPlan, CancellationToken outer)
     {
         using var signals = new Commands.TerminationSignals(outer);
         var ct = signals.Token;
@@ -99,7 +105,8 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                     start.ArgumentList.Add(Commands.Logging.FormatOption);
                     start.ArgumentList.Add(logFormat);
                 }
-                foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs) start.ArgumentList.Add(a);
+                foreach (var a in (cluster.Parties[i].IsDealer ? null : launchPlan?.ArgumentsFor(i, jobArgs)) ?? jobArgs)
+                    start.ArgumentList.Add(a);
 
                 int party = i;
                 var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -149,10 +156,13 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
                 var killed = KillAll(processes);
                 await view.StopAsync();
                 var who = cluster.Parties[finished.Party];
-                string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows() ? $"it printed no error (killed by signal {code - 128})" : "it printed no error");
+                string error = lastError[finished.Party] ?? (code > 128 && !OperatingSystem.IsWindows()
+                    ? $"it printed no error (killed by signal {code - 128})"
+                    : "it printed no error");
                 lock (_console)
                 {
-                    stderr.WriteLine($"mpc launch: {who.Label} failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
+                    stderr.WriteLine(
+                        $"mpc launch: {who.Label} failed{(atStartup ? " before its mesh formed" : "")} with exit code {code}: {error}");
                     if (killed.Count > 0) stderr.WriteLine($"mpc launch: killed {string.Join(", ", killed.Select(k => $"party {k}"))}");
                 }
                 return 1;
@@ -167,7 +177,8 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
             await view.StopAsync();
             lock (_console)
             {
-                stderr.WriteLine($"mpc launch: {(signals.Received is { } s ? $"{s} received" : "cancelled")}; killed every party still running"
+                stderr.WriteLine(
+                    $"mpc launch: {(signals.Received is { } s ? $"{s} received" : "cancelled")}; killed every party still running"
                     + (killed.Count > 0 ? $" ({string.Join(", ", killed.Select(k => $"party {k}"))})" : ""));
             }
             return signals.ExitCode;

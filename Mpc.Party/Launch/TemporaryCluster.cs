@@ -27,7 +27,8 @@ internal sealed class TemporaryCluster : IDisposable
     /// <param name="receiveSeconds">The receive deadline.</param>
     /// <param name="data">Each party's <c>data</c> section (serialised as JSON into its party file), if the job reads data.</param>
     /// <param name="dealer">Adds a dealer (id <paramref name="parties"/>, named "dealer", no data) after the computing parties.</param>
-    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null, bool dealer = false)
+    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null,
+        bool dealer = false)
     {
         if (parties is < 2 or > 64) throw new ArgumentOutOfRangeException(nameof(parties), parties, "A cluster has 2 to 64 parties.");
         var dir = Path.Combine(Path.GetTempPath(), $"mpc-{sessionId}-{Guid.NewGuid():N}");
@@ -54,7 +55,8 @@ internal sealed class TemporaryCluster : IDisposable
         for (int i = 0; i < members; i++)
             File.WriteAllText(Path.Combine(dir, $"p{i}.json"), data is null || i >= parties
                 ? JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" })
-                : JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem", data = data(i) }));
+                : JsonSerializer.Serialize(
+                    new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem", data = data(i) }));
         return new TemporaryCluster(dir, clusterPath);
     }
 

@@ -26,11 +26,13 @@ internal readonly partial record struct EpochLine(int Epoch, int Epochs, double?
         var match = Pattern().Match(line);
         if (!match.Success) return false;
         double? loss = match.Groups["loss"].Value == "-" ? null : double.Parse(match.Groups["loss"].Value, CultureInfo.InvariantCulture);
-        parsed = new EpochLine(int.Parse(match.Groups["epoch"].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups["epochs"].Value, CultureInfo.InvariantCulture),
+        parsed = new EpochLine(int.Parse(match.Groups["epoch"].Value, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups["epochs"].Value, CultureInfo.InvariantCulture),
             loss, double.Parse(match.Groups["seconds"].Value, CultureInfo.InvariantCulture));
         return parsed.Epochs > 0 && parsed.Epoch <= parsed.Epochs;
     }
 
-    [GeneratedRegex(@"^epoch (?<epoch>\d{1,9})/(?<epochs>\d{1,9}): loss (?<loss>-|[0-9.]+(E[-+]?\d+)?), (?<seconds>[0-9.]+) s$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^epoch (?<epoch>\d{1,9})/(?<epochs>\d{1,9}): loss (?<loss>-|[0-9.]+(E[-+]?\d+)?), (?<seconds>[0-9.]+) s$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -89,7 +89,8 @@ internal sealed record ModelFile
             throw new InvalidDataException($"{source}: not a model file: {ex.Message}", ex);
         }
         if (model is null) throw new InvalidDataException($"{source}: empty model file.");
-        if (model.Format != CurrentFormat) throw new InvalidDataException($"{source}: format '{model.Format}', expected '{CurrentFormat}'.");
+        if (model.Format != CurrentFormat)
+            throw new InvalidDataException($"{source}: format '{model.Format}', expected '{CurrentFormat}'.");
         model.Check(source);
         return model;
     }
@@ -110,14 +111,16 @@ internal sealed record ModelFile
         if (Settings is null) throw Bad("settings", "is missing");
         int d = Features.Count;
         if (Weights.Count != d || Standardisation.Means.Count != d || Standardisation.StandardDeviations.Count != d)
-            throw new InvalidDataException($"{source}: {d} features but {Weights.Count} weights, {Standardisation.Means.Count} means and {Standardisation.StandardDeviations.Count} deviations.");
+            throw new InvalidDataException($"{source}: {d} features but {Weights.Count} weights, {Standardisation.Means.Count} means " +
+                $"and {Standardisation.StandardDeviations.Count} deviations.");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int j = 0; j < d; j++)
         {
             if (string.IsNullOrWhiteSpace(Features[j])) throw Bad($"features[{j}]", "must be a non-empty name");
             if (!names.Add(Features[j])) throw Bad($"features[{j}]", $"'{Features[j]}' appears twice");
             if (!double.IsFinite(Weights[j])) throw Bad($"weights[{j}]", "must be a finite number");
-            if (Standardisation.Means[j] is { } mean && !double.IsFinite(mean)) throw Bad($"standardisation.means[{j}]", "must be a finite number");
+            if (Standardisation.Means[j] is { } mean && !double.IsFinite(mean))
+                throw Bad($"standardisation.means[{j}]", "must be a finite number");
             if (Standardisation.StandardDeviations[j] is { } sd && !(sd > 0 && double.IsFinite(sd)))
                 throw Bad($"standardisation.standard_deviations[{j}]", "must be a positive finite number");
         }
@@ -125,13 +128,18 @@ internal sealed record ModelFile
         if (Settings.Any(s => s.Value is null)) throw Bad("settings", "values must be strings");
     }
 
-    /// <summary>This model with the standardisation entries it lacks taken from <paramref name="other"/> (another party's file of the same run).</summary>
+    /// <summary>
+    /// This model with the standardisation entries it lacks taken from <paramref name="other"/> (another party's file
+    /// of the same run).
+    /// </summary>
     public ModelFile Merge(ModelFile other, string otherPath)
     {
         if (!other.Features.SequenceEqual(Features) || !other.Weights.SequenceEqual(Weights))
             throw new InvalidDataException($"{otherPath}: not the same model (features or weights differ).");
         var means = Features.Select((_, j) => Standardisation.Means[j] ?? other.Standardisation.Means[j]).ToArray();
-        var deviations = Features.Select((_, j) => Standardisation.StandardDeviations[j] ?? other.Standardisation.StandardDeviations[j]).ToArray();
+        var deviations = Features
+            .Select((_, j) => Standardisation.StandardDeviations[j] ?? other.Standardisation.StandardDeviations[j])
+            .ToArray();
         return this with { Standardisation = new StandardisationSection(means, deviations), Label = Label ?? other.Label };
     }
 

@@ -27,7 +27,8 @@ internal static class TrainingProgressView
     {
         T result = default!;
         await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask($"epoch 0/{epochs}", maxValue: epochs);

@@ -90,7 +90,9 @@ public static class RandomCircuits
         int outputs = rng.Next(1, 4);
         for (int v = 0; v < outputs; v++)
         {
-            builder.Output(Enumerable.Range(0, rng.Next(1, 9)).Select(_ => rng.Next(3) == 0 ? Any() : pool[^(1 + rng.Next(Math.Min(pool.Count, 16)))]).ToArray());
+            builder.Output(Enumerable.Range(0, rng.Next(1, 9))
+                .Select(_ => rng.Next(3) == 0 ? Any() : pool[^(1 + rng.Next(Math.Min(pool.Count, 16)))])
+                .ToArray());
         }
         return builder.Build();
     }

@@ -7,16 +7,23 @@ using Mpc.Tests.Infrastructure;
 namespace Mpc.Tests.Faults;
 
 /// <summary>The outcome of one injected fault: each party's exit code, its error line, and when it exited after the fault.</summary>
-public sealed record FaultOutcome(FaultScenario Scenario, int[] ExitCodes, string[] Errors, TimeSpan?[] TimeToExit, string Applied, string Log)
+public sealed record FaultOutcome(FaultScenario Scenario, int[] ExitCodes, string[] Errors, TimeSpan?[] TimeToExit, string Applied,
+    string Log)
 {
     /// <summary>The culprit each party's error names (from "failed: Party N"), or null.</summary>
-    public int?[] NamedCulprits => Errors.Select(e => Regex.Match(Cause(e), @"[Pp]arty (\d+) \(p") is { Success: true } m ? int.Parse(m.Groups[1].Value) : (int?)null).ToArray();
+    public int?[] NamedCulprits => Errors
+        .Select(e => Regex.Match(Cause(e), @"[Pp]arty (\d+) \(p") is { Success: true } m ? int.Parse(m.Groups[1].Value) : (int?)null)
+        .ToArray();
 
     /// <summary>An error line without its "mpc: party i (pi) failed: " prefix, which names the reporter, not the culprit.</summary>
     public static string Cause(string error) => Regex.Replace(error, @"^mpc: party \d+ \(p\d+\) failed: ", "");
 
-    /// <summary>The parties whose exit the fault must cause (all but a stopped or misconfigured victim; every party for an outsider).</summary>
-    public IEnumerable<int> Reporters => Enumerable.Range(0, ExitCodes.Length).Where(p => Scenario.Site is not (FaultSite.Process or FaultSite.Startup) || p != FaultScenario.Victim);
+    /// <summary>
+    /// The parties whose exit the fault must cause (all but a stopped or misconfigured victim; every party for an
+    /// outsider).
+    /// </summary>
+    public IEnumerable<int> Reporters => Enumerable.Range(0, ExitCodes.Length)
+        .Where(p => Scenario.Site is not (FaultSite.Process or FaultSite.Startup) || p != FaultScenario.Victim);
 
     /// <summary>What party 0 logged of the connections it refused.</summary>
     public string[] Refusals { get; init; } = [];
@@ -49,7 +56,9 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
         await using var proxy = scenario.Site == FaultSite.Link
             ? new LinkProxy(cluster.Cluster.Parties[FaultScenario.LinkServer].Port, scenario.Tls, seed)
             : null;
-        if (proxy is not null) EditPartyFile(cluster, FaultScenario.Victim, p => p["connectVia"] = new JsonObject { [$"{FaultScenario.LinkServer}"] = $"127.0.0.1:{proxy.Port}" });
+        if (proxy is not null)
+            EditPartyFile(cluster, FaultScenario.Victim,
+                p => p["connectVia"] = new JsonObject { [$"{FaultScenario.LinkServer}"] = $"127.0.0.1:{proxy.Port}" });
         if (scenario.Site == FaultSite.Startup) Misconfigure(cluster, scenario);
 
         string[] job = scenario.Site == FaultSite.Outsider
@@ -71,8 +80,9 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
                     // Party 0 listens; the outsider comes before the real peers.
                     injectedAt = Stopwatch.GetTimestamp();
                     var (kind, connections) = scenario.Attack!.Value;
-                    outsiders = await Task.WhenAll(Enumerable.Range(0, connections).Select(k => Task.Run(() => Outsider.AttackAsync(cluster.Cluster,
-                        cluster.Cluster.Parties[0].Port, outsiderCertificate, connections == 1 ? kind : Outsider.Attacks[k % Outsider.Attacks.Length]))));
+                    outsiders = await Task.WhenAll(Enumerable.Range(0, connections).Select(k => Task.Run(() => Outsider.AttackAsync(
+                        cluster.Cluster, cluster.Cluster.Parties[0].Port, outsiderCertificate,
+                        connections == 1 ? kind : Outsider.Attacks[k % Outsider.Attacks.Length]))));
                     applied = $"{connections} outsider connection(s) to party 0: {kind}";
                 }
                 if (scenario.Site == FaultSite.Startup && i == FaultScenario.Victim)
@@ -129,7 +139,8 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
             }
             log.AppendLine($"fault: {applied}");
             var refusals = parties[0]!.Stderr.Split('\n').Where(l => l.Contains("refused", StringComparison.Ordinal)).ToArray();
-            if (scenario.Site == FaultSite.Outsider) log.AppendLine($"party 0 logged {refusals.Length} refusal line(s), e.g. {refusals.FirstOrDefault()}");
+            if (scenario.Site == FaultSite.Outsider)
+                log.AppendLine($"party 0 logged {refusals.Length} refusal line(s), e.g. {refusals.FirstOrDefault()}");
             return new FaultOutcome(scenario, codes, errors, times, applied, log.ToString()) { Refusals = refusals, Outsiders = outsiders };
         }
         catch (Exception ex)
@@ -177,7 +188,8 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
         {
             case "wrong certificate":
                 // It holds another key pair than the one whose certificate the cluster pins for it.
-                string crt = Path.Combine(cluster.Directory, "certs", "other.crt.pem"), key = Path.Combine(cluster.Directory, "certs", "other.key.pem");
+                string crt = Path.Combine(cluster.Directory, "certs", "other.crt.pem"),
+                    key = Path.Combine(cluster.Directory, "certs", "other.key.pem");
                 using (var other = CertificateFiles.CreateSelfSigned($"p{victim}", "127.0.0.1")) CertificateFiles.WritePem(other, crt, key);
                 EditPartyFile(cluster, victim, p =>
                 {
@@ -189,7 +201,8 @@ public sealed class FaultRunner(TimeSpan receiveTimeout, TimeSpan connectTimeout
                 WriteOwnCluster(cluster, victim, c => c["sessionId"] = "another-session");
                 break;
             case "wrong cluster config":
-                WriteOwnCluster(cluster, victim, c => c["timeouts"]!["receiveSeconds"] = c["timeouts"]!["receiveSeconds"]!.GetValue<double>() + 1);
+                WriteOwnCluster(cluster, victim,
+                    c => c["timeouts"]!["receiveSeconds"] = c["timeouts"]!["receiveSeconds"]!.GetValue<double>() + 1);
                 break;
             case "wrong party id":
                 EditPartyFile(cluster, victim, p => p["partyId"] = 1);

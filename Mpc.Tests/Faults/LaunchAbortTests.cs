@@ -12,7 +12,7 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Launch_WhenAPartyIsKilled_EndsTheOthers_ExitsNonZeroNamingIt_AndLeavesNoProcess()
+    public async Task Launch_PartyKilled_EndsOthers_NamesIt_LeavesNoProcess()
     {
         if (!ProcessTable.IsSupported) return;
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: Deadline);
@@ -22,7 +22,8 @@ public sealed class LaunchAbortTests(ITestOutputHelper output)
         var children = ProcessTable.Find(cluster.PartyFile(2));
         Assert.Single(children);
         var sw = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-KILL", children[0].ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using (var kill = Process.Start("kill", ["-KILL", children[0].ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
         int code = await launch.WaitForExitAsync(Deadline + TimeSpan.FromSeconds(10));
         output.WriteLine($"launch exited {code} after {sw.ElapsedMilliseconds} ms\n{launch.Output}");
         Assert.Equal(1, code);
@@ -72,7 +73,8 @@ public sealed class SignalFactAttribute : FactAttribute
 
     public SignalFactAttribute(string signal)
     {
-        if (IgnoredHere(Numbers[signal])) Skip = $"SIG{signal} is ignored by this test process (and so by the processes it starts); run the tests in the foreground";
+        if (IgnoredHere(Numbers[signal]))
+            Skip = $"SIG{signal} is ignored by this test process (and so by the processes it starts); run the tests in the foreground";
     }
 
     private static bool IgnoredHere(int signal)

@@ -51,7 +51,10 @@ public sealed class LinkProxy : IAsyncDisposable
     /// <summary>Completes with a description once the armed fault has acted on the wire.</summary>
     public Task<string> Applied => _applied.Task;
 
-    /// <summary>Arms <paramref name="fault"/>: it acts on the next whole unit the client sends (or at once for <see cref="LinkFaultKind.Cut"/>).</summary>
+    /// <summary>
+    /// Arms <paramref name="fault"/>: it acts on the next whole unit the client sends (or at once for
+    /// <see cref="LinkFaultKind.Cut"/>).
+    /// </summary>
     public void Arm(LinkFault fault)
     {
         _armed = fault;
@@ -114,7 +117,10 @@ public sealed class LinkProxy : IAsyncDisposable
         await writer;
     }
 
-    /// <summary>Client to server: whole units through a queue, so a delay holds every unit for the same time and keeps their order.</summary>
+    /// <summary>
+    /// Client to server: whole units through a queue, so a delay holds every unit for the same time and keeps their
+    /// order.
+    /// </summary>
     private async Task ForwardClientToServerAsync(Socket from, Socket to)
     {
         var queue = Channel.CreateUnbounded<(byte[] Unit, long Due)>();
@@ -209,7 +215,8 @@ public sealed class LinkProxy : IAsyncDisposable
                 int at = _random.Next(first, unit.Length);
                 byte mask = (byte)(1 << _random.Next(8));
                 unit[at] ^= mask;
-                _applied.TrySetResult($"flipped bit {System.Numerics.BitOperations.Log2(mask)} of byte {at} of a {unit.Length}-byte {(_tls ? "TLS record" : "frame")}");
+                _applied.TrySetResult($"flipped bit {System.Numerics.BitOperations.Log2(mask)} of byte {at} " +
+                    $"of a {unit.Length}-byte {(_tls ? "TLS record" : "frame")}");
                 yield return (unit, TimeSpan.Zero);
                 break;
             case LinkFaultKind.Close:

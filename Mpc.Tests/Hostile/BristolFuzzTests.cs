@@ -27,7 +27,8 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     {
         var text = new StringBuilder();
         text.Append($"{c.Gates.Length + c.OutputWires.Length} {c.WireCount + c.OutputWires.Length}\n");
-        text.Append($"{c.InputWidths.Length} {string.Join(' ', c.InputWidths)}\n{c.OutputWidths.Length} {string.Join(' ', c.OutputWidths)}\n\n");
+        text.Append(
+            $"{c.InputWidths.Length} {string.Join(' ', c.InputWidths)}\n{c.OutputWidths.Length} {string.Join(' ', c.OutputWidths)}\n\n");
         foreach (Gate g in c.Gates) text.Append(GateLine(g)).Append('\n');
         for (int o = 0; o < c.OutputWires.Length; o++) text.Append($"1 1 {c.OutputWires[o]} {c.WireCount + o} EQW\n");
         return text.ToString();
@@ -69,7 +70,7 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
         bytes => BristolReader.Read(new StringReader(Encoding.UTF8.GetString(bytes)), format, "fuzzed.txt");
 
     [Fact]
-    public void BristolFashion_AnyText_ReadsOrFailsWithACircuitFormatException()
+    public void BristolFashion_AnyText_ReadsOrThrowsCircuitFormatException()
     {
         FuzzRun.Run(output, "bristol fashion", FuzzRun.CountFor(FuzzRun.FullCount), [Encoding.ASCII.GetBytes(FashionGates)], FashionGen,
             Reader(BristolFormat.Fashion), typeof(CircuitFormatException));
@@ -78,7 +79,8 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     [Fact]
     public void BristolOld_AnyText_ReadsOrFailsWithACircuitFormatException()
     {
-        FuzzRun.Run(output, "bristol old format", FuzzRun.CountFor(FuzzRun.FullCount), [File.ReadAllBytes(CircuitFiles.PathOf("bristol_format/adder_32bit.txt"))], OldGen,
+        FuzzRun.Run(output, "bristol old format", FuzzRun.CountFor(FuzzRun.FullCount),
+            [File.ReadAllBytes(CircuitFiles.PathOf("bristol_format/adder_32bit.txt"))], OldGen,
             Reader(BristolFormat.Old), typeof(CircuitFormatException));
     }
 
@@ -98,7 +100,7 @@ public sealed class BristolFuzzTests(ITestOutputHelper output)
     [InlineData("2000000000 2000000000\n1 2\n1 1\n2 1 0 1 2 AND\n", 1, "wires")]
     [InlineData("0 20000000\n2 10000000 10000000\n1 1\n", 1, "wires")]
     [InlineData("1 16000000\n1 2\n1 1\n2 1 0 1 15999999 AND\n", 5, "assign only 3")]
-    public void Bristol_HeaderClaimingHugeCounts_IsRefusedWithoutAllocatingThem(string text, int line, string expected)
+    public void Bristol_HugeHeaderCounts_AreRefusedWithoutAllocating(string text, int line, string expected)
     {
         BristolReader.Read(new StringReader(FashionGates), BristolFormat.Fashion, "warm-up");
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -27,7 +27,8 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
     private static readonly Gen<byte[]> ClusterGen =
         from n in Gen.Choose(2, 6)
         from insecure in Gen.Elements(true, false)
-        from timeouts in Gen.Elements("", "\"timeouts\": { \"connectSeconds\": 0.5, \"receiveSeconds\": 120 },", "\"timeouts\": { \"receiveSeconds\": 3 },")
+        from timeouts in Gen.Elements("", "\"timeouts\": { \"connectSeconds\": 0.5, \"receiveSeconds\": 120 },",
+            "\"timeouts\": { \"receiveSeconds\": 3 },")
         from maxFrame in Gen.Elements("", "\"maxFrameBytes\": 65536,", "\"maxFrameBytes\": 1073741824,")
         from port in Gen.Choose(1024, 60000)
         select Encoding.UTF8.GetBytes(
@@ -35,7 +36,8 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             { // generated
               "sessionId": "gen-{{n}}", "insecure": {{(insecure ? "true" : "false")}}, {{timeouts}} {{maxFrame}}
               "parties": [{{string.Join(",", Enumerable.Range(0, n).Select(i =>
-                  $$"""{ "id": {{i}}, "name": "p{{i}}", "host": "127.0.0.{{i + 1}}", "port": {{port + i}}, "certificate": "../certs/gen/p{{i}}.crt.pem" }"""))}}]
+                  $$"""{ "id": {{i}}, "name": "p{{i}}", "host": "127.0.0.{{i + 1}}", "port": {{port + i}},""" +
+                  $$""" "certificate": "../certs/gen/p{{i}}.crt.pem" }"""))}}]
             }
             """);
 

@@ -69,8 +69,8 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
     }
 
     private static readonly Gen<FrameSpec> FrameGen =
-        from kind in Gen.Frequency((6, Gen.Constant(FrameKind.Data)), (1, Gen.Constant(FrameKind.Abort)), (1, Gen.Constant(FrameKind.Goodbye)),
-            (1, Gen.Constant(FrameKind.Probe)), (1, Gen.Constant(FrameKind.ProbeReply)))
+        from kind in Gen.Frequency((6, Gen.Constant(FrameKind.Data)), (1, Gen.Constant(FrameKind.Abort)),
+            (1, Gen.Constant(FrameKind.Goodbye)), (1, Gen.Constant(FrameKind.Probe)), (1, Gen.Constant(FrameKind.ProbeReply)))
         from tag in Gen.OneOf(Gen.Choose(0, 300).Select(t => (uint)t), Gen.Choose(int.MinValue, int.MaxValue).Select(t => (uint)t))
         from length in Gen.Frequency((6, Gen.Choose(0, 40)), (2, Gen.Choose(100, 700)), (1, Gen.Choose(60_000, 65_536)))
         from fill in Gen.Choose(0, 255)
@@ -88,7 +88,8 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
     private static byte[][] Seeds() =>
     [
         Encode([new FrameSpec(FrameKind.Data, 7, [1, 2, 3, 4])]),
-        Encode([new FrameSpec(FrameKind.Data, 8, new byte[300]), new FrameSpec(FrameKind.Data, 0x0102_0304, new byte[70]), new FrameSpec(FrameKind.Goodbye, 0, [])]),
+        Encode([new FrameSpec(FrameKind.Data, 8, new byte[300]), new FrameSpec(FrameKind.Data, 0x0102_0304, new byte[70]),
+            new FrameSpec(FrameKind.Goodbye, 0, [])]),
         Encode([new FrameSpec(FrameKind.Probe, 0, []), new FrameSpec(FrameKind.ProbeReply, 0, []), new FrameSpec(FrameKind.Data, 2, [])]),
         Encode([new FrameSpec(FrameKind.Abort, 0, ControlMessages.Encode(new AbortMessage(2, "party 2 (carol) sent a malformed frame")))]),
         Encode([new FrameSpec(FrameKind.Data, uint.MaxValue, new byte[129]), new FrameSpec(FrameKind.Data, 1, new byte[1])]),
@@ -183,7 +184,7 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FrameDecoder_DataLengthWithinTheLimit_AllocatesOnlyWhatIsAnnounced()
+    public void FrameDecoder_LengthWithinLimit_AllocatesOnlyWhatIsAnnounced()
     {
         // The contrast to the test above: the check is on the announced length, not on what a frame could be.
         var writer = new ArrayBufferWriter<byte>();

@@ -35,12 +35,15 @@ public static class FuzzRun
     /// <summary>The count for a target whose default is <paramref name="defaultCount"/>.</summary>
     public static int CountFor(int defaultCount)
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("MPC_FUZZ_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
+        if (int.TryParse(Environment.GetEnvironmentVariable("MPC_FUZZ_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            && n > 0)
+            return n;
         return Full ? Math.Max(defaultCount, FullCount) : defaultCount;
     }
 
     /// <summary>The run's seed: <c>MPC_FUZZ_SEED</c>, or a fixed one so that CI is reproducible.</summary>
-    public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("MPC_FUZZ_SEED"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int s) ? s : 20261123;
+    public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("MPC_FUZZ_SEED"), NumberStyles.AllowLeadingSign,
+        CultureInfo.InvariantCulture, out int s) ? s : 20261123;
 
     /// <summary>
     /// Runs <paramref name="parse"/> on the corpus and then on mutated inputs, <paramref name="count"/> in all, and
@@ -82,15 +85,18 @@ public static class FuzzRun
                     TimeSpan took = Stopwatch.GetElapsedTime(started);
                     long bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
                     report.Record(thrown, took, bytes);
-                    string where = $"{target}: input #{i} of seed {seed} ({(isSeed ? "a corpus input" : "mutated")}, {input.Length} bytes: {Preview(input)})";
+                    string where = $"{target}: input #{i} of seed {seed} ({(isSeed ? "a corpus input" : "mutated")}, " +
+                        $"{input.Length} bytes: {Preview(input)})";
                     if (thrown is not null && isSeed)
                         throw new Xunit.Sdk.XunitException($"{where} is valid but was refused: {thrown}");
                     if (thrown is not null && !allowed.Any(t => t.IsInstanceOfType(thrown)))
                         throw new Xunit.Sdk.XunitException($"{where} threw an undocumented {thrown.GetType().Name}: {thrown}");
                     if (took > PerInputLimit)
-                        throw new Xunit.Sdk.XunitException($"{where} took {took.TotalMilliseconds:F0} ms, over the {PerInputLimit.TotalSeconds} s limit");
+                        throw new Xunit.Sdk.XunitException(
+                            $"{where} took {took.TotalMilliseconds:F0} ms, over the {PerInputLimit.TotalSeconds} s limit");
                     if (bytes > AllocationLimit(input.Length))
-                        throw new Xunit.Sdk.XunitException($"{where} allocated {bytes} bytes, over the limit of {AllocationLimit(input.Length)}");
+                        throw new Xunit.Sdk.XunitException(
+                            $"{where} allocated {bytes} bytes, over the limit of {AllocationLimit(input.Length)}");
                 }
             }
             catch (Exception ex)
@@ -104,7 +110,8 @@ public static class FuzzRun
         if (!worker.Join(overall))
         {
             var (index, input) = report.Current;
-            throw new Xunit.Sdk.XunitException($"{target}: input #{index} of seed {seed} ({input.Length} bytes: {Preview(input)}) did not return: the run stopped after {overall.TotalSeconds:F0} s");
+            throw new Xunit.Sdk.XunitException($"{target}: input #{index} of seed {seed} ({input.Length} bytes: {Preview(input)}) " +
+                $"did not return: the run stopped after {overall.TotalSeconds:F0} s");
         }
         report.Elapsed = clock.Elapsed;
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -118,7 +125,10 @@ public static class FuzzRun
     {
         var head = input.AsSpan(0, Math.Min(input.Length, 160));
         bool text = head.ToArray().All(b => b is (>= 0x20 and < 0x7F) or (byte)'\n' or (byte)'\r' or (byte)'\t');
-        string shown = text ? System.Text.Encoding.ASCII.GetString(head).Replace("\n", "\\n").Replace("\r", "\\r") : Convert.ToHexString(head);
-        return (text ? $"\"{shown}\"" : shown) + (input.Length > head.Length ? "..." : "") + $" base64 {Convert.ToBase64String(input.AsSpan(0, Math.Min(input.Length, 4096)))}";
+        string shown = text
+            ? System.Text.Encoding.ASCII.GetString(head).Replace("\n", "\\n").Replace("\r", "\\r")
+            : Convert.ToHexString(head);
+        return (text ? $"\"{shown}\"" : shown) + (input.Length > head.Length ? "..." : "")
+            + $" base64 {Convert.ToBase64String(input.AsSpan(0, Math.Min(input.Length, 4096)))}";
     }
 }

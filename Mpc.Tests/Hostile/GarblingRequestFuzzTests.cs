@@ -21,7 +21,8 @@ public sealed class GarblingRequestFuzzTests(ITestOutputHelper output)
         var builder = new CircuitBuilder();
         Wire[] a = builder.Input(8), b = builder.Input(8);
         builder.Output(builder.Add(a, b));
-        return RunLayout.Create(builder.Build(), [InputSource.Garbler, InputSource.Evaluator], [0, 0], [-1, -1], [OutputMode.RevealToBoth], 4096);
+        return RunLayout.Create(builder.Build(), [InputSource.Garbler, InputSource.Evaluator], [0, 0], [-1, -1], [OutputMode.RevealToBoth],
+            4096);
     }
 
     [Fact]

@@ -53,7 +53,8 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
     private static readonly Gen<byte[]> PayloadGen = Gen.OneOf(HelloGen, RejectGen, AbortGen);
 
     private static readonly Gen<byte[]> FrameGen = Gen.OneOf(
-        HelloGen.Select(p => Frame(FrameKind.Hello, p)), RejectGen.Select(p => Frame(FrameKind.Reject, p)), AbortGen.Select(p => Frame(FrameKind.Abort, p)));
+        HelloGen.Select(p => Frame(FrameKind.Hello, p)), RejectGen.Select(p => Frame(FrameKind.Reject, p)),
+        AbortGen.Select(p => Frame(FrameKind.Abort, p)));
 
     private static byte[][] PayloadSeeds() =>
     [
@@ -90,7 +91,8 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
     {
         var payload = new ReadOnlySequence<byte>(bytes);
         Exception? first = null;
-        foreach (Action decode in new Action[] { () => ControlMessages.DecodeHello(payload), () => ControlMessages.DecodeReject(payload), () => ControlMessages.DecodeAbort(payload) })
+        foreach (Action decode in new Action[] { () => ControlMessages.DecodeHello(payload), () => ControlMessages.DecodeReject(payload),
+            () => ControlMessages.DecodeAbort(payload) })
         {
             try
             {
@@ -119,7 +121,10 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
             typeof(FrameFormatException));
     }
 
-    /// <summary>Found by the fuzzer: a string header claiming more bytes than the payload made MessagePack throw ArgumentOutOfRange.</summary>
+    /// <summary>
+    /// Found by the fuzzer: a string header claiming more bytes than the payload made MessagePack throw
+    /// ArgumentOutOfRange.
+    /// </summary>
     [Fact]
     public void ControlMessages_StringLongerThanThePayload_IsMalformed()
     {

@@ -20,7 +20,8 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
     private static readonly StreamTag First = new(7), Second = new(8);
 
     // Frames after the handshake are numbered per link direction from 0 (a frame out of sequence is malformed).
-    private static byte[] DataFrame(StreamTag tag, byte[] payload, uint sequence = 0) => Frame(FrameKind.Data, tag.Value, payload, sequence);
+    private static byte[] DataFrame(StreamTag tag, byte[] payload, uint sequence = 0) =>
+        Frame(FrameKind.Data, tag.Value, payload, sequence);
 
     private static byte[] Frame(FrameKind kind, uint tag, byte[] payload, uint sequence = 0)
     {
@@ -104,7 +105,7 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
     /// that deadline, or accepts the wrong party.
     /// </summary>
     [Fact]
-    public async Task Listener_MutatedHellos_ConnectOrRefuseWithAHandshakeException()
+    public async Task Listener_MutatedHellos_ConnectOrThrowHandshakeException()
     {
         int count = FuzzRun.CountFor(25);
         using var cluster = TestCluster.Create(2, tls: false, connectTimeout: TimeSpan.FromSeconds(0.5));
@@ -163,7 +164,8 @@ public sealed class LinkHostileTests(ITestOutputHelper output)
             }
             catch (Exception ex)
             {
-                throw new Xunit.Sdk.XunitException($"mutated hello #{i} of seed {FuzzRun.Seed} ({FuzzRun.Preview(input)}): undocumented {ex}");
+                throw new Xunit.Sdk.XunitException(
+                    $"mutated hello #{i} of seed {FuzzRun.Seed} ({FuzzRun.Preview(input)}): undocumented {ex}");
             }
             socket.Close();
             await reply;

@@ -19,7 +19,8 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output)
         "mean_concave_points", "mean_symmetry", "mean_fractal_dimension",
     ];
 
-    private static ModelFile Model(string[] features, double[] weights, double bias, double?[] means, double?[] deviations, string? label) => new()
+    private static ModelFile Model(string[] features, double[] weights, double bias, double?[] means, double?[] deviations,
+        string? label) => new()
     {
         Label = label,
         Features = features,
@@ -72,7 +73,8 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output)
     [Fact]
     public void ModelFile_AnyText_LoadsOrFailsWithInvalidData()
     {
-        FuzzRun.Run(output, "model file", FuzzRun.CountFor(FuzzRun.FullCount), Seeds(), ModelGen, LoadAndScore, typeof(InvalidDataException));
+        FuzzRun.Run(output, "model file", FuzzRun.CountFor(FuzzRun.FullCount), Seeds(), ModelGen, LoadAndScore,
+            typeof(InvalidDataException));
     }
 
     private const string Good = """
@@ -82,7 +84,8 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("\"features\": [\"a\"]", "\"features\": null", "features: is missing")]
-    [InlineData("\"standardisation\": { \"means\": [0], \"standard_deviations\": [1] }", "\"standardisation\": null", "standardisation: is missing")]
+    [InlineData("\"standardisation\": { \"means\": [0], \"standard_deviations\": [1] }", "\"standardisation\": null",
+        "standardisation: is missing")]
     [InlineData("\"means\": [0]", "\"means\": null", "standardisation.means: is missing")]
     [InlineData("\"weights\": [1]", "\"weights\": [\"NaN\"]", "weights[0]: must be a finite number")]
     [InlineData("\"standard_deviations\": [1]", "\"standard_deviations\": [0]", "standard_deviations[0]: must be a positive finite number")]

@@ -111,7 +111,10 @@ public sealed class Mutator(IReadOnlyList<byte[]> seeds)
         }
     }
 
-    /// <summary>Replaces one run of ASCII digits (with its minus sign) by <paramref name="text"/>, or by itself plus a small delta.</summary>
+    /// <summary>
+    /// Replaces one run of ASCII digits (with its minus sign) by <paramref name="text"/>, or by itself plus a small
+    /// delta.
+    /// </summary>
     private static void ReplaceNumber(Random rng, List<byte> b, string? text)
     {
         if (b.Count == 0) return;

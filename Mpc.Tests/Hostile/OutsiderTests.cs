@@ -36,14 +36,15 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 
         var nets = await CompleteAndExchangeAsync(cluster, first);
         string refusal = log.Lines.Single(l => l.Contains(remote, StringComparison.Ordinal));
-        Assert.Contains(attack == "no certificate" ? "presented no client certificate" : "is not pinned for any party that dials party 0", refusal);
+        Assert.Contains(attack == "no certificate" ? "presented no client certificate" : "is not pinned for any party that dials party 0",
+            refusal);
         output.WriteLine(refusal);
         await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
     }
 
     /// <summary>Two hundred unpinned clients at once while the mesh forms: all refused, the log stays short, the run completes.</summary>
     [Fact]
-    public async Task FloodOfUnpinnedClients_IsRefused_LoggedAFewLinesASecond_AndTheRunCompletes()
+    public async Task UnpinnedFlood_Refused_FewLogLinesASecond_RunCompletes()
     {
         const int clients = 200;
         using var cluster = TestCluster.Create(3, tls: true, connectTimeout: TimeSpan.FromSeconds(60));
@@ -59,13 +60,17 @@ public sealed class OutsiderTests(ITestOutputHelper output)
 
         var lines = log.Lines;
         int oneByOne = lines.Count(l => l.Contains("refused a connection from", StringComparison.Ordinal));
-        int summed = lines.Select(l => Regex.Match(l, @"refused (\d+) more connections")).Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value));
-        output.WriteLine($"{clients} clients in {clock.Elapsed.TotalSeconds:F1} s: {oneByOne} lines one by one, {summed} summed up; {lines.Count} lines in all");
+        int summed = lines.Select(l => Regex.Match(l, @"refused (\d+) more connections"))
+            .Where(m => m.Success)
+            .Sum(m => int.Parse(m.Groups[1].Value));
+        output.WriteLine($"{clients} clients in {clock.Elapsed.TotalSeconds:F1} s: {oneByOne} lines one by one, {summed} summed up; " +
+            $"{lines.Count} lines in all");
         Assert.Equal(clients, oneByOne + summed);
         Assert.Contains(lines, l => remotes.Any(r => l.Contains(r, StringComparison.Ordinal)));
         // At most RefusalLog.LinesPerSecond lines a second, and one summary a second.
         double seconds = Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
-        Assert.True(lines.Count <= seconds * (RefusalLog.LinesPerSecond + 1), $"{lines.Count} log lines in {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(lines.Count <= seconds * (RefusalLog.LinesPerSecond + 1),
+            $"{lines.Count} log lines in {clock.Elapsed.TotalSeconds:F1} s");
         await Task.WhenAll(nets.Select(n => n.DisposeAsync().AsTask()));
     }
 

@@ -21,7 +21,7 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
     /// error is still one line, escaped, within <see cref="Mpc.Core.Text.PeerText.MaxLength"/> characters of reason.
     /// </summary>
     [Fact]
-    public async Task AbortReasonFromAPeer_ReachesTheTerminal_Escaped_OnOneLine_AndCut()
+    public async Task PeerAbortReason_ReachesTerminal_Escaped_OneLine_Cut()
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(30));
         cluster.WriteFiles();
@@ -38,11 +38,13 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
         output.WriteLine(stderr);
         Assert.Equal(1, code);
         var error = Assert.Single(stderr.Split('\n'), l => l.StartsWith("mpc: party 0 (p0) failed:", StringComparison.Ordinal));
-        Assert.Contains("Party 1 (p1) aborted: \\u001b[2J\\u001b[H\\rmpc launch: all 2 parties finished\\r\\n\\u001b]0;owned\\u0007xxx", error);
+        Assert.Contains(
+            "Party 1 (p1) aborted: \\u001b[2J\\u001b[H\\rmpc launch: all 2 parties finished\\r\\n\\u001b]0;owned\\u0007xxx", error);
         Assert.DoesNotContain('\u001b', stderr + party0.Stdout);
         Assert.DoesNotContain('\r', stderr + party0.Stdout);
         Assert.DoesNotContain('\u0007', stderr + party0.Stdout);
-        Assert.DoesNotContain(stderr.Split('\n').Concat(party0.Stdout.Split('\n')), l => l.StartsWith("mpc launch:", StringComparison.Ordinal));
+        Assert.DoesNotContain(stderr.Split('\n').Concat(party0.Stdout.Split('\n')),
+            l => l.StartsWith("mpc launch:", StringComparison.Ordinal));
         Assert.True(error.Length < 200 + Mpc.Core.Text.PeerText.MaxLength, $"the error line has {error.Length} characters");
         Assert.Matches(@"more characters\)$", error);
     }

@@ -99,7 +99,7 @@ public sealed class ProtocolHostileTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(LengthChanges))]
-    public async Task AdditiveOpen_PeerSendsTheWrongNumberOfElements_FailsNamingThatPeer(string what, int change)
+    public async Task AdditiveOpen_WrongElementCount_FailsNamingThePeer(string what, int change)
     {
         output.WriteLine(what);
         var outcomes = await RunAsync(Resize(change, sizeof(ulong)), async (session, hostile) =>
@@ -115,7 +115,7 @@ public sealed class ProtocolHostileTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(LengthChanges))]
-    public async Task ShamirOpen_PeerSendsTheWrongNumberOfElements_FailsNamingThatPeer(string what, int change)
+    public async Task ShamirOpen_WrongElementCount_FailsNamingThePeer(string what, int change)
     {
         output.WriteLine(what);
         var outcomes = await RunAsync(Resize(change, 16), async (session, hostile) =>
@@ -129,7 +129,7 @@ public sealed class ProtocolHostileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AdditiveMultiply_PeerSendsOneElementTooFew_FailsNamingThatPeer()
+    public async Task AdditiveMultiply_OneElementTooFew_FailsNamingThePeer()
     {
         var outcomes = await RunAsync(Resize(-1, sizeof(ulong)), async (session, hostile) =>
         {
@@ -205,7 +205,7 @@ public sealed class ProtocolHostileTests(ITestOutputHelper output)
     [Theory]
     [InlineData(-1)]
     [InlineData(1)]
-    public async Task Garbler_EvaluatorRequestOfTheWrongLength_FailsNamingTheEvaluator(int bytes)
+    public async Task Garbler_WrongLengthRequest_FailsNamingTheEvaluator(int bytes)
     {
         var (garblerFailure, _) = await GarbleAsync(1, (_, request) => bytes < 0 ? request[..^1] : [.. request, 0]);
         var ex = Assert.IsType<GarblingException>(garblerFailure);

@@ -33,8 +33,10 @@ public sealed class TamperingNetwork(IPartyNetwork inner, Func<int, byte[], byte
         return inner.SendAsync(peer, tag, tamper(peer, payload.ToArray()), ct);
     }
 
-    public ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default) => inner.ReceiveAsync(peer, tag, destination, ct);
-    public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default) => inner.ReceiveFrameAsync(peer, tag, ct);
+    public ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default) =>
+        inner.ReceiveAsync(peer, tag, destination, ct);
+    public ValueTask<IMemoryOwner<byte>> ReceiveFrameAsync(int peer, StreamTag tag, CancellationToken ct = default) =>
+        inner.ReceiveFrameAsync(peer, tag, ct);
     public void CountRound() => inner.CountRound();
     public ValueTask AbortAsync(string reason) => inner.AbortAsync(reason);
     public ValueTask AbortAsync(int culprit, string reason) => inner.AbortAsync(culprit, reason);

@@ -21,16 +21,19 @@ internal sealed class FakePeer(Socket socket, Stream stream) : IAsyncDisposable
 
     /// <summary>The hello party <paramref name="me"/> sends to party <paramref name="to"/> of <paramref name="cluster"/>.</summary>
     public static byte[] Hello(ClusterConfig cluster, int me, int to) =>
-        ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, cluster.SessionId, me, to, cluster.ComputeHash(),
-            PeerCredentials.FieldHashes(cluster)));
+        ControlMessages.Encode(new HelloMessage(ControlMessages.Magic, ControlMessages.Version, cluster.SessionId, me, to,
+            cluster.ComputeHash(), PeerCredentials.FieldHashes(cluster)));
 
     /// <summary>
     /// Party <paramref name="me"/>'s whole handshake with party <paramref name="to"/> (TLS with <paramref name="certificate"/>
     /// if the cluster is not insecure), and the ready barrier unless <paramref name="ready"/> is false.
     /// </summary>
-    public static async Task<FakePeer> ConnectAsync(ClusterConfig cluster, int me, int to, X509Certificate2? certificate = null, bool ready = true)
+    public static async Task<FakePeer> ConnectAsync(ClusterConfig cluster, int me, int to, X509Certificate2? certificate = null,
+        bool ready = true)
     {
-        var peer = cluster.Insecure ? await ConnectRawAsync(cluster.Parties[to].Port) : await ConnectTlsAsync(cluster.Parties[to].Port, certificate);
+        var peer = cluster.Insecure
+            ? await ConnectRawAsync(cluster.Parties[to].Port)
+            : await ConnectTlsAsync(cluster.Parties[to].Port, certificate);
         var s = peer.Stream;
         await HandshakeIo.WriteFrameAsync(s, FrameKind.Hello, Hello(cluster, me, to), default);
         var reply = await HandshakeIo.ReadFrameAsync(s, default);

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Mpc.Tests.Infrastructure;
 
-/// <summary>A real <c>mpc</c> process (<c>dotnet mpc.dll ...</c> from the test output folder) with its output captured line by line.</summary>
+/// <summary>
+/// A real <c>mpc</c> process (<c>dotnet mpc.dll ...</c> from the test output folder) with its output captured line by
+/// line.
+/// </summary>
 public sealed class MpcProcess : IDisposable
 {
     private readonly Process _process;
@@ -20,12 +23,17 @@ public sealed class MpcProcess : IDisposable
     /// <summary>Starts <c>mpc</c> in <paramref name="directory"/> (paths in its arguments are relative to it).</summary>
     public static MpcProcess StartIn(string directory, params string[] args) => StartWrapped([], args, directory);
 
-    /// <summary>Starts <c>mpc</c> under a wrapper command, e.g. <c>ip netns exec NS</c> (which execs it in place, keeping the process id).</summary>
+    /// <summary>
+    /// Starts <c>mpc</c> under a wrapper command, e.g. <c>ip netns exec NS</c> (which execs it in place, keeping the
+    /// process id).
+    /// </summary>
     public static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args) => StartWrapped(wrapper, args, null);
 
     private static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, string[] args, string? directory)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : "dotnet";
         var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : dotnet)
         {
             RedirectStandardOutput = true,

@@ -47,7 +47,8 @@ public sealed class NetworkNamespaces : IDisposable
             {
                 string name = ns.Namespace(h);
                 ns.Add(name);
-                Run("ip", "netns", "exec", name, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", $"port{h}", "netns", ns.Switch);
+                Run("ip", "netns", "exec", name, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", $"port{h}",
+                    "netns", ns.Switch);
                 Run("ip", "netns", "exec", name, "ip", "addr", "add", $"{ns.Address(h)}/24", "dev", "eth0");
                 Run("ip", "netns", "exec", name, "ip", "link", "set", "eth0", "up");
                 Run("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up");
@@ -96,7 +97,10 @@ public sealed class NetworkNamespaces : IDisposable
     /// <summary>Runs a command, failing with its output if it fails.</summary>
     public static string Run(params string[] command)
     {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
         foreach (var a in command.Skip(1)) start.ArgumentList.Add(a);
         Process process;
         try
@@ -115,7 +119,9 @@ public sealed class NetworkNamespaces : IDisposable
                 process.Kill();
                 throw new InvalidOperationException($"'{string.Join(' ', command)}' did not finish");
             }
-            if (process.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', command)}' failed ({process.ExitCode}): {stderr.Trim()} {stdout.Trim()}");
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"'{string.Join(' ', command)}' failed ({process.ExitCode}): {stderr.Trim()} {stdout.Trim()}");
             return stdout;
         }
     }

@@ -31,7 +31,8 @@ public sealed class TestCluster : IDisposable
     /// <paramref name="partyCount"/> computing parties, and with <paramref name="dealer"/> a dealer member ("dealer", the
     /// next id) after them; TLS with fresh certificates unless <paramref name="tls"/> is false.
     /// </summary>
-    public static TestCluster Create(int partyCount, bool tls, TimeSpan? receiveTimeout = null, TimeSpan? connectTimeout = null, string sessionId = "test", bool dealer = false)
+    public static TestCluster Create(int partyCount, bool tls, TimeSpan? receiveTimeout = null, TimeSpan? connectTimeout = null,
+        string sessionId = "test", bool dealer = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), "mpc-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -85,8 +86,9 @@ public sealed class TestCluster : IDisposable
 
     /// <summary>
     /// Writes the cluster as files (cluster.json, p{i}.json, certs/ with PEM certificates and keys) and returns the
-    /// cluster file's path. <paramref name="editParty"/> edits the computing parties' files (the dealer's has no data). With <paramref name="writeCertificates"/> false the certificate files are left for
-    /// <c>mpc launch</c> to generate.
+    /// cluster file's path. <paramref name="editParty"/> edits the computing parties' files (the dealer's has no data).
+    /// With <paramref name="writeCertificates"/> false the certificate files are left for <c>mpc launch</c> to
+    /// generate.
     /// </summary>
     public string WriteFiles(bool writeCertificates = true, Action<int, Dictionary<string, object?>>? editParty = null)
     {
@@ -107,7 +109,8 @@ public sealed class TestCluster : IDisposable
             {
                 entry["certificate"] = $"certs/p{i}.crt.pem";
                 if (writeCertificates)
-                    CertificateFiles.WritePem(Identities[i].Certificate!, Path.Combine(Directory, "certs", $"p{i}.crt.pem"), Path.Combine(Directory, "certs", $"p{i}.key.pem"));
+                    CertificateFiles.WritePem(Identities[i].Certificate!,
+                        Path.Combine(Directory, "certs", $"p{i}.crt.pem"), Path.Combine(Directory, "certs", $"p{i}.key.pem"));
             }
             parties.Add(entry);
 

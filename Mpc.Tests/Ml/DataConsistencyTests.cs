@@ -29,7 +29,8 @@ public sealed class DataConsistencyTests
     {
         int drop = t.FeatureNames.ToList().IndexOf(name), d = t.FeatureCount;
         var features = t.Features.Where((_, k) => k % d != drop).ToArray();
-        return new PartyTable(t.Source, t.FeatureNames.Where(n => n != name).ToArray(), features, t.Labels, t.LabelName, t.Ids, t.LineNumbers);
+        return new PartyTable(t.Source, t.FeatureNames.Where(n => n != name).ToArray(), features, t.Labels, t.LabelName, t.Ids,
+            t.LineNumbers);
     }
 
     private static PartyTable WithoutLastRow(PartyTable t) =>
@@ -50,7 +51,7 @@ public sealed class DataConsistencyTests
     }
 
     [Fact]
-    public void Horizontal_DifferentColumnSets_EveryPartyNamesTheParty_ItNamesItsFileAndTheColumn()
+    public void Horizontal_ColumnMismatch_AllNameParty_ItNamesFileAndColumn()
     {
         var tables = MlTestData.BreastCancer(Partitioning.Horizontal, 3);
         tables[2] = WithoutColumn(tables[2], "mean_area");

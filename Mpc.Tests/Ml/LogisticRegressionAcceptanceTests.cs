@@ -22,36 +22,45 @@ public sealed class LogisticRegressionAcceptanceTests(ITestOutputHelper output)
     private static readonly FixedPointFormat Format = new(16);
     private static readonly DataLoadOptions Load = new();
 
-    private sealed record SecureRun(double[] Weights, double[] TestProbabilities, double[] TestLabels, TimeSpan TrainingTime, string Sigmoid, long MatrixMasks);
+    private sealed record SecureRun(double[] Weights, double[] TestProbabilities, double[] TestLabels, TimeSpan TrainingTime,
+        string Sigmoid, long MatrixMasks);
 
     private static SecureRun[] Train(string suiteName, PartyTable[] tables, DataPartition partition, LogisticRegressionOptions options) =>
         suiteName == "shamir"
-            ? LocalParties.Run(tables.Length, s => Party<Mersenne127>(new ShamirSuite<Mersenne127>(s), null, tables[s.PartyId], partition, options))
+            ? LocalParties.Run(tables.Length,
+                s => Party<Mersenne127>(new ShamirSuite<Mersenne127>(s), null, tables[s.PartyId], partition, options))
             : LocalParties.Run(tables.Length, s =>
             {
                 var dealer = new DealerPreprocessing(s);
                 return Party<Z2k>(new AdditiveSuite(s, dealer), dealer, tables[s.PartyId], partition, options);
             });
 
-    private static async Task<SecureRun> Party<T>(IArithmeticSuite<T> suite, DealerPreprocessing? dealer, PartyTable mine, DataPartition partition, LogisticRegressionOptions options)
+    private static async Task<SecureRun> Party<T>(IArithmeticSuite<T> suite, DealerPreprocessing? dealer, PartyTable mine,
+        DataPartition partition, LogisticRegressionOptions options)
         where T : unmanaged, IRing<T>
     {
         var fx = new FixedPointArithmetic<T>(suite, Format);
         var data = await new SecureDataLoader<T>(fx).LoadAsync(mine, partition, Load);
         var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll);
-        var probabilities = await new SecurePredictor<T>(fx).ProbabilitiesAsync(data.Test, result.SharedWeights, options.Sigmoid, result.Ranges.ScoreBound);
+        var probabilities = await new SecurePredictor<T>(fx)
+            .ProbabilitiesAsync(data.Test, result.SharedWeights, options.Sigmoid, result.Ranges.ScoreBound);
         return new SecureRun(result.Weights!, await fx.OpenAsync(probabilities), await fx.OpenAsync(data.Test.Labels), result.TrainingTime,
             result.SigmoidName, dealer?.Usage.MatrixMasks ?? 0);
     }
 
-    private (double Secure, double Plain, double WeightDiff) Compare(string suite, PartyTable[] tables, DataPartition partition, LogisticRegressionOptions options, string what)
+    private (double Secure, double Plain, double WeightDiff) Compare(string suite, PartyTable[] tables, DataPartition partition,
+        LogisticRegressionOptions options, string what)
     {
         var runs = Train(suite, tables, partition, options);
         var (train, test) = PooledData.Combine(tables, partition, Load);
         var (plainWeights, _) = PlaintextLogisticRegression.Train(train, options);
-        var plainProbabilities = Enumerable.Range(0, test.Rows).Select(i => options.Sigmoid.Evaluate(PlaintextLogisticRegression.Dot(test.Row(i), plainWeights))).ToArray();
+        var plainProbabilities = Enumerable.Range(0, test.Rows)
+            .Select(i => options.Sigmoid.Evaluate(PlaintextLogisticRegression.Dot(test.Row(i), plainWeights)))
+            .ToArray();
         var converged = NewtonLogisticRegression.Train(train, options.L2);
-        var convergedProbabilities = Enumerable.Range(0, test.Rows).Select(i => 1 / (1 + Math.Exp(-PlaintextLogisticRegression.Dot(test.Row(i), converged)))).ToArray();
+        var convergedProbabilities = Enumerable.Range(0, test.Rows)
+            .Select(i => 1 / (1 + Math.Exp(-PlaintextLogisticRegression.Dot(test.Row(i), converged))))
+            .ToArray();
 
         var run = runs[0];
         Assert.All(runs, r => Assert.Equal(run.Weights, r.Weights)); // every party learns the same model
@@ -90,7 +99,8 @@ public sealed class LogisticRegressionAcceptanceTests(ITestOutputHelper output)
     public void BreastCancer_ThreeParties_MiniBatchesOfTwo_MatchPlaintext()
     {
         var (secure, _, _) = Compare("additive", MlTestData.BreastCancer(Partitioning.Horizontal, 3), DataPartition.ByRows,
-            new LogisticRegressionOptions { Epochs = 20, LearningRate = 0.01, BatchSize = 2 }, "breast cancer horizontal, 20 epochs of mini-batches of 2");
+            new LogisticRegressionOptions { Epochs = 20, LearningRate = 0.01, BatchSize = 2 },
+            "breast cancer horizontal, 20 epochs of mini-batches of 2");
         Assert.True(secure >= 0.97, $"test accuracy {secure}");
     }
 

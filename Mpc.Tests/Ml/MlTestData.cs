@@ -15,7 +15,8 @@ public static class MlTestData
     /// <summary>Each party's breast cancer table for a cluster of <paramref name="parties"/>.</summary>
     public static PartyTable[] BreastCancer(Partitioning kind, int parties) =>
         Enumerable.Range(0, parties).Select(p => CsvTableReader.Read(PartyFile(kind, parties, p),
-            kind == Partitioning.Horizontal ? new CsvColumns("malignant") : new CsvColumns(p == 0 ? "malignant" : null, Id: "id"))).ToArray();
+            kind == Partitioning.Horizontal ? new CsvColumns("malignant") : new CsvColumns(p == 0 ? "malignant" : null, Id: "id")))
+            .ToArray();
 
     /// <summary>
     /// A linearly separable-ish synthetic set split horizontally: rows x features Gaussian features (seeded), label

@@ -25,11 +25,13 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
         LocalParties.Run(values.Length, async s =>
         {
             var fx = new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format);
-            return await PooledTotals.OpenAsync(fx, values[s.PartyId], (j, limit) => new InvalidOperationException($"column {j} over {limit}"), default);
+            return await PooledTotals.OpenAsync(fx, values[s.PartyId],
+                (j, limit) => new InvalidOperationException($"column {j} over {limit}"), default);
         });
 
     private static double Limit(int parties) =>
-        LocalParties.Run(parties, s => Task.FromResult(PooledTotals.PartyLimit(new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format), parties)))[0];
+        LocalParties.Run(parties, s => Task.FromResult(PooledTotals.PartyLimit(
+            new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format), parties)))[0];
 
     /// <summary>
     /// Per-party values up to the per-party limit (near it, at its edge, small, and mixed signs), N = 2..7: the opened
@@ -40,7 +42,8 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
         Prop.ForAll(
             (from parties in Gen.Choose(2, 7)
              from width in Gen.Choose(1, 4)
-             from fractions in Gen.ArrayOf(Gen.OneOf(Gen.Elements(1.0, -1.0, 0.999999, -0.999999, 0.5, 1e-9, 0.0), Gen.Choose(-1_000_000, 1_000_000).Select(i => i / 1e6)), parties * width)
+             from fractions in Gen.ArrayOf(Gen.OneOf(Gen.Elements(1.0, -1.0, 0.999999, -0.999999, 0.5, 1e-9, 0.0),
+                 Gen.Choose(-1_000_000, 1_000_000).Select(i => i / 1e6)), parties * width)
              from scale in Gen.Elements(1.0, 1e-3, 1e-12, 1e-20)
              select (parties, width, fractions, scale)).ToArbitrary(),
             c =>
@@ -67,7 +70,7 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(7)]
-    public void Totals_OfAValueAtOrBeyondThePartyLimit_AreRefused_BeforeAnythingIsInput(int parties)
+    public void Totals_AtOrBeyondPartyLimit_AreRefusedBeforeAnyInput(int parties)
     {
         double limit = Limit(parties);
         output.WriteLine($"N = {parties}: per-party limit {limit:G4} (the format's largest value {Format.MaxValue<Z2k>():G4})");
@@ -82,7 +85,7 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     /// Each party's sum of squared deviations fits the ring, their total does not; the deviation must still be right.
     /// </summary>
     [Fact]
-    public async Task Standardisation_OfALargeColumnOverThreeParties_MatchesPlaintext()
+    public async Task Standardisation_LargeColumn_ThreeParties_MatchesPlaintext()
     {
         const int parties = 3, rows = 200;
         var random = new System.Random(3); // test data only
@@ -102,7 +105,8 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
         var plain = PooledData.HorizontalScaling(tables, new DataLoadOptions());
         // About 160 training rows a party of (8e5)^2: each party's sum fits the ring, three of them do not.
         double ownSquares = 0.8 * rows * plain.StandardDeviations[0] * plain.StandardDeviations[0];
-        Assert.True(ownSquares < Format.MaxValue<Z2k>() && parties * ownSquares > Format.MaxValue<Z2k>(), $"the case must overflow a plain pooled sum ({ownSquares:G3})");
+        Assert.True(ownSquares < Format.MaxValue<Z2k>() && parties * ownSquares > Format.MaxValue<Z2k>(),
+            $"the case must overflow a plain pooled sum ({ownSquares:G3})");
 
         var scalings = await LocalParties.RunAsync(parties, async s =>
         {
@@ -120,16 +124,18 @@ public sealed class PooledTotalsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Standardisation_OfAColumnBeyondTheExactRange_IsRefused_NamingTheColumnAndTheLimit()
+    public async Task Standardisation_BeyondExactRange_RefusedNamingColumnAndLimit()
     {
         const int parties = 2, rows = 10;
         var tables = Enumerable.Range(0, parties).Select(p => new PartyTable($"party-{p}.csv", ["ok", "huge"],
             Enumerable.Range(0, rows).SelectMany(i => new[] { i * 1.0, 1e27 * (i + 1) }).ToArray(),
-            Enumerable.Range(0, rows).Select(i => (double)(i % 2)).ToArray(), "label", null, Enumerable.Range(2, rows).ToArray())).ToArray();
+            Enumerable.Range(0, rows).Select(i => (double)(i % 2)).ToArray(), "label", null, Enumerable.Range(2, rows).ToArray()))
+            .ToArray();
         var errors = await LocalParties.RunAsync(parties, async s =>
         {
             var fx = new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format);
-            return await Assert.ThrowsAsync<DataException>(async () => await new SecureDataLoader<Z2k>(fx).LoadAsync(tables[s.PartyId], DataPartition.ByRows, new DataLoadOptions()));
+            return await Assert.ThrowsAsync<DataException>(
+                async () => await new SecureDataLoader<Z2k>(fx).LoadAsync(tables[s.PartyId], DataPartition.ByRows, new DataLoadOptions()));
         });
         foreach (var (error, p) in errors.Select((e, p) => (e, p)))
         {

@@ -27,7 +27,7 @@ public sealed class PublicValuesTests
     }
 
     [Fact]
-    public async Task AnnouncedLengthBeyondTheLimit_IsRefused_NamingTheParty_BeforeAnythingIsAllocated()
+    public async Task AnnouncedLengthOverLimit_RefusedNamingParty_BeforeAllocating()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {

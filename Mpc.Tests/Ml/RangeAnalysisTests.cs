@@ -22,7 +22,7 @@ public sealed class RangeAnalysisTests
     }
 
     [Fact]
-    public void AHugeLearningRate_IsRefusedNamingTheLearningRateAndASafeValue()
+    public void HugeLearningRate_IsRefused_NamingItAndASafeValue()
     {
         var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 50_000 }));
         Assert.Equal("learning rate", e.Parameter);
@@ -49,7 +49,8 @@ public sealed class RangeAnalysisTests
     [Fact]
     public void TheUnclippedPolynomial_IsRefusedForALongRun()
     {
-        var e = Assert.Throws<FixedPointRangeException>(() => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1, Sigmoid = new PolynomialSigmoid(7) }));
+        var e = Assert.Throws<FixedPointRangeException>(
+            () => Check(new LogisticRegressionOptions { Epochs = 100, LearningRate = 1, Sigmoid = new PolynomialSigmoid(7) }));
         Assert.Equal("sigmoid", e.Parameter);
     }
 

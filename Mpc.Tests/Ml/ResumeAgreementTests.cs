@@ -12,7 +12,8 @@ namespace Mpc.Tests.Ml;
 public sealed class ResumeAgreementTests
 {
     // Fingerprints that agree pairwise: the fingerprint of pair {p, q} is 100 p + q (p < q).
-    private static long[] Fingerprints(int me, int n) => Enumerable.Range(0, n).Select(p => p == me ? 0L : 100L * Math.Min(p, me) + Math.Max(p, me)).ToArray();
+    private static long[] Fingerprints(int me, int n) =>
+        Enumerable.Range(0, n).Select(p => p == me ? 0L : 100L * Math.Min(p, me) + Math.Max(p, me)).ToArray();
 
     private static Task<Exception?[]> Outcomes(int n, Func<int, ResumeAnnouncement> announce) =>
         LocalParties.RunAsync(n, async s =>
@@ -32,7 +33,8 @@ public sealed class ResumeAgreementTests
     public async Task FreshStart_AgreesOnNoEpoch()
     {
         var epochs = await LocalParties.RunAsync(3, async s =>
-            await ResumeAgreement.AgreeAsync(new AdditiveSuite(s, new DealerPreprocessing(s)), new ResumeAnnouncement(false, [], new long[3])));
+            await ResumeAgreement.AgreeAsync(new AdditiveSuite(s, new DealerPreprocessing(s)),
+                new ResumeAnnouncement(false, [], new long[3])));
         Assert.All(epochs, e => Assert.Null(e));
     }
 
@@ -42,7 +44,8 @@ public sealed class ResumeAgreementTests
         // Party 2 was killed before saving epoch 6; party 0 still holds older ones.
         int[][] saved = [[2, 4, 6], [4, 6], [4]];
         var epochs = await LocalParties.RunAsync(3, async s =>
-            await ResumeAgreement.AgreeAsync(new AdditiveSuite(s, new DealerPreprocessing(s)), new ResumeAnnouncement(true, saved[s.PartyId], Fingerprints(s.PartyId, 3))));
+            await ResumeAgreement.AgreeAsync(new AdditiveSuite(s, new DealerPreprocessing(s)),
+                new ResumeAnnouncement(true, saved[s.PartyId], Fingerprints(s.PartyId, 3))));
         Assert.All(epochs, e => Assert.Equal(4, e));
     }
 
@@ -50,7 +53,8 @@ public sealed class ResumeAgreementTests
     public async Task OnlySomeResume_EveryPartyFails_NamingBoth()
     {
         var errors = await Outcomes(3, p => new ResumeAnnouncement(p != 1, [2], Fingerprints(p, 3)));
-        Assert.All(errors, e => Assert.Equal("party 0 was started with --resume and party 1 without; start every party alike.", e!.Message));
+        Assert.All(errors,
+            e => Assert.Equal("party 0 was started with --resume and party 1 without; start every party alike.", e!.Message));
     }
 
     [Fact]

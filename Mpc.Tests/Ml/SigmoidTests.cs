@@ -70,7 +70,8 @@ public sealed class SigmoidTests
             {
                 // Exactly at a breakpoint the comparison is exact but the plaintext side may round either way.
                 double expected = sigmoid.Evaluate(z[i]);
-                Assert.True(Math.Abs(results[0][i] - expected) < 2e-3, $"{sigmoid.Name} at {z[i]}: expected {expected}, got {results[0][i]}");
+                Assert.True(Math.Abs(results[0][i] - expected) < 2e-3,
+                    $"{sigmoid.Name} at {z[i]}: expected {expected}, got {results[0][i]}");
             }
         }
     }

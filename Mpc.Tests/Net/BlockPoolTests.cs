@@ -40,5 +40,7 @@ public sealed class BlockPoolTests
     }
 
     private static byte[] ArrayOf(System.Buffers.IMemoryOwner<byte> owner) =>
-        MemoryMarshal.TryGetArray<byte>(owner.Memory, out var segment) ? segment.Array! : throw new InvalidOperationException("not an array");
+        MemoryMarshal.TryGetArray<byte>(owner.Memory, out var segment)
+            ? segment.Array!
+            : throw new InvalidOperationException("not an array");
 }

@@ -11,7 +11,8 @@ public sealed class ConfigTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         for (int i = 0; i < 3; i++)
-            CertificateFiles.Generate($"p{i}", "127.0.0.1", Path.Combine(_dir, "certs", $"p{i}.crt.pem"), Path.Combine(_dir, "certs", $"p{i}.key.pem"));
+            CertificateFiles.Generate($"p{i}", "127.0.0.1",
+                Path.Combine(_dir, "certs", $"p{i}.crt.pem"), Path.Combine(_dir, "certs", $"p{i}.key.pem"));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -64,7 +65,8 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(3, cluster.PartyCount);
         Assert.Equal("carol", cluster.Parties[2].Name);
         Assert.Equal(Path.Combine(_dir, "certs", "p1.crt.pem"), cluster.Parties[1].CertificatePath);
-        Assert.Equal(CertificateFiles.Sha256(CertificateFiles.LoadCertificate(cluster.Parties[1].CertificatePath!)), cluster.Parties[1].CertificateSha256);
+        Assert.Equal(CertificateFiles.Sha256(CertificateFiles.LoadCertificate(cluster.Parties[1].CertificatePath!)),
+            cluster.Parties[1].CertificateSha256);
         Assert.True(cluster.IsAllLoopback);
     }
 
@@ -142,11 +144,13 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void DealerNotListedLast_OrAnUnknownRole_OrTooFewComputingParties_NamesTheFileAndField()
+    public void DealerNotLast_UnknownRole_TooFewParties_NameFileAndField()
     {
         string notLast = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\","));
         Fails(() => ClusterConfig.Load(notLast), notLast, "parties[1].role", "the dealer must have the highest id (2)");
-        string twoDealers = Cluster(Parties.Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\",").Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"dealer\","));
+        string twoDealers = Cluster(Parties
+            .Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"role\": \"dealer\",")
+            .Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"dealer\","));
         Fails(() => ClusterConfig.Load(twoDealers), twoDealers, "parties[1].role", "the dealer must have the highest id");
         string unknown = Cluster(Parties.Replace("\"name\": \"carol\",", "\"name\": \"carol\", \"role\": \"judge\","));
         Fails(() => ClusterConfig.Load(unknown), unknown, "parties[2].role", "'judge' is not a role (compute or dealer)");
@@ -183,8 +187,8 @@ public sealed class ConfigTests : IDisposable
     {
         string file = Write("cluster.json", """
             { "sessionId": "s", "insecure": true,
-              "parties": [ { "id": 0, "name": "a", "host": "127.0.0.1", "port": 1 }, { "id": 1, "name": "b", "host": "127.0.0.1", "port": 2 } ] }
-            """);
+              "parties": [ { "id": 0, "name": "a", "host": "127.0.0.1", "port": 1 },
+            """ + """ { "id": 1, "name": "b", "host": "127.0.0.1", "port": 2 } ] }""");
         var cluster = ClusterConfig.Load(file);
         Assert.True(cluster.Insecure);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.ReceiveTimeout);
@@ -197,7 +201,9 @@ public sealed class ConfigTests : IDisposable
         var a = ClusterConfig.Load(Cluster());
         Directory.CreateDirectory(Path.Combine(_dir, "elsewhere"));
         string compact = Path.Combine(_dir, "elsewhere", "c.json");
-        File.WriteAllText(compact, $$"""{"parties":{{Parties.Replace("certs/", "../certs/").ReplaceLineEndings("")}},"timeouts":{"receiveSeconds":2.5,"connectSeconds":5},"sessionId":"s1"}""");
+        File.WriteAllText(compact,
+            $$"""{"parties":{{Parties.Replace("certs/", "../certs/").ReplaceLineEndings("")}},"timeouts":{"receiveSeconds":2.5""" +
+            ""","connectSeconds":5},"sessionId":"s1"}""");
         var b = ClusterConfig.Load(compact);
         Assert.Equal(a.ComputeHash(), b.ComputeHash());
         Assert.NotEqual(a.ComputeHash(), (a with { SessionId = "s2" }).ComputeHash());
@@ -242,11 +248,12 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void PartyFile_ConnectVia_RoutesPeers_WithoutChangingTheClusterHash()
+    public void PartyFile_ConnectVia_RoutesPeers_KeepsTheClusterHash()
     {
         Cluster();
         string plain = Write("carol.json", """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem" }""");
-        string routed = Write("carol-routed.json", """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": { "0": "10.1.2.3:9000" } }""");
+        string routed = Write("carol-routed.json",
+            """{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": { "0": "10.1.2.3:9000" } }""");
         var a = PartyConfig.Load(plain);
         var b = PartyConfig.Load(routed);
         Assert.Empty(a.ConnectVia);
@@ -264,7 +271,8 @@ public sealed class ConfigTests : IDisposable
     public void PartyFile_BadConnectVia_NamesTheField(string via, string field, string problem)
     {
         Cluster();
-        string file = Write("carol.json", $$"""{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": {{via}} }""");
+        string file = Write("carol.json",
+            $$"""{ "cluster": "cluster.json", "partyId": 2, "privateKey": "certs/p2.key.pem", "connectVia": {{via}} }""");
         Fails(() => PartyConfig.Load(file), file, field, problem);
     }
 
@@ -280,12 +288,13 @@ public sealed class ConfigTests : IDisposable
     public void PartyFile_WithAnotherPartysCertificate_IsAnError()
     {
         Cluster();
-        string file = Write("alice.json", """{ "cluster": "cluster.json", "partyId": 0, "certificate": "certs/p1.crt.pem", "privateKey": "certs/p1.key.pem" }""");
+        string file = Write("alice.json",
+            """{ "cluster": "cluster.json", "partyId": 0, "certificate": "certs/p1.crt.pem", "privateKey": "certs/p1.key.pem" }""");
         Fails(() => PartyConfig.Load(file), file, "certificate", "not the one the cluster file names for party 0");
     }
 
     [Fact]
-    public void PartyFile_WithAKeyThatIsNotTheCertificates_FailsToLoadItsIdentity()
+    public void PartyFile_KeyNotTheCertificates_FailsToLoadIdentity()
     {
         Cluster();
         string file = Write("alice.json", """{ "cluster": "cluster.json", "partyId": 0, "privateKey": "certs/p1.key.pem" }""");
@@ -294,7 +303,7 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void PartyFile_WithAKeyOtherUsersCanRead_IsRefused_WithTheChmodThatFixesIt()
+    public void PartyFile_KeyReadableByOthers_IsRefusedWithTheChmodFix()
     {
         if (OperatingSystem.IsWindows()) return;
         Cluster();

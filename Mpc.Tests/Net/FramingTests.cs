@@ -49,7 +49,8 @@ public sealed class FramingTests
     }
 
     private static readonly Gen<Frame> FrameGen =
-        from kind in Gen.Frequency((6, Gen.Constant(FrameKind.Data)), (1, Gen.Constant(FrameKind.Abort)), (1, Gen.Constant(FrameKind.Goodbye)))
+        from kind in Gen.Frequency((6, Gen.Constant(FrameKind.Data)), (1, Gen.Constant(FrameKind.Abort)),
+            (1, Gen.Constant(FrameKind.Goodbye)))
         from tag in Gen.OneOf(Gen.Choose(0, 200).Select(t => (uint)t), Gen.Choose(int.MinValue, int.MaxValue).Select(t => (uint)t))
         from length in Gen.Frequency((4, Gen.Choose(0, 40)), (2, Gen.Choose(100, 5000)), (1, Gen.Choose(60_000, 300_000)))
         from seed in Gen.Choose(0, int.MaxValue)
@@ -110,7 +111,8 @@ public sealed class FramingTests
     public Property Framing_RoundTrips_UnderAnyChunking() =>
         Prop.ForAll(
             Gen.ListOf(FrameGen).Select(l => l.ToArray()).ToArbitrary(),
-            Gen.NonEmptyListOf(Gen.Frequency((5, Gen.Choose(1, 8)), (3, Gen.Choose(9, 4096)), (1, Gen.Choose(4097, 200_000)))).Select(l => l.ToArray()).ToArbitrary(),
+            Gen.NonEmptyListOf(Gen.Frequency((5, Gen.Choose(1, 8)), (3, Gen.Choose(9, 4096)), (1, Gen.Choose(4097, 200_000))))
+                .Select(l => l.ToArray()).ToArbitrary(),
             (frames, chunks) =>
             {
                 var decoded = DecodeInChunks(Encode(frames), chunks);

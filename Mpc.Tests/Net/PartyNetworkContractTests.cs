@@ -66,7 +66,8 @@ public sealed class PartyNetworkContractTests
     {
         await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
         await parties[2].SendAsync<ulong>(0, A, new ulong[5].AsMemory());
-        var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => parties[0].ReceiveAsync<ulong>(2, A, new ulong[4].AsMemory()).AsTask());
+        var ex = await Assert.ThrowsAsync<MalformedFrameException>(
+            () => parties[0].ReceiveAsync<ulong>(2, A, new ulong[4].AsMemory()).AsTask());
         Assert.Equal(2, ex.PeerId);
         Assert.Contains("party 2", ex.Message, StringComparison.OrdinalIgnoreCase);
         // Party 0 aborts, so party 1 fails too, naming the same culprit.
@@ -106,7 +107,9 @@ public sealed class PartyNetworkContractTests
     public async Task Abort_ReachesEveryPeer_WithReasonAndCulprit(string kind)
     {
         await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
-        var waiting = parties.All.Skip(1).Select(n => Assert.ThrowsAsync<PeerAbortedException>(() => n.ReceiveAsync(0, A, new byte[1]).AsTask())).ToArray();
+        var waiting = parties.All.Skip(1)
+            .Select(n => Assert.ThrowsAsync<PeerAbortedException>(() => n.ReceiveAsync(0, A, new byte[1]).AsTask()))
+            .ToArray();
         await parties[0].AbortAsync("input file has 3 columns, expected 4");
         await parties[0].AbortAsync("again");   // idempotent
         foreach (var w in waiting)
@@ -126,7 +129,9 @@ public sealed class PartyNetworkContractTests
     {
         // Party 1 found that party 2's message failed a check: everyone, party 2 included, names party 2.
         await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
-        var waiting = new[] { 0, 2 }.Select(p => Assert.ThrowsAsync<PeerAbortedException>(() => parties[p].ReceiveAsync(1, A, new byte[1]).AsTask())).ToArray();
+        var waiting = new[] { 0, 2 }
+            .Select(p => Assert.ThrowsAsync<PeerAbortedException>(() => parties[p].ReceiveAsync(1, A, new byte[1]).AsTask()))
+            .ToArray();
         await parties[1].AbortAsync(culprit: 2, "sent ping bytes that differ from the expected pattern");
         foreach (var w in waiting)
         {
@@ -171,7 +176,7 @@ public sealed class PartyNetworkContractTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
-    public async Task FramesSentBeforeClosing_AreStillDelivered_ThenTheClosedPeerIsNamed(string kind)
+    public async Task FramesSentBeforeClosing_AreDelivered_ThenClosedPeerNamed(string kind)
     {
         await using var parties = await NetworkKind.CreateAsync(kind, 2, Deadline);
         await parties[0].SendAsync(1, A, new byte[] { 42 });

@@ -40,7 +40,8 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
                     {
                         var expected = new byte[length];
                         Fill(expected, p, r);
-                        Assert.True(expected.AsSpan().SequenceEqual(all.AsSpan(p * length, length)), $"party {net.PartyId} got wrong bytes from party {p} in round {r}");
+                        Assert.True(expected.AsSpan().SequenceEqual(all.AsSpan(p * length, length)),
+                            $"party {net.PartyId} got wrong bytes from party {p} in round {r}");
                         checksum += all[p * length + r];
                     }
                 }
@@ -51,7 +52,8 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
             Assert.True(total >= 64L << 20, $"only {total} bytes sent");
             Assert.All(nets, n => Assert.Equal(rounds, n.Stats.Rounds));
             Assert.Equal(total, nets.Sum(n => n.Stats.Snapshot().TotalBytesReceived));
-            output.WriteLine($"5-party TLS mesh: connected in {connect.ElapsedMilliseconds} ms; exchanged {total / (1 << 20)} MiB in {sw.ElapsedMilliseconds} ms ({total / sw.Elapsed.TotalSeconds / 1e6:F0} MB/s aggregate)");
+            output.WriteLine($"5-party TLS mesh: connected in {connect.ElapsedMilliseconds} ms; exchanged {total / (1 << 20)} MiB " +
+                $"in {sw.ElapsedMilliseconds} ms ({total / sw.Elapsed.TotalSeconds / 1e6:F0} MB/s aggregate)");
         }
         finally
         {
@@ -84,7 +86,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     [Theory]
     [InlineData(0)]   // the impostor listens
     [InlineData(1)]   // the impostor dials
-    public async Task Tls_CertificateNotNamedInTheCluster_IsRefusedDuringTls_AndTimesOutNamingThePeer(int impostor)
+    public async Task Tls_UnnamedCertificate_RefusedInTls_TimesOutNamingPeer(int impostor)
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(3));
         using var stranger = CertificateFiles.CreateSelfSigned("stranger", "127.0.0.1");
@@ -120,7 +122,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DifferentClusterConfigs_AreRefusedOnBothSides_NamingTheFieldsThatDiffer(bool tls)
+    public async Task DifferentClusterConfigs_RefusedBothSides_NamingTheFields(bool tls)
     {
         using var cluster = TestCluster.Create(2, tls);
         var other = cluster.Cluster with { ReceiveTimeout = cluster.Cluster.ReceiveTimeout + TimeSpan.FromSeconds(1) };
@@ -157,7 +159,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     /// instead of waiting out its connect deadline; every party names party 2 and the field that differs.
     /// </summary>
     [Fact]
-    public async Task ConfigMismatchSeenByOneParty_IsRelayedToThePartiesConnectedToIt_AtOnce()
+    public async Task ConfigMismatchAtOneParty_IsRelayedAtOnceToConnectedPeers()
     {
         var deadline = TimeSpan.FromSeconds(20);
         using var cluster = TestCluster.Create(3, tls: true, connectTimeout: deadline);
@@ -185,7 +187,8 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     }
 
     /// <summary>Party 0 with <paramref name="config0"/>, party 1 with <paramref name="config1"/>; both must fail.</summary>
-    private static async Task<(int Party, Exception Error)[]> ConnectEachAsync(ClusterConfig config0, ClusterConfig config1, PartyIdentity[] identities)
+    private static async Task<(int Party, Exception Error)[]> ConnectEachAsync(ClusterConfig config0, ClusterConfig config1,
+        PartyIdentity[] identities)
     {
         var t0 = TcpMesh.ConnectAsync(config0, identities[0]);
         var t1 = TcpMesh.ConnectAsync(config1, identities[1]);
@@ -220,7 +223,8 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
         foreach (var e in new[] { e0, e1 })
         {
             Assert.Equal(2, e.PeerId);
-            Assert.True(e is PeerTimeoutException || e is PeerAbortedException && e.Message.Contains("timed out", StringComparison.Ordinal), e.ToString());
+            Assert.True(e is PeerTimeoutException || e is PeerAbortedException && e.Message.Contains("timed out", StringComparison.Ordinal),
+                e.ToString());
         }
         Assert.True(e0 is PeerTimeoutException || e1 is PeerTimeoutException, "neither party timed out itself");
         Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(10));
@@ -228,14 +232,15 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task GarbageFrame_FailsTheParty_WithAMalformedFrameNamingThePeer_AndAnAbortBack()
+    public async Task GarbageFrame_FailsWithMalformedFrameNamingPeer_AndAbortsBack()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
         await using var fake = await FakePeer.ConnectAsync(cluster.Cluster, me: 1, to: 0);
         await using var net = await connecting;
         var receive = net.ReceiveAsync(1, Tag, new byte[4]).AsTask();
-        await fake.Stream.WriteAsync(new byte[] { 5, 0, 0x94, 0x01, 0x07, 0x04, 0x00, 0xDE, 0xAD, 0xBE, 0xEF });  // a valid frame (sequence number 0)
+        // a valid frame (sequence number 0)
+        await fake.Stream.WriteAsync(new byte[] { 5, 0, 0x94, 0x01, 0x07, 0x04, 0x00, 0xDE, 0xAD, 0xBE, 0xEF });
         await fake.Stream.WriteAsync("this is not a frame"u8.ToArray());
         await receive;
         var ex = await Assert.ThrowsAsync<MalformedFrameException>(() => net.ReceiveAsync(1, Tag, new byte[4]).AsTask());
@@ -301,7 +306,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
 #pragma warning disable SYSLIB0039 // obsolete protocols: offering them is the point of the test
     [InlineData(System.Security.Authentication.SslProtocols.Tls11)]
 #pragma warning restore SYSLIB0039
-    public async Task Tls_OlderThan13_IsRefusedByTheListener_EvenWithThePinnedCertificate(System.Security.Authentication.SslProtocols offered)
+    public async Task Tls_OlderThan13_IsRefused_EvenWithThePinnedCertificate(System.Security.Authentication.SslProtocols offered)
     {
         using var cluster = TestCluster.Create(2, tls: true, connectTimeout: TimeSpan.FromSeconds(3));
         var connecting = TcpMesh.ConnectAsync(cluster.Cluster, cluster.Identities[0]);
@@ -329,7 +334,7 @@ public sealed class TcpMeshTests(ITestOutputHelper output)
     /// bytes are refused and logged, and the listener goes on waiting for the real peer.
     /// </summary>
     [Fact]
-    public async Task Insecure_ClientThatDoesNotSpeakTheProtocol_IsRefused_AndTheMeshStillForms()
+    public async Task Insecure_NonProtocolClient_IsRefused_MeshStillForms()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         var log = new RecordingLogger();

@@ -11,7 +11,8 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
 {
     private async Task<JsonElement[]> RunAsync(string bench, int parties, params string[] args)
     {
-        using var process = MpcProcess.Start(["bench", bench, "--parties", parties.ToString(CultureInfo.InvariantCulture), .. args, "--insecure"]);
+        using var process = MpcProcess.Start(
+            ["bench", bench, "--parties", parties.ToString(CultureInfo.InvariantCulture), .. args, "--insecure"]);
         int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
         output.WriteLine(process.Output);
         Assert.Equal(0, code);
@@ -21,7 +22,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchMul_ThreeProcesses_ReportMedianAndBest_AndSendTwoWordsPerPeerPerProduct()
+    public async Task BenchMul_ReportsMedianAndBest_TwoWordsPerPeerPerProduct()
     {
         var lines = await RunAsync("mul", 3, "--suite", "additive", "--preprocessing", "dealer", "--size", "1000", "--repeat", "3");
         Assert.Equal([0, 1, 2], lines.Select(l => l.GetProperty("party").GetInt32()).Order());
@@ -37,7 +38,7 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchMul_Replicated_SendsOneWordToOnePeerPerProduct_AndFixedPointWorks()
+    public async Task BenchMul_Replicated_SendsOneWordPerProduct_FixedPointWorks()
     {
         var lines = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "2");
         foreach (var root in lines)
@@ -54,11 +55,12 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     [Theory]
     [InlineData(1, 2568)]
     [InlineData(2, 1544)]
-    public async Task BenchTriples_OtSource_ThreeProcesses_SendTheBytesTheirSoftSpokenKPredicts(int k, int bytesPerTriple)
+    public async Task BenchTriples_OtSource_SendsTheBytesSoftSpokenKPredicts(int k, int bytesPerTriple)
     {
         // Per party and triple: 2 (N - 1) Gilboa products, each 64 OTs of 16/k bytes one way and 2080 bits of
         // corrections the other.
-        var lines = await RunAsync("triples", 3, "--source", "ot", "--size", "2048", "--softspoken-k", k.ToString(CultureInfo.InvariantCulture));
+        var lines = await RunAsync("triples", 3, "--source", "ot", "--size", "2048",
+            "--softspoken-k", k.ToString(CultureInfo.InvariantCulture));
         foreach (var root in lines)
         {
             Assert.Equal(k, root.GetProperty("softspoken_k").GetInt32());

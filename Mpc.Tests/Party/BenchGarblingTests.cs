@@ -20,7 +20,7 @@ public sealed class BenchGarblingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchGarble_TwoProcesses_ReportAndGatesPerSecond_AndThirtyTwoBytesPerAndGate()
+    public async Task BenchGarble_ReportsAndGatesPerSecond_32BytesPerAndGate()
     {
         var lines = await RunAsync("garble", "--size", "50000");
         Assert.Equal(["evaluator", "garbler"], lines.Select(l => l.GetProperty("role").GetString()).Order());
@@ -35,7 +35,7 @@ public sealed class BenchGarblingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BenchAes_TwoProcesses_ReportEvaluationsPerSecond_AndPassFips197()
+    public async Task BenchAes_ReportsEvaluationsPerSecond_AndPassesFips197()
     {
         var lines = await RunAsync("aes", "--count", "5");
         foreach (var root in lines)

@@ -11,9 +11,10 @@ public sealed class BenchOtTests(ITestOutputHelper output)
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public async Task BenchOt_TwoProcesses_EachPrintOneJsonLine_With16OverKBytesPerCorrelatedOt(int k)
+    public async Task BenchOt_EachPrintsOneJsonLine_16OverKBytesPerCorrelatedOt(int k)
     {
-        using var bench = MpcProcess.Start("bench", "ot", "--size", "20000", "--insecure", "--softspoken-k", k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var bench = MpcProcess.Start("bench", "ot", "--size", "20000", "--insecure",
+            "--softspoken-k", k.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int code = await bench.WaitForExitAsync(TimeSpan.FromSeconds(90));
         output.WriteLine(bench.Output);
         Assert.Equal(0, code);

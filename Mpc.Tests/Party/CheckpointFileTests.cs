@@ -13,8 +13,8 @@ public sealed class CheckpointFileTests : IDisposable
 
     private static readonly (string, string)[] Settings = [("epochs", "10"), ("learning_rate", "1"), ("seed", "1")];
 
-    private static CheckpointIdentity Identity(string hash = "AB12", string session = "local-3", int party = 1, int parties = 3, string data = "D0",
-        (string, string)[]? settings = null) =>
+    private static CheckpointIdentity Identity(string hash = "AB12", string session = "local-3", int party = 1, int parties = 3,
+        string data = "D0", (string, string)[]? settings = null) =>
         new(hash, session, party, parties, data, settings ?? Settings);
 
     private static CheckpointFile<Z2k> Sample() => new(
@@ -116,7 +116,7 @@ public sealed class CheckpointFileTests : IDisposable
     }
 
     [Fact]
-    public void LeftoverTemporaryFile_OfAKilledWriter_IsNeverTakenForACheckpoint()
+    public void KilledWritersTemporaryFile_IsNeverTakenForACheckpoint()
     {
         // A writer killed between write and rename leaves its temporary file; the store ignores it.
         var store = new CheckpointStore(_directory, keep: 2);

@@ -20,7 +20,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     private static readonly string[] Training = ["train-lr", "--epochs", $"{Epochs}", "--batch-size", "64", "--checkpoint-every", "2"];
 
     [Fact]
-    public async Task PartyKilledAfterACheckpoint_AllResumed_SameModelBitForBitAsTheUninterruptedRun()
+    public async Task PartyKilled_AllResumed_ModelBitForBitAsUninterruptedRun()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
@@ -66,7 +66,8 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
             {
                 int code = await parties[p].WaitForExitAsync(ProcessTimeout);
                 Assert.True(code == 0, $"party {p} exited {code}\n{parties[p].Output}");
-                output.WriteLine(string.Join('\n', parties[p].Stdout.Split('\n').Where(l => l.Contains("resuming", StringComparison.Ordinal))));
+                output.WriteLine(string.Join('\n',
+                    parties[p].Stdout.Split('\n').Where(l => l.Contains("resuming", StringComparison.Ordinal))));
                 Assert.Matches(@"resuming from epoch ([4-9]|[1-9]\d)\b", parties[p].Stdout);
             }
         }
@@ -87,7 +88,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ResumeWithAnotherPartysCheckpoint_EveryPartyStops_NamingWhatDiffers()
+    public async Task ResumeWithAnotherPartysCheckpoint_AllStop_NamingWhatDiffers()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
@@ -105,7 +106,8 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
                 Assert.NotEqual(0, await parties[p].WaitForExitAsync(ProcessTimeout));
                 output.WriteLine($"party {p}: {parties[p].Stderr}");
             }
-            Assert.Contains($"Cannot resume from checkpoint {CheckpointFile(run, 1, 4)}: it was written by party 0, and this is party 1", parties[1].Stderr);
+            Assert.Contains($"Cannot resume from checkpoint {CheckpointFile(run, 1, 4)}: " +
+                "it was written by party 0, and this is party 1", parties[1].Stderr);
             Assert.Contains("party 1", parties[0].Stderr, StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -115,7 +117,7 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task FreshStartIntoAFolderWithCheckpoints_IsRefused_NothingOverwritten()
+    public async Task FreshStartOverCheckpoints_IsRefused_NothingOverwritten()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(i));
@@ -127,7 +129,8 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
         {
             for (int p = 0; p < 3; p++)
                 Assert.NotEqual(0, await parties[p].WaitForExitAsync(ProcessTimeout));
-            Assert.Contains($"{CheckpointDirectory(run, 2)} already holds checkpoints (epochs 2): resume them with --resume", parties[2].Stderr);
+            Assert.Contains($"{CheckpointDirectory(run, 2)} already holds checkpoints (epochs 2): resume them with --resume",
+                parties[2].Stderr);
             Assert.Contains("party 2", parties[0].Stderr, StringComparison.OrdinalIgnoreCase);
             Assert.Equal("an earlier run's checkpoint", File.ReadAllText(CheckpointFile(run, 2, 2)));
         }
@@ -144,9 +147,11 @@ public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
 
     private static string CheckpointDirectory(string root, int party) => Path.Combine(Out(root, party), "checkpoints", $"party-{party}");
 
-    private static string CheckpointFile(string root, int party, int epoch) => Path.Combine(CheckpointDirectory(root, party), $"epoch-{epoch:D6}.json");
+    private static string CheckpointFile(string root, int party, int epoch) =>
+        Path.Combine(CheckpointDirectory(root, party), $"epoch-{epoch:D6}.json");
 
-    private static JsonObject Model(string root, int party) => JsonNode.Parse(File.ReadAllText(Path.Combine(Out(root, party), "model.json")))!.AsObject();
+    private static JsonObject Model(string root, int party) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Out(root, party), "model.json")))!.AsObject();
 
     private static string Shares(string root, int party, int epoch) =>
         JsonNode.Parse(File.ReadAllText(CheckpointFile(root, party, epoch)))!["weight_shares"]!.GetValue<string>();

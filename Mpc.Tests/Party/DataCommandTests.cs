@@ -26,7 +26,7 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Datagen_WritesRowsAndItsTrueModel_WhichPredictsItsOwnLabelsWell()
+    public async Task Datagen_WritesRowsAndTrueModel_WhichPredictsTheLabelsWell()
     {
         string file = Path.Combine(_directory, "synthetic.csv");
         var (code, _, error) = await Mpc("datagen", "--rows", "3000", "--features", "8", "--seed", "5", "--out", file);
@@ -41,7 +41,8 @@ public sealed class DataCommandTests : IDisposable
         (code, var output, error) = await Mpc("predict", "--model", truth, "--data", file, "--out", predictions);
         Assert.True(code == 0, error);
         Assert.Equal(3001, File.ReadAllLines(predictions).Length);
-        double accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"accuracy (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"accuracy (\d\.\d+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(accuracy, 0.8, 1.0); // labels are logistic draws from the true model: it is right most of the time, not always
 
         // The same seed gives the same data.
@@ -55,15 +56,17 @@ public sealed class DataCommandTests : IDisposable
     [InlineData("vertical")]
     public async Task Split_ProducesTheSameFilesAsTheCommittedSplits(string kind)
     {
-        var (code, _, error) = await Mpc("split", "--input", MlTestData.DataPath("breast_cancer.csv"), "--parties", "3", "--partition", kind, "--label", "malignant", "--out", _directory);
+        var (code, _, error) = await Mpc("split", "--input", MlTestData.DataPath("breast_cancer.csv"), "--parties", "3",
+            "--partition", kind, "--label", "malignant", "--out", _directory);
         Assert.True(code == 0, error);
         var partitioning = kind == "horizontal" ? Partitioning.Horizontal : Partitioning.Vertical;
         for (int p = 0; p < 3; p++)
-            Assert.Equal(File.ReadAllText(MlTestData.PartyFile(partitioning, 3, p)), File.ReadAllText(Path.Combine(_directory, $"party-{p}.csv")));
+            Assert.Equal(File.ReadAllText(MlTestData.PartyFile(partitioning, 3, p)),
+                File.ReadAllText(Path.Combine(_directory, $"party-{p}.csv")));
     }
 
     [Fact]
-    public async Task Predict_WithAVerticalPartysModelAlone_SaysItNeedsEveryPartysStandardisation()
+    public async Task Predict_OneVerticalModel_NeedsEveryPartysStandardisation()
     {
         string model = Path.Combine(_directory, "model.json");
         AtomicFile.WriteAllText(model, new ModelFile
@@ -121,7 +124,8 @@ public sealed class DataCommandTests : IDisposable
     public void DataSection_Errors_NameTheFileAndTheField(string section, string field)
     {
         string cluster = Path.Combine(_directory, "cluster.json");
-        File.WriteAllText(cluster, """{ "sessionId": "t", "insecure": true, "parties": [ { "id": 0, "name": "a", "host": "127.0.0.1", "port": 1 }, { "id": 1, "name": "b", "host": "127.0.0.1", "port": 2 } ] }""");
+        File.WriteAllText(cluster, """{ "sessionId": "t", "insecure": true, "parties": [ """ +
+            """{ "id": 0, "name": "a", "host": "127.0.0.1", "port": 1 }, { "id": 1, "name": "b", "host": "127.0.0.1", "port": 2 } ] }""");
         string party = Path.Combine(_directory, "party.json");
         File.WriteAllText(party, $$"""{ "cluster": "cluster.json", "partyId": 0, "data": {{section}} }""");
         var error = Assert.Throws<ConfigException>(() => TrainingDataConfig.From(PartyConfig.Load(party)));
@@ -130,11 +134,13 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void ShippedPartyFiles_HaveValidDataSections_ForEveryClusterAndPartition()
+    public void ShippedPartyFiles_HaveValidDataSections_InEveryCluster()
     {
         // Every party file a shipped cluster file names.
         var clusters = Directory.GetFiles(Path.Combine(MlTestData.Root, "party-configs"), "*.json", SearchOption.AllDirectories)
-            .Where(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f), new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip }).RootElement.TryGetProperty("parties", out _))
+            .Where(f => System.Text.Json.JsonDocument
+                .Parse(File.ReadAllText(f), new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })
+                .RootElement.TryGetProperty("parties", out _))
             .Select(f => ClusterConfig.Load(f, requireCertificates: false)).ToList();
         Assert.Contains(clusters, c => c.Dealer is not null);
         foreach (var file in clusters.SelectMany(c => c.Parties).Select(p => p.ConfigPath!))
@@ -147,7 +153,8 @@ public sealed class DataCommandTests : IDisposable
             }
             var data = TrainingDataConfig.From(party);
             Assert.True(File.Exists(data.File), $"{file}: {data.File}");
-            Assert.Equal(file.Contains("vertical", StringComparison.Ordinal) ? Partitioning.Vertical : Partitioning.Horizontal, data.Partition.Kind);
+            Assert.Equal(file.Contains("vertical", StringComparison.Ordinal) ? Partitioning.Vertical : Partitioning.Horizontal,
+                data.Partition.Kind);
         }
     }
 }

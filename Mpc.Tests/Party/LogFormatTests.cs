@@ -12,7 +12,8 @@ public sealed class LogFormatTests
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "--verbose", "--log-format", "json", "ping", "--rounds", "3");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "--verbose", "--log-format", "json",
+            "ping", "--rounds", "3");
         int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
 

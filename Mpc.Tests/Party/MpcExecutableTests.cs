@@ -13,7 +13,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Launch_Ping_OnALoopbackClusterWithoutCertificates_GeneratesThem_AndSucceeds()
+    public async Task Launch_Ping_NoCertsOnLoopback_GeneratesThemAndSucceeds()
     {
         using var cluster = TestCluster.Create(3, tls: true);
         string clusterFile = cluster.WriteFiles(writeCertificates: false);
@@ -21,7 +21,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
         int code = await launch.WaitForExitAsync(ProcessTimeout);
         output.WriteLine(launch.Output);
         Assert.Equal(0, code);
-        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.StartsWith("mpc launch: generated a test certificate", StringComparison.Ordinal)));
+        Assert.Equal(3, launch.Stdout.Split('\n')
+            .Count(l => l.StartsWith("mpc launch: generated a test certificate", StringComparison.Ordinal)));
         Assert.Contains("[p0 p0] ping round 3/3", launch.Stdout);
         Assert.Contains("[p2 p2] party 2: 6 rounds", launch.Stdout);
         Assert.Contains("mpc launch: all 3 parties finished", launch.Stdout);
@@ -33,13 +34,14 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task KillingAPartyMidExchange_MakesEveryOtherPartyFail_NamingIt_WithinTheReceiveDeadline()
+    public async Task PartyKilledMidExchange_OthersFailNamingIt_WithinTheDeadline()
     {
         var deadline = TimeSpan.FromSeconds(5);
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: deadline);
         cluster.WriteFiles();
         var parties = Enumerable.Range(0, 3)
-            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "ping", "--rounds", "1000000", "--size", "65536", "--interval-ms", "2"))
+            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "ping",
+                "--rounds", "1000000", "--size", "65536", "--interval-ms", "2"))
             .ToArray();
         try
         {
@@ -56,7 +58,8 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
                 Assert.NotEqual(0, codes[i]);
                 Assert.Contains("Party 2 (p2)", parties[i].Stderr);
             }
-            output.WriteLine($"both survivors exited {sw.ElapsedMilliseconds} ms after the kill (receive deadline {deadline.TotalSeconds} s)");
+            output.WriteLine(
+                $"both survivors exited {sw.ElapsedMilliseconds} ms after the kill (receive deadline {deadline.TotalSeconds} s)");
             Assert.True(sw.Elapsed < deadline + TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
         }
         finally
@@ -66,7 +69,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task StoppedParty_IsDetectedByTheReceiveDeadline_AndNamedByEveryOtherParty()
+    public async Task StoppedParty_IsDetectedByTheDeadline_AndNamedByTheOthers()
     {
         if (OperatingSystem.IsWindows()) return;
         var deadline = TimeSpan.FromSeconds(3);
@@ -115,11 +118,12 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
         Assert.Equal(1, code);
         Assert.Contains("mpc launch: party 0 (p0) failed before its mesh formed with exit code 1", launch.Stderr);
         Assert.Contains("cannot listen", launch.Stderr);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"the launcher took {sw.Elapsed}: it should stop the rest at once, not wait for their connect deadline");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15),
+            $"the launcher took {sw.Elapsed}: it should stop the rest at once, not wait for their connect deadline");
     }
 
     [Fact]
-    public async Task Party_WithAnInvalidConfig_ExitsWithCode2_NamingTheFileAndField()
+    public async Task Party_InvalidConfig_ExitsWithCode2_NamingFileAndField()
     {
         using var cluster = TestCluster.Create(2, tls: false);
         cluster.WriteFiles(editParty: (i, party) => party["colour"] = "blue");
@@ -131,7 +135,7 @@ public sealed class MpcExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Certs_WritesEveryPartysCertificateAndPrivateKey_AndRefusesToOverwrite()
+    public async Task Certs_WritesEveryPartysCertificateAndKey_RefusesOverwrite()
     {
         using var cluster = TestCluster.Create(3, tls: true);
         string clusterFile = cluster.WriteFiles(writeCertificates: false);

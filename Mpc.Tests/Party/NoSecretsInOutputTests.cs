@@ -36,7 +36,8 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         output.WriteLine(launch.Output);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         Assert.Contains("dbug", launch.Output); // verbose logging really was on
-        Assert.Equal(suite == "additive", launch.Stdout.Contains("trust: --preprocessing dealer", StringComparison.Ordinal)); // only the dealer asks for trust
+        // only the dealer asks for trust
+        Assert.Equal(suite == "additive", launch.Stdout.Contains("trust: --preprocessing dealer", StringComparison.Ordinal));
         AssertNoSecrets(launch.Output, cells);
     }
 
@@ -51,7 +52,8 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         output.WriteLine(launch.Output);
         Assert.NotEqual(0, exit);
         Assert.Contains("x2", launch.Output); // the error names the column...
-        Assert.Contains("beyond the 1.651E+27 in magnitude", launch.Output); // ...and the limit it broke (the exact pooled sums' at f = 16, N = 3)...
+        // ...and the limit it broke (the exact pooled sums' at f = 16, N = 3)...
+        Assert.Contains("beyond the 1.651E+27 in magnitude", launch.Output);
         AssertNoSecrets(launch.Output, [.. cells, "987654321", "9.87654321"]); // ...but never the value
     }
 
@@ -93,7 +95,8 @@ public sealed partial class NoSecretsInOutputTests(ITestOutputHelper output) : I
         {
             string pem = File.ReadAllText(Path.Combine(_cluster.Directory, "certs", $"p{p}.key.pem"));
             foreach (var line in pem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)))
-                Assert.False(printed.Contains(line[..Math.Min(24, line.Length)], StringComparison.Ordinal), $"party {p}'s private key was printed");
+                Assert.False(printed.Contains(line[..Math.Min(24, line.Length)], StringComparison.Ordinal),
+                    $"party {p}'s private key was printed");
         }
         // A share or a ring element is a uniform 64-bit (or 127-bit) number: printed, it would be a long run of digits.
         var longNumber = LongNumber().Match(printed);

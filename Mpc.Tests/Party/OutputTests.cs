@@ -71,7 +71,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void PlainSvg_ForWhenTheRendererIsMissing_HoldsTheWholeCurveAndTitle()
+    public void PlainSvg_WithoutTheRenderer_HoldsTheWholeCurveAndTitle()
     {
         var chart = Chart.Loss([(2, 0.5), (4, 0.25), (6, 0.125)], "mean squared residual", "shamir, vertical, 5 parties");
         var svg = XDocument.Parse(chart.PlainSvg());
@@ -94,7 +94,8 @@ public sealed class OutputTests
         for (int i = 1; i < roc.Length; i++) area += (roc[i].Item1 - roc[i - 1].Item1) * (roc[i].Item2 + roc[i - 1].Item2) / 2;
         // Mann-Whitney: a positive beats every negative in a lower bin and half of those in its own.
         double wins = 0, below = 0;
-        for (int b = 0; b < positives.Length; b++) (wins, below) = (wins + positives[b] * (below + 0.5 * negatives[b]), below + negatives[b]);
+        for (int b = 0; b < positives.Length; b++)
+            (wins, below) = (wins + positives[b] * (below + 0.5 * negatives[b]), below + negatives[b]);
         Assert.Equal(wins / (10.0 * 9.0), area, 12);
         Assert.Empty(PooledEvaluation.RocCurve([0, 3], [0, 0])); // no negatives: no curve
     }

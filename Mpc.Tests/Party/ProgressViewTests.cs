@@ -66,7 +66,8 @@ public sealed class ProgressViewTests
         Assert.Contains("10/100", table.Output);
         Assert.Contains("0.02365", table.Output);
         Assert.Contains("7.2 s", table.Output); // time left for alice: 0.8 s per 10 epochs, 90 to go
-        Assert.Equal("[p0 alice] train-lr: replicated, 2 parties" + Environment.NewLine, stdout.ToString()); // progress lines are not repeated
+        // progress lines are not repeated
+        Assert.Equal("[p0 alice] train-lr: replicated, 2 parties" + Environment.NewLine, stdout.ToString());
         Assert.Equal("[p1 bob] a warning" + Environment.NewLine, stderr.ToString());
         view.Output(1, "after the end");
         Assert.EndsWith("[p1 bob] after the end" + Environment.NewLine, stdout.ToString());

@@ -33,19 +33,20 @@ public sealed class ResumedTrainingTests : IDisposable
 
     private sealed record Outcome(double[] Weights, string FinalShares);
 
-    private static TrainLrSettings Settings(string configuration, bool resume) => TrainLrSettings.From(MpcCommandLine.ParseJob(new TrainLrJob(),
-    [
-        "train-lr", "--epochs", "4", "--batch-size", "30", "--loss-every", "1", "--checkpoint-every", "2", "--keep-checkpoints", "0",
-        .. configuration switch
-        {
-            "shamir" => new[] { "--suite", "shamir" },
-            "replicated" => ["--suite", "replicated"],
-            "replicated-one-round" => ["--suite", "replicated", "--truncation", "one-round"],
-            "additive-ot" => ["--suite", "additive", "--preprocessing", "ot"],
-            _ => ["--suite", "additive", "--preprocessing", "dealer"],
-        },
-        .. resume ? new[] { "--resume" } : [],
-    ])).For(3);
+    private static TrainLrSettings Settings(string configuration, bool resume) =>
+        TrainLrSettings.From(MpcCommandLine.ParseJob(new TrainLrJob(),
+        [
+            "train-lr", "--epochs", "4", "--batch-size", "30", "--loss-every", "1", "--checkpoint-every", "2", "--keep-checkpoints", "0",
+            .. configuration switch
+            {
+                "shamir" => new[] { "--suite", "shamir" },
+                "replicated" => ["--suite", "replicated"],
+                "replicated-one-round" => ["--suite", "replicated", "--truncation", "one-round"],
+                "additive-ot" => ["--suite", "additive", "--preprocessing", "ot"],
+                _ => ["--suite", "additive", "--preprocessing", "dealer"],
+            },
+            .. resume ? new[] { "--resume" } : [],
+        ])).For(3);
 
     private Outcome[] Train(string configuration, string folder, bool resume, int seed)
     {
@@ -55,27 +56,32 @@ public sealed class ResumedTrainingTests : IDisposable
         {
             "shamir" => LocalParties.Run(3, s => PartyAsync<Mersenne127>(s, new ShamirSuite<Mersenne127>(s), null, settings, folder), seed),
             "replicated" => LocalParties.Run(3, s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s), null, settings, folder), seed),
-            "replicated-one-round" => LocalParties.Run(3, s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s, ReplicatedTruncation.OneRound), null, settings, folder), seed),
+            "replicated-one-round" => LocalParties.Run(3,
+                s => PartyAsync<Z2kPair>(s, new ReplicatedSuite(s, ReplicatedTruncation.OneRound), null, settings, folder), seed),
             "additive-ot" => LocalParties.Run(3, async s =>
             {
                 using var restartable = new RestartablePreprocessing(() => new OtPreprocessing(s));
                 return await PartyAsync<Z2k>(s, new AdditiveSuite(s, restartable), restartable, settings, folder);
             }, seed),
-            _ => LocalParties.Run(3, s => PartyAsync<Z2k>(s, new AdditiveSuite(s, new DealerPreprocessing(s)), null, settings, folder), seed),
+            _ => LocalParties.Run(3,
+                s => PartyAsync<Z2k>(s, new AdditiveSuite(s, new DealerPreprocessing(s)), null, settings, folder), seed),
         };
     }
 
-    private async Task<Outcome> PartyAsync<T>(Session s, IArithmeticSuite<T> suite, RestartablePreprocessing? restartable, TrainLrSettings settings, string folder)
+    private async Task<Outcome> PartyAsync<T>(Session s, IArithmeticSuite<T> suite, RestartablePreprocessing? restartable,
+        TrainLrSettings settings, string folder)
         where T : unmanaged, IRing<T>
     {
         var store = new CheckpointStore(Path.Combine(_directory, folder, $"party-{s.PartyId}"), settings.KeepCheckpoints);
-        var identity = new CheckpointIdentity("cluster", "test", s.PartyId, s.PartyCount, "data", settings.CheckpointSettings(DataPartition.ByRows, s.PartyCount));
+        var identity = new CheckpointIdentity("cluster", "test", s.PartyId, s.PartyCount, "data",
+            settings.CheckpointSettings(DataPartition.ByRows, s.PartyCount));
         var saved = settings.Resume ? TrainLrStart.ReadCheckpoints<T>(store, identity) : [];
-        var checkpoints = await TrainLrStart.StartAsync(suite, suite, settings, store, identity, saved, restartable, TextWriter.Null, default);
+        var checkpoints = await TrainLrStart.StartAsync(suite, suite, settings, store, identity, saved, restartable, TextWriter.Null,
+            default);
         var fx = new FixedPointArithmetic<T>(suite, new FixedPointFormat(settings.FractionalBits));
         var data = await new SecureDataLoader<T>(fx).LoadAsync(Tables[s.PartyId], DataPartition.ByRows, settings.LoadOptions());
-        var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, settings.TrainingOptions(), ModelOutput.RevealToAll,
-            checkpoints: checkpoints);
+        var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, settings.TrainingOptions(),
+            ModelOutput.RevealToAll, checkpoints: checkpoints);
         var last = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(store.PathOf(4)))!["weight_shares"]!.GetValue<string>();
         return new Outcome(result.Weights!, last);
     }
@@ -86,7 +92,7 @@ public sealed class ResumedTrainingTests : IDisposable
     [InlineData("shamir")]
     [InlineData("replicated")]
     [InlineData("replicated-one-round")] // masks made ahead are discarded at the checkpoint
-    public void ResumedAtEpoch2_FromOtherSessions_SameModelAndSharesAsTheUninterruptedRun(string configuration)
+    public void ResumedInNewSessions_SameModelAndSharesAsUninterruptedRun(string configuration)
     {
         var uninterrupted = Train(configuration, "first", resume: false, seed: 1);
         for (int p = 0; p < 3; p++)
@@ -104,6 +110,7 @@ public sealed class ResumedTrainingTests : IDisposable
         // Control (where it is cheap): another run's randomness gives other shares of the model, so the equalities above
         // are not a given. (Its revealed weights usually differ too, in some rounding, but not always: the Shamir suite
         // once gave the same four weights.)
-        if (configuration != "additive-ot") Assert.NotEqual(uninterrupted[0].FinalShares, Train(configuration, "third", resume: false, seed: 3)[0].FinalShares);
+        if (configuration != "additive-ot")
+            Assert.NotEqual(uninterrupted[0].FinalShares, Train(configuration, "third", resume: false, seed: 3)[0].FinalShares);
     }
 }

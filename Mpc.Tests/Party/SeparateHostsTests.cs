@@ -9,7 +9,10 @@ using Xunit.Abstractions;
 
 namespace Mpc.Tests.Party;
 
-/// <summary>Runs only where <see cref="NetworkNamespaces"/> work (root, iproute2; netem too if asked); anywhere else it is reported as skipped, with the reason.</summary>
+/// <summary>
+/// Runs only where <see cref="NetworkNamespaces"/> work (root, iproute2; netem too if asked); anywhere else it is
+/// reported as skipped, with the reason.
+/// </summary>
 public sealed class NetnsFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> Namespaces = new(() => NetworkNamespaces.Probe(netem: false));
@@ -54,7 +57,8 @@ public sealed class SeparateHostsTests(ITestOutputHelper output)
         var (loopback, _) = await TrainOnLoopbackAsync(epochs);
         CompareModels(hosts, loopback);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"netem 25 ms, 1% loss: {epochs} epochs in {metrics["train_seconds"]} s of training, {metrics["train_rounds"]} rounds ({metrics["rounds_per_epoch"]} per epoch), {metrics["rounds"]} in the whole job"));
+            $"netem 25 ms, 1% loss: {epochs} epochs in {metrics["train_seconds"]} s of training, {metrics["train_rounds"]} rounds " +
+            $"({metrics["rounds_per_epoch"]} per epoch), {metrics["rounds"]} in the whole job"));
     }
 
     /// <summary>
@@ -87,17 +91,22 @@ public sealed class SeparateHostsTests(ITestOutputHelper output)
             }
             cluster.WriteFiles(editParty: (i, file) =>
             {
-                file["data"] = new Dictionary<string, object?> { ["file"] = MlTestData.PartyFile(Partitioning.Horizontal, 3, i), ["partition"] = "horizontal", ["label"] = "malignant" };
+                file["data"] = new Dictionary<string, object?>
+                {
+                    ["file"] = MlTestData.PartyFile(Partitioning.Horizontal, 3, i), ["partition"] = "horizontal", ["label"] = "malignant",
+                };
                 if (via.TryGetValue(i, out var routes)) file["connectVia"] = routes;
             });
             var (slow, metrics) = await TrainAsync(cluster, epochs, "--truncation", truncation);
             var (loopback, loopbackMetrics) = await TrainOnLoopbackAsync(epochs);
             CompareModels(slow, loopback, "over the delayed links");
-            // The loopback run truncates in two rounds: one round per truncation saves more than the masks' batches (nine rounds each) cost.
+            // The loopback run truncates in two rounds: one round per truncation saves more than the masks' batches
+            // (nine rounds each) cost.
             long rounds = metrics["train_rounds"]!.GetValue<long>(), twoRound = loopbackMetrics["train_rounds"]!.GetValue<long>();
             if (truncation == "one-round") Assert.True(rounds < twoRound, $"one-round truncation: {rounds} rounds, two-round {twoRound}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"links delayed 25 ms each way, {truncation} truncation: {epochs} epochs in {metrics["train_seconds"]} s of training, {metrics["train_rounds"]} rounds ({metrics["rounds_per_epoch"]} per epoch), {metrics["rounds"]} in the whole job"));
+                $"links delayed 25 ms each way, {truncation} truncation: {epochs} epochs in {metrics["train_seconds"]} s of training, " +
+                $"{metrics["train_rounds"]} rounds ({metrics["rounds_per_epoch"]} per epoch), {metrics["rounds"]} in the whole job"));
             // Each epoch has at least 4 rounds in sequence (scores, sigmoid comparison, gradient, update): 4 round trips of 50 ms.
             Assert.True(metrics["train_seconds"]!.GetValue<double>() >= epochs * 4 * 0.05,
                 "training was faster than its rounds' round trips allow: the links were not delayed");
@@ -125,7 +134,12 @@ public sealed class SeparateHostsTests(ITestOutputHelper output)
                 File.WriteAllText(Path.Combine(dir, $"h{i}.json"), new JsonObject
                 {
                     ["cluster"] = "cluster.json", ["partyId"] = i, ["privateKey"] = $"certs/h{i}.key.pem",
-                    ["data"] = new JsonObject { ["file"] = MlTestData.PartyFile(Partitioning.Horizontal, 3, i), ["partition"] = "horizontal", ["label"] = "malignant" },
+                    ["data"] = new JsonObject
+                    {
+                        ["file"] = MlTestData.PartyFile(Partitioning.Horizontal, 3, i),
+                        ["partition"] = "horizontal",
+                        ["label"] = "malignant",
+                    },
                 }.ToJsonString());
             }
             File.WriteAllText(Path.Combine(dir, "cluster.json"), new JsonObject
@@ -139,12 +153,14 @@ public sealed class SeparateHostsTests(ITestOutputHelper output)
 
             var sw = Stopwatch.StartNew();
             var processes = Enumerable.Range(0, 3).Select(i => MpcProcess.StartWrapped(ns.Exec(i),
-                "party", "--config", Path.Combine(dir, $"h{i}.json"), "train-lr", "--epochs", $"{epochs}", "--out", Path.Combine(dir, "out", $"h{i}"))).ToArray();
+                "party", "--config", Path.Combine(dir, $"h{i}.json"), "train-lr", "--epochs", $"{epochs}",
+                "--out", Path.Combine(dir, "out", $"h{i}"))).ToArray();
             try
             {
                 var codes = await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(ProcessTimeout)));
                 for (int i = 0; i < 3; i++) Assert.True(codes[i] == 0, $"host {i} exited {codes[i]}\n{processes[i].Output}");
-                output.WriteLine($"3 hosts ({string.Join(", ", Enumerable.Range(0, 3).Select(ns.Address))}): {sw.Elapsed.TotalSeconds:0.0} s with process start\n{processes[0].Stdout}");
+                output.WriteLine($"3 hosts ({string.Join(", ", Enumerable.Range(0, 3).Select(ns.Address))}): " +
+                    $"{sw.Elapsed.TotalSeconds:0.0} s with process start\n{processes[0].Stdout}");
             }
             finally
             {
@@ -171,7 +187,8 @@ public sealed class SeparateHostsTests(ITestOutputHelper output)
         var sw = Stopwatch.StartNew();
         string outDirectory = Path.Combine(cluster.Directory, "out");
         var processes = Enumerable.Range(0, 3).Select(i => MpcProcess.Start(
-            ["party", "--config", cluster.PartyFile(i), "train-lr", "--epochs", $"{epochs}", "--out", Path.Combine(outDirectory, $"p{i}"), .. options])).ToArray();
+            ["party", "--config", cluster.PartyFile(i), "train-lr", "--epochs", $"{epochs}", "--out", Path.Combine(outDirectory, $"p{i}"),
+                .. options])).ToArray();
         try
         {
             var codes = await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(ProcessTimeout)));

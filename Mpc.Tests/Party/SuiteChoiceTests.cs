@@ -12,7 +12,8 @@ public sealed class SuiteChoiceTests
     [InlineData(3, true, "replicated", "ot", "bits")]
     [InlineData(4, false, "shamir", "ot", "bits")]
     [InlineData(7, false, "shamir", "ot", "bits")]
-    public void Auto_ResolvesToTheTrustFreeConfiguration_ForEachClusterSize(int parties, bool checkpointing, string suite, string preprocessing, string comparison)
+    public void Auto_ResolvesToTheTrustFreeConfiguration_ForEachClusterSize(int parties, bool checkpointing, string suite,
+        string preprocessing, string comparison)
     {
         var choice = SuiteChoice.Resolve("auto", "auto", "auto", parties, checkpointing);
         Assert.Equal(new SuiteChoice(suite, preprocessing, comparison), choice);
@@ -34,7 +35,7 @@ public sealed class SuiteChoiceTests
     }
 
     [Fact]
-    public void TrainLrSettings_ResolveTheirSuiteForTheCluster_AndAgreeOnTheResolvedNames()
+    public void TrainLrSettings_ResolveSuiteForCluster_AgreeOnResolvedNames()
     {
         var parse = Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr"]);
         var settings = TrainLrSettings.From(parse).For(3);
@@ -46,7 +47,7 @@ public sealed class SuiteChoiceTests
     }
 
     [Fact]
-    public void Truncation_IsTwoRoundForReplicatedByDefault_AgreedByTheParties_AndRefusedForOtherSuites()
+    public void Truncation_TwoRoundByDefault_Agreed_RefusedForOtherSuites()
     {
         TrainLrSettings Settings(params string[] options) =>
             TrainLrSettings.From(Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr", .. options])).For(3);

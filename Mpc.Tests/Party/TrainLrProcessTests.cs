@@ -19,10 +19,11 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         new() { ["file"] = file, ["partition"] = "horizontal", ["label"] = "malignant" };
 
     [Fact]
-    public async Task Launch_BreastCancerHorizontal_WritesModelMetricsAndCurve_WithinOnePointOfPlaintext()
+    public async Task Launch_Horizontal_WritesAllOutputs_WithinOnePointOfPlaintext()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
-        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        string clusterFile = cluster.WriteFiles(
+            editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         string outDirectory = Path.Combine(cluster.Directory, "out");
         using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--compare-plaintext", "--out", outDirectory);
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
@@ -39,12 +40,15 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.True(secure >= 0.97, $"party {p}: test accuracy {secure}");
             Assert.InRange(secure - plain, -0.01, 0.01);
             Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
-            foreach (var key in new[] { "auc", "log_loss", "epochs", "train_seconds", "bytes_sent", "rounds", "suite", "sigmoid", "converged_accuracy" })
+            foreach (var key in new[]
+                { "auc", "log_loss", "epochs", "train_seconds", "bytes_sent", "rounds", "suite", "sigmoid", "converged_accuracy" })
                 Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
             Assert.Equal(30, model["weights"]!.AsArray().Count);
             Assert.Equal(30, model["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
-            foreach (var chart in new[] { "loss.png", "roc.png" }) Assert.Equal((800, 500), OutputTests.PngSize(File.ReadAllBytes(Path.Combine(directory, chart))));
-            foreach (var chart in new[] { "loss.svg", "roc.svg" }) Assert.True(new FileInfo(Path.Combine(directory, chart)).Length > 1000, $"{chart} is empty");
+            foreach (var chart in new[] { "loss.png", "roc.png" })
+                Assert.Equal((800, 500), OutputTests.PngSize(File.ReadAllBytes(Path.Combine(directory, chart))));
+            foreach (var chart in new[] { "loss.svg", "roc.svg" })
+                Assert.True(new FileInfo(Path.Combine(directory, chart)).Length > 1000, $"{chart} is empty");
             Assert.Empty(Directory.GetFiles(directory, "*.tmp")); // atomic writes leave nothing behind
             accuracy ??= secure;
             Assert.Equal(accuracy, secure); // every party learns the same model and metrics
@@ -56,13 +60,14 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Launch_WithTheDealerAskedFor_TrainsAsWell_AndEveryPartySaysWhomItTrustsWithWhat()
+    public async Task Launch_WithDealer_TrainsAsWell_EveryPartySaysWhomItTrusts()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: true);
-        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        string clusterFile = cluster.WriteFiles(
+            editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         string outDirectory = Path.Combine(cluster.Directory, "out");
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", "additive", "--preprocessing", "dealer",
-            "--compare-plaintext", "--out", outDirectory);
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--suite", "additive",
+            "--preprocessing", "dealer", "--compare-plaintext", "--out", outDirectory);
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
         output.WriteLine(launch.Output);
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
@@ -75,17 +80,19 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.InRange(secure - plain, -0.01, 0.01);
             Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
         }
-        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains("trust: --preprocessing dealer: the dealer (dealer) holds no data and receives no online value", StringComparison.Ordinal)));
+        Assert.Equal(3, launch.Stdout.Split('\n').Count(l => l.Contains(
+            "trust: --preprocessing dealer: the dealer (dealer) holds no data and receives no online value", StringComparison.Ordinal)));
         // The dealer is a fourth process: it dealt, and heard nothing but seeds and requests.
         Assert.Matches(@"\[dealer dealer\] dealer: [1-9]\d* dealings; sent party 0 [\d.]+ [KM]iB of corrections", launch.Stdout);
         Assert.Contains("mpc launch: all 4 parties finished", launch.Stdout);
     }
 
     [Fact]
-    public async Task Launch_WithTheDealerAskedFor_OnAClusterWithoutOne_RefusesSayingWhatIsMissing()
+    public async Task Launch_DealerAskedWithoutOne_RefusesSayingWhatIsMissing()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
-        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
+        string clusterFile = cluster.WriteFiles(
+            editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--preprocessing", "dealer", "--epochs", "2",
             "--out", Path.Combine(cluster.Directory, "out"));
         int exit = await launch.WaitForExitAsync(ProcessTimeout);
@@ -121,13 +128,14 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         var models = Enumerable.Range(0, 3).Select(p => Path.Combine(outDirectory, $"p{p}", "model.json")).ToArray();
         var one = JsonNode.Parse(File.ReadAllText(models[1]))!;
         Assert.Equal(10, one["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
-        using var predict = MpcProcess.Start(["predict", "--model", .. models, "--data", MlTestData.DataPath("breast_cancer.csv"), "--out", Path.Combine(outDirectory, "p.csv")]);
+        using var predict = MpcProcess.Start(["predict", "--model", .. models, "--data", MlTestData.DataPath("breast_cancer.csv"),
+            "--out", Path.Combine(outDirectory, "p.csv")]);
         Assert.Equal(0, await predict.WaitForExitAsync(ProcessTimeout));
         Assert.Matches(@"predict: accuracy 0\.9\d+", predict.Stdout);
     }
 
     [Fact]
-    public async Task NonNumericCell_EveryPartyStops_NamingThePartyFileRowAndColumn()
+    public async Task NonNumericCell_AllStop_NamingThePartyFileRowAndColumn()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         var files = new string[3];
@@ -172,7 +180,8 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
         cluster.WriteFiles(editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 3, i)));
         var parties = Enumerable.Range(0, 3)
-            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "train-lr", "--epochs", i == 2 ? "7" : "5", "--out", Path.Combine(cluster.Directory, $"out{i}")))
+            .Select(i => MpcProcess.Start("party", "--config", cluster.PartyFile(i), "train-lr", "--epochs", i == 2 ? "7" : "5",
+                "--out", Path.Combine(cluster.Directory, $"out{i}")))
             .ToArray();
         try
         {

@@ -31,8 +31,12 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     /// </summary>
     protected virtual bool TruncationTakesAllWhenStarted => true;
 
-    /// <summary>Runs <paramref name="party"/> at N parties in this process (a suite that needs more than its parties, such as an external dealer, overrides it).</summary>
-    protected virtual TResult[] RunParties<TResult>(int n, Func<Session, Task<TResult>> party, int seed = 0) => LocalParties.Run(n, party, seed);
+    /// <summary>
+    /// Runs <paramref name="party"/> at N parties in this process (a suite that needs more than its parties, such as an
+    /// external dealer, overrides it).
+    /// </summary>
+    protected virtual TResult[] RunParties<TResult>(int n, Func<Session, Task<TResult>> party, int seed = 0) =>
+        LocalParties.Run(n, party, seed);
 
     private int PickN(byte b) => MinParties + b % (MaxParties - MinParties + 1);
 
@@ -199,7 +203,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 12)]
-    public void PreparedMatrix_ProductsAndTransposedProducts_OpenToPlainProducts_RepeatedAndOnRowViews(int seed, byte nByte, byte r, byte k, byte c)
+    public void PreparedMatrix_BothProducts_MatchPlain_RepeatedAndOnRowViews(int seed, byte nByte, byte r, byte k, byte c)
     {
         int n = PickN(nByte), rows = 2 + r % 7, width = 1 + k % 6, columns = 1 + c % 3;
         int first = r % (rows - 1), count = rows - first - (c % 2); // a view of consecutive rows, possibly the last ones
@@ -276,12 +280,14 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         for (int i = 0; i < rows; i++)
         {
             double expected = Enumerable.Range(0, width).Sum(j => E(x[i * width + j]) * E(w[j]));
-            Assert.True(Math.Abs(results[0].forward[i] - expected) <= tolerance, $"X w [{i}]: expected {expected}, got {results[0].forward[i]}");
+            Assert.True(Math.Abs(results[0].forward[i] - expected) <= tolerance,
+                $"X w [{i}]: expected {expected}, got {results[0].forward[i]}");
         }
         for (int j = 0; j < width; j++)
         {
             double expected = Enumerable.Range(0, rows).Sum(i => E(x[i * width + j]) * E(g[i]));
-            Assert.True(Math.Abs(results[0].backward[j] - expected) <= tolerance, $"X^T g [{j}]: expected {expected}, got {results[0].backward[j]}");
+            Assert.True(Math.Abs(results[0].backward[j] - expected) <= tolerance,
+                $"X^T g [{j}]: expected {expected}, got {results[0].backward[j]}");
         }
     }
 
@@ -323,7 +329,9 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         }, seed);
         for (int i = 0; i < length; i++)
         {
-            BigInteger exact = BigInteger.Divide((BigInteger)T.ToSignedInt128(x[i]) - ((BigInteger)T.ToSignedInt128(x[i]) & ((BigInteger.One << bits) - 1)), BigInteger.One << bits);
+            BigInteger exact = BigInteger.Divide(
+                (BigInteger)T.ToSignedInt128(x[i]) - ((BigInteger)T.ToSignedInt128(x[i]) & ((BigInteger.One << bits) - 1)),
+                BigInteger.One << bits);
             BigInteger got = T.ToSignedInt128(results[0][i]);
             Assert.True(BigInteger.Abs(got - exact) <= bound, $"x index {i}: floor(x/2^{bits}) = {exact}, got {got}, bound {bound}");
         }
@@ -353,7 +361,8 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         {
             double ex = format.Decode(format.Encode<T>(x[i])), ec = format.Decode(format.Encode<T>(c[i]));
             Assert.True(Math.Abs(results[0].Scaled[i] - ex * -0.375) <= tolerance, $"scale: {ex} * -0.375 gave {results[0].Scaled[i]}");
-            Assert.True(Math.Abs(results[0].Products[i] - ex * ec) <= tolerance, $"public product: {ex} * {ec} gave {results[0].Products[i]}");
+            Assert.True(Math.Abs(results[0].Products[i] - ex * ec) <= tolerance,
+                $"public product: {ex} * {ec} gave {results[0].Products[i]}");
             Assert.Equal(ex * k, results[0].Multiples[i]);
         }
         for (int p = 0; p < n; p++)
@@ -451,7 +460,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 12)]
-    public void LessThanZeroAndProduct_GivesTheBitsAndTheirProducts_WithAMultiplicandMadeMeanwhile(int seed, byte nByte, byte bitsByte, byte lengthByte)
+    public void LessThanZeroAndProduct_GivesBitsAndProducts_LateMultiplicand(int seed, byte nByte, byte bitsByte, byte lengthByte)
     {
         int n = PickN(nByte), length = 1 + lengthByte % 70;
         var maxBits = Probe(n, suite => suite.TruncationInputBits);
@@ -518,7 +527,7 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
     /// Parties marked late finish each product-and-truncate first; the others start the product after it at once.
     /// </summary>
     [Property(MaxTest = 10)]
-    public void ProductsAndTruncations_PairUp_WhenTheOperationStartedAfterThemRunsFirstAtSomeParties(int seed, byte nByte, byte lateByte)
+    public void ProductsAndTruncations_PairUp_WhenALaterOperationRunsFirst(int seed, byte nByte, byte lateByte)
     {
         if (!TruncationTakesAllWhenStarted) return;
         int n = PickN(nByte), rows = 6, width = 3;
@@ -528,7 +537,8 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
         var format = new FixedPointFormat(16);
         var prg = Prg(seed);
         double Next(double range) => (prg.NextUniform<Z2k>().Value % 2_000) / 1000.0 * range - range;
-        double[] x = Enumerable.Range(0, rows * width).Select(_ => Next(4)).ToArray(), w = Enumerable.Range(0, width).Select(_ => Next(1)).ToArray();
+        double[] x = Enumerable.Range(0, rows * width).Select(_ => Next(4)).ToArray(),
+            w = Enumerable.Range(0, width).Select(_ => Next(1)).ToArray();
         double[] g = Enumerable.Range(0, rows).Select(_ => Next(1)).ToArray(), a = Enumerable.Range(0, 5).Select(_ => Next(8)).ToArray();
         var results = RunParties(n, async s =>
         {
@@ -571,9 +581,11 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             for (int k = 0; k < expected.Count; k++)
             {
                 for (int i = 0; i < expected[k].Length; i++)
-                    Assert.True(Math.Abs(r[2 * k][i] - expected[k][i]) <= tolerance, $"operation {k}, element {i}: expected {expected[k][i]}, got {r[2 * k][i]}");
+                    Assert.True(Math.Abs(r[2 * k][i] - expected[k][i]) <= tolerance,
+                        $"operation {k}, element {i}: expected {expected[k][i]}, got {r[2 * k][i]}");
                 for (int i = 0; i < a.Length; i++)
-                    Assert.True(Math.Abs(r[2 * k + 1][i] - E(a[i]) * E(a[i])) <= format.Resolution, $"the product after operation {k}, element {i}");
+                    Assert.True(Math.Abs(r[2 * k + 1][i] - E(a[i]) * E(a[i])) <= format.Resolution,
+                        $"the product after operation {k}, element {i}");
             }
     }
 
@@ -612,14 +624,15 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             var exact = (product - ((product % 65536) + 65536) % 65536) / 65536; // floor(x y / 2^16)
             Assert.True(BigInteger.Abs(T.ToSignedInt128(coreResult[i]) - exact) <= bound, $"product then truncation, element {i}");
             if (fusedResult is not null)
-                Assert.True(BigInteger.Abs(T.ToSignedInt128(fusedResult[i]) - exact) <= bound, $"fused, element {i}: {T.ToSignedInt128(fusedResult[i])} for {exact}");
+                Assert.True(BigInteger.Abs(T.ToSignedInt128(fusedResult[i]) - exact) <= bound,
+                    $"fused, element {i}: {T.ToSignedInt128(fusedResult[i])} for {exact}");
             if (powersResult is not null)
                 for (int k = 0; k < 3; k++) Assert.Equal(treeResult[k * length + i], powersResult[k * length + i]);
         }
     }
 
     [Fact]
-    public void PreparedMatrix_WithAWronglyShapedRightOperand_IsRefused_NamingTheShapes()
+    public void PreparedMatrix_WrongShapedOperand_IsRefusedNamingTheShapes()
     {
         int n = MinParties;
         var messages = RunParties(n, async s =>
@@ -628,8 +641,10 @@ public abstract class ArithmeticContractTests<T> where T : unmanaged, IRing<T>
             var x = await suite.InputAsync(0, s.PartyId == 0 ? new T[6] : ReadOnlyMemory<T>.Empty, 6);
             var prepared = await suite.PrepareMatrixAsync(x, 2, 3);
             var y = suite.Constant(new T[4]);
-            var forward = Assert.Throws<ArgumentException>(() => suite.MatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
-            var backward = Assert.Throws<ArgumentException>(() => suite.TransposedMatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
+            var forward = Assert.Throws<ArgumentException>(
+                () => suite.MatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
+            var backward = Assert.Throws<ArgumentException>(
+                () => suite.TransposedMatrixMultiplyAsync(prepared, y, 1).AsTask().GetAwaiter().GetResult());
             return (forward.Message, backward.Message);
         });
         Assert.Contains("The right operand of X Y for a 2x3 X with 1 columns needs 3 elements, got 4.", messages[0].Item1);

@@ -26,7 +26,7 @@ public sealed class EpochKeysTests
     }
 
     [Fact]
-    public async Task ResumedSession_WithSavedKeysAndCounters_DrawsTheSameSharesAsTheOriginal()
+    public async Task ResumedSession_SavedKeysAndCounters_DrawTheOriginalShares()
     {
         // The original run: fresh keys, some work, then (at the checkpoint) keys and counters saved, then epoch 3.
         var original = await LocalParties.RunAsync(3, async s =>
@@ -84,8 +84,10 @@ public sealed class EpochKeysTests
     [Fact]
     public async Task PairFingerprint_AgreesAtBothEnds_AndDiffersBetweenRuns()
     {
-        var first = await LocalParties.RunAsync(3, s => Task.FromResult(Enumerable.Range(0, 3).Select(p => p == s.PartyId ? 0 : EpochKeys.Create(s).PairFingerprint(p)).ToArray()), seed: 1);
-        var second = await LocalParties.RunAsync(3, s => Task.FromResult(Enumerable.Range(0, 3).Select(p => p == s.PartyId ? 0 : EpochKeys.Create(s).PairFingerprint(p)).ToArray()), seed: 2);
+        var first = await LocalParties.RunAsync(3, s => Task.FromResult(
+            Enumerable.Range(0, 3).Select(p => p == s.PartyId ? 0 : EpochKeys.Create(s).PairFingerprint(p)).ToArray()), seed: 1);
+        var second = await LocalParties.RunAsync(3, s => Task.FromResult(
+            Enumerable.Range(0, 3).Select(p => p == s.PartyId ? 0 : EpochKeys.Create(s).PairFingerprint(p)).ToArray()), seed: 2);
         for (int p = 0; p < 3; p++)
             for (int q = 0; q < 3; q++)
                 if (p != q)
@@ -113,7 +115,8 @@ public sealed class EpochKeysTests
         var exported = await LocalParties.RunAsync(2, s => Task.FromResult(EpochKeys.Create(s).Export()));
         Assert.Throws<FormatException>(() => EpochKeys.Import(exported[0], 0, 3));
         var keys = EpochKeys.Import(exported[0], 0, 2);
-        var errors = await LocalParties.RunAsync(2, s => Task.FromResult(s.PartyId == 1 ? Assert.Throws<ArgumentException>(() => keys.Enter(s, 0)) : null));
+        var errors = await LocalParties.RunAsync(2,
+            s => Task.FromResult(s.PartyId == 1 ? Assert.Throws<ArgumentException>(() => keys.Enter(s, 0)) : null));
         Assert.Contains("belong to party 0", errors[1]!.Message);
     }
 }

@@ -19,7 +19,8 @@ public sealed class MultiProcessContractTests
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30), dealer: preprocessing == "dealer");
         string clusterFile = cluster.WriteFiles();
-        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite, "--preprocessing", preprocessing, "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--suite", suite,
+            "--preprocessing", preprocessing, "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
         for (int p = 0; p < 3; p++)
@@ -35,7 +36,7 @@ public sealed class MultiProcessContractTests
     }
 
     [Fact]
-    public async Task ReplicatedSuite_RefusesAClusterOfOtherThanThreeParties_SayingWhatToUse()
+    public async Task ReplicatedSuite_OtherThanThreeParties_RefusedSayingWhatToUse()
     {
         using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
         string clusterFile = cluster.WriteFiles();

@@ -60,14 +60,16 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     /// Party 0's view in one trial: its received frames, and the words of its view by part (what it received, by the
     /// channel of the frame's tag, and what it holds).
     /// </summary>
-    private sealed record Observation(IReadOnlyList<(int Peer, StreamTag Tag, byte[] Payload)> Frames, IReadOnlyDictionary<string, ulong[]> Parts, ulong[] XShare);
+    private sealed record Observation(IReadOnlyList<(int Peer, StreamTag Tag, byte[] Payload)> Frames,
+        IReadOnlyDictionary<string, ulong[]> Parts, ulong[] XShare);
 
     /// <summary>The two-sample statistic over one set of words of the view, in A and B.</summary>
     private sealed record Homogeneity(string Part, double Statistic, int DegreesOfFreedom, long Words)
     {
         public double Critical => ChiSquare.Critical001(DegreesOfFreedom);
 
-        public override string ToString() => $"{Part}: chi-square {Statistic:F1}, critical {Critical:F1} (df {DegreesOfFreedom}), {Words} words a case";
+        public override string ToString() =>
+            $"{Part}: chi-square {Statistic:F1}, critical {Critical:F1} (df {DegreesOfFreedom}), {Words} words a case";
     }
 
     [Theory]
@@ -76,18 +78,19 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     [InlineData("shamir-5", 60)]
     [InlineData("additive-ot-2", 20)]
     [InlineData("additive-external-dealer", 100)]
-    public async Task OnePartysView_IsDistributedAlikeWhateverAnotherPartysInput_WhenNoPartyIsTrusted(string configuration, int trials)
+    public async Task TrustFree_OnePartysView_IsAlikeWhateverAnotherPartysInput(string configuration, int trials)
     {
         var (view, parts) = await CompareAsync(configuration, trials);
         Assert.True(view.Statistic < view.Critical, $"{configuration}: party 0's views of two inputs of party 1 differ: {view}.");
         // Each part alone too: an OT configuration's view is mostly OT extension traffic (about 50 words for every
         // word of the online phase), which would dilute a leak in the online phase in the whole view's histogram.
         foreach (var part in parts)
-            Assert.True(part.Statistic < part.Critical, $"{configuration}: party 0's views of two inputs of party 1 differ in one part: {part}.");
+            Assert.True(part.Statistic < part.Critical,
+                $"{configuration}: party 0's views of two inputs of party 1 differ in one part: {part}.");
     }
 
     [Fact]
-    public async Task DealerConfiguration_LetsPartyZeroTellAnotherPartysInputsApart_AndReadThem()
+    public async Task DealerConfiguration_LetsPartyZeroReadAnotherPartysInputs()
     {
         // Party 0 deals every triple and mask, and then computes with them. Its seed being fixed, so is everything it
         // dealt, every party's shares included: the same triples (a, b, c) and masks in every trial. The Beaver
@@ -163,8 +166,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         "additive-ot-3" => ObserveAsync<Z2k>(3, WithOt, x, @case, trial),
         "additive-dealer" => ObserveAsync<Z2k>(3, s => (new AdditiveSuite(s, new DealerPreprocessing(s)), null), x, @case, trial),
         // The dealer is a fourth member of the mesh: party 0's view takes in its corrections as well.
-        "additive-external-dealer" => ObserveAsync<Z2k>(3, s => (new AdditiveSuite(s, new DealerPreprocessing(s, DealerParties.LinkOf(s))), null), x, @case, trial,
-            externalDealer: true),
+        "additive-external-dealer" => ObserveAsync<Z2k>(3,
+            s => (new AdditiveSuite(s, new DealerPreprocessing(s, DealerParties.LinkOf(s))), null), x, @case, trial, externalDealer: true),
         _ => throw new ArgumentOutOfRangeException(nameof(configuration), configuration, null),
     };
 
@@ -175,8 +178,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     }
 
     /// <summary>One trial: every party runs the program; party 0's network records what it receives.</summary>
-    private static async Task<Observation> ObserveAsync<T>(int parties, Func<Session, (IArithmeticSuite<T> Suite, IDisposable? Owned)> create, long[] x, int @case, int trial,
-        bool externalDealer = false)
+    private static async Task<Observation> ObserveAsync<T>(int parties,
+        Func<Session, (IArithmeticSuite<T> Suite, IDisposable? Owned)> create, long[] x, int @case, int trial, bool externalDealer = false)
         where T : unmanaged, IRing<T>
     {
         var networks = InMemoryNetwork.CreateCluster(parties + (externalDealer ? 1 : 0), Timeout);
@@ -225,7 +228,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         var scaled = await suite.TruncateAsync(product, TruncationBits);
         var negative = await suite.LessThanZeroAsync(sx, ComparisonBits);
         var opened = await suite.OpenAsync(negative);
-        return new Held<T>([sx.LocalShares.ToArray(), sy.LocalShares.ToArray(), product.LocalShares.ToArray(), scaled.LocalShares.ToArray(), negative.LocalShares.ToArray()], opened);
+        return new Held<T>([sx.LocalShares.ToArray(), sy.LocalShares.ToArray(), product.LocalShares.ToArray(), scaled.LocalShares.ToArray(),
+            negative.LocalShares.ToArray()], opened);
     }
 
     /// <summary>

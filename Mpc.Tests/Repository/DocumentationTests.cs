@@ -20,7 +20,8 @@ public sealed partial class DocumentationTests
         string root = MlTestData.Root;
         yield return Path.Combine(root, "README.md");
         yield return Path.Combine(root, "SECURITY.md");
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories)) yield return file;
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
+            yield return file;
     }
 
     [Fact]
@@ -68,7 +69,11 @@ public sealed partial class DocumentationTests
     }
 
     private static HashSet<string> Anchors(string file) =>
-        File.ReadLines(file).Select(line => Heading().Match(line)).Where(m => m.Success).Select(m => Anchor(m.Groups["title"].Value)).ToHashSet();
+        File.ReadLines(file)
+            .Select(line => Heading().Match(line))
+            .Where(m => m.Success)
+            .Select(m => Anchor(m.Groups["title"].Value))
+            .ToHashSet();
 
     // GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens.
     private static string Anchor(string title) =>

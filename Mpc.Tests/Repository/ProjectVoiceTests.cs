@@ -11,7 +11,8 @@ public sealed partial class ProjectVoiceTests
 {
     // Words that belong to how the project was built. Protocol sessions ("this session has 3 parties") are the
     // software's own and stay allowed: only the phrases that date work are refused.
-    [GeneratedRegex(@"\bthis stop\b|\bstop's\b|\b(earlier|previous|last) sessions\b|\bearlier session\b|\bissue #?\d+\b|\bissues? (show|note|said)\b|\bclosing note\b|\bsub-?agents?\b|\bhelper sessions?\b|\bLLM\b|\bClaude\b|\bAI assistant\b",
+    [GeneratedRegex(@"\bthis stop\b|\bstop's\b|\b(earlier|previous|last) sessions\b|\bearlier session\b|\bissue #?\d+\b|" +
+        @"\bissues? (show|note|said)\b|\bclosing note\b|\bsub-?agents?\b|\bhelper sessions?\b|\bLLM\b|\bClaude\b|\bAI assistant\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex BuildTalk();
 
@@ -38,7 +39,8 @@ public sealed partial class ProjectVoiceTests
             {
                 string relative = Path.GetRelativePath(root, file);
                 if (relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                    || relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
+                    || relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                    continue;
                 if (Path.GetFileName(file) == nameof(ProjectVoiceTests) + ".cs") continue; // the patterns themselves
                 yield return file;
             }

@@ -40,7 +40,8 @@ public abstract class RingLawTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 200)]
-    public void Multiplication_IsAssociativeCommutativeAndDistributes(ulong a0, ulong a1, byte ae, ulong b0, ulong b1, byte be, ulong c0, ulong c1, byte ce)
+    public void Multiplication_IsAssociativeCommutativeAndDistributes(ulong a0, ulong a1, byte ae, ulong b0, ulong b1, byte be,
+        ulong c0, ulong c1, byte ce)
     {
         T a = From<T>(a0, a1, ae), b = From<T>(b0, b1, be), c = From<T>(c0, c1, ce);
         Assert.Equal((a * b) * c, a * (b * c));

@@ -28,7 +28,7 @@ public sealed class Z2kPairTests
     }
 
     [Property(MaxTest = 300)]
-    public void IntegersEmbedOnTheDiagonal_AndTheSignedLiftReadsTheFirstComponent(long small, ulong lo, ulong hi, ulong a0, ulong a1)
+    public void Integers_EmbedOnTheDiagonal_SignedLiftReadsFirstComponent(long small, ulong lo, ulong hi, ulong a0, ulong a1)
     {
         var fromSmall = Z2kPair.FromInt64(small);
         Assert.True(fromSmall.IsDiagonal);

@@ -78,7 +78,8 @@ public sealed class CircuitBuilderTests
     [Property]
     public Property Builder_BitwiseOperations_MatchIntegerOperators() => Prop.ForAll(Operands(), o =>
     {
-        bool[] all = Run(o.Width, o.A, o.B, (c, x, y) => [.. c.Xor(x, y), .. c.And(x, y), .. c.Inv(x), .. Enumerable.Range(0, x.Length).Select(i => c.Or(x[i], y[i]))]);
+        bool[] all = Run(o.Width, o.A, o.B,
+            (c, x, y) => [.. c.Xor(x, y), .. c.And(x, y), .. c.Inv(x), .. Enumerable.Range(0, x.Length).Select(i => c.Or(x[i], y[i]))]);
         ulong Part(int k) => Bits.ToUInt64(all.AsSpan(k * o.Width, o.Width));
         Assert.Equal(o.A ^ o.B, Part(0));
         Assert.Equal(o.A & o.B, Part(1));
@@ -130,7 +131,7 @@ public sealed class CircuitBuilderTests
     }
 
     [Fact]
-    public void Builder_InputsDeclaredAfterGates_AreNumberedFirst_InDeclarationOrder()
+    public void Builder_LateInputs_AreNumberedFirst_InDeclarationOrder()
     {
         var builder = new CircuitBuilder();
         Wire[] a = builder.Input(2);

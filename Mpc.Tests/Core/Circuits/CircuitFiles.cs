@@ -14,7 +14,8 @@ public static class CircuitFiles
     public static string PathOf(string relative) => Path.Combine(Directory, relative);
 
     public static Circuit Read(string relative) =>
-        BristolReader.ReadFile(PathOf(relative), relative.StartsWith("bristol_fashion", StringComparison.Ordinal) ? BristolFormat.Fashion : BristolFormat.Old);
+        BristolReader.ReadFile(PathOf(relative),
+            relative.StartsWith("bristol_fashion", StringComparison.Ordinal) ? BristolFormat.Fashion : BristolFormat.Old);
 
     /// <summary>
     /// The input bits of an AES circuit for <paramref name="key"/> and <paramref name="block"/>, and the decoding of its

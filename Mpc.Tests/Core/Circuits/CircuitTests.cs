@@ -27,7 +27,7 @@ public sealed class CircuitTests
     }
 
     [Property(Arbitrary = [typeof(RandomCircuits)])]
-    public void Circuit_OrderByAndDepth_KeepsEveryOutput_AndLayersHoldIndependentAndGates((int Seed, int Gates) spec)
+    public void Circuit_OrderByAndDepth_KeepsOutputs_LayersAreIndependent((int Seed, int Gates) spec)
     {
         RandomCircuits.RawCircuit raw = RandomCircuits.RawParts(spec.Seed, spec.Gates);
         var circuit = new Circuit(raw.WireCount, raw.InputWidths, raw.OutputWidths, raw.OutputWires, raw.Gates);
@@ -46,7 +46,8 @@ public sealed class CircuitTests
             if (g.StartsAndLayer) layerStart = i;
             if (g.Kind == GateKind.And)
             {
-                Assert.True(assignedAt[g.InputA] < layerStart && assignedAt[g.InputB] < layerStart, $"gate {i} ({g}) reads a wire of its own layer");
+                Assert.True(assignedAt[g.InputA] < layerStart && assignedAt[g.InputB] < layerStart,
+                    $"gate {i} ({g}) reads a wire of its own layer");
             }
             assignedAt[g.Output] = i;
         }
@@ -94,7 +95,8 @@ public sealed class CircuitTests
     {
         Assert.Equal(0xBEEFUL, Bits.ToUInt64(Bits.FromUInt64(0xBEEF, 16)));
         Assert.Equal(-5L, Bits.ToInt64(Bits.FromInt64(-5, 7)));
-        Assert.Equal([true, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false], Bits.FromBytes([1, 2]));
+        Assert.Equal([true, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false],
+            Bits.FromBytes([1, 2]));
         Assert.Equal(new byte[] { 0x12, 0xfe }, Bits.ToBytes(Bits.FromBytes([0x12, 0xfe])));
     }
 }

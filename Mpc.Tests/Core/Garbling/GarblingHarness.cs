@@ -31,7 +31,10 @@ internal static class GarblingHarness
         return blocks;
     }
 
-    /// <summary>Garbles <paramref name="circuit"/> with random Δ and input labels, evaluates it on <paramref name="inputs"/> and decodes.</summary>
+    /// <summary>
+    /// Garbles <paramref name="circuit"/> with random Δ and input labels, evaluates it on <paramref name="inputs"/> and
+    /// decodes.
+    /// </summary>
     public static Run GarbleAndEvaluate(Circuit circuit, bool[] inputs, int seed, bool hardware, ulong firstAndIndex = 0)
     {
         using var prg = Prg(seed, 7);

@@ -68,7 +68,8 @@ public sealed class HalfGatesTests
         foreach (bool hardware in Cores)
         {
             Run run = GarbleAndEvaluate(circuit, inputs, seed: 197, hardware);
-            Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a", Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, run.Outputs)));
+            Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a",
+                Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, run.Outputs)));
         }
     }
 
@@ -123,7 +124,7 @@ public sealed class HalfGatesTests
     private const string KnownC0 = "a4e02eeb2e3d2b0047efa3eeb5f680a6";
 
     [AesNiProperty(MaxTest = 30)]
-    public void HalfGates_HardwareAndPortableCores_ProduceTheSameTablesAndLabels(int seed, byte gates)
+    public void HalfGates_HardwareAndPortableCores_GiveSameTablesAndLabels(int seed, byte gates)
     {
         Circuit circuit = RandomCircuits.Raw(seed, 4 * gates);
         bool[] inputs = RandomCircuits.Inputs(circuit, seed);
@@ -135,39 +136,41 @@ public sealed class HalfGatesTests
     }
 
     [Property(Arbitrary = [typeof(RandomCircuits)], MaxTest = 40)]
-    public Property HalfGates_GarblingInChunks_EqualsGarblingWhole((int Seed, int Gates) spec) => Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), chunkAnds =>
-    {
-        Circuit circuit = RandomCircuits.FromBuilder(spec.Seed, spec.Gates);
-        bool[] inputs = RandomCircuits.Inputs(circuit, spec.Seed);
-        Run whole = GarbleAndEvaluate(circuit, inputs, spec.Seed, FixedKeyAes.UsesHardware, firstAndIndex: 1000);
-
-        // Garbler: chunks of at most chunkAnds tables; evaluator: consumes each chunk with one call.
-        var garblerWires = new Block128[circuit.WireCount];
-        var evaluatorWires = new Block128[circuit.WireCount];
-        whole.GarblerWires.AsSpan(0, circuit.InputCount).CopyTo(garblerWires);
-        whole.EvaluatorWires.AsSpan(0, circuit.InputCount).CopyTo(evaluatorWires);
-        var chunk = new Block128[HalfGates.BlocksPerAnd * chunkAnds];
-        int gate = 0, evaluated = 0, ands = 0;
-        var tables = new List<Block128>();
-        do
+    public Property HalfGates_GarblingInChunks_EqualsGarblingWhole((int Seed, int Gates) spec) =>
+        Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), chunkAnds =>
         {
-            GateProgress garbled = HalfGates.GarbleGates(circuit, gate, whole.Delta, garblerWires, chunk, 1000 + (ulong)ands);
-            GateProgress consumed = HalfGates.EvaluateGates(circuit, evaluated, evaluatorWires, chunk.AsSpan(0, HalfGates.BlocksPerAnd * garbled.AndGates), 1000 + (ulong)ands);
-            Assert.Equal(garbled, consumed);
-            Assert.True(garbled.AndGates == chunkAnds || gate + garbled.Gates == circuit.Gates.Length);
-            tables.AddRange(chunk.AsSpan(0, HalfGates.BlocksPerAnd * garbled.AndGates).ToArray());
-            gate += garbled.Gates;
-            evaluated += consumed.Gates;
-            ands += garbled.AndGates;
-        }
-        while (gate < circuit.Gates.Length);
-        Assert.Equal(whole.Tables, tables);
-        Assert.Equal(whole.GarblerWires, garblerWires);
-        Assert.Equal(whole.EvaluatorWires, evaluatorWires);
-    });
+            Circuit circuit = RandomCircuits.FromBuilder(spec.Seed, spec.Gates);
+            bool[] inputs = RandomCircuits.Inputs(circuit, spec.Seed);
+            Run whole = GarbleAndEvaluate(circuit, inputs, spec.Seed, FixedKeyAes.UsesHardware, firstAndIndex: 1000);
+
+            // Garbler: chunks of at most chunkAnds tables; evaluator: consumes each chunk with one call.
+            var garblerWires = new Block128[circuit.WireCount];
+            var evaluatorWires = new Block128[circuit.WireCount];
+            whole.GarblerWires.AsSpan(0, circuit.InputCount).CopyTo(garblerWires);
+            whole.EvaluatorWires.AsSpan(0, circuit.InputCount).CopyTo(evaluatorWires);
+            var chunk = new Block128[HalfGates.BlocksPerAnd * chunkAnds];
+            int gate = 0, evaluated = 0, ands = 0;
+            var tables = new List<Block128>();
+            do
+            {
+                GateProgress garbled = HalfGates.GarbleGates(circuit, gate, whole.Delta, garblerWires, chunk, 1000 + (ulong)ands);
+                GateProgress consumed = HalfGates.EvaluateGates(circuit, evaluated, evaluatorWires,
+                    chunk.AsSpan(0, HalfGates.BlocksPerAnd * garbled.AndGates), 1000 + (ulong)ands);
+                Assert.Equal(garbled, consumed);
+                Assert.True(garbled.AndGates == chunkAnds || gate + garbled.Gates == circuit.Gates.Length);
+                tables.AddRange(chunk.AsSpan(0, HalfGates.BlocksPerAnd * garbled.AndGates).ToArray());
+                gate += garbled.Gates;
+                evaluated += consumed.Gates;
+                ands += garbled.AndGates;
+            }
+            while (gate < circuit.Gates.Length);
+            Assert.Equal(whole.Tables, tables);
+            Assert.Equal(whole.GarblerWires, garblerWires);
+            Assert.Equal(whole.EvaluatorWires, evaluatorWires);
+        });
 
     [Fact]
-    public void HalfGates_TweaksSeparateCircuits_SoTheSameLabelsGiveUnrelatedTables()
+    public void HalfGates_Tweaks_MakeSameLabelsGiveUnrelatedTables()
     {
         Circuit circuit = RandomCircuits.Raw(3, 200);
         bool[] inputs = RandomCircuits.Inputs(circuit, 3);
@@ -178,10 +181,11 @@ public sealed class HalfGatesTests
     }
 
     [Fact]
-    public void HalfGates_RejectsAnOffsetWithoutItsColourBit_AndMismatchedBuffers()
+    public void HalfGates_RejectsOffsetWithoutColourBit_AndMismatchedBuffers()
     {
         var circuit = new Circuit(3, [2], [1], [2], [Gate.And(0, 1, 2)]);
-        var e = Assert.Throws<ArgumentException>(() => HalfGates.Garble(circuit, new Block128(2, 0), new Block128[2], new Block128[3], new Block128[2]));
+        var e = Assert.Throws<ArgumentException>(
+            () => HalfGates.Garble(circuit, new Block128(2, 0), new Block128[2], new Block128[3], new Block128[2]));
         Assert.Contains("least significant bit", e.Message);
         Assert.Throws<ArgumentException>(() => HalfGates.Garble(circuit, Block128.One, new Block128[2], new Block128[2], new Block128[2]));
         Assert.Throws<ArgumentException>(() => HalfGates.Garble(circuit, Block128.One, new Block128[2], new Block128[3], new Block128[3]));

@@ -60,7 +60,7 @@ public sealed class HalfGatesViewTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void HalfGates_DecryptingWithAWrongLabel_YieldsAValueIndependentOfTheTrueLabels(bool wrongA)
+    public void HalfGates_WrongLabel_DecryptsToValueIndependentOfTrueLabels(bool wrongA)
     {
         var (run, _) = GarbleLayer(wrongA ? 63 : 64);
         using var prg = Prg(65, 1);
@@ -91,7 +91,7 @@ public sealed class HalfGatesViewTests
     }
 
     [Fact]
-    public void HalfGates_TablesAndHeldLabels_CombineToNeitherDeltaNorAnInactiveLabel()
+    public void HalfGates_TablesAndLabels_RevealNeitherDeltaNorInactiveLabel()
     {
         var (run, _) = GarbleLayer(66);
         Span<Block128> view = stackalloc Block128[5];

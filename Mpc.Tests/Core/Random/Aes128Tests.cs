@@ -106,7 +106,7 @@ public sealed class Aes128Tests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void GenerateKeystream_EqualsEncryptedBigEndianCounters_AcrossCarries(bool forcePlatform)
+    public void Keystream_IsEncryptedBigEndianCounters_AcrossCarries(bool forcePlatform)
     {
         AesBackend backend = forcePlatform ? AesBackend.Platform : AesBackend.Auto;
         using var aes = new Aes128(Convert.FromHexString("2b7e151628aed2a6abf7158809cf4f3c"), backend);

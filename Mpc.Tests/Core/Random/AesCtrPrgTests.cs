@@ -44,10 +44,11 @@ public sealed class AesCtrPrgTests
     }
 
     [Fact]
-    public void Derive_IsHkdfSha256IntoTheGenerator_OneStreamPerSecretSaltAndInfo()
+    public void Derive_IsHkdfSha256_OneStreamPerSecretSaltAndInfo()
     {
         byte[] secret = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-        var key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, secret, AesCtrPrg.SeedSize, "salt"u8.ToArray(), "info"u8.ToArray());
+        var key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, secret,
+            AesCtrPrg.SeedSize, "salt"u8.ToArray(), "info"u8.ToArray());
         byte[] Stream(AesCtrPrg prg) { using (prg) { var b = new byte[64]; prg.Fill(b); return b; } }
         var derived = Stream(AesCtrPrg.Derive(secret, "salt"u8, "info"u8));
         Assert.Equal(Stream(new AesCtrPrg(key)), derived);
@@ -65,7 +66,8 @@ public sealed class AesCtrPrgTests
     [Fact]
     public void Sp80038aF51_KeystreamXorPlaintext_IsCiphertext_Platform()
     {
-        using var prg = new AesCtrPrg(Sp80038aKey, UInt128.Parse("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", System.Globalization.NumberStyles.HexNumber), AesBackend.Platform);
+        using var prg = new AesCtrPrg(Sp80038aKey,
+            UInt128.Parse("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", System.Globalization.NumberStyles.HexNumber), AesBackend.Platform);
         AssertSp80038aF51(prg);
     }
 
@@ -87,7 +89,8 @@ public sealed class AesCtrPrgTests
     {
         using var aes = new Aes128(Sp80038aKey);
         using var prg = new AesCtrPrg(Sp80038aKey);
-        byte[] expected = [.. Bytes(aes.Encrypt(Block128.Zero)), .. Bytes(aes.Encrypt(new Block128(Convert.FromHexString("00000000000000000000000000000001"))))];
+        byte[] expected = [.. Bytes(aes.Encrypt(Block128.Zero)),
+            .. Bytes(aes.Encrypt(new Block128(Convert.FromHexString("00000000000000000000000000000001"))))];
         Assert.Equal(expected, Take(prg, 32));
     }
 
@@ -181,7 +184,7 @@ public sealed class AesCtrPrgTests
     }
 
     [Fact]
-    public void Fork_IsDeterministic_ConsumesSixteenBytes_AndDiffersFromParent()
+    public void Fork_IsDeterministic_Consumes16Bytes_DiffersFromParent()
     {
         using var reference = new AesCtrPrg(Sp80038aKey);
         byte[] stream = Take(reference, 64);

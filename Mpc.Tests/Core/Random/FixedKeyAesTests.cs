@@ -63,7 +63,9 @@ public sealed class FixedKeyAesTests
         Block128[] tccr = x.Select((b, j) => FixedKeyAes.TccrHash(b, tweaks[j])).ToArray();
         Block128[] tccrCounting = x.Select((b, j) => FixedKeyAes.TccrHash(b, new Block128(unchecked(firstTweak + (ulong)j), 0))).ToArray();
         Block128 offset = tweakSeed ^ Block128.AllOnes;
-        Block128[] tccrOffset = x.Select((b, j) => FixedKeyAes.TccrHash(b ^ offset, new Block128(unchecked(firstTweak + (ulong)j), 0))).ToArray();
+        Block128[] tccrOffset = x
+            .Select((b, j) => FixedKeyAes.TccrHash(b ^ offset, new Block128(unchecked(firstTweak + (ulong)j), 0)))
+            .ToArray();
 
         var output = new Block128[length];
         FixedKeyAes.CrHash(x, output);

@@ -79,7 +79,8 @@ public abstract class ShamirSharingTests<T> where T : unmanaged, IPrimeField<T>
         var shares = scheme.Share([T.One], Prg(1));
         var tooFew = Assert.Throws<ShareReconstructionException>(() => scheme.Reconstruct([0, 1], Gather(shares, [0, 1]), new T[1]));
         Assert.Contains("at least t + 1 = 3", tooFew.Message);
-        var duplicate = Assert.Throws<ShareReconstructionException>(() => scheme.Reconstruct([0, 1, 1], Gather(shares, [0, 1, 1]), new T[1]));
+        var duplicate = Assert.Throws<ShareReconstructionException>(
+            () => scheme.Reconstruct([0, 1, 1], Gather(shares, [0, 1, 1]), new T[1]));
         Assert.Contains("Two shares from party 1", duplicate.Message);
         var unknown = Assert.Throws<ShareReconstructionException>(() => scheme.Reconstruct([0, 1, 7], new T[3], new T[1]));
         Assert.Contains("party 7", unknown.Message);

@@ -13,7 +13,8 @@ public sealed class PeerTextTests
 
     [Property(MaxTest = 500)]
     public Property Escape_AnyText_IsOneLineOfSafeCharacters_WithinTheLimit() =>
-        Prop.ForAll(Gen.OneOf(ArbMap.Default.GeneratorFor<string>(), Gen.Elements(TerminalAttacks)).Where(s => s is not null).ToArbitrary(), text =>
+        Prop.ForAll(Gen.OneOf(ArbMap.Default.GeneratorFor<string>(), Gen.Elements(TerminalAttacks))
+            .Where(s => s is not null).ToArbitrary(), text =>
         {
             string escaped = PeerText.Escape(text);
             return escaped.Length <= PeerText.MaxLength && escaped.All(IsSafe);

@@ -83,7 +83,7 @@ public sealed class AdditiveSuiteTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(7)]
-    public void LongVectors_OpenByReduceScatterAndGather_InTwoRounds_Sending2NthsOfTheVectorPerPeerCount(int parties)
+    public void LongVectors_OpenInTwoRounds_Sending2NthsOfTheVectorPerPeer(int parties)
     {
         // From ScatteredOpeningMinimum elements up (N > 2), party j sums segment j and sends the sum back: each party
         // sends its share of the other segments and its sum to every other party. Segments of unequal length here.
@@ -105,7 +105,8 @@ public sealed class AdditiveSuiteTests
             var after = s.Network.Stats.Snapshot();
             var product = await suite.OpenAsync(await suite.MultiplyAsync(sx, sy));
             var truncated = await suite.OpenAsync(await suite.TruncateAsync(sy, 7));
-            return (opened, product, truncated, Rounds: after.Rounds - before.Rounds, Sent: after.TotalBytesSent - before.TotalBytesSent, Frames: after.Peers.Sum(p => p.FramesSent) - before.Peers.Sum(p => p.FramesSent), s.PartyId);
+            return (opened, product, truncated, Rounds: after.Rounds - before.Rounds, Sent: after.TotalBytesSent - before.TotalBytesSent,
+                Frames: after.Peers.Sum(p => p.FramesSent) - before.Peers.Sum(p => p.FramesSent), s.PartyId);
         });
         foreach (var r in results)
         {
@@ -124,7 +125,7 @@ public sealed class AdditiveSuiteTests
     }
 
     [Fact]
-    public void Powers_WithDealerPowerMasks_TakeOneRound_AndOpenOnlyAUniformValue()
+    public void Powers_WithDealerMasks_TakeOneRound_OpenOnlyAUniformValue()
     {
         // Degree 9 by products would take 4 rounds; the dealer's powers of rho make it one, whose opening x + rho is
         // all a party sees: with fixed inputs it must look uniform.
@@ -154,7 +155,7 @@ public sealed class AdditiveSuiteTests
     }
 
     [Fact]
-    public void TruncatedPowers_WithDealerMasks_TakeTheTruncationsRoundOnly_AndMatchTheTruncation()
+    public void TruncatedPowers_WithDealerMasks_TruncationRoundOnly_Match()
     {
         // The powers come from the truncation's own opening: one round, where truncating and then raising takes two.
         // Values whose low bits are 0 truncate exactly, so the powers are known.
@@ -204,7 +205,7 @@ public sealed class AdditiveSuiteTests
     [InlineData(32, 6, 6, 4)]
     [InlineData(39, 7, 7, 4)]
     [InlineData(64, 8, 4, 4)]
-    public void PackedComparison_TakesFewerLevelsWithWiderGates_OnlyWhereTheirTuplesAreCheap(int bits, int fewestLevels, int oneWord, int fifteenWords)
+    public void PackedComparison_WiderGatesFewerLevels_OnlyWhereTuplesCheap(int bits, int fewestLevels, int oneWord, int fifteenWords)
     {
         // Levels = ceil(log8 m) with the narrowest gates that reach (17 bits: 5 x 5 = 25); they are taken where their
         // tuples cost at most 16k words more than gates of 4: 32 bits for one word of comparisons (3.6k words more), not
@@ -230,7 +231,7 @@ public sealed class AdditiveSuiteTests
     }
 
     [Fact]
-    public void SecureMlLocalTruncation_TwoParties_IsWithinOneUnitForSmallValues()
+    public void SecureMlLocalTruncation_TwoParties_WithinOneUnitWhenSmall()
     {
         var x = Enumerable.Range(-500, 1000).Select(i => Z2k.FromInt64(i * 123_457L)).ToArray();
         var results = LocalParties.Run(2, async s =>
@@ -258,7 +259,7 @@ public sealed class AdditiveSuiteTests
     }
 
     [Fact]
-    public void PreparedMatrix_IsOpenedOnce_LaterProductsSendOnlyTheirRightOperand()
+    public void PreparedMatrix_OpenedOnce_LaterProductsSendOnlyRightOperand()
     {
         const int rows = 300, width = 12, products = 6;
         var x = Enumerable.Range(0, rows * width).Select(i => Z2k.FromInt64(i % 17 - 8)).ToArray();
@@ -309,7 +310,8 @@ public sealed class AdditiveCapabilityTests
             var garbled = new AdditiveSuite(s, dealer, comparison: ComparisonMethod.GarbledCircuit);
             var local = new AdditiveSuite(s, dealer, truncation: AdditiveTruncation.SecureMlLocal);
             string Of(IArithmeticSuite<Z2k> suite) =>
-                $"{(suite.FusedTruncation is null ? "-" : "F")}{(suite.Powers is null ? "-" : "P")}{(suite.SpeculativeComparison is null ? "-" : "S")}";
+                $"{(suite.FusedTruncation is null ? "-" : "F")}{(suite.Powers is null ? "-" : "P")}" +
+                $"{(suite.SpeculativeComparison is null ? "-" : "S")}";
             return Task.FromResult(new[] { Of(withDealer), Of(withBuffered), Of(withOt), Of(garbled), Of(local) });
         });
         Assert.Equal(["FPS", "F--", "F--", "FP-", "F-S"], seen[0]);

@@ -100,7 +100,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task CustomCircuit_OnConvertedValues_ComputesReluInsideTheGarbledDomain()
+    public async Task CustomCircuit_OnConvertedValues_ComputesReluWhileGarbled()
     {
         var values = Values(5, 25);
         var (p0, p1) = Share(values, 5);
@@ -120,8 +120,10 @@ public sealed class ConversionTests
             using var bridge = await YaoBridge.CreateAsync(s);
             var garbled = await bridge.ArithmeticToYaoAsync(SharedVector<Z2k>.FromShares(s.PartyId == 0 ? p0 : p1));
             YaoValues output = bridge.IsGarbler
-                ? bridge.Wrap(n, (await bridge.Garbler!.GarbleAsync(circuit, [GarblerInput.FromLabels(garbled.GarblerLabels!)], [OutputMode.KeepLabels])).Labels(0))
-                : bridge.Wrap(n, (await bridge.Evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(garbled.EvaluatorLabels!)], [OutputMode.KeepLabels])).Labels(0));
+                ? bridge.Wrap(n, (await bridge.Garbler!.GarbleAsync(circuit, [GarblerInput.FromLabels(garbled.GarblerLabels!)],
+                    [OutputMode.KeepLabels])).Labels(0))
+                : bridge.Wrap(n, (await bridge.Evaluator!.EvaluateAsync(circuit, [EvaluatorInput.FromLabels(garbled.EvaluatorLabels!)],
+                    [OutputMode.KeepLabels])).Labels(0));
             Assert.Equal(64, output.Width);
             return (await bridge.YaoToArithmeticAsync(output)).LocalShares.ToArray();
         });
@@ -149,7 +151,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task GarbledSuite_LessThanZero_AgreesWithPlaintext_OverTheWholeRange()
+    public async Task GarbledSuite_LessThanZero_MatchesPlaintext_OverTheWholeRange()
     {
         const int length = 200;
         foreach (int bits in new[] { 2, 17, 48, 63 })
@@ -183,7 +185,7 @@ public sealed class ConversionTests
     }
 
     [Fact]
-    public async Task FixedPointLessThan_AndRelu_MatchPlaintext_IncludingEqualValuesAndExtremes()
+    public async Task FixedPointLessThanAndRelu_MatchPlaintext_TiesAndExtremesToo()
     {
         var format = new FixedPointFormat(16);
         // The comparison width FixedPointArithmetic uses: 63 bits in the additive suite.
@@ -200,7 +202,11 @@ public sealed class ConversionTests
             x[i] = (long)(rx[i] << (65 - k)) >> (65 - k);
             y[i] = (long)(ry[i] << (65 - k)) >> (65 - k);
         }
-        (long, long)[] edges = [(0, 0), (-half, -half), (half - 1, half - 1), (-half, half - 1), (half - 1, -half), (-1, 0), (0, -1), (1, 1), (-1, -1), (123456, 123456)];
+        (long, long)[] edges =
+        [
+            (0, 0), (-half, -half), (half - 1, half - 1), (-half, half - 1), (half - 1, -half), (-1, 0), (0, -1), (1, 1), (-1, -1),
+            (123456, 123456),
+        ];
         for (int i = 0; i < edges.Length; i++) (x[i], y[i]) = edges[i];
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -211,7 +217,8 @@ public sealed class ConversionTests
             var less = await fixedPoint.LessThanAsync(sx, sy);
             // ReLU(x) = x · [x >= 0] = x · (1 - [x < 0]).
             var negative = await suite.LessThanZeroAsync(sx, k);
-            var relu = await suite.MultiplyAsync(sx, suite.AddPublic(suite.Scale(negative, Z2k.FromInt64(-1)), Enumerable.Repeat(Z2k.One, length).ToArray()));
+            var relu = await suite.MultiplyAsync(sx,
+                suite.AddPublic(suite.Scale(negative, Z2k.FromInt64(-1)), Enumerable.Repeat(Z2k.One, length).ToArray()));
             return (await suite.OpenAsync(less), await suite.OpenAsync(relu));
         });
         for (int i = 0; i < length; i++)

@@ -14,7 +14,8 @@ internal static class GarbledPair
     /// Creates the pair (base OTs included) and runs the two bodies concurrently; a party that throws aborts its network,
     /// and the first failure is rethrown naming its party.
     /// </summary>
-    public static async Task<(TG Garbler, TE Evaluator)> RunAsync<TG, TE>(Func<Garbler, Task<TG>> garbler, Func<Evaluator, Task<TE>> evaluator, IPartyNetwork[]? networks = null, int seed = 0)
+    public static async Task<(TG Garbler, TE Evaluator)> RunAsync<TG, TE>(Func<Garbler, Task<TG>> garbler,
+        Func<Evaluator, Task<TE>> evaluator, IPartyNetwork[]? networks = null, int seed = 0)
     {
         networks ??= Networks();
         try
@@ -40,7 +41,8 @@ internal static class GarbledPair
     }
 
     /// <summary>Runs both bodies expecting failure: returns what each party threw (null if it completed).</summary>
-    public static async Task<(Exception? Garbler, Exception? Evaluator)> RunFailingAsync(Func<Garbler, Task> garbler, Func<Evaluator, Task> evaluator)
+    public static async Task<(Exception? Garbler, Exception? Evaluator)> RunFailingAsync(Func<Garbler, Task> garbler,
+        Func<Evaluator, Task> evaluator)
     {
         var networks = Networks();
         try

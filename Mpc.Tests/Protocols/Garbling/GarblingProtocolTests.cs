@@ -56,7 +56,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Property(Arbitrary = [typeof(RandomCircuits)], MaxTest = 2)]
-    public void Garbled_RandomCircuits_RevealThePlainOutputs_ForEverySourceAndMode((int Seed, int Gates)[] specs)
+    public void Garbled_RandomCircuits_RevealPlainOutputs_AnySourceAndMode((int Seed, int Gates)[] specs)
     {
         Case[] cases = specs.Take(12).Select(s => RandomCase(s.Seed, s.Gates)).ToArray();
         var (garbled, evaluated) = GarbledPair.RunAsync(
@@ -85,7 +85,8 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             g => g.GarbleAsync(aes, [GarblerInput.Own(key), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]).AsTask(),
             e => e.EvaluateAsync(aes, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(plaintext)], [OutputMode.RevealToBoth]).AsTask());
-        Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a", Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, e.Bits(0))));
+        Assert.Equal("69c4e0d86a7b0430d8cdb78070b4c55a",
+            Convert.ToHexStringLower(CircuitFiles.AesOutput(BristolFormat.Fashion, e.Bits(0))));
         Assert.Equal(e.Bits(0), g.Bits(0));
     }
 
@@ -106,14 +107,16 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             async g =>
             {
-                GarblerResult sum = await g.GarbleAsync(add, [GarblerInput.Own(Bits.FromUInt64(a, 32)), GarblerInput.FromEvaluator], [OutputMode.KeepLabels]);
+                GarblerResult sum = await g.GarbleAsync(add, [GarblerInput.Own(Bits.FromUInt64(a, 32)), GarblerInput.FromEvaluator],
+                    [OutputMode.KeepLabels]);
                 Assert.Throws<InvalidOperationException>(() => sum.Bits(0));
                 return await g.GarbleAsync(compare, [GarblerInput.FromLabels(sum.Labels(0)), GarblerInput.Own(Bits.FromUInt64(limit, 32))],
                     [OutputMode.RevealToBoth, OutputMode.RevealToGarbler]);
             },
             async e =>
             {
-                EvaluatorResult sum = await e.EvaluateAsync(add, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(b, 32))], [OutputMode.KeepLabels]);
+                EvaluatorResult sum = await e.EvaluateAsync(add, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(b, 32))],
+                    [OutputMode.KeepLabels]);
                 return await e.EvaluateAsync(compare, [EvaluatorInput.FromLabels(sum.Labels(0)), EvaluatorInput.FromGarbler],
                     [OutputMode.RevealToBoth, OutputMode.RevealToGarbler]);
             });
@@ -124,7 +127,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_TablesStreamInChunks_WithFlowControl_ThirtyTwoBytesPerAndGate()
+    public async Task Garbled_TablesStreamInChunks_FlowControlled_32BytesPerAnd()
     {
         // 50080 AND gates in 160 layers: five chunks (2048, 4096, 8192, 16384, then the rest), so the garbler waits for
         // the evaluator's acknowledgement of the first before sending the fifth.
@@ -148,7 +151,8 @@ public sealed class GarblingProtocolTests
                 await g.GarbleAsync(circuit, [GarblerInput.Own(mine), GarblerInput.FromEvaluator], [OutputMode.RevealToEvaluator]);
                 return networks[0].Stats.Snapshot().TotalBytesSent - sent0;
             },
-            e => e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs)], [OutputMode.RevealToEvaluator]).AsTask(),
+            e => e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs)], [OutputMode.RevealToEvaluator])
+                .AsTask(),
             [networks[0], recording]);
         Assert.Equal(circuit.Evaluate([.. mine, .. theirs]), e.Bits(0));
 
@@ -167,7 +171,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_EvaluatorInputsAcrossPoolRefills_GetTheirLabels_AndTheGarblerSeesUniformMaskedBits()
+    public async Task Garbled_InputsAcrossPoolRefills_GetLabels_GarblerSeesUniform()
     {
         // Widths chosen to end the first pool batch mid-call, to need more than a batch at once, and to fit exactly.
         int[] widths = [3000, 2000, 5000, 1, 2191];
@@ -189,13 +193,15 @@ public sealed class GarblingProtocolTests
             {
                 var results = new List<bool[]>();
                 for (int i = 0; i < widths.Length; i++)
-                    results.Add((await g.GarbleAsync(circuits[i], [GarblerInput.Own(mine[i]), GarblerInput.FromEvaluator], [OutputMode.RevealToGarbler])).Bits(0));
+                    results.Add((await g.GarbleAsync(circuits[i], [GarblerInput.Own(mine[i]), GarblerInput.FromEvaluator],
+                        [OutputMode.RevealToGarbler])).Bits(0));
                 return results;
             },
             async e =>
             {
                 for (int i = 0; i < widths.Length; i++)
-                    await e.EvaluateAsync(circuits[i], [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs[i])], [OutputMode.RevealToGarbler]);
+                    await e.EvaluateAsync(circuits[i], [EvaluatorInput.FromGarbler, EvaluatorInput.Own(theirs[i])],
+                        [OutputMode.RevealToGarbler]);
                 return 0;
             },
             [recording, networks[1]]);
@@ -237,7 +243,9 @@ public sealed class GarblingProtocolTests
             },
             async e => await e.EvaluateAsync(
                 what == "circuit" ? subtractor : adder,
-                what == "source" ? [EvaluatorInput.Own(x), EvaluatorInput.FromGarbler] : [EvaluatorInput.FromGarbler, EvaluatorInput.Own(x)],
+                what == "source"
+                    ? [EvaluatorInput.Own(x), EvaluatorInput.FromGarbler]
+                    : [EvaluatorInput.FromGarbler, EvaluatorInput.Own(x)],
                 [what == "mode" ? OutputMode.RevealToBoth : OutputMode.RevealToEvaluator]));
         var failure = Assert.IsType<GarblingException>(g);
         Assert.Equal(1, failure.PeerId);
@@ -252,7 +260,7 @@ public sealed class GarblingProtocolTests
     }
 
     [Fact]
-    public async Task Garbled_ArgumentsThatDoNotFitTheCircuit_AreRefusedBeforeAnyMessage()
+    public async Task Garbled_MisfitArguments_AreRefusedBeforeAnyMessage()
     {
         var builder = new CircuitBuilder();
         builder.Output(builder.Equal(builder.Input(4), builder.Input(4)));
@@ -260,18 +268,25 @@ public sealed class GarblingProtocolTests
         var (g, e) = await GarbledPair.RunAsync(
             async g =>
             {
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[4])], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[3]), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [default, GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
-                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit, [GarblerInput.Own(new bool[4]), GarblerInput.FromEvaluator], []); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[4])], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[3]), GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [default, GarblerInput.FromEvaluator], [OutputMode.RevealToBoth]); });
+                Assert.Throws<ArgumentException>(() => { _ = g.GarbleAsync(circuit,
+                    [GarblerInput.Own(new bool[4]), GarblerInput.FromEvaluator], []); });
                 // The instance is still usable: a valid call goes through.
-                GarblerResult r = await g.GarbleAsync(circuit, [GarblerInput.Own(Bits.FromUInt64(9, 4)), GarblerInput.FromEvaluator], [OutputMode.RevealToGarbler]);
+                GarblerResult r = await g.GarbleAsync(circuit, [GarblerInput.Own(Bits.FromUInt64(9, 4)), GarblerInput.FromEvaluator],
+                    [OutputMode.RevealToGarbler]);
                 return r.Bits(0)[0];
             },
             async e =>
             {
-                Assert.Throws<ArgumentException>(() => { _ = e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(new bool[5])], [OutputMode.RevealToBoth]); });
-                EvaluatorResult r = await e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(9, 4))], [OutputMode.RevealToGarbler]);
+                Assert.Throws<ArgumentException>(() => { _ = e.EvaluateAsync(circuit,
+                    [EvaluatorInput.FromGarbler, EvaluatorInput.Own(new bool[5])], [OutputMode.RevealToBoth]); });
+                EvaluatorResult r = await e.EvaluateAsync(circuit, [EvaluatorInput.FromGarbler, EvaluatorInput.Own(Bits.FromUInt64(9, 4))],
+                    [OutputMode.RevealToGarbler]);
                 return r.Count;
             });
         Assert.True(g);

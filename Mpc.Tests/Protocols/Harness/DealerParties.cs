@@ -19,7 +19,9 @@ public static class DealerParties
 
     /// <summary>The link to the dealer of a session this harness made.</summary>
     public static DealerLink LinkOf(Session session) =>
-        Links.TryGetValue(session, out var link) ? link : throw new InvalidOperationException("This session has no dealer: run it with DealerParties.");
+        Links.TryGetValue(session, out var link)
+            ? link
+            : throw new InvalidOperationException("This session has no dealer: run it with DealerParties.");
 
     /// <summary>Runs <paramref name="party"/> at <paramref name="parties"/> computing parties beside a dealer.</summary>
     public static Task<Outcome<TResult>> RunAsync<TResult>(int parties, Func<Session, Task<TResult>> party, int seed = 0) =>
@@ -33,8 +35,8 @@ public static class DealerParties
     /// Runs over the given mesh (the dealer last; e.g. with decorated networks), each computing party's private seed
     /// chosen by <paramref name="privateSeed"/>. A party that fails aborts the mesh, so the dealer stops too.
     /// </summary>
-    public static async Task<Outcome<TResult>> RunAsync<TResult>(IPartyNetwork[] mesh, Func<Session, Task<TResult>> party, Func<int, byte[]> privateSeed,
-        TimeSpan? keepAliveEvery = null)
+    public static async Task<Outcome<TResult>> RunAsync<TResult>(IPartyNetwork[] mesh, Func<Session, Task<TResult>> party,
+        Func<int, byte[]> privateSeed, TimeSpan? keepAliveEvery = null)
     {
         int parties = mesh.Length - 1;
         try
@@ -46,7 +48,8 @@ public static class DealerParties
                 {
                     // The seed with the dealer follows from the party's private seed, so a run is reproducible.
                     var dealerSeed = System.Security.Cryptography.SHA256.HashData([.. privateSeed(id), .. "dealer"u8])[..16];
-                    await using var link = await DealerLink.ConnectAsync(mesh[id], parties, keepAliveEvery ?? TimeSpan.FromSeconds(10), dealerSeed);
+                    await using var link = await DealerLink.ConnectAsync(mesh[id], parties, keepAliveEvery ?? TimeSpan.FromSeconds(10),
+                        dealerSeed);
                     using var session = await Session.EstablishAsync(new FirstPartiesNetwork(mesh[id], parties), privateSeed(id));
                     Links.Add(session, link);
                     var result = await party(session);

@@ -48,7 +48,10 @@ public sealed class DelayingNetwork(IPartyNetwork inner, int seed) : IPartyNetwo
     public ValueTask AbortAsync(int culprit, string reason) => inner.AbortAsync(culprit, reason);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-    /// <summary>Waits for the previous call to <paramref name="peer"/> to be handed on, then a random moment, then hands this one on.</summary>
+    /// <summary>
+    /// Waits for the previous call to <paramref name="peer"/> to be handed on, then a random moment, then hands this
+    /// one on.
+    /// </summary>
     private ValueTask InOrderAsync(Task[] chain, int peer, Func<ValueTask> call)
     {
         var handedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

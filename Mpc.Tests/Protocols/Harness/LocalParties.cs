@@ -18,7 +18,8 @@ public static class LocalParties
     /// Runs <paramref name="party"/> over the given, connected networks with each party's private seed chosen by
     /// <paramref name="privateSeed"/> (party id to a 16-byte seed): e.g. one party's seed fixed while the others' vary.
     /// </summary>
-    public static async Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party, Func<int, byte[]> privateSeed)
+    public static async Task<TResult[]> RunAsync<TResult>(IPartyNetwork[] networks, Func<Session, Task<TResult>> party,
+        Func<int, byte[]> privateSeed)
     {
         try
         {

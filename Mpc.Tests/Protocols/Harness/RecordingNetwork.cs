@@ -17,7 +17,8 @@ public sealed class RecordingNetwork(IPartyNetwork inner) : IPartyNetwork
     public int PartyId => inner.PartyId;
     public int PartyCount => inner.PartyCount;
     public NetworkStats Stats => inner.Stats;
-    public ValueTask SendAsync(int peer, StreamTag tag, ReadOnlyMemory<byte> payload, CancellationToken ct = default) => inner.SendAsync(peer, tag, payload, ct);
+    public ValueTask SendAsync(int peer, StreamTag tag, ReadOnlyMemory<byte> payload, CancellationToken ct = default) =>
+        inner.SendAsync(peer, tag, payload, ct);
 
     public async ValueTask ReceiveAsync(int peer, StreamTag tag, Memory<byte> destination, CancellationToken ct = default)
     {

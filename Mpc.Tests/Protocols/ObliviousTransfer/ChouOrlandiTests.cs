@@ -20,7 +20,8 @@ public sealed class ChouOrlandiTests
     /// <summary>The P-256 field prime, big-endian.</summary>
     private static readonly byte[] FieldPrime = Convert.FromHexString("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
 
-    private static async Task<(Block128[] Keys0, Block128[] Keys1, Block128[] Got)> RunAsync(IPartyNetwork[] networks, ulong[] choices, int count, int seed)
+    private static async Task<(Block128[] Keys0, Block128[] Keys1, Block128[] Got)> RunAsync(IPartyNetwork[] networks, ulong[] choices,
+        int count, int seed)
     {
         var keys0 = new Block128[count];
         var keys1 = new Block128[count];
@@ -114,7 +115,7 @@ public sealed class ChouOrlandiTests
 
     [Theory]
     [MemberData(nameof(BadPoints))]
-    public async Task ChouOrlandi_Receiver_RefusesAnInvalidA_NamingTheSenderAndTheCheck(string kind, ObliviousTransferCheck check)
+    public async Task ChouOrlandi_Receiver_RefusesInvalidA_NamingSenderAndCheck(string kind, ObliviousTransferCheck check)
     {
         var networks = MemoryPair();
         try
@@ -122,7 +123,8 @@ public sealed class ChouOrlandiTests
             await networks[0].SendAsync(1, Tag, BadPoint(kind));
             using var random = Prg(15, 0);
             var receiver = new ChouOrlandiReceiver(networks[1], 0, Tag, random);
-            var ex = await Assert.ThrowsAsync<ObliviousTransferException>(() => receiver.ReceiveRandomAsync(new ulong[1], new Block128[8]).AsTask());
+            var ex = await Assert.ThrowsAsync<ObliviousTransferException>(
+                () => receiver.ReceiveRandomAsync(new ulong[1], new Block128[8]).AsTask());
             Assert.Equal(0, ex.PeerId);
             Assert.Equal(check, ex.Check);
             Assert.Contains("Party 0", ex.Message);
@@ -137,7 +139,7 @@ public sealed class ChouOrlandiTests
 
     [Theory]
     [MemberData(nameof(BadPoints))]
-    public async Task ChouOrlandi_Sender_RefusesAnInvalidB_NamingTheReceiverTheIndexAndTheCheck(string kind, ObliviousTransferCheck check)
+    public async Task ChouOrlandi_Sender_RefusesInvalidB_NamingReceiverIndexCheck(string kind, ObliviousTransferCheck check)
     {
         var networks = MemoryPair();
         try
@@ -148,7 +150,8 @@ public sealed class ChouOrlandiTests
             var a = new byte[PointBytes];
             await networks[1].ReceiveAsync(0, Tag, a);
             var bs = new byte[8 * PointBytes];
-            var valid = Convert.FromHexString("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+            var valid = Convert.FromHexString("046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296" +
+                "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
             for (int i = 0; i < 8; i++) valid.CopyTo(bs, i * PointBytes);
             BadPoint(kind).CopyTo(bs, 3 * PointBytes);
             await networks[1].SendAsync(0, Tag, bs);

@@ -21,7 +21,8 @@ public sealed class IknpTests
         var (s, r) = DealtPair(networks, seed, softSpokenBits: softSpokenBits);
         try
         {
-            RunPairAsync(networks, async _ => { await sender(s); return 0; }, async _ => { await receiver(r); return 0; }).GetAwaiter().GetResult();
+            RunPairAsync(networks, async _ => { await sender(s); return 0; }, async _ => { await receiver(r); return 0; })
+                .GetAwaiter().GetResult();
         }
         finally
         {
@@ -39,7 +40,8 @@ public sealed class IknpTests
         var q = new Block128[batch.Count];
         var t = new Block128[batch.Count];
         Block128 delta = default;
-        RunDealt(batch.Seed, async s => { delta = s.Delta; await s.SendCorrelatedBlocksAsync(q); }, r => r.ReceiveCorrelatedBlocksAsync(choices, t).AsTask(), k);
+        RunDealt(batch.Seed, async s => { delta = s.Delta; await s.SendCorrelatedBlocksAsync(q); },
+            r => r.ReceiveCorrelatedBlocksAsync(choices, t).AsTask(), k);
         for (int j = 0; j < batch.Count; j++)
         {
             Assert.Equal(q[j] ^ (Choice(choices, j) ? delta : Block128.Zero), t[j]);
@@ -81,60 +83,66 @@ public sealed class IknpTests
     });
 
     [Property(MaxTest = 25)]
-    public Property Iknp_CorrelatedWords_ReceiverGetsOutputPlusChoiceTimesCorrelation() => Prop.ForAll(Batches(), Arb.From(Gen.Choose(1, 4)), SoftSpokenBits(), (batch, width, softSpokenBits) =>
-    {
-        int count = Math.Min(batch.Count, 2000);
-        using var prg = Prg(batch.Seed, 4);
-        var choices = RandomChoices(prg, count);
-        var correlations = new ulong[count * width];
-        prg.Fill<ulong>(correlations);
-        var outputs = new ulong[count * width];
-        var got = new ulong[count * width];
-        RunDealt(batch.Seed, s => s.SendCorrelatedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedAsync(choices, width, got).AsTask(), softSpokenBits);
-        for (int j = 0; j < count; j++)
+    public Property Iknp_CorrelatedWords_GetOutputPlusChoiceTimesCorrelation() =>
+        Prop.ForAll(Batches(), Arb.From(Gen.Choose(1, 4)), SoftSpokenBits(), (batch, width, softSpokenBits) =>
         {
-            for (int i = 0; i < width; i++)
+            int count = Math.Min(batch.Count, 2000);
+            using var prg = Prg(batch.Seed, 4);
+            var choices = RandomChoices(prg, count);
+            var correlations = new ulong[count * width];
+            prg.Fill<ulong>(correlations);
+            var outputs = new ulong[count * width];
+            var got = new ulong[count * width];
+            RunDealt(batch.Seed, s => s.SendCorrelatedAsync(correlations, width, outputs).AsTask(),
+                r => r.ReceiveCorrelatedAsync(choices, width, got).AsTask(), softSpokenBits);
+            for (int j = 0; j < count; j++)
             {
-                int k = j * width + i;
-                Assert.Equal(unchecked(outputs[k] + (Choice(choices, j) ? correlations[k] : 0)), got[k]);
+                for (int i = 0; i < width; i++)
+                {
+                    int k = j * width + i;
+                    Assert.Equal(unchecked(outputs[k] + (Choice(choices, j) ? correlations[k] : 0)), got[k]);
+                }
             }
-        }
-        // The sender's outputs are pseudorandom words, not zeros or copies of one another.
-        Assert.Equal(outputs.Length, outputs.Distinct().Count());
-    });
+            // The sender's outputs are pseudorandom words, not zeros or copies of one another.
+            Assert.Equal(outputs.Length, outputs.Distinct().Count());
+        });
 
     [Property(MaxTest = 15)]
-    public Property Iknp_ShiftedCorrelatedWords_HoldTheCorrelationInTheBitsTheyKeep_AcrossChunks() => Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), SoftSpokenBits(), (groups, width, softSpokenBits) =>
-    {
-        // OT j keeps the bits from 2^(j mod 64) up; its correlation is a multiple of that (Gilboa's a 2^s). Up to
-        // 2100 groups of 64: batches of one to three chunks of 65024 OTs.
-        int count = 64 * groups;
-        using var prg = Prg(groups * 7 + width, 4);
-        var choices = RandomChoices(prg, count);
-        var correlations = new ulong[count * width];
-        prg.Fill<ulong>(correlations);
-        for (int j = 0; j < count; j++)
-            for (int i = 0; i < width; i++) correlations[j * width + i] <<= j % 64;
-        var outputs = new ulong[count * width];
-        var got = new ulong[count * width];
-        RunDealt(groups, s => s.SendCorrelatedShiftedAsync(correlations, width, outputs).AsTask(), r => r.ReceiveCorrelatedShiftedAsync(choices, width, got).AsTask(), softSpokenBits);
-        for (int j = 0; j < count; j++)
+    public Property Iknp_ShiftedWords_KeepTheCorrelationInKeptBits_AcrossChunks() =>
+        Prop.ForAll(Arb.From(Gen.Choose(1, 2100)), Arb.From(Gen.Choose(1, 3)), SoftSpokenBits(), (groups, width, softSpokenBits) =>
         {
-            ulong low = j % 64 == 0 ? 0 : ulong.MaxValue >> (64 - j % 64);
-            for (int i = 0; i < width; i++)
+            // OT j keeps the bits from 2^(j mod 64) up; its correlation is a multiple of that (Gilboa's a 2^s). Up to
+            // 2100 groups of 64: batches of one to three chunks of 65024 OTs.
+            int count = 64 * groups;
+            using var prg = Prg(groups * 7 + width, 4);
+            var choices = RandomChoices(prg, count);
+            var correlations = new ulong[count * width];
+            prg.Fill<ulong>(correlations);
+            for (int j = 0; j < count; j++)
+                for (int i = 0; i < width; i++) correlations[j * width + i] <<= j % 64;
+            var outputs = new ulong[count * width];
+            var got = new ulong[count * width];
+            RunDealt(groups, s => s.SendCorrelatedShiftedAsync(correlations, width, outputs).AsTask(),
+                r => r.ReceiveCorrelatedShiftedAsync(choices, width, got).AsTask(), softSpokenBits);
+            for (int j = 0; j < count; j++)
             {
-                int k = j * width + i;
-                Assert.Equal(unchecked(outputs[k] + (Choice(choices, j) ? correlations[k] : 0)), got[k]);
-                Assert.Equal(0UL, outputs[k] & low);
+                ulong low = j % 64 == 0 ? 0 : ulong.MaxValue >> (64 - j % 64);
+                for (int i = 0; i < width; i++)
+                {
+                    int k = j * width + i;
+                    Assert.Equal(unchecked(outputs[k] + (Choice(choices, j) ? correlations[k] : 0)), got[k]);
+                    Assert.Equal(0UL, outputs[k] & low);
+                }
             }
-        }
-        // What is kept is pseudorandom: the words of the OTs that keep all 64 bits are distinct.
-        var whole = Enumerable.Range(0, groups).SelectMany(g => Enumerable.Range(0, width).Select(i => outputs[64 * g * width + i])).ToArray();
-        Assert.Equal(whole.Length, whole.Distinct().Count());
-    });
+            // What is kept is pseudorandom: the words of the OTs that keep all 64 bits are distinct.
+            var whole = Enumerable.Range(0, groups)
+                .SelectMany(g => Enumerable.Range(0, width).Select(i => outputs[64 * g * width + i]))
+                .ToArray();
+            Assert.Equal(whole.Length, whole.Distinct().Count());
+        });
 
     [Fact]
-    public void Iknp_ShiftedCorrelatedWords_SendAbout49PercentLessThanWholeWords_AndRefuseLowBits()
+    public void Iknp_ShiftedWords_Send49PercentLess_AndRefuseLowBits()
     {
         // 2080 bits per 64 OTs and word, against 4096: a chunk of 65024 OTs replies 264,160 bytes a word instead of 520,192.
         Assert.Equal(264_160, Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(65024, 1));
@@ -154,19 +162,20 @@ public sealed class IknpTests
     }
 
     [Property(MaxTest = 50)]
-    public Property TruncatedWords_UnpackInvertsPack_OnTheBitsKept() => Prop.ForAll(Arb.From(Gen.Choose(0, 300)), Arb.From(Gen.Choose(1, 5)), (ots, width) =>
-    {
-        using var prg = Prg(ots * 11 + width, 3);
-        var d = new ulong[ots * width];
-        prg.Fill<ulong>(d);
-        var packed = new ulong[Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(ots, width) / 8];
-        Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Pack(d, width, packed);
-        var back = new ulong[d.Length];
-        Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Unpack(packed, width, back);
-        for (int j = 0; j < ots; j++)
-            for (int i = 0; i < width; i++)
-                Assert.Equal(d[j * width + i] >> (j % 64) << (j % 64), back[j * width + i]);
-    });
+    public Property TruncatedWords_UnpackInvertsPack_OnTheBitsKept() =>
+        Prop.ForAll(Arb.From(Gen.Choose(0, 300)), Arb.From(Gen.Choose(1, 5)), (ots, width) =>
+        {
+            using var prg = Prg(ots * 11 + width, 3);
+            var d = new ulong[ots * width];
+            prg.Fill<ulong>(d);
+            var packed = new ulong[Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.PackedBytes(ots, width) / 8];
+            Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Pack(d, width, packed);
+            var back = new ulong[d.Length];
+            Mpc.Protocols.ObliviousTransfer.Internal.TruncatedWords.Unpack(packed, width, back);
+            for (int j = 0; j < ots; j++)
+                for (int i = 0; i < width; i++)
+                    Assert.Equal(d[j * width + i] >> (j % 64) << (j % 64), back[j * width + i]);
+        });
 
     [Theory]
     [InlineData(1)]
@@ -357,7 +366,7 @@ public sealed class IknpTests
     }
 
     [Fact]
-    public async Task Iknp_CountsOneRoundForCorrelatedAndRandom_TwoForChosenAndWords()
+    public async Task Iknp_Rounds_OneForCorrelatedAndRandom_TwoForChosenAndWords()
     {
         var networks = MemoryPair();
         var (sender, receiver) = DealtPair(networks, 8);
@@ -407,8 +416,10 @@ public sealed class IknpTests
             Assert.Throws<ArgumentOutOfRangeException>(() => { _ = sender.SendCorrelatedAsync(new ulong[6], 0, new ulong[6]); });
             Assert.Throws<ArgumentException>(() => { _ = receiver.ReceiveChosenAsync(new ulong[1], new Block128[65]); });
             Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpSender.CreateAsync(networks[0], 0, Tag, Prg(1, 1)); });
-            Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpSender.CreateAsync(networks[0], 1, Tag, Prg(1, 1), softSpokenBits: 3); });
-            Assert.Throws<ArgumentOutOfRangeException>(() => { _ = IknpReceiver.CreateAsync(networks[1], 0, Tag, Prg(1, 1), softSpokenBits: 16); });
+            Assert.Throws<ArgumentOutOfRangeException>(
+                () => { _ = IknpSender.CreateAsync(networks[0], 1, Tag, Prg(1, 1), softSpokenBits: 3); });
+            Assert.Throws<ArgumentOutOfRangeException>(
+                () => { _ = IknpReceiver.CreateAsync(networks[1], 0, Tag, Prg(1, 1), softSpokenBits: 16); });
         }
     }
 }

@@ -27,7 +27,8 @@ internal static class OtHarness
     /// Runs party 0 and party 1 concurrently. A party that throws aborts its network, so the other fails at once
     /// (naming it) instead of waiting for its receive deadline; the first failure is rethrown with its party.
     /// </summary>
-    public static async Task<(T0, T1)> RunPairAsync<T0, T1>(IPartyNetwork[] networks, Func<IPartyNetwork, Task<T0>> party0, Func<IPartyNetwork, Task<T1>> party1)
+    public static async Task<(T0, T1)> RunPairAsync<T0, T1>(IPartyNetwork[] networks, Func<IPartyNetwork, Task<T0>> party0,
+        Func<IPartyNetwork, Task<T1>> party1)
     {
         var first = Task.Run(() => Guard(networks[0], party0));
         var second = Task.Run(() => Guard(networks[1], party1));
@@ -60,7 +61,8 @@ internal static class OtHarness
     /// An IKNP pair (sender = party 0, receiver = party 1) whose base OTs are dealt from <paramref name="seed"/>; with
     /// <paramref name="softSpokenBits"/> &gt; 1 a SoftSpoken pair, its GGM message handed over directly.
     /// </summary>
-    public static (IknpSender Sender, IknpReceiver Receiver) DealtPair(IPartyNetwork[] networks, int seed, StreamTag? tag = null, int softSpokenBits = 1)
+    public static (IknpSender Sender, IknpReceiver Receiver) DealtPair(IPartyNetwork[] networks, int seed, StreamTag? tag = null,
+        int softSpokenBits = 1)
     {
         using var prg = Prg(seed, 99);
         var keys0 = new Block128[128];

@@ -11,7 +11,7 @@ namespace Mpc.Tests.Protocols.ObliviousTransfer;
 public sealed class SoftSpokenTests
 {
     [Property(MaxTest = 40)]
-    public Property Puncture_SenderHasEveryLeafButDeltaG_AndItDependsOnAMessageTheSenderLacks() =>
+    public Property Puncture_SenderHasAllButLeafDeltaG_ItNeedsAMessageItLacks() =>
         Prop.ForAll(SoftSpokenBits(), Arb.From(Gen.Choose(0, int.MaxValue)), (k, seed) =>
     {
         using var prg = Prg(seed, 31);
@@ -64,7 +64,7 @@ public sealed class SoftSpokenTests
     });
 
     [Fact]
-    public void WithOneBitPerGroup_TheLeavesAreTheBaseOtKeys_AndThereIsNoSetup()
+    public void OneBitPerGroup_LeavesAreTheBaseOtKeys_AndThereIsNoSetup()
     {
         // k = 1 is IKNP: leaf 1 is k0 (t = G(k0)) and leaf 0 is k1; nothing is sent beyond the base OTs.
         using var prg = Prg(3, 31);

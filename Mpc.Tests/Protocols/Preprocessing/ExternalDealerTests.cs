@@ -8,7 +8,10 @@ using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.Preprocessing;
 
-/// <summary>The arithmetic contract for the additive suite with an external dealer (a mesh member that computes nothing), N = 2..7.</summary>
+/// <summary>
+/// The arithmetic contract for the additive suite with an external dealer (a mesh member that computes nothing), N =
+/// 2..7.
+/// </summary>
 public sealed class AdditiveExternalDealerContract : ArithmeticContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) =>
@@ -16,7 +19,8 @@ public sealed class AdditiveExternalDealerContract : ArithmeticContractTests<Z2k
 
     protected override int MinParties => 2;
 
-    protected override TResult[] RunParties<TResult>(int n, Func<Session, Task<TResult>> party, int seed = 0) => DealerParties.Run(n, party, seed);
+    protected override TResult[] RunParties<TResult>(int n, Func<Session, Task<TResult>> party, int seed = 0) =>
+        DealerParties.Run(n, party, seed);
 }
 
 public sealed class ExternalDealerTests
@@ -38,15 +42,21 @@ public sealed class ExternalDealerTests
         var clipped = await suite.SpeculativeComparison!.LessThanZeroAndProductAsync(sx, 40, 8, Task.FromResult(sx));
         var powers = await suite.Powers!.TruncatedPowersAsync(truncated, 8, 3);
         var matrix = await suite.PrepareMatrixAsync(sx, 12, 8);
-        var right = await suite.InputAsync(0, s.PartyId == 0 ? Enumerable.Range(0, 24).Select(i => Z2k.FromInt64(i - 5)).ToArray() : ReadOnlyMemory<Z2k>.Empty, 24);
+        var right = await suite.InputAsync(0,
+            s.PartyId == 0 ? Enumerable.Range(0, 24).Select(i => Z2k.FromInt64(i - 5)).ToArray() : ReadOnlyMemory<Z2k>.Empty, 24);
         var left = await suite.MatrixMultiplyAsync(matrix, right, 3);
-        var transposed = await suite.TransposedMatrixMultiplyAsync(matrix, await suite.InputAsync(0, s.PartyId == 0 ? Enumerable.Range(0, 36).Select(i => Z2k.FromInt64(i)).ToArray() : ReadOnlyMemory<Z2k>.Empty, 36), 3);
-        var opened = await suite.OpenAsync(new SharedVector<Z2k>([.. truncated.LocalShares, .. negative.LocalShares, .. clipped.Products.LocalShares, .. left.LocalShares, .. transposed.LocalShares]));
+        var transposed = await suite.TransposedMatrixMultiplyAsync(matrix,
+            await suite.InputAsync(0,
+                s.PartyId == 0 ? Enumerable.Range(0, 36).Select(i => Z2k.FromInt64(i)).ToArray() : ReadOnlyMemory<Z2k>.Empty, 36),
+            3);
+        var opened = await suite.OpenAsync(new SharedVector<Z2k>([.. truncated.LocalShares, .. negative.LocalShares,
+            .. clipped.Products.LocalShares, .. left.LocalShares, .. transposed.LocalShares]));
         GC.KeepAlive(powers);
         return opened;
     }
 
-    private static long[] Inputs(int salt) => Enumerable.Range(0, Length).Select(i => (i % 3 == 0 ? -1L : 1L) * (1 + (i * 7919L + salt) % 100_000)).ToArray();
+    private static long[] Inputs(int salt) =>
+        Enumerable.Range(0, Length).Select(i => (i % 3 == 0 ? -1L : 1L) * (1 + (i * 7919L + salt) % 100_000)).ToArray();
 
     [Fact]
     public async Task TheDealer_HearsOnlySeedsAndShapes_TheSameWhateverTheInputs()
@@ -76,7 +86,8 @@ public sealed class ExternalDealerTests
                 Assert.Single(seeds);
                 Assert.Equal(16, seeds[0].Payload.Length);
             }
-            Assert.All(view.Where(f => f.Peer != 0), f => Assert.Equal(DealerLink.SeedTag, f.Tag)); // parties 1 and 2: their seed, nothing else
+            // parties 1 and 2: their seed, nothing else
+            Assert.All(view.Where(f => f.Peer != 0), f => Assert.Equal(DealerLink.SeedTag, f.Tag));
             Assert.All(view.Where(f => f.Tag != DealerLink.SeedTag), f =>
             {
                 Assert.Equal(0, f.Peer);
@@ -84,7 +95,9 @@ public sealed class ExternalDealerTests
                 Assert.Equal(DealRequest.Size, f.Payload.Length);
             });
         }
-        var requests = views.Select(v => v.Where(f => f.Tag == DealerLink.RequestTag).Select(f => Convert.ToHexString(f.Payload)).ToArray()).ToArray();
+        var requests = views
+            .Select(v => v.Where(f => f.Tag == DealerLink.RequestTag).Select(f => Convert.ToHexString(f.Payload)).ToArray())
+            .ToArray();
         Assert.Equal(requests[0], requests[1]);
         Assert.Equal(DealKind.End, DealRequest.Read(Convert.FromHexString(requests[0][^1]), out _).Kind);
     }
@@ -143,7 +156,7 @@ public sealed class ExternalDealerTests
     }
 
     [Fact]
-    public async Task PartyZerosKeepAlives_LetTheDealerWaitLongerThanTheReceiveDeadline()
+    public async Task PartyZerosKeepAlives_LetTheDealerWaitPastTheDeadline()
     {
         // A computation that needs no dealing for longer than the receive deadline (a replicated run on a cluster with a
         // dealer) must not time the dealer out: party 0 says it is alive every third of the deadline.
@@ -169,7 +182,7 @@ public sealed class ExternalDealerTests
 public sealed class DealerLinkTests
 {
     [Fact]
-    public async Task TheNextDealingOfASmallShape_IsAskedForAhead_AndHasArrivedWhenItIsTaken()
+    public async Task NextSmallDealing_IsAskedAhead_AndHasArrivedWhenTaken()
     {
         var mesh = InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30));
         try

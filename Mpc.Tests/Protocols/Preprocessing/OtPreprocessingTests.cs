@@ -8,7 +8,10 @@ using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.Preprocessing;
 
-/// <summary>The arithmetic contract for the additive suite with OT-made preprocessing (no trusted party), N = 2..3 (every run pays for fresh base OTs; the preprocessing tests cover N up to 5).</summary>
+/// <summary>
+/// The arithmetic contract for the additive suite with OT-made preprocessing (no trusted party), N = 2..3 (every run
+/// pays for fresh base OTs; the preprocessing tests cover N up to 5).
+/// </summary>
 public sealed class AdditiveOtContract : ArithmeticContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) => new AdditiveSuite(session, new OtPreprocessing(session));
@@ -67,7 +70,7 @@ public sealed class OtPreprocessingTests
     [Theory]
     [InlineData(2, false)]
     [InlineData(3, true)]
-    public void TriplesForAReusedMask_SatisfyTheProductLaw_OnTheWholeMaskAndOnRowViews(int n, bool transposed)
+    public void ReusedMaskTriples_SatisfyTheProductLaw_WholeAndOnRowViews(int n, bool transposed)
     {
         const int rows = 12, width = 5, columns = 2;
         var parts = LocalParties.Run(n, async s =>
@@ -181,7 +184,8 @@ public sealed class OtPreprocessingTests
             var third = source.TakeTriplesAsync(3).AsTask();
             return (await first, await second, await third);
         }, 3);
-        foreach (var pick in new Func<(BeaverTriples<Z2k>, MatrixTriple<Z2k>, BeaverTriples<Z2k>), BeaverTriples<Z2k>>[] { t => t.Item1, t => t.Item3 })
+        foreach (var pick in new Func<(BeaverTriples<Z2k>, MatrixTriple<Z2k>, BeaverTriples<Z2k>), BeaverTriples<Z2k>>[]
+            { t => t.Item1, t => t.Item3 })
         {
             var triples = parts.Select(pick).ToArray();
             for (int i = 0; i < triples[0].Count; i++)

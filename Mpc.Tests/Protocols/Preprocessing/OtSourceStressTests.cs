@@ -46,7 +46,8 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
             {
                 if (source == "replicated") return TrainAsync(new ReplicatedSuite(s), null, seed, tables[s.PartyId], options);
                 if (source.StartsWith("shamir", StringComparison.Ordinal))
-                    return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: ShamirTruncation.RandomBits), null, seed, tables[s.PartyId], options);
+                    return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: ShamirTruncation.RandomBits), null, seed,
+                        tables[s.PartyId], options);
                 IAdditivePreprocessing preprocessing = source == "ot" ? new OtPreprocessing(s) : new DealerPreprocessing(s);
                 return TrainAsync(new AdditiveSuite(s, preprocessing), preprocessing as IDisposable, seed, tables[s.PartyId], options);
             }, seed: run);
@@ -55,14 +56,16 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
         output.WriteLine($"{source}, N = {parties}, {(batchSize is int b ? $"batches of {b}" : "full batch")}: {Runs} runs");
     }
 
-    private static async Task<double[]> TrainAsync<T>(IArithmeticSuite<T> suite, IDisposable? source, int seed, PartyTable table, LogisticRegressionOptions options)
+    private static async Task<double[]> TrainAsync<T>(IArithmeticSuite<T> suite, IDisposable? source, int seed, PartyTable table,
+        LogisticRegressionOptions options)
         where T : unmanaged, IRing<T>
     {
         using (source)
         {
             var fx = new FixedPointArithmetic<T>(new DelayingSuite<T>(suite, seed * 31 + suite.Session.PartyId), new FixedPointFormat(16));
             var data = await new SecureDataLoader<T>(fx).LoadAsync(table, DataPartition.ByRows, new DataLoadOptions());
-            var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll);
+            var result = await new LogisticRegressionTrainer<T>(fx)
+                .TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll);
             return result.Weights!;
         }
     }
@@ -72,7 +75,7 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
 public sealed class OtSourceFailureTests
 {
     [Fact]
-    public async Task QueuedRequests_AfterAPeerAborts_FailWithTheAbort_NotWithTheBrokenState()
+    public async Task QueuedRequests_AfterAnAbort_FailWithIt_NotWithBrokenState()
     {
         var networks = InMemoryNetwork.CreateCluster(2, TimeSpan.FromSeconds(30));
         var errors = await LocalParties.RunAsync(networks, async s =>
@@ -86,7 +89,8 @@ public sealed class OtSourceFailureTests
                 return Array.Empty<Exception>();
             }
             // Party 1 queues three requests side by side; the first meets the abort, the others must report it too.
-            Task[] requests = [source.TakeTriplesAsync(100).AsTask(), source.TakeTruncationMasksAsync(10, 16).AsTask(), source.TakeTriplesAsync(5).AsTask()];
+            Task[] requests = [source.TakeTriplesAsync(100).AsTask(), source.TakeTruncationMasksAsync(10, 16).AsTask(),
+                source.TakeTriplesAsync(5).AsTask()];
             var failures = new List<Exception>();
             foreach (var request in requests) failures.Add(await Assert.ThrowsAnyAsync<Exception>(() => request));
             return failures.ToArray();
@@ -97,7 +101,7 @@ public sealed class OtSourceFailureTests
     }
 
     [Fact]
-    public async Task IknpReceiver_CalledAgainAfterAFailedBatch_ThrowsTheFirstFailure()
+    public async Task IknpReceiver_CalledAfterAFailedBatch_ThrowsTheFirstFailure()
     {
         var networks = InMemoryNetwork.CreateCluster(2, TimeSpan.FromSeconds(30));
         var outcome = await LocalParties.RunAsync(networks, async s =>

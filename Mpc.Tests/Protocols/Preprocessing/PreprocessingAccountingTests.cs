@@ -15,7 +15,8 @@ public sealed class PreprocessingAccountingTests
         var all = new List<(Z2k, Z2k, Z2k)>();
         for (int take = 0; take < byParty[0].Length; take++)
             for (int i = 0; i < byParty[0][take].Count; i++)
-                all.Add((Sum(byParty.Select(p => p[take].A[i])), Sum(byParty.Select(p => p[take].B[i])), Sum(byParty.Select(p => p[take].C[i]))));
+                all.Add((Sum(byParty.Select(p => p[take].A[i])), Sum(byParty.Select(p => p[take].B[i])),
+                    Sum(byParty.Select(p => p[take].C[i]))));
         return all;
     }
 
@@ -46,7 +47,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_RequestBeyondTheBatch_FailsSayingNeededAndProduced_AndTheRestStaysUsable()
+    public async Task Buffered_OverBatch_FailsSayingNeededAndProduced_StaysUsable()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -69,7 +70,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_PreparingAgain_DropsTheUnusedTriples_NeverHandsThemOut()
+    public async Task Buffered_PreparingAgain_DropsUnusedTriples_NeverHandsThemOut()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -88,7 +89,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task Buffered_TruncationMasks_AreHandedOutOnce_ForTheShiftTheyWereMadeFor()
+    public async Task Buffered_TruncationMasks_HandedOutOnce_ForTheirOwnShift()
     {
         var results = await LocalParties.RunAsync(3, async s =>
         {
@@ -117,7 +118,7 @@ public sealed class PreprocessingAccountingTests
     }
 
     [Fact]
-    public async Task OnDemand_BeyondTheBatch_GoesToTheSource_FreshTriplesAndCounted()
+    public async Task OnDemand_BeyondTheBatch_DrawsFreshCountedTriplesFromSource()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {
@@ -148,7 +149,7 @@ public sealed class PreprocessingAccountingTests
         Assert.Equal(1000, triples.Select(t => t.C).Distinct().Count());
     }
     [Fact]
-    public async Task Restartable_CountsEverySourceItHad_AndKeepsHandingOutFreshTriples()
+    public async Task Restartable_CountsEverySource_KeepsHandingOutFreshTriples()
     {
         var results = await LocalParties.RunAsync(2, async s =>
         {

@@ -16,7 +16,8 @@ public sealed class ReplicatedContract : ArithmeticContractTests<Z2kPair>
 /// <summary>The same contract with one-round truncation, on masks made ahead.</summary>
 public sealed class ReplicatedOneRoundContract : ArithmeticContractTests<Z2kPair>
 {
-    protected override IArithmeticSuite<Z2kPair> CreateSuite(Session session) => new ReplicatedSuite(session, ReplicatedTruncation.OneRound);
+    protected override IArithmeticSuite<Z2kPair> CreateSuite(Session session) =>
+        new ReplicatedSuite(session, ReplicatedTruncation.OneRound);
     protected override int MinParties => 3;
     protected override int MaxParties => 3;
 }

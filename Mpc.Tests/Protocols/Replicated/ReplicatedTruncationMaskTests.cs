@@ -29,11 +29,13 @@ public sealed class ReplicatedTruncationMaskTests
         {
             // Inputs over the whole range, [-2^62, 2^62).
             var inputs = Enumerable.Range(0, length).Select(_ => (long)prg.NextUniform<Z2k>().Value >> 1).ToArray();
-            var x = await suite.InputAsync(0, s.PartyId == 0 ? inputs.Select(Z2kPair.FromInt64).ToArray() : ReadOnlyMemory<Z2kPair>.Empty, length);
+            var x = await suite.InputAsync(0, s.PartyId == 0 ? inputs.Select(Z2kPair.FromInt64).ToArray() : ReadOnlyMemory<Z2kPair>.Empty,
+                length);
             suite.UsedMasks.Clear();
             var y = await suite.TruncateAsync(x, bits);
             var masks = Assert.Single(suite.UsedMasks);
-            async Task<ulong[]> Open(Z2kPair[] shares) => (await suite.OpenAsync(SharedVector<Z2kPair>.FromShares(shares))).Select(v => v.First).ToArray();
+            async Task<ulong[]> Open(Z2kPair[] shares) =>
+                (await suite.OpenAsync(SharedVector<Z2kPair>.FromShares(shares))).Select(v => v.First).ToArray();
             opened.Add(new Opened(await Open(masks.Mask), await Open(masks.ShiftedLow), await Open(masks.TopBit),
                 (await suite.OpenAsync(y)).Select(v => (long)v.First).ToArray(), inputs));
         }
@@ -70,12 +72,13 @@ public sealed class ReplicatedTruncationMaskTests
     }
 
     [Fact]
-    public async Task Truncation_WithMasksMade_IsOneRound_AndDiscardingStartsANewBatch()
+    public async Task Truncation_WithMasksMade_IsOneRound_DiscardStartsNewBatch()
     {
         var rounds = await LocalParties.RunAsync(3, async s =>
         {
             var suite = new ReplicatedSuite(s, ReplicatedTruncation.OneRound);
-            var x = await suite.InputAsync(0, s.PartyId == 0 ? Enumerable.Repeat(Z2kPair.FromInt64(1 << 20), 100).ToArray() : ReadOnlyMemory<Z2kPair>.Empty, 100);
+            var x = await suite.InputAsync(0,
+                s.PartyId == 0 ? Enumerable.Repeat(Z2kPair.FromInt64(1 << 20), 100).ToArray() : ReadOnlyMemory<Z2kPair>.Empty, 100);
             async Task<long> Rounds(Func<Task> operation)
             {
                 long before = s.Network.Stats.Rounds;

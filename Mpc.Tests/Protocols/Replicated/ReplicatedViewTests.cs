@@ -75,10 +75,12 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     [InlineData(Operation.LessThanZero)]
     public async Task EveryPartysView_IsUniformWhateverTheInputs(Operation operation)
     {
-        var views = await ObserveAsync(s => new ReplicatedSuite(s, TruncationOf(operation)) { FirstMaskBatch = Length, LargestMaskBatch = Length }, operation);
+        var views = await ObserveAsync(
+            s => new ReplicatedSuite(s, TruncationOf(operation)) { FirstMaskBatch = Length, LargestMaskBatch = Length }, operation);
         AssertReceivedWhatTheProtocolSends(views, operation);
         var samples = Samples(views, operation).ToArray();
-        output.WriteLine($"{operation}: {samples.Length} samples, largest chi-square {samples.Max(s => ChiSquare.Statistic(s.Counts)):F1}, critical {Critical:F1}");
+        output.WriteLine($"{operation}: {samples.Length} samples, " +
+            $"largest chi-square {samples.Max(s => ChiSquare.Statistic(s.Counts)):F1}, critical {Critical:F1}");
         foreach (var sample in samples)
             ChiSquare.AssertUniform(sample.Counts, sample.Name);
     }
@@ -95,13 +97,16 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     {
         // Inputs are left out: they never use the zero sharing (the owner's third component is masked by the two
         // components drawn from the PRGs it shares with its neighbours), so the variant's inputs are as secure.
-        var views = await ObserveAsync(s => new ReplicatedSuite(s, TruncationOf(operation), zeroSharing: false) { FirstMaskBatch = Length, LargestMaskBatch = Length }, operation);
+        var views = await ObserveAsync(
+            s => new ReplicatedSuite(s, TruncationOf(operation), zeroSharing: false) { FirstMaskBatch = Length, LargestMaskBatch = Length },
+            operation);
         AssertReceivedWhatTheProtocolSends(views, operation);
         var statistics = Samples(views, operation).Select(s => (s.Name, Statistic: ChiSquare.Statistic(s.Counts))).ToArray();
         foreach (var (name, statistic) in statistics) output.WriteLine($"{name}: chi-square {statistic:F1}");
         var worst = statistics.MaxBy(s => s.Statistic);
         output.WriteLine($"{operation}: largest chi-square {worst.Statistic:F1} ({worst.Name}), critical {Critical:F1}");
-        Assert.True(worst.Statistic >= Critical, $"{operation} without zero sharing: every view looks uniform (largest chi-square {worst.Statistic:F1} < {Critical:F1}).");
+        Assert.True(worst.Statistic >= Critical,
+            $"{operation} without zero sharing: every view looks uniform (largest chi-square {worst.Statistic:F1} < {Critical:F1}).");
     }
 
     [Theory]
@@ -125,12 +130,13 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
             Assert.Equal((receiver + 2) % 3, frame.Peer);
             Assert.Equal(Length, frame.Words.Length);
             ChiSquare.AssertUniform(Histogram(frame.Words), $"party {receiver}'s missing component");
-            Assert.All(Enumerable.Range(0, Length), i => Assert.Equal((ulong)X, unchecked(view.X[i].First + view.X[i].Second + frame.Words[i])));
+            Assert.All(Enumerable.Range(0, Length),
+                i => Assert.Equal((ulong)X, unchecked(view.X[i].First + view.X[i].Second + frame.Words[i])));
         }
     }
 
     [Fact]
-    public async Task Multiply_PartyOnesViews_ForDifferentInputs_AreIdenticallyDistributed()
+    public async Task Multiply_PartyOnesViewsOfTwoInputs_AreIdenticallyDistributed()
     {
         var first = await ObserveAsync(s => new ReplicatedSuite(s), Operation.Multiply, X, Y);
         var second = await ObserveAsync(s => new ReplicatedSuite(s), Operation.Multiply, -999_999, 3);
@@ -139,18 +145,23 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         ChiSquare.AssertUniform(a, "party 1's view of 12345 * -7");
         ChiSquare.AssertUniform(b, "party 1's view of -999999 * 3");
         // Two-sample (homogeneity) chi-square for equal sample sizes: sum (a - b)^2 / (a + b), 63 degrees of freedom.
-        double homogeneity = a.Zip(b).Where(p => p.First + p.Second > 0).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second) / (p.First + p.Second));
+        double homogeneity = a.Zip(b)
+            .Where(p => p.First + p.Second > 0)
+            .Sum(p => (double)(p.First - p.Second) * (p.First - p.Second) / (p.First + p.Second));
         Assert.True(homogeneity < Critical, $"party 1's two views differ: chi-square {homogeneity:F1} >= {Critical:F1}");
     }
 
     private static ReplicatedTruncation TruncationOf(Operation operation) =>
-        operation is Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound ? ReplicatedTruncation.OneRound : ReplicatedTruncation.TwoRounds;
+        operation is Operation.TruncateInOneRound or Operation.MultiplyAndTruncateInOneRound
+            ? ReplicatedTruncation.OneRound
+            : ReplicatedTruncation.TwoRounds;
 
     /// <summary>Runs the three parties over recording networks: inputs x (party 0) and y (party 1), then the operation.</summary>
     private static Task<PartyView[]> ObserveAsync(Func<Session, ReplicatedSuite> create, Operation operation, long x = X, long y = Y) =>
         ObserveAsync(create, StepOf(operation), Repetitions(operation), x, y);
 
-    private static async Task<PartyView[]> ObserveAsync(Func<Session, ReplicatedSuite> create, Step step, int repetitions, long x = X, long y = Y)
+    private static async Task<PartyView[]> ObserveAsync(Func<Session, ReplicatedSuite> create, Step step, int repetitions,
+        long x = X, long y = Y)
     {
         var networks = InMemoryNetwork.CreateCluster(3, TimeSpan.FromSeconds(30)).Select(n => new RecordingNetwork(n)).ToArray();
         return await LocalParties.RunAsync(networks, async s =>
@@ -171,7 +182,9 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                 await step(suite, sx, sy);
                 masks[k] = suite.UsedMasks.SelectMany(m => m.Mask).ToArray();
                 var received = network.Received;
-                steps[k] = received.Skip(mark).Select(f => new Frame(f.Peer, f.Tag, MemoryMarshal.Cast<byte, ulong>(f.Payload).ToArray())).ToArray();
+                steps[k] = received.Skip(mark)
+                    .Select(f => new Frame(f.Peer, f.Tag, MemoryMarshal.Cast<byte, ulong>(f.Payload).ToArray()))
+                    .ToArray();
                 mark = received.Count;
             }
             return new PartyView(s.PartyId, x, y, sx.LocalShares.ToArray(), sy.LocalShares.ToArray(), steps, masks);
@@ -184,14 +197,16 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         {
             long[] values = [X, Y, -999_999];
             for (int owner = 0; owner < 3; owner++)
-                await suite.InputAsync(owner, suite.Session.PartyId == owner ? Fixed(values[owner]) : ReadOnlyMemory<Z2kPair>.Empty, Length);
+                await suite.InputAsync(owner, suite.Session.PartyId == owner ? Fixed(values[owner]) : ReadOnlyMemory<Z2kPair>.Empty,
+                    Length);
         },
         Operation.Multiply => (suite, x, y) => suite.MultiplyAsync(x, y).AsTask(),
         Operation.MatrixMultiply => (suite, x, y) => suite.MatrixMultiplyAsync(
             SharedVector<Z2kPair>.FromShares(x.LocalShares[..(Rows * Inner)]),
             SharedVector<Z2kPair>.FromShares(y.LocalShares[..(Inner * Columns)]), Rows, Inner, Columns).AsTask(),
         Operation.Truncate or Operation.TruncateInOneRound => (suite, x, _) => suite.TruncateAsync(x, Bits).AsTask(),
-        Operation.MultiplyAndTruncate or Operation.MultiplyAndTruncateInOneRound => (suite, x, y) => suite.FusedTruncation!.MultiplyAndTruncateAsync(x, y, Bits).AsTask(),
+        Operation.MultiplyAndTruncate or Operation.MultiplyAndTruncateInOneRound =>
+            (suite, x, y) => suite.FusedTruncation!.MultiplyAndTruncateAsync(x, y, Bits).AsTask(),
         Operation.LessThanZero => (suite, x, _) => suite.LessThanZeroAsync(x, InputBits).AsTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
@@ -219,7 +234,8 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
             {
                 var frames = view.Steps[k];
                 foreach (var frame in frames)
-                    yield return new Sample($"{operation}: party {view.Party}, step {k}, from party {frame.Peer}, tag {frame.Tag}", Histogram(frame.Words));
+                    yield return new Sample($"{operation}: party {view.Party}, step {k}, from party {frame.Peer}, tag {frame.Tag}",
+                        Histogram(frame.Words));
                 if (frames.Length == 0) continue;
                 Frame reshared;
                 Func<int, ulong[]> expected;
@@ -249,7 +265,9 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                         var mask = view.Masks[k];
                         expected = sender =>
                         {
-                            var share = operation == Operation.TruncateInOneRound ? Component(view.X, view.Party, sender, view.XValue) : CrossTerms(view, sender);
+                            var share = operation == Operation.TruncateInOneRound
+                                ? Component(view.X, view.Party, sender, view.XValue)
+                                : CrossTerms(view, sender);
                             for (int i = 0; i < share.Length; i++) share[i] = unchecked(share[i] + mask[i].Second);
                             return share;
                         };
@@ -260,12 +278,17 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                 var insecure = expected(reshared.Peer);
                 var residual = new ulong[insecure.Length];
                 for (int i = 0; i < residual.Length; i++) residual[i] = unchecked(reshared.Words[i] - insecure[i]);
-                yield return new Sample($"{operation}: party {view.Party}, step {k}, party {reshared.Peer}'s message minus its value without the zero share", Histogram(residual));
+                yield return new Sample(
+                    $"{operation}: party {view.Party}, step {k}, party {reshared.Peer}'s message minus its value without the zero share",
+                    Histogram(residual));
             }
         }
     }
 
-    /// <summary>Component <paramref name="component"/> of a shared vector of the fixed value <paramref name="total"/>, as party <paramref name="party"/> can compute it.</summary>
+    /// <summary>
+    /// Component <paramref name="component"/> of a shared vector of the fixed value <paramref name="total"/>, as party
+    /// <paramref name="party"/> can compute it.
+    /// </summary>
     private static ulong[] Component(Z2kPair[] shares, int party, int component, long total)
     {
         var values = new ulong[shares.Length];
@@ -300,7 +323,9 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         for (int r = 0; r < Rows; r++)
             for (int k = 0; k < Inner; k++)
                 for (int c = 0; c < Columns; c++)
-                    z[r * Columns + c] = unchecked(z[r * Columns + c] + x0[r * Inner + k] * (y0[k * Columns + c] + y1[k * Columns + c]) + x1[r * Inner + k] * y0[k * Columns + c]);
+                    z[r * Columns + c] = unchecked(z[r * Columns + c]
+                        + x0[r * Inner + k] * (y0[k * Columns + c] + y1[k * Columns + c])
+                        + x1[r * Inner + k] * y0[k * Columns + c]);
         return z;
     }
 
@@ -358,7 +383,10 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                     Assert.Equal(3, view.Steps.Length);
                     foreach (var frames in view.Steps)
                     {
-                        var rounds = frames.GroupBy(f => f.Tag.Value).OrderBy(g => g.Key).Select(g => g.OrderBy(f => f.Peer).ToArray()).ToArray();
+                        var rounds = frames.GroupBy(f => f.Tag.Value)
+                            .OrderBy(g => g.Key)
+                            .Select(g => g.OrderBy(f => f.Peer).ToArray())
+                            .ToArray();
                         Assert.Equal(view.Party == 1 ? 9 : 10, rounds.Length);
                         Assert.Equal(Enumerable.Range(0, 3).Where(p => p != view.Party), rounds[0].Select(f => f.Peer));
                         Assert.All(rounds[0], f => Assert.Equal(Length, f.Words.Length));

@@ -47,7 +47,8 @@ public sealed class ShamirSuiteTests
     {
         var tooFew = Assert.ThrowsAny<Exception>(() => LocalParties.Run(2, s => Task.FromResult(new ShamirSuite<Mersenne127>(s))));
         Assert.Contains("at least 3 parties", tooFew.Message);
-        var tooHigh = Assert.ThrowsAny<Exception>(() => LocalParties.Run(4, s => Task.FromResult(new ShamirSuite<Mersenne127>(s, threshold: 2))));
+        var tooHigh = Assert.ThrowsAny<Exception>(
+            () => LocalParties.Run(4, s => Task.FromResult(new ShamirSuite<Mersenne127>(s, threshold: 2))));
         Assert.Contains("t < N/2", tooHigh.Message);
     }
 
@@ -74,7 +75,7 @@ public sealed class ShamirFusedOpeningViewTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task OpenedProductPolynomial_TopCoefficient_IsUniformAndUnlinkedToTheInputs(bool truncate)
+    public async Task ProductPolynomial_OpenedTopCoefficient_IsUniformAndUnlinked(bool truncate)
     {
         // t = 1, n = 3: the opened polynomial h = f g + M has degree 2. With a mask M of degree t only, its top
         // coefficient would be h_2 = f_1 g_1, and party 0 (owner of x and y, holding f(1) = x + f_1 and
@@ -112,7 +113,8 @@ public sealed class ShamirFusedOpeningViewTests
         Arbitraries.ChiSquare.AssertUniform(counts, "top coefficient of the opened product polynomial");
     }
 
-    private static Mersenne127[] Elements(byte[] payload) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Mersenne127>(payload).ToArray();
+    private static Mersenne127[] Elements(byte[] payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Mersenne127>(payload).ToArray();
 }
 
 public sealed class ShamirPreparedMaskTests
@@ -145,12 +147,13 @@ public sealed class ShamirPseudoRandomSharingTests
     [InlineData(3, 1)]
     [InlineData(5, 2)]
     [InlineData(7, 3)]
-    public async Task DoubleRandoms_AreDegreeTAndDegree2TSharingsOfOneValue_AndDifferEveryCall(int n, int t)
+    public async Task DoubleRandoms_ShareOneValueAtDegreeTAnd2T_FreshEachCall(int n, int t)
     {
         const int length = 64;
         var draws = await LocalParties.RunAsync(n, async s =>
         {
-            var sharing = await Mpc.Protocols.Shamir.Internal.PseudoRandomSharing<Mersenne127>.EstablishAsync(s, t, s.NextTag(), CancellationToken.None);
+            var sharing = await Mpc.Protocols.Shamir.Internal.PseudoRandomSharing<Mersenne127>
+                .EstablishAsync(s, t, s.NextTag(), CancellationToken.None);
             return (First: sharing.DoubleRandoms(length, s.NextTag()), Second: sharing.DoubleRandoms(length, s.NextTag()));
         });
         var all = Enumerable.Range(0, n).ToArray();
@@ -167,6 +170,7 @@ public sealed class ShamirPseudoRandomSharingTests
         Assert.Equal(length, r.Distinct().Count());
         Assert.DoesNotContain(r, next.Contains);
         // The degree-2t sharing is not the degree-t one: its higher coefficients are random, not zero.
-        Assert.Throws<Mpc.Core.Sharing.ShareReconstructionException>(() => narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Wide).ToArray(), new Mersenne127[length]));
+        Assert.Throws<Mpc.Core.Sharing.ShareReconstructionException>(
+            () => narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Wide).ToArray(), new Mersenne127[length]));
     }
 }
