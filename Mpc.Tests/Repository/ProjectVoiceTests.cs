@@ -29,7 +29,8 @@ public sealed partial class ProjectVoiceTests
         }
     }
 
-    private static IEnumerable<string> Sources()
+    /// <summary>Every C# file of the projects and examples (not build output); this file only if asked for.</summary>
+    internal static IEnumerable<string> Sources(bool includeSelf = false)
     {
         string root = MlTestData.Root;
         foreach (string project in Directory.EnumerateDirectories(root, "Mpc.*").Append(Path.Combine(root, "examples")))
@@ -41,7 +42,7 @@ public sealed partial class ProjectVoiceTests
                 if (relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                     || relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                     continue;
-                if (Path.GetFileName(file) == nameof(ProjectVoiceTests) + ".cs") continue; // the patterns themselves
+                if (!includeSelf && Path.GetFileName(file) == nameof(ProjectVoiceTests) + ".cs") continue; // the patterns
                 yield return file;
             }
         }
