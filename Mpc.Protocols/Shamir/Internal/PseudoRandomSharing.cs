@@ -22,14 +22,14 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly byte[][] _keys;      // my keys, one per set containing me, in set order
     private readonly T[] _weights;        // f_A(x_me)
-    private readonly T[][] _zeroWeights;  // x_me^l f_A(x_me), l = 1..t
+    private readonly T[] _zeroWeightsFlat; // x_me^l f_A(x_me), set-major, l = 1..t
     private readonly int _threshold;
 
     private PseudoRandomSharing(byte[][] keys, T[] weights, T[][] zeroWeights, int threshold)
     {
         _keys = keys;
         _weights = weights;
-        _zeroWeights = zeroWeights;
+        _zeroWeightsFlat = zeroWeights.SelectMany(w => w).ToArray();
         _threshold = threshold;
     }
 
@@ -96,30 +96,48 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
         return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
     }
 
+    /// <summary>Elements drawn and combined per pass: every PRG stream's draws for a chunk stay in cache.</summary>
+    private const int Chunk = 1024;
+
     /// <summary>
     /// My shares of a fresh random r with degree 2t (<c>Wide</c>) and degree t (<c>Narrow</c>), for
-    /// <paramref name="length"/> values. Local.
+    /// <paramref name="length"/> values. Local. Chunk by chunk, each set's PRG draws psi_A then psi_A,1..t, and the
+    /// weighted sums are formed in one pass each (<see cref="VectorMath.LinearCombination{T}"/>).
     /// </summary>
     public (T[] Wide, T[] Narrow) DoubleRandoms(int length, StreamTag purpose)
     {
-        var narrow = new T[length];
-        var zero = new T[length];
-        var draws = GC.AllocateUninitializedArray<T>(length);
+        var narrow = GC.AllocateUninitializedArray<T>(length);
+        var wide = GC.AllocateUninitializedArray<T>(length);
+        int sets = _keys.Length, t = _threshold;
         Span<byte> info = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
-        for (int s = 0; s < _keys.Length; s++)
+        var prgs = new AesCtrPrg[sets];
+        try
         {
-            using var prg = AesCtrPrg.Derive(_keys[s], "mpc-prss"u8, info);
-            prg.FillUniform<T>(draws);
-            VectorMath.AddScaled<T>(draws, _weights[s], narrow);
-            for (int l = 0; l < _threshold; l++)
+            for (int s = 0; s < sets; s++) prgs[s] = AesCtrPrg.Derive(_keys[s], "mpc-prss"u8, info);
+            // Term-major draws of one chunk: psi_A for every set first (the narrow sharing's terms), then psi_A,l.
+            var draws = new T[sets * (1 + t) * Chunk];
+            var zero = new T[Chunk];
+            for (int start = 0; start < length; start += Chunk)
             {
-                prg.FillUniform<T>(draws);
-                VectorMath.AddScaled<T>(draws, _zeroWeights[s][l], zero);
+                int c = Math.Min(Chunk, length - start);
+                var terms = draws.AsSpan(0, sets * (1 + t) * c);
+                for (int s = 0; s < sets; s++)
+                {
+                    prgs[s].FillUniform<T>(terms.Slice(s * c, c));
+                    for (int l = 0; l < t; l++) prgs[s].FillUniform<T>(terms.Slice((sets + s * t + l) * c, c));
+                }
+                var narrowPart = narrow.AsSpan(start, c);
+                VectorMath.LinearCombination<T>(terms[..(sets * c)], _weights, narrowPart);
+                VectorMath.LinearCombination<T>(terms[(sets * c)..], _zeroWeightsFlat, zero.AsSpan(0, c));
+                VectorMath.Add<T>(zero.AsSpan(0, c), narrowPart, wide.AsSpan(start, c));
             }
         }
-        VectorMath.Add<T>(zero, narrow, zero);
-        return (zero, narrow);
+        finally
+        {
+            foreach (var prg in prgs) prg?.Dispose();
+        }
+        return (wide, narrow);
     }
 
     // Every subset of {0..n-1} of the given size, members ascending, in lexicographic order.

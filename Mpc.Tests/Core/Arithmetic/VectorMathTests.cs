@@ -35,6 +35,20 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
         Assert.Equal(dot, VectorMath.Dot<T>(a, b));
     }
 
+    [Property(MaxTest = 100)]
+    public void LinearCombination_MatchesSumOfScaledTerms(int seed, byte termsByte, byte lengthByte)
+    {
+        int count = termsByte % 40, n = lengthByte % 70;
+        T[] terms = Vector<T>(seed, count * n), scalars = Vector<T>(seed + 1, count), d = Vector<T>(seed + 2, n);
+        VectorMath.LinearCombination<T>(terms, scalars, d);
+        for (int i = 0; i < n; i++)
+        {
+            T sum = T.Zero;
+            for (int j = 0; j < count; j++) sum += scalars[j] * terms[j * n + i];
+            Assert.Equal(sum, d[i]);
+        }
+    }
+
     [Property(MaxTest = 50)]
     public void Kernels_WorkInPlace(int seed, byte lengthByte)
     {
@@ -86,4 +100,18 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
 public sealed class Z2kVectorMath : VectorMathTests<Z2k>;
 public sealed class Z2k128VectorMath : VectorMathTests<Z2k128>;
 public sealed class Mersenne61VectorMath : VectorMathTests<Mersenne61>;
-public sealed class Mersenne127VectorMath : VectorMathTests<Mersenne127>;
+public sealed class Mersenne127VectorMath : VectorMathTests<Mersenne127>
+{
+    [Fact]
+    public void LinearCombination_LargestValues_FoldExactly()
+    {
+        // p - 1 everywhere: every partial sum at its largest, 1000 terms deep.
+        var top = -Mersenne127.One;
+        const int count = 1000, n = 3;
+        var terms = Enumerable.Repeat(top, count * n).ToArray();
+        var scalars = Enumerable.Repeat(top, count).ToArray();
+        var d = new Mersenne127[n];
+        VectorMath.LinearCombination<Mersenne127>(terms, scalars, d);
+        Assert.All(d, v => Assert.Equal(Mersenne127.FromInt64(count), v)); // (p - 1)^2 = 1
+    }
+}

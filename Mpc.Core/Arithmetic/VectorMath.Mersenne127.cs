@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Mpc.Core.Arithmetic;
+
+// Kernels over 2^127-1 that defer the reduction: a sum of products is accumulated in 256 bits and reduced once.
+public static partial class VectorMath
+{
+    /// <summary>
+    /// destination[i] = sum over j of scalars[j] * terms[j * n + i], with n = destination's length (the terms
+    /// term-major): one pass, so a combination of many vectors (pseudo-random sharing's weighted PRG streams) reads
+    /// each once and writes the result once.
+    /// </summary>
+    public static void LinearCombination<T>(ReadOnlySpan<T> terms, ReadOnlySpan<T> scalars, Span<T> destination)
+        where T : unmanaged, IRing<T>
+    {
+        int n = destination.Length;
+        if (terms.Length != (long)scalars.Length * n)
+            throw new ArgumentException($"Expected {scalars.Length} terms of {n} elements, got {terms.Length} elements.", nameof(terms));
+        if (typeof(T) == typeof(Mersenne127))
+        {
+            Mersenne127Kernels.LinearCombination(MemoryMarshal.Cast<T, UInt128>(terms), MemoryMarshal.Cast<T, UInt128>(scalars),
+                MemoryMarshal.Cast<T, UInt128>(destination));
+            return;
+        }
+        destination.Clear();
+        for (int j = 0; j < scalars.Length; j++) AddScaled(terms.Slice(j * n, n), scalars[j], destination);
+    }
+
+    /// <summary>2^127-1 arithmetic on canonical values, with the reduction deferred to the end of a sum.</summary>
+    private static class Mersenne127Kernels
+    {
+        private static readonly UInt128 P = Mersenne127.P;
+
+        /// <remarks>
+        /// Each product a b (a, b &lt; 2^127, in 64-bit limbs) adds its four 64x64 products into a 320-bit sum
+        /// w0 + w1 2^64 + w2 2^128 + w3 2^192 + w4 2^256 (w4 gathers the carries: at most 2^24 terms), reduced once
+        /// at the end with 2^127 = 1, so 2^128 = 2, 2^192 = 2^65 and 2^256 = 4 (mod p).
+        /// </remarks>
+        public static void LinearCombination(ReadOnlySpan<UInt128> terms, ReadOnlySpan<UInt128> scalars, Span<UInt128> destination)
+        {
+            int n = destination.Length, count = scalars.Length;
+            if (count > 1 << 24) throw new ArgumentException("At most 2^24 terms are summed before a reduction.", nameof(scalars));
+            Span<ulong> s0 = count <= 64 ? stackalloc ulong[count] : new ulong[count];
+            Span<ulong> s1 = count <= 64 ? stackalloc ulong[count] : new ulong[count];
+            for (int j = 0; j < count; j++)
+            {
+                s0[j] = (ulong)scalars[j];
+                s1[j] = (ulong)(scalars[j] >> 64);
+            }
+            var limbs = MemoryMarshal.Cast<UInt128, ulong>(terms);
+            for (int i = 0; i < n; i++)
+            {
+                ulong w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0;
+                for (int j = 0; j < count; j++)
+                {
+                    int k = 2 * (j * n + i);
+                    ulong a0 = limbs[k], a1 = limbs[k + 1], b0 = s0[j], b1 = s1[j];
+                    ulong h00 = Math.BigMul(a0, b0, out ulong l00);
+                    ulong h01 = Math.BigMul(a0, b1, out ulong l01);
+                    ulong h10 = Math.BigMul(a1, b0, out ulong l10);
+                    ulong h11 = Math.BigMul(a1, b1, out ulong l11);
+
+                    w0 += l00;
+                    ulong carry = w0 < l00 ? 1UL : 0UL;
+
+                    ulong t = w1 + carry;
+                    carry = t < carry ? 1UL : 0UL;
+                    t += h00;
+                    carry += t < h00 ? 1UL : 0UL;
+                    t += l01;
+                    carry += t < l01 ? 1UL : 0UL;
+                    t += l10;
+                    carry += t < l10 ? 1UL : 0UL;
+                    w1 = t;
+
+                    t = w2 + carry;
+                    carry = t < carry ? 1UL : 0UL;
+                    t += h01;
+                    carry += t < h01 ? 1UL : 0UL;
+                    t += h10;
+                    carry += t < h10 ? 1UL : 0UL;
+                    t += l11;
+                    carry += t < l11 ? 1UL : 0UL;
+                    w2 = t;
+
+                    t = w3 + carry;
+                    carry = t < carry ? 1UL : 0UL;
+                    t += h11;
+                    carry += t < h11 ? 1UL : 0UL;
+                    w3 = t;
+                    w4 += carry;
+                }
+                destination[i] = Fold(w0, w1, w2, w3, w4);
+            }
+        }
+
+        /// <summary>(w0 + w1 2^64 + w2 2^128 + w3 2^192 + w4 2^256) mod p, for w4 &lt; 2^60.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static UInt128 Fold(ulong w0, ulong w1, ulong w2, ulong w3, ulong w4)
+        {
+            UInt128 low = ((UInt128)w1 << 64) | w0;
+            UInt128 r = (low & P) + (low >> 127);                              // <= 2^127
+            r += (UInt128)w2 << 1;                                             // 2^128 = 2
+            r += (((UInt128)w3 << 65) & P) + (w3 >> 62);                       // 2^192 = 2^65: bits past 2^127 wrap to 2^0
+            r += (UInt128)w4 << 2;                                             // 2^256 = 4; r < 2^128 in all
+            r = (r & P) + (r >> 127);
+            return r >= P ? r - P : r;
+        }
+    }
+}
