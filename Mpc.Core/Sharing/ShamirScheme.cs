@@ -96,9 +96,9 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
 
         int used = Threshold + 1;
         var lambda = LagrangeAtZero(parties[..used]);
-        secrets.Clear();
-        for (int j = 0; j < used; j++)
-            VectorMath.AddScaled(shares.Slice(j * length, length), lambda[parties[j]], secrets);
+        Span<T> weights = used <= 16 ? stackalloc T[used] : new T[used];
+        for (int j = 0; j < used; j++) weights[j] = lambda[parties[j]];
+        VectorMath.LinearCombination<T>(shares[..(used * length)], weights, secrets);
     }
 
     /// <summary>Reconstructs from a full or partial set of shares given as party id to share vector.</summary>
@@ -128,9 +128,7 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
         {
             // The value the basis polynomial takes at party j's point, by interpolation at that point.
             var lambda = LagrangeAt(basis, EvaluationPoint(parties[j]));
-            Array.Clear(expected);
-            for (int b = 0; b < used; b++)
-                VectorMath.AddScaled(shares.Slice(b * length, length), lambda[b], expected);
+            VectorMath.LinearCombination<T>(shares[..(used * length)], lambda, expected);
             if (!expected.AsSpan().SequenceEqual(shares.Slice(j * length, length)))
                 throw new ShareReconstructionException(
                     $"Party {parties[j]}'s shares are not on the degree-{Threshold} polynomial "
