@@ -46,9 +46,15 @@ internal static class BenchAll
                 [.. products, .. dealer]),
             new($"{epochs10} full-batch epochs, 2 parties (additive on ot, garbled comparisons)",
                 ["bench", "train-lr", "--parties", "2", .. breastCancer, "--epochs", epochs10], TrainSeconds),
-            new($"{epochs10} full-batch epochs, 5 parties (Shamir)",
-                ["bench", "train-lr", "--parties", "5", .. breastCancer, "--epochs", epochs10], TrainSeconds),
+            .. new[] { 5, 7 }.Select(n => Shamir(n, ["bench", "train-lr", "--parties", $"{n}", .. breastCancer, "--epochs", epochs10],
+                $"{epochs10} full-batch epochs, breast cancer", TrainSeconds)),
+            .. new[] { 3, 5, 7 }.Select(n => Shamir(n, ["bench", "mul", "--parties", $"{n}", "--size", million, "--repeat", "3"],
+                $"10^{(quick ? 4 : 6)} products, online", Products)),
         ];
+
+        // The trust-free default for 4 or more parties, and Shamir at 3, beside the external dealer for the same parties.
+        Case Shamir(int parties, string[] work, string what, Measure measure) =>
+            new($"{what}, {parties} parties (Shamir)", [.. work, "--suite", "shamir"], measure, "external dealer", [.. work, .. dealer]);
     }
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
