@@ -373,15 +373,13 @@ internal sealed class MeshConnector
     {
         var me = _cluster.Parties[_me];
         var address = await ResolveAsync(me.Host, ct).ConfigureAwait(false);
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket listener;
         try
         {
-            listener.Bind(new IPEndPoint(address, me.Port));
-            listener.Listen(128);
+            listener = Listener.Open(address, me.Port);
         }
         catch (SocketException ex)
         {
-            listener.Dispose();
             throw new MpcException(
                 $"Party {_me} ({me.Name}) cannot listen on {address}:{me.Port}: {ex.SocketErrorCode} ({ex.Message})", ex);
         }

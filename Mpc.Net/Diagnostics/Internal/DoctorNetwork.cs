@@ -181,15 +181,13 @@ internal sealed class DoctorNetwork
                 "the cluster file's host for this party must name this machine"));
             return null;
         }
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket listener;
         try
         {
-            listener.Bind(new IPEndPoint(address, me.Port));
-            listener.Listen(128);
+            listener = Listener.Open(address, me.Port);
         }
         catch (SocketException ex)
         {
-            listener.Dispose();
             string endpoint = $"{address}:{me.Port}";
             var (detail, advice) = ex.SocketErrorCode switch
             {
