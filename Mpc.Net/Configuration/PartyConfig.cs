@@ -179,17 +179,11 @@ public sealed record PartyConfig
         }
     }
 
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
-    // A private key that other users can read is as good as published: refuse it, as ssh does, and say how to fix it.
+    // A private key that other users can read is as good as published: refuse it, and say how to fix it.
     private static void RefuseSharedKeyFile(string file, string keyPath)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(keyPath)) return;
-        var mode = File.GetUnixFileMode(keyPath);
-        if ((mode & GroupOrOther) != 0)
+        if (File.Exists(keyPath) && !CertificateFiles.IsOwnerOnly(keyPath, out var mode))
             throw new ConfigException(file, "privateKey",
-                $"key file '{keyPath}' is accessible by other users (mode {Convert.ToString((int)mode, 8)}); run: chmod 600 '{keyPath}'");
+                $"key file '{keyPath}' is accessible by other users (mode {CertificateFiles.Octal(mode)}); run: chmod 600 '{keyPath}'");
     }
 }

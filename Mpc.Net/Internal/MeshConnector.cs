@@ -36,13 +36,6 @@ namespace Mpc.Net.Internal;
 internal sealed class MeshConnector
 {
     /// <summary>
-    /// TLS 1.3 suites, AES-128-GCM first: the protocols above run at computational security 128 (OT extension,
-    /// garbling), so AES-256 would cost bulk throughput without raising the system's security. Null where the
-    /// platform does not let us choose (then the platform's TLS 1.3 defaults apply).
-    /// </summary>
-    internal static readonly CipherSuitesPolicy? CipherSuites = CreateCipherSuitesPolicy();
-
-    /// <summary>
     /// How long one connection may take to finish TLS and its handshake (either end): a real peer needs milliseconds; one
     /// that holds a connection open without answering is dropped (and a dialer tries again).
     /// </summary>
@@ -59,24 +52,6 @@ internal sealed class MeshConnector
 
     /// <summary>How long relaying an abort to one peer may take.</summary>
     private static readonly TimeSpan AbortFlushTimeout = TimeSpan.FromSeconds(2);
-
-    private static CipherSuitesPolicy? CreateCipherSuitesPolicy()
-    {
-        if (OperatingSystem.IsWindows()) return null;
-        try
-        {
-            return new CipherSuitesPolicy(
-            [
-                TlsCipherSuite.TLS_AES_128_GCM_SHA256,
-                TlsCipherSuite.TLS_AES_256_GCM_SHA384,
-                TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-            ]);
-        }
-        catch (PlatformNotSupportedException)
-        {
-            return null;
-        }
-    }
 
     private readonly ClusterConfig _cluster;
     private readonly ILogger _logger;
@@ -446,17 +421,9 @@ internal sealed class MeshConnector
                 string? refused = null;
                 try
                 {
-                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = _certificateContext,
-                        ClientCertificateRequired = true,
-                        EnabledSslProtocols = SslProtocols.Tls13,
-                        CipherSuitesPolicy = CipherSuites,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                        // The pin decides, during the TLS handshake: only a party that dials us may connect.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                            (refused = _credentials.CheckDialer(certificate)) is null,
-                    }, handshake.Token).ConfigureAwait(false);
+                    // The pin decides, during the TLS handshake: only a party that dials us may connect.
+                    await ssl.AuthenticateAsServerAsync(PinnedTls.Server(_certificateContext,
+                        certificate => (refused = _credentials.CheckDialer(certificate)) is null), handshake.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException
                     && !ct.IsCancellationRequested)
@@ -639,17 +606,9 @@ internal sealed class MeshConnector
                 string? refused = null;
                 try
                 {
-                    await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                    {
-                        TargetHost = party.Host,
-                        ClientCertificateContext = _certificateContext,
-                        EnabledSslProtocols = SslProtocols.Tls13,
-                        CipherSuitesPolicy = CipherSuites,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                        // The pin decides, during the TLS handshake: the server must be the party we dial.
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                            (refused = _credentials.CheckServer(peer, certificate)) is null,
-                    }, ct).ConfigureAwait(false);
+                    // The pin decides, during the TLS handshake: the server must be the party we dial.
+                    await ssl.AuthenticateAsClientAsync(PinnedTls.Client(party.Host, _certificateContext,
+                        certificate => (refused = _credentials.CheckServer(peer, certificate)) is null), ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is AuthenticationException or IOException)
                 {

@@ -66,6 +66,26 @@ public static class CertificateFiles
     public static X509Certificate2 LoadWithKey(string certificatePath, string keyPath) =>
         X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
 
+    /// <summary>
+    /// Whether only the file's owner may access the private key file at <paramref name="keyPath"/>, and its mode
+    /// (<paramref name="mode"/> 0 on Windows, where file modes do not apply). A key other users can read is as good as
+    /// published: <c>mpc</c> refuses it, as ssh does.
+    /// </summary>
+    public static bool IsOwnerOnly(string keyPath, out UnixFileMode mode)
+    {
+        mode = 0;
+        if (OperatingSystem.IsWindows()) return true;
+        mode = File.GetUnixFileMode(keyPath);
+        return (mode & GroupOrOther) == 0;
+    }
+
+    /// <summary>A file mode in the octal form chmod takes.</summary>
+    public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8);
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     /// <summary>The SHA-256 fingerprint of the certificate's DER encoding: the value a cluster pins.</summary>
     public static byte[] Sha256(X509Certificate certificate) => certificate.GetCertHash(HashAlgorithmName.SHA256);
 

@@ -311,17 +311,8 @@ internal sealed class DoctorNetwork
         string mine = CertificateFiles.Short(_cluster.Parties[_me].CertificateSha256);
         try
         {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = _cluster.Parties[peer].Host,
-                ClientCertificateContext = _certificateContext,
-                EnabledSslProtocols = SslProtocols.Tls13,
-                CipherSuitesPolicy = MeshConnector.CipherSuites,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                ApplicationProtocols = [Alpn],
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    (refused = _credentials.CheckServer(peer, certificate)) is null,
-            }, token).ConfigureAwait(false);
+            await ssl.AuthenticateAsClientAsync(PinnedTls.Client(_cluster.Parties[peer].Host, _certificateContext,
+                certificate => (refused = _credentials.CheckServer(peer, certificate)) is null, Alpn), token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException
             or OperationCanceledException && !ct.IsCancellationRequested)
@@ -404,16 +395,8 @@ internal sealed class DoctorNetwork
         string? refused = null;
         try
         {
-            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-            {
-                ServerCertificateContext = _certificateContext,
-                ClientCertificateRequired = true,
-                EnabledSslProtocols = SslProtocols.Tls13,
-                CipherSuitesPolicy = MeshConnector.CipherSuites,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                ApplicationProtocols = [Alpn],
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => (refused = _credentials.CheckDialer(certificate)) is null,
-            }, token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(PinnedTls.Server(_certificateContext,
+                certificate => (refused = _credentials.CheckDialer(certificate)) is null, Alpn), token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException
             or OperationCanceledException && !ct.IsCancellationRequested)

@@ -12,10 +12,6 @@ namespace Mpc.Net.Diagnostics.Internal;
 /// </summary>
 internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
 {
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     private readonly List<DoctorCheck> _checks = [];
 
     /// <summary>This party's certificate with its private key, if both passed; what the network checks present.</summary>
@@ -37,19 +33,21 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
 
         string regenerate = $"make a new key and certificate (mpc certs --cluster {FileName(cluster.SourceFile)} --force) and send the new "
             + "certificate, never the key, to every peer's operator: every cluster file pins it";
-        using var certificate = CheckCertificate(me, "certificate", party.CertificatePath, regenerate);
+        using var certificate = CheckCertificate(me, "certificate", party.CertificatePath, whenMissing: regenerate, renew: regenerate);
         CheckPrivateKey(me, certificate);
         for (int p = 0; p < cluster.PartyCount; p++)
         {
             if (p == party.PartyId) continue;
             var peer = cluster.Parties[p];
             CheckCertificate(peer.Label, "pinned certificate", peer.CertificatePath,
-                $"ask the operator of {peer.Label} for its certificate and put it at the path the cluster file names")?.Dispose();
+                whenMissing: $"ask the operator of {peer.Label} for its certificate and put it at the path the cluster file names",
+                renew: $"ask the operator of {peer.Label} for a new certificate; every party's cluster file must pin it")?.Dispose();
         }
         return _checks;
     }
 
-    private X509Certificate2? CheckCertificate(string subject, string check, string? path, string whenMissing)
+    /// <summary>One certificate file's row; <paramref name="renew"/> is the advice when it expires.</summary>
+    private X509Certificate2? CheckCertificate(string subject, string check, string? path, string whenMissing, string renew)
     {
         if (path is null)
         {
@@ -78,9 +76,6 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
         var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
         var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
         string pin = CertificateFiles.Short(CertificateFiles.Sha256(certificate));
-        string renew = subject == party.Me.Label
-            ? "make a new key and certificate (mpc certs --force) and send the new certificate to every peer's operator"
-            : $"ask the operator of {subject} for a new certificate; every party's cluster file must pin it";
         if (now < notBefore)
         {
             _checks.Add(new DoctorCheck(subject, check, CheckOutcome.Fail,
@@ -120,18 +115,14 @@ internal sealed class FileChecks(PartyConfig party, DoctorOptions options)
                 "the key is made with the certificate (mpc certs) on this machine and never leaves it"));
             return;
         }
-        string mode = "";
-        if (!OperatingSystem.IsWindows())
+        bool ownerOnly = CertificateFiles.IsOwnerOnly(keyPath, out var bits);
+        string mode = bits == 0 ? "" : CertificateFiles.Octal(bits);
+        if (!ownerOnly)
         {
-            var bits = File.GetUnixFileMode(keyPath);
-            mode = Convert.ToString((int)bits, 8);
-            if ((bits & GroupOrOther) != 0)
-            {
-                _checks.Add(new DoctorCheck(me, "private key", CheckOutcome.Fail,
-                    $"'{keyPath}' has mode {mode}: other users of this machine can use it (mpc party refuses it)",
-                    $"chmod 600 '{keyPath}'"));
-                return;
-            }
+            _checks.Add(new DoctorCheck(me, "private key", CheckOutcome.Fail,
+                $"'{keyPath}' has mode {mode}: other users of this machine can use it (mpc party refuses it)",
+                $"chmod 600 '{keyPath}'"));
+            return;
         }
         if (certificate is null)
         {
