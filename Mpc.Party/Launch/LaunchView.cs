@@ -14,7 +14,7 @@ internal abstract class LaunchView
 {
     /// <summary>The view for <paramref name="stdout"/>: live on an interactive terminal, else plain lines.</summary>
     public static LaunchView For(TextWriter stdout, TextWriter stderr, IReadOnlyList<string> tags, Lock gate) =>
-        ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
+        Mpc.Party.Output.Terminal.IsInteractive(stdout)
             ? new Live(AnsiConsole.Console, stdout, stderr, tags, gate)
             : new Plain(stdout, stderr, tags, gate);
 

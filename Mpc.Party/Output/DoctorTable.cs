@@ -14,7 +14,7 @@ internal static class DoctorTable
 
     public static void Write(DoctorReport report, TextWriter output)
     {
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        bool terminal = Terminal.IsInteractive(output);
         var console = terminal ? AnsiConsole.Console : Plain(output);
         console.Write(Render(report, colour: terminal));
         int passed = report.Checks.Count(c => c.Outcome == CheckOutcome.Pass);

@@ -11,14 +11,10 @@ namespace Mpc.Party.Output;
 /// </summary>
 internal static class TrainingProgressView
 {
-    /// <summary>Whether <paramref name="output"/> is this process's console and that console is an interactive terminal.</summary>
-    public static bool IsTerminal(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-
     /// <summary>Runs <paramref name="train"/>, showing its progress on <paramref name="output"/> as a bar or as lines.</summary>
     public static async Task<T> RunAsync<T>(TextWriter output, int epochs, Func<Action<TrainingProgress>, Task<T>> train)
     {
-        if (!IsTerminal(output)) return await train(new Lines(output, epochs).Report);
+        if (!Terminal.IsInteractive(output)) return await train(new Lines(output, epochs).Report);
         return await RunAsync(AnsiConsole.Console, epochs, train);
     }
 
