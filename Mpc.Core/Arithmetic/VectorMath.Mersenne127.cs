@@ -61,38 +61,21 @@ public static partial class VectorMath
                     ulong h10 = Math.BigMul(a1, b0, out ulong l10);
                     ulong h11 = Math.BigMul(a1, b1, out ulong l11);
 
-                    w0 += l00;
-                    ulong carry = w0 < l00 ? 1UL : 0UL;
-
-                    ulong t = w1 + carry;
-                    carry = t < carry ? 1UL : 0UL;
-                    t += h00;
-                    carry += t < h00 ? 1UL : 0UL;
-                    t += l01;
-                    carry += t < l01 ? 1UL : 0UL;
-                    t += l10;
-                    carry += t < l10 ? 1UL : 0UL;
-                    w1 = t;
-
-                    t = w2 + carry;
-                    carry = t < carry ? 1UL : 0UL;
-                    t += h01;
-                    carry += t < h01 ? 1UL : 0UL;
-                    t += h10;
-                    carry += t < h10 ? 1UL : 0UL;
-                    t += l11;
-                    carry += t < l11 ? 1UL : 0UL;
-                    w2 = t;
-
-                    t = w3 + carry;
-                    carry = t < carry ? 1UL : 0UL;
-                    t += h11;
-                    carry += t < h11 ? 1UL : 0UL;
-                    w3 = t;
-                    w4 += carry;
+                    ulong carry = AddCarry(ref w0, l00);
+                    carry = AddCarry(ref w1, carry) + AddCarry(ref w1, h00) + AddCarry(ref w1, l01) + AddCarry(ref w1, l10);
+                    carry = AddCarry(ref w2, carry) + AddCarry(ref w2, h01) + AddCarry(ref w2, h10) + AddCarry(ref w2, l11);
+                    w4 += AddCarry(ref w3, carry) + AddCarry(ref w3, h11);
                 }
                 destination[i] = Fold(w0, w1, w2, w3, w4);
             }
+        }
+
+        /// <summary>Adds <paramref name="x"/> to <paramref name="sum"/> and returns the carry out (0 or 1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong AddCarry(ref ulong sum, ulong x)
+        {
+            sum += x;
+            return sum < x ? 1UL : 0UL;
         }
 
         /// <summary>(w0 + w1 2^64 + w2 2^128 + w3 2^192 + w4 2^256) mod p, for w4 &lt; 2^60.</summary>

@@ -22,14 +22,14 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly byte[][] _keys;      // my keys, one per set containing me, in set order
     private readonly T[] _weights;        // f_A(x_me)
-    private readonly T[] _zeroWeightsFlat; // x_me^l f_A(x_me), set-major, l = 1..t
+    private readonly T[] _zeroWeights;    // x_me^l f_A(x_me), set-major, l = 1..t
     private readonly int _threshold;
 
-    private PseudoRandomSharing(byte[][] keys, T[] weights, T[][] zeroWeights, int threshold)
+    private PseudoRandomSharing(byte[][] keys, T[] weights, T[] zeroWeights, int threshold)
     {
         _keys = keys;
         _weights = weights;
-        _zeroWeightsFlat = zeroWeights.SelectMany(w => w).ToArray();
+        _zeroWeights = zeroWeights;
         _threshold = threshold;
     }
 
@@ -77,7 +77,7 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
 
         var x = ShamirScheme<T>.EvaluationPoint(me);
         var weights = new T[sets.Length];
-        var zeroWeights = new T[sets.Length][];
+        var zeroWeights = new T[sets.Length * threshold];
         for (int s = 0; s < sets.Length; s++)
         {
             // f_A(x) = product over j outside A of (x_j - x) / x_j.
@@ -89,9 +89,8 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
                 f *= (xj - x) * T.Inverse(xj);
             }
             weights[s] = f;
-            zeroWeights[s] = new T[threshold];
             var power = x;
-            for (int l = 0; l < threshold; l++, power *= x) zeroWeights[s][l] = power * f;
+            for (int l = 0; l < threshold; l++, power *= x) zeroWeights[s * threshold + l] = power * f;
         }
         return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
     }
@@ -129,7 +128,7 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
                 }
                 var narrowPart = narrow.AsSpan(start, c);
                 VectorMath.LinearCombination<T>(terms[..(sets * c)], _weights, narrowPart);
-                VectorMath.LinearCombination<T>(terms[(sets * c)..], _zeroWeightsFlat, zero.AsSpan(0, c));
+                VectorMath.LinearCombination<T>(terms[(sets * c)..], _zeroWeights, zero.AsSpan(0, c));
                 VectorMath.Add<T>(zero.AsSpan(0, c), narrowPart, wide.AsSpan(start, c));
             }
         }
