@@ -36,7 +36,7 @@ internal static class DoctorCommand
         if (waitSeconds is <= 0 or > 86_400)
         {
             await stderr.WriteLineAsync("mpc doctor: --wait must be a number of seconds in (0, 86400].");
-            return 2;
+            return PartyRunner.BadConfig;
         }
         string path;
         try
@@ -46,13 +46,13 @@ internal static class DoctorCommand
         catch (ConfigException ex)
         {
             await stderr.WriteLineAsync($"mpc doctor: config error: {ex.Message}");
-            return 2;
+            return PartyRunner.BadConfig;
         }
         using var loggers = Logging.Create(verbose, logFormat);
         var options = new DoctorOptions { Wait = waitSeconds is { } s ? TimeSpan.FromSeconds(s) : null };
         await stdout.WriteLineAsync($"mpc doctor: checking {path}; the peers' operators run mpc doctor at the same time.");
         var report = await PartyDoctor.RunAsync(path, options, loggers.CreateLogger("mpc.doctor"), ct);
         DoctorTable.Write(report, stdout);
-        return report.ConfigFailed ? 2 : report.Passed ? 0 : 1;
+        return report.ConfigFailed ? PartyRunner.BadConfig : report.Passed ? PartyRunner.Ok : PartyRunner.Failed;
     }
 }

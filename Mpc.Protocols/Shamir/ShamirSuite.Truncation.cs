@@ -251,7 +251,7 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     private async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct)
     {
-        int length = product.Length, parties = _session.PartyCount;
+        int length = product.Length;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
         var (wide, narrow) = await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
         VectorMath.Add<T>(product, wide, product);
