@@ -1,25 +1,8 @@
-using System.Numerics;
-
 namespace Mpc.Core.Arithmetic;
 
-/// <summary>A prime field: a ring in which every non-zero element has an inverse.</summary>
-public interface IPrimeField<T> : IRing<T>, IDivisionOperators<T, T, T>
-    where T : unmanaged, IPrimeField<T>
-{
-    /// <summary>The multiplicative inverse; zero has none and raises <see cref="DivideByZeroException"/>.</summary>
-    static abstract T Inverse(T value);
-
-    /// <summary><paramref name="value"/> raised to <paramref name="exponent"/> (0^0 = 1), by square and multiply.</summary>
-    static virtual T Pow(T value, UInt128 exponent)
-    {
-        var result = T.One;
-        var power = value;
-        while (exponent != 0)
-        {
-            if ((exponent & 1) != 0) result *= power;
-            power *= power;
-            exponent >>= 1;
-        }
-        return result;
-    }
-}
+/// <summary>
+/// A prime field Z/p: a finite field whose elements are the integers modulo p, so that fixed-point values embed in it
+/// through <see cref="IRing{T}.FromInt128"/> and <see cref="IRing{T}.ToSignedInt128"/>.
+/// </summary>
+public interface IPrimeField<T> : IFiniteField<T>
+    where T : unmanaged, IPrimeField<T>;

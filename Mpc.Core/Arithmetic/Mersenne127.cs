@@ -89,6 +89,8 @@ public readonly struct Mersenne127 : IPrimeField<Mersenne127>
         return new(Reduce(r));
     }
 
+    public static Mersenne127 NonZeroElement(int index) => FromUInt64((ulong)index + 1);
+
     public static Mersenne127 operator /(Mersenne127 a, Mersenne127 b) => a * Inverse(b);
 
     public static Mersenne127 Inverse(Mersenne127 value)

@@ -88,6 +88,8 @@ public readonly struct Mersenne61 : IPrimeField<Mersenne61>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Mersenne61 operator *(Mersenne61 a, Mersenne61 b) => new(ReduceProduct(Math.BigMul(a.Value, b.Value)));
 
+    public static Mersenne61 NonZeroElement(int index) => FromUInt64((ulong)index + 1);
+
     public static Mersenne61 operator /(Mersenne61 a, Mersenne61 b) => a * Inverse(b);
 
     public static Mersenne61 Inverse(Mersenne61 value)

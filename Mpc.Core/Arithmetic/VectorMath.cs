@@ -6,7 +6,7 @@ namespace Mpc.Core.Arithmetic;
 /// <summary>
 /// Elementwise and linear-algebra kernels over spans of ring elements. Rings with a SIMD form
 /// (<see cref="Z2k"/>, <see cref="Z2kPair"/> for componentwise sums and products, <see cref="Mersenne61"/> for linear
-/// operations) take a vectorised path; every other ring
+/// operations, <see cref="Gf256"/> for sums and products by constants) take a vectorised path; every other ring
 /// and every remainder takes the scalar path, which is also the reference the SIMD path is tested against.
 /// </summary>
 /// <remarks>
@@ -21,6 +21,7 @@ public static partial class VectorMath
         CheckLengths(a.Length, b.Length, destination.Length);
         if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.AddU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
         if (typeof(T) == typeof(Mersenne61)) { Simd.AddMod61(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Gf256)) { Gf256Kernels.Xor(AsBytes(a), AsBytes(b), AsBytes(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] + b[i];
     }
 
@@ -30,6 +31,7 @@ public static partial class VectorMath
         CheckLengths(a.Length, b.Length, destination.Length);
         if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.SubtractU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
         if (typeof(T) == typeof(Mersenne61)) { Simd.SubtractMod61(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Gf256)) { Gf256Kernels.Xor(AsBytes(a), AsBytes(b), AsBytes(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] - b[i];
     }
 
@@ -45,6 +47,7 @@ public static partial class VectorMath
     {
         CheckLengths(a.Length, b.Length, destination.Length);
         if (typeof(T) == typeof(Z2k) || typeof(T) == typeof(Z2kPair)) { Simd.MultiplyU64(AsU64(a), AsU64(b), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Gf256)) { Gf256Kernels.Multiply(AsBytes(a), AsBytes(b), AsBytes(destination)); return; }
         for (int i = 0; i < destination.Length; i++) destination[i] = a[i] * b[i];
     }
 
@@ -53,6 +56,11 @@ public static partial class VectorMath
     {
         CheckLengths(a.Length, destination.Length);
         if (typeof(T) == typeof(Z2k)) { Simd.ScaleU64(AsU64(a), Unsafe.As<T, ulong>(ref scalar), AsU64(destination)); return; }
+        if (typeof(T) == typeof(Gf256))
+        {
+            Gf256Kernels.MultiplyByConstant(AsBytes(a), Unsafe.As<T, byte>(ref scalar), AsBytes(destination), accumulate: false);
+            return;
+        }
         for (int i = 0; i < destination.Length; i++) destination[i] = scalar * a[i];
     }
 
@@ -61,6 +69,11 @@ public static partial class VectorMath
     {
         CheckLengths(x.Length, accumulator.Length);
         if (typeof(T) == typeof(Z2k)) { Simd.AddScaledU64(AsU64(x), Unsafe.As<T, ulong>(ref scalar), AsU64(accumulator)); return; }
+        if (typeof(T) == typeof(Gf256))
+        {
+            Gf256Kernels.MultiplyByConstant(AsBytes(x), Unsafe.As<T, byte>(ref scalar), AsBytes(accumulator), accumulate: true);
+            return;
+        }
         for (int i = 0; i < accumulator.Length; i++) accumulator[i] += scalar * x[i];
     }
 
@@ -143,6 +156,12 @@ public static partial class VectorMath
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Span<ulong> AsU64<T>(Span<T> span) where T : unmanaged => MemoryMarshal.Cast<T, ulong>(span);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> AsBytes<T>(ReadOnlySpan<T> span) where T : unmanaged => MemoryMarshal.AsBytes(span);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<byte> AsBytes<T>(Span<T> span) where T : unmanaged => MemoryMarshal.AsBytes(span);
 
     private static void CheckLengths(int a, int b)
     {

@@ -5,7 +5,7 @@ using Mpc.Core.Random;
 namespace Mpc.Core.Sharing;
 
 /// <summary>
-/// Shamir's t-out-of-n secret sharing over a prime field (Shamir 1979): the secret is f(0) of a random polynomial
+/// Shamir's t-out-of-n secret sharing over a finite field (Shamir 1979): the secret is f(0) of a random polynomial
 /// f of degree t, and party i (0-based) holds f(i + 1). Any t + 1 shares determine the secret by Lagrange
 /// interpolation; any t shares are jointly uniform, whatever the secret.
 /// </summary>
@@ -14,7 +14,7 @@ namespace Mpc.Core.Sharing;
 /// parties, so sharing and reconstruction are axpy loops over whole vectors. Instances are thread-safe.
 /// Share layouts are party-major, as in <see cref="AdditiveSharing"/>.
 /// </remarks>
-public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
+public sealed class ShamirScheme<T> where T : unmanaged, IFiniteField<T>
 {
     private readonly T[][] _powers; // _powers[i][k] = (i + 1)^k, k = 1..t
     private readonly ConcurrentDictionary<ulong, T[]> _lagrangeAtZero = new();
@@ -49,8 +49,8 @@ public sealed class ShamirScheme<T> where T : unmanaged, IPrimeField<T>
     /// <summary>t, the degree of the sharing polynomials.</summary>
     public int Threshold { get; }
 
-    /// <summary>The point at which party <paramref name="party"/> (0-based) evaluates: party + 1.</summary>
-    public static T EvaluationPoint(int party) => T.FromUInt64((ulong)party + 1);
+    /// <summary>The point at which party <paramref name="party"/> (0-based) evaluates: party + 1 in a prime field.</summary>
+    public static T EvaluationPoint(int party) => T.NonZeroElement(party);
 
     /// <summary>
     /// Shares each secret with a fresh random polynomial of degree t; writes the n share vectors party-major

@@ -50,7 +50,23 @@ internal static class BitwiseLessThan
         var bits = SharedVector<T>.FromShares(bitsByNode);
         var lt = suite.MultiplyPublic(bits, ltFactor).LocalShares.ToArray();
         var eq = suite.AddPublic(suite.MultiplyPublic(bits, eqFactor), eqConstant).LocalShares.ToArray();
+        return SharedVector<T>.FromShares(await CombineAsync(lt, eq, count, m,
+            async (left, right, token) => (await suite.MultiplyAsync(SharedVector<T>.FromShares(left),
+                SharedVector<T>.FromShares(right), token).ConfigureAwait(false)).LocalShares.ToArray(), ct).ConfigureAwait(false));
+    }
 
+    /// <summary>Shares of the elementwise product of two shared vectors (one multiplication call: one round).</summary>
+    public delegate ValueTask<T[]> Multiply<T>(T[] left, T[] right, CancellationToken ct);
+
+    /// <summary>
+    /// The tree over m ranges of <paramref name="count"/> elements each, node-major (node i of element e at i * count + e,
+    /// node 0 the lowest): combines (lt, eq) pairs as lt = lt_hi + eq_hi lt_lo and eq = eq_hi eq_lo, and returns the
+    /// root's lt. The same tree computes a carry out of generate and propagate bits (g for lt, p for eq, over GF(2^k)
+    /// where + is XOR): ceil(log2 m) multiplications.
+    /// </summary>
+    public static async ValueTask<T[]> CombineAsync<T>(T[] lt, T[] eq, int count, int m, Multiply<T> multiply, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
         // Combine pairs (2j + 1 above 2j); an odd top node passes up unchanged. Nodes are ordered from the low bit.
         for (int nodes = m; nodes > 1; nodes = (nodes + 1) / 2)
         {
@@ -68,8 +84,7 @@ internal static class BitwiseLessThan
                 Array.Copy(eq, (2 * j + 1) * count, left, width + j * count, count);
                 Array.Copy(eq, 2 * j * count, right, width + j * count, count);
             }
-            var products = (await suite.MultiplyAsync(SharedVector<T>.FromShares(left), SharedVector<T>.FromShares(right),
-                ct).ConfigureAwait(false)).LocalShares;
+            var products = await multiply(left, right, ct).ConfigureAwait(false);
 
             int next = (nodes + 1) / 2;
             var nextLt = new T[next * count];
@@ -88,7 +103,7 @@ internal static class BitwiseLessThan
             lt = nextLt;
             eq = nextEq;
         }
-        return SharedVector<T>.FromShares(lt.AsSpan(0, count));
+        return lt.AsSpan(0, count).ToArray();
     }
 
     /// <summary>

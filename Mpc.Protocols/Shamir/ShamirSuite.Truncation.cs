@@ -201,29 +201,16 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r, by pseudo-random secret
-    /// sharing: no communication once the keys are out (the first call hands them out, one round).
-    /// </summary>
-    private async ValueTask<(T[] Wide, T[] Narrow)> DealDoubleRandomsAsync(int length, CancellationToken ct)
-    {
-        // Both tags now, before any await: the keys' (first call only) and this sharing's.
-        _pseudoRandom ??= Internal.PseudoRandomSharing<T>.EstablishAsync(_session, Threshold, _session.NextTag(), ct);
-        var purpose = _session.NextTag();
-        var sharing = await _pseudoRandom.ConfigureAwait(false);
-        return sharing.DoubleRandoms(length, purpose);
-    }
-
-    private Task<Internal.PseudoRandomSharing<T>>? _pseudoRandom;
-
-    /// <summary>
-    /// Hands out the pseudo-random sharing keys now (one round) instead of at the first multiplication, so that a run
-    /// that re-keys its randomness per phase (<see cref="EpochKeys"/>) draws them in a phase of its choosing and a
-    /// resumed run draws the same ones. Does nothing once they are out.
+    /// Hands out the pseudo-random sharing keys now (one round, for the field and for the bits of comparisons) instead
+    /// of at the first multiplication, so that a run that re-keys its randomness per phase (<see cref="EpochKeys"/>)
+    /// draws them in a phase of its choosing and a resumed run draws the same ones. Does nothing once they are out.
     /// </summary>
     public async ValueTask EstablishPseudoRandomSharingAsync(CancellationToken ct = default)
     {
-        _pseudoRandom ??= Internal.PseudoRandomSharing<T>.EstablishAsync(_session, Threshold, _session.NextTag(), ct);
-        await _pseudoRandom.ConfigureAwait(false);
+        var field = _engine.EstablishPseudoRandomSharingAsync(ct);
+        var bits = Bits.EstablishPseudoRandomSharingAsync(ct);
+        await field.ConfigureAwait(false);
+        await bits.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -232,33 +219,16 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
     {
-        var (wide, narrow) = await DealDoubleRandomsAsync(count, ct).ConfigureAwait(false);
+        var (wide, narrow) = await _engine.DoubleRandomsAsync(count, ct).ConfigureAwait(false);
         _preparedRandoms = new PreparedMasks(wide, narrow, 0);
     }
 
     private PreparedMasks? _preparedRandoms;
 
-    private ValueTask<(T[] Wide, T[] Narrow)> DoubleRandomsAsync(int length, CancellationToken ct) =>
-        _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared)
-            ? ValueTask.FromResult(prepared)
-            : DealDoubleRandomsAsync(length, ct);
-
-    /// <summary>
-    /// Degree reduction by a double sharing (Damgård and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
-    /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
-    /// the product masked by a uniform r. Online: one opening (two rounds for long vectors, each party the king of one
-    /// segment). The result is written over <paramref name="product"/> (every caller's own fresh array).
-    /// </summary>
-    private async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct)
-    {
-        int length = product.Length;
-        var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
-        var (wide, narrow) = await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
-        VectorMath.Add<T>(product, wide, product);
-        await OpenInPlaceAsync(_productScheme, product, tag, ct).ConfigureAwait(false);
-        VectorMath.Subtract<T>(product, narrow, product);
-        return product;
-    }
+    /// <summary>The local product reduced to degree t, with prepared double sharings if there are enough.</summary>
+    private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct) =>
+        _engine.ReduceAsync(product, ct, length =>
+            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)
@@ -272,15 +242,6 @@ public sealed partial class ShamirSuite<T>
         var c = await OpenAsync(AddPublic(masked, Enumerable.Repeat(offset, length).ToArray()), ct).ConfigureAwait(false);
 
         return new(ShiftOpened(c, bits, correction: 0, highMask.Shares));
-    }
-
-    // The products of XOR-ing t + 1 contributions of `bits` random bits pairwise.
-    private int XorProducts(int bits)
-    {
-        int total = 0;
-        for (int contributions = Threshold + 1; contributions > 1; contributions = (contributions + 1) / 2)
-            total += contributions / 2 * bits;
-        return total;
     }
 
     private void CheckShift(int bits)
@@ -302,53 +263,11 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)), via Catrina and de Hoogh's exact Mod2m (SCN 2010): with
-    /// m = l - 1 and y = x + 2^m, open c = y + 2^m r'' + r', let c' = c mod 2^m and u = [c' &lt; r'] (BitLT);
-    /// then y mod 2^m = c' - r' + 2^m u exactly, and bit m of y, (y - y mod 2^m) / 2^m, is 1 exactly when x >= 0.
-    /// Rounds: the mask rounds of <see cref="TruncateAsync"/>, one opening, ceil(log2 m) for BitLT. The double sharings
-    /// for every product of the comparison are drawn at once, before the random bits are input.
-    /// </summary>
-    public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
-    {
-        int l = inputBits ?? TruncationInputBits;
-        if (l < 2 || l > TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(inputBits), l,
-                $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
-        int length = x.Length, m = l - 1;
-        // Every product of this comparison (the XOR of the random bits' contributions, and BitLT) from one dealing.
-        int products = XorProducts(length * m) + Comparison.BitwiseLessThan.Products(length, m);
-        var preparation = PrepareMultiplicationMasksAsync(products, ct);
-        var (lowMask, highMask, maskBits) = await MasksAsync(length, m, l, ct, preparation).ConfigureAwait(false);
-
-        var twoToM = T.FromInt128(Int128.One << m);
-        var y = AddPublic(x, Enumerable.Repeat(twoToM, length).ToArray());
-        var c = await OpenAsync(Add(Add(y, lowMask), Scale(highMask, twoToM)), ct).ConfigureAwait(false);
-
-        var cLow = new UInt128[length];
-        var cLowElements = new T[length];
-        var lowBits = (Int128.One << m) - 1;
-        for (int i = 0; i < length; i++)
-        {
-            var value = T.ToSignedInt128(c[i]) & lowBits; // c is below 2^126: its signed lift is itself
-            cLow[i] = (UInt128)value;
-            cLowElements[i] = T.FromInt128(value);
-        }
-        var u = await Comparison.BitwiseLessThan.PublicLessThanSharedAsync(this, cLow, maskBits, m, ct).ConfigureAwait(false);
-
-        // y mod 2^m = c' - r' + 2^m u; bit m of y = (y - y mod 2^m) / 2^m; x < 0 iff that bit is 0.
-        var yMod = Add(Subtract(Constant(cLowElements), lowMask), Scale(u, twoToM));
-        var top = Scale(Subtract(y, yMod), T.Inverse(twoToM));
-        var one = Enumerable.Repeat(T.One, length).ToArray();
-        return AddPublic(Scale(top, -T.One), one);
-    }
-
-    /// <summary>
     /// Shares of r' = sum 2^i b_i over m jointly random bits (and the bits, element-major), and of r'' (the sum of
     /// every party's mask of inputBits + s - m bits).
     /// </summary>
     private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits,
-        int inputBits, CancellationToken ct,
-        ValueTask preparation = default)
+        int inputBits, CancellationToken ct)
     {
         int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
         int highBits = inputBits + StatisticalSecurity - bits;
@@ -377,9 +296,7 @@ public sealed partial class ShamirSuite<T>
         SharedVector<T> high = await highInputs[0].ConfigureAwait(false);
         for (int p = 1; p < n; p++) high = Add(high, await highInputs[p].ConfigureAwait(false));
 
-        // XOR the contributions pairwise, a tree of ceil(log2(t + 1)) multiplication rounds (using the prepared
-        // double sharings, if any: the preparation is awaited first).
-        await preparation.ConfigureAwait(false);
+        // XOR the contributions pairwise, a tree of ceil(log2(t + 1)) multiplication rounds.
         while (contributions.Count > 1)
         {
             var next = new List<SharedVector<T>>();

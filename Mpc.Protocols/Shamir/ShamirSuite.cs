@@ -24,6 +24,7 @@ namespace Mpc.Protocols.Shamir;
 public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly Session _session;
+    private readonly Internal.ShamirEngine<T> _engine;
     private readonly ShamirScheme<T> _scheme;
     private readonly int[] _allParties;
     private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
@@ -47,9 +48,10 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
                 "Statistical security below 40 bits is refused.");
 
         _session = session;
-        _scheme = new ShamirScheme<T>(n, t);
-        _allParties = Enumerable.Range(0, n).ToArray();
-        _productScheme = new ShamirScheme<T>(n, 2 * t);
+        _engine = new Internal.ShamirEngine<T>(session, t);
+        _scheme = _engine.Scheme;
+        _allParties = _engine.AllParties;
+        _productScheme = _engine.ProductScheme;
         StatisticalSecurity = statisticalSecurity;
         Truncation = truncation;
         TruncationErrorBound = truncation == ShamirTruncation.RandomBits ? 1 : (t + 2) / 2;
@@ -94,62 +96,25 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     public async ValueTask<SharedVector<T>> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct = default)
     {
         CheckParty(owner, nameof(owner));
-        var tag = _session.NextTag();
-        var network = _session.Network;
-        var mine = new T[length];
-        if (_session.PartyId != owner)
-        {
-            // Round 1: receive my share from the owner.
-            await network.ReceiveAsync<T>(owner, tag, mine, ct).ConfigureAwait(false);
-            network.CountRound();
-            return new(mine);
-        }
-        if (values.Length != length)
-            throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
-        var shares = new T[_session.PartyCount * length];
-        _scheme.Share(values.Span, _session.Random, shares);
-        // Round 1: send each party its share.
-        await SendSharesAsync(shares, length, tag, ct).ConfigureAwait(false);
-        shares.AsSpan(owner * length, length).CopyTo(mine);
-        network.CountRound();
-        return new(mine);
+        return new(await _engine.InputAsync(owner, values, length, ct).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
-    public async ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default)
-    {
-        var tag = _session.NextTag();
-        var result = x.Shares.ToArray();
-        await OpenInPlaceAsync(_scheme, result, tag, ct).ConfigureAwait(false);
-        return result;
-    }
+    public ValueTask<T[]> OpenAsync(SharedVector<T> x, CancellationToken ct = default) => _engine.OpenAsync(x.Shares, ct);
 
     /// <summary>
     /// Shorter vectors than this open all-to-all in one round; longer ones by <see cref="ScatteredOpening"/>, in two
-    /// rounds with each party the king of one segment: 2 (N - 1) / N of the vector sent instead of N - 1 times it,
-    /// and one N-th of it interpolated. Settable for tests.
+    /// rounds with each party the king of one segment. Settable for tests.
     /// </summary>
-    internal int ScatteredOpeningMinimum { get; init; } = ScatteredOpening.Minimum;
-
-    /// <summary>
-    /// Opens shares of <paramref name="scheme"/>'s degree in place: all-to-all and interpolated from (and checked
-    /// against) every share, one round; or, for long vectors, scattered (each segment checked by its king).
-    /// </summary>
-    private async ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct)
+    internal int ScatteredOpeningMinimum
     {
-        if (shares.Length >= ScatteredOpeningMinimum)
-        {
-            await ScatteredOpening.OpenInPlaceAsync(_session.Network, shares, tag,
-                (all, segment) => scheme.ReconstructChecked(_allParties, all, segment), ct).ConfigureAwait(false);
-            return;
-        }
-        // Round 1: everyone sends its share to everyone.
-        int length = shares.Length, parties = _session.PartyCount;
-        var all = System.Buffers.ArrayPool<T>.Shared.Rent(parties * length);
-        await _session.Network.ExchangeWithAllAsync<T>(tag, shares, all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
-        scheme.ReconstructChecked(_allParties, all.AsSpan(0, parties * length), shares.Span);
-        System.Buffers.ArrayPool<T>.Shared.Return(all);
+        get => _engine.ScatteredOpeningMinimum;
+        init => _engine.ScatteredOpeningMinimum = value;
     }
+
+    /// <summary>Opens shares of <paramref name="scheme"/>'s degree in place (see <see cref="Internal.ShamirEngine{T}.OpenInPlaceAsync"/>).</summary>
+    private ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct) =>
+        _engine.OpenInPlaceAsync(scheme, shares, tag, ct);
 
     /// <inheritdoc />
     public async ValueTask<T[]?> OpenToAsync(int receiver, SharedVector<T> x, CancellationToken ct = default)
@@ -278,16 +243,6 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         if (transposed) VectorMath.TransposedMatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
         else VectorMath.MatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
         return product;
-    }
-
-    // Sends party j its slice of a party-major dealing, to all peers concurrently.
-    private Task SendSharesAsync(T[] dealing, int length, StreamTag tag, CancellationToken ct)
-    {
-        var sends = new List<Task>();
-        for (int p = 0; p < _session.PartyCount; p++)
-            if (p != _session.PartyId)
-                sends.Add(_session.Network.SendAsync<T>(p, tag, dealing.AsMemory(p * length, length), ct).AsTask());
-        return Task.WhenAll(sends);
     }
 
     private void CheckParty(int party, string name)

@@ -18,7 +18,7 @@ namespace Mpc.Protocols.Shamir.Internal;
 /// psi_A,l x_i^l f_A(x_i) for l = 1..t. Any t parties miss at least one key (the set of the others), so r and the
 /// zero sharing's higher coefficients stay pseudo-random to them. Semi-honest, t &lt; n/2. C(n, t) keys in all.
 /// </remarks>
-internal sealed class PseudoRandomSharing<T> where T : unmanaged, IPrimeField<T>
+internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T>
 {
     private readonly byte[][] _keys;      // my keys, one per set containing me, in set order
     private readonly T[] _weights;        // f_A(x_me)

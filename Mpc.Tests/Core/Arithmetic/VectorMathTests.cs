@@ -100,6 +100,7 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
 public sealed class Z2kVectorMath : VectorMathTests<Z2k>;
 public sealed class Z2k128VectorMath : VectorMathTests<Z2k128>;
 public sealed class Mersenne61VectorMath : VectorMathTests<Mersenne61>;
+public sealed class Gf256VectorMath : VectorMathTests<Gf256>;
 public sealed class Mersenne127VectorMath : VectorMathTests<Mersenne127>
 {
     [Fact]

@@ -6,7 +6,7 @@ using static Mpc.Tests.Arbitraries.Elements;
 
 namespace Mpc.Tests.Core.Sharing;
 
-public abstract class ShamirSharingTests<T> where T : unmanaged, IPrimeField<T>
+public abstract class ShamirSharingTests<T> where T : unmanaged, IFiniteField<T>
 {
     /// <summary>n in 2..10, t in 0..n-1, and a random subset of at least t + 1 parties in random order.</summary>
     private static (int N, int T, int[] Subset) Pick(int seed, byte nByte, byte tByte, int extra)
@@ -111,3 +111,4 @@ public abstract class ShamirSharingTests<T> where T : unmanaged, IPrimeField<T>
 
 public sealed class Mersenne61ShamirSharing : ShamirSharingTests<Mersenne61>;
 public sealed class Mersenne127ShamirSharing : ShamirSharingTests<Mersenne127>;
+public sealed class Gf256ShamirSharing : ShamirSharingTests<Gf256>;

@@ -1,0 +1,145 @@
+using System.Buffers;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.Sharing;
+using Mpc.Net;
+using Mpc.Protocols.Common;
+
+namespace Mpc.Protocols.Shamir.Internal;
+
+/// <summary>
+/// Shamir sharing's interactive operations over any finite field: input, opening, and multiplication by DN07 degree
+/// reduction with pseudo-random double sharings. The arithmetic suite runs one over 2^127-1 and, for comparisons, one
+/// over GF(2^8) for bits; both rest on the same arguments (t &lt; N/2, semi-honest).
+/// </summary>
+internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
+{
+    private readonly Session _session;
+    private Task<PseudoRandomSharing<T>>? _pseudoRandom;
+
+    public ShamirEngine(Session session, int threshold)
+    {
+        _session = session;
+        Scheme = new ShamirScheme<T>(session.PartyCount, threshold);
+        ProductScheme = new ShamirScheme<T>(session.PartyCount, 2 * threshold);
+        AllParties = Enumerable.Range(0, session.PartyCount).ToArray();
+    }
+
+    /// <summary>Degree t: inputs and results.</summary>
+    public ShamirScheme<T> Scheme { get; }
+
+    /// <summary>Degree 2t: local products, and masks for opening them.</summary>
+    public ShamirScheme<T> ProductScheme { get; }
+
+    /// <summary>0 to N - 1.</summary>
+    public int[] AllParties { get; }
+
+    /// <summary>
+    /// Shorter vectors than this open all-to-all in one round; longer ones by <see cref="ScatteredOpening"/>, in two
+    /// rounds with each party the king of one segment: 2 (N - 1) / N of the vector sent instead of N - 1 times it,
+    /// and one N-th of it interpolated.
+    /// </summary>
+    public int ScatteredOpeningMinimum { get; set; } = ScatteredOpening.Minimum;
+
+    /// <summary>The owner deals degree-t shares of its values; everyone returns its share. One round.</summary>
+    public async ValueTask<T[]> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct)
+    {
+        var tag = _session.NextTag();
+        var network = _session.Network;
+        var mine = new T[length];
+        if (_session.PartyId != owner)
+        {
+            // Round 1: receive my share from the owner.
+            await network.ReceiveAsync<T>(owner, tag, mine, ct).ConfigureAwait(false);
+            network.CountRound();
+            return mine;
+        }
+        if (values.Length != length)
+            throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
+        var shares = new T[_session.PartyCount * length];
+        Scheme.Share(values.Span, _session.Random, shares);
+        // Round 1: send each party its share.
+        var sends = new List<Task>();
+        for (int p = 0; p < _session.PartyCount; p++)
+            if (p != owner)
+                sends.Add(network.SendAsync<T>(p, tag, shares.AsMemory(p * length, length), ct).AsTask());
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        shares.AsSpan(owner * length, length).CopyTo(mine);
+        network.CountRound();
+        return mine;
+    }
+
+    /// <summary>Opens degree-t shares (a copy): see <see cref="OpenInPlaceAsync"/>.</summary>
+    public async ValueTask<T[]> OpenAsync(ReadOnlyMemory<T> shares, CancellationToken ct)
+    {
+        var tag = _session.NextTag();
+        var result = shares.ToArray();
+        await OpenInPlaceAsync(Scheme, result, tag, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Opens shares of <paramref name="scheme"/>'s degree in place: all-to-all and interpolated from (and checked
+    /// against) every share, one round; or, for long vectors, scattered (each segment checked by its king).
+    /// </summary>
+    public async ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct)
+    {
+        if (shares.Length >= ScatteredOpeningMinimum)
+        {
+            await ScatteredOpening.OpenInPlaceAsync(_session.Network, shares, tag,
+                (all, segment) => scheme.ReconstructChecked(AllParties, all, segment), ct).ConfigureAwait(false);
+            return;
+        }
+        // Round 1: everyone sends its share to everyone.
+        int length = shares.Length, parties = _session.PartyCount;
+        var all = ArrayPool<T>.Shared.Rent(parties * length);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, shares, all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
+        scheme.ReconstructChecked(AllParties, all.AsSpan(0, parties * length), shares.Span);
+        ArrayPool<T>.Shared.Return(all);
+    }
+
+    /// <summary>The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync"/>).</summary>
+    public ValueTask<T[]> MultiplyAsync(ReadOnlySpan<T> x, ReadOnlySpan<T> y, CancellationToken ct)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
+        var product = GC.AllocateUninitializedArray<T>(x.Length);
+        VectorMath.Multiply(x, y, product); // degree 2t
+        return ReduceAsync(product, ct);
+    }
+
+    /// <summary>
+    /// Degree reduction by a double sharing (Damgard and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
+    /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
+    /// the product masked by a uniform r. Online: one opening (two rounds for long vectors, each party the king of one
+    /// segment). The result is written over <paramref name="product"/> (every caller's own fresh array).
+    /// </summary>
+    /// <param name="product">My share of the degree-2t product.</param>
+    /// <param name="ct">Cancels the protocol.</param>
+    /// <param name="prepared">Double sharings drawn ahead, if it has enough for this length (else they are drawn now).</param>
+    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, Func<int, (T[] Wide, T[] Narrow)?>? prepared = null)
+    {
+        int length = product.Length;
+        var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
+        var (wide, narrow) = prepared?.Invoke(length) ?? await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
+        VectorMath.Add<T>(product, wide, product);
+        await OpenInPlaceAsync(ProductScheme, product, tag, ct).ConfigureAwait(false);
+        VectorMath.Subtract<T>(product, narrow, product);
+        return product;
+    }
+
+    /// <summary>
+    /// Double sharings ([r] with degree 2t, [r] with degree t) of uniform field elements r, by pseudo-random secret
+    /// sharing: no communication once the keys are out (the first call hands them out, one round).
+    /// </summary>
+    public async ValueTask<(T[] Wide, T[] Narrow)> DoubleRandomsAsync(int length, CancellationToken ct)
+    {
+        // Both tags now, before any await: the keys' (first call only) and this sharing's.
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
+        var purpose = _session.NextTag();
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return sharing.DoubleRandoms(length, purpose);
+    }
+
+    /// <summary>Hands out the pseudo-random sharing keys now (one round); does nothing once they are out.</summary>
+    public Task EstablishPseudoRandomSharingAsync(CancellationToken ct) =>
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
+}

@@ -1,0 +1,146 @@
+using FsCheck.Xunit;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.Sharing;
+using Mpc.Net;
+using Mpc.Protocols;
+using Mpc.Protocols.Shamir;
+using Mpc.Protocols.Shamir.Internal;
+using Mpc.Tests.Arbitraries;
+using Mpc.Tests.Protocols.Harness;
+using static Mpc.Tests.Arbitraries.Elements;
+
+namespace Mpc.Tests.Protocols.Shamir;
+
+/// <summary>
+/// The Shamir suite's binary domain (Shamir sharing over GF(2^8), products by DN07 double sharings), and what its
+/// comparisons open.
+/// </summary>
+public sealed class ShamirBinaryDomainTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Property(MaxTest = 15)]
+    public void Products_OfSharedBytes_AreTheFieldProducts(int seed, byte nByte, byte tByte, byte lengthByte)
+    {
+        int n = 3 + nByte % 5, t = 1 + tByte % ((n - 1) / 2), length = 1 + lengthByte % 60;
+        bool scattered = seed % 2 == 0; // long-vector openings, each party the king of a segment
+        Gf256[] a = Vector<Gf256>(seed, length), b = Vector<Gf256>(seed + 1, length);
+        int ownerA = Math.Abs(seed % n), ownerB = Math.Abs((seed / 7) % n);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var engine = new ShamirEngine<Gf256>(s, t) { ScatteredOpeningMinimum = scattered ? 8 : 1 << 16 };
+            var sa = await engine.InputAsync(ownerA, s.PartyId == ownerA ? a : ReadOnlyMemory<Gf256>.Empty, length, default);
+            var sb = await engine.InputAsync(ownerB, s.PartyId == ownerB ? b : ReadOnlyMemory<Gf256>.Empty, length, default);
+            var product = await engine.MultiplyAsync(sa, sb, default);
+            var sum = new Gf256[length];
+            VectorMath.Add<Gf256>(sa, sb, sum);
+            return (Product: await engine.OpenAsync(product, default), Sum: await engine.OpenAsync(sum, default));
+        }, seed);
+        foreach (var (product, sum) in results)
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(a[i] * b[i], product[i]);
+                Assert.Equal(a[i] + b[i], sum[i]);
+            }
+    }
+
+    [Fact]
+    public async Task ProductPolynomial_TopCoefficient_IsUniformAndUnlinked()
+    {
+        // n = 3, t = 1: the opened polynomial h = f g + M has degree 2. Masked with degree t only, its top coefficient
+        // would be f_1 g_1, which party 0 (the owner of x and y, holding f(1) = x + f_1, g(1) = y + g_1) could compute.
+        const int length = 4000;
+        var x = Enumerable.Range(0, length).Select(i => new Gf256((byte)(i % 2))).ToArray();
+        var y = Enumerable.Repeat(Gf256.One, length).ToArray();
+        var networks = InMemoryNetwork.CreateCluster(3, Timeout).Select(n => new RecordingNetwork(n)).ToArray();
+        var shares = await LocalParties.RunAsync(networks, async s =>
+        {
+            var engine = new ShamirEngine<Gf256>(s, 1);
+            var sx = await engine.InputAsync(0, x, length, default);
+            var sy = await engine.InputAsync(0, y, length, default);
+            await engine.MultiplyAsync(sx, sy, default);
+            return (F: sx, G: sy);
+        });
+
+        // The opening is the last frame from each peer: h(x_0) reaches party 1; h(x_1), h(x_2) reach party 0.
+        var h = new[]
+        {
+            networks[1].Received.Last(f => f.Peer == 0).Payload, networks[0].Received.Last(f => f.Peer == 1).Payload,
+            networks[0].Received.Last(f => f.Peer == 2).Payload,
+        };
+        Assert.All(h, payload => Assert.Equal(length, payload.Length));
+        var points = Enumerable.Range(0, 3).Select(ShamirScheme<Gf256>.EvaluationPoint).ToArray();
+        int linked = 0;
+        var counts = new long[16];
+        for (int i = 0; i < length; i++)
+        {
+            // The top coefficient of the interpolating polynomial: sum of h_j / prod over k != j of (x_j - x_k).
+            var top = Gf256.Zero;
+            for (int j = 0; j < 3; j++)
+            {
+                var denominator = Gf256.One;
+                for (int k = 0; k < 3; k++)
+                    if (k != j) denominator *= points[j] - points[k];
+                top += new Gf256(h[j][i]) / denominator;
+            }
+            var degreeTValue = (shares[0].F[i] - x[i]) * (shares[0].G[i] - y[i]); // f_1 g_1, as x_0 = 1
+            if (top == degreeTValue) linked++;
+            counts[top.Value >> 4]++;
+        }
+        // A uniform top coefficient equals f_1 g_1 one time in 256.
+        Assert.True(linked < length / 64, $"{linked} of {length} openings reveal f_1 g_1");
+        ChiSquare.AssertUniform(counts, "top coefficient of the opened GF(2^8) product polynomial");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ComparisonsOpenedBit_IsUniform_UnmaskedItIsTheSign(bool masked)
+    {
+        // Every value negative: the comparison's last opening, its result bit masked by a daBit, must still be a fair coin.
+        const int length = 4000;
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(-1 - i)).ToArray();
+        var networks = InMemoryNetwork.CreateCluster(3, Timeout).Select(n => new RecordingNetwork(n)).ToArray();
+        var shares = await LocalParties.RunAsync(networks, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s) { MaskComparisonBits = masked };
+            var sx = await suite.InputAsync(1, s.PartyId == 1 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+            return (await suite.LessThanZeroAsync(sx, 24)).LocalShares.ToArray();
+        });
+        var result = new ShamirScheme<Mersenne127>(3, 1).Reconstruct(Enumerable.Range(0, 3).ToDictionary(p => p, p => shares[p]));
+        Assert.All(result, bit => Assert.Equal(Mersenne127.One, bit)); // right either way
+
+        // Party 0 sees the others' shares of the opened bits in their last frames: any two reconstruct them.
+        var opened = new ShamirScheme<Gf256>(3, 1).Reconstruct(new Dictionary<int, Gf256[]>
+        {
+            [1] = Bytes(networks[0].Received.Last(f => f.Peer == 1).Payload),
+            [2] = Bytes(networks[0].Received.Last(f => f.Peer == 2).Payload),
+        });
+        Assert.Equal(length, opened.Length);
+        var counts = new long[2];
+        foreach (var bit in opened) counts[bit.Value]++;
+        if (masked)
+        {
+            ChiSquare.AssertUniform(counts, "the opened comparison bits");
+            return;
+        }
+        Assert.Equal(length, counts[1]); // the sign of every value, in the clear
+        Assert.True(ChiSquare.Statistic(counts) > ChiSquare.Critical001(1));
+    }
+
+    [Property(MaxTest = 10)]
+    public void Comparison_OfNarrowInputs_IsExact(int seed, byte nByte, byte bitsByte)
+    {
+        int n = 3 + nByte % 5, bits = 2 + bitsByte % 5, length = 1 << bits; // every value of the range
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i - length / 2)).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s, threshold: 1 + Math.Abs(seed) % ((n - 1) / 2));
+            var sx = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+            return await suite.OpenAsync(await suite.LessThanZeroAsync(sx, bits));
+        }, seed);
+        for (int i = 0; i < length; i++) Assert.Equal(i < length / 2 ? Mersenne127.One : Mersenne127.Zero, results[0][i]);
+    }
+
+    private static Gf256[] Bytes(byte[] payload) => payload.Select(b => new Gf256(b)).ToArray();
+}
