@@ -102,10 +102,11 @@ public static class PartyNetworkExtensions
     /// <summary>
     /// One round: sends <paramref name="mine"/> to every peer and receives every peer's value of the same length,
     /// all concurrently. <paramref name="all"/> has <c>PartyCount * mine.Length</c> bytes laid out party-major,
-    /// and my own slot is filled with <paramref name="mine"/>. Counts one round.
+    /// and my own slot is filled with <paramref name="mine"/>. Counts one round, unless <paramref name="countRound"/>
+    /// is false (an exchange sent beside another in the same round).
     /// </summary>
     public static ValueTask ExchangeWithAllAsync(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<byte> mine, Memory<byte> all,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool countRound = true)
     {
         int n = network.PartyCount, me = network.PartyId, len = mine.Length;
         if (all.Length != (long)n * len)
@@ -121,22 +122,22 @@ public static class PartyNetworkExtensions
             if (p != me) pending[k++] = network.SendAsync(p, tag, mine, ct);
         }
         mine.Span.CopyTo(all.Span.Slice(me * len, len));
-        network.CountRound();
+        if (countRound) network.CountRound();
         return WhenAll(pending);
     }
 
     /// <summary>
-    /// Typed <see cref="ExchangeWithAllAsync(IPartyNetwork, StreamTag, ReadOnlyMemory{byte}, Memory{byte}, CancellationToken)"/>:
+    /// Typed <see cref="ExchangeWithAllAsync(IPartyNetwork, StreamTag, ReadOnlyMemory{byte}, Memory{byte}, CancellationToken, bool)"/>:
     /// <paramref name="all"/> has <c>PartyCount * mine.Length</c> elements.
     /// </summary>
     public static ValueTask ExchangeWithAllAsync<T>(this IPartyNetwork network, StreamTag tag, ReadOnlyMemory<T> mine, Memory<T> all,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool countRound = true)
         where T : unmanaged
     {
         if (all.Length != (long)network.PartyCount * mine.Length)
             throw new ArgumentException(
                 $"Expected PartyCount * mine.Length = {(long)network.PartyCount * mine.Length} elements, got {all.Length}.", nameof(all));
-        return network.ExchangeWithAllAsync(tag, Bytes(mine), Bytes(all), ct);
+        return network.ExchangeWithAllAsync(tag, Bytes(mine), Bytes(all), ct, countRound);
     }
 
     private static int SlotLength(IPartyNetwork network, int length, string name)

@@ -21,9 +21,9 @@ internal static class ScatteredOpening
     /// <summary>Opens one segment: every party's share of it, party-major (party p's at p * length), into <c>segment</c>.</summary>
     public delegate void Combine<T>(ReadOnlySpan<T> shares, Span<T> segment) where T : unmanaged;
 
-    /// <summary>Opens <paramref name="shares"/> in place: two rounds, counted.</summary>
+    /// <summary>Opens <paramref name="shares"/> in place: two rounds, counted unless <paramref name="countRounds"/> is false.</summary>
     public static async ValueTask OpenInPlaceAsync<T>(IPartyNetwork network, Memory<T> shares, StreamTag tag, Combine<T> combine,
-        CancellationToken ct) where T : unmanaged
+        CancellationToken ct, bool countRounds = true) where T : unmanaged
     {
         int n = shares.Length, parties = network.PartyCount, me = network.PartyId;
         int Start(int j) => (int)((long)j * n / parties);
@@ -46,7 +46,7 @@ internal static class ScatteredOpening
         segment.CopyTo(incoming.AsSpan(me * length, length));
         combine(incoming.AsSpan(0, parties * length), segment);
         ArrayPool<T>.Shared.Return(incoming);
-        network.CountRound();
+        if (countRounds) network.CountRound();
 
         // Round 2: my opened segment to all; every other opened segment into its place.
         pending.Clear();
@@ -54,7 +54,7 @@ internal static class ScatteredOpening
             if (p != me) pending.Add(network.SendAsync<T>(p, tag, shares.Slice(mine, length), ct).AsTask());
         foreach (var receive in gathered) pending.Add(receive.Result);
         await Task.WhenAll(pending).ConfigureAwait(false);
-        network.CountRound();
+        if (countRounds) network.CountRound();
 
         async Task<Task> SendThenReceiveAsync(int p, Memory<T> share)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols.Comparison;
 using Mpc.Protocols.Shamir.Internal;
@@ -19,25 +21,29 @@ public sealed partial class ShamirSuite<T>
         _bits ??= new ShamirEngine<Gf256>(_session, Threshold) { ScatteredOpeningMinimum = _engine.ScatteredOpeningMinimum };
 
     /// <summary>
-    /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)): one opening of y + R in the field (y = x + 2^(l-1), R a sum of
-    /// masks dealt with their low l bits in GF(2^8)), then the top bit of y mod 2^l = (c - R) mod 2^l by a binary
-    /// adder over GF(2^8) Shamir shares, turned into a field sharing by a dealt bit shared in both domains.
+    /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)): one opening of c = y + R in the field (y = x + 2^(l-1), R a sum of
+    /// masks dealt by parties 0..t with their low bits shared over GF(2^8)), then bit l - 1 of y mod 2^l = (c - R) mod
+    /// 2^l by a binary adder over GF(2^8) Shamir shares, turned into a field sharing by a bit shared in both domains.
     /// </summary>
     /// <remarks>
     /// <para>The masks are edaBits (Escudero, Ghosh, Keller, Rachuri and Scholl, "Improved primitives for MPC over
-    /// mixed arithmetic-binary circuits", CRYPTO 2020) made without a dealer: each of parties 0..t deals R_j, uniform
-    /// below 2^(l+s), in the field and the l low bits of R_j in GF(2^8), and a bit beta_j in both (a daBit). One honest
-    /// dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta. The bits are Shamir
-    /// shares over GF(2^8), where XOR costs nothing and an AND is a product of bytes reduced by DN07 double sharings
-    /// from pseudo-random secret sharing: 1/16 of a field product's traffic.</para>
-    /// <para>y mod 2^l = c + (t + 1) + sum of NOT rho_j (mod 2^l), rho_j = R_j mod 2^l: carry-save adders (one AND
-    /// per bit each) bring the t + 2 addends to two, u and v, and bit l - 1 of u + v is u_(l-1) + v_(l-1) + the carry
-    /// into it, from generate and propagate bits by the logarithmic tree of <see cref="BitwiseLessThan"/>. That bit
-    /// is [x &gt;= 0]. Its complement, masked by beta and opened, gives [x &lt; 0] = e + beta - 2 e beta in the field
-    /// (the conversion of daBits: Rotaru and Wood, INDOCRYPT 2019).</para>
-    /// <para>Rounds: the dealing; the opening of c, beside the first adder layer over the dealt numbers; the other
-    /// adder layers (one for t &lt;= 2); one for the generate bits; ceil(log2(l - 1)) for the tree; one opening. The
-    /// field XOR of the beta_j (ceil(log2(t + 1)) products) runs beside them. About (t + 3) l binary ANDs per element.</para>
+    /// mixed arithmetic-binary circuits", CRYPTO 2020) made without a dealer (<see cref="DealEdaBitsAsync"/>). The bits
+    /// are Shamir shares over GF(2^8), where XOR costs nothing and an AND is a product of bytes reduced by DN07 double
+    /// sharings from pseudo-random secret sharing: 1/16 of a field product's traffic. Bit l - 1 of y is [x &gt;= 0];
+    /// its complement, masked by a daBit beta and opened, gives [x &lt; 0] = e + beta - 2 e beta in the field (the
+    /// conversion of daBits: Rotaru and Wood, INDOCRYPT 2019).</para>
+    /// <para>The first comparison of a width in a phase of the session's randomness adds c to the dealt bits as it
+    /// goes: y mod 2^l = c + (t + 1) + the sum of NOT rho_j (mod 2^l), rho_j = R_j mod 2^l; carry-save adders (one AND
+    /// per bit each) bring the addends to two, u and v, and bit l - 1 of u + v is u_(l-1) + v_(l-1) + the carry into
+    /// it, from generate and propagate bits by the logarithmic tree of <see cref="BitwiseLessThan"/>. Rounds: the
+    /// dealing; the opening of c, beside the adder layers over the dealt bits alone (none for t = 1, one for t = 2);
+    /// one adder layer with c; one for the generate bits; ceil(log2(l - 1)) for the tree; one opening. About
+    /// (t + 3) l ANDs per element.</para>
+    /// <para>A second comparison of the same width in the same phase shows comparisons are repeated there: from then on
+    /// masks come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
+    /// comparison costs the opening of c, ceil(log2(l - 1)) multiplications of at most 2 (l - 1) ANDs per element
+    /// (generate and propagate bits of c + (-R) being linear in the shared bits, c being public), and the opening of
+    /// the result.</para>
     /// </remarks>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
@@ -45,48 +51,33 @@ public sealed partial class ShamirSuite<T>
         if (l < 2 || l > TruncationInputBits)
             throw new ArgumentOutOfRangeException(nameof(inputBits), l,
                 $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
-        int count = x.Length, t = Threshold, me = _session.PartyId;
-        var bits = Bits;
+        int count = x.Length;
         if (count == 0) return new([]);
+        var phase = _session.Random;
+        if (_comparisonMasks.TryGetValue(l, out var batch) && batch.Phase == phase)
+            return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(batch, count, l, ct).ConfigureAwait(false), ct)
+                .ConfigureAwait(false);
+        _comparisonMasks[l] = new ComparisonMaskBatch(null, 0, phase); // seen in this phase: the next one batches
+        return await CompareDealingMasksAsync(x, l, ct).ConfigureAwait(false);
+    }
 
-        // Round: parties 0..t deal [R_j] and [beta_j] in the field, the low l bits of R_j and beta_j in GF(2^8).
-        T[] fieldDealing = [];
-        Gf256[] bitDealing = [];
-        if (me <= t) (fieldDealing, bitDealing) = DrawEdaBits(count, l);
-        var fieldInputs = new ValueTask<T[]>[t + 1];
-        var bitInputs = new ValueTask<Gf256[]>[t + 1];
-        for (int p = 0; p <= t; p++)
-            fieldInputs[p] = _engine.InputAsync(p, p == me ? fieldDealing : ReadOnlyMemory<T>.Empty, 2 * count, ct);
-        for (int p = 0; p <= t; p++)
-            bitInputs[p] = bits.InputAsync(p, p == me ? bitDealing : ReadOnlyMemory<Gf256>.Empty, (l + 1) * count, ct);
+    /// <summary>A comparison that deals its own masks and adds c to them as it goes (see <see cref="LessThanZeroAsync"/>).</summary>
+    private async ValueTask<SharedVector<T>> CompareDealingMasksAsync(SharedVector<T> x, int l, CancellationToken ct)
+    {
+        int count = x.Length, t = Threshold;
+        var bits = Bits;
+        var dealt = await DealEdaBitsAsync(count, l, ct).ConfigureAwait(false);
+        var beta = new BetaXor(this, dealt.Betas);
+        var addends = dealt.Complements;
+
+        // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l); beside it, the first carry-save layer over the dealt bits.
         var masked = new T[count];
+        VectorMath.Add<T>(x.Shares, dealt.Sum, masked);
         var offset = T.FromInt128(Int128.One << (l - 1));
-        for (int i = 0; i < count; i++) masked[i] = x.Shares[i] + offset; // y = x + 2^(l-1), in [0, 2^l)
-        var betas = new List<T[]>(t + 1);
-        var addends = new List<Gf256[]>(t + 2); // l bits each, bit-major: bit i of element e at i * count + e
-        var betaBits = new Gf256[count];
-        for (int p = 0; p <= t; p++)
-        {
-            var dealt = await fieldInputs[p].ConfigureAwait(false);
-            VectorMath.Add<T>(masked, dealt.AsSpan(0, count), masked);
-            betas.Add(dealt.AsSpan(count, count).ToArray());
-            var dealtBits = await bitInputs[p].ConfigureAwait(false);
-            var complement = dealtBits.AsSpan(0, l * count).ToArray();
-            for (int i = 0; i < complement.Length; i++) complement[i] += Gf256.One; // NOT rho_j
-            addends.Add(complement);
-            VectorMath.Add<Gf256>(betaBits, dealtBits.AsSpan(l * count, count), betaBits); // beta = XOR of the beta_j
-        }
-        var beta = new BetaXor(this, betas);
-
-        // Round: open c = y + R; beside it, the first carry-save layer over the dealt numbers and of the beta XOR.
+        for (int i = 0; i < count; i++) masked[i] += offset;
         var opening = _engine.OpenAsync(masked, ct);
-        while (addends.Count > 2)
-        {
-            var layer = CarrySaveLayerAsync(addends, count, l, ct);
-            var betaStep = beta.Start(ct);
-            addends = await layer.ConfigureAwait(false);
-            await beta.FinishAsync(betaStep).ConfigureAwait(false);
-        }
+        for (bool first = true; addends.Count > 2; first = false)
+            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct, beside: first), ct).ConfigureAwait(false);
         var c = await opening.ConfigureAwait(false);
 
         // The public addend c + t + 1 (mod 2^l), then one more carry-save layer: two numbers u and v.
@@ -98,42 +89,278 @@ public sealed partial class ShamirSuite<T>
             for (int i = 0; i < l; i++) constant[i * count + e] = new Gf256((byte)((value >> i) & 1));
         }
         addends.Insert(0, constant);
-        {
-            var layer = CarrySaveLayerAsync(addends, count, l, ct);
-            var betaStep = beta.Start(ct);
-            addends = await layer.ConfigureAwait(false);
-            await beta.FinishAsync(betaStep).ConfigureAwait(false);
-        }
+        addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct), ct).ConfigureAwait(false);
         Gf256[] u = addends[0], v = addends[1];
 
         // Generate bits g_i = u_i v_i and propagate bits p_i = u_i + v_i below bit l - 1, then the carry into it.
         int below = (l - 1) * count;
-        var generateTask = bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct);
-        var generateBeta = beta.Start(ct);
-        var generate = await generateTask.ConfigureAwait(false);
-        await beta.FinishAsync(generateBeta).ConfigureAwait(false);
+        var generate = await beta.Alongside(bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct), ct).ConfigureAwait(false);
         var propagate = new Gf256[below];
         VectorMath.Add<Gf256>(u.AsSpan(0, below), v.AsSpan(0, below), propagate);
-        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, l - 1, (left, right, token) =>
-        {
-            var product = bits.MultiplyAsync(left, right, token);
-            return beta.Alongside(product, token);
-        }, ct).ConfigureAwait(false);
-        var betaField = await beta.CompleteAsync(ct).ConfigureAwait(false);
+        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, l - 1,
+            (left, right, token) => beta.Alongside(bits.MultiplyAsync(left, right, token), token), ct).ConfigureAwait(false);
 
-        // [x < 0] = NOT bit l - 1 of y; open it masked by beta and convert: e + beta - 2 e beta.
-        var result = new Gf256[count];
+        // [x < 0] = NOT bit l - 1 of y.
+        var below0 = new Gf256[count];
+        for (int e = 0; e < count; e++) below0[e] = u[below + e] + v[below + e] + carry[e] + Gf256.One;
+        return await ToFieldAsync(below0, dealt.BetaBits, await beta.CompleteAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A comparison with masks from a batch (see <see cref="LessThanZeroAsync"/>).</summary>
+    private async ValueTask<SharedVector<T>> CompareWithMasksAsync(SharedVector<T> x, int l, ComparisonMasks masks, CancellationToken ct)
+    {
+        int count = x.Length;
+        var bits = Bits;
+
+        // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l).
+        var masked = new T[count];
+        VectorMath.Add<T>(x.Shares, masks.Field, masked);
+        var offset = T.FromInt128(Int128.One << (l - 1));
+        for (int i = 0; i < count; i++) masked[i] += offset;
+        var c = await _engine.OpenAsync(masked, ct).ConfigureAwait(false);
+
+        // y mod 2^l = c + rho' with rho' = -R mod 2^l: generate bits c_i rho'_i and propagate bits c_i + rho'_i below
+        // bit l - 1 (linear: c is public), then the carry into it.
+        int below = (l - 1) * count;
+        var generate = new Gf256[below];
+        var propagate = new Gf256[below];
+        var top = new byte[count];
         for (int e = 0; e < count; e++)
-            result[e] = u[below + e] + v[below + e] + carry[e] + Gf256.One + (MaskComparisonBits ? betaBits[e] : Gf256.Zero);
-        var opened = await bits.OpenAsync(result, ct).ConfigureAwait(false);
+        {
+            var value = T.ToSignedInt128(c[e]); // c is below 2^126: its signed lift is itself
+            top[e] = (byte)((value >> (l - 1)) & 1);
+            for (int i = 0; i < l - 1; i++)
+            {
+                int k = i * count + e;
+                var rho = masks.Bits[k];
+                if (((value >> i) & 1) == 0) propagate[k] = rho;
+                else
+                {
+                    generate[k] = rho;
+                    propagate[k] = rho + Gf256.One;
+                }
+            }
+        }
+        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, l - 1,
+            (left, right, token) => bits.MultiplyAsync(left, right, token), ct).ConfigureAwait(false);
+
+        // [x < 0] = NOT bit l - 1 of y.
+        var below0 = new Gf256[count];
+        for (int e = 0; e < count; e++) below0[e] = new Gf256((byte)(top[e] ^ 1)) + masks.Bits[below + e] + carry[e];
+        return await ToFieldAsync(below0, masks.BetaBits, masks.Beta, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Shared bits over GF(2^8) as field shares: open b + beta (one round; a uniform bit) and return e + beta - 2 e beta,
+    /// with beta's shares in both domains.
+    /// </summary>
+    private async ValueTask<SharedVector<T>> ToFieldAsync(Gf256[] bits, Gf256[] betaBits, T[] beta, CancellationToken ct)
+    {
+        int count = bits.Length;
+        var masked = new Gf256[count];
+        if (MaskComparisonBits) VectorMath.Add<Gf256>(bits, betaBits, masked);
+        else bits.CopyTo(masked, 0);
+        var opened = await Bits.OpenAsync(masked, ct).ConfigureAwait(false);
         var shares = new T[count];
         for (int e = 0; e < count; e++)
         {
             if (opened[e].Value > 1) throw new InvalidOperationException($"A masked comparison bit opened as {opened[e]}, not a bit.");
             if (!MaskComparisonBits) shares[e] = opened[e].Value == 0 ? T.Zero : T.One;
-            else shares[e] = opened[e].Value == 0 ? betaField[e] : T.One - betaField[e];
+            else shares[e] = opened[e].Value == 0 ? beta[e] : T.One - beta[e];
         }
         return new(shares);
+    }
+
+    /// <summary>What parties 0..t dealt: my shares of R and of each beta_j in the field, of each NOT rho_j and of beta in GF(2^8).</summary>
+    private sealed record DealtEdaBits(T[] Sum, List<T[]> Betas, List<Gf256[]> Complements, Gf256[] BetaBits);
+
+    /// <summary>
+    /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and its l low bits rho_j in
+    /// GF(2^8) (bit-major: bit i of element e at i * count + e), and a bit beta_j in both. One honest dealer among the
+    /// t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR of the beta_j.
+    /// </summary>
+    private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, int l, CancellationToken ct)
+    {
+        int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
+        int fieldLength = 2 * count, bitLength = (l + 1) * count;
+        int fieldBytes = fieldLength * Unsafe.SizeOf<T>(), messageBytes = fieldBytes + bitLength;
+        var tag = _session.NextTag();
+        var network = _session.Network;
+
+        // One message from each dealer to each party: its shares of (R_j, beta_j) in the field, then of the bits.
+        var sends = new List<Task>();
+        byte[]? mine = null;
+        if (me <= t)
+        {
+            var (fieldDealing, bitDealing) = DrawEdaBits(count, l);
+            var fieldShares = GC.AllocateUninitializedArray<T>(n * fieldLength);
+            var bitShares = GC.AllocateUninitializedArray<Gf256>(n * bitLength);
+            _scheme.Share(fieldDealing, _session.Random, fieldShares);
+            Bits.Scheme.Share(bitDealing, _session.Random, bitShares);
+            for (int p = 0; p < n; p++)
+            {
+                var message = GC.AllocateUninitializedArray<byte>(messageBytes);
+                MemoryMarshal.AsBytes(fieldShares.AsSpan(p * fieldLength, fieldLength)).CopyTo(message);
+                MemoryMarshal.AsBytes(bitShares.AsSpan(p * bitLength, bitLength)).CopyTo(message.AsSpan(fieldBytes));
+                if (p == me) mine = message;
+                else sends.Add(network.SendAsync(p, tag, (ReadOnlyMemory<byte>)message, ct).AsTask());
+            }
+        }
+        var receives = new Task<byte[]>[t + 1];
+        for (int p = 0; p <= t; p++) receives[p] = p == me ? Task.FromResult(mine!) : ReceiveAsync(p);
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        var messages = await Task.WhenAll(receives).ConfigureAwait(false);
+        network.CountRound();
+
+        var sum = new T[count];
+        var betas = new List<T[]>(t + 1);
+        var complements = new List<Gf256[]>(t + 2);
+        var betaBits = new Gf256[count];
+        foreach (var message in messages)
+        {
+            var field = MemoryMarshal.Cast<byte, T>(message.AsSpan(0, fieldBytes));
+            var dealtBits = MemoryMarshal.Cast<byte, Gf256>(message.AsSpan(fieldBytes));
+            VectorMath.Add<T>(sum, field[..count], sum);
+            betas.Add(field.Slice(count, count).ToArray());
+            var complement = dealtBits[..(l * count)].ToArray();
+            for (int i = 0; i < complement.Length; i++) complement[i] += Gf256.One; // NOT rho_j
+            complements.Add(complement);
+            VectorMath.Add<Gf256>(betaBits, dealtBits.Slice(l * count, count), betaBits);
+        }
+        return new DealtEdaBits(sum, betas, complements, betaBits);
+
+        async Task<byte[]> ReceiveAsync(int from)
+        {
+            var message = GC.AllocateUninitializedArray<byte>(messageBytes);
+            await network.ReceiveAsync(from, tag, (Memory<byte>)message, ct).ConfigureAwait(false);
+            return message;
+        }
+    }
+
+    /// <summary>
+    /// Masks for one comparison of <c>count</c> elements of l bits: my shares of R (<c>Field</c>) and of beta in the
+    /// field, of the l bits of -R mod 2^l (bit-major: bit i of element e at i * count + e) and of beta in GF(2^8).
+    /// </summary>
+    private sealed record ComparisonMasks(T[] Field, T[] Beta, Gf256[] Bits, Gf256[] BetaBits);
+
+    /// <summary>A batch of masks for one width, dealt in one phase of the session's randomness (empty: none dealt yet).</summary>
+    private sealed class ComparisonMaskBatch(ComparisonMasks? masks, int size, object phase)
+    {
+        private int _offset;
+
+        /// <summary>The session's generator when the batch was dealt: a re-keyed session has another.</summary>
+        public object Phase => phase;
+
+        public bool TryTake(int count, int l, out ComparisonMasks taken)
+        {
+            taken = null!;
+            if (masks is null || size - _offset < count) return false;
+            var bits = new Gf256[l * count];
+            for (int i = 0; i < l; i++) Array.Copy(masks.Bits, i * size + _offset, bits, i * count, count);
+            taken = new ComparisonMasks(masks.Field.AsSpan(_offset, count).ToArray(), masks.Beta.AsSpan(_offset, count).ToArray(),
+                bits, masks.BetaBits.AsSpan(_offset, count).ToArray());
+            _offset += count;
+            return true;
+        }
+    }
+
+    private readonly Dictionary<int, ComparisonMaskBatch> _comparisonMasks = [];
+
+    /// <summary>
+    /// Batches of comparison masks hold this many elements, or one call's if more (when a phase repeats comparisons of a
+    /// width, the rounds of dealing and adding masks are paid once for many).
+    /// </summary>
+    internal int ComparisonBatch { get; init; } = 1 << 14;
+
+    /// <summary>Masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits, from the batch or a new one.</summary>
+    private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(ComparisonMaskBatch batch, int count, int l, CancellationToken ct)
+    {
+        if (batch.TryTake(count, l, out var taken)) return taken;
+        int size = Math.Max(count, ComparisonBatch);
+        batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, l, ct).ConfigureAwait(false), size, batch.Phase);
+        _comparisonMasks[l] = batch;
+        if (!batch.TryTake(count, l, out taken)) throw new InvalidOperationException("A new batch of comparison masks is short.");
+        return taken;
+    }
+
+    /// <summary>
+    /// Deals masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits: each of parties 0..t deals
+    /// R_j, uniform below 2^(l+s), in the field and its l low bits rho_j in GF(2^8), and a bit beta_j in both. One honest
+    /// dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta.
+    /// </summary>
+    /// <remarks>
+    /// -R mod 2^l = (t + 1) + the sum of NOT rho_j (mod 2^l): carry-save adders (one AND per bit each) bring the t + 2
+    /// addends to two, then a Sklansky parallel-prefix adder gives every carry of their sum: 1 + ceil(log2(l - 1))
+    /// multiplications. The field XOR of the beta_j (ceil(log2(t + 1)) products) runs beside them. Rounds: the dealing,
+    /// t carry-save layers at most (one for t = 1, two for t = 2), 1 + ceil(log2(l - 1)).
+    /// </remarks>
+    private async ValueTask<ComparisonMasks> DealComparisonMasksAsync(int count, int l, CancellationToken ct)
+    {
+        int t = Threshold;
+        var bits = Bits;
+        var dealt = await DealEdaBitsAsync(count, l, ct).ConfigureAwait(false);
+        var addends = dealt.Complements;
+        var constant = new Gf256[l * count];
+        for (int i = 0; i < l && i < 31; i++)
+            if (((t + 1) >> i & 1) != 0) constant.AsSpan(i * count, count).Fill(Gf256.One);
+        addends.Add(constant);
+        var beta = new BetaXor(this, dealt.Betas);
+
+        // Carry-save layers down to two addends, u and v; beside each, a layer of the beta XOR.
+        while (addends.Count > 2)
+            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct), ct).ConfigureAwait(false);
+        Gf256[] u = addends[0], v = addends[1];
+
+        // u + v: generate and propagate bits, every carry by a prefix over them, then the sum bits p_i + carry_i.
+        int below = (l - 1) * count;
+        var generate = await beta.Alongside(bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct), ct).ConfigureAwait(false);
+        var propagate = new Gf256[l * count];
+        VectorMath.Add<Gf256>(u, v, propagate);
+        var carries = await PrefixCarriesAsync(generate, propagate.AsSpan(0, below).ToArray(), count, l - 1, beta, ct)
+            .ConfigureAwait(false);
+        var negated = propagate; // bit 0 has no carry in
+        VectorMath.Add<Gf256>(negated.AsSpan(count), carries, negated.AsSpan(count));
+        return new ComparisonMasks(dealt.Sum, await beta.CompleteAsync(ct).ConfigureAwait(false), negated, dealt.BetaBits);
+    }
+
+    /// <summary>
+    /// Sklansky's parallel prefix (1960) over m generate and propagate bits (node-major): the carry out of every prefix,
+    /// G_i = g_i + p_i G_(i-1), in ceil(log2 m) multiplications of at most m ANDs each (the next layer of the beta XOR
+    /// beside each).
+    /// </summary>
+    private async ValueTask<Gf256[]> PrefixCarriesAsync(Gf256[] generate, Gf256[] propagate, int count, int m, BetaXor beta,
+        CancellationToken ct)
+    {
+        for (int span = 1; span < m; span *= 2)
+        {
+            // In each block of 2 span positions, the upper half combines with the lower half's top: G_i += P_i G_mid and,
+            // unless this is the last level, P_i = P_i P_mid.
+            bool last = 2 * span >= m;
+            var upper = new List<(int Node, int Middle)>();
+            for (int start = 0; start + span < m; start += 2 * span)
+                for (int i = start + span; i < Math.Min(start + 2 * span, m); i++) upper.Add((i, start + span - 1));
+            int width = upper.Count * count;
+            var left = new Gf256[last ? width : 2 * width];
+            var right = new Gf256[left.Length];
+            for (int k = 0; k < upper.Count; k++)
+            {
+                var (node, middle) = upper[k];
+                Array.Copy(propagate, node * count, left, k * count, count);
+                Array.Copy(generate, middle * count, right, k * count, count);
+                if (last) continue;
+                Array.Copy(propagate, node * count, left, width + k * count, count);
+                Array.Copy(propagate, middle * count, right, width + k * count, count);
+            }
+            var products = await beta.Alongside(Bits.MultiplyAsync(left, right, ct), ct).ConfigureAwait(false);
+            for (int k = 0; k < upper.Count; k++)
+            {
+                int node = upper[k].Node;
+                VectorMath.Add<Gf256>(generate.AsSpan(node * count, count), products.AsSpan(k * count, count),
+                    generate.AsSpan(node * count, count));
+                if (!last) Array.Copy(products, width + k * count, propagate, node * count, count);
+            }
+        }
+        return generate;
     }
 
     /// <summary>
@@ -164,9 +391,10 @@ public sealed partial class ShamirSuite<T>
     /// <summary>
     /// One layer of carry-save adders: each group of three l-bit numbers (bit-major) becomes their sum bits and their
     /// carries shifted up one place (mod 2^l), with one AND per bit (majority(a, b, c) = (a + b)(b + c) + b over GF(2));
-    /// the numbers outside a group pass through. One multiplication.
+    /// the numbers outside a group pass through. One multiplication (not counted again <paramref name="beside"/> another).
     /// </summary>
-    private async ValueTask<List<Gf256[]>> CarrySaveLayerAsync(List<Gf256[]> numbers, int count, int l, CancellationToken ct)
+    private async ValueTask<List<Gf256[]>> CarrySaveLayerAsync(List<Gf256[]> numbers, int count, int l, CancellationToken ct,
+        bool beside = false)
     {
         int groups = numbers.Count / 3, width = (l - 1) * count; // the carry out of bit l - 1 leaves the ring
         var left = new Gf256[groups * width];
@@ -177,7 +405,7 @@ public sealed partial class ShamirSuite<T>
             VectorMath.Add<Gf256>(a.AsSpan(0, width), b.AsSpan(0, width), left.AsSpan(g * width, width));
             VectorMath.Add<Gf256>(b.AsSpan(0, width), c.AsSpan(0, width), right.AsSpan(g * width, width));
         }
-        var products = await Bits.MultiplyAsync(left, right, ct).ConfigureAwait(false);
+        var products = await Bits.MultiplyAsync(left, right, ct, beside).ConfigureAwait(false);
         var next = new List<Gf256[]>(numbers.Count);
         for (int g = 0; g < groups; g++)
         {
@@ -216,7 +444,7 @@ public sealed partial class ShamirSuite<T>
             }
             var product = new T[pairs * n];
             VectorMath.Multiply<T>(left, right, product);
-            return suite.ReduceWithDoubleSharingAsync(product, ct);
+            return suite.ReduceWithDoubleSharingAsync(product, ct, beside: true);
         }
 
         /// <summary>Completes a layer started by <see cref="Start"/> (nothing if it returned null).</summary>
@@ -238,8 +466,8 @@ public sealed partial class ShamirSuite<T>
             _contributions = next;
         }
 
-        /// <summary>A binary multiplication with the next layer beside it.</summary>
-        public async ValueTask<Gf256[]> Alongside(ValueTask<Gf256[]> binary, CancellationToken ct)
+        /// <summary>A binary operation (started already: its tags are taken) with the next layer beside it.</summary>
+        public async ValueTask<TResult> Alongside<TResult>(ValueTask<TResult> binary, CancellationToken ct)
         {
             var layer = Start(ct);
             var result = await binary.ConfigureAwait(false);
@@ -247,10 +475,14 @@ public sealed partial class ShamirSuite<T>
             return result;
         }
 
-        /// <summary>The remaining layers (none for t &lt;= 7 and l &gt;= 4), then the XOR.</summary>
+        /// <summary>The remaining layers (none for t &lt;= 7 and l &gt;= 4), each its own round, then the XOR.</summary>
         public async ValueTask<T[]> CompleteAsync(CancellationToken ct)
         {
-            while (_contributions.Count > 1) await FinishAsync(Start(ct)).ConfigureAwait(false);
+            while (_contributions.Count > 1)
+            {
+                suite.Session.Network.CountRound();
+                await FinishAsync(Start(ct)).ConfigureAwait(false);
+            }
             return _contributions[0];
         }
     }

@@ -225,10 +225,13 @@ public sealed partial class ShamirSuite<T>
 
     private PreparedMasks? _preparedRandoms;
 
-    /// <summary>The local product reduced to degree t, with prepared double sharings if there are enough.</summary>
-    private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct) =>
+    /// <summary>
+    /// The local product reduced to degree t, with prepared double sharings if there are enough; its round not counted
+    /// again when it runs <paramref name="beside"/> another operation.
+    /// </summary>
+    private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct, bool beside = false) =>
         _engine.ReduceAsync(product, ct, length =>
-            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null);
+            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null, beside);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)

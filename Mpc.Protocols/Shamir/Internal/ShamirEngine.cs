@@ -79,31 +79,37 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
 
     /// <summary>
     /// Opens shares of <paramref name="scheme"/>'s degree in place: all-to-all and interpolated from (and checked
-    /// against) every share, one round; or, for long vectors, scattered (each segment checked by its king).
+    /// against) every share, one round; or, for long vectors, scattered (each segment checked by its king). Its rounds
+    /// are counted unless it runs <paramref name="beside"/> another operation's, in the same rounds.
     /// </summary>
-    public async ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct)
+    public async ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct,
+        bool beside = false)
     {
         if (shares.Length >= ScatteredOpeningMinimum)
         {
             await ScatteredOpening.OpenInPlaceAsync(_session.Network, shares, tag,
-                (all, segment) => scheme.ReconstructChecked(AllParties, all, segment), ct).ConfigureAwait(false);
+                (all, segment) => scheme.ReconstructChecked(AllParties, all, segment), ct, countRounds: !beside).ConfigureAwait(false);
             return;
         }
         // Round 1: everyone sends its share to everyone.
         int length = shares.Length, parties = _session.PartyCount;
         var all = ArrayPool<T>.Shared.Rent(parties * length);
-        await _session.Network.ExchangeWithAllAsync<T>(tag, shares, all.AsMemory(0, parties * length), ct).ConfigureAwait(false);
+        await _session.Network.ExchangeWithAllAsync<T>(tag, shares, all.AsMemory(0, parties * length), ct, countRound: !beside)
+            .ConfigureAwait(false);
         scheme.ReconstructChecked(AllParties, all.AsSpan(0, parties * length), shares.Span);
         ArrayPool<T>.Shared.Return(all);
     }
 
-    /// <summary>The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync"/>).</summary>
-    public ValueTask<T[]> MultiplyAsync(ReadOnlySpan<T> x, ReadOnlySpan<T> y, CancellationToken ct)
+    /// <summary>
+    /// The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync"/>); its round
+    /// not counted again when it runs <paramref name="beside"/> another operation.
+    /// </summary>
+    public ValueTask<T[]> MultiplyAsync(ReadOnlySpan<T> x, ReadOnlySpan<T> y, CancellationToken ct, bool beside = false)
     {
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         var product = GC.AllocateUninitializedArray<T>(x.Length);
         VectorMath.Multiply(x, y, product); // degree 2t
-        return ReduceAsync(product, ct);
+        return ReduceAsync(product, ct, beside: beside);
     }
 
     /// <summary>
@@ -115,13 +121,15 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// <param name="product">My share of the degree-2t product.</param>
     /// <param name="ct">Cancels the protocol.</param>
     /// <param name="prepared">Double sharings drawn ahead, if it has enough for this length (else they are drawn now).</param>
-    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, Func<int, (T[] Wide, T[] Narrow)?>? prepared = null)
+    /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
+    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, Func<int, (T[] Wide, T[] Narrow)?>? prepared = null,
+        bool beside = false)
     {
         int length = product.Length;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
         var (wide, narrow) = prepared?.Invoke(length) ?? await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
         VectorMath.Add<T>(product, wide, product);
-        await OpenInPlaceAsync(ProductScheme, product, tag, ct).ConfigureAwait(false);
+        await OpenInPlaceAsync(ProductScheme, product, tag, ct, beside).ConfigureAwait(false);
         VectorMath.Subtract<T>(product, narrow, product);
         return product;
     }

@@ -142,5 +142,41 @@ public sealed class ShamirBinaryDomainTests
         for (int i = 0; i < length; i++) Assert.Equal(i < length / 2 ? Mersenne127.One : Mersenne127.Zero, results[0][i]);
     }
 
+    [Fact]
+    public async Task Comparisons_ShareABatchOfMasks_UntilTheSessionIsReKeyed()
+    {
+        const int length = 10, bits = 16;
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 997 - 5000)).ToArray();
+        var runs = await LocalParties.RunAsync(5, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            var keys = EpochKeys.Create(s);
+            var sx = await suite.InputAsync(2, s.PartyId == 2 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+            var rounds = new List<long>();
+            var opened = new List<Mersenne127[]>();
+            for (int call = 0; call < 7; call++)
+            {
+                if (call == 4) keys.Enter(s, 0); // a new phase: the batch dealt before it is not used
+                long before = s.Network.Stats.Rounds;
+                var below = await suite.LessThanZeroAsync(sx, bits);
+                rounds.Add(s.Network.Stats.Rounds - before);
+                opened.Add(await suite.OpenAsync(below));
+            }
+            return (Rounds: rounds, Opened: opened);
+        });
+        var (roundsPerCall, results) = runs[0];
+        Assert.All(results, r => Assert.Equal(x.Select(v => Mersenne127.ToSignedInt128(v) < 0 ? 1 : 0),
+            r.Select(b => (int)Mersenne127.ToSignedInt128(b))));
+        // The first comparison of a phase deals its own masks: the dealing, the opening of c (beside the adder layer
+        // over the three dealt numbers), the adder layer with c, the generate bits, ceil(log2 15) = 4 tree levels, the
+        // opening of the bit (and, the first time, the keys of both pseudo-random sharings).
+        Assert.Equal(9, roundsPerCall[4]);
+        Assert.True(roundsPerCall[0] > 9, $"the first call also hands out keys: {roundsPerCall[0]} rounds");
+        // The second deals a batch; the others take from it: the opening of c, 4 tree levels, the opening of the bit.
+        const int online = 6;
+        Assert.True(roundsPerCall[1] > online && roundsPerCall[5] > online, $"batches: {roundsPerCall[1]}, {roundsPerCall[5]} rounds");
+        Assert.Equal([online, online, online], new[] { roundsPerCall[2], roundsPerCall[3], roundsPerCall[6] });
+    }
+
     private static Gf256[] Bytes(byte[] payload) => payload.Select(b => new Gf256(b)).ToArray();
 }
