@@ -25,11 +25,12 @@ internal static class BenchAll
 
     private static readonly Measure TrainSeconds = new("train_seconds", "s of training", HigherIsBetter: false);
     private static readonly Measure Products = new("ops_per_second", "M products/s", HigherIsBetter: true, Scale: 1e-6);
+    private static readonly Measure Comparisons = new("ops_per_second", "K comparisons/s", HigherIsBetter: true, Scale: 1e-3);
 
     private static Case[] Cases(bool quick)
     {
         string epochs100 = quick ? "2" : "100", epochs20 = quick ? "1" : "20", epochs10 = quick ? "1" : "10",
-            million = quick ? "10000" : "1000000";
+            million = quick ? "10000" : "1000000", hundredThousand = quick ? "1000" : "100000";
         string[] breastCancer = ["--csv", "data/breast_cancer.csv"];
         string[] dealer = ["--suite", "additive", "--preprocessing", "dealer"];
         string[] full = ["bench", "train-lr", "--parties", "3", .. breastCancer, "--epochs", epochs100];
@@ -50,6 +51,9 @@ internal static class BenchAll
                 $"{epochs10} full-batch epochs, breast cancer", TrainSeconds)),
             .. new[] { 3, 5, 7 }.Select(n => Shamir(n, ["bench", "mul", "--parties", $"{n}", "--size", million, "--repeat", "3"],
                 $"10^{(quick ? 4 : 6)} products, online", Products)),
+            .. new[] { 3, 5, 7 }.Select(n => Shamir(n,
+                ["bench", "compare", "--parties", $"{n}", "--size", hundredThousand, "--bits", "32", "--repeat", "3"],
+                $"10^{(quick ? 3 : 5)} comparisons of 32-bit values", Comparisons)),
         ];
 
         // The trust-free default for 4 or more parties, and Shamir at 3, beside the external dealer for the same parties.
@@ -103,7 +107,7 @@ internal static class BenchAll
 
     /// <summary>
     /// Runs this executable with <paramref name="arguments"/> and reads the measure from its JSON line (party 0's, for
-    /// products).
+    /// products and comparisons).
     /// </summary>
     private static async Task<double> RunAsync(string[] arguments, Measure measure, TextWriter stderr, CancellationToken ct)
     {

@@ -6,9 +6,9 @@ namespace Mpc.Party.Commands;
 /// <summary>
 /// <c>mpc bench mul --suite S [--preprocessing P] --parties N --size L [--fixed-point [--truncation T]] [--repeat R]</c>:
 /// starts N party processes on a throwaway loopback cluster (TLS unless --insecure) and runs the <c>bench-mul</c> job;
-/// each party prints one JSON line. <c>mpc bench ot --size S</c>, <c>mpc bench garble --size S</c> and
-/// <c>mpc bench aes [--count C]</c> do the same with two parties and the <c>bench-ot</c>, <c>bench-garble</c> and
-/// <c>bench-aes</c> jobs. </summary>
+/// each party prints one JSON line. <c>mpc bench compare</c> (<see cref="BenchCompare"/>) does the same for comparisons.
+/// <c>mpc bench ot --size S</c>, <c>mpc bench garble --size S</c> and <c>mpc bench aes [--count C]</c> do the same with two
+/// parties and the <c>bench-ot</c>, <c>bench-garble</c> and <c>bench-aes</c> jobs. </summary>
 internal static class BenchCommand
 {
     public static Command Create(Option<bool> verbose, TextWriter stdout, TextWriter stderr)
@@ -44,6 +44,7 @@ internal static class BenchCommand
                 .RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);
+        bench.Subcommands.Add(BenchCompare.Create(verbose, stdout, stderr));
 
         var source = new Option<string>("--source") { Description = "dealer or ot.", DefaultValueFactory = _ => "dealer" }
             .AcceptOnlyFromAmong("dealer", "ot");

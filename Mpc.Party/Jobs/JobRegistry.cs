@@ -23,6 +23,7 @@ public sealed class JobRegistry
         .Add(new SelfTestJob())
         .Add(new RunExampleJob())
         .Add(new BenchMulJob())
+        .Add(new BenchCompareJob())
         .Add(new BenchTriplesJob())
         .Add(new BenchOtJob())
         .Add(new BenchGarbleJob())

@@ -5,7 +5,9 @@ using Xunit.Abstractions;
 
 namespace Mpc.Tests.Party;
 
-/// <summary><c>mpc bench mul</c> and <c>mpc bench triples</c>: real party processes, one JSON line each.</summary>
+/// <summary>
+/// <c>mpc bench mul</c>, <c>mpc bench compare</c> and <c>mpc bench triples</c>: real party processes, one JSON line each.
+/// </summary>
 [Collection(SocketTests.Collection)]
 public sealed class BenchArithmeticTests(ITestOutputHelper output)
 {
@@ -50,6 +52,52 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
         }
         var fixedPoint = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "1", "--fixed-point");
         Assert.All(fixedPoint, root => Assert.True(root.GetProperty("fixed_point").GetBoolean()));
+    }
+
+    [Theory]
+    [InlineData("shamir", "auto")]
+    [InlineData("additive", "dealer")]
+    public async Task BenchCompare_ReportsMedianAndBest_OfCheckedResults(string suite, string preprocessing)
+    {
+        // The job opens the last run's results and fails on a wrong one, so exit code 0 also says they were right.
+        var lines = await RunAsync("compare", 3, "--suite", suite, "--preprocessing", preprocessing, "--size", "200", "--repeat", "2");
+        Assert.Equal([0, 1, 2], lines.Select(l => l.GetProperty("party").GetInt32()).Order());
+        foreach (var root in lines)
+        {
+            Assert.Equal(suite, root.GetProperty("suite").GetString());
+            Assert.Equal(3, root.GetProperty("parties").GetInt32());
+            Assert.Equal(200, root.GetProperty("size").GetInt32());
+            Assert.Equal(32, root.GetProperty("bits").GetInt32());
+            Assert.Equal(2, root.GetProperty("repeat").GetInt32());
+            double median = root.GetProperty("ops_per_second").GetDouble();
+            Assert.True(median > 0);
+            Assert.True(root.GetProperty("best_ops_per_second").GetDouble() >= median);
+            Assert.True(root.GetProperty("online_seconds").GetDouble() > 0);
+            Assert.InRange(root.GetProperty("run_bytes_sent").GetInt64(), 1, root.GetProperty("bytes_sent").GetInt64());
+            Assert.InRange(root.GetProperty("run_rounds").GetInt64(), 1, root.GetProperty("rounds").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task BenchCompare_BitsAboveTheSuites_AreLoweredAndReported()
+    {
+        var lines = await RunAsync("compare", 3, "--suite", "additive", "--preprocessing", "dealer", "--size", "100", "--repeat", "1",
+            "--bits", "100");
+        Assert.All(lines, root => Assert.Equal(63, root.GetProperty("bits").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("--size", "0", "--size must be positive")]
+    [InlineData("--bits", "1", "--bits must be at least 2")]
+    [InlineData("--repeat", "0", "--repeat must be positive")]
+    public async Task BenchCompare_BadOption_FailsNamingIt(string option, string value, string message)
+    {
+        using var process = MpcProcess.Start("bench", "compare", option, value, "--insecure");
+        int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        output.WriteLine(process.Output);
+        Assert.Equal(2, code);
+        Assert.Contains($"mpc bench compare: {message}", process.Stderr);
+        Assert.DoesNotContain("{\"bench\"", process.Stdout);
     }
 
     [Theory]
