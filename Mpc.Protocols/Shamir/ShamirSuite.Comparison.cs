@@ -40,7 +40,7 @@ public sealed partial class ShamirSuite<T>
     /// one adder layer with c; one for the generate bits; ceil(log2(l - 1)) for the tree; one opening. About
     /// (t + 3) l ANDs per element.</para>
     /// <para>A second comparison of the same width in the same phase shows comparisons are repeated there: from then on
-    /// masks come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
+    /// masks for short vectors (up to half a batch) come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
     /// comparison costs the opening of c, ceil(log2(l - 1)) multiplications of at most 2 (l - 1) ANDs per element
     /// (generate and propagate bits of c + (-R) being linear in the shared bits, c being public), and the opening of
     /// the result.</para>
@@ -54,10 +54,12 @@ public sealed partial class ShamirSuite<T>
         int count = x.Length;
         if (count == 0) return new([]);
         var phase = _session.Random;
-        if (_comparisonMasks.TryGetValue(l, out var batch) && batch.Phase == phase)
+        // A batch pays when it serves more than this call: for long vectors, dealing as it goes costs fewer ANDs.
+        _comparisonMasks.TryGetValue(l, out var batch);
+        if (2 * count <= ComparisonBatch && batch?.Phase == phase)
             return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(batch, count, l, ct).ConfigureAwait(false), ct)
                 .ConfigureAwait(false);
-        _comparisonMasks[l] = new ComparisonMaskBatch(null, 0, phase); // seen in this phase: the next one batches
+        if (batch?.Phase != phase) _comparisonMasks[l] = new ComparisonMaskBatch(null, 0, phase); // seen: the next one batches
         return await CompareDealingMasksAsync(x, l, ct).ConfigureAwait(false);
     }
 
