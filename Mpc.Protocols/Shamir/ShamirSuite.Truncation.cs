@@ -104,25 +104,48 @@ public sealed partial class ShamirSuite<T>
     private PreparedMasks? _preparedMasks;
 
     // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by a given shift, or
-    // multiplication with shift 0), handed out in order and never twice.
-    private sealed class PreparedMasks(T[] wide, T[] high, int bits)
+    // multiplication with shift 0), handed out in order and never twice; if dealt in a phase of the session's
+    // randomness (a batch dealt on the way), only in that phase. A batch being dealt hands out its slices at once (as
+    // tasks), so that operations started together take them in program order at every party.
+    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size, int bits, object? phase = null)
     {
         private int _offset;
 
-        public bool TryTake(int length, int shift, out (T[] Wide, T[] High) masks)
+        public PreparedMasks(T[] wide, T[] high, int bits) : this(Task.FromResult((wide, high)), wide.Length, bits) { }
+
+        public bool TryTake(int length, int shift, object currentPhase, out ValueTask<(T[] Wide, T[] High)> masks)
         {
             masks = default;
-            if (shift != bits || wide.Length - _offset < length) return false;
-            masks = (wide.AsSpan(_offset, length).ToArray(), high.AsSpan(_offset, length).ToArray());
+            if (shift != bits || size - _offset < length || (phase is not null && phase != currentPhase)) return false;
+            masks = SliceAsync(_offset, length);
             _offset += length;
             return true;
         }
+
+        private async ValueTask<(T[] Wide, T[] High)> SliceAsync(int offset, int length)
+        {
+            var (wide, high) = await dealt.ConfigureAwait(false);
+            return (wide.AsSpan(offset, length).ToArray(), high.AsSpan(offset, length).ToArray());
+        }
     }
 
-    private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct) =>
-        _preparedMasks is not null && _preparedMasks.TryTake(length, bits, out var prepared)
-            ? ValueTask.FromResult(prepared)
-            : DealDoubleMasksAsync(length, bits, inputBits, ct);
+    /// <summary>
+    /// Truncation masks by this many elements at most, or 8 calls' worth if less, are dealt at once when a truncation
+    /// finds none prepared: the truncations after it in the same phase of the session's randomness (a training epoch)
+    /// take theirs with no dealing round. A re-keyed session deals afresh, so a resumed run uses the masks the original did.
+    /// </summary>
+    internal int TruncationBatch { get; init; } = 1 << 14;
+
+    private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
+    {
+        var phase = _session.Random;
+        if (_preparedMasks is not null && _preparedMasks.TryTake(length, bits, phase, out var prepared)) return prepared;
+        int size = Math.Max(length, Math.Min(8 * length, TruncationBatch));
+        if (size == length) return DealDoubleMasksAsync(length, bits, inputBits, ct);
+        _preparedMasks = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits, phase);
+        if (!_preparedMasks.TryTake(length, bits, phase, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
+        return prepared;
+    }
 
     /// <summary>
     /// Truncation masks for one dealing round: each of parties 0..t draws r'_j in [0, 2^m) and r''_j in
@@ -230,8 +253,8 @@ public sealed partial class ShamirSuite<T>
     /// again when it runs <paramref name="beside"/> another operation.
     /// </summary>
     private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct, bool beside = false) =>
-        _engine.ReduceAsync(product, ct, length =>
-            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null, beside);
+        _engine.ReduceAsync(product, ct, beside: beside, prepared: length =>
+            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, _session.Random, out var prepared) ? prepared : null);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)

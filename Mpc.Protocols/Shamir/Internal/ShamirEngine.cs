@@ -122,12 +122,12 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// <param name="ct">Cancels the protocol.</param>
     /// <param name="prepared">Double sharings drawn ahead, if it has enough for this length (else they are drawn now).</param>
     /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
-    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, Func<int, (T[] Wide, T[] Narrow)?>? prepared = null,
-        bool beside = false)
+    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct,
+        Func<int, ValueTask<(T[] Wide, T[] Narrow)>?>? prepared = null, bool beside = false)
     {
         int length = product.Length;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
-        var (wide, narrow) = prepared?.Invoke(length) ?? await DoubleRandomsAsync(length, ct).ConfigureAwait(false);
+        var (wide, narrow) = await (prepared?.Invoke(length) ?? DoubleRandomsAsync(length, ct)).ConfigureAwait(false);
         VectorMath.Add<T>(product, wide, product);
         await OpenInPlaceAsync(ProductScheme, product, tag, ct, beside).ConfigureAwait(false);
         VectorMath.Subtract<T>(product, narrow, product);
