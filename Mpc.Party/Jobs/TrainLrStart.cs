@@ -57,11 +57,13 @@ internal static class TrainLrStart
         if (file is not null) output.WriteLine($"train-lr: resuming from epoch {from} ({store.PathOf(from!.Value)})");
         keys.Enter(session, EpochKeys.SetupPhase);
         // What a suite or source keeps from one epoch to the next (the ot source's OT extensions, the replicated suite's
-        // truncation masks made ahead) starts afresh here and at every epoch a run can resume from.
+        // truncation masks made ahead, the Shamir suite's masks dealt in batches) starts afresh here and at every epoch a
+        // run can resume from.
         Action? restart = (restartable, baseSuite) switch
         {
             ({ } source, _) => source.Restart,
             (null, ReplicatedSuite replicated) => replicated.DiscardTruncationMasks,
+            (null, ShamirSuite<Mersenne127> shamirSuite) => shamirSuite.DiscardPreparedMasks,
             _ => null,
         };
         restart?.Invoke();

@@ -32,15 +32,15 @@ public sealed partial class ShamirSuite<T>
     /// sharings from pseudo-random secret sharing: 1/16 of a field product's traffic. Bit l - 1 of y is [x &gt;= 0];
     /// its complement, masked by a daBit beta and opened, gives [x &lt; 0] = e + beta - 2 e beta in the field (the
     /// conversion of daBits: Rotaru and Wood, INDOCRYPT 2019).</para>
-    /// <para>The first comparison of a width in a phase of the session's randomness adds c to the dealt bits as it
+    /// <para>The first comparison of a width (since <see cref="DiscardPreparedMasks"/>) adds c to the dealt bits as it
     /// goes: y mod 2^l = c + (t + 1) + the sum of NOT rho_j (mod 2^l), rho_j = R_j mod 2^l; carry-save adders (one AND
     /// per bit each) bring the addends to two, u and v, and bit l - 1 of u + v is u_(l-1) + v_(l-1) + the carry into
     /// it, from generate and propagate bits by the logarithmic tree of <see cref="BitwiseLessThan"/>. Rounds: the
     /// dealing; the opening of c, beside the adder layers over the dealt bits alone (none for t = 1, one for t = 2);
     /// one adder layer with c; one for the generate bits; ceil(log2(l - 1)) for the tree; one opening. About
     /// (t + 3) l ANDs per element.</para>
-    /// <para>A second comparison of the same width in the same phase shows comparisons are repeated there: from then on
-    /// masks for short vectors (up to half a batch) come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
+    /// <para>A second comparison of the same width shows comparisons of it repeat: from then on masks for short vectors
+    /// (up to half a batch) come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
     /// comparison costs the opening of c, ceil(log2(l - 1)) multiplications of at most 2 (l - 1) ANDs per element
     /// (generate and propagate bits of c + (-R) being linear in the shared bits, c being public), and the opening of
     /// the result.</para>
@@ -53,13 +53,12 @@ public sealed partial class ShamirSuite<T>
                 $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
         int count = x.Length;
         if (count == 0) return new([]);
-        var phase = _session.Random;
         // A batch pays when it serves more than this call: for long vectors, dealing as it goes costs fewer ANDs.
         _comparisonMasks.TryGetValue(l, out var batch);
-        if (2 * count <= ComparisonBatch && batch?.Phase == phase)
+        if (batch is not null && 2 * count <= ComparisonBatch)
             return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(batch, count, l, ct).ConfigureAwait(false), ct)
                 .ConfigureAwait(false);
-        if (batch?.Phase != phase) _comparisonMasks[l] = new ComparisonMaskBatch(null, 0, phase); // seen: the next one batches
+        batch ??= _comparisonMasks[l] = new ComparisonMaskBatch(null, 0); // seen: the next one of this width batches
         return await CompareDealingMasksAsync(x, l, ct).ConfigureAwait(false);
     }
 
@@ -245,13 +244,10 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     private sealed record ComparisonMasks(T[] Field, T[] Beta, Gf256[] Bits, Gf256[] BetaBits);
 
-    /// <summary>A batch of masks for one width, dealt in one phase of the session's randomness (empty: none dealt yet).</summary>
-    private sealed class ComparisonMaskBatch(ComparisonMasks? masks, int size, object phase)
+    /// <summary>A batch of masks for one width (empty: none dealt yet).</summary>
+    private sealed class ComparisonMaskBatch(ComparisonMasks? masks, int size)
     {
         private int _offset;
-
-        /// <summary>The session's generator when the batch was dealt: a re-keyed session has another.</summary>
-        public object Phase => phase;
 
         public bool TryTake(int count, int l, out ComparisonMasks taken)
         {
@@ -269,17 +265,17 @@ public sealed partial class ShamirSuite<T>
     private readonly Dictionary<int, ComparisonMaskBatch> _comparisonMasks = [];
 
     /// <summary>
-    /// Batches of comparison masks hold this many elements, or one call's if more (when a phase repeats comparisons of a
-    /// width, the rounds of dealing and adding masks are paid once for many).
+    /// Batches of comparison masks hold 64 calls' worth, and at most this many elements (when comparisons of a width
+    /// repeat, the rounds of dealing and adding masks are paid once for many).
     /// </summary>
-    internal int ComparisonBatch { get; init; } = 1 << 14;
+    internal int ComparisonBatch { get; init; } = 1 << 15;
 
     /// <summary>Masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits, from the batch or a new one.</summary>
     private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(ComparisonMaskBatch batch, int count, int l, CancellationToken ct)
     {
         if (batch.TryTake(count, l, out var taken)) return taken;
-        int size = Math.Max(count, ComparisonBatch);
-        batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, l, ct).ConfigureAwait(false), size, batch.Phase);
+        int size = Math.Max(count, (int)Math.Min(64L * count, ComparisonBatch));
+        batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, l, ct).ConfigureAwait(false), size);
         _comparisonMasks[l] = batch;
         if (!batch.TryTake(count, l, out taken)) throw new InvalidOperationException("A new batch of comparison masks is short.");
         return taken;

@@ -104,19 +104,18 @@ public sealed partial class ShamirSuite<T>
     private PreparedMasks? _preparedMasks;
 
     // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by a given shift, or
-    // multiplication with shift 0), handed out in order and never twice; if dealt in a phase of the session's
-    // randomness (a batch dealt on the way), only in that phase. A batch being dealt hands out its slices at once (as
-    // tasks), so that operations started together take them in program order at every party.
-    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size, int bits, object? phase = null)
+    // multiplication with shift 0), handed out in order and never twice. A batch being dealt hands out its slices at
+    // once (as tasks), so that operations started together take them in program order at every party.
+    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size, int bits)
     {
         private int _offset;
 
         public PreparedMasks(T[] wide, T[] high, int bits) : this(Task.FromResult((wide, high)), wide.Length, bits) { }
 
-        public bool TryTake(int length, int shift, object currentPhase, out ValueTask<(T[] Wide, T[] High)> masks)
+        public bool TryTake(int length, int shift, out ValueTask<(T[] Wide, T[] High)> masks)
         {
             masks = default;
-            if (shift != bits || size - _offset < length || (phase is not null && phase != currentPhase)) return false;
+            if (shift != bits || size - _offset < length) return false;
             masks = SliceAsync(_offset, length);
             _offset += length;
             return true;
@@ -130,21 +129,32 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Truncation masks by this many elements at most, or 8 calls' worth if less, are dealt at once when a truncation
-    /// finds none prepared: the truncations after it in the same phase of the session's randomness (a training epoch)
-    /// take theirs with no dealing round. A re-keyed session deals afresh, so a resumed run uses the masks the original did.
+    /// A truncation that finds no masks prepared deals a batch: 64 calls' worth, and at most this many elements (or
+    /// its own, if more). The truncations after it take theirs with no dealing round, until
+    /// <see cref="DiscardPreparedMasks"/>.
     /// </summary>
-    internal int TruncationBatch { get; init; } = 1 << 14;
+    internal int TruncationBatch { get; init; } = 1 << 15;
 
     private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
-        var phase = _session.Random;
-        if (_preparedMasks is not null && _preparedMasks.TryTake(length, bits, phase, out var prepared)) return prepared;
-        int size = Math.Max(length, Math.Min(8 * length, TruncationBatch));
+        if (_preparedMasks is not null && _preparedMasks.TryTake(length, bits, out var prepared)) return prepared;
+        int size = Math.Max(length, (int)Math.Min(64L * length, TruncationBatch));
         if (size == length) return DealDoubleMasksAsync(length, bits, inputBits, ct);
-        _preparedMasks = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits, phase);
-        if (!_preparedMasks.TryTake(length, bits, phase, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
+        _preparedMasks = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits);
+        if (!_preparedMasks.TryTake(length, bits, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
         return prepared;
+    }
+
+    /// <summary>
+    /// Forgets the masks made ahead and not yet used (truncation masks, double sharings, comparison masks), so that
+    /// what follows uses only masks made from then on: a run resumed from a checkpoint then makes and uses exactly the
+    /// masks the original run did. Call it between operations, at the same point at every party.
+    /// </summary>
+    public void DiscardPreparedMasks()
+    {
+        _preparedMasks = null;
+        _preparedRandoms = null;
+        _comparisonMasks.Clear();
     }
 
     /// <summary>
@@ -254,7 +264,7 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct, bool beside = false) =>
         _engine.ReduceAsync(product, ct, beside: beside, prepared: length =>
-            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, _session.Random, out var prepared) ? prepared : null);
+            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)

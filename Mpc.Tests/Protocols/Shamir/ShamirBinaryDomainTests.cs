@@ -143,20 +143,19 @@ public sealed class ShamirBinaryDomainTests
     }
 
     [Fact]
-    public async Task Comparisons_ShareABatchOfMasks_UntilTheSessionIsReKeyed()
+    public async Task Comparisons_ShareABatchOfMasks_UntilItIsDiscarded()
     {
         const int length = 10, bits = 16;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 997 - 5000)).ToArray();
         var runs = await LocalParties.RunAsync(5, async s =>
         {
             var suite = new ShamirSuite<Mersenne127>(s);
-            var keys = EpochKeys.Create(s);
             var sx = await suite.InputAsync(2, s.PartyId == 2 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
             var rounds = new List<long>();
             var opened = new List<Mersenne127[]>();
             for (int call = 0; call < 7; call++)
             {
-                if (call == 4) keys.Enter(s, 0); // a new phase: the batch dealt before it is not used
+                if (call == 4) suite.DiscardPreparedMasks(); // what follows deals afresh
                 long before = s.Network.Stats.Rounds;
                 var below = await suite.LessThanZeroAsync(sx, bits);
                 rounds.Add(s.Network.Stats.Rounds - before);
@@ -167,7 +166,7 @@ public sealed class ShamirBinaryDomainTests
         var (roundsPerCall, results) = runs[0];
         Assert.All(results, r => Assert.Equal(x.Select(v => Mersenne127.ToSignedInt128(v) < 0 ? 1 : 0),
             r.Select(b => (int)Mersenne127.ToSignedInt128(b))));
-        // The first comparison of a phase deals its own masks: the dealing, the opening of c (beside the adder layer
+        // The first comparison of a width deals its own masks: the dealing, the opening of c (beside the adder layer
         // over the three dealt numbers), the adder layer with c, the generate bits, ceil(log2 15) = 4 tree levels, the
         // opening of the bit (and, the first time, the keys of both pseudo-random sharings).
         Assert.Equal(9, roundsPerCall[4]);

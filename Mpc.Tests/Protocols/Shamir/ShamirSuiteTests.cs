@@ -175,24 +175,23 @@ public sealed class ShamirPseudoRandomSharingTests
     }
 }
 
-/// <summary>Truncation masks dealt in batches on the way: one dealing round per phase of the session's randomness.</summary>
+/// <summary>Truncation masks dealt in batches on the way: one dealing round for many truncations, until discarded.</summary>
 public sealed class ShamirTruncationBatchTests
 {
     [Fact]
-    public async Task Truncations_ShareABatch_UntilTheSessionIsReKeyed()
+    public async Task Truncations_ShareABatch_UntilItIsDiscarded()
     {
         const int length = 40;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64((i - 20) * 65_536L * 3 + i)).ToArray();
         var runs = await LocalParties.RunAsync(5, async s =>
         {
             var suite = new ShamirSuite<Mersenne127>(s);
-            var keys = EpochKeys.Create(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
             var rounds = new List<long>();
             var opened = new List<Mersenne127[]>();
             for (int call = 0; call < 4; call++)
             {
-                if (call == 2) keys.Enter(s, 0); // a new phase: the batch dealt before it is not used
+                if (call == 2) suite.DiscardPreparedMasks(); // what follows deals afresh
                 long before = s.Network.Stats.Rounds;
                 // Two truncations started together: they take their slices of the batch in program order.
                 var first = suite.TruncateAsync(sx, 16);
@@ -207,7 +206,7 @@ public sealed class ShamirTruncationBatchTests
         foreach (var value in values)
             for (int i = 0; i < length; i++)
                 Assert.InRange((long)Mersenne127.ToSignedInt128(value[i]) - (((i - 20) * 65_536L * 3 + i) >> 16), -2, 2);
-        // A batch dealt (one round) and two openings; then the two openings only; and again after re-keying.
+        // A batch dealt (one round) and two openings; then the two openings only; and again after the discard.
         Assert.Equal([3L, 2L, 3L, 2L], roundsPerCall);
     }
 }
