@@ -135,13 +135,16 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     internal int TruncationBatch { get; init; } = 1 << 15;
 
+    private readonly Dictionary<int, PreparedMasks> _maskBatches = []; // by shift
+
     private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
         if (_preparedMasks is not null && _preparedMasks.TryTake(length, bits, out var prepared)) return prepared;
+        if (_maskBatches.TryGetValue(bits, out var batch) && batch.TryTake(length, bits, out prepared)) return prepared;
         int size = Math.Max(length, (int)Math.Min(64L * length, TruncationBatch));
         if (size == length) return DealDoubleMasksAsync(length, bits, inputBits, ct);
-        _preparedMasks = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits);
-        if (!_preparedMasks.TryTake(length, bits, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
+        _maskBatches[bits] = batch = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits);
+        if (!batch.TryTake(length, bits, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
         return prepared;
     }
 
@@ -153,6 +156,7 @@ public sealed partial class ShamirSuite<T>
     public void DiscardPreparedMasks()
     {
         _preparedMasks = null;
+        _maskBatches.Clear();
         _preparedRandoms = null;
         _comparisonMasks.Clear();
     }
