@@ -172,7 +172,9 @@ public sealed partial class ShamirSuite<T>
         return new(shares);
     }
 
-    /// <summary>What parties 0..t dealt: my shares of R and of each beta_j in the field, of each NOT rho_j and of beta in GF(2^8).</summary>
+    /// <summary>
+    /// What parties 0..t dealt: my shares of R and of each beta_j in the field, of each NOT rho_j and of beta in GF(2^8).
+    /// </summary>
     private sealed record DealtEdaBits(T[] Sum, List<T[]> Betas, List<Gf256[]> Complements, Gf256[] BetaBits);
 
     /// <summary>

@@ -3,6 +3,7 @@ using Mpc.Core.Arithmetic;
 using Mpc.Core.Sharing;
 using Mpc.Net;
 using Mpc.Protocols.Common;
+using Mpc.Protocols.Shamir.Internal;
 
 namespace Mpc.Protocols.Shamir;
 
@@ -20,11 +21,14 @@ namespace Mpc.Protocols.Shamir;
 /// (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
 /// so traffic does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
+/// <para>Comparison: one opening of x + R, then a binary adder over bits shared in GF(2^8), with masks (edaBits and
+/// daBits) dealt by parties 0..t; see <see cref="LessThanZeroAsync"/>. Masks made ahead (truncation masks in batches,
+/// comparison masks once a width repeats) are kept until <see cref="DiscardPreparedMasks"/>.</para>
 /// </remarks>
 public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly Session _session;
-    private readonly Internal.ShamirEngine<T> _engine;
+    private readonly ShamirEngine<T> _engine;
     private readonly ShamirScheme<T> _scheme;
     private readonly int[] _allParties;
     private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
@@ -48,7 +52,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
                 "Statistical security below 40 bits is refused.");
 
         _session = session;
-        _engine = new Internal.ShamirEngine<T>(session, t);
+        _engine = new ShamirEngine<T>(session, t);
         _scheme = _engine.Scheme;
         _allParties = _engine.AllParties;
         _productScheme = _engine.ProductScheme;
@@ -112,7 +116,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         init => _engine.ScatteredOpeningMinimum = value;
     }
 
-    /// <summary>Opens shares of <paramref name="scheme"/>'s degree in place (see <see cref="Internal.ShamirEngine{T}.OpenInPlaceAsync"/>).</summary>
+    /// <summary>Opens shares of <paramref name="scheme"/>'s degree in place (see <see cref="ShamirEngine{T}.OpenInPlaceAsync"/>).</summary>
     private ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct) =>
         _engine.OpenInPlaceAsync(scheme, shares, tag, ct);
 
