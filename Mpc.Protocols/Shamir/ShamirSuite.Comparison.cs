@@ -54,11 +54,9 @@ public sealed partial class ShamirSuite<T>
         int count = x.Length;
         if (count == 0) return new([]);
         // A batch pays when it serves more than this call: for long vectors, dealing as it goes costs fewer ANDs.
-        _comparisonMasks.TryGetValue(l, out var batch);
-        if (batch is not null && 2 * count <= ComparisonBatch)
-            return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(batch, count, l, ct).ConfigureAwait(false), ct)
+        if (!_comparedWidths.Add(l) && 2 * count <= ComparisonBatch) // the second of this width on batches
+            return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(count, l, ct).ConfigureAwait(false), ct)
                 .ConfigureAwait(false);
-        batch ??= _comparisonMasks[l] = new ComparisonMaskBatch(null, 0); // seen: the next one of this width batches
         return await CompareDealingMasksAsync(x, l, ct).ConfigureAwait(false);
     }
 
@@ -198,7 +196,7 @@ public sealed partial class ShamirSuite<T>
             var (fieldDealing, bitDealing) = DrawEdaBits(count, l);
             var fieldShares = GC.AllocateUninitializedArray<T>(n * fieldLength);
             var bitShares = GC.AllocateUninitializedArray<Gf256>(n * bitLength);
-            _scheme.Share(fieldDealing, _session.Random, fieldShares);
+            _engine.Scheme.Share(fieldDealing, _session.Random, fieldShares);
             Bits.Scheme.Share(bitDealing, _session.Random, bitShares);
             for (int p = 0; p < n; p++)
             {
@@ -246,15 +244,15 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     private sealed record ComparisonMasks(T[] Field, T[] Beta, Gf256[] Bits, Gf256[] BetaBits);
 
-    /// <summary>A batch of masks for one width (empty: none dealt yet).</summary>
-    private sealed class ComparisonMaskBatch(ComparisonMasks? masks, int size)
+    /// <summary>A batch of masks for one width.</summary>
+    private sealed class ComparisonMaskBatch(ComparisonMasks masks, int size)
     {
         private int _offset;
 
         public bool TryTake(int count, int l, out ComparisonMasks taken)
         {
             taken = null!;
-            if (masks is null || size - _offset < count) return false;
+            if (size - _offset < count) return false;
             var bits = new Gf256[l * count];
             for (int i = 0; i < l; i++) Array.Copy(masks.Bits, i * size + _offset, bits, i * count, count);
             taken = new ComparisonMasks(masks.Field.AsSpan(_offset, count).ToArray(), masks.Beta.AsSpan(_offset, count).ToArray(),
@@ -265,6 +263,7 @@ public sealed partial class ShamirSuite<T>
     }
 
     private readonly Dictionary<int, ComparisonMaskBatch> _comparisonMasks = [];
+    private readonly HashSet<int> _comparedWidths = []; // widths compared at least once since the last discard
 
     /// <summary>
     /// Batches of comparison masks hold 64 calls' worth, and at most this many elements (when comparisons of a width
@@ -273,9 +272,9 @@ public sealed partial class ShamirSuite<T>
     internal int ComparisonBatch { get; init; } = 1 << 15;
 
     /// <summary>Masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits, from the batch or a new one.</summary>
-    private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(ComparisonMaskBatch batch, int count, int l, CancellationToken ct)
+    private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(int count, int l, CancellationToken ct)
     {
-        if (batch.TryTake(count, l, out var taken)) return taken;
+        if (_comparisonMasks.TryGetValue(l, out var batch) && batch.TryTake(count, l, out var taken)) return taken;
         int size = Math.Max(count, (int)Math.Min(64L * count, ComparisonBatch));
         batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, l, ct).ConfigureAwait(false), size);
         _comparisonMasks[l] = batch;

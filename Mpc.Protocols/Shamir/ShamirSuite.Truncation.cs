@@ -72,7 +72,7 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(value, wide, masked);
         var offset = T.FromInt128(Int128.One << (k - 1));
         for (int i = 0; i < length; i++) masked[i] += offset;
-        await OpenInPlaceAsync(_productScheme, masked, tag, ct).ConfigureAwait(false);
+        await _engine.OpenInPlaceAsync(_engine.ProductScheme, masked, tag, ct).ConfigureAwait(false);
         return ShiftOpened(masked, bits, correction: (Threshold + 1) / 2, high);
     }
 
@@ -98,24 +98,22 @@ public sealed partial class ShamirSuite<T>
     {
         CheckShift(bits);
         var (wide, high) = await DealDoubleMasksAsync(count, bits, TruncationInputBits, ct).ConfigureAwait(false);
-        _preparedMasks = new PreparedMasks(wide, high, bits);
+        _maskBatches[bits] = new PreparedMasks(wide, high);
     }
 
-    private PreparedMasks? _preparedMasks;
-
-    // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by a given shift, or
-    // multiplication with shift 0), handed out in order and never twice. A batch being dealt hands out its slices at
-    // once (as tasks), so that operations started together take them in program order at every party.
-    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size, int bits)
+    // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by one shift, or
+    // multiplication), handed out in order and never twice. A batch being dealt hands out its slices at once (as
+    // tasks), so that operations started together take them in program order at every party.
+    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size)
     {
         private int _offset;
 
-        public PreparedMasks(T[] wide, T[] high, int bits) : this(Task.FromResult((wide, high)), wide.Length, bits) { }
+        public PreparedMasks(T[] wide, T[] high) : this(Task.FromResult((wide, high)), wide.Length) { }
 
-        public bool TryTake(int length, int shift, out ValueTask<(T[] Wide, T[] High)> masks)
+        public bool TryTake(int length, out ValueTask<(T[] Wide, T[] High)> masks)
         {
             masks = default;
-            if (shift != bits || size - _offset < length) return false;
+            if (size - _offset < length) return false;
             masks = SliceAsync(_offset, length);
             _offset += length;
             return true;
@@ -135,16 +133,15 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     internal int TruncationBatch { get; init; } = 1 << 15;
 
-    private readonly Dictionary<int, PreparedMasks> _maskBatches = []; // by shift
+    private readonly Dictionary<int, PreparedMasks> _maskBatches = []; // by shift, prepared or dealt on the way
 
     private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
-        if (_preparedMasks is not null && _preparedMasks.TryTake(length, bits, out var prepared)) return prepared;
-        if (_maskBatches.TryGetValue(bits, out var batch) && batch.TryTake(length, bits, out prepared)) return prepared;
+        if (_maskBatches.TryGetValue(bits, out var batch) && batch.TryTake(length, out var prepared)) return prepared;
         int size = Math.Max(length, (int)Math.Min(64L * length, TruncationBatch));
         if (size == length) return DealDoubleMasksAsync(length, bits, inputBits, ct);
-        _maskBatches[bits] = batch = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size, bits);
-        if (!batch.TryTake(length, bits, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
+        _maskBatches[bits] = batch = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size);
+        if (!batch.TryTake(length, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
         return prepared;
     }
 
@@ -155,10 +152,10 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     public void DiscardPreparedMasks()
     {
-        _preparedMasks = null;
         _maskBatches.Clear();
         _preparedRandoms = null;
         _comparisonMasks.Clear();
+        _comparedWidths.Clear();
     }
 
     /// <summary>
@@ -194,8 +191,8 @@ public sealed partial class ShamirSuite<T>
             var (wideValue, narrowValue) = draw();
             var wideDealing = GC.AllocateUninitializedArray<T>(n * length);
             var narrowDealing = GC.AllocateUninitializedArray<T>(n * length);
-            _productScheme.Share(wideValue, _session.Random, wideDealing);
-            _scheme.Share(narrowValue, _session.Random, narrowDealing);
+            _engine.ProductScheme.Share(wideValue, _session.Random, wideDealing);
+            _engine.Scheme.Share(narrowValue, _session.Random, narrowDealing);
             // Party p's message: its share of the wide sharing, then of the narrow one.
             var messages = new List<Task>();
             for (int p = 0; p < n; p++)
@@ -257,7 +254,7 @@ public sealed partial class ShamirSuite<T>
     public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
     {
         var (wide, narrow) = await _engine.DoubleRandomsAsync(count, ct).ConfigureAwait(false);
-        _preparedRandoms = new PreparedMasks(wide, narrow, 0);
+        _preparedRandoms = new PreparedMasks(wide, narrow);
     }
 
     private PreparedMasks? _preparedRandoms;
@@ -268,13 +265,13 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct, bool beside = false) =>
         _engine.ReduceAsync(product, ct, beside: beside, prepared: length =>
-            _preparedRandoms is not null && _preparedRandoms.TryTake(length, 0, out var prepared) ? prepared : null);
+            _preparedRandoms is not null && _preparedRandoms.TryTake(length, out var prepared) ? prepared : null);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)
     {
         int length = x.Length, k = TruncationInputBits;
-        var (lowMask, highMask, _) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
+        var (lowMask, highMask) = await MasksAsync(length, bits, k, ct).ConfigureAwait(false);
 
         // Round: open c = x + 2^(k-1) + 2^m r'' + r'.
         var masked = Add(Add(x, lowMask), Scale(highMask, T.FromInt128(Int128.One << bits)));
@@ -303,10 +300,10 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Shares of r' = sum 2^i b_i over m jointly random bits (and the bits, element-major), and of r'' (the sum of
-    /// every party's mask of inputBits + s - m bits).
+    /// Shares of r' = sum 2^i b_i over m jointly random bits, and of r'' (the sum of every party's mask of
+    /// inputBits + s - m bits).
     /// </summary>
-    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High, SharedVector<T> Bits)> MasksAsync(int length, int bits,
+    private async ValueTask<(SharedVector<T> Low, SharedVector<T> High)> MasksAsync(int length, int bits,
         int inputBits, CancellationToken ct)
     {
         int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
@@ -360,6 +357,6 @@ public sealed partial class ShamirSuite<T>
             var weight = T.FromInt128(Int128.One << i);
             for (int e = 0; e < length; e++) low[e] += weight * randomBits.Shares[e * bits + i];
         }
-        return (new(low), high, randomBits);
+        return (new(low), high);
     }
 }

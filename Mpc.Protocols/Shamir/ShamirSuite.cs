@@ -28,10 +28,7 @@ namespace Mpc.Protocols.Shamir;
 public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly Session _session;
-    private readonly ShamirEngine<T> _engine;
-    private readonly ShamirScheme<T> _scheme;
-    private readonly int[] _allParties;
-    private readonly ShamirScheme<T> _productScheme; // degree 2t: products, and masks for opening them
+    private readonly ShamirEngine<T> _engine; // its Scheme has degree t, its ProductScheme 2t (products, their masks)
     private readonly ConditionalWeakTable<ReusableMatrix<T>, T[]> _prepared = new(); // my shares of each prepared matrix
 
     /// <summary>A suite for the session's N parties with threshold t (default: the largest t with 2t &lt; N).</summary>
@@ -53,9 +50,6 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
 
         _session = session;
         _engine = new ShamirEngine<T>(session, t);
-        _scheme = _engine.Scheme;
-        _allParties = _engine.AllParties;
-        _productScheme = _engine.ProductScheme;
         StatisticalSecurity = statisticalSecurity;
         Truncation = truncation;
         TruncationErrorBound = truncation == ShamirTruncation.RandomBits ? 1 : (t + 2) / 2;
@@ -75,7 +69,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     public string Name => "shamir";
 
     /// <summary>t: the number of parties that may collude.</summary>
-    public int Threshold => _scheme.Threshold;
+    public int Threshold => _engine.Scheme.Threshold;
 
     /// <summary>Bits of statistical security of truncation masks.</summary>
     public int StatisticalSecurity { get; }
@@ -116,10 +110,6 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         init => _engine.ScatteredOpeningMinimum = value;
     }
 
-    /// <summary>Opens shares of <paramref name="scheme"/>'s degree in place (see <see cref="ShamirEngine{T}.OpenInPlaceAsync"/>).</summary>
-    private ValueTask OpenInPlaceAsync(ShamirScheme<T> scheme, Memory<T> shares, StreamTag tag, CancellationToken ct) =>
-        _engine.OpenInPlaceAsync(scheme, shares, tag, ct);
-
     /// <inheritdoc />
     public async ValueTask<T[]?> OpenToAsync(int receiver, SharedVector<T> x, CancellationToken ct = default)
     {
@@ -143,7 +133,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         await Task.WhenAll(receives).ConfigureAwait(false);
         network.CountRound();
         var result = new T[length];
-        _scheme.ReconstructChecked(_allParties, all, result);
+        _engine.Scheme.ReconstructChecked(_engine.AllParties, all, result);
         return result;
     }
 
