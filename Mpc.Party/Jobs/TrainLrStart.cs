@@ -68,7 +68,7 @@ internal static class TrainLrStart
         };
         restart?.Invoke();
         // Shamir hands out its pseudo-random sharing keys at the first product; here, in the set-up phase, instead.
-        if (baseSuite is ShamirSuite<Mersenne127> shamir) await shamir.EstablishPseudoRandomSharingAsync(ct);
+        if (baseSuite is ShamirSuite<Mersenne127> shamir) await shamir.EstablishResharingKeysAsync(ct);
         Func<string> usage = () => baseSuite is AdditiveSuite additive ? additive.Preprocessing.Usage.ToString() : "";
         return new TrainLrCheckpoints<T>(session, keys, settings.CheckpointEvery is null ? null : store, settings.CheckpointEvery,
             settings.Epochs, identity, usage, file, output, restart);

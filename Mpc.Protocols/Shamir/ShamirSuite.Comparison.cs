@@ -443,7 +443,7 @@ public sealed partial class ShamirSuite<T>
             }
             var product = new T[pairs * n];
             VectorMath.Multiply<T>(left, right, product);
-            return suite.ReduceWithDoubleSharingAsync(product, ct, beside: true);
+            return suite.ReduceProductAsync(product, ct, beside: true);
         }
 
         /// <summary>Completes a layer started by <see cref="Start"/> (nothing if it returned null).</summary>

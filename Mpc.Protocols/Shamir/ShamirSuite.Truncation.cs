@@ -1,6 +1,7 @@
 using Mpc.Net;
 using System.Numerics;
 using Mpc.Core.Arithmetic;
+using Mpc.Protocols.Shamir.Internal;
 
 namespace Mpc.Protocols.Shamir;
 
@@ -235,21 +236,24 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Hands out the pseudo-random sharing keys now (one round, for the field and for the bits of comparisons) instead
-    /// of at the first multiplication, so that a run that re-keys its randomness per phase (<see cref="EpochKeys"/>)
-    /// draws them in a phase of its choosing and a resumed run draws the same ones. Does nothing once they are out.
+    /// Hands out the pairwise keys of product resharing now (one round, for the field and for the bits of comparisons)
+    /// instead of at the first multiplication, so that a run that re-keys its randomness per phase
+    /// (<see cref="EpochKeys"/>) draws them in a phase of its choosing and a resumed run draws the same ones. Does
+    /// nothing once they are out.
     /// </summary>
-    public async ValueTask EstablishPseudoRandomSharingAsync(CancellationToken ct = default)
+    public async ValueTask EstablishResharingKeysAsync(CancellationToken ct = default)
     {
-        var field = _engine.EstablishPseudoRandomSharingAsync(ct);
-        var bits = Bits.EstablishPseudoRandomSharingAsync(ct);
+        var field = _engine.EstablishResharingKeysAsync(ct);
+        var bits = Bits.EstablishResharingKeysAsync(ct);
         await field.ConfigureAwait(false);
         await bits.ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing);
-    /// later multiplications consume them in order, each once, and deal fresh ones when they run out.
+    /// Deals double sharings for <paramref name="count"/> multiplications now (input-independent preprocessing, by
+    /// pseudo-random secret sharing); later multiplications consume them in order, each once, and open their products
+    /// masked by them (DN07), which sends fewer elements online than resharing for long vectors. Multiplications
+    /// beyond them reshare.
     /// </summary>
     public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
     {
@@ -260,12 +264,13 @@ public sealed partial class ShamirSuite<T>
     private PreparedMasks? _preparedRandoms;
 
     /// <summary>
-    /// The local product reduced to degree t, with prepared double sharings if there are enough; its round not counted
-    /// again when it runs <paramref name="beside"/> another operation.
+    /// The local product reduced to degree t: with prepared double sharings if there are enough, else by resharing;
+    /// its round not counted again when it runs <paramref name="beside"/> another operation.
     /// </summary>
-    private ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, CancellationToken ct, bool beside = false) =>
-        _engine.ReduceAsync(product, ct, beside: beside, prepared: length =>
-            _preparedRandoms is not null && _preparedRandoms.TryTake(length, out var prepared) ? prepared : null);
+    private ValueTask<T[]> ReduceProductAsync(T[] product, CancellationToken ct, bool beside = false) =>
+        _preparedRandoms is not null && _preparedRandoms.TryTake(product.Length, out var prepared)
+            ? _engine.ReduceWithDoubleSharingAsync(product, prepared, ct, beside)
+            : _engine.ReduceAsync(product, ct, beside: beside);
 
     /// <summary>Catrina-Saxena with r' built from m jointly random bits: error at most one unit.</summary>
     private async ValueTask<SharedVector<T>> TruncateWithRandomBitsAsync(SharedVector<T> x, int bits, CancellationToken ct)

@@ -14,12 +14,13 @@ namespace Mpc.Protocols.Shamir;
 /// <remarks>
 /// <para>Input: the owner deals shares, one round. Open: all-to-all exchange, reconstructed from every share with
 /// a consistency check (all n shares must lie on one degree-t polynomial), one round.</para>
-/// <para>Multiplication: the local product is a degree-2t sharing; it is reduced with a double sharing
-/// ([r] of degree 2t, [r] of degree t: Damgard and Nielsen 2007): open product + [r]_2t from all shares and subtract
-/// [r]_t. One round. The double sharings come from pseudo-random secret sharing (Cramer, Damgard and Ishai 2005:
-/// keys handed out once, then no communication), and can be drawn ahead
-/// (<see cref="PrepareMultiplicationMasksAsync"/>). Matrix products reduce only the rows x columns result,
-/// so traffic does not grow with the inner dimension.</para>
+/// <para>Multiplication: the local product is a degree-2t sharing; the first 2t + 1 parties reshare it (Gennaro,
+/// Rabin and Rabin 1998), each dealing compressed by pairwise keys, and everyone combines with the Lagrange weights
+/// at zero: one round, N - 1 - t elements per party. Double sharings drawn ahead
+/// (<see cref="PrepareMultiplicationMasksAsync"/>, by pseudo-random secret sharing) are used instead when present
+/// ([r] of degree 2t, [r] of degree t: Damgard and Nielsen 2007; product + [r]_2t opened, [r]_t subtracted), which
+/// sends fewer elements online for long vectors. Matrix products reduce only the rows x columns result, so traffic
+/// does not grow with the inner dimension.</para>
 /// <para>Truncation: Catrina and Saxena (FC 2010) probabilistic truncation; see <see cref="TruncateAsync"/>.</para>
 /// <para>Comparison: one opening of x + R, then a binary adder over bits shared in GF(2^8), with masks (edaBits and
 /// daBits) dealt by parties 0..t; see <see cref="LessThanZeroAsync"/>. Masks made ahead (truncation masks in batches,
@@ -166,7 +167,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         var product = GC.AllocateUninitializedArray<T>(x.Length);
         VectorMath.Multiply<T>(x.Shares, y.Shares, product); // degree 2t
-        return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
+        return new(await ReduceProductAsync(product, ct).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -178,7 +179,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
                 $"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
         var product = new T[rows * columns];
         VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, product, rows, inner, columns); // sums of degree-2t products
-        return new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false));
+        return new(await ReduceProductAsync(product, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -197,12 +198,12 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> MatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
         CancellationToken ct = default) =>
-        new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: false), ct).ConfigureAwait(false));
+        new(await ReduceProductAsync(LocalProduct(x, y, columns, transposed: false), ct).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async ValueTask<SharedVector<T>> TransposedMatrixMultiplyAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
         CancellationToken ct = default) =>
-        new(await ReduceWithDoubleSharingAsync(LocalProduct(x, y, columns, transposed: true), ct).ConfigureAwait(false));
+        new(await ReduceProductAsync(LocalProduct(x, y, columns, transposed: true), ct).ConfigureAwait(false));
 
     /// <inheritdoc />
     public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
@@ -220,7 +221,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
         CheckShift(bits);
         var product = LocalProduct(x, y, columns, transposed); // degree 2t
         if (bits == 0 || Truncation == ShamirTruncation.RandomBits)
-            return await TruncateAsync(new(await ReduceWithDoubleSharingAsync(product, ct).ConfigureAwait(false)),
+            return await TruncateAsync(new(await ReduceProductAsync(product, ct).ConfigureAwait(false)),
                 bits, ct).ConfigureAwait(false);
         return new(await OpenTruncatedAsync(product, bits, ct).ConfigureAwait(false));
     }

@@ -7,13 +7,14 @@ using Mpc.Protocols.Common;
 namespace Mpc.Protocols.Shamir.Internal;
 
 /// <summary>
-/// Shamir sharing's interactive operations over any finite field: input, opening, and multiplication by DN07 degree
-/// reduction with pseudo-random double sharings. The arithmetic suite runs one over 2^127-1 and, for comparisons, one
+/// Shamir sharing's interactive operations over any finite field: input, opening, and multiplication by degree
+/// reduction through resharing. The arithmetic suite runs one over 2^127-1 and, for comparisons, one
 /// over GF(2^8) for bits; both rest on the same arguments (t &lt; N/2, semi-honest).
 /// </summary>
 internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
 {
     private readonly Session _session;
+    private Task<ProductResharing<T>>? _resharing;
     private Task<PseudoRandomSharing<T>>? _pseudoRandom;
 
     public ShamirEngine(Session session, int threshold)
@@ -23,6 +24,9 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         ProductScheme = new ShamirScheme<T>(session.PartyCount, 2 * threshold);
         AllParties = Enumerable.Range(0, session.PartyCount).ToArray();
     }
+
+    /// <summary>False only in tests: resharings without pads (a broken variant whose dealings show product shares).</summary>
+    internal bool MaskResharing { get; init; } = true;
 
     /// <summary>Degree t: inputs and results.</summary>
     public ShamirScheme<T> Scheme { get; }
@@ -113,24 +117,79 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     }
 
     /// <summary>
-    /// Degree reduction by a double sharing (Damgard and Nielsen 2007): open c = (degree-2t product) + [r]_2t,
-    /// checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c is
-    /// the product masked by a uniform r. Online: one opening (two rounds for long vectors, each party the king of one
-    /// segment). The result is written over <paramref name="product"/> (every caller's own fresh array).
+    /// Degree reduction by resharing (<see cref="ProductResharing{T}"/>: Gennaro, Rabin and Rabin 1998, each dealing
+    /// compressed by pairwise keys): each of the first 2t + 1 parties reshares its degree-2t share with a fresh degree-t
+    /// polynomial, and every party combines what it holds and receives with the Lagrange weights at zero. One round
+    /// for any length. The result is written over <paramref name="product"/> (every caller's own fresh array).
     /// </summary>
     /// <param name="product">My share of the degree-2t product.</param>
     /// <param name="ct">Cancels the protocol.</param>
-    /// <param name="prepared">Double sharings drawn ahead, if it has enough for this length (else they are drawn now).</param>
+    /// <param name="prepared">Pads drawn ahead for exactly this length (<see cref="ResharingPadsAsync"/>), or null to draw them now.</param>
     /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
-    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct,
-        Func<int, ValueTask<(T[] Wide, T[] Narrow)>?>? prepared = null, bool beside = false)
+    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, ResharingPads<T>? prepared = null,
+        bool beside = false)
     {
         int length = product.Length;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
-        var (wide, narrow) = await (prepared?.Invoke(length) ?? DoubleRandomsAsync(length, ct)).ConfigureAwait(false);
-        VectorMath.Add<T>(product, wide, product);
+        var purpose = prepared is null ? _session.NextTag() : default;
+        var resharing = await ResharingAsync(ct).ConfigureAwait(false);
+        var pads = prepared ?? resharing.DrawPads(length, purpose, MaskResharing);
+        resharing.Deal(product, pads);
+
+        // Round 1: my dealing to the parties that do not draw it; the others' dealings to me.
+        var network = _session.Network;
+        var recipients = resharing.Recipients;
+        var dealers = resharing.SendingDealers;
+        var terms = ArrayPool<T>.Shared.Rent((dealers.Length + 2) * length);
+        try
+        {
+            product.CopyTo(terms, 0);
+            var pending = new List<Task>(recipients.Length + dealers.Length);
+            for (int r = 0; r < recipients.Length; r++)
+                pending.Add(network.SendAsync<T>(recipients[r], tag, pads.Outgoing.AsMemory(r * length, length), ct).AsTask());
+            for (int d = 0; d < dealers.Length; d++)
+                pending.Add(network.ReceiveAsync<T>(dealers[d], tag, terms.AsMemory((1 + d) * length, length), ct).AsTask());
+            await Task.WhenAll(pending).ConfigureAwait(false);
+            if (!beside) network.CountRound();
+            resharing.Combine(terms, pads, product);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(terms);
+        }
+        return product;
+    }
+
+    /// <summary>
+    /// The input-independent part of <paramref name="length"/> resharings (<see cref="ReduceAsync"/>'s pads), drawn
+    /// from the pairwise keys with no communication once the keys are out (the first call hands them out, one round).
+    /// </summary>
+    public async ValueTask<ResharingPads<T>> ResharingPadsAsync(int length, CancellationToken ct)
+    {
+        var purpose = _session.NextTag(); // and the keys' tag first, on the first call: both before any await
+        var resharing = await ResharingAsync(ct).ConfigureAwait(false);
+        return resharing.DrawPads(length, purpose, MaskResharing);
+    }
+
+    private Task<ProductResharing<T>> ResharingAsync(CancellationToken ct) =>
+        _resharing ??= ProductResharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
+
+    /// <summary>
+    /// Degree reduction by a double sharing drawn ahead (Damgard and Nielsen 2007): open c = (degree-2t product) +
+    /// [r]_2t, checked against all n shares, and return c - [r]_t. The opened polynomial is uniform but for c, and c
+    /// is the product masked by a uniform r. Online: one opening, two rounds for long vectors, each party the king of
+    /// one segment, so each party sends 2 (N - 1) / N elements per product against resharing's N - 1 - t: the
+    /// online phase of choice when the double sharings were made ahead. The result is written over
+    /// <paramref name="product"/>.
+    /// </summary>
+    public async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, ValueTask<(T[] Wide, T[] Narrow)> prepared,
+        CancellationToken ct, bool beside = false)
+    {
+        var tag = _session.NextTag(); // before any await, as every operation's
+        var masks = await prepared.ConfigureAwait(false);
+        VectorMath.Add<T>(product, masks.Wide, product);
         await OpenInPlaceAsync(ProductScheme, product, tag, ct, beside).ConfigureAwait(false);
-        VectorMath.Subtract<T>(product, narrow, product);
+        VectorMath.Subtract<T>(product, masks.Narrow, product);
         return product;
     }
 
@@ -147,7 +206,6 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         return sharing.DoubleRandoms(length, purpose);
     }
 
-    /// <summary>Hands out the pseudo-random sharing keys now (one round); does nothing once they are out.</summary>
-    public Task EstablishPseudoRandomSharingAsync(CancellationToken ct) =>
-        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
+    /// <summary>Hands out the pairwise resharing keys now (one round); does nothing once they are out.</summary>
+    public Task EstablishResharingKeysAsync(CancellationToken ct) => ResharingAsync(ct);
 }

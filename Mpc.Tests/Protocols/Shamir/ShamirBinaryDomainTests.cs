@@ -12,8 +12,8 @@ using static Mpc.Tests.Arbitraries.Elements;
 namespace Mpc.Tests.Protocols.Shamir;
 
 /// <summary>
-/// The Shamir suite's binary domain (Shamir sharing over GF(2^8), products by DN07 double sharings), and what its
-/// comparisons open.
+/// The Shamir suite's binary domain (Shamir sharing over GF(2^8), products by resharing), and what its comparisons
+/// open.
 /// </summary>
 public sealed class ShamirBinaryDomainTests
 {
@@ -44,52 +44,47 @@ public sealed class ShamirBinaryDomainTests
             }
     }
 
-    [Fact]
-    public async Task ProductPolynomial_TopCoefficient_IsUniformAndUnlinked()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ResharedProduct_DealingReceived_IsUniform_UnpaddedItShowsTheProductShare(bool padded)
     {
-        // n = 3, t = 1: the opened polynomial h = f g + M has degree 2. Masked with degree t only, its top coefficient
-        // would be f_1 g_1, which party 0 (the owner of x and y, holding f(1) = x + f_1, g(1) = y + g_1) could compute.
+        // n = 3, t = 1: dealer 1 draws its value for party 2 from their key and sends g_1(x_0) to party 0. Party 0 dealt
+        // x and y, so it knows party 1's product share p_1 = f(x_1) g(x_1). With the pad, g_1(x_0) is uniform whatever
+        // p_1 is; without it (the broken variant), it is a fixed multiple of p_1.
         const int length = 4000;
         var x = Enumerable.Range(0, length).Select(i => new Gf256((byte)(i % 2))).ToArray();
         var y = Enumerable.Repeat(Gf256.One, length).ToArray();
         var networks = InMemoryNetwork.CreateCluster(3, Timeout).Select(n => new RecordingNetwork(n)).ToArray();
         var shares = await LocalParties.RunAsync(networks, async s =>
         {
-            var engine = new ShamirEngine<Gf256>(s, 1);
+            var engine = new ShamirEngine<Gf256>(s, 1) { MaskResharing = padded };
             var sx = await engine.InputAsync(0, x, length, default);
             var sy = await engine.InputAsync(0, y, length, default);
-            await engine.MultiplyAsync(sx, sy, default);
-            return (F: sx, G: sy);
+            var product = await engine.MultiplyAsync(sx, sy, default);
+            return (F: sx, G: sy, Product: await engine.OpenAsync(product, default));
         });
+        Assert.All(shares, r => Assert.Equal(Enumerable.Range(0, length).Select(i => x[i] * y[i]), r.Product));
 
-        // The opening is the last frame from each peer: h(x_0) reaches party 1; h(x_1), h(x_2) reach party 0.
-        var h = new[]
-        {
-            networks[1].Received.Last(f => f.Peer == 0).Payload, networks[0].Received.Last(f => f.Peer == 1).Payload,
-            networks[0].Received.Last(f => f.Peer == 2).Payload,
-        };
-        Assert.All(h, payload => Assert.Equal(length, payload.Length));
-        var points = Enumerable.Range(0, 3).Select(ShamirScheme<Gf256>.EvaluationPoint).ToArray();
+        var dealt = networks[0].Received.Where(f => f.Peer == 1 && f.Payload.Length == length).ToList()[^2].Payload; // before the opening
+        // g_1(x_0) = L p_1 + L' pad, L the Lagrange weight of g(0) at x_0 over the points 0 and x_2.
+        Gf256 x0 = ShamirScheme<Gf256>.EvaluationPoint(0), x2 = ShamirScheme<Gf256>.EvaluationPoint(2);
+        var weight = (x0 - x2) / (Gf256.Zero - x2);
         int linked = 0;
         var counts = new long[16];
         for (int i = 0; i < length; i++)
         {
-            // The top coefficient of the interpolating polynomial: sum of h_j / prod over k != j of (x_j - x_k).
-            var top = Gf256.Zero;
-            for (int j = 0; j < 3; j++)
-            {
-                var denominator = Gf256.One;
-                for (int k = 0; k < 3; k++)
-                    if (k != j) denominator *= points[j] - points[k];
-                top += new Gf256(h[j][i]) / denominator;
-            }
-            var degreeTValue = (shares[0].F[i] - x[i]) * (shares[0].G[i] - y[i]); // f_1 g_1, as x_0 = 1
-            if (top == degreeTValue) linked++;
-            counts[top.Value >> 4]++;
+            var received = new Gf256(dealt[i]);
+            if (received == weight * shares[1].F[i] * shares[1].G[i]) linked++;
+            counts[received.Value >> 4]++;
         }
-        // A uniform top coefficient equals f_1 g_1 one time in 256.
-        Assert.True(linked < length / 64, $"{linked} of {length} openings reveal f_1 g_1");
-        ChiSquare.AssertUniform(counts, "top coefficient of the opened GF(2^8) product polynomial");
+        if (!padded)
+        {
+            Assert.Equal(length, linked);
+            return;
+        }
+        Assert.True(linked < length / 64, $"{linked} of {length} dealings show the product share");
+        ChiSquare.AssertUniform(counts, "a resharing dealing received by a party that knows the dealer's product share");
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class ShamirScatteredOpeningTests
     [InlineData(3)]
     [InlineData(5)]
     [InlineData(7)]
-    public async Task LongProducts_OpenInTwoRounds_Sending2NthsOfThem(int parties)
+    public async Task PreparedLongProducts_OpenInTwoRounds_Sending2NthsOfThem(int parties)
     {
         int length = ShamirSuiteLength;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 7919L - 100_000)).ToArray();
@@ -54,13 +54,45 @@ public sealed class ShamirScatteredOpeningTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public async Task LongProducts_ReshareInOneRound_SendingNMinus1MinusTOfThem(int parties)
+    {
+        int length = ShamirSuiteLength, t = (parties - 1) / 2;
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 7919L - 100_000)).ToArray();
+        var y = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(3 - i * 31L)).ToArray();
+        var results = await LocalParties.RunAsync(parties, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+            var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length);
+            await suite.MultiplyAsync(sx, sy); // hands out the resharing keys
+            var before = s.Network.Stats.Snapshot();
+            var product = await suite.MultiplyAsync(sx, sy);
+            var after = s.Network.Stats.Snapshot();
+            return (Product: await suite.OpenAsync(product), Rounds: after.Rounds - before.Rounds,
+                Sent: after.TotalBytesSent - before.TotalBytesSent);
+        });
+        foreach (var r in results)
+        {
+            for (int i = 0; i < length; i++) Assert.Equal(x[i] * y[i], r.Product[i]);
+            Assert.Equal(1, r.Rounds);
+            // Every party deals (2t + 1 = N): its dealing goes to the N - 1 - t parties that do not draw it from a key.
+            int recipients = parties - 1 - t;
+            Assert.InRange(r.Sent - 16L * recipients * length, 1, 64 * recipients); // plus a short header per frame
+        }
+    }
+
     private const int ShamirSuiteLength = (1 << 16) + 5;
 
     [Fact]
     public async Task KingsView_TopCoefficientUniformAndUnlinked()
     {
-        // n = 3, t = 1: party 1 is the king of segment 1. It receives h(1) from party 0 and h(3) from party 2, and
-        // sends the opened h(0) to both: three points of the degree-2 polynomial h = f g + M. With a mask M of degree
+        // n = 3, t = 1: a product truncated straight from its degree-2 shares opens h = f g + 2^(k-1) + M. Party 1 is
+        // the king of segment 1. It receives h(1) from party 0 and h(3) from party 2, and sends the opened h(0) to
+        // both: three points of the degree-2 polynomial h. With a mask M of degree
         // t only, h's top coefficient would be f_1 g_1, which party 0 (owner of x and y) could compute from its own
         // shares; with the degree-2t mask it is uniform.
         const int length = 6000;
@@ -72,7 +104,7 @@ public sealed class ShamirScatteredOpeningTests
             var suite = new ShamirSuite<Mersenne127>(s) { ScatteredOpeningMinimum = 1 };
             var sx = await suite.InputAsync(0, x, length);
             var sy = await suite.InputAsync(0, y, length);
-            await suite.MultiplyAsync(sx, sy);
+            await suite.MultiplyAndTruncateAsync(sx, sy, 16);
             return (F: sx.LocalShares.ToArray(), G: sy.LocalShares.ToArray());
         });
 

@@ -69,13 +69,14 @@ public sealed class ShamirSuiteTests
     }
 }
 
-/// <summary>What a party sees when a product is opened (masked) straight from its degree-2t shares.</summary>
+/// <summary>
+/// What a party sees when a product is opened (masked) straight from its degree-2t shares to be truncated. (Products
+/// alone open nothing: they are reshared; see the binary domain's resharing view test.)
+/// </summary>
 public sealed class ShamirFusedOpeningViewTests
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ProductPolynomial_OpenedTopCoefficient_IsUniformAndUnlinked(bool truncate)
+    [Fact]
+    public async Task ProductPolynomial_OpenedTopCoefficient_IsUniformAndUnlinked()
     {
         // t = 1, n = 3: the opened polynomial h = f g + M has degree 2. With a mask M of degree t only, its top
         // coefficient would be h_2 = f_1 g_1, and party 0 (owner of x and y, holding f(1) = x + f_1 and
@@ -89,8 +90,7 @@ public sealed class ShamirFusedOpeningViewTests
             var suite = new ShamirSuite<Mersenne127>(s);
             var sx = await suite.InputAsync(0, x, length);
             var sy = await suite.InputAsync(0, y, length);
-            if (truncate) await suite.MultiplyAndTruncateAsync(sx, sy, 16);
-            else await suite.MultiplyAsync(sx, sy);
+            await suite.MultiplyAndTruncateAsync(sx, sy, 16);
             return (F: sx.LocalShares.ToArray(), G: sy.LocalShares.ToArray());
         });
 
@@ -172,6 +172,48 @@ public sealed class ShamirPseudoRandomSharingTests
         // The degree-2t sharing is not the degree-t one: its higher coefficients are random, not zero.
         Assert.Throws<Mpc.Core.Sharing.ShareReconstructionException>(
             () => narrowScheme.ReconstructChecked(all, draws.SelectMany(d => d.First.Wide).ToArray(), new Mersenne127[length]));
+    }
+}
+
+public sealed class ShamirProductResharingTests
+{
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(4, 1)]
+    [InlineData(5, 2)]
+    [InlineData(6, 2)]
+    [InlineData(7, 3)]
+    public async Task Reduction_GivesAFreshDegreeTSharingOfTheProduct_FromPreparedPadsOrNot(int n, int t)
+    {
+        const int length = 64;
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 1_000_003L - 7)).ToArray();
+        var y = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(5 - i * 77L)).ToArray();
+        var results = await LocalParties.RunAsync(n, async s =>
+        {
+            var engine = new Mpc.Protocols.Shamir.Internal.ShamirEngine<Mersenne127>(s, t);
+            var sx = await engine.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length, default);
+            var sy = await engine.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length, default);
+            var fresh = await engine.MultiplyAsync(sx, sy, default);
+            var pads = await engine.ResharingPadsAsync(length, default);
+            var product = new Mersenne127[length];
+            VectorMath.Multiply<Mersenne127>(sx, sy, product);
+            var prepared = await engine.ReduceAsync(product, default, prepared: pads);
+            return (Fresh: fresh, Prepared: prepared);
+        });
+        var all = Enumerable.Range(0, n).ToArray();
+        var scheme = new Mpc.Core.Sharing.ShamirScheme<Mersenne127>(n, t);
+        var first = new Mersenne127[length];
+        var second = new Mersenne127[length];
+        // Checked reconstruction: all n shares lie on one polynomial of degree t.
+        scheme.ReconstructChecked(all, results.SelectMany(r => r.Fresh).ToArray(), first);
+        scheme.ReconstructChecked(all, results.SelectMany(r => r.Prepared).ToArray(), second);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(x[i] * y[i], first[i]);
+            Assert.Equal(x[i] * y[i], second[i]);
+        }
+        // Fresh randomness: the two sharings of the same products differ at every party.
+        for (int p = 0; p < n; p++) Assert.DoesNotContain(results[p].Fresh.Zip(results[p].Prepared), pair => pair.First == pair.Second);
     }
 }
 
