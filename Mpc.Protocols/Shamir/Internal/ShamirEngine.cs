@@ -133,6 +133,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
         var purpose = prepared is null ? _session.NextTag() : default;
         var resharing = await ResharingAsync(ct).ConfigureAwait(false);
+        if (length == 0) return product; // every party has the same length: nothing to send anywhere
         var pads = prepared ?? resharing.DrawPads(length, purpose, MaskResharing);
         resharing.Deal(product, pads);
 
