@@ -29,27 +29,11 @@ public sealed class ShamirScatteredOpeningTests
     [InlineData(7)]
     public async Task PreparedLongProducts_OpenInTwoRounds_Sending2NthsOfThem(int parties)
     {
-        int length = ShamirSuiteLength;
-        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 7919L - 100_000)).ToArray();
-        var y = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(3 - i * 31L)).ToArray();
-        var results = await LocalParties.RunAsync(parties, async s =>
+        foreach (var r in await LongProductsAsync(parties, prepared: true))
         {
-            var suite = new ShamirSuite<Mersenne127>(s);
-            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
-            var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length);
-            await suite.PrepareMultiplicationMasksAsync(length);
-            var before = s.Network.Stats.Snapshot();
-            var product = await suite.MultiplyAsync(sx, sy);
-            var after = s.Network.Stats.Snapshot();
-            return (Product: await suite.OpenAsync(product), Rounds: after.Rounds - before.Rounds,
-                Sent: after.TotalBytesSent - before.TotalBytesSent, s.PartyId);
-        });
-        foreach (var r in results)
-        {
-            for (int i = 0; i < length; i++) Assert.Equal(x[i] * y[i], r.Product[i]);
             Assert.Equal(2, r.Rounds);
-            long mine = (long)(r.PartyId + 1) * length / parties - (long)r.PartyId * length / parties;
-            long elements = (length - mine) + (parties - 1) * mine; // my shares of the others' segments, my segment to all
+            long mine = (long)(r.PartyId + 1) * ShamirSuiteLength / parties - (long)r.PartyId * ShamirSuiteLength / parties;
+            long elements = (ShamirSuiteLength - mine) + (parties - 1) * mine; // my shares of the others' segments, my segment to all
             Assert.InRange(r.Sent - 16 * elements, 1, 64 * 2 * (parties - 1)); // plus a short header per frame
         }
     }
@@ -60,7 +44,20 @@ public sealed class ShamirScatteredOpeningTests
     [InlineData(7)]
     public async Task LongProducts_ReshareInOneRound_SendingNMinus1MinusTOfThem(int parties)
     {
-        int length = ShamirSuiteLength, t = (parties - 1) / 2;
+        foreach (var r in await LongProductsAsync(parties, prepared: false))
+        {
+            Assert.Equal(1, r.Rounds);
+            // Every party deals (2t + 1 = N): its dealing goes to the N - 1 - t parties that do not draw it from a key.
+            int recipients = parties - 1 - (parties - 1) / 2;
+            Assert.InRange(r.Sent - 16L * recipients * ShamirSuiteLength, 1, 64 * recipients); // plus a short header per frame
+        }
+    }
+
+    // One long product at every party, checked against the plain products: its rounds and bytes sent, with double
+    // sharings prepared ahead or not (then after a first product, which hands out the resharing keys).
+    private static async Task<(int Rounds, long Sent, int PartyId)[]> LongProductsAsync(int parties, bool prepared)
+    {
+        int length = ShamirSuiteLength;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 7919L - 100_000)).ToArray();
         var y = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(3 - i * 31L)).ToArray();
         var results = await LocalParties.RunAsync(parties, async s =>
@@ -68,21 +65,17 @@ public sealed class ShamirScatteredOpeningTests
             var suite = new ShamirSuite<Mersenne127>(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
             var sy = await suite.InputAsync(1, s.PartyId == 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length);
-            await suite.MultiplyAsync(sx, sy); // hands out the resharing keys
+            if (prepared) await suite.PrepareMultiplicationMasksAsync(length);
+            else await suite.MultiplyAsync(sx, sy);
             var before = s.Network.Stats.Snapshot();
             var product = await suite.MultiplyAsync(sx, sy);
             var after = s.Network.Stats.Snapshot();
-            return (Product: await suite.OpenAsync(product), Rounds: after.Rounds - before.Rounds,
-                Sent: after.TotalBytesSent - before.TotalBytesSent);
+            return (Product: await suite.OpenAsync(product), Rounds: (int)(after.Rounds - before.Rounds),
+                Sent: after.TotalBytesSent - before.TotalBytesSent, s.PartyId);
         });
         foreach (var r in results)
-        {
             for (int i = 0; i < length; i++) Assert.Equal(x[i] * y[i], r.Product[i]);
-            Assert.Equal(1, r.Rounds);
-            // Every party deals (2t + 1 = N): its dealing goes to the N - 1 - t parties that do not draw it from a key.
-            int recipients = parties - 1 - t;
-            Assert.InRange(r.Sent - 16L * recipients * length, 1, 64 * recipients); // plus a short header per frame
-        }
+        return results.Select(r => (r.Rounds, r.Sent, r.PartyId)).ToArray();
     }
 
     private const int ShamirSuiteLength = (1 << 16) + 5;
