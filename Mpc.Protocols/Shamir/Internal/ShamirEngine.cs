@@ -124,7 +124,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// </summary>
     /// <param name="product">My share of the degree-2t product.</param>
     /// <param name="ct">Cancels the protocol.</param>
-    /// <param name="prepared">Pads drawn ahead for exactly this length (<see cref="ResharingPadsAsync"/>), or null to draw them now.</param>
+    /// <param name="prepared">Pads drawn ahead for exactly this length (<see cref="ResharingPadsAsync"/>), or null.</param>
     /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
     public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, ResharingPads<T>? prepared = null,
         bool beside = false)

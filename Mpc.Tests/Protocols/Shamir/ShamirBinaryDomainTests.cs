@@ -47,7 +47,7 @@ public sealed class ShamirBinaryDomainTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ResharedProduct_DealingReceived_IsUniform_UnpaddedItShowsTheProductShare(bool padded)
+    public async Task ReshareDealing_IsUniform_UnpaddedShowsProductShare(bool padded)
     {
         // n = 3, t = 1: dealer 1 draws its value for party 2 from their key and sends g_1(x_0) to party 0. Party 0 dealt
         // x and y, so it knows party 1's product share p_1 = f(x_1) g(x_1). With the pad, g_1(x_0) is uniform whatever

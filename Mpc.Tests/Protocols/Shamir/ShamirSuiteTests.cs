@@ -183,7 +183,7 @@ public sealed class ShamirProductResharingTests
     [InlineData(5, 2)]
     [InlineData(6, 2)]
     [InlineData(7, 3)]
-    public async Task Reduction_GivesAFreshDegreeTSharingOfTheProduct_FromPreparedPadsOrNot(int n, int t)
+    public async Task Reduction_FreshDegreeTSharingOfProduct_PadsAheadOrNot(int n, int t)
     {
         const int length = 64;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 1_000_003L - 7)).ToArray();
