@@ -154,20 +154,30 @@ public sealed class ShamirScheme<T> where T : unmanaged, IFiniteField<T>
         return byParty;
     }
 
-    // lambda_j(x) = prod_{m != j} (x - x_m) / (x_j - x_m), in the order of the given parties.
+    // The Lagrange weights of the given parties' evaluation points for the value at x, in their order.
     private static T[] LagrangeAt(ReadOnlySpan<int> parties, T x)
     {
-        var result = new T[parties.Length];
-        for (int j = 0; j < parties.Length; j++)
+        var points = new T[parties.Length];
+        for (int j = 0; j < parties.Length; j++) points[j] = EvaluationPoint(parties[j]);
+        return LagrangeWeights(points, x);
+    }
+
+    /// <summary>
+    /// The Lagrange weights lambda_j(x) = prod over m != j of (x - x_m) / (x_j - x_m), in the order of the given
+    /// distinct <paramref name="points"/>: the value at x of any polynomial of degree below their count is the sum of
+    /// lambda_j times its value at x_j.
+    /// </summary>
+    public static T[] LagrangeWeights(ReadOnlySpan<T> points, T x)
+    {
+        var result = new T[points.Length];
+        for (int j = 0; j < points.Length; j++)
         {
             T numerator = T.One, denominator = T.One;
-            var xj = EvaluationPoint(parties[j]);
-            for (int m = 0; m < parties.Length; m++)
+            for (int m = 0; m < points.Length; m++)
             {
                 if (m == j) continue;
-                var xm = EvaluationPoint(parties[m]);
-                numerator *= x - xm;
-                denominator *= xj - xm;
+                numerator *= x - points[m];
+                denominator *= points[j] - points[m];
             }
             result[j] = numerator * T.Inverse(denominator);
         }

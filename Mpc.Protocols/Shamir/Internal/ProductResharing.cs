@@ -27,12 +27,13 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
     private readonly int _parties, _threshold, _me;
     private readonly byte[]?[] _keys;              // the pairwise key with each peer
     private readonly int[] _designated;            // the t parties my dealing's pads are drawn for
-    private readonly int[] _recipients;            // the N - 1 - t parties my dealing is sent to
+    private readonly int[] _recipients;            // the N - 1 - t parties my dealing is sent to (none unless I deal)
     private readonly T[][] _outgoingWeights;       // per recipient: g's value there from (g(0), the designated values)
     private readonly T[] _ownWeights;              // the same at my own point
     private readonly int[] _padDealers;            // dealers that draw my value from our key
     private readonly int[] _sendingDealers;        // dealers that send me my value
-    private readonly T[] _lambda;                  // Lagrange at zero over the dealers, by party (0 outside)
+    private readonly T[] _padWeights;              // DrawPads' combination: my own dealing's pad part, then each pad dealer's
+    private readonly T[] _combineWeights;          // Combine's: my product share, each sending dealer's value, the pads' part
 
     private ProductResharing(int parties, int threshold, int me, byte[]?[] keys)
     {
@@ -40,30 +41,34 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
         _threshold = threshold;
         _me = me;
         _keys = keys;
-        int dealers = 2 * threshold + 1;
+        var dealers = Enumerable.Range(0, 2 * threshold + 1).ToArray();
+        IsDealer = me < dealers.Length;
         _designated = Designated(me);
-        _recipients = Enumerable.Range(0, parties).Where(p => p != me && Array.IndexOf(_designated, p) < 0).ToArray();
-        IsDealer = me < dealers;
+        _recipients = IsDealer
+            ? Enumerable.Range(0, parties).Where(p => p != me && Array.IndexOf(_designated, p) < 0).ToArray()
+            : [];
 
         // Interpolation basis: x = 0, then the designated parties' points.
         var basis = new T[threshold + 1];
         basis[0] = T.Zero;
         for (int m = 0; m < threshold; m++) basis[m + 1] = ShamirScheme<T>.EvaluationPoint(_designated[m]);
-        _outgoingWeights = _recipients.Select(k => LagrangeAt(basis, ShamirScheme<T>.EvaluationPoint(k))).ToArray();
-        _ownWeights = LagrangeAt(basis, ShamirScheme<T>.EvaluationPoint(me));
+        _outgoingWeights = _recipients.Select(k => ShamirScheme<T>.LagrangeWeights(basis, ShamirScheme<T>.EvaluationPoint(k)))
+            .ToArray();
+        _ownWeights = ShamirScheme<T>.LagrangeWeights(basis, ShamirScheme<T>.EvaluationPoint(me));
 
-        var dealerPoints = Enumerable.Range(0, dealers).Select(ShamirScheme<T>.EvaluationPoint).ToArray();
-        _lambda = new T[parties];
-        LagrangeAt(dealerPoints, T.Zero).CopyTo(_lambda, 0);
-        _padDealers = Enumerable.Range(0, dealers).Where(i => i != me && Array.IndexOf(Designated(i), me) >= 0).ToArray();
-        _sendingDealers = Enumerable.Range(0, dealers).Where(i => i != me && Array.IndexOf(Designated(i), me) < 0).ToArray();
+        // The dealers' weights at zero for the degree-2t product, by party (zero outside the dealers).
+        var lambda = new ShamirScheme<T>(parties, 2 * threshold).LagrangeAtZero(dealers).ToArray();
+        _padDealers = dealers.Where(i => i != me && Array.IndexOf(Designated(i), me) >= 0).ToArray();
+        _sendingDealers = dealers.Where(i => i != me && Array.IndexOf(Designated(i), me) < 0).ToArray();
+        _padWeights = [.. IsDealer ? [lambda[me]] : Array.Empty<T>(), .. _padDealers.Select(i => lambda[i])];
+        _combineWeights = [IsDealer ? lambda[me] * _ownWeights[0] : T.Zero, .. _sendingDealers.Select(i => lambda[i]), T.One];
     }
 
     /// <summary>Whether I am one of the 2t + 1 dealers (parties 0..2t).</summary>
     public bool IsDealer { get; }
 
     /// <summary>The parties my dealing goes to (empty unless I deal).</summary>
-    public ReadOnlySpan<int> Recipients => IsDealer ? _recipients : [];
+    public ReadOnlySpan<int> Recipients => _recipients;
 
     /// <summary>The dealers whose values I receive.</summary>
     public ReadOnlySpan<int> SendingDealers => _sendingDealers;
@@ -103,11 +108,10 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
     public ResharingPads<T> DrawPads(int length, StreamTag purpose, bool masked = true)
     {
         int t = _threshold;
-        var outgoing = GC.AllocateUninitializedArray<T>(Recipients.Length * length);
+        var outgoing = GC.AllocateUninitializedArray<T>(_recipients.Length * length);
         // Incoming terms: my own dealing's pad part at my point (if I deal), then each pad dealer's draw for me.
         int ownSlots = IsDealer ? 1 : 0;
-        var incomingTerms = GC.AllocateUninitializedArray<T>((ownSlots + _padDealers.Length) * length);
-        var incomingWeights = new T[ownSlots + _padDealers.Length];
+        var incomingTerms = GC.AllocateUninitializedArray<T>(_padWeights.Length * length);
         if (IsDealer)
         {
             var pads = GC.AllocateUninitializedArray<T>(t * length);
@@ -120,7 +124,6 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
             for (int r = 0; r < _recipients.Length; r++)
                 VectorMath.LinearCombination<T>(pads, _outgoingWeights[r].AsSpan(1), outgoing.AsSpan(r * length, length));
             VectorMath.LinearCombination<T>(pads, _ownWeights.AsSpan(1), incomingTerms.AsSpan(0, length));
-            incomingWeights[0] = _lambda[_me];
         }
         for (int d = 0; d < _padDealers.Length; d++)
         {
@@ -128,10 +131,9 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
             using var prg = Stream(dealer, dealer: dealer, purpose);
             if (masked) prg.FillUniform<T>(incomingTerms.AsSpan((ownSlots + d) * length, length));
             else incomingTerms.AsSpan((ownSlots + d) * length, length).Clear();
-            incomingWeights[ownSlots + d] = _lambda[dealer];
         }
         var incoming = GC.AllocateUninitializedArray<T>(length);
-        VectorMath.LinearCombination<T>(incomingTerms, incomingWeights, incoming);
+        VectorMath.LinearCombination<T>(incomingTerms, _padWeights, incoming);
         return new ResharingPads<T>(outgoing, incoming, length);
     }
 
@@ -142,7 +144,7 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
     public void Deal(ReadOnlySpan<T> product, ResharingPads<T> pads)
     {
         int length = product.Length;
-        for (int r = 0; r < Recipients.Length; r++)
+        for (int r = 0; r < _recipients.Length; r++)
             VectorMath.AddScaled<T>(product, _outgoingWeights[r][0], pads.Outgoing.AsSpan(r * length, length));
     }
 
@@ -155,11 +157,7 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
     {
         int length = result.Length, received = _sendingDealers.Length;
         pads.Incoming.CopyTo(terms.Slice((1 + received) * length, length));
-        var w = new T[received + 2];
-        w[0] = IsDealer ? _lambda[_me] * _ownWeights[0] : T.Zero;
-        for (int d = 0; d < received; d++) w[1 + d] = _lambda[_sendingDealers[d]];
-        w[received + 1] = T.One;
-        VectorMath.LinearCombination<T>(terms[..((received + 2) * length)], w, result);
+        VectorMath.LinearCombination<T>(terms[..(_combineWeights.Length * length)], _combineWeights, result);
     }
 
     // Dealer d's designated parties: the t parties after it, cyclically.
@@ -174,23 +172,6 @@ internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
         return AesCtrPrg.Derive(_keys[peer]!, "mpc-resharing"u8, info);
     }
 
-    // Lagrange weights of the given points for the value at x.
-    private static T[] LagrangeAt(ReadOnlySpan<T> points, T x)
-    {
-        var result = new T[points.Length];
-        for (int j = 0; j < points.Length; j++)
-        {
-            T numerator = T.One, denominator = T.One;
-            for (int m = 0; m < points.Length; m++)
-            {
-                if (m == j) continue;
-                numerator *= x - points[m];
-                denominator *= points[j] - points[m];
-            }
-            result[j] = numerator * T.Inverse(denominator);
-        }
-        return result;
-    }
 }
 
 /// <summary>
