@@ -19,8 +19,8 @@ namespace Mpc.Protocols.Shamir.Internal;
 /// coefficients are pseudo-random: uniform whatever p_i is (those they hold the keys for, and those they receive).</para>
 /// <para>Cost per product and party: N - 1 - t elements sent and received, t pad draws as a dealer and at most t as a
 /// receiver, against DN07's double sharings from pseudo-random secret sharing (C(N - 1, t) (t + 1) draws) and an
-/// opening (two rounds for long vectors). The pads and their combinations depend on no input, so they can be drawn
-/// ahead (<see cref="DrawPads"/>); what is left online is one scaled addition per element sent and one combination.</para>
+/// opening (two rounds for long vectors). The pads and their combinations depend on no input (<see cref="DrawPads"/>);
+/// what depends on the product is one scaled addition per element sent and one combination.</para>
 /// </remarks>
 internal sealed class ProductResharing<T> where T : unmanaged, IFiniteField<T>
 {

@@ -124,17 +124,15 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// </summary>
     /// <param name="product">My share of the degree-2t product.</param>
     /// <param name="ct">Cancels the protocol.</param>
-    /// <param name="prepared">Pads drawn ahead for exactly this length (<see cref="ResharingPadsAsync"/>), or null.</param>
     /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
-    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, ResharingPads<T>? prepared = null,
-        bool beside = false)
+    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, bool beside = false)
     {
         int length = product.Length;
         var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
-        var purpose = prepared is null ? _session.NextTag() : default;
+        var purpose = _session.NextTag(); // names the pad streams
         var resharing = await ResharingAsync(ct).ConfigureAwait(false);
         if (length == 0) return product; // every party has the same length: nothing to send anywhere
-        var pads = prepared ?? resharing.DrawPads(length, purpose, MaskResharing);
+        var pads = resharing.DrawPads(length, purpose, MaskResharing);
         resharing.Deal(product, pads);
 
         // Round 1: my dealing to the parties that do not draw it; the others' dealings to me.
@@ -159,17 +157,6 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
             ArrayPool<T>.Shared.Return(terms);
         }
         return product;
-    }
-
-    /// <summary>
-    /// The input-independent part of <paramref name="length"/> resharings (<see cref="ReduceAsync"/>'s pads), drawn
-    /// from the pairwise keys with no communication once the keys are out (the first call hands them out, one round).
-    /// </summary>
-    public async ValueTask<ResharingPads<T>> ResharingPadsAsync(int length, CancellationToken ct)
-    {
-        var purpose = _session.NextTag(); // and the keys' tag first, on the first call: both before any await
-        var resharing = await ResharingAsync(ct).ConfigureAwait(false);
-        return resharing.DrawPads(length, purpose, MaskResharing);
     }
 
     private Task<ProductResharing<T>> ResharingAsync(CancellationToken ct) =>

@@ -183,7 +183,7 @@ public sealed class ShamirProductResharingTests
     [InlineData(5, 2)]
     [InlineData(6, 2)]
     [InlineData(7, 3)]
-    public async Task Reduction_FreshDegreeTSharingOfProduct_PadsAheadOrNot(int n, int t)
+    public async Task Reduction_FreshDegreeTSharingOfProduct_EachTime(int n, int t)
     {
         const int length = 64;
         var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(i * 1_000_003L - 7)).ToArray();
@@ -194,11 +194,10 @@ public sealed class ShamirProductResharingTests
             var sx = await engine.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length, default);
             var sy = await engine.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length, default);
             var fresh = await engine.MultiplyAsync(sx, sy, default);
-            var pads = await engine.ResharingPadsAsync(length, default);
             var product = new Mersenne127[length];
             VectorMath.Multiply<Mersenne127>(sx, sy, product);
-            var prepared = await engine.ReduceAsync(product, default, prepared: pads);
-            return (Fresh: fresh, Prepared: prepared);
+            var again = await engine.ReduceAsync(product, default);
+            return (Fresh: fresh, Again: again);
         });
         var all = Enumerable.Range(0, n).ToArray();
         var scheme = new Mpc.Core.Sharing.ShamirScheme<Mersenne127>(n, t);
@@ -206,14 +205,14 @@ public sealed class ShamirProductResharingTests
         var second = new Mersenne127[length];
         // Checked reconstruction: all n shares lie on one polynomial of degree t.
         scheme.ReconstructChecked(all, results.SelectMany(r => r.Fresh).ToArray(), first);
-        scheme.ReconstructChecked(all, results.SelectMany(r => r.Prepared).ToArray(), second);
+        scheme.ReconstructChecked(all, results.SelectMany(r => r.Again).ToArray(), second);
         for (int i = 0; i < length; i++)
         {
             Assert.Equal(x[i] * y[i], first[i]);
             Assert.Equal(x[i] * y[i], second[i]);
         }
         // Fresh randomness: the two sharings of the same products differ at every party.
-        for (int p = 0; p < n; p++) Assert.DoesNotContain(results[p].Fresh.Zip(results[p].Prepared), pair => pair.First == pair.Second);
+        for (int p = 0; p < n; p++) Assert.DoesNotContain(results[p].Fresh.Zip(results[p].Again), pair => pair.First == pair.Second);
     }
 }
 
