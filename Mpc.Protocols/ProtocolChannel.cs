@@ -18,4 +18,9 @@ public enum ProtocolChannel : byte
     Garbling = 4,
     /// <summary>A computing party's link to an external dealer: its seed, and party 0's requests.</summary>
     Dealer = 5,
+    /// <summary>
+    /// Comparisons that run beside the online phase (the Shamir suite's): their own counter, so that their tags follow
+    /// the program order of comparisons whatever the order in which they and the online operations beside them go.
+    /// </summary>
+    Comparison = 6,
 }

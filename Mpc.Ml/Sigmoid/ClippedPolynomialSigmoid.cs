@@ -56,7 +56,7 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     public ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, double inputBound,
         CancellationToken ct = default)
         where T : unmanaged, IRing<T> =>
-        fixedPoint.Suite.SpeculativeComparison is not null
+        CanSelect(fixedPoint, fixedPoint.Format.FractionalBits)
             ? SelectAsync(fixedPoint, z, fixedPoint.Format.FractionalBits, inputBound, ct)
             : ClipThenEvaluateAsync(fixedPoint, z, inputBound, ct);
 
@@ -67,7 +67,7 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits;
-        if (suite.SpeculativeComparison is not null && ComparisonBits(inputBound, 2 * f) <= suite.TruncationInputBits)
+        if (ComparisonBits(inputBound, 2 * f) <= suite.TruncationInputBits && CanSelect(fixedPoint, 2 * f))
             return await SelectAsync(fixedPoint, product, 2 * f, inputBound, ct).ConfigureAwait(false);
         return await EvaluateAsync(fixedPoint, await suite.TruncateAsync(product, f, ct).ConfigureAwait(false), inputBound, ct)
             .ConfigureAwait(false);
@@ -75,6 +75,19 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 
     private int ComparisonBits(double inputBound, int fractionalBits) =>
         (int)Math.Ceiling(SigmoidIntervals.ComparisonBits(inputBound + Bound, fractionalBits));
+
+    /// <summary>
+    /// Whether both branches may run at once: the suite compares speculatively and, where its truncations hide only
+    /// values in range, the polynomial has the grid's plan, whose odd terms can be selected before they are truncated.
+    /// </summary>
+    private bool CanSelect<T>(FixedPointArithmetic<T> fixedPoint, int scaleBits)
+        where T : unmanaged, IRing<T> =>
+        fixedPoint.Suite.SpeculativeComparison is { } comparison
+        && (comparison.MasksValuesOutOfRange || PlanInRange(fixedPoint, scaleBits) is not null);
+
+    private CoarsePowerEvaluator? PlanInRange<T>(FixedPointArithmetic<T> fixedPoint, int scaleBits)
+        where T : unmanaged, IRing<T> =>
+        PlanOnInterval<T>(fixedPoint.Format.FractionalBits, scaleBits, fixedPoint.Suite.TruncationInputBits);
 
     /// <summary>
     /// Both branches at once (a suite that allows speculative evaluation): the comparisons of z with -B and B start
@@ -88,6 +101,9 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
+        if (!suite.SpeculativeComparison!.MasksValuesOutOfRange)
+            return await SelectThenTruncateAsync(fixedPoint, z, scaleBits, inputBound, PlanInRange(fixedPoint, scaleBits)!, ct)
+                .ConfigureAwait(false);
         int n = z.Length, f = fixedPoint.Format.FractionalBits;
         var bound = T.FromInt128((Int128)Math.Round(Math.ScaleB(Bound, scaleBits)));
         var plus = new T[n];
@@ -126,6 +142,53 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         Array.Fill(highs, high);
         // + [z < -B] p(-1) + (1 - [z < B]) p(1)
         return suite.Add(inside, suite.AddPublic(suite.Add(suite.Scale(underLow, low), suite.Scale(underHigh, -high)), highs));
+    }
+
+    /// <summary>
+    /// Both branches at once where the suite's truncations hide only values in range (Shamir): the polynomial's odd
+    /// terms S = p(z / B) - c_0 are formed untruncated (the grid's truncation of z, then exact powers) beside the
+    /// comparisons, the selection multiplies them by the bits (products are reshared: any value stays hidden), and only
+    /// the selected [-B &lt;= z &lt; B] S, within the plan's range, is truncated. One round more than the other form;
+    /// no value outside the suite's range is ever truncated or opened, however far z lies outside [-B, B].
+    /// </summary>
+    private async ValueTask<SharedVector<T>> SelectThenTruncateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
+        int scaleBits, double inputBound, CoarsePowerEvaluator plan, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        int n = z.Length, f = fixedPoint.Format.FractionalBits;
+        var bound = T.FromInt128((Int128)Math.Round(Math.ScaleB(Bound, scaleBits)));
+        var plus = new T[n];
+        var minus = new T[n];
+        Array.Fill(plus, bound);
+        Array.Fill(minus, -bound);
+
+        // [z < -B] and [z < B], and each times S, started first (as in SelectAsync); S meanwhile.
+        var terms = new TaskCompletionSource<SharedVector<T>>();
+        var selection = suite.LessThanZeroAndProductAsync(
+            SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
+            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits),
+            terms.Task, ct);
+        try
+        {
+            var odd = await plan.OddTermsAsync(suite, z, scaleBits, ct).ConfigureAwait(false);
+            terms.SetResult(SigmoidIntervals.Concatenate(odd, odd));
+        }
+        catch (Exception ex)
+        {
+            terms.TrySetException(ex);
+            throw;
+        }
+        var (below, products) = await selection.ConfigureAwait(false);
+
+        // trunc([-B <= z < B] S) + [z < B] (c_0 - p(1)) + [z < -B] (p(-1) - c_0) + p(1): the same function as the clip.
+        var inside = suite.Subtract(SigmoidIntervals.Slice(products, n, n), SigmoidIntervals.Slice(products, 0, n));
+        var truncated = await suite.TruncateAsync(inside, plan.SumBits - f, ct).ConfigureAwait(false);
+        var format = fixedPoint.Format;
+        double c0 = Polynomial(0), low = Polynomial(-1), high = Polynomial(1);
+        var linear = suite.Add(suite.Scale(SigmoidIntervals.Slice(below, n, n), format.Encode<T>(c0 - high)),
+            suite.Scale(SigmoidIntervals.Slice(below, 0, n), format.Encode<T>(low - c0)));
+        return suite.Add(truncated, suite.AddPublic(linear, Enumerable.Repeat(format.Encode<T>(high), n).ToArray()));
     }
 
     private async ValueTask<SharedVector<T>> ClipThenEvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,

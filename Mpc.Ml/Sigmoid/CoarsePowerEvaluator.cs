@@ -17,7 +17,8 @@ namespace Mpc.Ml.Sigmoid;
 /// in u), which moves p by at most its slope times that (degree 5 on [-8, 8]: q = 6, at most 0.004). F leaves the
 /// sum inside the truncation's input range; q is the finest grid whose top power fits the ring and whose top
 /// multiplier keeps at least <see cref="MultiplierBits"/> bits. Outside the interval the powers wrap and the result
-/// is meaningless: callers select it away (<see cref="ClippedPolynomialSigmoid"/>).
+/// is meaningless: callers select it away (<see cref="ClippedPolynomialSigmoid"/>), before the truncation where the
+/// suite's truncation hides only values in its range (<see cref="OddTermsAsync"/>).
 /// </remarks>
 internal sealed class CoarsePowerEvaluator
 {
@@ -25,15 +26,18 @@ internal sealed class CoarsePowerEvaluator
     private const int MultiplierBits = 10;
 
     private readonly double[] _coefficients;
-    private readonly int _shift, _sumBits;
+    private readonly int _shift;
 
     private CoarsePowerEvaluator(double[] coefficients, int shift, int gridBits, int sumBits)
     {
         _coefficients = coefficients;
         _shift = shift;
         GridBits = gridBits;
-        _sumBits = sumBits;
+        SumBits = sumBits;
     }
+
+    /// <summary>F: the fractional bits of the weighted sum before its truncation.</summary>
+    public int SumBits { get; }
 
     /// <summary>q: the rounded input keeps q fractional bits.</summary>
     public int GridBits { get; }
@@ -67,8 +71,20 @@ internal sealed class CoarsePowerEvaluator
         CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
-        var suite = fixedPoint.Suite;
-        int f = fixedPoint.Format.FractionalBits, n = z.Length, degree = _coefficients.Length - 1, unit = _shift + GridBits;
+        var sum = await OddTermsAsync(fixedPoint.Suite, z, scaleBits, ct).ConfigureAwait(false);
+        var terms = await fixedPoint.Suite.TruncateAsync(sum, SumBits - fixedPoint.Format.FractionalBits, ct).ConfigureAwait(false);
+        return fixedPoint.AddPublic(terms, Enumerable.Repeat(_coefficients[0], z.Length).ToArray());
+    }
+
+    /// <summary>
+    /// p(z / 2^b) - c_0 with <see cref="SumBits"/> fractional bits, before the truncation: the powers and their weighted
+    /// sum (the rounds of the grid's truncation and of the powers).
+    /// </summary>
+    public async ValueTask<SharedVector<T>> OddTermsAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> z, int scaleBits,
+        CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        int n = z.Length, degree = _coefficients.Length - 1, unit = _shift + GridBits;
         if (scaleBits < GridBits)
             throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
         var powers = await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
@@ -76,10 +92,9 @@ internal sealed class CoarsePowerEvaluator
         var sum = new T[n];
         for (int k = 1; k <= degree; k += 2)
         {
-            var multiplier = T.FromInt128((Int128)Math.Round(Math.ScaleB(_coefficients[k], _sumBits - unit * k)));
+            var multiplier = T.FromInt128((Int128)Math.Round(Math.ScaleB(_coefficients[k], SumBits - unit * k)));
             VectorMath.AddScaled<T>(powers.LocalShares.Slice((k - 1) * n, n), multiplier, sum);
         }
-        var terms = await suite.TruncateAsync(SharedVector<T>.FromShares(sum), _sumBits - f, ct).ConfigureAwait(false);
-        return fixedPoint.AddPublic(terms, Enumerable.Repeat(_coefficients[0], n).ToArray());
+        return SharedVector<T>.FromShares(sum);
     }
 }

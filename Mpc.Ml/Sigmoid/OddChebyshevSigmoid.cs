@@ -51,11 +51,19 @@ public abstract class OddChebyshevSigmoid
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits;
-        var plan = CoarsePowerEvaluator.TryPlan<T>(_coefficients, _shift, f, scaleBits, suite.TruncationInputBits);
+        var plan = PlanOnInterval<T>(f, scaleBits, suite.TruncationInputBits);
         if (plan is not null) return await plan.EvaluateAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
         var t = scaleBits == f ? z : await suite.TruncateAsync(z, scaleBits - f, ct).ConfigureAwait(false);
         return await EvaluatePolynomialAsync(fixedPoint, t, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The grid's plan (<see cref="CoarsePowerEvaluator.TryPlan"/>) for inputs with <paramref name="scaleBits"/>
+    /// fractional bits, or null where the format leaves none.
+    /// </summary>
+    private protected CoarsePowerEvaluator? PlanOnInterval<T>(int fractionalBits, int scaleBits, int truncationInputBits)
+        where T : unmanaged, IRing<T> =>
+        CoarsePowerEvaluator.TryPlan<T>(_coefficients, _shift, fractionalBits, scaleBits, truncationInputBits);
 
     /// <summary>The polynomial of shared fixed-point values z (not clipped).</summary>
     private protected ValueTask<SharedVector<T>> EvaluatePolynomialAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,

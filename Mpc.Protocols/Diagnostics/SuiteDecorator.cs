@@ -116,6 +116,8 @@ public abstract class SuiteDecorator<T>(IArithmeticSuite<T> inner) : IArithmetic
 
     private sealed class Speculative(SuiteDecorator<T> outer, ISpeculativeComparison<T> comparison) : ISpeculativeComparison<T>
     {
+        public bool MasksValuesOutOfRange => comparison.MasksValuesOutOfRange;
+
         public ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits,
             CancellationToken ct = default) =>
             outer.AroundAsync(SuiteOperation.Compare, x.Length, () => comparison.LessThanZeroCoarseAsync(x, inputBits, ignoredBits, ct));

@@ -1,14 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Mpc.Core.Arithmetic;
+using Mpc.Core.Random;
 using Mpc.Protocols.Comparison;
 using Mpc.Protocols.Shamir.Internal;
 
 namespace Mpc.Protocols.Shamir;
 
-public sealed partial class ShamirSuite<T>
+public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
 {
     private ShamirEngine<Gf256>? _bits;
+    private ShamirEngine<T>? _comparisonField;
+    private int _comparing; // 1 while a comparison runs
 
     /// <summary>
     /// False only in tests, to show the mask is needed: the comparison then opens its result bit unmasked, which shows
@@ -16,9 +19,39 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     internal bool MaskComparisonBits { get; init; } = true;
 
-    /// <summary>The binary domain: Shamir sharing of bits over GF(2^8), same parties and threshold, its own keys.</summary>
-    private ShamirEngine<Gf256> Bits =>
-        _bits ??= new ShamirEngine<Gf256>(_session, Threshold) { ScatteredOpeningMinimum = _engine.ScatteredOpeningMinimum };
+    /// <summary>
+    /// The binary domain: Shamir sharing of bits over GF(2^8), same parties and threshold, its own keys; its tags from
+    /// the comparison channel.
+    /// </summary>
+    private ShamirEngine<Gf256> Bits => _bits ??= new ShamirEngine<Gf256>(_session, Threshold, ProtocolChannel.Comparison)
+    {
+        ScatteredOpeningMinimum = _engine.ScatteredOpeningMinimum,
+    };
+
+    /// <summary>The field as comparisons use it: the same sharing, its own keys, its tags from the comparison channel.</summary>
+    private ShamirEngine<T> ComparisonField => _comparisonField ??= new ShamirEngine<T>(_session, Threshold, ProtocolChannel.Comparison)
+    {
+        ScatteredOpeningMinimum = _engine.ScatteredOpeningMinimum,
+    };
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A comparison takes its tags from a channel of its own (<see cref="ProtocolChannel.Comparison"/>) and its private
+    /// randomness from a generator forked when it is called, so the operations beside it may take theirs in any order;
+    /// comparisons themselves run one at a time. Products are reshared (nothing opened); truncations, though, hide
+    /// only values within <see cref="TruncationInputBits"/> (<see cref="ISpeculativeComparison{T}.MasksValuesOutOfRange"/>).
+    /// </remarks>
+    public ISpeculativeComparison<T>? SpeculativeComparison => this;
+
+    /// <inheritdoc />
+    /// <remarks>False: masks of k + s bits hide a value statistically only while it stays below 2^k.</remarks>
+    public bool MasksValuesOutOfRange => ClaimMasksHideAnyValue;
+
+    /// <summary>
+    /// True only in tests, to show why <see cref="MasksValuesOutOfRange"/> is false: a speculative caller told otherwise
+    /// truncates values beyond the range the statistical masks hide.
+    /// </summary>
+    internal bool ClaimMasksHideAnyValue { get; init; }
 
     /// <summary>
     /// Exact [x &lt; 0] for x in [-2^(l-1), 2^(l-1)): one opening of c = y + R in the field (y = x + 2^(l-1), R a sum of
@@ -48,24 +81,104 @@ public sealed partial class ShamirSuite<T>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
         int l = inputBits ?? TruncationInputBits;
+        CheckComparisonBits(l, 0);
+        return (await CompareAsync(x, l, 0, null, ct).ConfigureAwait(false)).Bits;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Compares the top l - h bits only, h = j - ceil(log2(t + 1)): the binary part adds floor(c / 2^h) and the dealt
+    /// floor(R_i / 2^h), whose sum is floor(y / 2^h) + kappa with kappa in [0, t + 1] (the carries of the dropped low
+    /// parts), so the result is [x &lt; -kappa 2^h], exact for x &gt;= 0 and for x &lt; -(t + 1) 2^h &gt;= -2^j. Fewer
+    /// bits: fewer ANDs in the masks and the adder, and fewer levels.
+    /// </remarks>
+    public async ValueTask<SharedVector<T>> LessThanZeroCoarseAsync(SharedVector<T> x, int inputBits, int ignoredBits,
+        CancellationToken ct = default)
+    {
+        CheckComparisonBits(inputBits, ignoredBits);
+        return (await CompareAsync(x, inputBits, CoarseShift(inputBits, ignoredBits), null, ct).ConfigureAwait(false)).Bits;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The coarse comparison; its last round, the opening of the result bit masked by beta, also reduces the product
+    /// beta y, and [x &lt; 0] y is beta y or y - beta y as the opened bit says: no round more, once y is there.
+    /// </remarks>
+    public async ValueTask<(SharedVector<T> Bits, SharedVector<T> Products)> LessThanZeroAndProductAsync(SharedVector<T> x,
+        int inputBits, int ignoredBits, Task<SharedVector<T>> multiplicand, CancellationToken ct = default)
+    {
+        CheckComparisonBits(inputBits, ignoredBits);
+        var (bits, products) = await CompareAsync(x, inputBits, CoarseShift(inputBits, ignoredBits), multiplicand, ct)
+            .ConfigureAwait(false);
+        return (bits, products!);
+    }
+
+    private void CheckComparisonBits(int l, int ignoredBits)
+    {
         if (l < 2 || l > TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(inputBits), l,
-                $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
-        int count = x.Length;
-        if (count == 0) return new([]);
-        // A batch pays when it serves more than this call: for long vectors, dealing as it goes costs fewer ANDs.
-        if (!_comparedWidths.Add(l) && 2 * count <= ComparisonBatch) // the second of this width on batches
-            return await CompareWithMasksAsync(x, l, await TakeComparisonMasksAsync(count, l, ct).ConfigureAwait(false), ct)
-                .ConfigureAwait(false);
-        return await CompareDealingMasksAsync(x, l, ct).ConfigureAwait(false);
+            throw new ArgumentOutOfRangeException("inputBits", l, $"Comparison inputs have 2 to {TruncationInputBits} bits in this suite.");
+        if (ignoredBits < 0 || ignoredBits >= l)
+            throw new ArgumentOutOfRangeException(nameof(ignoredBits), ignoredBits, $"Between 0 and {l - 1} low bits may be ignored.");
+    }
+
+    // h: the low bits the binary part drops, so that (t + 1) 2^h <= 2^j; at least two bits remain.
+    private int CoarseShift(int l, int ignoredBits)
+    {
+        int spread = 0;
+        while ((1 << spread) < Threshold + 1) spread++;
+        return Math.Clamp(ignoredBits - spread, 0, l - 2);
+    }
+
+    /// <summary>
+    /// [x &lt; -kappa 2^h] (<paramref name="shift"/> = h; kappa = 0 when h = 0) and, with a multiplicand y, its product
+    /// with y. Claims the comparison channel, forks this call's private randomness and starts the keys' hand-out
+    /// before it awaits anything.
+    /// </summary>
+    private async ValueTask<(SharedVector<T> Bits, SharedVector<T>? Products)> CompareAsync(SharedVector<T> x, int l, int shift,
+        Task<SharedVector<T>>? multiplicand, CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _comparing, 1) != 0)
+            throw new InvalidOperationException(
+                "Comparisons in the Shamir suite must not overlap (they share one tag channel): await each before starting the next.");
+        try
+        {
+            using var random = _session.Random.Fork();
+            _ = ComparisonField.EstablishResharingKeysAsync(ct); // both now, in program order; awaited by their first use
+            _ = Bits.EstablishResharingKeysAsync(ct);
+            int count = x.Length;
+            if (count == 0) return (new([]), multiplicand is null ? null : new([]));
+            var call = new ComparisonCall(l, shift, random, multiplicand);
+            // A batch pays when it serves more than this call: for long vectors, dealing as it goes costs fewer ANDs.
+            if (!_comparedWidths.Add(call.Key) && 2 * count <= ComparisonBatch) // the second of this width on batches
+                return await CompareWithMasksAsync(x, call, await TakeComparisonMasksAsync(count, call, ct).ConfigureAwait(false), ct)
+                    .ConfigureAwait(false);
+            return await CompareDealingMasksAsync(x, call, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _comparing, 0);
+        }
+    }
+
+    /// <summary>
+    /// One comparison: l input bits, the h low bits its binary part drops (so it works on m = l - h bits), its private
+    /// randomness and the multiplicand of its result, if any.
+    /// </summary>
+    private sealed record ComparisonCall(int InputBits, int Shift, AesCtrPrg Random, Task<SharedVector<T>>? Multiplicand)
+    {
+        public int Width => InputBits - Shift;
+
+        /// <summary>Masks serve the comparisons of one (l, h).</summary>
+        public int Key => (InputBits << 8) | Shift;
     }
 
     /// <summary>A comparison that deals its own masks and adds c to them as it goes (see <see cref="LessThanZeroAsync"/>).</summary>
-    private async ValueTask<SharedVector<T>> CompareDealingMasksAsync(SharedVector<T> x, int l, CancellationToken ct)
+    private async ValueTask<(SharedVector<T> Bits, SharedVector<T>? Products)> CompareDealingMasksAsync(SharedVector<T> x,
+        ComparisonCall call, CancellationToken ct)
     {
-        int count = x.Length, t = Threshold;
+        int count = x.Length, t = Threshold, l = call.InputBits, m = call.Width;
         var bits = Bits;
-        var dealt = await DealEdaBitsAsync(count, l, ct).ConfigureAwait(false);
+        var dealt = await DealEdaBitsAsync(count, call, ct).ConfigureAwait(false);
         var beta = new BetaXor(this, dealt.Betas);
         var addends = dealt.Complements;
 
@@ -74,41 +187,44 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(x.Shares, dealt.Sum, masked);
         var offset = T.FromInt128(Int128.One << (l - 1));
         for (int i = 0; i < count; i++) masked[i] += offset;
-        var opening = _engine.OpenAsync(masked, ct);
+        var opening = ComparisonField.OpenAsync(masked, ct);
         for (bool first = true; addends.Count > 2; first = false)
-            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct, beside: first), ct).ConfigureAwait(false);
+            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct, beside: first), ct).ConfigureAwait(false);
         var c = await opening.ConfigureAwait(false);
 
-        // The public addend c + t + 1 (mod 2^l), then one more carry-save layer: two numbers u and v.
-        var constant = new Gf256[l * count];
-        var lowBits = (Int128.One << l) - 1;
+        // The public addend floor(c / 2^h) + t + 1 (mod 2^m), then one more carry-save layer: two numbers u and v.
+        var constant = new Gf256[m * count];
+        var lowBits = (Int128.One << m) - 1;
         for (int e = 0; e < count; e++)
         {
-            var value = (T.ToSignedInt128(c[e]) + t + 1) & lowBits; // c is below 2^126: its signed lift is itself
-            for (int i = 0; i < l; i++) constant[i * count + e] = new Gf256((byte)((value >> i) & 1));
+            // c is below 2^126: its signed lift is itself
+            var value = ((T.ToSignedInt128(c[e]) >> call.Shift) + t + 1) & lowBits;
+            for (int i = 0; i < m; i++) constant[i * count + e] = new Gf256((byte)((value >> i) & 1));
         }
         addends.Insert(0, constant);
-        addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct), ct).ConfigureAwait(false);
+        addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct), ct).ConfigureAwait(false);
         Gf256[] u = addends[0], v = addends[1];
 
-        // Generate bits g_i = u_i v_i and propagate bits p_i = u_i + v_i below bit l - 1, then the carry into it.
-        int below = (l - 1) * count;
+        // Generate bits g_i = u_i v_i and propagate bits p_i = u_i + v_i below bit m - 1, then the carry into it.
+        int below = (m - 1) * count;
         var generate = await beta.Alongside(bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct), ct).ConfigureAwait(false);
         var propagate = new Gf256[below];
         VectorMath.Add<Gf256>(u.AsSpan(0, below), v.AsSpan(0, below), propagate);
-        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, l - 1,
+        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, m - 1,
             (left, right, token) => beta.Alongside(bits.MultiplyAsync(left, right, token), token), ct).ConfigureAwait(false);
 
-        // [x < 0] = NOT bit l - 1 of y.
+        // [x < 0] = NOT bit m - 1 of floor(y / 2^h) (+ kappa).
         var below0 = new Gf256[count];
         for (int e = 0; e < count; e++) below0[e] = u[below + e] + v[below + e] + carry[e] + Gf256.One;
-        return await ToFieldAsync(below0, dealt.BetaBits, await beta.CompleteAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var betaField = await beta.CompleteAsync(ct).ConfigureAwait(false);
+        return await ToFieldAsync(below0, dealt.BetaBits, betaField, call.Multiplicand, ct).ConfigureAwait(false);
     }
 
     /// <summary>A comparison with masks from a batch (see <see cref="LessThanZeroAsync"/>).</summary>
-    private async ValueTask<SharedVector<T>> CompareWithMasksAsync(SharedVector<T> x, int l, ComparisonMasks masks, CancellationToken ct)
+    private async ValueTask<(SharedVector<T> Bits, SharedVector<T>? Products)> CompareWithMasksAsync(SharedVector<T> x,
+        ComparisonCall call, ComparisonMasks masks, CancellationToken ct)
     {
-        int count = x.Length;
+        int count = x.Length, l = call.InputBits, m = call.Width;
         var bits = Bits;
 
         // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l).
@@ -116,19 +232,20 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(x.Shares, masks.Field, masked);
         var offset = T.FromInt128(Int128.One << (l - 1));
         for (int i = 0; i < count; i++) masked[i] += offset;
-        var c = await _engine.OpenAsync(masked, ct).ConfigureAwait(false);
+        var c = await ComparisonField.OpenAsync(masked, ct).ConfigureAwait(false);
 
-        // y mod 2^l = c + rho' with rho' = -R mod 2^l: generate bits c_i rho'_i and propagate bits c_i + rho'_i below
-        // bit l - 1 (linear: c is public), then the carry into it.
-        int below = (l - 1) * count;
+        // floor(y / 2^h) (+ kappa) = c' + rho' (mod 2^m) with c' = floor(c / 2^h) and rho' = minus the sum of the dealt
+        // floor(R_i / 2^h): generate bits c'_i rho'_i and propagate bits c'_i + rho'_i below bit m - 1 (linear: c' is
+        // public), then the carry into it.
+        int below = (m - 1) * count;
         var generate = new Gf256[below];
         var propagate = new Gf256[below];
         var top = new byte[count];
         for (int e = 0; e < count; e++)
         {
-            var value = T.ToSignedInt128(c[e]); // c is below 2^126: its signed lift is itself
-            top[e] = (byte)((value >> (l - 1)) & 1);
-            for (int i = 0; i < l - 1; i++)
+            var value = T.ToSignedInt128(c[e]) >> call.Shift; // c is below 2^126: its signed lift is itself
+            top[e] = (byte)((value >> (m - 1)) & 1);
+            for (int i = 0; i < m - 1; i++)
             {
                 int k = i * count + e;
                 var rho = masks.Bits[k];
@@ -140,34 +257,52 @@ public sealed partial class ShamirSuite<T>
                 }
             }
         }
-        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, l - 1,
+        var carry = await BitwiseLessThan.CombineAsync(generate, propagate, count, m - 1,
             (left, right, token) => bits.MultiplyAsync(left, right, token), ct).ConfigureAwait(false);
 
-        // [x < 0] = NOT bit l - 1 of y.
+        // [x < 0] = NOT bit m - 1 of floor(y / 2^h) (+ kappa).
         var below0 = new Gf256[count];
         for (int e = 0; e < count; e++) below0[e] = new Gf256((byte)(top[e] ^ 1)) + masks.Bits[below + e] + carry[e];
-        return await ToFieldAsync(below0, masks.BetaBits, masks.Beta, ct).ConfigureAwait(false);
+        return await ToFieldAsync(below0, masks.BetaBits, masks.Beta, call.Multiplicand, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Shared bits over GF(2^8) as field shares: open b + beta (one round; a uniform bit) and return e + beta - 2 e beta,
-    /// with beta's shares in both domains.
+    /// with beta's shares in both domains. With a multiplicand y, also b y = e y + beta y - 2 e beta y, the product
+    /// beta y reduced beside the opening (the same round, once y is there).
     /// </summary>
-    private async ValueTask<SharedVector<T>> ToFieldAsync(Gf256[] bits, Gf256[] betaBits, T[] beta, CancellationToken ct)
+    private async ValueTask<(SharedVector<T> Bits, SharedVector<T>? Products)> ToFieldAsync(Gf256[] bits, Gf256[] betaBits,
+        T[] beta, Task<SharedVector<T>>? multiplicand, CancellationToken ct)
     {
         int count = bits.Length;
         var masked = new Gf256[count];
         if (MaskComparisonBits) VectorMath.Add<Gf256>(bits, betaBits, masked);
         else bits.CopyTo(masked, 0);
-        var opened = await Bits.OpenAsync(masked, ct).ConfigureAwait(false);
+        var opening = Bits.OpenAsync(masked, ct); // its tag taken now, the product's after it
+        T[]? y = null, betaY = null;
+        if (multiplicand is not null)
+        {
+            y = (await multiplicand.ConfigureAwait(false)).Shares;
+            if (y.Length != count)
+                throw new ArgumentException($"The multiplicand has {y.Length} elements, the comparison {count}.", nameof(multiplicand));
+            var product = GC.AllocateUninitializedArray<T>(count);
+            VectorMath.Multiply<T>(beta, y, product);
+            betaY = await ComparisonField.ReduceAsync(product, ct, beside: true).ConfigureAwait(false);
+        }
+        var opened = await opening.ConfigureAwait(false);
         var shares = new T[count];
+        var products = y is null ? null : new T[count];
         for (int e = 0; e < count; e++)
         {
             if (opened[e].Value > 1) throw new InvalidOperationException($"A masked comparison bit opened as {opened[e]}, not a bit.");
-            if (!MaskComparisonBits) shares[e] = opened[e].Value == 0 ? T.Zero : T.One;
-            else shares[e] = opened[e].Value == 0 ? beta[e] : T.One - beta[e];
+            bool one = opened[e].Value != 0;
+            if (!MaskComparisonBits) shares[e] = one ? T.One : T.Zero;
+            else shares[e] = one ? T.One - beta[e] : beta[e];
+            if (products is null) continue;
+            if (!MaskComparisonBits) products[e] = one ? y![e] : T.Zero;
+            else products[e] = one ? y![e] - betaY![e] : betaY![e];
         }
-        return new(shares);
+        return (new(shares), products is null ? null : new(products));
     }
 
     /// <summary>
@@ -176,16 +311,17 @@ public sealed partial class ShamirSuite<T>
     private sealed record DealtEdaBits(T[] Sum, List<T[]> Betas, List<Gf256[]> Complements, Gf256[] BetaBits);
 
     /// <summary>
-    /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and its l low bits rho_j in
-    /// GF(2^8) (bit-major: bit i of element e at i * count + e), and a bit beta_j in both. One honest dealer among the
-    /// t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR of the beta_j.
+    /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and the m = l - h bits of
+    /// rho_j = floor(R_j / 2^h) mod 2^m in GF(2^8) (bit-major: bit i of element e at i * count + e), and a bit beta_j in
+    /// both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR
+    /// of the beta_j.
     /// </summary>
-    private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, int l, CancellationToken ct)
+    private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, ComparisonCall call, CancellationToken ct)
     {
-        int n = _session.PartyCount, t = Threshold, me = _session.PartyId;
-        int fieldLength = 2 * count, bitLength = (l + 1) * count;
+        int n = _session.PartyCount, t = Threshold, me = _session.PartyId, m = call.Width;
+        int fieldLength = 2 * count, bitLength = (m + 1) * count;
         int fieldBytes = fieldLength * Unsafe.SizeOf<T>(), messageBytes = fieldBytes + bitLength;
-        var tag = _session.NextTag();
+        var tag = _session.NextTag(ProtocolChannel.Comparison);
         var network = _session.Network;
 
         // One message from each dealer to each party: its shares of (R_j, beta_j) in the field, then of the bits.
@@ -193,11 +329,11 @@ public sealed partial class ShamirSuite<T>
         byte[]? mine = null;
         if (me <= t)
         {
-            var (fieldDealing, bitDealing) = DrawEdaBits(count, l);
+            var (fieldDealing, bitDealing) = DrawEdaBits(count, call);
             var fieldShares = GC.AllocateUninitializedArray<T>(n * fieldLength);
             var bitShares = GC.AllocateUninitializedArray<Gf256>(n * bitLength);
-            _engine.Scheme.Share(fieldDealing, _session.Random, fieldShares);
-            Bits.Scheme.Share(bitDealing, _session.Random, bitShares);
+            _engine.Scheme.Share(fieldDealing, call.Random, fieldShares);
+            Bits.Scheme.Share(bitDealing, call.Random, bitShares);
             for (int p = 0; p < n; p++)
             {
                 var message = GC.AllocateUninitializedArray<byte>(messageBytes);
@@ -223,10 +359,10 @@ public sealed partial class ShamirSuite<T>
             var dealtBits = MemoryMarshal.Cast<byte, Gf256>(message.AsSpan(fieldBytes));
             VectorMath.Add<T>(sum, field[..count], sum);
             betas.Add(field.Slice(count, count).ToArray());
-            var complement = dealtBits[..(l * count)].ToArray();
+            var complement = dealtBits[..(m * count)].ToArray();
             for (int i = 0; i < complement.Length; i++) complement[i] += Gf256.One; // NOT rho_j
             complements.Add(complement);
-            VectorMath.Add<Gf256>(betaBits, dealtBits.Slice(l * count, count), betaBits);
+            VectorMath.Add<Gf256>(betaBits, dealtBits.Slice(m * count, count), betaBits);
         }
         return new DealtEdaBits(sum, betas, complements, betaBits);
 
@@ -271,51 +407,53 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     internal int ComparisonBatch { get; init; } = 1 << 15;
 
-    /// <summary>Masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits, from the batch or a new one.</summary>
-    private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(int count, int l, CancellationToken ct)
+    /// <summary>Masks for <paramref name="count"/> comparisons like <paramref name="call"/>, from the batch or a new one.</summary>
+    private async ValueTask<ComparisonMasks> TakeComparisonMasksAsync(int count, ComparisonCall call, CancellationToken ct)
     {
-        if (_comparisonMasks.TryGetValue(l, out var batch) && batch.TryTake(count, l, out var taken)) return taken;
+        int m = call.Width;
+        if (_comparisonMasks.TryGetValue(call.Key, out var batch) && batch.TryTake(count, m, out var taken)) return taken;
         int size = Math.Max(count, (int)Math.Min(64L * count, ComparisonBatch));
-        batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, l, ct).ConfigureAwait(false), size);
-        _comparisonMasks[l] = batch;
-        if (!batch.TryTake(count, l, out taken)) throw new InvalidOperationException("A new batch of comparison masks is short.");
+        batch = new ComparisonMaskBatch(await DealComparisonMasksAsync(size, call, ct).ConfigureAwait(false), size);
+        _comparisonMasks[call.Key] = batch;
+        if (!batch.TryTake(count, m, out taken)) throw new InvalidOperationException("A new batch of comparison masks is short.");
         return taken;
     }
 
     /// <summary>
-    /// Deals masks for <paramref name="count"/> comparisons of <paramref name="l"/> bits: each of parties 0..t deals
-    /// R_j, uniform below 2^(l+s), in the field and its l low bits rho_j in GF(2^8), and a bit beta_j in both. One honest
-    /// dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta.
+    /// Deals masks for <paramref name="count"/> comparisons like <paramref name="call"/>: each of parties 0..t deals
+    /// R_j, uniform below 2^(l+s), in the field and the m bits of rho_j = floor(R_j / 2^h) mod 2^m in GF(2^8), and a
+    /// bit beta_j in both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range,
+    /// and beta.
     /// </summary>
     /// <remarks>
-    /// -R mod 2^l = (t + 1) + the sum of NOT rho_j (mod 2^l): carry-save adders (one AND per bit each) bring the t + 2
-    /// addends to two, then a Sklansky parallel-prefix adder gives every carry of their sum: 1 + ceil(log2(l - 1))
+    /// -sum rho_j mod 2^m = (t + 1) + the sum of NOT rho_j (mod 2^m): carry-save adders (one AND per bit each) bring the
+    /// t + 2 addends to two, then a Sklansky parallel-prefix adder gives every carry of their sum: 1 + ceil(log2(m - 1))
     /// multiplications. The field XOR of the beta_j (ceil(log2(t + 1)) products) runs beside them. Rounds: the dealing,
-    /// t carry-save layers at most (one for t = 1, two for t = 2), 1 + ceil(log2(l - 1)).
+    /// t carry-save layers at most (one for t = 1, two for t = 2), 1 + ceil(log2(m - 1)).
     /// </remarks>
-    private async ValueTask<ComparisonMasks> DealComparisonMasksAsync(int count, int l, CancellationToken ct)
+    private async ValueTask<ComparisonMasks> DealComparisonMasksAsync(int count, ComparisonCall call, CancellationToken ct)
     {
-        int t = Threshold;
+        int m = call.Width, t = Threshold;
         var bits = Bits;
-        var dealt = await DealEdaBitsAsync(count, l, ct).ConfigureAwait(false);
+        var dealt = await DealEdaBitsAsync(count, call, ct).ConfigureAwait(false);
         var addends = dealt.Complements;
-        var constant = new Gf256[l * count];
-        for (int i = 0; i < l && i < 31; i++)
+        var constant = new Gf256[m * count];
+        for (int i = 0; i < m && i < 31; i++)
             if (((t + 1) >> i & 1) != 0) constant.AsSpan(i * count, count).Fill(Gf256.One);
         addends.Add(constant);
         var beta = new BetaXor(this, dealt.Betas);
 
         // Carry-save layers down to two addends, u and v; beside each, a layer of the beta XOR.
         while (addends.Count > 2)
-            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, l, ct), ct).ConfigureAwait(false);
+            addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct), ct).ConfigureAwait(false);
         Gf256[] u = addends[0], v = addends[1];
 
         // u + v: generate and propagate bits, every carry by a prefix over them, then the sum bits p_i + carry_i.
-        int below = (l - 1) * count;
+        int below = (m - 1) * count;
         var generate = await beta.Alongside(bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct), ct).ConfigureAwait(false);
-        var propagate = new Gf256[l * count];
+        var propagate = new Gf256[m * count];
         VectorMath.Add<Gf256>(u, v, propagate);
-        var carries = await PrefixCarriesAsync(generate, propagate.AsSpan(0, below).ToArray(), count, l - 1, beta, ct)
+        var carries = await PrefixCarriesAsync(generate, propagate.AsSpan(0, below).ToArray(), count, m - 1, beta, ct)
             .ConfigureAwait(false);
         var negated = propagate; // bit 0 has no carry in
         VectorMath.Add<Gf256>(negated.AsSpan(count), carries, negated.AsSpan(count));
@@ -366,14 +504,15 @@ public sealed partial class ShamirSuite<T>
     /// My dealing as one of parties 0..t: R_j uniform below 2^(l+s) and a bit beta_j, as field elements (R_j, then
     /// beta_j), and the l low bits of R_j (bit-major) then beta_j as GF(2^8) elements.
     /// </summary>
-    private (T[] Field, Gf256[] Bits) DrawEdaBits(int count, int l)
+    private (T[] Field, Gf256[] Bits) DrawEdaBits(int count, ComparisonCall call)
     {
+        int l = call.InputBits, m = call.Width, h = call.Shift;
         var raw = new UInt128[count];
-        _session.Random.Fill<UInt128>(raw);
+        call.Random.Fill<UInt128>(raw);
         var betaBytes = new byte[count];
-        _session.Random.Fill(betaBytes);
+        call.Random.Fill(betaBytes);
         var field = new T[2 * count];
-        var bits = new Gf256[(l + 1) * count];
+        var bits = new Gf256[(m + 1) * count];
         var mask = (UInt128.One << (l + StatisticalSecurity)) - 1;
         for (int e = 0; e < count; e++)
         {
@@ -381,8 +520,8 @@ public sealed partial class ShamirSuite<T>
             field[e] = T.FromInt128((Int128)r);
             int b = betaBytes[e] & 1;
             field[count + e] = b == 0 ? T.Zero : T.One;
-            for (int i = 0; i < l; i++) bits[i * count + e] = new Gf256((byte)((r >> i) & 1));
-            bits[l * count + e] = new Gf256((byte)b);
+            for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((r >> (h + i)) & 1));
+            bits[m * count + e] = new Gf256((byte)b);
         }
         return (field, bits);
     }
@@ -443,7 +582,7 @@ public sealed partial class ShamirSuite<T>
             }
             var product = new T[pairs * n];
             VectorMath.Multiply<T>(left, right, product);
-            return suite.ReduceProductAsync(product, ct, beside: true);
+            return suite.ComparisonField.ReduceAsync(product, ct, beside: true);
         }
 
         /// <summary>Completes a layer started by <see cref="Start"/> (nothing if it returned null).</summary>

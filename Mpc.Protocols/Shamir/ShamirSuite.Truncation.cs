@@ -236,7 +236,8 @@ public sealed partial class ShamirSuite<T>
     }
 
     /// <summary>
-    /// Hands out the pairwise keys of product resharing now (one round, for the field and for the bits of comparisons)
+    /// Hands out the pairwise keys of product resharing now (one round, for the field and for the field and the bits of
+    /// comparisons)
     /// instead of at the first multiplication, so that a run that re-keys its randomness per phase
     /// (<see cref="EpochKeys"/>) draws them in a phase of its choosing and a resumed run draws the same ones. Does
     /// nothing once they are out.
@@ -244,8 +245,10 @@ public sealed partial class ShamirSuite<T>
     public async ValueTask EstablishResharingKeysAsync(CancellationToken ct = default)
     {
         var field = _engine.EstablishResharingKeysAsync(ct);
+        var comparisonField = ComparisonField.EstablishResharingKeysAsync(ct);
         var bits = Bits.EstablishResharingKeysAsync(ct);
         await field.ConfigureAwait(false);
+        await comparisonField.ConfigureAwait(false);
         await bits.ConfigureAwait(false);
     }
 

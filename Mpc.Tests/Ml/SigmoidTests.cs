@@ -3,6 +3,7 @@ using Mpc.Core.FixedPoint;
 using Mpc.Ml.Sigmoid;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
+using Mpc.Protocols.Diagnostics;
 using Mpc.Protocols.FixedPoint;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Shamir;
@@ -73,6 +74,77 @@ public sealed class SigmoidTests
                 Assert.True(Math.Abs(results[0][i] - expected) < 2e-3,
                     $"{sigmoid.Name} at {z[i]}: expected {expected}, got {results[0][i]}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Shamir compares speculatively, but its truncation masks hide only values within its input range: the clipped
+    /// sigmoid selects the polynomial's terms before truncating them, so however far z lies outside [-B, B] no value
+    /// out of range is truncated. A suite that claims its masks hide any value gets the ring's form, which truncates
+    /// the polynomial of every z and so values far out of range: the audit sees them.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ShamirSpeculativeClip_TruncatesOnlyValuesInRange(bool claimAnyValue)
+    {
+        var sigmoid = new ClippedPolynomialSigmoid(degree: 5);
+        double reach = 900;
+        var z = new[] { -reach, -300, -40, -8.01, -7.99, -1, 0, 0.5, 7.99, 8.01, 40, 300, reach };
+        var format = new FixedPointFormat(16);
+        var results = LocalParties.Run(3, async s =>
+        {
+            var audit = new TruncationAudit<Mersenne127>(new ShamirSuite<Mersenne127>(s) { ClaimMasksHideAnyValue = claimAnyValue });
+            var fx = new FixedPointArithmetic<Mersenne127>(audit, format);
+            var shared = await fx.InputAsync(0, z, z.Length);
+            var values = await fx.OpenAsync(await sigmoid.EvaluateAsync(fx, shared, reach));
+            return (values, audit.LargestBits, audit.TruncationInputBits, audit.RanBesideComparison);
+        });
+        var (sigmoids, largestBits, rangeBits, speculative) = results[0];
+        Assert.True(speculative, "the polynomial did not run beside the comparison");
+        for (int i = 0; i < z.Length; i++)
+            Assert.True(Math.Abs(sigmoids[i] - sigmoid.Evaluate(z[i])) < 2e-3, $"at {z[i]}: {sigmoids[i]}");
+        if (claimAnyValue) Assert.True(largestBits > rangeBits, $"the ring's form truncated values of at most {largestBits} bits");
+        else Assert.True(largestBits < rangeBits, $"a truncated value had {largestBits} bits, beyond the range of {rangeBits}");
+    }
+
+    /// <summary>
+    /// Opens every value handed to a plain truncation first (a test's extra opening) and keeps the largest one's signed
+    /// bit length; notes whether an operation started while a comparison ran.
+    /// </summary>
+    private sealed class TruncationAudit<T>(IArithmeticSuite<T> inner) : SuiteDecorator<T>(inner), IArithmeticSuite<T>
+        where T : unmanaged, IRing<T>
+    {
+        private int _comparing;
+
+        public int LargestBits { get; private set; }
+
+        public bool RanBesideComparison { get; private set; }
+
+        protected override async ValueTask<TResult> AroundAsync<TResult>(SuiteOperation operation, long elements,
+            Func<ValueTask<TResult>> call)
+        {
+            if (operation != SuiteOperation.Compare)
+            {
+                RanBesideComparison |= Volatile.Read(ref _comparing) > 0;
+                return await call();
+            }
+            Interlocked.Increment(ref _comparing);
+            try
+            {
+                return await call();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _comparing);
+            }
+        }
+
+        public new async ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
+        {
+            foreach (var value in await Inner.OpenAsync(x, ct))
+                LargestBits = Math.Max(LargestBits, 129 - (int)Int128.LeadingZeroCount(Int128.Abs(T.ToSignedInt128(value))));
+            return await Inner.TruncateAsync(x, bits, ct);
         }
     }
 }

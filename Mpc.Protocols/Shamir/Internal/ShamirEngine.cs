@@ -14,12 +14,15 @@ namespace Mpc.Protocols.Shamir.Internal;
 internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
 {
     private readonly Session _session;
+    private readonly ProtocolChannel _channel;
     private Task<ProductResharing<T>>? _resharing;
     private Task<PseudoRandomSharing<T>>? _pseudoRandom;
 
-    public ShamirEngine(Session session, int threshold)
+    /// <summary>An engine whose operations take their tags from <paramref name="channel"/>.</summary>
+    public ShamirEngine(Session session, int threshold, ProtocolChannel channel = ProtocolChannel.Online)
     {
         _session = session;
+        _channel = channel;
         Scheme = new ShamirScheme<T>(session.PartyCount, threshold);
         ProductScheme = new ShamirScheme<T>(session.PartyCount, 2 * threshold);
         AllParties = Enumerable.Range(0, session.PartyCount).ToArray();
@@ -47,7 +50,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// <summary>The owner deals degree-t shares of its values; everyone returns its share. One round.</summary>
     public async ValueTask<T[]> InputAsync(int owner, ReadOnlyMemory<T> values, int length, CancellationToken ct)
     {
-        var tag = _session.NextTag();
+        var tag = _session.NextTag(_channel);
         var network = _session.Network;
         var mine = new T[length];
         if (_session.PartyId != owner)
@@ -75,7 +78,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// <summary>Opens degree-t shares (a copy): see <see cref="OpenInPlaceAsync"/>.</summary>
     public async ValueTask<T[]> OpenAsync(ReadOnlyMemory<T> shares, CancellationToken ct)
     {
-        var tag = _session.NextTag();
+        var tag = _session.NextTag(_channel);
         var result = shares.ToArray();
         await OpenInPlaceAsync(Scheme, result, tag, ct).ConfigureAwait(false);
         return result;
@@ -128,8 +131,8 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, bool beside = false)
     {
         int length = product.Length;
-        var tag = _session.NextTag(); // before any await: concurrent multiplications must take tags in program order
-        var purpose = _session.NextTag(); // names the pad streams
+        var tag = _session.NextTag(_channel); // before any await: concurrent multiplications must take tags in program order
+        var purpose = _session.NextTag(_channel); // names the pad streams
         var resharing = await ResharingAsync(ct).ConfigureAwait(false);
         if (length == 0) return product; // every party has the same length: nothing to send anywhere
         var pads = resharing.DrawPads(length, purpose, MaskResharing);
@@ -160,7 +163,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     }
 
     private Task<ProductResharing<T>> ResharingAsync(CancellationToken ct) =>
-        _resharing ??= ProductResharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
+        _resharing ??= ProductResharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
 
     /// <summary>
     /// Degree reduction by a double sharing drawn ahead (Damgard and Nielsen 2007): open c = (degree-2t product) +
@@ -173,7 +176,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     public async ValueTask<T[]> ReduceWithDoubleSharingAsync(T[] product, ValueTask<(T[] Wide, T[] Narrow)> prepared,
         CancellationToken ct, bool beside = false)
     {
-        var tag = _session.NextTag(); // before any await, as every operation's
+        var tag = _session.NextTag(_channel); // before any await, as every operation's
         var masks = await prepared.ConfigureAwait(false);
         VectorMath.Add<T>(product, masks.Wide, product);
         await OpenInPlaceAsync(ProductScheme, product, tag, ct, beside).ConfigureAwait(false);
@@ -188,8 +191,8 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     public async ValueTask<(T[] Wide, T[] Narrow)> DoubleRandomsAsync(int length, CancellationToken ct)
     {
         // Both tags now, before any await: the keys' (first call only) and this sharing's.
-        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(), ct);
-        var purpose = _session.NextTag();
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
+        var purpose = _session.NextTag(_channel);
         var sharing = await _pseudoRandom.ConfigureAwait(false);
         return sharing.DoubleRandoms(length, purpose);
     }

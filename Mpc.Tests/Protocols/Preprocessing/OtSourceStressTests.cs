@@ -29,7 +29,8 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
     public static TheoryData<string, int, int?> Shapes => new()
     {
         { "ot", 2, null }, { "ot", 3, null }, { "ot", 2, 8 }, { "dealer", 2, null }, { "dealer", 3, null }, { "dealer", 3, 8 },
-        { "shamir with random-bit truncation", 3, null }, { "replicated", 3, null }, { "replicated", 3, 8 },
+        { "shamir with random-bit truncation", 3, null }, { "shamir", 5, null }, { "shamir", 3, 8 },
+        { "replicated", 3, null }, { "replicated", 3, 8 },
     };
 
     [Theory]
@@ -46,8 +47,10 @@ public sealed class OtSourceStressTests(ITestOutputHelper output)
             {
                 if (source == "replicated") return TrainAsync(new ReplicatedSuite(s), null, seed, tables[s.PartyId], options);
                 if (source.StartsWith("shamir", StringComparison.Ordinal))
-                    return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: ShamirTruncation.RandomBits), null, seed,
-                        tables[s.PartyId], options);
+                {
+                    var truncation = source == "shamir" ? ShamirTruncation.SummedMasks : ShamirTruncation.RandomBits;
+                    return TrainAsync(new ShamirSuite<Mersenne127>(s, truncation: truncation), null, seed, tables[s.PartyId], options);
+                }
                 IAdditivePreprocessing preprocessing = source == "ot" ? new OtPreprocessing(s) : new DealerPreprocessing(s);
                 return TrainAsync(new AdditiveSuite(s, preprocessing), preprocessing as IDisposable, seed, tables[s.PartyId], options);
             }, seed: run);

@@ -1,5 +1,6 @@
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Sharing;
+using Mpc.Net;
 using Mpc.Protocols;
 using Mpc.Protocols.Shamir;
 using Mpc.Tests.Protocols.Harness;
@@ -249,5 +250,73 @@ public sealed class ShamirTruncationBatchTests
                 Assert.InRange((long)Mersenne127.ToSignedInt128(value[i]) - (((i - 20) * 65_536L * 3 + i) >> 16), -2, 2);
         // A batch dealt (one round) and two openings; then the two openings only; and again after the discard.
         Assert.Equal([3L, 2L, 3L, 2L], roundsPerCall);
+    }
+}
+
+/// <summary>
+/// Comparisons that run beside the online phase: their tags come from a channel of their own, so whatever order a
+/// party's comparison and its online operations take their steps in, the parties stay in step; comparisons themselves
+/// run one at a time.
+/// </summary>
+public sealed class ShamirSpeculativeComparisonTests
+{
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(5, 1)]
+    [InlineData(7, 2)]
+    public async Task Comparison_BesideDelayedProducts_StaysInStep(int n, int seed)
+    {
+        const int length = 50;
+        var x = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64((i - 25) * 1_000_003L)).ToArray();
+        var y = Enumerable.Range(0, length).Select(i => Mersenne127.FromInt64(3 * i + 1)).ToArray();
+        var networks = DelayingNetwork.Wrap(InMemoryNetwork.CreateCluster(n, TimeSpan.FromSeconds(60)), seed);
+        var results = await LocalParties.RunAsync(networks, async s =>
+        {
+            // Each party's suite stalls its own operations at random moments, so they interleave differently everywhere.
+            var suite = new DelayingSuite<Mersenne127>(new ShamirSuite<Mersenne127>(s), seed * 31 + s.PartyId);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+            var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, length);
+            var opened = new List<Mersenne127[]>();
+            for (int call = 0; call < 3; call++) // the first deals its masks as it goes, the later ones take a batch
+            {
+                var multiplicand = new TaskCompletionSource<SharedVector<Mersenne127>>();
+                var selection = suite.LessThanZeroAndProductAsync(sx, 32, 0, multiplicand.Task);
+                var square = await suite.MultiplyAsync(sy, sy);
+                var cube = await suite.MultiplyAsync(square, sy);
+                var shifted = await suite.TruncateAsync(suite.Scale(cube, Mersenne127.FromInt64(1 << 10)), 10);
+                multiplicand.SetResult(shifted);
+                var (bits, products) = await selection;
+                opened.Add(await suite.OpenAsync(bits));
+                opened.Add(await suite.OpenAsync(products));
+            }
+            return opened;
+        }, seed);
+        foreach (var opened in results)
+            for (int call = 0; call < 3; call++)
+                for (int i = 0; i < length; i++)
+                {
+                    long cube = (3L * i + 1) * (3L * i + 1) * (3L * i + 1);
+                    bool negative = i < 25;
+                    Assert.Equal(negative ? Mersenne127.One : Mersenne127.Zero, opened[2 * call][i]);
+                    // The truncation may round the cube by a unit or two; the product is 0 or it.
+                    var product = (long)Mersenne127.ToSignedInt128(opened[2 * call + 1][i]);
+                    if (negative) Assert.InRange(product - cube, -2, 2);
+                    else Assert.Equal(0, product);
+                }
+    }
+
+    [Fact]
+    public async Task OverlappingComparisons_AreRefused_WithTheReason()
+    {
+        var errors = await LocalParties.RunAsync(3, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? new[] { Mersenne127.FromInt64(-5) } : ReadOnlyMemory<Mersenne127>.Empty, 1);
+            var first = suite.LessThanZeroAsync(sx, 16);
+            var second = await Assert.ThrowsAsync<InvalidOperationException>(async () => await suite.LessThanZeroAsync(sx, 16));
+            Assert.Equal(Mersenne127.One, (await suite.OpenAsync(await first))[0]);
+            return second.Message;
+        });
+        Assert.All(errors, message => Assert.Contains("must not overlap", message));
     }
 }
