@@ -146,6 +146,8 @@ internal static class BenchTrainLr
                 ["train_bytes_sent"] = metrics["train_bytes_sent"]?.DeepClone(),
                 ["rounds"] = metrics["rounds"]?.DeepClone(),
                 ["rounds_per_epoch"] = metrics["rounds_per_epoch"]?.DeepClone(),
+                ["train_jit_seconds"] = metrics["train_jit_seconds"]?.DeepClone(),
+                ["train_jit_methods"] = metrics["train_jit_methods"]?.DeepClone(),
                 ["accuracy"] = metrics["accuracy"]?.DeepClone(),
             };
             await stdout.WriteLineAsync(line.ToJsonString());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Text.Json.Nodes;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
@@ -130,6 +131,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
 
             var options = settings.TrainingOptions();
             var before = network.Stats.Snapshot();
+            // Code compiled during training (first calls): what a warm process would not pay again.
+            var jitBefore = (Time: JitInfo.GetCompilationTime(), Methods: JitInfo.GetCompiledMethodCount());
             var trainer = new LogisticRegressionTrainer<T>(fixedPoint);
             var result = await TrainingProgressView.RunAsync(context.Out, options.Epochs,
                 report => trainer.TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, report, ct, checkpoints)
@@ -137,6 +140,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom,
                 perEpoch = Math.Max(1, epochsRun);
             var afterTraining = network.Stats.Snapshot();
+            var jitSeconds = (JitInfo.GetCompilationTime() - jitBefore.Time).TotalSeconds;
+            long jitMethods = JitInfo.GetCompiledMethodCount() - jitBefore.Methods;
             var trainingProfile = profile?.ToString();
 
             var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
@@ -162,6 +167,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
                 ["train_rounds"] = trainRounds,
                 ["rounds_per_epoch"] = Round((double)trainRounds / perEpoch),
+                ["train_jit_seconds"] = Round(jitSeconds),
+                ["train_jit_methods"] = jitMethods,
                 ["suite"] = suite.Name,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["truncation"] = suite.Name == "replicated" ? settings.Truncation : null,

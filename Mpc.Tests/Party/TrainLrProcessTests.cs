@@ -43,6 +43,9 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             foreach (var key in new[]
                 { "auc", "log_loss", "epochs", "train_seconds", "bytes_sent", "rounds", "suite", "sigmoid", "converged_accuracy" })
                 Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
+            // Code compiled during training: some at least (first calls), never a negative difference.
+            Assert.InRange(metrics["train_jit_methods"]!.GetValue<long>(), 1, 100_000);
+            Assert.InRange(metrics["train_jit_seconds"]!.GetValue<double>(), 0, metrics["job_seconds"]!.GetValue<double>() * 4);
             Assert.Equal(30, model["weights"]!.AsArray().Count);
             Assert.Equal(30, model["standardisation"]!["means"]!.AsArray().Count(m => m is not null));
             foreach (var chart in new[] { "loss.png", "roc.png" })
