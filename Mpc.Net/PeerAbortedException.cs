@@ -17,7 +17,10 @@ public sealed class PeerAbortedException : PeerException
         AbortReason = reason;
     }
 
-    /// <summary>The party whose abort frame we received (or our own id if we aborted).</summary>
+    /// <summary>
+    /// The party that found the failure and aborted first: whose abort frame we received, directly or passed on by
+    /// another party (our own id if we aborted first).
+    /// </summary>
     public int AbortingPartyId { get; }
 
     /// <summary>The party that caused the failure (equal to <see cref="PeerException.PeerId"/>).</summary>

@@ -14,8 +14,11 @@ internal readonly record struct HelloMessage(string Magic, int Version, string S
 /// <summary>Reject: the refusing party, which check failed, and why.</summary>
 internal readonly record struct RejectMessage(int FromParty, HandshakeMismatch Mismatch, string Detail);
 
-/// <summary>Abort: the culprit (which propagates unchanged) and the reason.</summary>
-internal readonly record struct AbortMessage(int Culprit, string Reason);
+/// <summary>
+/// Abort: the culprit and the reporter (the party that found the failure), both propagating unchanged when a party
+/// passes an abort on, and the reason.
+/// </summary>
+internal readonly record struct AbortMessage(int Culprit, int Reporter, string Reason);
 
 /// <summary>
 /// MessagePack encodings of the control frames' payloads. Every string a peer sent is escaped and length-limited as it
@@ -24,7 +27,8 @@ internal readonly record struct AbortMessage(int Culprit, string Reason);
 internal static class ControlMessages
 {
     public const string Magic = "MPC-NET";
-    public const int Version = 3;   // 2: frame headers carry a sequence number; 3: field hashes in the hello, the ready barrier
+    // 2: frame headers carry a sequence number; 3: field hashes in the hello, the ready barrier; 4: aborts name their reporter
+    public const int Version = 4;
 
     /// <summary>The longest session id or magic a decoded hello keeps (escaped): enough to tell two sessions apart.</summary>
     private const int MaxIdentifierLength = 200;
@@ -56,8 +60,9 @@ internal static class ControlMessages
 
     public static byte[] Encode(AbortMessage m) => Write((ref MessagePackWriter w) =>
     {
-        w.WriteArrayHeader(2);
+        w.WriteArrayHeader(3);
         w.Write(m.Culprit);
+        w.Write(m.Reporter);
         w.Write(Truncate(m.Reason));
     });
 
@@ -115,8 +120,8 @@ internal static class ControlMessages
     /// <exception cref="FrameFormatException">Not an abort.</exception>
     public static AbortMessage DecodeAbort(ReadOnlySequence<byte> payload) => Read(payload, (ref MessagePackReader r) =>
     {
-        Expect(r.ReadArrayHeader(), 2);
-        return new AbortMessage(r.ReadInt32(), PeerText.Escape(r.ReadString()));
+        Expect(r.ReadArrayHeader(), 3);
+        return new AbortMessage(r.ReadInt32(), r.ReadInt32(), PeerText.Escape(r.ReadString()));
     });
 
     private static readonly IReadOnlyDictionary<string, byte[]> EmptyFields = new Dictionary<string, byte[]>();

@@ -34,7 +34,7 @@ internal sealed class InMemoryPartyNetwork(int partyId, IReadOnlyList<string> na
             if (abort is { } a)
             {
                 // What a TCP peer would decode: the reason escaped and cut (ControlMessages).
-                peer.Fail(new PeerAbortedException(PartyId, NameOf(PartyId), a.Culprit, NameOf(a.Culprit),
+                peer.Fail(new PeerAbortedException(a.Reporter, NameOf(a.Reporter), a.Culprit, NameOf(a.Culprit),
                     Mpc.Core.Text.PeerText.Escape(a.Reason)));
             }
             else

@@ -230,15 +230,17 @@ internal sealed class MeshConnector
     /// </summary>
     private async Task RelayAbortAsync(Exception failure)
     {
-        var (culprit, reason) = failure switch
+        var (culprit, reporter, reason) = failure switch
         {
-            PeerException pe => (pe.PeerId, pe.Reason),
-            OperationCanceledException => (_me, "stopped while connecting"),
-            MpcException => (_me, failure.Message),
-            _ => (_me, $"failed while connecting ({failure.GetType().Name})"),
+            PeerAbortedException pa => (pa.CulpritPartyId, pa.AbortingPartyId, pa.Reason),
+            PeerException pe => (pe.PeerId, _me, pe.Reason),
+            OperationCanceledException => (_me, _me, "stopped while connecting"),
+            MpcException => (_me, _me, failure.Message),
+            _ => (_me, _me, $"failed while connecting ({failure.GetType().Name})"),
         };
         if ((uint)culprit >= (uint)_cluster.PartyCount) culprit = _me;
-        var payload = ControlMessages.Encode(new AbortMessage(culprit, reason));
+        if ((uint)reporter >= (uint)_cluster.PartyCount) reporter = _me;
+        var payload = ControlMessages.Encode(new AbortMessage(culprit, reporter, reason));
         var sends = new List<Task>();
         for (int p = 0; p < _links.Length; p++)
         {
@@ -301,7 +303,8 @@ internal sealed class MeshConnector
                 case { Kind: FrameKind.Abort } a:
                     var abort = ControlMessages.DecodeAbort(a.Payload);
                     int culprit = (uint)abort.Culprit < (uint)_cluster.PartyCount ? abort.Culprit : peer;
-                    throw new PeerAbortedException(peer, NameOf(peer), culprit, NameOf(culprit), abort.Reason);
+                    int reporter = (uint)abort.Reporter < (uint)_cluster.PartyCount ? abort.Reporter : peer;
+                    throw new PeerAbortedException(reporter, NameOf(reporter), culprit, NameOf(culprit), abort.Reason);
                 default:
                     throw new FrameFormatException($"expected Ready, got {frame.Value.Kind}");
             }

@@ -144,12 +144,14 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         OnFailed();
         if (sendAborts)
         {
-            var (culprit, reason) = failure switch
+            // An abort we received is passed on as it came: the same culprit, the same reporter.
+            var (culprit, reporter, reason) = failure switch
             {
-                PeerException pe => (pe.PeerId, pe.Reason),
-                _ => (PartyId, failure.Message),
+                PeerAbortedException pa => (pa.CulpritPartyId, pa.AbortingPartyId, pa.Reason),
+                PeerException pe => (pe.PeerId, PartyId, pe.Reason),
+                _ => (PartyId, PartyId, failure.Message),
             };
-            StartShutdown(new AbortNotice(culprit, reason));
+            StartShutdown(new AbortNotice(culprit, reporter, reason));
         }
         return failure;
     }
@@ -170,8 +172,11 @@ internal abstract class PartyNetworkBase : IPartyNetwork
         }
     });
 
-    /// <summary>The abort we send: the culprit travels unchanged so every party names the same one.</summary>
-    protected readonly record struct AbortNotice(int Culprit, string Reason);
+    /// <summary>
+    /// The abort we send: the culprit and the reporter travel unchanged, so every party names the same ones whichever
+    /// copy of an abort reaches it first.
+    /// </summary>
+    protected readonly record struct AbortNotice(int Culprit, int Reporter, string Reason);
 
     /// <summary>Sends one data frame.</summary>
     protected abstract ValueTask SendCoreAsync(int peer, uint tag, ReadOnlyMemory<byte> payload, CancellationToken ct);

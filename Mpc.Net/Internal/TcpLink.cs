@@ -398,7 +398,8 @@ internal sealed class TcpLink : IFrameSink
             case FrameKind.Abort:
                 var abort = ControlMessages.DecodeAbort(payload);
                 int culprit = (uint)abort.Culprit < (uint)_owner.PartyCount ? abort.Culprit : Peer;
-                _owner.Fail(new PeerAbortedException(Peer, PeerName, culprit, _owner.NameOf(culprit), abort.Reason));
+                int reporter = (uint)abort.Reporter < (uint)_owner.PartyCount ? abort.Reporter : Peer;
+                _owner.Fail(new PeerAbortedException(reporter, _owner.NameOf(reporter), culprit, _owner.NameOf(culprit), abort.Reason));
                 break;
             case FrameKind.Goodbye:
                 _goodbyeReceived = true;

@@ -37,7 +37,7 @@ internal sealed class TcpPartyNetwork(int partyId, IReadOnlyList<string> names, 
 
     protected override Task ShutdownCoreAsync(AbortNotice? abort)
     {
-        AbortMessage? message = abort is { } a ? new AbortMessage(a.Culprit, a.Reason) : null;
+        AbortMessage? message = abort is { } a ? new AbortMessage(a.Culprit, a.Reporter, a.Reason) : null;
         var linger = abort is null ? (ReceiveTimeout < MaxGoodbyeLinger ? ReceiveTimeout : MaxGoodbyeLinger) : AbortLinger;
         var closing = new List<Task>();
         foreach (var link in _links)

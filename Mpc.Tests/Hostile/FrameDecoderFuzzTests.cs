@@ -78,7 +78,7 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
         select kind switch
         {
             FrameKind.Data => new FrameSpec(kind, tag, Enumerable.Repeat((byte)fill, length).ToArray()),
-            FrameKind.Abort => new FrameSpec(kind, 0, ControlMessages.Encode(new AbortMessage(culprit, $"reason {fill}"))),
+            FrameKind.Abort => new FrameSpec(kind, 0, ControlMessages.Encode(new AbortMessage(culprit, fill % 4, $"reason {fill}"))),
             _ => new FrameSpec(kind, 0, []),
         };
 
@@ -91,7 +91,7 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
         Encode([new FrameSpec(FrameKind.Data, 8, new byte[300]), new FrameSpec(FrameKind.Data, 0x0102_0304, new byte[70]),
             new FrameSpec(FrameKind.Goodbye, 0, [])]),
         Encode([new FrameSpec(FrameKind.Probe, 0, []), new FrameSpec(FrameKind.ProbeReply, 0, []), new FrameSpec(FrameKind.Data, 2, [])]),
-        Encode([new FrameSpec(FrameKind.Abort, 0, ControlMessages.Encode(new AbortMessage(2, "party 2 (carol) sent a malformed frame")))]),
+        Encode([new FrameSpec(FrameKind.Abort, 0, ControlMessages.Encode(new AbortMessage(2, 0, "party 2 (carol) sent a malformed frame")))]),
         Encode([new FrameSpec(FrameKind.Data, uint.MaxValue, new byte[129]), new FrameSpec(FrameKind.Data, 1, new byte[1])]),
     ];
 

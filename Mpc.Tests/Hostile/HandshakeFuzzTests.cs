@@ -30,7 +30,7 @@ public sealed class HandshakeFuzzTests(ITestOutputHelper output)
     private static byte[] Reject(int from, HandshakeMismatch mismatch, string detail) =>
         ControlMessages.Encode(new RejectMessage(from, mismatch, detail));
 
-    private static byte[] Abort(int culprit, string reason) => ControlMessages.Encode(new AbortMessage(culprit, reason));
+    private static byte[] Abort(int culprit, string reason) => ControlMessages.Encode(new AbortMessage(culprit, culprit, reason));
 
     private static readonly Gen<byte[]> HelloGen =
         from session in Gen.Elements("local-3", "", "a much longer session name with spaces é ü", "x")

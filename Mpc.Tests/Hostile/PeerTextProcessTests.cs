@@ -80,8 +80,9 @@ public sealed class PeerTextProcessTests(ITestOutputHelper output)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePack.MessagePackWriter(buffer);
-        writer.WriteArrayHeader(2);
+        writer.WriteArrayHeader(3);
         writer.Write(culprit);
+        writer.Write(culprit); // the reporter
         writer.Write(reason);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();

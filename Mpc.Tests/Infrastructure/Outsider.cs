@@ -27,7 +27,7 @@ internal static class Outsider
         "reject from party 1" => Frame(FrameKind.Reject,
             ControlMessages.Encode(new RejectMessage(1, HandshakeMismatch.SessionId, "party 1 is compromised\n\u001b[2J"))),
         "hello of another session" => Frame(FrameKind.Hello, FakePeer.Hello(cluster with { SessionId = "guess" }, 2, 0)),
-        "abort naming party 2" => Frame(FrameKind.Abort, ControlMessages.Encode(new AbortMessage(2, "party 2 cheated"))),
+        "abort naming party 2" => Frame(FrameKind.Abort, ControlMessages.Encode(new AbortMessage(2, 2, "party 2 cheated"))),
         _ => throw new ArgumentOutOfRangeException(nameof(attack), attack, null),
     };
 

@@ -127,7 +127,8 @@ public sealed class PartyNetworkContractTests
     [Theory, MemberData(nameof(Kinds))]
     public async Task AbortNamingAPeer_MakesEveryPartyNameThatPeer(string kind)
     {
-        // Party 1 found that party 2's message failed a check: everyone, party 2 included, names party 2.
+        // Party 1 found that party 2's message failed a check: everyone, party 2 included, names party 2, and party 1 as
+        // the reporter, whether party 1's abort or the copy the other party passes on arrives first.
         await using var parties = await NetworkKind.CreateAsync(kind, 3, Deadline);
         var waiting = new[] { 0, 2 }
             .Select(p => Assert.ThrowsAsync<PeerAbortedException>(() => parties[p].ReceiveAsync(1, A, new byte[1]).AsTask()))
@@ -137,8 +138,10 @@ public sealed class PartyNetworkContractTests
         {
             var ex = await w;
             Assert.Equal(2, ex.CulpritPartyId);
+            Assert.Equal(1, ex.AbortingPartyId);
             Assert.Equal("sent ping bytes that differ from the expected pattern", ex.AbortReason);
             Assert.StartsWith("Party 2 (p2) failed: sent ping bytes", ex.Message);
+            Assert.EndsWith("(reported by party 1 (p1))", ex.Message);
         }
         var own = await Assert.ThrowsAsync<PeerAbortedException>(() => parties[1].SendAsync(0, A, new byte[1]).AsTask());
         Assert.Equal(2, own.CulpritPartyId);
