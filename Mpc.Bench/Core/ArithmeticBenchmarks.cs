@@ -55,4 +55,21 @@ public class ArithmeticBenchmarks
 
     [Benchmark(OperationsPerInvoke = Size)]
     public void Mersenne61_Add() => VectorMath.Add<Mersenne61>(_ma, _mb, _md);
+
+    /// <summary>d += c a by the field's operators, element by element: a product and a sum, each reduced.</summary>
+    [Benchmark(OperationsPerInvoke = Size)]
+    public void Mersenne127_AddScaledByOperators()
+    {
+        Mersenne127[] a = _pa, d = _pd;
+        var c = _pb[0];
+        for (int i = 0; i < d.Length; i++) d[i] += c * a[i];
+    }
+
+    /// <summary>d += c a by the kernel: one reduction per element.</summary>
+    [Benchmark(OperationsPerInvoke = Size)]
+    public void Mersenne127_AddScaled() => VectorMath.AddScaled<Mersenne127>(_pa, _pb[0], _pd);
+
+    /// <summary>d += c a with c below 2^64 (an evaluation point's power, as in sharing): half the 64-bit products.</summary>
+    [Benchmark(OperationsPerInvoke = Size)]
+    public void Mersenne127_AddScaledSmall() => VectorMath.AddScaled<Mersenne127>(_pa, Mersenne127.FromInt64(625), _pd);
 }

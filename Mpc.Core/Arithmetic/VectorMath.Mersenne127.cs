@@ -32,6 +32,42 @@ public static partial class VectorMath
     {
         private static readonly UInt128 P = Mersenne127.P;
 
+        /// <summary>
+        /// accumulator[i] += c x[i]: the product (below 2^254) and the accumulator (below 2^127) summed in 256 bits
+        /// and reduced once, with two 64x64 products instead of four when c is below 2^64 (evaluation points, their
+        /// powers and small weights).
+        /// </summary>
+        public static void AddScaled(ReadOnlySpan<UInt128> x, UInt128 c, Span<UInt128> accumulator)
+        {
+            ulong c0 = (ulong)c, c1 = (ulong)(c >> 64);
+            for (int i = 0; i < accumulator.Length; i++)
+            {
+                UInt128 a = x[i];
+                ulong a0 = (ulong)a, a1 = (ulong)(a >> 64);
+                UInt128 low, high;
+                if (c1 == 0)
+                {
+                    // a c < 2^191: low 128 bits and the rest.
+                    UInt128 p0 = Math.BigMul(a0, c0), p1 = Math.BigMul(a1, c0);
+                    low = p0 + (p1 << 64);
+                    high = (p1 >> 64) + (low < p0 ? UInt128.One : UInt128.Zero);
+                }
+                else
+                {
+                    UInt128 p00 = Math.BigMul(a0, c0);
+                    UInt128 mid = Math.BigMul(a0, c1) + Math.BigMul(a1, c0); // each < 2^127: the sum fits
+                    low = p00 + (mid << 64);
+                    high = Math.BigMul(a1, c1) + (mid >> 64) + (low < p00 ? UInt128.One : UInt128.Zero);
+                }
+                UInt128 sum = low + accumulator[i];
+                if (sum < low) high++;
+                // The whole is below 2^254, so high < 2^126; 2^128 = 2 and 2^127 = 1 (mod p): r < 2^128.
+                UInt128 r = (sum & P) + (sum >> 127) + (high << 1);
+                r = (r & P) + (r >> 127);
+                accumulator[i] = r >= P ? r - P : r;
+            }
+        }
+
         /// <remarks>
         /// Each product a b (a, b &lt; 2^127, in 64-bit limbs) adds its four 64x64 products into a 320-bit sum
         /// w0 + w1 2^64 + w2 2^128 + w3 2^192 + w4 2^256 (w4 gathers the carries: at most 2^24 terms), reduced once

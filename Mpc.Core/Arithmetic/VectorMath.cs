@@ -74,6 +74,12 @@ public static partial class VectorMath
             Gf256Kernels.MultiplyByConstant(AsBytes(x), Unsafe.As<T, byte>(ref scalar), AsBytes(accumulator), accumulate: true);
             return;
         }
+        if (typeof(T) == typeof(Mersenne127))
+        {
+            Mersenne127Kernels.AddScaled(MemoryMarshal.Cast<T, UInt128>(x), Unsafe.As<T, UInt128>(ref scalar),
+                MemoryMarshal.Cast<T, UInt128>(accumulator));
+            return;
+        }
         for (int i = 0; i < accumulator.Length; i++) accumulator[i] += scalar * x[i];
     }
 

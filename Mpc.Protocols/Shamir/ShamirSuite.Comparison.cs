@@ -312,8 +312,8 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
 
     /// <summary>
     /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and the m = l - h bits of
-    /// rho_j = floor(R_j / 2^h) mod 2^m in GF(2^8) (bit-major: bit i of element e at i * count + e), and a bit beta_j in
-    /// both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR
+    /// NOT rho_j, rho_j = floor(R_j / 2^h) mod 2^m, in GF(2^8) (bit-major: bit i of element e at i * count + e; the
+    /// complement is what the adders take), and a bit beta_j in both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR
     /// of the beta_j.
     /// </summary>
     private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, ComparisonCall call, CancellationToken ct)
@@ -359,9 +359,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             var dealtBits = MemoryMarshal.Cast<byte, Gf256>(message.AsSpan(fieldBytes));
             VectorMath.Add<T>(sum, field[..count], sum);
             betas.Add(field.Slice(count, count).ToArray());
-            var complement = dealtBits[..(m * count)].ToArray();
-            for (int i = 0; i < complement.Length; i++) complement[i] += Gf256.One; // NOT rho_j
-            complements.Add(complement);
+            complements.Add(dealtBits[..(m * count)].ToArray()); // NOT rho_j, as dealt
             VectorMath.Add<Gf256>(betaBits, dealtBits.Slice(m * count, count), betaBits);
         }
         return new DealtEdaBits(sum, betas, complements, betaBits);
@@ -502,7 +500,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
 
     /// <summary>
     /// My dealing as one of parties 0..t: R_j uniform below 2^(l+s) and a bit beta_j, as field elements (R_j, then
-    /// beta_j), and the l low bits of R_j (bit-major) then beta_j as GF(2^8) elements.
+    /// beta_j), and the m bits of NOT floor(R_j / 2^h) (bit-major) then beta_j as GF(2^8) elements.
     /// </summary>
     private (T[] Field, Gf256[] Bits) DrawEdaBits(int count, ComparisonCall call)
     {
@@ -520,7 +518,16 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             field[e] = T.FromInt128((Int128)r);
             int b = betaBytes[e] & 1;
             field[count + e] = b == 0 ? T.Zero : T.One;
-            for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((r >> (h + i)) & 1));
+            var complement = ~(r >> h);
+            if (m <= 64)
+            {
+                ulong word = (ulong)complement;
+                for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((word >> i) & 1));
+            }
+            else
+            {
+                for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((complement >> i) & 1));
+            }
             bits[m * count + e] = new Gf256((byte)b);
         }
         return (field, bits);

@@ -29,6 +29,10 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
         var acc = (T[])b.Clone();
         VectorMath.AddScaled<T>(a, s, acc);
         for (int i = 0; i < n; i++) Assert.Equal(b[i] + s * a[i], acc[i]);
+        var small = T.FromInt64(seed & int.MaxValue); // a scalar below 2^64 (evaluation points and their powers)
+        acc = (T[])b.Clone();
+        VectorMath.AddScaled<T>(a, small, acc);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i] + small * a[i], acc[i]);
 
         T dot = T.Zero;
         for (int i = 0; i < n; i++) dot += a[i] * b[i];
