@@ -104,33 +104,10 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         if (!suite.SpeculativeComparison!.MasksValuesOutOfRange)
             return await SelectThenTruncateAsync(fixedPoint, z, scaleBits, inputBound, PlanInRange(fixedPoint, scaleBits)!, ct)
                 .ConfigureAwait(false);
-        int n = z.Length, f = fixedPoint.Format.FractionalBits;
-        var bound = T.FromInt128((Int128)Math.Round(Math.ScaleB(Bound, scaleBits)));
-        var plus = new T[n];
-        var minus = new T[n];
-        Array.Fill(plus, bound);
-        Array.Fill(minus, -bound);
-
-        // [z < -B] and [z < B], and each times p(z / B), started first: the comparison takes all its tags now and waits
-        // for the polynomial only at its last round, which makes the products. Only the bits down to 2^-6 of z are
-        // compared: within 1/64 below -B or B it may err, which moves the result by at most p's slope times 1/64 (the
-        // polynomial is continuous with the clipped ends); a third fewer bits, and a level of gates less.
-        var polynomial = new TaskCompletionSource<SharedVector<T>>();
-        var selection = suite.LessThanZeroAndProductAsync(
-            SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
-            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits),
-            polynomial.Task, ct);
-        try
-        {
-            var p = await EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct).ConfigureAwait(false);
-            polynomial.SetResult(SigmoidIntervals.Concatenate(p, p));
-        }
-        catch (Exception ex)
-        {
-            polynomial.TrySetException(ex);
-            throw;
-        }
-        var (below, products) = await selection.ConfigureAwait(false);
+        int n = z.Length;
+        // The polynomial runs on the unclipped z while the comparisons run; its value outside [-B, B] is selected away.
+        var (below, products) = await CompareBesideAsync(suite, z, scaleBits, inputBound,
+            () => EvaluateOnIntervalAsync(fixedPoint, z, scaleBits, ct), ct).ConfigureAwait(false);
 
         var underLow = SigmoidIntervals.Slice(below, 0, n);
         var underHigh = SigmoidIntervals.Slice(below, n, n);
@@ -157,29 +134,8 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     {
         var suite = fixedPoint.Suite;
         int n = z.Length, f = fixedPoint.Format.FractionalBits;
-        var bound = T.FromInt128((Int128)Math.Round(Math.ScaleB(Bound, scaleBits)));
-        var plus = new T[n];
-        var minus = new T[n];
-        Array.Fill(plus, bound);
-        Array.Fill(minus, -bound);
-
-        // [z < -B] and [z < B], and each times S, started first (as in SelectAsync); S meanwhile.
-        var terms = new TaskCompletionSource<SharedVector<T>>();
-        var selection = suite.LessThanZeroAndProductAsync(
-            SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
-            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits),
-            terms.Task, ct);
-        try
-        {
-            var odd = await plan.OddTermsAsync(suite, z, scaleBits, ct).ConfigureAwait(false);
-            terms.SetResult(SigmoidIntervals.Concatenate(odd, odd));
-        }
-        catch (Exception ex)
-        {
-            terms.TrySetException(ex);
-            throw;
-        }
-        var (below, products) = await selection.ConfigureAwait(false);
+        var (below, products) = await CompareBesideAsync(suite, z, scaleBits, inputBound,
+            () => plan.OddTermsAsync(suite, z, scaleBits, ct), ct).ConfigureAwait(false);
 
         // trunc([-B <= z < B] S) + [z < B] (c_0 - p(1)) + [z < -B] (p(-1) - c_0) + p(1): the same function as the clip.
         var inside = suite.Subtract(SigmoidIntervals.Slice(products, n, n), SigmoidIntervals.Slice(products, 0, n));
@@ -189,6 +145,41 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
         var linear = suite.Add(suite.Scale(SigmoidIntervals.Slice(below, n, n), format.Encode<T>(c0 - high)),
             suite.Scale(SigmoidIntervals.Slice(below, 0, n), format.Encode<T>(low - c0)));
         return suite.Add(truncated, suite.AddPublic(linear, Enumerable.Repeat(format.Encode<T>(high), n).ToArray()));
+    }
+
+    /// <summary>
+    /// [z &lt; -B] and [z &lt; B], and each times the value <paramref name="branch"/> computes meanwhile (z's length):
+    /// the comparisons start first, taking their tags now, and wait for the branch only at their last round, which
+    /// makes the products. Only the bits down to 2^-6 of z are compared: within 1/64 below -B or B a bit may err,
+    /// which moves the result by at most p's slope times 1/64 (the polynomial is continuous with the clipped ends); a
+    /// third fewer bits, and a level of gates less.
+    /// </summary>
+    private async ValueTask<(SharedVector<T> Below, SharedVector<T> Products)> CompareBesideAsync<T>(IArithmeticSuite<T> suite,
+        SharedVector<T> z, int scaleBits, double inputBound, Func<ValueTask<SharedVector<T>>> branch, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        int n = z.Length;
+        var bound = T.FromInt128((Int128)Math.Round(Math.ScaleB(Bound, scaleBits)));
+        var plus = new T[n];
+        var minus = new T[n];
+        Array.Fill(plus, bound);
+        Array.Fill(minus, -bound);
+        var multiplicand = new TaskCompletionSource<SharedVector<T>>();
+        var selection = suite.LessThanZeroAndProductAsync(
+            SigmoidIntervals.Concatenate(suite.AddPublic(z, plus), suite.AddPublic(z, minus)),
+            Math.Min(ComparisonBits(inputBound, scaleBits), suite.TruncationInputBits), Math.Max(0, scaleBits - CoarseBits),
+            multiplicand.Task, ct);
+        try
+        {
+            var value = await branch().ConfigureAwait(false);
+            multiplicand.SetResult(SigmoidIntervals.Concatenate(value, value));
+        }
+        catch (Exception ex)
+        {
+            multiplicand.TrySetException(ex);
+            throw;
+        }
+        return await selection.ConfigureAwait(false);
     }
 
     private async ValueTask<SharedVector<T>> ClipThenEvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
