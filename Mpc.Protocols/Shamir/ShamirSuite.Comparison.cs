@@ -313,8 +313,8 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
     /// <summary>
     /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and the m = l - h bits of
     /// NOT rho_j, rho_j = floor(R_j / 2^h) mod 2^m, in GF(2^8) (bit-major: bit i of element e at i * count + e; the
-    /// complement is what the adders take), and a bit beta_j in both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range, and beta = XOR
-    /// of the beta_j.
+    /// complement is what the adders take), and a bit beta_j in both. One honest dealer among the t + 1 hides R within
+    /// statistical distance 2^-s of y's range, and beta = XOR of the beta_j.
     /// </summary>
     private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, ComparisonCall call, CancellationToken ct)
     {

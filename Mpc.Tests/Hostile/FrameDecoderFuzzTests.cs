@@ -91,7 +91,8 @@ public sealed class FrameDecoderFuzzTests(ITestOutputHelper output)
         Encode([new FrameSpec(FrameKind.Data, 8, new byte[300]), new FrameSpec(FrameKind.Data, 0x0102_0304, new byte[70]),
             new FrameSpec(FrameKind.Goodbye, 0, [])]),
         Encode([new FrameSpec(FrameKind.Probe, 0, []), new FrameSpec(FrameKind.ProbeReply, 0, []), new FrameSpec(FrameKind.Data, 2, [])]),
-        Encode([new FrameSpec(FrameKind.Abort, 0, ControlMessages.Encode(new AbortMessage(2, 0, "party 2 (carol) sent a malformed frame")))]),
+        Encode([new FrameSpec(FrameKind.Abort, 0,
+            ControlMessages.Encode(new AbortMessage(2, 0, "party 2 (carol) sent a malformed frame")))]),
         Encode([new FrameSpec(FrameKind.Data, uint.MaxValue, new byte[129]), new FrameSpec(FrameKind.Data, 1, new byte[1])]),
     ];
 
