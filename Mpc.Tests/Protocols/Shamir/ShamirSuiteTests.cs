@@ -305,6 +305,45 @@ public sealed class ShamirSpeculativeComparisonTests
                 }
     }
 
+    /// <summary>
+    /// The coarse form on masks from batches (the second call of a width on): exact for x &gt;= 0 and x &lt; -2^j,
+    /// a bit in between, for the largest threshold at N = 5 and 7 and a width that drops most low bits.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 40, 26)]
+    [InlineData(7, 50, 30)]
+    [InlineData(3, 20, 1)]
+    public async Task CoarseComparisons_FromBatches_ExactOutsideTolerance(int n, int bits, int ignored)
+    {
+        var values = new List<long> { 0, 1, -1, -(1L << ignored), -(1L << ignored) - 1, -(1L << (bits - 1)),
+            (1L << (bits - 1)) - (1L << ignored) - 1 };
+        using (var prg = new Mpc.Core.Random.AesCtrPrg(new byte[16]))
+            for (int i = 0; i < 57; i++)
+            {
+                long v = (long)(prg.NextUInt64() >> (65 - bits)) - (1L << (bits - 2)); // within the range
+                values.Add(i % 3 == 0 ? -(long)(prg.NextUInt64() % (ulong)(1L << ignored)) : v); // a third in the tolerance
+            }
+        var x = values.Select(Mersenne127.FromInt64).ToArray();
+        var results = await LocalParties.RunAsync(n, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, x.Length);
+            var opened = new List<Mersenne127[]>();
+            for (int call = 0; call < 3; call++) opened.Add(await suite.OpenAsync(await suite.LessThanZeroCoarseAsync(sx, bits, ignored)));
+            return opened;
+        });
+        foreach (var calls in results)
+            foreach (var result in calls)
+                for (int i = 0; i < values.Count; i++)
+                {
+                    long v = values[i];
+                    if (v >= 0) Assert.True(result[i] == Mersenne127.Zero, $"{v} >= 0 compared as negative");
+                    else if (v < -(1L << ignored))
+                        Assert.True(result[i] == Mersenne127.One, $"{v} < -2^{ignored} compared as not negative");
+                    else Assert.True(result[i] == Mersenne127.Zero || result[i] == Mersenne127.One, $"{v}: not a bit");
+                }
+    }
+
     [Fact]
     public async Task OverlappingComparisons_AreRefused_WithTheReason()
     {
@@ -312,9 +351,14 @@ public sealed class ShamirSpeculativeComparisonTests
         {
             var suite = new ShamirSuite<Mersenne127>(s);
             var sx = await suite.InputAsync(0, s.PartyId == 0 ? new[] { Mersenne127.FromInt64(-5) } : ReadOnlyMemory<Mersenne127>.Empty, 1);
-            var first = suite.LessThanZeroAsync(sx, 16);
+            // The first cannot finish before its multiplicand comes, so the second surely overlaps it.
+            var multiplicand = new TaskCompletionSource<SharedVector<Mersenne127>>();
+            var first = suite.LessThanZeroAndProductAsync(sx, 16, 0, multiplicand.Task);
             var second = await Assert.ThrowsAsync<InvalidOperationException>(async () => await suite.LessThanZeroAsync(sx, 16));
-            Assert.Equal(Mersenne127.One, (await suite.OpenAsync(await first))[0]);
+            multiplicand.SetResult(sx);
+            var (bits, products) = await first;
+            Assert.Equal(Mersenne127.One, (await suite.OpenAsync(bits))[0]);
+            Assert.Equal(Mersenne127.FromInt64(-5), (await suite.OpenAsync(products))[0]);
             return second.Message;
         });
         Assert.All(errors, message => Assert.Contains("must not overlap", message));
