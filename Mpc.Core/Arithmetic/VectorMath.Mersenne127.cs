@@ -60,11 +60,8 @@ public static partial class VectorMath
                     high = Math.BigMul(a1, c1) + (mid >> 64) + (low < p00 ? UInt128.One : UInt128.Zero);
                 }
                 UInt128 sum = low + accumulator[i];
-                if (sum < low) high++;
-                // The whole is below 2^254, so high < 2^126; 2^128 = 2 and 2^127 = 1 (mod p): r < 2^128.
-                UInt128 r = (sum & P) + (sum >> 127) + (high << 1);
-                r = (r & P) + (r >> 127);
-                accumulator[i] = r >= P ? r - P : r;
+                if (sum < low) high++; // the whole is below 2^254
+                accumulator[i] = Fold((ulong)sum, (ulong)(sum >> 64), (ulong)high, (ulong)(high >> 64), 0);
             }
         }
 

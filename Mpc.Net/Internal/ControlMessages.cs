@@ -18,7 +18,12 @@ internal readonly record struct RejectMessage(int FromParty, HandshakeMismatch M
 /// Abort: the culprit and the reporter (the party that found the failure), both propagating unchanged when a party
 /// passes an abort on, and the reason.
 /// </summary>
-internal readonly record struct AbortMessage(int Culprit, int Reporter, string Reason);
+internal readonly record struct AbortMessage(int Culprit, int Reporter, string Reason)
+{
+    /// <summary>The culprit and the reporter, each the <paramref name="sender"/> where it names no party of the run.</summary>
+    public (int Culprit, int Reporter) PartiesOr(int sender, int partyCount) =>
+        ((uint)Culprit < (uint)partyCount ? Culprit : sender, (uint)Reporter < (uint)partyCount ? Reporter : sender);
+}
 
 /// <summary>
 /// MessagePack encodings of the control frames' payloads. Every string a peer sent is escaped and length-limited as it

@@ -302,8 +302,7 @@ internal sealed class MeshConnector
                     return;
                 case { Kind: FrameKind.Abort } a:
                     var abort = ControlMessages.DecodeAbort(a.Payload);
-                    int culprit = (uint)abort.Culprit < (uint)_cluster.PartyCount ? abort.Culprit : peer;
-                    int reporter = (uint)abort.Reporter < (uint)_cluster.PartyCount ? abort.Reporter : peer;
+                    var (culprit, reporter) = abort.PartiesOr(peer, _cluster.PartyCount);
                     throw new PeerAbortedException(reporter, NameOf(reporter), culprit, NameOf(culprit), abort.Reason);
                 default:
                     throw new FrameFormatException($"expected Ready, got {frame.Value.Kind}");

@@ -397,8 +397,7 @@ internal sealed class TcpLink : IFrameSink
         {
             case FrameKind.Abort:
                 var abort = ControlMessages.DecodeAbort(payload);
-                int culprit = (uint)abort.Culprit < (uint)_owner.PartyCount ? abort.Culprit : Peer;
-                int reporter = (uint)abort.Reporter < (uint)_owner.PartyCount ? abort.Reporter : Peer;
+                var (culprit, reporter) = abort.PartiesOr(Peer, _owner.PartyCount);
                 _owner.Fail(new PeerAbortedException(reporter, _owner.NameOf(reporter), culprit, _owner.NameOf(culprit), abort.Reason));
                 break;
             case FrameKind.Goodbye:

@@ -169,7 +169,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         public int Width => InputBits - Shift;
 
         /// <summary>Masks serve the comparisons of one (l, h).</summary>
-        public int Key => (InputBits << 8) | Shift;
+        public (int InputBits, int Shift) Key => (InputBits, Shift);
     }
 
     /// <summary>A comparison that deals its own masks and adds c to them as it goes (see <see cref="LessThanZeroAsync"/>).</summary>
@@ -183,11 +183,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         var addends = dealt.Complements;
 
         // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l); beside it, the first carry-save layer over the dealt bits.
-        var masked = new T[count];
-        VectorMath.Add<T>(x.Shares, dealt.Sum, masked);
-        var offset = T.FromInt128(Int128.One << (l - 1));
-        for (int i = 0; i < count; i++) masked[i] += offset;
-        var opening = ComparisonField.OpenAsync(masked, ct);
+        var opening = ComparisonField.OpenAsync(MaskedInput(x, dealt.Sum, l), ct);
         for (bool first = true; addends.Count > 2; first = false)
             addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct, beside: first), ct).ConfigureAwait(false);
         var c = await opening.ConfigureAwait(false);
@@ -228,11 +224,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         var bits = Bits;
 
         // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l).
-        var masked = new T[count];
-        VectorMath.Add<T>(x.Shares, masks.Field, masked);
-        var offset = T.FromInt128(Int128.One << (l - 1));
-        for (int i = 0; i < count; i++) masked[i] += offset;
-        var c = await ComparisonField.OpenAsync(masked, ct).ConfigureAwait(false);
+        var c = await ComparisonField.OpenAsync(MaskedInput(x, masks.Field, l), ct).ConfigureAwait(false);
 
         // floor(y / 2^h) (+ kappa) = c' + rho' (mod 2^m) with c' = floor(c / 2^h) and rho' = minus the sum of the dealt
         // floor(R_i / 2^h): generate bits c'_i rho'_i and propagate bits c'_i + rho'_i below bit m - 1 (linear: c' is
@@ -264,6 +256,16 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         var below0 = new Gf256[count];
         for (int e = 0; e < count; e++) below0[e] = new Gf256((byte)(top[e] ^ 1)) + masks.Bits[below + e] + carry[e];
         return await ToFieldAsync(below0, masks.BetaBits, masks.Beta, call.Multiplicand, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>My shares of y + R, y = x + 2^(l-1): what a comparison opens.</summary>
+    private static T[] MaskedInput(SharedVector<T> x, T[] mask, int l)
+    {
+        var masked = new T[x.Length];
+        VectorMath.Add<T>(x.Shares, mask, masked);
+        var offset = T.FromInt128(Int128.One << (l - 1));
+        for (int i = 0; i < masked.Length; i++) masked[i] += offset;
+        return masked;
     }
 
     /// <summary>
@@ -396,8 +398,8 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         }
     }
 
-    private readonly Dictionary<int, ComparisonMaskBatch> _comparisonMasks = [];
-    private readonly HashSet<int> _comparedWidths = []; // widths compared at least once since the last discard
+    private readonly Dictionary<(int, int), ComparisonMaskBatch> _comparisonMasks = [];
+    private readonly HashSet<(int, int)> _comparedWidths = []; // widths compared at least once since the last discard
 
     /// <summary>
     /// Batches of comparison masks hold 64 calls' worth, and at most this many elements (when comparisons of a width
@@ -519,15 +521,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             int b = betaBytes[e] & 1;
             field[count + e] = b == 0 ? T.Zero : T.One;
             var complement = ~(r >> h);
-            if (m <= 64)
-            {
-                ulong word = (ulong)complement;
-                for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((word >> i) & 1));
-            }
-            else
-            {
-                for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((complement >> i) & 1));
-            }
+            for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((complement >> i) & 1));
             bits[m * count + e] = new Gf256((byte)b);
         }
         return (field, bits);
