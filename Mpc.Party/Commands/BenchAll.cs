@@ -26,6 +26,7 @@ internal static class BenchAll
     private static readonly Measure TrainSeconds = new("train_seconds", "s of training", HigherIsBetter: false);
     private static readonly Measure Products = new("ops_per_second", "M products/s", HigherIsBetter: true, Scale: 1e-6);
     private static readonly Measure Comparisons = new("ops_per_second", "K comparisons/s", HigherIsBetter: true, Scale: 1e-3);
+    private static readonly Measure LaunchToExit = new("seconds", "s launch to exit", HigherIsBetter: false);
 
     private static Case[] Cases(bool quick)
     {
@@ -36,8 +37,16 @@ internal static class BenchAll
         string[] full = ["bench", "train-lr", "--parties", "3", .. breastCancer, "--epochs", epochs100];
         string[] mini = ["bench", "train-lr", "--parties", "3", .. breastCancer, "--epochs", epochs20, "--batch-size", "2"];
         string[] products = ["bench", "mul", "--parties", "3", "--size", million, "--repeat", "3"];
+        string launches = quick ? "1" : "5";
         return
         [
+            .. new[] { 2, 3 }.SelectMany(n => new Case[]
+            {
+                new($"start-up: launch to exit of ping, {n} parties (median of {launches})",
+                    ["bench", "startup", "--job", "ping", "--parties", $"{n}", "--repeat", launches], LaunchToExit),
+                new($"start-up: launch to exit of a 1000-element product, {n} parties (median of {launches})",
+                    ["bench", "startup", "--job", "mul", "--size", "1000", "--parties", $"{n}", "--repeat", launches], LaunchToExit),
+            }),
             new($"{epochs100} full-batch epochs, breast cancer, 3 parties", full, TrainSeconds, "external dealer", [.. full, .. dealer]),
             new($"{epochs20} epochs of mini-batches of 2, breast cancer, 3 parties", mini, TrainSeconds, "external dealer",
                 [.. mini, .. dealer]),
@@ -167,7 +176,8 @@ internal static class BenchAll
         text.AppendLine($"- machine: {Machine()}");
         text.AppendLine($"- date: {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
         text.AppendLine($"- build: {typeof(BenchAll).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
-            ?.InformationalVersion ?? "unknown"}");
+            ?.InformationalVersion ?? "unknown"}, {(BenchStartup.ExecutableKind() == "native"
+            ? "the native executable (dotnet publish -r)" : "the JIT build (dotnet build)")}");
         text.AppendLine();
         text.AppendLine("| work | measured | baseline | ratio | unit | load | command |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");

@@ -141,6 +141,7 @@ internal static class BenchCommand
         });
         bench.Subcommands.Add(aes);
         bench.Subcommands.Add(BenchTrainLr.Create(verbose, stdout, stderr));
+        bench.Subcommands.Add(BenchStartup.Create(stdout, stderr));
         bench.Subcommands.Add(BenchAll.Create(stdout, stderr));
         return bench;
     }

@@ -60,12 +60,12 @@ internal static class BenchTrainLr
             if (csvFile is null) labelColumn = SyntheticData.LabelName;
             bool vertical = kind == "vertical";
             using var cluster = TemporaryCluster.Create(n, "bench-train-lr", data: p => vertical
-                ? new Dictionary<string, object?>
+                ? new JsonObject
                 {
                     ["file"] = $"party-{p}.csv", ["partition"] = "vertical", ["id"] = "id", ["labelOwner"] = 0,
                     ["label"] = p == 0 ? labelColumn : null,
                 }
-                : new Dictionary<string, object?> { ["file"] = $"party-{p}.csv", ["partition"] = "horizontal", ["label"] = labelColumn },
+                : new JsonObject { ["file"] = $"party-{p}.csv", ["partition"] = "horizontal", ["label"] = labelColumn },
                 dealer: parse.GetValue(preprocessing) == "dealer");
 
             var generate = Stopwatch.StartNew();

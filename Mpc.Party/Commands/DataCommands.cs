@@ -49,7 +49,8 @@ internal static class DataCommands
                 throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
                     $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
                     "a vertical party knows only its own; pass every party's model.json with --model.");
-            string file = parse.GetValue(data)!;
+            // Notices go where the summary goes: with no --out, standard output is the predictions' CSV.
+            string file = Launch.BundledFiles.ResolveOrSame(parse.GetValue(data)!, parse.GetValue(output) is null ? stderr : stdout);
             var header = CsvTableReader.ReadHeader(file);
             string? label = model.Label is { } l && header.Contains(l) ? l : null;
             string? id = header.Contains("id") && !model.Features.Contains("id") ? "id" : null;

@@ -57,13 +57,20 @@ internal static class MpcCommandLine
             Recursive = true,
         };
         var launchInsecure = InsecureOption();
+        var timings = new Option<bool>(TimingsOption)
+        {
+            Description = "At the end, print where each party's time went: process start, command line, config and keys, "
+                + "mesh and TLS, job, teardown, exit.",
+            Recursive = true,
+        };
         var launch = new Command("launch", "Start every party of a cluster on this machine, stream their output, fail if any party fails.");
         launch.Options.Add(cluster);
         launch.Options.Add(launchInsecure);
+        launch.Options.Add(timings);
         foreach (var job in jobs.Jobs)
         {
             var command = JobCommand(job);
-            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse)).RunAsync(
+            command.SetAction((parse, ct) => new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse), parse.GetValue(timings)).RunAsync(
                 parse.GetValue(cluster)!, parse.GetValue(launchInsecure), parse.GetValue(verbose), JobArguments(parse), ct,
                 job is ILaunchHooks hooks ? (c, p) => hooks.Plan(parse, c, p, stdout) : null));
             launch.Subcommands.Add(command);
@@ -90,6 +97,9 @@ internal static class MpcCommandLine
         foreach (var command in DataCommands.Create(stdout, stderr)) root.Subcommands.Add(command);
         return root;
     }
+
+    /// <summary><c>mpc launch --timings</c>: a launcher option, never forwarded to the parties.</summary>
+    public const string TimingsOption = "--timings";
 
     private static Option<bool> InsecureOption() => new("--insecure")
     {
@@ -125,7 +135,7 @@ internal static class MpcCommandLine
             if (i < 0) continue;
             // Launcher-level options may also follow the job name; they are not the job's to forward.
             if (tokens[i].Type == TokenType.Option
-                && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or Logging.FormatOption)
+                && tokens[i].Value is "--cluster" or "--insecure" or "--verbose" or "-v" or TimingsOption or Logging.FormatOption)
             {
                 if (tokens[i].Value is "--cluster" or Logging.FormatOption) i++;
                 continue;

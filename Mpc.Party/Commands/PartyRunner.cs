@@ -21,12 +21,14 @@ internal static class PartyRunner
     public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout,
         TextWriter stderr, CancellationToken outer, string logFormat = "text")
     {
+        Launch.StartupTimings.Mark(1);
         using var signals = new TerminationSignals(outer);
         var ct = signals.Token;
         PartyConfig party;
         try
         {
             party = PartyConfig.Load(Launch.BundledFiles.Resolve(configPath, stdout), requireCertificates: !insecure);
+            Launch.StartupTimings.Mark(2);
         }
         catch (ConfigException ex)
         {
@@ -43,6 +45,7 @@ internal static class PartyRunner
         try
         {
             network = await TcpMesh.ConnectAsync(party, logger, ct);
+            Launch.StartupTimings.Mark(3);
             logger.LogInformation("{Me}: connected to {Count} peers", me, network.PartyCount - 1);
             if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.LaunchedParty.MeshFormedLine);
             int code;
@@ -66,8 +69,11 @@ internal static class PartyRunner
                 code = await job.RunAsync(context, ct);
                 if (dealer is not null) await dealer.FinishAsync(ct);
             }
+            Launch.StartupTimings.Mark(4);
             await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
             await network.DisposeAsync();
+            Launch.StartupTimings.Mark(5);
+            if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.StartupTimings.MarksLine());
             return code;
         }
         catch (Exception ex)

@@ -19,15 +19,23 @@ internal static class BundledFiles
     /// <exception cref="ConfigException">The file is in neither place.</exception>
     public static string Resolve(string path, TextWriter stdout)
     {
-        if (File.Exists(path)) return path;
-        string bundled = Path.GetFullPath(Path.Combine(Folder, path));
-        if (!Path.IsPathRooted(path) && File.Exists(bundled))
-        {
-            stdout.WriteLine($"mpc: {path} is not in {Environment.CurrentDirectory}; using the copy installed with mpc, {bundled}");
-            return bundled;
-        }
+        string found = ResolveOrSame(path, stdout);
+        if (File.Exists(found)) return found;
         throw new ConfigException(path, "(file)",
             $"does not exist, here or among the examples installed with mpc ({Path.Combine(Folder, "party-configs")}); " +
             "the repository's party-configs/ and data/ hold them all");
+    }
+
+    /// <summary>
+    /// Like <see cref="Resolve"/>, but a path in neither place comes back unchanged, for the caller's own error
+    /// (a data file's reader names the file and what is wrong with it).
+    /// </summary>
+    public static string ResolveOrSame(string path, TextWriter stdout)
+    {
+        if (File.Exists(path)) return path;
+        string bundled = Path.GetFullPath(Path.Combine(Folder, path));
+        if (Path.IsPathRooted(path) || !File.Exists(bundled)) return path;
+        stdout.WriteLine($"mpc: {path} is not in {Environment.CurrentDirectory}; using the copy installed with mpc, {bundled}");
+        return bundled;
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Mpc.Party.Launch;
 
@@ -25,9 +25,9 @@ internal sealed class TemporaryCluster : IDisposable
     /// <param name="parties">Number of parties.</param>
     /// <param name="sessionId">The session id (also in the folder's name).</param>
     /// <param name="receiveSeconds">The receive deadline.</param>
-    /// <param name="data">Each party's <c>data</c> section (serialised as JSON into its party file), if the job reads data.</param>
+    /// <param name="data">Each party's <c>data</c> section of its party file, if the job reads data.</param>
     /// <param name="dealer">Adds a dealer (id <paramref name="parties"/>, named "dealer", no data) after the computing parties.</param>
-    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, object>? data = null,
+    public static TemporaryCluster Create(int parties, string sessionId, int receiveSeconds = 120, Func<int, JsonObject>? data = null,
         bool dealer = false)
     {
         if (parties is < 2 or > 64) throw new ArgumentOutOfRangeException(nameof(parties), parties, "A cluster has 2 to 64 parties.");
@@ -35,28 +35,29 @@ internal sealed class TemporaryCluster : IDisposable
         System.IO.Directory.CreateDirectory(dir);
         int members = parties + (dealer ? 1 : 0);
         var ports = FreePorts(members);
-        var cluster = new
+        var cluster = new JsonObject
         {
-            sessionId,
-            timeouts = new { connectSeconds = 30, receiveSeconds },
-            parties = Enumerable.Range(0, members).Select(i => new
+            ["sessionId"] = sessionId,
+            ["timeouts"] = new JsonObject { ["connectSeconds"] = 30, ["receiveSeconds"] = receiveSeconds },
+            ["parties"] = new JsonArray(Enumerable.Range(0, members).Select(i => (JsonNode)new JsonObject
             {
-                id = i,
-                name = i < parties ? $"p{i}" : "dealer",
-                host = "127.0.0.1",
-                port = ports[i],
-                certificate = $"certs/p{i}.crt.pem",
-                config = $"p{i}.json",
-                role = i < parties ? "compute" : "dealer",
-            }).ToArray(),
+                ["id"] = i,
+                ["name"] = i < parties ? $"p{i}" : "dealer",
+                ["host"] = "127.0.0.1",
+                ["port"] = ports[i],
+                ["certificate"] = $"certs/p{i}.crt.pem",
+                ["config"] = $"p{i}.json",
+                ["role"] = i < parties ? "compute" : "dealer",
+            }).ToArray()),
         };
         var clusterPath = Path.Combine(dir, "cluster.json");
-        File.WriteAllText(clusterPath, JsonSerializer.Serialize(cluster));
+        File.WriteAllText(clusterPath, cluster.ToJsonString());
         for (int i = 0; i < members; i++)
-            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), data is null || i >= parties
-                ? JsonSerializer.Serialize(new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem" })
-                : JsonSerializer.Serialize(
-                    new { cluster = "cluster.json", partyId = i, privateKey = $"certs/p{i}.key.pem", data = data(i) }));
+        {
+            var party = new JsonObject { ["cluster"] = "cluster.json", ["partyId"] = i, ["privateKey"] = $"certs/p{i}.key.pem" };
+            if (data is not null && i < parties) party["data"] = data(i);
+            File.WriteAllText(Path.Combine(dir, $"p{i}.json"), party.ToJsonString());
+        }
         return new TemporaryCluster(dir, clusterPath);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Mpc.Party.Output;
 
@@ -22,7 +23,11 @@ internal sealed record ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Source-generated metadata: no reflection, so the file reads and writes the same in a native (AOT) build.
+        TypeInfoResolver = ModelFileJsonContext.Default,
     };
+
+    private static JsonTypeInfo<ModelFile> TypeInfo => (JsonTypeInfo<ModelFile>)Json.GetTypeInfo(typeof(ModelFile));
 
     public string Format { get; init; } = CurrentFormat;
 
@@ -57,7 +62,7 @@ internal sealed record ModelFile
     public sealed record StandardisationSection(IReadOnlyList<double?> Means, IReadOnlyList<double?> StandardDeviations);
 
     /// <summary>Serialised as written to disk.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, TypeInfo) + "\n";
 
     /// <summary>Reads and checks a model file.</summary>
     /// <exception cref="InvalidDataException">The file is not a model this version reads; the message says why.</exception>
@@ -82,7 +87,7 @@ internal sealed record ModelFile
         ModelFile? model;
         try
         {
-            model = JsonSerializer.Deserialize<ModelFile>(json, Json);
+            model = JsonSerializer.Deserialize(json, TypeInfo);
         }
         catch (JsonException ex)
         {
@@ -159,3 +164,7 @@ internal sealed record ModelFile
     /// <summary>The logistic function.</summary>
     public static double Logistic(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }
+
+/// <summary>The model file's serialisation metadata, generated at compile time (<see cref="ModelFile.Json"/> uses it).</summary>
+[JsonSerializable(typeof(ModelFile))]
+internal sealed partial class ModelFileJsonContext : JsonSerializerContext;
