@@ -2,8 +2,6 @@ using Mpc.Core.Blocks;
 using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer.Internal;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 
 namespace Mpc.Protocols.ObliviousTransfer;
 
@@ -22,12 +20,20 @@ public sealed class ChouOrlandiReceiver
     private readonly int _sender;
     private readonly StreamTag _tag;
     private readonly AesCtrPrg _random;
+    private readonly P256Backend _backend;
 
     /// <summary>
     /// A receiver from party <paramref name="sender"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.
     /// </summary>
     public ChouOrlandiReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random)
+        : this(network, sender, tag, random, P256Backend.Default)
     {
+    }
+
+    /// <summary>As above, with the group operations of <paramref name="backend"/> (tests pair the two backends).</summary>
+    internal ChouOrlandiReceiver(IPartyNetwork network, int sender, StreamTag tag, AesCtrPrg random, P256Backend backend)
+    {
+        _backend = backend;
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
         ChouOrlandiSender.CheckPeer(network, sender, nameof(sender));
@@ -53,64 +59,53 @@ public sealed class ChouOrlandiReceiver
         var encodedA = new byte[P256.PointBytes];
         await _network.ReceiveAsync(_sender, _tag, encodedA, ct).ConfigureAwait(false);
         _network.CountRound();
-        ECPoint bigA = P256.Decode(encodedA, _sender, "base-OT point A");
+        P256.Validate(encodedA, _sender, "base-OT point A");
 
         // Round 2: B_i = c_i·A + b_i·G.
-        var b = new BigInteger[count];
+        var b = new byte[count * P256.ScalarBytes];
         var encodedB = new byte[count * P256.PointBytes];
-        ComputeMessages(bigA, choices.Span, b, encodedB);
-        await _network.SendAsync(_sender, _tag, encodedB, ct).ConfigureAwait(false);
-        _network.CountRound();
-
-        DeriveKeys(bigA, encodedA, encodedB, b, keys.Span);
-    }
-
-    private void ComputeMessages(ECPoint bigA, ReadOnlySpan<ulong> choices, BigInteger[] b, byte[] encodedB)
-    {
-        int count = b.Length;
-        var points = new ECPoint[2 * count];
-        for (int i = 0; i < count; i++)
+        var shared = new byte[count * P256.PointBytes];
+        try
         {
-            b[i] = P256.RandomScalar(_random);
-        }
-        P256.ForEachParallel(count, i =>
-        {
-            ECPoint bG = P256.MultiplyGenerator(b[i]);
-            points[2 * i] = bG;
-            points[2 * i + 1] = bG.Add(bigA);
-        });
-        P256.Curve.NormalizeAll(points);
+            ComputeMessages(encodedA, choices.Span, b, encodedB);
+            await _network.SendAsync(_sender, _tag, encodedB, ct).ConfigureAwait(false);
+            _network.CountRound();
 
-        Span<byte> zero = stackalloc byte[P256.PointBytes];
-        Span<byte> one = stackalloc byte[P256.PointBytes];
-        for (int i = 0; i < count; i++)
-        {
-            P256.Encode(points[2 * i], zero);
-            P256.Encode(points[2 * i + 1], one);
-            // Select the encoding with a mask rather than a branch on the choice bit.
-            byte mask = (byte)(0 - (int)((choices[i >> 6] >> (i & 63)) & 1));
-            Span<byte> destination = encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes);
-            for (int k = 0; k < P256.PointBytes; k++)
+            // k_{c_i} = H(b_i·A).
+            _backend.MultiplyPoint(encodedA, b, shared);
+            Span<Block128> output = keys.Span;
+            for (int i = 0; i < count; i++)
             {
-                destination[k] = (byte)((zero[k] & ~mask) | (one[k] & mask));
+                output[i] = P256.DeriveKey(encodedA, encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), (uint)i,
+                    shared.AsSpan(i * P256.PointBytes, P256.PointBytes));
             }
         }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(b);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(shared);
+        }
     }
 
-    private static void DeriveKeys(ECPoint bigA, byte[] encodedA, byte[] encodedB, BigInteger[] b, Span<Block128> keys)
+    private void ComputeMessages(byte[] encodedA, ReadOnlySpan<ulong> choices, byte[] b, byte[] encodedB)
     {
-        int count = keys.Length;
-        var shared = new ECPoint[count];
-        // Build A's comb table once, before the threads share it.
-        shared[0] = P256.MultiplyFixed(bigA, b[0]);
-        P256.ForEachParallel(count - 1, i => shared[i + 1] = P256.MultiplyFixed(bigA, b[i + 1]));
-        P256.Curve.NormalizeAll(shared);
-        Span<byte> point = stackalloc byte[P256.PointBytes];
+        int count = encodedB.Length / P256.PointBytes;
+        P256.RandomScalars(_random, b);
+        var zero = new byte[count * P256.PointBytes];
+        var one = new byte[count * P256.PointBytes];
+        _backend.MultiplyGenerator(b, zero);
+        _backend.AddToEach(zero, encodedA, subtract: false, one);
         for (int i = 0; i < count; i++)
         {
-            P256.Encode(shared[i], point);
-            keys[i] = P256.DeriveKey(encodedA, encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), (uint)i, point);
+            // Select the encoding with a mask rather than a branch on the choice bit.
+            byte mask = (byte)(0 - (int)((choices[i >> 6] >> (i & 63)) & 1));
+            int offset = i * P256.PointBytes;
+            for (int k = 0; k < P256.PointBytes; k++)
+            {
+                encodedB[offset + k] = (byte)((zero[offset + k] & ~mask) | (one[offset + k] & mask));
+            }
         }
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(point);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(zero);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(one);
     }
 }

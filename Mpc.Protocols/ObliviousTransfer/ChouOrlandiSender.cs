@@ -2,8 +2,6 @@ using Mpc.Core.Blocks;
 using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer.Internal;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 
 namespace Mpc.Protocols.ObliviousTransfer;
 
@@ -14,7 +12,7 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// <remarks>
 /// <para>
 /// T. Chou, C. Orlandi, "The Simplest Protocol for Oblivious Transfer", LATINCRYPT 2015 (ePrint 2015/267), over
-/// NIST P-256 (BouncyCastle). Semi-honest security under the computational Diffie-Hellman assumption with SHA-256 as
+/// NIST P-256 (the platform's OpenSSL where it loads, else BouncyCastle: <c>P256Backend</c>). Semi-honest security under the computational Diffie-Hellman assumption with SHA-256 as
 /// a random oracle; the paper's claim of malicious (UC) security was later shown not to hold in general, and we
 /// claim none. Two rounds for any number of transfers. Derivation: docs/protocols.md#chou-orlandi-base-ot.
 /// </para>
@@ -30,12 +28,20 @@ public sealed class ChouOrlandiSender
     private readonly int _receiver;
     private readonly StreamTag _tag;
     private readonly AesCtrPrg _random;
+    private readonly P256Backend _backend;
 
     /// <summary>
     /// A sender to party <paramref name="receiver"/> over <paramref name="tag"/>, drawing its secrets from <paramref name="random"/>.
     /// </summary>
     public ChouOrlandiSender(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random)
+        : this(network, receiver, tag, random, P256Backend.Default)
     {
+    }
+
+    /// <summary>As above, with the group operations of <paramref name="backend"/> (tests pair the two backends).</summary>
+    internal ChouOrlandiSender(IPartyNetwork network, int receiver, StreamTag tag, AesCtrPrg random, P256Backend backend)
+    {
+        _backend = backend;
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
         CheckPeer(network, receiver, nameof(receiver));
@@ -56,55 +62,62 @@ public sealed class ChouOrlandiSender
         int count = keys0.Length;
         if (count == 0) return;
 
-        BigInteger a = P256.RandomScalar(_random);
-        ECPoint bigA = P256.MultiplyGenerator(a).Normalize();
+        var a = new byte[P256.ScalarBytes];
         var encodedA = new byte[P256.PointBytes];
-        P256.Encode(bigA, encodedA);
+        var aA = new byte[P256.PointBytes];
+        try
+        {
+            P256.RandomScalars(_random, a);
+            _backend.MultiplyGenerator(a, encodedA);
 
-        // Round 1: A = a·G.
-        await _network.SendAsync(_receiver, _tag, encodedA, ct).ConfigureAwait(false);
-        _network.CountRound();
+            // Round 1: A = a·G.
+            await _network.SendAsync(_receiver, _tag, encodedA, ct).ConfigureAwait(false);
+            _network.CountRound();
 
-        // a·(B_i - A) = a·B_i - a·A: one variable-base multiplication per transfer instead of two; a·A is
-        // computed while the receiver works.
-        ECPoint aA = bigA.Multiply(a);
+            // a·(B_i - A) = a·B_i - a·A: one variable-base multiplication per transfer instead of two; a·A is
+            // computed while the receiver works.
+            _backend.MultiplyPoint(encodedA, a, aA);
 
-        // Round 2: B_i for every transfer.
-        var encodedB = new byte[count * P256.PointBytes];
-        await _network.ReceiveAsync(_receiver, _tag, encodedB, ct).ConfigureAwait(false);
-        _network.CountRound();
+            // Round 2: B_i for every transfer.
+            var encodedB = new byte[count * P256.PointBytes];
+            await _network.ReceiveAsync(_receiver, _tag, encodedB, ct).ConfigureAwait(false);
+            _network.CountRound();
 
-        DeriveKeys(a, aA, encodedA, encodedB, keys0.Span, keys1.Span);
+            DeriveKeys(a, aA, encodedA, encodedB, keys0.Span, keys1.Span);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(a);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(aA);
+        }
     }
 
-    private void DeriveKeys(BigInteger a, ECPoint aA, byte[] encodedA, byte[] encodedB, Span<Block128> keys0, Span<Block128> keys1)
+    private void DeriveKeys(byte[] a, byte[] aA, byte[] encodedA, byte[] encodedB, Span<Block128> keys0, Span<Block128> keys1)
     {
         int count = keys0.Length;
         // Validate every point before any secret-dependent work, reporting the first bad one.
-        var received = new ECPoint[count];
         for (int i = 0; i < count; i++)
         {
-            received[i] = P256.Decode(encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), _receiver, $"base-OT point B[{i}]");
+            P256.Validate(encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes), _receiver, $"base-OT point B[{i}]");
         }
-        var shared = new ECPoint[2 * count];
-        P256.ForEachParallel(count, i =>
+        var shared0 = new byte[count * P256.PointBytes];
+        var shared1 = new byte[count * P256.PointBytes];
+        try
         {
-            ECPoint p0 = received[i].Multiply(a);
-            shared[2 * i] = p0;
-            shared[2 * i + 1] = p0.Subtract(aA);
-        });
-        P256.Curve.NormalizeAll(shared);
-
-        Span<byte> point = stackalloc byte[P256.PointBytes];
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<byte> b = encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes);
-            P256.Encode(shared[2 * i], point);
-            keys0[i] = P256.DeriveKey(encodedA, b, (uint)i, point);
-            P256.Encode(shared[2 * i + 1], point);
-            keys1[i] = P256.DeriveKey(encodedA, b, (uint)i, point);
+            _backend.MultiplyScalar(encodedB, a, shared0);
+            _backend.AddToEach(shared0, aA, subtract: true, shared1);
+            for (int i = 0; i < count; i++)
+            {
+                ReadOnlySpan<byte> b = encodedB.AsSpan(i * P256.PointBytes, P256.PointBytes);
+                keys0[i] = P256.DeriveKey(encodedA, b, (uint)i, shared0.AsSpan(i * P256.PointBytes, P256.PointBytes));
+                keys1[i] = P256.DeriveKey(encodedA, b, (uint)i, shared1.AsSpan(i * P256.PointBytes, P256.PointBytes));
+            }
         }
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(point);
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(shared0);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(shared1);
+        }
     }
 
     internal static void CheckPeer(IPartyNetwork network, int peer, string name)

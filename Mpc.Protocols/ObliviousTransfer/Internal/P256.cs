@@ -11,13 +11,16 @@ using Org.BouncyCastle.Math.EC.Multiplier;
 namespace Mpc.Protocols.ObliviousTransfer.Internal;
 
 /// <summary>
-/// NIST P-256 (secp256r1) for the base OTs, on BouncyCastle's specialised field arithmetic: scalar sampling,
-/// validated decoding of received points, encoding, and the key-derivation hash.
+/// NIST P-256 (secp256r1) for the base OTs: scalar sampling, validation of received points, encoding, and the
+/// key-derivation hash, on BouncyCastle; the multiplications are <see cref="P256Backend"/>'s.
 /// </summary>
 internal static class P256
 {
     /// <summary>An uncompressed SEC 1 point: 0x04 || x || y, 32 bytes each big-endian.</summary>
     public const int PointBytes = 65;
+
+    /// <summary>A scalar: 32 bytes big-endian.</summary>
+    public const int ScalarBytes = 32;
 
     private const int CoordinateBytes = 32;
 
@@ -33,27 +36,34 @@ internal static class P256
 
     public static ECPoint Generator => s_parameters.G;
 
-    /// <summary>A uniform scalar in [1, n) by rejection from 256-bit strings (rejects with probability below 2^-32).</summary>
-    public static BigInteger RandomScalar(AesCtrPrg random)
+    /// <summary>G's encoding.</summary>
+    public static ReadOnlySpan<byte> GeneratorEncoding => s_generator;
+
+    private static readonly byte[] s_generator = s_parameters.G.Normalize().GetEncoded(false);
+
+    /// <summary>
+    /// Fills <paramref name="scalars"/> (a multiple of 32 bytes) with uniform scalars in [1, n), each by rejection from
+    /// 256-bit strings (rejects with probability below 2^-32).
+    /// </summary>
+    public static void RandomScalars(AesCtrPrg random, Span<byte> scalars)
     {
-        Span<byte> bytes = stackalloc byte[CoordinateBytes];
-        try
+        for (int i = 0; i < scalars.Length; i += ScalarBytes)
         {
-            while (true)
+            Span<byte> k = scalars.Slice(i, ScalarBytes);
+            do
             {
-                random.Fill(bytes);
-                var k = new BigInteger(1, bytes);
-                if (k.SignValue != 0 && k.CompareTo(s_parameters.N) < 0) return k;
+                random.Fill(k);
             }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
+            while (!InRange(k));
         }
     }
 
-    /// <summary>k·G with the comb multiplier (precomputed table on G).</summary>
-    public static ECPoint MultiplyGenerator(BigInteger k) => s_comb.Multiply(Generator, k);
+    /// <summary>Whether a 32-byte big-endian scalar is in [1, n).</summary>
+    private static bool InRange(ReadOnlySpan<byte> k)
+    {
+        var value = new BigInteger(1, k);
+        return value.SignValue != 0 && value.CompareTo(s_parameters.N) < 0;
+    }
 
     /// <summary>
     /// k·P with the comb multiplier, for a point used with many scalars: the first call builds P's table (about the
@@ -79,6 +89,13 @@ internal static class P256
             for (int i = p; i < count; i += partitions) body(i);
         });
     }
+
+    /// <summary>
+    /// Checks a received point: an uncompressed encoding of a finite point on the curve, nothing else.
+    /// </summary>
+    /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and
+    /// <paramref name="what"/>.</exception>
+    public static void Validate(ReadOnlySpan<byte> encoding, int peer, string what) => Decode(encoding, peer, what);
 
     /// <summary>
     /// Decodes a received point, refusing anything but an uncompressed encoding of a finite point on the curve.
