@@ -12,9 +12,10 @@ namespace Mpc.Protocols.ObliviousTransfer;
 /// <remarks>
 /// <para>
 /// T. Chou, C. Orlandi, "The Simplest Protocol for Oblivious Transfer", LATINCRYPT 2015 (ePrint 2015/267), over
-/// NIST P-256 (the platform's OpenSSL where it loads, else BouncyCastle: <c>P256Backend</c>). Semi-honest security under the computational Diffie-Hellman assumption with SHA-256 as
-/// a random oracle; the paper's claim of malicious (UC) security was later shown not to hold in general, and we
-/// claim none. Two rounds for any number of transfers. Derivation: docs/protocols.md#chou-orlandi-base-ot.
+/// NIST P-256 (the platform's OpenSSL where it loads, else BouncyCastle: <c>P256Backend</c>). Semi-honest security
+/// under the computational Diffie-Hellman assumption with SHA-256 as a random oracle; the paper's claim of malicious
+/// (UC) security was later shown not to hold in general, and we claim none. Two rounds for any number of transfers.
+/// Derivation: docs/protocols.md#chou-orlandi-base-ot.
 /// </para>
 /// <para>
 /// Every received point is validated (encoding, on the curve, not the identity); a failure throws

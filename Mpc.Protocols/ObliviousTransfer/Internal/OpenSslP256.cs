@@ -82,66 +82,36 @@ internal sealed unsafe class OpenSslP256 : P256Backend
         }
     }
 
-    public override void MultiplyGenerator(ReadOnlySpan<byte> scalars, Span<byte> results)
-    {
-        int count = CountScalars(scalars, results);
-        byte[] k = scalars.ToArray(), output = new byte[results.Length];
-        try
-        {
-            P256.ForEachParallel(count, i => Run(output.AsSpan(i * P256.PointBytes, P256.PointBytes), (ctx, r) =>
-                Multiply(ctx, r, k.AsSpan(i * P256.ScalarBytes, P256.ScalarBytes), point: 0)));
-            output.CopyTo(results);
-        }
-        finally
-        {
-            Array.Clear(k);
-            Array.Clear(output);
-        }
-    }
+    public override void MultiplyGenerator(ReadOnlySpan<byte> scalars, Span<byte> results) =>
+        MultiplyEach(CountScalars(scalars, results), points: default, pointStride: 0, scalars, P256.ScalarBytes, results);
 
-    public override void MultiplyPoint(ReadOnlySpan<byte> point, ReadOnlySpan<byte> scalars, Span<byte> results)
+    public override void MultiplyPoint(ReadOnlySpan<byte> point, ReadOnlySpan<byte> scalars, Span<byte> results) =>
+        MultiplyEach(CountScalars(scalars, results), point[..P256.PointBytes], pointStride: 0, scalars, P256.ScalarBytes, results);
+
+    public override void MultiplyScalar(ReadOnlySpan<byte> points, ReadOnlySpan<byte> scalar, Span<byte> results) =>
+        MultiplyEach(CountPoints(points, results), points, P256.PointBytes, scalar[..P256.ScalarBytes], scalarStride: 0, results);
+
+    /// <summary>
+    /// <c>results[i] = scalar_i·point_i</c>, point i at <c>i * pointStride</c> (G when <paramref name="points"/> is empty)
+    /// and scalar i at <c>i * scalarStride</c>: a stride of 0 shares one among all.
+    /// </summary>
+    private void MultiplyEach(int count, ReadOnlySpan<byte> points, int pointStride, ReadOnlySpan<byte> scalars, int scalarStride,
+        Span<byte> results)
     {
-        int count = CountScalars(scalars, results);
-        byte[] p = point[..P256.PointBytes].ToArray(), k = scalars.ToArray(), output = new byte[results.Length];
+        byte[]? p = points.IsEmpty ? null : points.ToArray();
+        byte[] k = scalars.ToArray(), output = new byte[count * P256.PointBytes];
         try
         {
             P256.ForEachParallel(count, i => Run(output.AsSpan(i * P256.PointBytes, P256.PointBytes), (ctx, r) =>
             {
-                nint q = Load(ctx, p);
+                nint q = p is null ? 0 : Load(ctx, p.AsSpan(i * pointStride, P256.PointBytes));
                 try
                 {
-                    Multiply(ctx, r, k.AsSpan(i * P256.ScalarBytes, P256.ScalarBytes), q);
+                    Multiply(ctx, r, k.AsSpan(i * scalarStride, P256.ScalarBytes), q);
                 }
                 finally
                 {
-                    _pointClearFree(q);
-                }
-            }));
-            output.CopyTo(results);
-        }
-        finally
-        {
-            Array.Clear(k);
-            Array.Clear(output);
-        }
-    }
-
-    public override void MultiplyScalar(ReadOnlySpan<byte> points, ReadOnlySpan<byte> scalar, Span<byte> results)
-    {
-        int count = CountPoints(points, results);
-        byte[] p = points.ToArray(), k = scalar[..P256.ScalarBytes].ToArray(), output = new byte[results.Length];
-        try
-        {
-            P256.ForEachParallel(count, i => Run(output.AsSpan(i * P256.PointBytes, P256.PointBytes), (ctx, r) =>
-            {
-                nint q = Load(ctx, p.AsSpan(i * P256.PointBytes, P256.PointBytes));
-                try
-                {
-                    Multiply(ctx, r, k, q);
-                }
-                finally
-                {
-                    _pointClearFree(q);
+                    if (q != 0) _pointClearFree(q);
                 }
             }));
             output.CopyTo(results);
@@ -184,7 +154,9 @@ internal sealed unsafe class OpenSslP256 : P256Backend
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> with a fresh context and result point, then encodes the result into <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with a fresh context and result point, then encodes the result into <paramref name="output"/>.
+    /// </summary>
     private void Run(Span<byte> output, Action<nint, nint> body)
     {
         nint ctx = _ctxNew();
