@@ -224,7 +224,9 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
         stdout.WriteLine(StartupTimings.Header(width));
         for (int i = 0; i < tags.Length; i++)
         {
-            if (marks[i] is { } line && StartupTimings.Durations(startedAt[i], exitedAt[i], line) is { } seconds)
+            // The exit event may not have run yet when the last party's output ends: then it exited just now.
+            DateTime exited = exitedAt[i] == default ? DateTime.UtcNow : exitedAt[i];
+            if (marks[i] is { } line && StartupTimings.Durations(startedAt[i], exited, line) is { } seconds)
                 stdout.WriteLine(StartupTimings.Row(tags[i], width, seconds));
         }
     }
