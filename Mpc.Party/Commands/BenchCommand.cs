@@ -123,9 +123,12 @@ internal static class BenchCommand
             string path;
             try
             {
+                // Read and checked here, before any party starts, as every party will read it.
                 path = Jobs.GarblingOptions.Aes128Path(parse.GetValue(circuit));
+                Jobs.GarblingOptions.ReadAes128(path);
             }
-            catch (FileNotFoundException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException
+                or Mpc.Core.Circuits.CircuitFormatException)
             {
                 await stderr.WriteLineAsync($"mpc bench aes: {ex.Message}");
                 return 2;

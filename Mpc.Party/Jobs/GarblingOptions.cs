@@ -27,5 +27,20 @@ internal static class GarblingOptions
             $"No {Relative} above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}; pass --circuit.");
     }
 
-    public static Circuit ReadAes128(string? given) => BristolReader.ReadFile(Aes128Path(given), BristolFormat.Fashion);
+    /// <summary>Reads the circuit and checks that it has AES-128's shape: a 128-bit key and block in, 128 bits out.</summary>
+    /// <exception cref="InvalidDataException">Another shape, naming the file and its widths.</exception>
+    /// <exception cref="CircuitFormatException">Not a Bristol Fashion circuit, naming the file and the line.</exception>
+    public static Circuit ReadAes128(string? given)
+    {
+        string path = Aes128Path(given);
+        Circuit circuit = BristolReader.ReadFile(path, BristolFormat.Fashion);
+        if (circuit.InputWidths is not [128, 128] || circuit.OutputWidths is not [128])
+        {
+            throw new InvalidDataException(
+                $"{path}: a circuit with inputs of {string.Join(" and ", circuit.InputWidths)} bits and outputs of " +
+                $"{string.Join(" and ", circuit.OutputWidths)} bits is not AES-128 (a 128-bit key and a 128-bit block in, " +
+                "a 128-bit ciphertext out)");
+        }
+        return circuit;
+    }
 }

@@ -45,4 +45,35 @@ public sealed class BenchGarblingTests(ITestOutputHelper output)
         }
         Assert.Contains(lines, l => l.TryGetProperty("fips197_ok", out var ok) && ok.GetBoolean());
     }
+
+    [Theory]
+    [InlineData("aes_192.txt", "inputs of 192 and 128 bits and outputs of 128 bits is not AES-128")]
+    [InlineData("not-a-circuit.txt", "line 1")]
+    public async Task BenchAes_CircuitNotAes128_RefusedBeforeAnyPartyStarts(string file, string expected)
+    {
+        string path = Mpc.Tests.Ml.MlTestData.DataPath("circuits", "bristol_fashion", file);
+        string? temporary = null;
+        if (!File.Exists(path))
+        {
+            temporary = Path.Combine(Path.GetTempPath(), $"mpc-{Guid.NewGuid():N}-{file}");
+            await File.WriteAllTextAsync(temporary, "this is not a circuit\n");
+            path = temporary;
+        }
+        try
+        {
+            using var process = MpcProcess.Start("bench", "aes", "--circuit", path, "--count", "1", "--insecure");
+            int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine(process.Output);
+            Assert.Equal(2, code);
+            Assert.StartsWith("mpc bench aes: ", process.Stderr, StringComparison.Ordinal);
+            Assert.Contains(Path.GetFileName(path), process.Stderr);
+            Assert.Contains(expected, process.Stderr);
+            // No party was started: nothing was launched, so nothing connected.
+            Assert.DoesNotContain("mpc launch", process.Output);
+        }
+        finally
+        {
+            if (temporary is not null) File.Delete(temporary);
+        }
+    }
 }
