@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -120,16 +119,9 @@ internal static class BenchAll
     /// </summary>
     private static async Task<double> RunAsync(string[] arguments, Measure measure, TextWriter stderr, CancellationToken ct)
     {
-        var (fileName, prefix) = ClusterLauncher.SelfCommand();
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix.Concat(arguments)) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync(ct);
-        string output = await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
+        var (exitCode, output, errorTail) = await ClusterLauncher.RunSelfAsync(arguments, ct);
         string command = "mpc " + string.Join(' ', arguments);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{command} exited with {process.ExitCode}: {Tail(await errors)}");
+        if (exitCode != 0) throw new InvalidOperationException($"{command} exited with {exitCode}: {errorTail}");
         foreach (string line in output.Split('\n'))
         {
             int brace = line.IndexOf("{\"bench\"", StringComparison.Ordinal);
@@ -139,8 +131,6 @@ internal static class BenchAll
         }
         throw new InvalidOperationException($"{command} printed no {measure.Key}");
     }
-
-    private static string Tail(string text) => text.Length <= 500 ? text : "..." + text[^500..];
 
     private static string Row(Case c, List<double> mine, List<double> baseline, List<double> loads)
     {

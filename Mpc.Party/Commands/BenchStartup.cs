@@ -90,20 +90,10 @@ internal static class BenchStartup
     /// <summary>One launch of this executable, timed from outside; party 0's timings row, or why it failed.</summary>
     private static async Task<(double Wall, double[]? Row, string? Failure)> LaunchAsync(List<string> arguments, CancellationToken ct)
     {
-        var (fileName, prefix) = ClusterLauncher.SelfCommand();
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix.Concat(arguments)) start.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync(ct);
-        string output = await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
+        var (exitCode, output, errorTail) = await ClusterLauncher.RunSelfAsync(arguments, ct);
         double wall = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-        {
-            string text = await errors;
-            return (wall, null, $"exited with {process.ExitCode}: {(text.Length <= 500 ? text : "..." + text[^500..])}");
-        }
+        if (exitCode != 0) return (wall, null, $"exited with {exitCode}: {errorTail}");
         var row = output.Split('\n').Select(StartupTimings.ParseRow).FirstOrDefault(r => r is not null);
         return row is null ? (wall, null, "printed no timings row") : (wall, row, null);
     }

@@ -21,14 +21,14 @@ internal static class PartyRunner
     public static async Task<int> RunAsync(string configPath, bool insecure, bool verbose, IJob job, ParseResult parse, TextWriter stdout,
         TextWriter stderr, CancellationToken outer, string logFormat = "text")
     {
-        Launch.StartupTimings.Mark(1);
+        Launch.StartupTimings.Mark(Launch.StartupTimings.CommandLine);
         using var signals = new TerminationSignals(outer);
         var ct = signals.Token;
         PartyConfig party;
         try
         {
             party = PartyConfig.Load(Launch.BundledFiles.Resolve(configPath, stdout), requireCertificates: !insecure);
-            Launch.StartupTimings.Mark(2);
+            Launch.StartupTimings.Mark(Launch.StartupTimings.ConfigAndKeys);
         }
         catch (ConfigException ex)
         {
@@ -45,7 +45,7 @@ internal static class PartyRunner
         try
         {
             network = await TcpMesh.ConnectAsync(party, logger, ct);
-            Launch.StartupTimings.Mark(3);
+            Launch.StartupTimings.Mark(Launch.StartupTimings.MeshAndTls);
             logger.LogInformation("{Me}: connected to {Count} peers", me, network.PartyCount - 1);
             if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.LaunchedParty.MeshFormedLine);
             int code;
@@ -69,10 +69,10 @@ internal static class PartyRunner
                 code = await job.RunAsync(context, ct);
                 if (dealer is not null) await dealer.FinishAsync(ct);
             }
-            Launch.StartupTimings.Mark(4);
+            Launch.StartupTimings.Mark(Launch.StartupTimings.Job);
             await stdout.WriteLineAsync(network.Stats.Snapshot().ToString());
             await network.DisposeAsync();
-            Launch.StartupTimings.Mark(5);
+            Launch.StartupTimings.Mark(Launch.StartupTimings.Teardown);
             if (Launch.LaunchedParty.IsLaunched) await stdout.WriteLineAsync(Launch.StartupTimings.MarksLine());
             return code;
         }

@@ -253,6 +253,24 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
         return killed;
     }
 
+    /// <summary>
+    /// Runs this executable once with <paramref name="arguments"/> to its exit: its exit code, its standard output, and
+    /// the last 500 characters of its standard error (for a failure's message).
+    /// </summary>
+    internal static async Task<(int ExitCode, string Output, string ErrorTail)> RunSelfAsync(IEnumerable<string> arguments,
+        CancellationToken ct)
+    {
+        var (fileName, prefix) = SelfCommand();
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in prefix.Concat(arguments)) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        string output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        string text = await errors;
+        return (process.ExitCode, output, text.Length <= 500 ? text : "..." + text[^500..]);
+    }
+
     /// <summary>How to start this executable again: the apphost itself, or <c>dotnet mpc.dll</c>.</summary>
     internal static (string FileName, string[] Prefix) SelfCommand()
     {

@@ -21,13 +21,17 @@ internal static class StartupTimings
     public const string RowPrefix = "timings:";
 
     private static readonly long[] Marks = new long[Phases.Length - 2];
+
     /// <summary>When <c>Main</c> was entered (wall-clock ticks): the end of the runtime's start.</summary>
     public static long MainTicks { get; private set; }
 
     /// <summary>Called first thing in <c>Main</c>.</summary>
     public static void MarkMain() => MainTicks = DateTime.UtcNow.Ticks;
 
-    /// <summary>Ends phase <paramref name="phase"/> (1 to 5: command line, config and keys, mesh and TLS, job, teardown).</summary>
+    /// <summary>The phases a party marks the end of itself (indices into <see cref="Phases"/>).</summary>
+    public const int CommandLine = 1, ConfigAndKeys = 2, MeshAndTls = 3, Job = 4, Teardown = 5;
+
+    /// <summary>Ends <paramref name="phase"/>, one of <see cref="CommandLine"/> .. <see cref="Teardown"/>.</summary>
     public static void Mark(int phase) => Marks[phase - 1] = DateTime.UtcNow.Ticks;
 
     /// <summary>This process's marks as the line the launcher reads: Main's entry, then the end of each phase.</summary>

@@ -95,14 +95,7 @@ internal static class P256
     /// </summary>
     /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and
     /// <paramref name="what"/>.</exception>
-    public static void Validate(ReadOnlySpan<byte> encoding, int peer, string what) => Decode(encoding, peer, what);
-
-    /// <summary>
-    /// Decodes a received point, refusing anything but an uncompressed encoding of a finite point on the curve.
-    /// </summary>
-    /// <exception cref="ObliviousTransferException">The check that failed, naming <paramref name="peer"/> and
-    /// <paramref name="what"/>.</exception>
-    public static ECPoint Decode(ReadOnlySpan<byte> encoding, int peer, string what)
+    public static void Validate(ReadOnlySpan<byte> encoding, int peer, string what)
     {
         if (encoding.Length != PointBytes)
             throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointEncoding, what);
@@ -120,7 +113,6 @@ internal static class P256
             throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointOnCurve, what);
         if (point.IsInfinity)
             throw new ObliviousTransferException(peer, ObliviousTransferCheck.PointNotAtInfinity, what);
-        return point;
     }
 
     /// <summary>
