@@ -11,7 +11,16 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
 {
     internal readonly T[] Shares;
 
+    // My shares of r x for an actively secure suite's MAC key r (null in every other suite, and for FromShares).
+    internal readonly T[]? Macs;
+
     internal SharedVector(T[] shares) => Shares = shares;
+
+    internal SharedVector(T[] shares, T[] macs)
+    {
+        Shares = shares;
+        Macs = macs;
+    }
 
     /// <summary>Wraps shares a custom protocol computed. The caller vouches that they are shares in this suite.</summary>
     public static SharedVector<T> FromShares(ReadOnlySpan<T> shares) => new(shares.ToArray());
@@ -21,6 +30,45 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
 
     /// <summary>This party's shares, for custom protocols (never log them).</summary>
     public ReadOnlySpan<T> LocalShares => Shares;
+
+    /// <summary>
+    /// The values [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) as a vector of their
+    /// own: local, and in every suite (an actively secure suite's MACs come along).
+    /// </summary>
+    public SharedVector<T> Slice(int start, int length)
+    {
+        if (start < 0 || length < 0 || start > Length - length)
+            throw new ArgumentOutOfRangeException(nameof(length),
+                $"Values {start}..{start + length - 1} are not within the {Length} of this vector.");
+        var shares = Shares.AsSpan(start, length).ToArray();
+        return Macs is null ? new(shares) : new(shares, Macs.AsSpan(start, length).ToArray());
+    }
+
+    /// <summary>
+    /// The values of <paramref name="parts"/> one after another: local, and in every suite (MACs come along when every
+    /// part has them).
+    /// </summary>
+    public static SharedVector<T> Concat(params ReadOnlySpan<SharedVector<T>> parts)
+    {
+        int length = 0;
+        bool macs = true;
+        foreach (var part in parts)
+        {
+            ArgumentNullException.ThrowIfNull(part, nameof(parts));
+            length += part.Length;
+            macs &= part.Macs is not null;
+        }
+        var shares = GC.AllocateUninitializedArray<T>(length);
+        var allMacs = macs ? GC.AllocateUninitializedArray<T>(length) : null;
+        int offset = 0;
+        foreach (var part in parts)
+        {
+            part.Shares.CopyTo(shares, offset);
+            part.Macs?.CopyTo(allMacs!, offset);
+            offset += part.Length;
+        }
+        return allMacs is null ? new(shares) : new(shares, allMacs);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"SharedVector<{typeof(T).Name}>[{Length}]";

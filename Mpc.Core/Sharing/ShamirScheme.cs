@@ -137,6 +137,52 @@ public sealed class ShamirScheme<T> where T : unmanaged, IFiniteField<T>
     }
 
     /// <summary>
+    /// The parties whose share of one secret (<paramref name="shares"/>[i] from party i, every party's) is provably
+    /// wrong if at most t parties lie: off every degree-t polynomial on which at least n - t of the shares lie. The
+    /// honest shares (n - t or more) lie on the true polynomial, so a share off every such candidate is a liar's. A
+    /// single wrong share is named when n &gt;= 2t + 2 (a false candidate through it would hold n - t - 1 &gt;= t + 1
+    /// honest shares, which fix the true polynomial); any number up to t when n &gt;= 3t + 1 (unique decoding). Empty
+    /// when nobody can be named (always for n = 2t + 1), or when the sets to try exceed <paramref name="maxSubsets"/>.
+    /// </summary>
+    public int[] ProvablyWrongShares(ReadOnlySpan<T> shares, int maxSubsets = 1 << 14)
+    {
+        int n = PartyCount, used = Threshold + 1;
+        if (shares.Length != n) throw new ArgumentException($"Expected one share per party ({n}), got {shares.Length}.", nameof(shares));
+        double subsets = 1;
+        for (int i = 0; i < used; i++) subsets = subsets * (n - i) / (i + 1);
+        if (subsets > maxSubsets) return [];
+        ulong onSomeCandidate = 0;
+        bool anyCandidate = false;
+        var basis = new int[used];
+        for (int i = 0; i < used; i++) basis[i] = i;
+        while (true)
+        {
+            // The polynomial through the basis shares; which parties' shares lie on it.
+            ulong agreeing = 0;
+            int count = 0;
+            for (int j = 0; j < n; j++)
+            {
+                var weights = LagrangeAt(basis, EvaluationPoint(j));
+                T value = T.Zero;
+                for (int b = 0; b < used; b++) value += weights[b] * shares[basis[b]];
+                if (value.Equals(shares[j])) { agreeing |= 1UL << j; count++; }
+            }
+            if (count >= n - Threshold) { onSomeCandidate |= agreeing; anyCandidate = true; }
+            // Next combination of `used` parties out of n, in lexicographic order.
+            int k = used - 1;
+            while (k >= 0 && basis[k] == n - used + k) k--;
+            if (k < 0) break;
+            basis[k]++;
+            for (int m = k + 1; m < used; m++) basis[m] = basis[m - 1] + 1;
+        }
+        if (!anyCandidate) return [];
+        var wrong = new List<int>();
+        for (int j = 0; j < n; j++)
+            if ((onSomeCandidate & (1UL << j)) == 0) wrong.Add(j);
+        return [.. wrong];
+    }
+
+    /// <summary>
     /// Lagrange coefficients at zero for the given parties, indexed by party id (zero for parties not in the set).
     /// Cached per set.
     /// </summary>

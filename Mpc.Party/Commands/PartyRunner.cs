@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Mpc.Core;
 using Mpc.Net;
+using Mpc.Protocols.Malicious;
 using Mpc.Net.Configuration;
 using Mpc.Party.Jobs;
 using Mpc.Protocols.Preprocessing;
@@ -94,6 +95,9 @@ internal static class PartyRunner
                     if (ex is PeerException { PeerId: var culprit } pe && culprit != party.PartyId
                         && (uint)culprit < (uint)network.PartyCount)
                         await network.AbortAsync(culprit, pe.Reason);
+                    else if (ex is CheatingDetectedException { Culprit: { } cheater } && cheater != party.PartyId
+                        && (uint)cheater < (uint)network.PartyCount)
+                        await network.AbortAsync(cheater, ex.Message);
                     else
                         await network.AbortAsync(reason);
                 }

@@ -13,20 +13,17 @@ internal static class PowerTree
         where T : unmanaged, IRing<T>
     {
         CheckDegree(degree);
-        int n = x.Length;
-        var powers = new T[degree * n];
-        x.LocalShares.CopyTo(powers);
+        var powers = new List<SharedVector<T>>(degree) { x }; // x^1 .. x^k so far
         for (int low = 1; low < degree; low *= 2)
         {
             // Powers low + 1 .. min(2 low, degree): x^low times x^1 .. x^(high - low).
             int high = Math.Min(2 * low, degree), count = high - low;
-            var left = new T[count * n];
-            for (int j = 0; j < count; j++) powers.AsSpan((low - 1) * n, n).CopyTo(left.AsSpan(j * n));
-            var right = new SharedVector<T>(powers.AsSpan(0, count * n).ToArray());
-            var product = await suite.MultiplyAsync(new SharedVector<T>(left), right, ct).ConfigureAwait(false);
-            product.LocalShares.CopyTo(powers.AsSpan(low * n));
+            var left = SharedVector<T>.Concat([.. Enumerable.Repeat(powers[low - 1], count)]);
+            var right = SharedVector<T>.Concat([.. powers.Take(count)]);
+            var product = await suite.MultiplyAsync(left, right, ct).ConfigureAwait(false);
+            for (int j = 0; j < count; j++) powers.Add(product.Slice(j * x.Length, x.Length));
         }
-        return new SharedVector<T>(powers);
+        return SharedVector<T>.Concat([.. powers]);
     }
 
     public static void CheckDegree(int degree)

@@ -63,6 +63,13 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
                 $"{typeof(T).Name} is too small for truncation with {statisticalSecurity}-bit masks; use Mersenne127.");
     }
 
+    /// <summary>Tests only: see <see cref="ShamirEngine{T}.ProductTamper"/> (products reduced by resharing).</summary>
+    internal Action<T[]>? ProductTamper
+    {
+        get => _engine.ProductTamper;
+        set => _engine.ProductTamper = value;
+    }
+
     /// <inheritdoc />
     public Session Session => _session;
 

@@ -139,6 +139,27 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
         return (wide, narrow);
     }
 
+    /// <summary>My degree-t shares of <paramref name="length"/> fresh random values. Local.</summary>
+    public T[] Randoms(int length, StreamTag purpose)
+    {
+        var result = new T[length];
+        int sets = _keys.Length;
+        Span<byte> info = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
+        var draws = new T[Math.Min(length, Chunk)];
+        for (int s = 0; s < sets; s++)
+        {
+            using var prg = AesCtrPrg.Derive(_keys[s], "mpc-prss-single"u8, info);
+            for (int start = 0; start < length; start += Chunk)
+            {
+                int c = Math.Min(Chunk, length - start);
+                prg.FillUniform<T>(draws.AsSpan(0, c));
+                VectorMath.AddScaled<T>(draws.AsSpan(0, c), _weights[s], result.AsSpan(start, c));
+            }
+        }
+        return result;
+    }
+
     // Every subset of {0..n-1} of the given size, members ascending, in lexicographic order.
     private static List<int[]> Sets(int n, int size)
     {

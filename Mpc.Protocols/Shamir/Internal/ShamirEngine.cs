@@ -28,6 +28,12 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         AllParties = Enumerable.Range(0, session.PartyCount).ToArray();
     }
 
+    /// <summary>
+    /// Tests only: changes my local (degree-2t) product before it is reshared, as a party that computes a wrong product
+    /// and then follows the protocol would.
+    /// </summary>
+    internal Action<T[]>? ProductTamper { get; set; }
+
     /// <summary>False only in tests: resharings without pads (a broken variant whose dealings show product shares).</summary>
     internal bool MaskResharing { get; init; } = true;
 
@@ -108,7 +114,7 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     }
 
     /// <summary>
-    /// The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync"/>); its round
+    /// The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync(T[], CancellationToken, bool)"/>); its round
     /// not counted again when it runs <paramref name="beside"/> another operation.
     /// </summary>
     public ValueTask<T[]> MultiplyAsync(ReadOnlySpan<T> x, ReadOnlySpan<T> y, CancellationToken ct, bool beside = false)
@@ -128,12 +134,22 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// <param name="product">My share of the degree-2t product.</param>
     /// <param name="ct">Cancels the protocol.</param>
     /// <param name="beside">It runs beside another operation, in the same round: its round is not counted again.</param>
-    public async ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, bool beside = false)
+    public ValueTask<T[]> ReduceAsync(T[] product, CancellationToken ct, bool beside = false) =>
+        ReduceAsync(new ValueTask<T[]>(product), ct, beside);
+
+    /// <summary>
+    /// As <see cref="ReduceAsync(T[], CancellationToken, bool)"/> for a product still being computed: the tags are
+    /// taken now, in program order, and the product awaited after.
+    /// </summary>
+    public async ValueTask<T[]> ReduceAsync(ValueTask<T[]> local, CancellationToken ct, bool beside = false)
     {
-        int length = product.Length;
         var tag = _session.NextTag(_channel); // before any await: concurrent multiplications must take tags in program order
         var purpose = _session.NextTag(_channel); // names the pad streams
-        var resharing = await ResharingAsync(ct).ConfigureAwait(false);
+        var establishing = ResharingAsync(ct);
+        var product = await local.ConfigureAwait(false);
+        ProductTamper?.Invoke(product);
+        int length = product.Length;
+        var resharing = await establishing.ConfigureAwait(false);
         if (length == 0) return product; // every party has the same length: nothing to send anywhere
         var pads = resharing.DrawPads(length, purpose, MaskResharing);
         resharing.Deal(product, pads);
@@ -195,6 +211,18 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         var purpose = _session.NextTag(_channel);
         var sharing = await _pseudoRandom.ConfigureAwait(false);
         return sharing.DoubleRandoms(length, purpose);
+    }
+
+    /// <summary>
+    /// Degree-t sharings of <paramref name="length"/> uniform field elements by pseudo-random secret sharing: no
+    /// communication once the keys are out. Its tags are taken at the call.
+    /// </summary>
+    public async ValueTask<T[]> RandomsAsync(int length, CancellationToken ct)
+    {
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
+        var purpose = _session.NextTag(_channel);
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return sharing.Randoms(length, purpose);
     }
 
     /// <summary>Hands out the pairwise resharing keys now (one round); does nothing once they are out.</summary>

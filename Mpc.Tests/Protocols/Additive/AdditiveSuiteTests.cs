@@ -8,7 +8,7 @@ using Mpc.Tests.Protocols.Harness;
 namespace Mpc.Tests.Protocols.Additive;
 
 /// <summary>The arithmetic contract for the additive suite with dealer preprocessing, N = 2..7.</summary>
-public sealed class AdditiveDealerContract : ArithmeticContractTests<Z2k>
+public sealed class AdditiveDealerContract : FixedPointContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) => new AdditiveSuite(session, new DealerPreprocessing(session));
     protected override int MinParties => 2;

@@ -12,7 +12,7 @@ using Mpc.Tests.Protocols.Harness;
 namespace Mpc.Tests.Protocols.Garbling;
 
 /// <summary>The arithmetic contract for the two-party additive suite with garbled-circuit comparison.</summary>
-public sealed class AdditiveGarbledComparisonContract : ArithmeticContractTests<Z2k>
+public sealed class AdditiveGarbledComparisonContract : FixedPointContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) =>
         new AdditiveSuite(session, new DealerPreprocessing(session), comparison: ComparisonMethod.GarbledCircuit);

@@ -12,7 +12,7 @@ namespace Mpc.Tests.Protocols.Preprocessing;
 /// The arithmetic contract for the additive suite with an external dealer (a mesh member that computes nothing), N =
 /// 2..7.
 /// </summary>
-public sealed class AdditiveExternalDealerContract : ArithmeticContractTests<Z2k>
+public sealed class AdditiveExternalDealerContract : FixedPointContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) =>
         new AdditiveSuite(session, new DealerPreprocessing(session, DealerParties.LinkOf(session)));

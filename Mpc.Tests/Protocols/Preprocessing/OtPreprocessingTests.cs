@@ -12,7 +12,7 @@ namespace Mpc.Tests.Protocols.Preprocessing;
 /// The arithmetic contract for the additive suite with OT-made preprocessing (no trusted party), N = 2..3 (every run
 /// pays for fresh base OTs; the preprocessing tests cover N up to 5).
 /// </summary>
-public sealed class AdditiveOtContract : ArithmeticContractTests<Z2k>
+public sealed class AdditiveOtContract : FixedPointContractTests<Z2k>
 {
     protected override IArithmeticSuite<Z2k> CreateSuite(Session session) => new AdditiveSuite(session, new OtPreprocessing(session));
     protected override int MinParties => 2;

@@ -6,7 +6,7 @@ using Mpc.Tests.Protocols.Harness;
 namespace Mpc.Tests.Protocols.Shamir;
 
 /// <summary>The arithmetic contract, N = 3..7, with every opening scattered (each party the king of a segment).</summary>
-public sealed class ShamirScatteredContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirScatteredContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) =>
         new ShamirSuite<Mersenne127>(session) { ScatteredOpeningMinimum = 1 };
@@ -14,7 +14,7 @@ public sealed class ShamirScatteredContract : ArithmeticContractTests<Mersenne12
 }
 
 /// <summary>The same with t = 1, so that kings check a degree-2 polynomial against redundant shares for N &gt;= 4.</summary>
-public sealed class ShamirScatteredThresholdOneContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirScatteredThresholdOneContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) =>
         new ShamirSuite<Mersenne127>(session, threshold: 1) { ScatteredOpeningMinimum = 1 };

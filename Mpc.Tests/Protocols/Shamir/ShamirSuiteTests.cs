@@ -8,14 +8,14 @@ using Mpc.Tests.Protocols.Harness;
 namespace Mpc.Tests.Protocols.Shamir;
 
 /// <summary>The arithmetic contract for Shamir over 2^127-1, N = 3..7, t = floor((N-1)/2).</summary>
-public sealed class ShamirContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) => new ShamirSuite<Mersenne127>(session);
     protected override int MinParties => 3;
 }
 
 /// <summary>The same contract with the smallest threshold, t = 1, for N = 3..7.</summary>
-public sealed class ShamirThresholdOneContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirThresholdOneContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) => new ShamirSuite<Mersenne127>(session, threshold: 1);
     protected override int MinParties => 3;
@@ -25,14 +25,14 @@ public sealed class ShamirThresholdOneContract : ArithmeticContractTests<Mersenn
 /// The contract at N = 7 with t = 2: the only N up to 7 with a threshold strictly between 1 and the largest, so
 /// with the two contracts above every valid (N, t) for N = 3..7 is covered.
 /// </summary>
-public sealed class ShamirMiddleThresholdContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirMiddleThresholdContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) => new ShamirSuite<Mersenne127>(session, threshold: 2);
     protected override int MinParties => 7;
 }
 
 /// <summary>The contract with Catrina-Saxena random-bit truncation masks (error at most one unit), N = 3..5.</summary>
-public sealed class ShamirRandomBitsContract : ArithmeticContractTests<Mersenne127>
+public sealed class ShamirRandomBitsContract : FixedPointContractTests<Mersenne127>
 {
     protected override IArithmeticSuite<Mersenne127> CreateSuite(Session session) =>
         new ShamirSuite<Mersenne127>(session, truncation: ShamirTruncation.RandomBits);

@@ -1,0 +1,301 @@
+using FsCheck.Xunit;
+using Mpc.Core.Arithmetic;
+using Mpc.Net;
+using Mpc.Protocols;
+using Mpc.Protocols.Malicious;
+using Mpc.Protocols.Shamir;
+using Mpc.Tests.Hostile;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Protocols.Malicious;
+
+/// <summary>The arithmetic contract (no fixed point) for the actively secure Shamir suite, N = 3..7, default t.</summary>
+public sealed class MaliciousShamirContract : ArithmeticContractTests<Mersenne127>
+{
+    protected override async ValueTask<IArithmeticSuite<Mersenne127>> CreateSuiteAsync(Session session) =>
+        await MaliciousShamirSuite<Mersenne127>.CreateAsync(session);
+
+    protected override int MinParties => 3;
+}
+
+/// <summary>The same contract with t = 1, N = 3..7: every N above 3 then runs the degree check too.</summary>
+public sealed class MaliciousShamirThresholdOneContract : ArithmeticContractTests<Mersenne127>
+{
+    protected override async ValueTask<IArithmeticSuite<Mersenne127>> CreateSuiteAsync(Session session) =>
+        await MaliciousShamirSuite<Mersenne127>.CreateAsync(session, threshold: 1);
+
+    protected override int MinParties => 3;
+}
+
+/// <summary>Ways a party lies in the actively secure Shamir suite, each through a hook or its network.</summary>
+public enum Cheat
+{
+    /// <summary>Adds an error to its local product before resharing it (an additive attack on a product).</summary>
+    WrongProduct,
+
+    /// <summary>Adds an error to the MAC half of its local product.</summary>
+    WrongMac,
+
+    /// <summary>Sends one party a wrong share of an output.</summary>
+    WrongOpeningShare,
+
+    /// <summary>Sends an input's owner a wrong share of the input's mask.</summary>
+    WrongInputMaskShare,
+
+    /// <summary>As an input's owner, sends one party another masked value than the others.</summary>
+    WrongMaskedInput,
+
+    /// <summary>Sends bytes that are no field element in an opening.</summary>
+    MalformedElement,
+}
+
+public sealed class MaliciousShamirSuiteTests
+{
+    private const int Length = 4;
+
+    /// <summary>Party p's input: Length small values that depend on p.</summary>
+    private static Mersenne127[] InputOf(int party) =>
+        Enumerable.Range(0, Length).Select(i => Mersenne127.FromInt64(1000 * (party + 1) + 7 * i - 20)).ToArray();
+
+    /// <summary>
+    /// The program: every party inputs a vector; x_0 x_(N-1) + sum x_p + X_0 X_1 + X_0^T X_1, with X_p the 2x2 matrix of
+    /// x_p (X_0 prepared for the transposed product).
+    /// </summary>
+    private static async Task<Mersenne127[]> ProgramAsync(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering)
+    {
+        var s = suite.Session;
+        int n = s.PartyCount;
+        var inputs = new List<SharedVector<Mersenne127>>();
+        for (int p = 0; p < n; p++)
+            inputs.Add(await suite.InputAsync(p, p == s.PartyId ? InputOf(p) : ReadOnlyMemory<Mersenne127>.Empty, Length));
+        var sum = inputs.Aggregate(suite.Add);
+        var product = await suite.MultiplyAsync(inputs[0], inputs[n - 1]);
+        var matrix = await suite.MatrixMultiplyAsync(inputs[0], inputs[1], 2, 2, 2);
+        var prepared = await suite.PrepareMatrixAsync(inputs[0], 2, 2);
+        var transposed = await suite.TransposedMatrixMultiplyAsync(prepared, inputs[1], 2);
+        var result = suite.Add(suite.Add(product, sum), suite.Add(matrix, transposed));
+        await suite.VerifyAsync(); // so that what the cheater sends next belongs to the output's opening
+        if (tampering is not null) tampering.Enabled = true;
+        return await suite.OpenAsync(result);
+    }
+
+    private static Mersenne127[] Expected(int n)
+    {
+        var result = new Mersenne127[Length];
+        var x0 = InputOf(0);
+        var x1 = InputOf(1);
+        var xl = InputOf(n - 1);
+        for (int i = 0; i < Length; i++)
+        {
+            result[i] = x0[i] * xl[i];
+            for (int p = 0; p < n; p++) result[i] += InputOf(p)[i];
+        }
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 2; c++)
+                for (int k = 0; k < 2; k++)
+                    result[r * 2 + c] += x0[r * 2 + k] * x1[k * 2 + c] + x0[k * 2 + r] * x1[k * 2 + c];
+        return result;
+    }
+
+    /// <summary>The run with <paramref name="cheat"/> at party <paramref name="cheater"/>, lying to <paramref name="victim"/> where it lies to one.</summary>
+    private static CheatingRun Run(Cheat cheat, int n, int cheater, int victim, int element = 1, ulong error = 1) => new()
+    {
+        Parties = n,
+        Cheater = cheater,
+        Hooks = cheat switch
+        {
+            Cheat.WrongProduct => suite => suite.ProductTamper = local => Add(local, Length, element, error, mac: false),
+            Cheat.WrongMac => suite => suite.ProductTamper = local => Add(local, Length, element, error, mac: true),
+            Cheat.WrongOpeningShare => suite => suite.SendTamper = (kind, to, v) =>
+                kind == SentMessage.OpeningShare && to == victim && v.Length == Length ? Changed(v, element, error) : v,
+            Cheat.WrongInputMaskShare => suite => suite.SendTamper = (kind, _, v) =>
+                kind == SentMessage.InputMaskShare ? Changed(v, element, error) : v,
+            Cheat.WrongMaskedInput => suite => suite.SendTamper = (kind, to, v) =>
+                kind == SentMessage.MaskedInput && to == victim ? Changed(v, element, error) : v,
+            _ => null,
+        },
+        FrameTamper = cheat == Cheat.MalformedElement ? (_, payload) => NotElements(payload) : null,
+    };
+
+    // The elementwise product of length Length, [x y | (r x) y]: change a product or its MAC.
+    private static void Add(Mersenne127[] local, int length, int element, ulong error, bool mac)
+    {
+        if (local.Length != 2 * length) return; // the input masks' MACs and the check's own product stay honest
+        local[(mac ? length : 0) + element] += Mersenne127.FromUInt64(error);
+    }
+
+    private static Mersenne127[] Changed(Mersenne127[] v, int element, ulong error)
+    {
+        v[element % v.Length] += Mersenne127.FromUInt64(error);
+        return v;
+    }
+
+    private static byte[] NotElements(byte[] payload)
+    {
+        for (int i = 15; i < payload.Length; i += 16) payload[i] |= 0x80; // bit 127: above p
+        return payload;
+    }
+
+    /// <summary>What each kind of cheating is caught by, and whether the cheater is named, for N parties and default t.</summary>
+    private static (IntegrityCheck Check, bool Named) Caught(Cheat cheat, int n) => cheat switch
+    {
+        Cheat.WrongProduct or Cheat.WrongMac => (IntegrityCheck.MacCheck, false),
+        Cheat.WrongOpeningShare or Cheat.WrongInputMaskShare => (IntegrityCheck.OpeningConsistency, n % 2 == 0), // n >= 2t + 2
+        Cheat.WrongMaskedInput => (IntegrityCheck.BroadcastConsistency, false),
+        _ => (IntegrityCheck.MalformedElement, true),
+    };
+
+    /// <summary>Whether the lie lands in nothing the protocol uses: a local product of a party after 2t.</summary>
+    private static bool Unused(Cheat cheat, int n, int cheater) =>
+        cheat is Cheat.WrongProduct or Cheat.WrongMac && cheater > 2 * ((n - 1) / 2);
+
+    public static TheoryData<Cheat, int, int> EveryCheatEveryParty()
+    {
+        var data = new TheoryData<Cheat, int, int>();
+        foreach (var cheat in Enum.GetValues<Cheat>())
+            for (int n = 3; n <= 5; n++)
+                for (int cheater = 0; cheater < n; cheater++)
+                    data.Add(cheat, n, cheater);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCheatEveryParty))]
+    public async Task Cheater_IsCaught_NothingReleased(Cheat cheat, int n, int cheater)
+    {
+        int victim = (cheater + 1) % n;
+        var outcomes = await Run(cheat, n, cheater, victim).RunAsync(ProgramAsync);
+        var (check, named) = Caught(cheat, n);
+        var honest = Enumerable.Range(0, n).Where(p => p != cheater).Select(p => outcomes[p]).ToArray();
+        if (Unused(cheat, n, cheater))
+        {
+            // Products are reshared by parties 0..2t alone: a later party's local product is never used.
+            Assert.All(honest, o => Assert.Equal(Expected(n), o.Result));
+            return;
+        }
+
+        Assert.All(honest, o => Assert.Null(o.Result)); // no honest party releases anything
+        Assert.All(honest, o => Assert.True(o.Error is CheatingDetectedException or PeerAbortedException, $"{o.Error}"));
+        var detections = honest.Select(o => o.Error).OfType<CheatingDetectedException>().ToArray();
+        Assert.NotEmpty(detections);
+        Assert.All(detections, d => Assert.Equal(check, d.Check));
+        Assert.All(detections, d => Assert.Equal(named ? cheater : null, d.Culprit));
+        Assert.All(detections, d => Assert.Contains("nothing was released", d.Message));
+        if (named)
+            Assert.All(honest.Select(o => o.Error).OfType<PeerAbortedException>(), a => Assert.Equal(cheater, a.CulpritPartyId));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task HonestRun_OpensThePlainResult(int n)
+    {
+        var outcomes = await new CheatingRun { Parties = n, Cheater = 0 }.RunAsync(ProgramAsync);
+        Assert.All(outcomes, o => Assert.Equal(Expected(n), o.Result));
+    }
+
+    /// <summary>
+    /// The same wrong product in the semi-honest Shamir suite goes through unseen and changes the result: what the MAC
+    /// check catches above is a real change.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(3, 2)]
+    [InlineData(5, 1)]
+    public void SemiHonest_SameWrongProduct_ChangesTheResult(int n, int cheater)
+    {
+        var x = InputOf(0);
+        var y = InputOf(n - 1);
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s);
+            if (s.PartyId == cheater) suite.ProductTamper = local => local[1] += Mersenne127.One;
+            var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, Length);
+            var sy = await suite.InputAsync(n - 1, s.PartyId == n - 1 ? y : ReadOnlyMemory<Mersenne127>.Empty, Length);
+            return await suite.OpenAsync(await suite.MultiplyAsync(sx, sy));
+        });
+        Assert.All(results, r => Assert.NotEqual(x[1] * y[1], r[1]));
+        Assert.All(results, r => Assert.Equal(x[0] * y[0], r[0]));
+    }
+
+    /// <summary>
+    /// For random N, inputs, kinds of lie, elements and errors: every honest party opens the right result or aborts;
+    /// none ever opens a wrong one.
+    /// </summary>
+    [Property(MaxTest = 30)]
+    public void RandomCorruption_RightResultOrAbort_NeverWrong(byte nByte, byte cheatByte, byte cheaterByte, byte elementByte,
+        ulong error)
+    {
+        int n = 3 + nByte % 5;
+        var cheat = (Cheat)(cheatByte % Enum.GetValues<Cheat>().Length);
+        int cheater = cheaterByte % n;
+        int victim = (cheater + 1 + elementByte % (n - 1)) % n;
+        var outcomes = Run(cheat, n, cheater, victim, elementByte % Length, error)
+            .RunAsync(ProgramAsync).GetAwaiter().GetResult();
+        var expected = Expected(n);
+        for (int p = 0; p < n; p++)
+        {
+            if (p == cheater) continue;
+            if (outcomes[p].Result is { } result) Assert.Equal(expected, result);
+            else Assert.True(outcomes[p].Error is CheatingDetectedException or PeerAbortedException, $"{outcomes[p].Error}");
+        }
+        // A zero error changes nothing; any other is caught.
+        bool changed = (cheat == Cheat.MalformedElement || error != 0) && !Unused(cheat, n, cheater);
+        if (changed) Assert.All(Enumerable.Range(0, n).Where(p => p != cheater), p => Assert.Null(outcomes[p].Result));
+    }
+
+    /// <summary>Each of the 127 single-bit flips of one product, and of its MAC, is caught by the MAC check.</summary>
+    [Fact]
+    public async Task EverySingleBitFlip_OfAProductOrItsMac_IsCaught()
+    {
+        var missed = new List<string>();
+        foreach (bool mac in new[] { false, true })
+            for (int bit = 0; bit < 127; bit++)
+            {
+                var flip = Mersenne127.Create(UInt128.One << bit);
+                var run = new CheatingRun
+                {
+                    Parties = 3,
+                    Cheater = bit % 3,
+                    Hooks = suite => suite.ProductTamper = local =>
+                    {
+                        if (local.Length != 2 * Length) return;
+                        int i = (mac ? Length : 0) + bit % Length;
+                        local[i] = Mersenne127.Create(local[i].Value ^ flip.Value);
+                    },
+                };
+                var outcomes = await run.RunAsync(ProgramAsync);
+                if (outcomes.Any(o => o.Result is not null)) missed.Add($"{(mac ? "MAC" : "product")} bit {bit}");
+            }
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public void VectorFromAnotherSuite_IsRefused_NamingWhy()
+    {
+        var messages = LocalParties.Run(3, async s =>
+        {
+            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
+            var raw = SharedVector<Mersenne127>.FromShares(new Mersenne127[2]);
+            return Assert.Throws<ArgumentException>(() => suite.Add(raw, raw)).Message;
+        });
+        Assert.Contains("has no MAC", messages[0]);
+    }
+
+    [Fact]
+    public void TruncationAndComparison_AreRefused_NamingTheSemiHonestPath()
+    {
+        var messages = LocalParties.Run(3, async s =>
+        {
+            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
+            var x = suite.Constant(new Mersenne127[2]);
+            var truncation = Assert.Throws<NotSupportedException>(() => suite.TruncateAsync(x, 8).AsTask().GetAwaiter().GetResult());
+            var comparison = Assert.Throws<NotSupportedException>(() => suite.LessThanZeroAsync(x).AsTask().GetAwaiter().GetResult());
+            return (truncation.Message, comparison.Message);
+        });
+        Assert.Contains("no truncation yet", messages[0].Item1);
+        Assert.Contains("no comparison yet", messages[0].Item2);
+        Assert.Contains("--security semi-honest", messages[0].Item1);
+    }
+}
