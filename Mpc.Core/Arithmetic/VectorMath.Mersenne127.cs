@@ -27,10 +27,48 @@ public static partial class VectorMath
         for (int j = 0; j < scalars.Length; j++) AddScaled(terms.Slice(j * n, n), scalars[j], destination);
     }
 
+    /// <summary>
+    /// The sum of words[i] * values[i], each word an integer below 2^64: a random linear combination with short
+    /// coefficients (a batched check's), two 64x64 products per element over 2^127-1 and one reduction in all.
+    /// </summary>
+    public static T DotWords<T>(ReadOnlySpan<ulong> words, ReadOnlySpan<T> values) where T : unmanaged, IRing<T>
+    {
+        CheckLengths(words.Length, values.Length);
+        if (typeof(T) == typeof(Mersenne127))
+        {
+            var sum = Mersenne127Kernels.DotWords(words, MemoryMarshal.Cast<T, UInt128>(values));
+            return Unsafe.As<Mersenne127, T>(ref sum);
+        }
+        T result = T.Zero;
+        for (int i = 0; i < words.Length; i++) result += T.FromUInt64(words[i]) * values[i];
+        return result;
+    }
+
     /// <summary>2^127-1 arithmetic on canonical values, with the reduction deferred to the end of a sum.</summary>
     private static class Mersenne127Kernels
     {
         private static readonly UInt128 P = Mersenne127.P;
+
+        /// <summary>
+        /// sum w[i] x[i] for w[i] &lt; 2^64 and canonical x[i] &lt; 2^127: each product below 2^191 added into a 256-bit
+        /// (low, high) sum, reduced once with 2^128 = 2 (mod p). High grows below 2^64 per element: no overflow for any
+        /// span length.
+        /// </summary>
+        public static Mersenne127 DotWords(ReadOnlySpan<ulong> w, ReadOnlySpan<UInt128> x)
+        {
+            UInt128 low = 0, high = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                UInt128 a = x[i];
+                UInt128 p0 = Math.BigMul((ulong)a, w[i]), p1 = Math.BigMul((ulong)(a >> 64), w[i]);
+                UInt128 product = p0 + (p1 << 64);
+                UInt128 carry = (p1 >> 64) + (product < p0 ? UInt128.One : UInt128.Zero);
+                UInt128 sum = low + product;
+                high += carry + (sum < low ? UInt128.One : UInt128.Zero);
+                low = sum;
+            }
+            return Mersenne127.Create(low) + Mersenne127.Create(high) + Mersenne127.Create(high);
+        }
 
         /// <summary>
         /// accumulator[i] += c x[i]: the product (below 2^254) and the accumulator (below 2^127) summed in 256 bits

@@ -55,6 +55,7 @@ public sealed class BenchCompareJob : IJob
     /// <inheritdoc />
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
+        SuiteOptions.RequireSemiHonest(context.GetOption<string>("--security")!, "bench-compare");
         int size = context.GetOption<int>("--size");
         if (size < 1) throw new ArgumentException("--size must be positive.");
         int bits = context.GetOption<int>("--bits");

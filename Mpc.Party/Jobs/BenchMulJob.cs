@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
+using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Shamir;
 
@@ -13,7 +14,8 @@ namespace Mpc.Party.Jobs;
 /// preprocessing apart from the online phase, and prints one JSON line. One untimed multiplication of the full size
 /// comes first (it grows the transport's buffers and the heap), then --repeat timed ones, each with its own
 /// preprocessing: <c>online_seconds</c> and <c>ops_per_second</c> are their median, <c>best_ops_per_second</c>
-/// their best.
+/// their best. With --security malicious the timed part includes the MAC check of the product, as a run's output would
+/// wait for it.
 /// </summary>
 public sealed class BenchMulJob : IJob
 {
@@ -45,10 +47,14 @@ public sealed class BenchMulJob : IJob
         int repeat = context.GetOption<int>("--repeat");
         if (repeat < 1) throw new ArgumentException("--repeat must be positive.");
         string truncation = SuiteOptions.Truncation(context);
+        bool malicious = SuiteOptions.Malicious(context);
+        if (malicious && fixedPoint) SuiteOptions.RequireSemiHonest("malicious", "bench-mul --fixed-point");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         string suiteName = SuiteOptions.Suite(context);
         var runs = suiteName switch
         {
+            _ when malicious =>
+                await TimeAsync(await SuiteOptions.MaliciousShamir(session, context, ct), size, fixedPoint, repeat, null, ct),
             "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, ct),
             "replicated" => await TimeAsync(SuiteOptions.Replicated(session, truncation), size, fixedPoint, repeat, null, ct),
             _ => await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, ct),
@@ -59,7 +65,8 @@ public sealed class BenchMulJob : IJob
         double pre = BenchStatistics.Median(runs.Select(r => r.Preprocessing));
         double best = runs.Min(r => r.Online);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"fixed_point\":{(fixedPoint ? "true" : "false")}," +
+            $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"security\":\"{(malicious ? "malicious" : "semi-honest")}\"," +
+            $"\"fixed_point\":{(fixedPoint ? "true" : "false")}," +
             $"\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"repeat\":{repeat}," +
             $"\"online_seconds\":{online:0.######},\"preprocessing_seconds\":{pre:0.######},\"ops_per_second\":{size / online:0}," +
             $"\"best_ops_per_second\":{size / best:0},\"online_bytes_sent\":{runs[0].BytesSent},\"bytes_sent\":{stats.TotalBytesSent}," +
@@ -84,7 +91,8 @@ public sealed class BenchMulJob : IJob
     {
         // Warm up the code paths on a small vector, then synchronise with one opening.
         var small = suite.Constant(new T[1024]);
-        await suite.MultiplyAndTruncateAsync(small, await suite.MultiplyAsync(small, small, ct), 16, ct);
+        var square = await suite.MultiplyAsync(small, small, ct);
+        if (fixedPoint) await suite.MultiplyAndTruncateAsync(small, square, 16, ct);
         var x = await suite.InputAsync(0, new T[size], size, ct);
         var y = await suite.InputAsync(suite.Session.PartyCount - 1, new T[size], size, ct);
         await suite.OpenAsync(suite.Constant(new T[1]), ct);
@@ -106,6 +114,7 @@ public sealed class BenchMulJob : IJob
             await buffered.PrepareTriplesAsync(size, ct);
             if (fixedPoint) await buffered.PrepareTruncationMasksAsync(size, 16, ct);
         }
+        if (suite is MaliciousShamirSuite<Mersenne127> maliciousShamir) await maliciousShamir.PrepareMultiplicationMasksAsync(size, ct);
         if (suite is ShamirSuite<Mersenne127> shamir)
         {
             if (fixedPoint) await shamir.PrepareTruncationMasksAsync(size, 16, ct);
@@ -117,6 +126,7 @@ public sealed class BenchMulJob : IJob
         long before = suite.Session.Network.Stats.Snapshot().TotalBytesSent;
         clock.Restart();
         var z = fixedPoint ? await suite.MultiplyAndTruncateAsync(x, y, 16, ct) : await suite.MultiplyAsync(x, y, ct);
+        if (suite is MaliciousShamirSuite<Mersenne127> malicious) await malicious.VerifyAsync(ct);
         double online = clock.Elapsed.TotalSeconds;
         long sent = suite.Session.Network.Stats.Snapshot().TotalBytesSent - before;
         GC.KeepAlive(z);

@@ -3,6 +3,7 @@ using Mpc.Net.Configuration;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
+using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
@@ -28,7 +29,51 @@ internal static class SuiteOptions
         }.AcceptOnlyFromAmong("auto", "bits", "garbled"),
         new Option<int?>("--threshold") { Description = "Shamir threshold t (default: the largest t < N/2)." },
         TruncationOption(),
+        SecurityOption(),
     ];
+
+    /// <summary>The values --security accepts.</summary>
+    public static readonly string[] SecurityNames = ["semi-honest", "malicious"];
+
+    /// <summary>--security: what the parties are trusted to do.</summary>
+    public static Option<string> SecurityOption() =>
+        new Option<string>("--security")
+        {
+            Description = "semi-honest (every party follows the protocol; the fast default) or malicious (active security " +
+                "with abort, honest majority: a party that deviates in any message is caught and the run stops before any " +
+                "output; the Shamir suite, for inputs, products, matrix products and openings, not yet truncation or comparison).",
+            DefaultValueFactory = _ => "semi-honest",
+        }.AcceptOnlyFromAmong(SecurityNames);
+
+    /// <summary>Whether this job runs with --security malicious.</summary>
+    public static bool Malicious(JobContext context) => context.GetOption<string>("--security") == "malicious";
+
+    /// <summary>
+    /// The suite --security malicious runs in: --suite auto picks Shamir (for any N &gt;= 3); another suite is refused by name.
+    /// </summary>
+    public static string MaliciousSuite(string? suite, int parties)
+    {
+        if (suite is not (null or "auto" or "shamir"))
+            throw new ArgumentException($"--security malicious runs in the shamir suite (honest majority, N >= 3); the {suite} suite " +
+                "is semi-honest only. Use --suite shamir (or auto), or --security semi-honest.");
+        if (parties < 3)
+            throw new ArgumentException(
+                $"--security malicious needs an honest majority, so at least 3 parties; this cluster has {parties}.");
+        return "shamir";
+    }
+
+    /// <summary>Refuses --security malicious for a job that needs what the actively secure suite lacks, naming both.</summary>
+    public static void RequireSemiHonest(string security, string job)
+    {
+        if (security == "malicious")
+            throw new ArgumentException($"--security malicious is not available for {job} yet: it needs truncation and " +
+                "comparisons, which the actively secure suite does not have yet. Use --security semi-honest.");
+    }
+
+    /// <summary>The actively secure Shamir suite (two set-up rounds: keys and the MAC key).</summary>
+    public static ValueTask<MaliciousShamirSuite<Mersenne127>> MaliciousShamir(Session session, JobContext context,
+        CancellationToken ct) =>
+        MaliciousShamirSuite<Mersenne127>.CreateAsync(session, context.GetOption<int?>("--threshold"), ct);
 
     /// <summary>--truncation: how the replicated suite truncates.</summary>
     public static Option<string> TruncationOption() =>
@@ -102,9 +147,10 @@ internal static class SuiteOptions
         };
 
     /// <summary>What this job's --suite, --preprocessing and --comparison resolve to on its cluster.</summary>
-    public static SuiteChoice Choice(JobContext context) => SuiteChoice.Resolve(
-        context.GetOption<string>("--suite"), context.GetOption<string>("--preprocessing"), context.GetOption<string>("--comparison"),
-        context.Party.Cluster.ComputingPartyCount);
+    public static SuiteChoice Choice(JobContext context) => Malicious(context)
+        ? new SuiteChoice(MaliciousSuite(context.GetOption<string>("--suite"), context.Party.Cluster.ComputingPartyCount), "n/a", "n/a")
+        : SuiteChoice.Resolve(context.GetOption<string>("--suite"), context.GetOption<string>("--preprocessing"),
+            context.GetOption<string>("--comparison"), context.Party.Cluster.ComputingPartyCount);
 
     public static string Suite(JobContext context) => Choice(context).Suite;
 

@@ -39,6 +39,11 @@ internal sealed record TrainLrSettings
     /// <summary>--truncation: "auto" until <see cref="For"/>, then "two-round" or "one-round" (replicated) or "n/a".</summary>
     public string Truncation { get; init; } = "auto";
 
+    /// <summary>
+    /// --security: "semi-honest" (the only one train-lr runs with so far) or "malicious", refused by <see cref="Validate"/>.
+    /// </summary>
+    public string Security { get; init; } = "semi-honest";
+
     /// <summary>Whether this run saves or resumes checkpoints (and so keys its randomness per epoch).</summary>
     public bool Checkpointing => CheckpointEvery is not null || Resume;
 
@@ -135,6 +140,7 @@ internal sealed record TrainLrSettings
         Resume = parse.GetValue<bool>("--resume"),
         Comparison = parse.GetValue<string>("--comparison") ?? "auto",
         Truncation = parse.GetValue<string>("--truncation") ?? "auto",
+        Security = parse.GetValue<string>("--security") ?? "semi-honest",
     };
 
     /// <summary>
@@ -154,6 +160,7 @@ internal sealed record TrainLrSettings
     /// <summary>Refuses values no run can use, naming the option.</summary>
     public void Validate()
     {
+        SuiteOptions.RequireSemiHonest(Security, "train-lr");
         if (Epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException("--learning-rate must be positive.");
         if (BatchSize is < 1) throw new ArgumentException("--batch-size must be at least 1.");

@@ -85,21 +85,21 @@ public sealed partial class MaliciousShamirSuite<T>
         using var prg = AesCtrPrg.Derive(seed, "mpc-mac-check"u8, []);
         T w = T.Zero, u = T.Zero, degree = random[1];
         if (DegreeCheck) degree += prg.NextUniform<T>() * _key;
-        var coefficients = new T[Math.Min(CoefficientChunk, pairs.Length == 0 ? 0 : pairs.Max(p => p.Values.Length))];
+        var coefficients = new ulong[Math.Min(CoefficientChunk, pairs.Length == 0 ? 0 : pairs.Max(p => p.Values.Length))];
         foreach (var (values, macs) in pairs)
         {
             for (int start = 0; start < values.Length; start += CoefficientChunk)
             {
                 int c = Math.Min(CoefficientChunk, values.Length - start);
                 var a = coefficients.AsSpan(0, c);
-                prg.FillUniform(a);
-                w += VectorMath.Dot<T>(a, values.AsSpan(start, c));
-                u += VectorMath.Dot<T>(a, macs.AsSpan(start, c));
+                prg.Fill<ulong>(a);
+                w += VectorMath.DotWords<T>(a, values.AsSpan(start, c));
+                u += VectorMath.DotWords<T>(a, macs.AsSpan(start, c));
                 if (!DegreeCheck) continue;
-                prg.FillUniform(a);
-                degree += VectorMath.Dot<T>(a, values.AsSpan(start, c));
-                prg.FillUniform(a);
-                degree += VectorMath.Dot<T>(a, macs.AsSpan(start, c));
+                prg.Fill<ulong>(a);
+                degree += VectorMath.DotWords<T>(a, values.AsSpan(start, c));
+                prg.Fill<ulong>(a);
+                degree += VectorMath.DotWords<T>(a, macs.AsSpan(start, c));
             }
         }
         return (w, u, degree);

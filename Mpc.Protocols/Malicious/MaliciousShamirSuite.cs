@@ -20,10 +20,13 @@ namespace Mpc.Protocols.Malicious;
 /// Ishai, Prabhakaran, Sahai and Tromer, STOC 2014): a cheater can only add errors it chooses without knowing r. So
 /// before any output, <see cref="VerifyAsync"/> checks every product and input made since the last check at once:
 /// with coins opened after they were all fixed, u = sum a_k [r z_k] and w = sum a_k [z_k], and the parties open
-/// [u] - [r][w], which is zero unless some error was added; a non-zero error passes with probability at most
-/// 2 / p (2^-126 over 2^127 - 1), so one check suffices. With N &gt; 2t + 1 the same coins also open a random
-/// combination of those sharings, masked, and check its degree: honest shares off a degree-t polynomial are caught
-/// with probability 1 - 1/p. (With N = 2t + 1 the t + 1 honest shares always define one such polynomial.)</para>
+/// [u] - [r][w], which is zero unless some error was added. The coefficients a_k are uniform below 2^64 (cheaper to
+/// draw and multiply than field elements): errors d_k = e'_k - r e_k that are not all zero sum to zero with probability
+/// at most 2^-64 (the coefficient of one non-zero d_k must hit one value), and all d_k vanish with some e_k non-zero
+/// only if the errors guessed r (1/p); a wrong final product [r][w] would have to guess r too. So a cheat passes with
+/// probability below 2^-63, one check per batch. With N &gt; 2t + 1 the same coins also open a random combination of
+/// those sharings, masked, and check its degree: honest shares off a degree-t polynomial pass with probability at most
+/// 2^-64. (With N = 2t + 1 the t + 1 honest shares always define one such polynomial.)</para>
 /// <para>Every opening sends every share to every party and checks that they lie on one polynomial of the sharing's
 /// degree (n &gt;= t + 1 + t: the honest shares fix it, so a wrong share is always seen); opened outputs are then
 /// compared by digest, so one honest party's detection stops the others' release. Inputs: the parties open a random
@@ -61,8 +64,9 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
         if (n < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {n}.");
         if (t < 1 || 2 * t >= n)
             throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
-        // Every opening is all-to-all: a king could tell parties different values.
-        var engine = new ShamirEngine<T>(session, t) { ScatteredOpeningMinimum = int.MaxValue };
+        // The engine opens only masked products through kings (a lie there is caught by the check); outputs and the check's
+        // own openings are all-to-all (OpenCheckedAsync).
+        var engine = new ShamirEngine<T>(session, t);
         var keys = engine.EstablishResharingKeysAsync(ct);
         var key = await engine.RandomsAsync(1, ct).ConfigureAwait(false);
         await keys.ConfigureAwait(false);
@@ -70,14 +74,10 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
     }
 
     /// <summary>
-    /// Tests only: see <see cref="ShamirEngine{T}.ProductTamper"/>; the local product is [x y | (r x) y], so element i
-    /// changes a product and element length + i its MAC.
+    /// Tests only: changes my local (degree-2t) products before they are reduced, the values and their MACs, as a party
+    /// that computes a wrong product or MAC and then follows the protocol would.
     /// </summary>
-    internal Action<T[]>? ProductTamper
-    {
-        get => _engine.ProductTamper;
-        set => _engine.ProductTamper = value;
-    }
+    internal Action<T[], T[]>? ProductTamper { get; set; }
 
     /// <summary>
     /// Tests only: changes what this party sends in the suite's own messages (a copy: the kind, the receiver, the
@@ -266,10 +266,11 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
         Require(y, nameof(y));
         if (x.Length != y.Length) throw new ArgumentException($"Multiplying vectors of lengths {x.Length} and {y.Length}.");
         int n = x.Length;
-        var local = GC.AllocateUninitializedArray<T>(2 * n);
-        VectorMath.Multiply<T>(x.Shares, y.Shares, local.AsSpan(0, n));
-        VectorMath.Multiply<T>(x.Macs!, y.Shares, local.AsSpan(n, n));
-        return ReduceTrackedAsync(local, n, ct);
+        var values = GC.AllocateUninitializedArray<T>(n);
+        var macs = GC.AllocateUninitializedArray<T>(n);
+        VectorMath.Multiply<T>(x.Shares, y.Shares, values);
+        VectorMath.Multiply<T>(x.Macs!, y.Shares, macs);
+        return ReduceTrackedAsync(values, macs, ct);
     }
 
     /// <inheritdoc />
@@ -281,11 +282,11 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
         if (x.Length != rows * inner || y.Length != inner * columns)
             throw new ArgumentException(
                 $"Matrix product of {x.Length} and {y.Length} elements does not fit {rows}x{inner} times {inner}x{columns}.");
-        int size = rows * columns;
-        var local = new T[2 * size];
-        VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, local.AsSpan(0, size), rows, inner, columns);
-        VectorMath.MatrixMultiply<T>(x.Macs!, y.Shares, local.AsSpan(size, size), rows, inner, columns);
-        return ReduceTrackedAsync(local, size, ct);
+        var values = new T[rows * columns];
+        var macs = new T[rows * columns];
+        VectorMath.MatrixMultiply<T>(x.Shares, y.Shares, values, rows, inner, columns);
+        VectorMath.MatrixMultiply<T>(x.Macs!, y.Shares, macs, rows, inner, columns);
+        return ReduceTrackedAsync(values, macs, ct);
     }
 
     /// <summary>Keeps the shares and their MACs: no round.</summary>
@@ -317,10 +318,11 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
         int rows = x.Rows, width = x.Columns;
         int size = x.CheckRightOperand(y.Length, columns, transposed);
-        var local = new T[2 * size];
-        Product(whole.Shares, local.AsSpan(0, size));
-        Product(whole.Macs!, local.AsSpan(size, size));
-        return ReduceTrackedAsync(local, size, ct);
+        var values = new T[size];
+        var macs = new T[size];
+        Product(whole.Shares, values);
+        Product(whole.Macs!, macs);
+        return ReduceTrackedAsync(values, macs, ct);
 
         void Product(T[] matrix, Span<T> destination)
         {
@@ -343,21 +345,55 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
         "fixed-point jobs (train-lr, comparisons) run with --security semi-honest.");
 
     /// <summary>
-    /// Reduces [x y | (r x) y] (degree 2t) in one resharing round and tracks the pair for the next check. Its tags are
-    /// taken and the pair tracked now, in program order.
+    /// Reduces my degree-2t shares of x y and (r x) y in one round (two reductions beside each other, each written over
+    /// its input) and tracks the pair for the next check. Its tags are taken and the pair tracked now, in program order.
     /// </summary>
-    private async ValueTask<SharedVector<T>> ReduceTrackedAsync(T[] local, int length, CancellationToken ct)
+    private async ValueTask<SharedVector<T>> ReduceTrackedAsync(T[] values, T[] macs, CancellationToken ct)
     {
-        var pair = SplitAsync(_engine.ReduceAsync(local, ct).AsTask(), length);
-        Track(pair, length);
-        var (values, macs) = await pair.ConfigureAwait(false);
-        return new SharedVector<T>(values, macs);
+        ProductTamper?.Invoke(values, macs);
+        var pair = PairAsync(ReduceAsync(values, ct, beside: false), ReduceAsync(macs, ct, beside: true));
+        Track(pair, values.Length);
+        var (reduced, reducedMacs) = await pair.ConfigureAwait(false);
+        return new SharedVector<T>(reduced, reducedMacs);
     }
 
-    private static async Task<(T[] Values, T[] Macs)> SplitAsync(Task<T[]> reduced, int length)
+    /// <summary>
+    /// A degree-2t sharing reduced to degree t: by prepared double sharings if there are enough (DN07: the masked product
+    /// opened through a king per segment; a king's lie is an additive error or an inconsistency, which the check
+    /// catches), else by resharing.
+    /// </summary>
+    private Task<T[]> ReduceAsync(T[] local, CancellationToken ct, bool beside) =>
+        _doubleSharings is not null && _doubleSharings.TryTake(local.Length, out var masks)
+            ? _engine.ReduceWithDoubleSharingAsync(local, new ValueTask<(T[], T[])>(masks), ct, beside).AsTask()
+            : _engine.ReduceAsync(local, ct, beside).AsTask();
+
+    /// <summary>
+    /// Draws double sharings for <paramref name="count"/> products now (input-independent, by pseudo-random secret
+    /// sharing: no round once the keys are out); later products use them in order, each once, for the value and for
+    /// its MAC, and reshare beyond them.
+    /// </summary>
+    public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
     {
-        var both = await reduced.ConfigureAwait(false);
-        return (both.AsSpan(0, length).ToArray(), both.AsSpan(length, length).ToArray());
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var (wide, narrow) = await _engine.DoubleRandomsAsync(2 * count, ct).ConfigureAwait(false);
+        _doubleSharings = new DoubleSharings(wide, narrow);
+    }
+
+    private DoubleSharings? _doubleSharings;
+
+    // Prepared double sharings handed out in program order, never twice.
+    private sealed class DoubleSharings(T[] wide, T[] narrow)
+    {
+        private int _offset;
+
+        public bool TryTake(int length, out (T[] Wide, T[] Narrow) masks)
+        {
+            masks = default;
+            if (wide.Length - _offset < length) return false;
+            masks = (wide.AsSpan(_offset, length).ToArray(), narrow.AsSpan(_offset, length).ToArray());
+            _offset += length;
+            return true;
+        }
     }
 
     private static async Task<(T[] Values, T[] Macs)> PairAsync(Task<T[]> values, Task<T[]> macs) =>

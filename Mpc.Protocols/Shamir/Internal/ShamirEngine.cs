@@ -114,7 +114,8 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     }
 
     /// <summary>
-    /// The elementwise product of degree-t sharings: the local product, reduced (<see cref="ReduceAsync(T[], CancellationToken, bool)"/>); its round
+    /// The elementwise product of degree-t sharings: the local product, reduced
+    /// (<see cref="ReduceAsync(T[], CancellationToken, bool)"/>); its round
     /// not counted again when it runs <paramref name="beside"/> another operation.
     /// </summary>
     public ValueTask<T[]> MultiplyAsync(ReadOnlySpan<T> x, ReadOnlySpan<T> y, CancellationToken ct, bool beside = false)

@@ -40,6 +40,21 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
     }
 
     [Property(MaxTest = 100)]
+    public void DotWords_MatchesSumOfWordTimesElement(int seed, byte lengthByte, bool extremes)
+    {
+        int n = lengthByte % 70;
+        T[] b = Vector<T>(seed, n);
+        var words = new ulong[n];
+        var prg = Prg(seed + 1);
+        prg.Fill<ulong>(words);
+        if (extremes) // the largest words and the largest elements: every carry of the 256-bit sum taken
+            for (int i = 0; i < n; i++) (words[i], b[i]) = (ulong.MaxValue, -T.One);
+        T sum = T.Zero;
+        for (int i = 0; i < n; i++) sum += T.FromUInt64(words[i]) * b[i];
+        Assert.Equal(sum, VectorMath.DotWords<T>(words, b));
+    }
+
+    [Property(MaxTest = 100)]
     public void LinearCombination_MatchesSumOfScaledTerms(int seed, byte termsByte, byte lengthByte)
     {
         int count = termsByte % 40, n = lengthByte % 70;

@@ -97,15 +97,18 @@ public sealed class MaliciousShamirSuiteTests
         return result;
     }
 
-    /// <summary>The run with <paramref name="cheat"/> at party <paramref name="cheater"/>, lying to <paramref name="victim"/> where it lies to one.</summary>
+    /// <summary>
+    /// The run with <paramref name="cheat"/> at party <paramref name="cheater"/>, lying to <paramref name="victim"/> where
+    /// it lies to one.
+    /// </summary>
     private static CheatingRun Run(Cheat cheat, int n, int cheater, int victim, int element = 1, ulong error = 1) => new()
     {
         Parties = n,
         Cheater = cheater,
         Hooks = cheat switch
         {
-            Cheat.WrongProduct => suite => suite.ProductTamper = local => Add(local, Length, element, error, mac: false),
-            Cheat.WrongMac => suite => suite.ProductTamper = local => Add(local, Length, element, error, mac: true),
+            Cheat.WrongProduct => suite => suite.ProductTamper = (values, _) => Changed(values, element, error),
+            Cheat.WrongMac => suite => suite.ProductTamper = (_, macs) => Changed(macs, element, error),
             Cheat.WrongOpeningShare => suite => suite.SendTamper = (kind, to, v) =>
                 kind == SentMessage.OpeningShare && to == victim && v.Length == Length ? Changed(v, element, error) : v,
             Cheat.WrongInputMaskShare => suite => suite.SendTamper = (kind, _, v) =>
@@ -116,13 +119,6 @@ public sealed class MaliciousShamirSuiteTests
         },
         FrameTamper = cheat == Cheat.MalformedElement ? (_, payload) => NotElements(payload) : null,
     };
-
-    // The elementwise product of length Length, [x y | (r x) y]: change a product or its MAC.
-    private static void Add(Mersenne127[] local, int length, int element, ulong error, bool mac)
-    {
-        if (local.Length != 2 * length) return; // the input masks' MACs and the check's own product stay honest
-        local[(mac ? length : 0) + element] += Mersenne127.FromUInt64(error);
-    }
 
     private static Mersenne127[] Changed(Mersenne127[] v, int element, ulong error)
     {
@@ -258,11 +254,10 @@ public sealed class MaliciousShamirSuiteTests
                 {
                     Parties = 3,
                     Cheater = bit % 3,
-                    Hooks = suite => suite.ProductTamper = local =>
+                    Hooks = suite => suite.ProductTamper = (values, macs) =>
                     {
-                        if (local.Length != 2 * Length) return;
-                        int i = (mac ? Length : 0) + bit % Length;
-                        local[i] = Mersenne127.Create(local[i].Value ^ flip.Value);
+                        var local = mac ? macs : values;
+                        local[bit % Length] = Mersenne127.Create(local[bit % Length].Value ^ flip.Value);
                     },
                 };
                 var outcomes = await run.RunAsync(ProgramAsync);
