@@ -26,8 +26,9 @@ internal static class BenchCommand
         };
         var mulPreprocessing = Jobs.SuiteOptions.PreprocessingOption();
         var mulTruncation = Jobs.SuiteOptions.TruncationOption();
+        var mulSecurity = Jobs.SuiteOptions.SecurityOption();
         var mul = new Command("mul", "Secure vector multiplication throughput.");
-        foreach (var o in new Option[] { suite, mulPreprocessing, mulTruncation, parties, size, fixedPoint, insecure, repeat })
+        foreach (var o in new Option[] { suite, mulPreprocessing, mulTruncation, mulSecurity, parties, size, fixedPoint, insecure, repeat })
             mul.Options.Add(o);
         mul.SetAction(async (parse, ct) =>
         {
@@ -38,6 +39,7 @@ internal static class BenchCommand
                 "bench-mul", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(mulPreprocessing)!,
                 "--size", parse.GetValue(size).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--repeat", parse.GetValue(repeat).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--security", parse.GetValue(mulSecurity)!,
             };
             if (parse.GetValue(fixedPoint)) job.AddRange(["--fixed-point", "--truncation", parse.GetValue(mulTruncation)!]);
             return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse))

@@ -35,6 +35,33 @@ public sealed class MultiProcessContractTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task MaliciousSecurity_SelfTestPasses_AcrossProcesses(int parties)
+    {
+        using var cluster = TestCluster.Create(parties, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "selftest", "--security", "malicious", "--size", "3000");
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        for (int p = 0; p < parties; p++)
+            Assert.Contains($"[p{p} p{p}] selftest (shamir, malicious, {parties} parties, 3000 elements): 5 checks passed", launch.Stdout);
+    }
+
+    [Theory]
+    [InlineData("train-lr", "--security malicious is not available for train-lr yet")]
+    [InlineData("selftest --suite replicated", "the replicated suite is semi-honest only")]
+    public async Task MaliciousSecurity_WhereItDoesNotRun_RefusedByName(string job, string message)
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using var launch = MpcProcess.Start(["launch", "--cluster", clusterFile, .. job.Split(' '), "--security", "malicious"]);
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, launch.Output);
+    }
+
     [Fact]
     public async Task ReplicatedSuite_OtherThanThreeParties_RefusedSayingWhatToUse()
     {

@@ -22,11 +22,14 @@ internal sealed class CheatingRun
     /// <summary>Sets the cheater's hooks on its suite (null: the cheater stays honest in the suite).</summary>
     public Action<MaliciousShamirSuite<Mersenne127>>? Hooks { get; init; }
 
+    /// <summary>Connects the parties (null: the in-memory transport).</summary>
+    public Func<Task<IPartyNetwork[]>>? Connect { get; init; }
+
     /// <summary>Changes the cheater's frames while its network's tampering is enabled (null: no tampering network).</summary>
     public Func<int, byte[], byte[]>? FrameTamper { get; init; }
 
     /// <summary>What one party's run gave: the opened result, or what it threw.</summary>
-    public readonly record struct Outcome(Mersenne127[]? Result, Exception? Error);
+    public readonly record struct Outcome(Mersenne127[]? Result, Exception? Error, TimeSpan Elapsed);
 
     /// <summary>
     /// Runs <paramref name="program"/> at every party with the actively secure suite (threshold as the suite's default);
@@ -34,22 +37,23 @@ internal sealed class CheatingRun
     /// </summary>
     public async Task<Outcome[]> RunAsync(Func<MaliciousShamirSuite<Mersenne127>, TamperingNetwork?, Task<Mersenne127[]>> program)
     {
-        var networks = InMemoryNetwork.CreateCluster(Parties, TimeSpan.FromSeconds(20));
+        var networks = Connect is null ? InMemoryNetwork.CreateCluster(Parties, TimeSpan.FromSeconds(20)) : await Connect();
         TamperingNetwork? tampering = null;
         if (FrameTamper is not null) networks[Cheater] = tampering = new TamperingNetwork(networks[Cheater], FrameTamper);
         var outcomes = new Outcome[Parties];
         var run = LocalParties.RunAsync(networks, async session =>
         {
             int me = session.PartyId;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(session);
                 if (me == Cheater) Hooks?.Invoke(suite);
-                outcomes[me] = new(await program(suite, me == Cheater ? tampering : null), null);
+                outcomes[me] = new(await program(suite, me == Cheater ? tampering : null), null, clock.Elapsed);
             }
             catch (Exception ex)
             {
-                outcomes[me] = new(null, ex);
+                outcomes[me] = new(null, ex, clock.Elapsed);
                 if (ex is CheatingDetectedException { Culprit: { } culprit } && culprit != me)
                     await session.Network.AbortAsync(culprit, ex.Message);
                 else if (ex is not PeerException)

@@ -5,6 +5,8 @@ using Mpc.Protocols;
 using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Shamir;
 using Mpc.Tests.Hostile;
+using Mpc.Tests.Infrastructure;
+using Xunit.Abstractions;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.Malicious;
@@ -49,7 +51,7 @@ public enum Cheat
     MalformedElement,
 }
 
-public sealed class MaliciousShamirSuiteTests
+public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
 {
     private const int Length = 4;
 
@@ -179,6 +181,43 @@ public sealed class MaliciousShamirSuiteTests
         Assert.All(detections, d => Assert.Contains("nothing was released", d.Message));
         if (named)
             Assert.All(honest.Select(o => o.Error).OfType<PeerAbortedException>(), a => Assert.Equal(cheater, a.CulpritPartyId));
+    }
+
+    /// <summary>
+    /// Over real sockets (mutually authenticated TLS on loopback), every kind of lie by party 1 of 4: every honest party
+    /// stops well within its deadline, none releases anything, and where the shares prove it they all name party 1.
+    /// </summary>
+    [Fact]
+    public async Task OverTls_EveryCheat_StopsEveryHonestPartyPromptly()
+    {
+        const int n = 4, cheater = 1;
+        using (var honestCluster = TestCluster.Create(n, tls: true, receiveTimeout: TimeSpan.FromSeconds(20)))
+        {
+            var honest = await new CheatingRun { Parties = n, Cheater = cheater, Connect = () => honestCluster.ConnectAllAsync() }
+                .RunAsync(ProgramAsync);
+            Assert.All(honest, o => Assert.Equal(Expected(n), o.Result));
+            output.WriteLine($"honest run: {honest.Max(o => o.Elapsed).TotalMilliseconds:0} ms from the suite's creation to the output");
+        }
+        foreach (var cheat in Enum.GetValues<Cheat>())
+        {
+            using var cluster = TestCluster.Create(n, tls: true, receiveTimeout: TimeSpan.FromSeconds(20));
+            var run = Run(cheat, n, cheater, victim: 2);
+            var outcomes = await new CheatingRun
+            {
+                Parties = n, Cheater = cheater, Hooks = run.Hooks, FrameTamper = run.FrameTamper,
+                Connect = () => cluster.ConnectAllAsync(),
+            }.RunAsync(ProgramAsync);
+            var (check, named) = Caught(cheat, n);
+            foreach (int p in new[] { 0, 2, 3 })
+            {
+                Assert.Null(outcomes[p].Result);
+                Assert.True(outcomes[p].Elapsed < TimeSpan.FromSeconds(10), $"{cheat}: party {p} took {outcomes[p].Elapsed}");
+                if (named) Assert.Contains("party 1", outcomes[p].Error!.Message, StringComparison.OrdinalIgnoreCase);
+            }
+            Assert.Contains(new[] { 0, 2, 3 }, p => outcomes[p].Error is CheatingDetectedException d && d.Check == check);
+            var slowest = new[] { 0, 2, 3 }.Max(p => outcomes[p].Elapsed);
+            output.WriteLine($"{cheat}: every honest party stopped within {slowest.TotalMilliseconds:0} ms of the suite's creation");
+        }
     }
 
     [Theory]
