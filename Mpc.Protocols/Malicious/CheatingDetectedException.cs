@@ -32,6 +32,7 @@ public sealed class CheatingDetectedException : MpcException
             IntegrityCheck.SharingConsistency => "sharing consistency (degree) check",
             IntegrityCheck.MacCheck => "MAC check",
             IntegrityCheck.MalformedElement => "element check",
+            IntegrityCheck.SquareCheck => "square check",
             _ => check.ToString(),
         };
         string who = culprit is { } party

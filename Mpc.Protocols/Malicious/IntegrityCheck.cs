@@ -23,4 +23,7 @@ public enum IntegrityCheck
 
     /// <summary>A peer sent bytes that are not a field element (no honest party sends them).</summary>
     MalformedElement,
+
+    /// <summary>The square of a random value opened to zero or to a non-square: a product was tampered with.</summary>
+    SquareCheck,
 }

@@ -33,10 +33,12 @@ namespace Mpc.Protocols.Malicious;
 /// [rho] to the owner, who sends rho's masked input v - rho to all; the digests of these messages are compared in the
 /// check. Rounds: input 2 (the MAC of rho in the first), product 1, output opening 3 for the check (coins; degree
 /// check beside the product [r][w]; the zero opening), then 2 (the opening and its digest).</para>
-/// <para>Truncation and comparison are not available in this suite yet: they need masks whose range is checked
-/// (edaBits), which the semi-honest suite's dealt masks are not.</para>
+/// <para>Truncation and comparison open values masked by random numbers made of authenticated random bits (the
+/// square-root trick), so no party can choose a mask out of range, as it could deal one in the semi-honest suite; see
+/// <see cref="TruncateAsync"/> and <see cref="LessThanZeroAsync"/>. Their cost is in the bits: k + s of them per
+/// element, three products and a square root each.</para>
 /// </remarks>
-public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where T : unmanaged, IPrimeField<T>
+public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
     private readonly Session _session;
     private readonly ShamirEngine<T> _engine;
@@ -94,19 +96,15 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
     /// <inheritdoc />
     public string Name => "shamir";
 
+    /// <inheritdoc />
+    /// <remarks>The product, then the truncation, as one operation that takes every tag when it starts.</remarks>
+    public IFusedTruncation<T>? FusedTruncation => this;
+
     /// <summary>t: the number of parties that may collude, and cheat.</summary>
     public int Threshold => _engine.Scheme.Threshold;
 
     /// <summary>Elements of products and inputs made since the last <see cref="VerifyAsync"/>, still to be checked.</summary>
     public long Unchecked { get; private set; }
-
-    /// <inheritdoc />
-    /// <remarks>Not available in this suite yet (see the remarks on the class).</remarks>
-    public int TruncationErrorBound => 1;
-
-    /// <inheritdoc />
-    /// <remarks>Not available in this suite yet (see the remarks on the class).</remarks>
-    public int TruncationInputBits => 0;
 
     private int Me => _session.PartyId;
 
@@ -331,18 +329,6 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T> where 
             else VectorMath.MatrixMultiply<T>(selected, y.Shares, destination, rows, width, columns);
         }
     }
-
-    /// <summary>Not available in this suite yet: it would need range-checked masks (see the remarks on the class).</summary>
-    public ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default) =>
-        throw NotYet("truncation");
-
-    /// <summary>Not available in this suite yet: it would need range-checked masks (see the remarks on the class).</summary>
-    public ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default) =>
-        throw NotYet("comparison");
-
-    private static NotSupportedException NotYet(string operation) => new(
-        $"The actively secure Shamir suite has no {operation} yet (it needs range-checked masks); " +
-        "fixed-point jobs (train-lr, comparisons) run with --security semi-honest.");
 
     /// <summary>
     /// Reduces my degree-2t shares of x y and (r x) y in one round (two reductions beside each other, each written over

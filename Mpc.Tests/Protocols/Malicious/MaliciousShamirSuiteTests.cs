@@ -11,22 +11,26 @@ using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.Malicious;
 
-/// <summary>The arithmetic contract (no fixed point) for the actively secure Shamir suite, N = 3..7, default t.</summary>
-public sealed class MaliciousShamirContract : ArithmeticContractTests<Mersenne127>
+/// <summary>The whole arithmetic contract, fixed point included, for the actively secure Shamir suite, N = 3..7, default t.</summary>
+public sealed class MaliciousShamirContract : FixedPointContractTests<Mersenne127>
 {
     protected override async ValueTask<IArithmeticSuite<Mersenne127>> CreateSuiteAsync(Session session) =>
         await MaliciousShamirSuite<Mersenne127>.CreateAsync(session);
 
     protected override int MinParties => 3;
+
+    protected override bool AcceptsRawShares => false;
 }
 
 /// <summary>The same contract with t = 1, N = 3..7: every N above 3 then runs the degree check too.</summary>
-public sealed class MaliciousShamirThresholdOneContract : ArithmeticContractTests<Mersenne127>
+public sealed class MaliciousShamirThresholdOneContract : FixedPointContractTests<Mersenne127>
 {
     protected override async ValueTask<IArithmeticSuite<Mersenne127>> CreateSuiteAsync(Session session) =>
         await MaliciousShamirSuite<Mersenne127>.CreateAsync(session, threshold: 1);
 
     protected override int MinParties => 3;
+
+    protected override bool AcceptsRawShares => false;
 }
 
 /// <summary>Ways a party lies in the actively secure Shamir suite, each through a hook or its network.</summary>
@@ -317,19 +321,4 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         Assert.Contains("has no MAC", messages[0]);
     }
 
-    [Fact]
-    public void TruncationAndComparison_AreRefused_NamingTheSemiHonestPath()
-    {
-        var messages = LocalParties.Run(3, async s =>
-        {
-            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
-            var x = suite.Constant(new Mersenne127[2]);
-            var truncation = Assert.Throws<NotSupportedException>(() => suite.TruncateAsync(x, 8).AsTask().GetAwaiter().GetResult());
-            var comparison = Assert.Throws<NotSupportedException>(() => suite.LessThanZeroAsync(x).AsTask().GetAwaiter().GetResult());
-            return (truncation.Message, comparison.Message);
-        });
-        Assert.Contains("no truncation yet", messages[0].Item1);
-        Assert.Contains("no comparison yet", messages[0].Item2);
-        Assert.Contains("--security semi-honest", messages[0].Item1);
-    }
 }

@@ -1,0 +1,285 @@
+using System.Numerics;
+using Mpc.Core.Arithmetic;
+using Mpc.Net;
+
+namespace Mpc.Protocols.Malicious;
+
+public sealed partial class MaliciousShamirSuite<T>
+{
+    /// <summary>Bits of statistical hiding of the masks that truncation and comparison open values under.</summary>
+    public int StatisticalSecurity => 40;
+
+    /// <inheritdoc />
+    public int TruncationErrorBound => 1;
+
+    /// <inheritdoc />
+    /// <remarks>A masked value v + 2^(k-1) + R with R below 2^(k+s) stays below p/2, so its opening never wraps.</remarks>
+    public int TruncationInputBits =>
+        (int)(T.Modulus - 1).GetBitLength() - 1 - (StatisticalSecurity + (int)Math.Ceiling(Math.Log2(_session.PartyCount)) + 2);
+
+    /// <summary>
+    /// Catrina and Saxena's probabilistic truncation (FC 2010) with a mask made of checked random bits: open
+    /// c = x + 2^(k-1) + r' + 2^m r'' (r' of m bits, r'' of k + s - m bits, every bit authenticated) and return
+    /// floor(c / 2^m) - 2^(k-1-m) - r'', within one unit of floor(x / 2^m). The mask's range is guaranteed by its
+    /// bits, so no party can make the opening wrap. Rounds: two for the bits, one opening.
+    /// </summary>
+    public ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
+    {
+        Require(x, nameof(x));
+        CheckShift(bits);
+        return bits == 0 ? ValueTask.FromResult(x) : TruncateLaterAsync(ValueTask.FromResult(x), x.Length, bits, ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The product, then the truncation, with every tag taken at the call.</remarks>
+    public ValueTask<SharedVector<T>> MultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int bits,
+        CancellationToken ct = default) =>
+        Truncated(MultiplyAsync(x, y, ct), x.Length, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(SharedVector<T> x, SharedVector<T> y, int rows, int inner,
+        int columns, int bits, CancellationToken ct = default) =>
+        Truncated(MatrixMultiplyAsync(x, y, rows, inner, columns, ct), rows * columns, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> MatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns, int bits,
+        CancellationToken ct = default) =>
+        Truncated(MatrixMultiplyAsync(x, y, columns, ct), x.Rows * columns, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<SharedVector<T>> TransposedMatrixMultiplyAndTruncateAsync(ReusableMatrix<T> x, SharedVector<T> y, int columns,
+        int bits, CancellationToken ct = default) =>
+        Truncated(TransposedMatrixMultiplyAsync(x, y, columns, ct), x.Columns * columns, bits, ct);
+
+    private ValueTask<SharedVector<T>> Truncated(ValueTask<SharedVector<T>> product, int length, int bits, CancellationToken ct)
+    {
+        CheckShift(bits);
+        return bits == 0 ? product : TruncateLaterAsync(product, length, bits, ct);
+    }
+
+    // The truncation of a vector still being computed: every tag taken now, in program order.
+    private async ValueTask<SharedVector<T>> TruncateLaterAsync(ValueTask<SharedVector<T>> pending, int length, int bits,
+        CancellationToken ct)
+    {
+        int k = TruncationInputBits, width = k + StatisticalSecurity;
+        var randomBits = RandomBitsAsync(length * width, ct);
+        var openTag = _session.NextTag();
+        var x = await pending.ConfigureAwait(false);
+        var (low, high) = MaskParts(await randomBits.ConfigureAwait(false), length, width, bits);
+
+        var masked = Add(Add(x, low), Scale(high, Power(bits)));
+        masked = AddPublic(masked, Repeat(Power(k - 1), length));
+        var c = await OpenCheckedAsync(masked.Shares, openTag, "a truncation's masked value", ct).ConfigureAwait(false);
+
+        var shifted = new T[length];
+        var offset = Power(k - 1 - bits);
+        for (int i = 0; i < length; i++) shifted[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) - offset;
+        return Subtract(AddPublic(Constant(new T[length]), shifted), high);
+    }
+
+    /// <summary>
+    /// [x &lt; 0] exactly for x in [-2^(b-1), 2^(b-1)): with y = x + 2^(b-1) and m = b - 1, open c = y + r' + 2^m r''
+    /// (r' of m checked bits, kept as bits; r'' of s + 1), compare c mod 2^m with r' bit by bit ([c' &lt; r'] by a
+    /// suffix OR of the differing bits, ceil(log2 m) product rounds), and return 1 - floor(y / 2^m), where
+    /// y mod 2^m = c' - r' + 2^m [c' &lt; r']. Rounds: two for the bits, one opening, ceil(log2 m) products.
+    /// </summary>
+    public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
+    {
+        Require(x, nameof(x));
+        int b = inputBits ?? TruncationInputBits;
+        if (b < 2 || b > TruncationInputBits)
+            throw new ArgumentOutOfRangeException(nameof(inputBits), b, $"Comparisons take 2 to {TruncationInputBits} input bits here.");
+        int m = b - 1, width = b + StatisticalSecurity, length = x.Length;
+        var randomBits = RandomBitsAsync(length * width, ct);
+        var openTag = _session.NextTag();
+        var all = await randomBits.ConfigureAwait(false);
+        var (low, high) = MaskParts(all, length, width, m);
+
+        var y = AddPublic(x, Repeat(Power(m), length));
+        var masked = Add(Add(y, low), Scale(high, Power(m)));
+        var c = await OpenCheckedAsync(masked.Shares, openTag, "a comparison's masked value", ct).ConfigureAwait(false);
+
+        // The low m bits of c, public, and [c' < r'] from r''s bits.
+        var cLow = new UInt128[length];
+        for (int i = 0; i < length; i++) cLow[i] = (UInt128)T.ToSignedInt128(c[i]) & ((UInt128.One << m) - 1);
+        var less = await LessThanBitsAsync(cLow, all, length, width, m, ct).ConfigureAwait(false);
+
+        // floor(y / 2^m) = (y - c' + r' - 2^m [c' < r']) / 2^m, and [x < 0] = 1 - that.
+        var publicLow = new T[length];
+        for (int i = 0; i < length; i++) publicLow[i] = T.FromInt128((Int128)cLow[i]);
+        var remainderFree = Subtract(Add(Subtract(y, Constant(publicLow)), low), Scale(less, Power(m)));
+        var msb = Scale(remainderFree, T.Inverse(Power(m)));
+        return Subtract(Constant(Repeat(T.One, length)), msb);
+    }
+
+    /// <summary>
+    /// [c' &lt; r'] per element for public c' and shared bits r'_0..r'_(m-1) (element-major in <paramref name="bits"/>,
+    /// <paramref name="width"/> per element): e_i = c_i xor r_i (local), f_i = OR of e_j for j &gt;= i (a suffix OR in
+    /// ceil(log2 m) product rounds), and the answer sum (f_i - f_(i+1)) (1 - c_i): r' is larger where they first differ
+    /// from the top iff c has a 0 there.
+    /// </summary>
+    private async ValueTask<SharedVector<T>> LessThanBitsAsync(UInt128[] cLow, SharedVector<T> bits, int length, int width, int m,
+        CancellationToken ct)
+    {
+        // e, position-major: e[i * length + element].
+        var eShares = new T[m * length];
+        var eMacs = new T[m * length];
+        var two = T.FromInt64(2);
+        for (int i = 0; i < m; i++)
+            for (int e = 0; e < length; e++)
+            {
+                bool ci = ((cLow[e] >> i) & 1) != 0;
+                var share = bits.Shares[e * width + i];
+                var mac = bits.Macs![e * width + i];
+                // c xor r = r for c = 0, 1 - r for c = 1.
+                eShares[i * length + e] = ci ? T.One - share : share;
+                eMacs[i * length + e] = ci ? _key - mac : mac;
+            }
+        var f = new SharedVector<T>(eShares, eMacs);
+        for (int step = 1; step < m; step *= 2)
+        {
+            // f_i = f_i OR f_(i+step) = f_i + f_(i+step) - f_i f_(i+step) for i + step < m.
+            int count = (m - step) * length;
+            var lower = f.Slice(0, count);
+            var upper = f.Slice(step * length, count);
+            var product = await MultiplyAsync(lower, upper, ct).ConfigureAwait(false);
+            var combined = Subtract(Add(lower, upper), product);
+            f = SharedVector<T>.Concat(combined, f.Slice(count, m * length - count));
+        }
+        // sum over i of (f_i - f_(i+1)) (1 - c_i), f_m = 0.
+        var result = Constant(new T[length]);
+        for (int i = 0; i < m; i++)
+        {
+            var fi = f.Slice(i * length, length);
+            var first = i + 1 < m ? Subtract(fi, f.Slice((i + 1) * length, length)) : fi;
+            var weights = new T[length];
+            for (int e = 0; e < length; e++) weights[e] = ((cLow[e] >> i) & 1) != 0 ? T.Zero : T.One;
+            result = Add(result, MultiplyPublic(first, weights));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The mask parts of <paramref name="length"/> elements from their bits (element-major, <paramref name="width"/>
+    /// each): r' = sum over i &lt; m of 2^i b_i and r'' = sum over i &gt;= m of 2^(i-m) b_i.
+    /// </summary>
+    private static (SharedVector<T> Low, SharedVector<T> High) MaskParts(SharedVector<T> bits, int length, int width, int m)
+    {
+        var low = new T[length];
+        var lowMacs = new T[length];
+        var high = new T[length];
+        var highMacs = new T[length];
+        for (int e = 0; e < length; e++)
+        {
+            T l = T.Zero, lm = T.Zero, h = T.Zero, hm = T.Zero;
+            for (int i = width - 1; i >= 0; i--)
+            {
+                var share = bits.Shares[e * width + i];
+                var mac = bits.Macs![e * width + i];
+                if (i >= m) { h = h + h + share; hm = hm + hm + mac; } // Horner, from the top bit
+                else { l = l + l + share; lm = lm + lm + mac; }
+            }
+            (low[e], lowMacs[e], high[e], highMacs[e]) = (l, lm, h, hm);
+        }
+        return (new(low, lowMacs), new(high, highMacs));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> random bits with their MACs, by the square-root trick (p = 3 mod 4): for a random
+    /// [a], compute [r a] and [a^2] (round 1), then open a^2 beside [r a] a, the MAC of a^2 (round 2); with s the square
+    /// root of a^2, b = (a / s + 1) / 2 is 0 or 1, uniform, and no party knows it. A wrong a^2 opens to a non-square
+    /// (caught at once) or to a wrong square, which the MAC check catches; either way nothing but the random a is at
+    /// stake. Every tag is taken at the call.
+    /// </summary>
+    private async Task<SharedVector<T>> RandomBitsAsync(int count, CancellationToken ct)
+    {
+        if ((T.Modulus & 3) != 3)
+            throw new NotSupportedException($"Random bits by square roots need p = 3 mod 4; {typeof(T).Name} is not.");
+        var a = _engine.RandomsAsync(count, ct).AsTask();
+        var aMac = _engine.ReduceAsync(KeyProductAsync(a), ct).AsTask();
+        var square = _engine.ReduceAsync(SquareAsync(a), ct, beside: true).AsTask();
+        var openTag = _session.NextTag();
+        var squareMac = _engine.ReduceAsync(ProductAsync(aMac, a), ct, beside: true).AsTask();
+        Track(PairAsync(a, aMac), count);
+        Track(PairAsync(square, squareMac), count);
+
+        var squares = await OpenCheckedAsync(await square.ConfigureAwait(false), openTag, "a random value's square", ct)
+            .ConfigureAwait(false);
+        var exponent = (UInt128)((T.Modulus + 1) / 4);
+        var roots = new T[count];
+        for (int i = 0; i < count; i++)
+        {
+            roots[i] = T.Pow(squares[i], exponent);
+            if (squares[i] == T.Zero || roots[i] * roots[i] != squares[i])
+                throw new CheatingDetectedException(IntegrityCheck.SquareCheck, null,
+                    $"the square of random value {i} of {count} opened to {(squares[i] == T.Zero ? "zero" : "a non-square")}");
+        }
+        var inverses = BatchInverse(roots);
+        var half = T.Inverse(T.FromInt64(2));
+        var shares = await a.ConfigureAwait(false);
+        var macs = await aMac.ConfigureAwait(false);
+        var bits = new T[count];
+        var bitMacs = new T[count];
+        var halfKey = half * _key;
+        for (int i = 0; i < count; i++)
+        {
+            var weight = inverses[i] * half;
+            bits[i] = weight * shares[i] + half;
+            bitMacs[i] = weight * macs[i] + halfKey;
+        }
+        return new SharedVector<T>(bits, bitMacs);
+    }
+
+    // My degree-2t shares of a^2.
+    private static async ValueTask<T[]> SquareAsync(Task<T[]> a)
+    {
+        var shares = await a.ConfigureAwait(false);
+        var square = new T[shares.Length];
+        VectorMath.Multiply<T>(shares, shares, square);
+        return square;
+    }
+
+    // My degree-2t shares of x y for x and y still being computed.
+    private static async ValueTask<T[]> ProductAsync(Task<T[]> x, Task<T[]> y)
+    {
+        var (left, right) = (await x.ConfigureAwait(false), await y.ConfigureAwait(false));
+        var product = new T[left.Length];
+        VectorMath.Multiply<T>(left, right, product);
+        return product;
+    }
+
+    // Montgomery's trick: every inverse for one inversion and three products per element.
+    private static T[] BatchInverse(T[] values)
+    {
+        var prefix = new T[values.Length];
+        var running = T.One;
+        for (int i = 0; i < values.Length; i++)
+        {
+            prefix[i] = running;
+            running *= values[i];
+        }
+        var inverse = values.Length == 0 ? T.One : T.Inverse(running);
+        var result = new T[values.Length];
+        for (int i = values.Length - 1; i >= 0; i--)
+        {
+            result[i] = inverse * prefix[i];
+            inverse *= values[i];
+        }
+        return result;
+    }
+
+    private static T Power(int bits) => T.FromInt128(Int128.One << bits);
+
+    private static T[] Repeat(T value, int length)
+    {
+        var values = new T[length];
+        Array.Fill(values, value);
+        return values;
+    }
+
+    private void CheckShift(int bits)
+    {
+        if (bits < 0 || bits >= TruncationInputBits)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
+    }
+}
