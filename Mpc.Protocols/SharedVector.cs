@@ -70,6 +70,35 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
         return allMacs is null ? new(shares) : new(shares, allMacs);
     }
 
+    /// <summary>
+    /// The values at <paramref name="indices"/>, in that order (repeats allowed): a local rearrangement, in every suite
+    /// (MACs come along).
+    /// </summary>
+    public SharedVector<T> Select(ReadOnlySpan<int> indices)
+    {
+        var shares = GC.AllocateUninitializedArray<T>(indices.Length);
+        var macs = Macs is null ? null : GC.AllocateUninitializedArray<T>(indices.Length);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int index = indices[i];
+            if ((uint)index >= (uint)Length)
+                throw new ArgumentOutOfRangeException(nameof(indices), index, $"Index {i} selects value {index} of {Length}.");
+            shares[i] = Shares[index];
+            if (macs is not null) macs[i] = Macs![index];
+        }
+        return macs is null ? new(shares) : new(shares, macs);
+    }
+
+    /// <summary>The sum of all the values, as a vector of one: local, in every suite (MACs come along).</summary>
+    public SharedVector<T> Sum()
+    {
+        T sum = T.Zero, mac = T.Zero;
+        foreach (var share in Shares) sum += share;
+        if (Macs is null) return new([sum]);
+        foreach (var m in Macs) mac += m;
+        return new([sum], [mac]);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"SharedVector<{typeof(T).Name}>[{Length}]";
 }

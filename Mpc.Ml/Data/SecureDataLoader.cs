@@ -124,22 +124,23 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             features[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, counts[p] * width, ct);
             labelInputs[p] = fixedPoint.InputAsync(p, p == me ? labels! : ReadOnlyMemory<double>.Empty, counts[p], ct);
         }
-        var one = fixedPoint.Constant([1.0]).LocalShares[0];
-        var x = new T[rows * columns];
-        var y = new T[rows];
-        int offset = 0;
+        // Every party's rows one after another, then a constant 1 per row; X picks from them row by row.
+        var parts = new SharedVector<T>[parties + 1];
+        var labelParts = new SharedVector<T>[parties];
         for (int p = 0; p < parties; p++)
         {
-            var block = await features[p].ConfigureAwait(false);
-            (await labelInputs[p].ConfigureAwait(false)).LocalShares.CopyTo(y.AsSpan(offset));
-            for (int i = 0; i < counts[p]; i++)
-            {
-                block.LocalShares.Slice(i * width, width).CopyTo(x.AsSpan((offset + i) * columns));
-                x[(offset + i) * columns + width] = one;
-            }
-            offset += counts[p];
+            parts[p] = await features[p].ConfigureAwait(false);
+            labelParts[p] = await labelInputs[p].ConfigureAwait(false);
         }
-        return new SharedDataset<T>(SharedVector<T>.FromShares(x), SharedVector<T>.FromShares(y), rows, columns);
+        parts[parties] = fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray());
+        var indices = new int[rows * columns];
+        for (int row = 0; row < rows; row++)
+        {
+            for (int j = 0; j < width; j++) indices[row * columns + j] = row * width + j; // the parties' blocks are row-major
+            indices[row * columns + width] = rows * width + row;
+        }
+        var x = SharedVector<T>.Concat(parts).Select(indices);
+        return new SharedDataset<T>(x, SharedVector<T>.Concat(labelParts), rows, columns);
     }
 
     // Vertical: party p's columns follow party p-1's in every row; the label comes from its owner.
@@ -151,17 +152,25 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         for (int p = 0; p < parties; p++)
             blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
         var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows, ct);
-        var one = fixedPoint.Constant([1.0]).LocalShares[0];
-        var x = new T[rows * columns];
-        int offset = 0;
+        // Every party's columns block after block (each row-major), then a constant 1 per row; X picks row by row.
+        var parts = new SharedVector<T>[parties + 1];
+        var starts = new int[parties + 1];
         for (int p = 0; p < parties; p++)
         {
-            var block = await blocks[p].ConfigureAwait(false);
-            for (int i = 0; i < rows; i++) block.LocalShares.Slice(i * widths[p], widths[p]).CopyTo(x.AsSpan(i * columns + offset));
-            offset += widths[p];
+            parts[p] = await blocks[p].ConfigureAwait(false);
+            starts[p + 1] = starts[p] + rows * widths[p];
         }
-        for (int i = 0; i < rows; i++) x[i * columns + columns - 1] = one;
+        parts[parties] = fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray());
+        var indices = new int[rows * columns];
+        for (int i = 0; i < rows; i++)
+        {
+            int column = 0;
+            for (int p = 0; p < parties; p++)
+                for (int j = 0; j < widths[p]; j++) indices[i * columns + column++] = starts[p] + i * widths[p] + j;
+            indices[i * columns + columns - 1] = starts[parties] + i;
+        }
+        var x = SharedVector<T>.Concat(parts).Select(indices);
         var y = await labelInput.ConfigureAwait(false);
-        return new SharedDataset<T>(SharedVector<T>.FromShares(x), y, rows, columns);
+        return new SharedDataset<T>(x, y, rows, columns);
     }
 }

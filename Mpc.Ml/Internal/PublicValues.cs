@@ -20,9 +20,9 @@ internal static class PublicValues
         // Started together: each input takes its tag before its first await.
         var inputs = new ValueTask<SharedVector<T>>[parties];
         for (int p = 0; p < parties; p++) inputs[p] = suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, length, ct);
-        var all = new T[parties * length];
-        for (int p = 0; p < parties; p++) (await inputs[p].ConfigureAwait(false)).LocalShares.CopyTo(all.AsSpan(p * length));
-        var opened = await suite.OpenAsync(SharedVector<T>.FromShares(all), ct).ConfigureAwait(false);
+        var all = new SharedVector<T>[parties];
+        for (int p = 0; p < parties; p++) all[p] = await inputs[p].ConfigureAwait(false);
+        var opened = await suite.OpenAsync(SharedVector<T>.Concat(all), ct).ConfigureAwait(false);
         var result = new long[parties][];
         for (int p = 0; p < parties; p++)
             result[p] = opened.AsSpan(p * length, length).ToArray().Select(v => (long)T.ToSignedInt128(v)).ToArray();

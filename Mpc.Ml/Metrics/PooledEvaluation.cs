@@ -53,7 +53,7 @@ public static class PooledEvaluation
             int offset = 0;
             for (int p = 0; p < parties; p++)
             {
-                openings[p] = fixedPoint.OpenToAsync(p, SharedVector<T>.FromShares(scores.LocalShares.Slice(offset, counts[p])), ct);
+                openings[p] = fixedPoint.OpenToAsync(p, scores.Slice(offset, counts[p]), ct);
                 offset += counts[p];
             }
             myScores = null;

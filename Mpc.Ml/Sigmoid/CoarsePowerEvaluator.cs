@@ -89,12 +89,13 @@ internal sealed class CoarsePowerEvaluator
             throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
         var powers = await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
 
-        var sum = new T[n];
+        SharedVector<T>? sum = null;
         for (int k = 1; k <= degree; k += 2)
         {
             var multiplier = T.FromInt128((Int128)Math.Round(Math.ScaleB(_coefficients[k], SumBits - unit * k)));
-            VectorMath.AddScaled<T>(powers.LocalShares.Slice((k - 1) * n, n), multiplier, sum);
+            var term = suite.Scale(powers.Slice((k - 1) * n, n), multiplier);
+            sum = sum is null ? term : suite.Add(sum, term);
         }
-        return SharedVector<T>.FromShares(sum);
+        return sum!;
     }
 }

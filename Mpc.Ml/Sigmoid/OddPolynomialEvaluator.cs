@@ -60,7 +60,7 @@ internal static class OddPolynomialEvaluator
             var product = await suite.MultiplyAndTruncateAsync(Concatenate(left), Concatenate(right), 2 * f, ct).ConfigureAwait(false);
             for (int i = 0; i < outputs.Count; i++)
             {
-                var part = SharedVector<T>.FromShares(product.LocalShares.Slice(i * n, n));
+                var part = product.Slice(i * n, n);
                 if (outputs[i] > 0) powers[outputs[i]] = part;
                 else sum = sum is null ? part : suite.Add(sum, part);
             }
@@ -91,16 +91,6 @@ internal static class OddPolynomialEvaluator
     /// <summary>ceil(log2 degree) levels, at least one: the rounds of fixed-point products the evaluation costs.</summary>
     public static int Levels(int degree) => degree <= 2 ? 1 : (int)Math.Ceiling(Math.Log2(degree));
 
-    private static SharedVector<T> Concatenate<T>(List<SharedVector<T>> parts) where T : unmanaged, IRing<T>
-    {
-        if (parts.Count == 1) return parts[0];
-        var all = new T[parts.Sum(p => p.Length)];
-        int offset = 0;
-        foreach (var part in parts)
-        {
-            part.LocalShares.CopyTo(all.AsSpan(offset));
-            offset += part.Length;
-        }
-        return SharedVector<T>.FromShares(all);
-    }
+    private static SharedVector<T> Concatenate<T>(List<SharedVector<T>> parts) where T : unmanaged, IRing<T> =>
+        parts.Count == 1 ? parts[0] : SharedVector<T>.Concat([.. parts]);
 }

@@ -29,14 +29,9 @@ internal static class SigmoidIntervals
         return worst;
     }
 
-    public static SharedVector<T> Concatenate<T>(SharedVector<T> a, SharedVector<T> b) where T : unmanaged, IRing<T>
-    {
-        var all = new T[a.Length + b.Length];
-        a.LocalShares.CopyTo(all);
-        b.LocalShares.CopyTo(all.AsSpan(a.Length));
-        return SharedVector<T>.FromShares(all);
-    }
+    public static SharedVector<T> Concatenate<T>(SharedVector<T> a, SharedVector<T> b) where T : unmanaged, IRing<T> =>
+        SharedVector<T>.Concat(a, b);
 
     public static SharedVector<T> Slice<T>(SharedVector<T> x, int start, int length) where T : unmanaged, IRing<T> =>
-        SharedVector<T>.FromShares(x.LocalShares.Slice(start, length));
+        x.Slice(start, length);
 }

@@ -77,7 +77,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             foreach (var (first, count) in schedule.Batches(epoch))
             {
                 var batch = schedule.IsFullBatch ? prepared : prepared.SelectRows(first, count);
-                var labels = schedule.IsFullBatch ? y : SharedVector<T>.FromShares(y.LocalShares.Slice(first, count));
+                var labels = schedule.IsFullBatch ? y : y.Slice(first, count);
                 var residual = await ResidualAsync(batch, labels, weights, options, ranges, ct).ConfigureAwait(false);
                 var scaledResidual = Suite.Scale(residual,
                     T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
@@ -175,9 +175,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     // tag is taken at the call.
     private async ValueTask<double> MeanSquareAsync(SharedVector<T> squares, CancellationToken ct)
     {
-        T sum = T.Zero;
-        foreach (var share in squares.LocalShares) sum += share;
-        var opened = await Suite.OpenAsync(SharedVector<T>.FromShares([sum]), ct).ConfigureAwait(false);
+        var opened = await Suite.OpenAsync(squares.Sum(), ct).ConfigureAwait(false);
         return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / squares.Length;
     }
 
@@ -195,9 +193,9 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     // Rows permuted locally (a linear map on shares): row i of the result is row order[i] of x.
     private static SharedVector<T> ArrangeRows(SharedVector<T> x, int[] order, int width)
     {
-        var result = new T[x.Length];
-        var shares = x.LocalShares;
-        for (int i = 0; i < order.Length; i++) shares.Slice(order[i] * width, width).CopyTo(result.AsSpan(i * width));
-        return SharedVector<T>.FromShares(result);
+        var indices = new int[order.Length * width];
+        for (int i = 0; i < order.Length; i++)
+            for (int j = 0; j < width; j++) indices[i * width + j] = order[i] * width + j;
+        return x.Select(indices);
     }
 }

@@ -73,6 +73,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         var run = new Run(context, settings, dataConfig, table, outDirectory, store, restartable);
         return settings.Suite switch
         {
+            _ when settings.Security == "malicious" =>
+                await run.TrainAsync(await SuiteOptions.MaliciousShamir(session, context, ct), ct),
             "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
             "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session, settings.Truncation), ct),
             _ => await run.TrainAsync(
@@ -123,7 +125,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 $"{(suite.Name == "additive"
                     ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})"
                     : "")}" +
-                $"{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}, {parties} parties, {Describe(partition)}: " +
+                $"{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}" +
+                $"{(settings.Security == "malicious" ? " (malicious security)" : "")}, {parties} parties, {Describe(partition)}: " +
                 $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; " +
                 $"{settings.Epochs} epochs, " +
                 $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, " +
@@ -170,6 +173,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["train_jit_seconds"] = Round(jitSeconds),
                 ["train_jit_methods"] = jitMethods,
                 ["suite"] = suite.Name,
+                ["security"] = settings.Security,
                 ["preprocessing"] = suite.Name == "additive" ? settings.Preprocessing : null,
                 ["truncation"] = suite.Name == "replicated" ? settings.Truncation : null,
                 ["sigmoid"] = result.SigmoidName,

@@ -40,7 +40,7 @@ internal sealed record TrainLrSettings
     public string Truncation { get; init; } = "auto";
 
     /// <summary>
-    /// --security: "semi-honest" (the only one train-lr runs with so far) or "malicious", refused by <see cref="Validate"/>.
+    /// --security: "semi-honest" or "malicious" (the actively secure Shamir suite).
     /// </summary>
     public string Security { get; init; } = "semi-honest";
 
@@ -149,6 +149,11 @@ internal sealed record TrainLrSettings
     /// </summary>
     public TrainLrSettings For(int parties)
     {
+        if (Security == "malicious")
+            return this with
+            {
+                Suite = SuiteOptions.MaliciousSuite(Suite, parties), Preprocessing = "n/a", Comparison = "n/a", Truncation = "n/a",
+            };
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, Comparison, parties, Checkpointing);
         return this with
         {
@@ -160,7 +165,9 @@ internal sealed record TrainLrSettings
     /// <summary>Refuses values no run can use, naming the option.</summary>
     public void Validate()
     {
-        SuiteOptions.RequireSemiHonest(Security, "train-lr");
+        if (Security == "malicious" && Checkpointing)
+            throw new ArgumentException("--checkpoint-every and --resume do not work with --security malicious yet: a checkpoint " +
+                "would have to keep every value's MAC and the unchecked products.");
         if (Epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException("--learning-rate must be positive.");
         if (BatchSize is < 1) throw new ArgumentException("--batch-size must be at least 1.");
@@ -243,6 +250,7 @@ internal sealed record TrainLrSettings
     public IReadOnlyList<(string Name, string Value)> Public(DataPartition partition, int parties) =>
     [
         ("suite", Suite),
+        ("security", Security),
         ("preprocessing", Suite == "additive" ? Preprocessing : "none"),
         ("truncation", Truncation),
         ("threshold", Threshold?.ToString(CultureInfo.InvariantCulture) ?? "default"),
