@@ -5,6 +5,7 @@ using Mpc.Core;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.Random;
 using Mpc.Protocols;
+using Mpc.Protocols.Malicious;
 
 namespace Mpc.Party.Jobs;
 
@@ -55,7 +56,6 @@ public sealed class BenchCompareJob : IJob
     /// <inheritdoc />
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
-        SuiteOptions.RequireSemiHonest(context.GetOption<string>("--security")!, "bench-compare");
         int size = context.GetOption<int>("--size");
         if (size < 1) throw new ArgumentException("--size must be positive.");
         int bits = context.GetOption<int>("--bits");
@@ -67,6 +67,8 @@ public sealed class BenchCompareJob : IJob
         string suiteName = SuiteOptions.Suite(context);
         var result = suiteName switch
         {
+            _ when SuiteOptions.Malicious(context) =>
+                await TimeAsync(await SuiteOptions.MaliciousShamir(session, context, ct), size, bits, repeat, ct),
             "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, bits, repeat, ct),
             "replicated" => await TimeAsync(SuiteOptions.Replicated(session, truncation), size, bits, repeat, ct),
             _ => await TimeAsync(SuiteOptions.Additive(session, SuiteOptions.Preprocessing(session, context), context), size, bits,
@@ -76,7 +78,8 @@ public sealed class BenchCompareJob : IJob
         var stats = context.Network.Stats.Snapshot();
         double median = BenchStatistics.Median(result.Seconds), best = result.Seconds.Min();
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"compare\",\"suite\":\"{suiteName}\",\"party\":{session.PartyId},\"parties\":{session.PartyCount}," +
+            $"{{\"bench\":\"compare\",\"suite\":\"{suiteName}\",\"security\":\"{context.GetOption<string>("--security")}\"," +
+            $"\"party\":{session.PartyId},\"parties\":{session.PartyCount}," +
             $"\"size\":{size},\"bits\":{result.Bits},\"repeat\":{repeat},\"online_seconds\":{median:0.######}," +
             $"\"ops_per_second\":{size / median:0},\"best_ops_per_second\":{size / best:0}," +
             $"\"run_bytes_sent\":{result.RunBytesSent},\"run_rounds\":{result.RunRounds}," +
@@ -114,6 +117,7 @@ public sealed class BenchCompareJob : IJob
             var before = network.Snapshot();
             var clock = Stopwatch.StartNew();
             signs = await suite.LessThanZeroAsync(x, bits, ct);
+            if (suite is MaliciousShamirSuite<Mersenne127> malicious) await malicious.VerifyAsync(ct); // what an output waits for
             seconds.Add(clock.Elapsed.TotalSeconds);
             if (i > 0) continue;
             var after = network.Snapshot();

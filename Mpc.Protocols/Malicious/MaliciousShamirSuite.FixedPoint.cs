@@ -280,6 +280,7 @@ public sealed partial class MaliciousShamirSuite<T>
     private void CheckShift(int bits)
     {
         if (bits < 0 || bits >= TruncationInputBits)
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
+            throw new ArgumentOutOfRangeException(nameof(bits), bits,
+                $"Truncation shifts by 0 to {TruncationInputBits - 1} bits in this suite.");
     }
 }

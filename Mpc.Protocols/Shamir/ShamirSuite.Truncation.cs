@@ -73,6 +73,7 @@ public sealed partial class ShamirSuite<T>
         VectorMath.Add<T>(value, wide, masked);
         var offset = T.FromInt128(Int128.One << (k - 1));
         for (int i = 0; i < length; i++) masked[i] += offset;
+        _engine.ProductTamper?.Invoke(masked); // tests: a party that opens a wrong (fused) product
         await _engine.OpenInPlaceAsync(_engine.ProductScheme, masked, tag, ct).ConfigureAwait(false);
         return ShiftOpened(masked, bits, correction: (Threshold + 1) / 2, high);
     }
