@@ -44,10 +44,100 @@ public static partial class VectorMath
         return result;
     }
 
+    /// <summary>
+    /// destination[i] = x[i]^(2^<paramref name="times"/>): <paramref name="times"/> squarings of every element (a
+    /// square root in a field with p = 2^127 - 1 is 125 of them, as (p + 1) / 4 = 2^125). Over 2^127-1, four elements
+    /// at a time, so that independent squarings fill the multiplier while each one's chain waits.
+    /// </summary>
+    public static void RepeatedSquare<T>(ReadOnlySpan<T> x, int times, Span<T> destination) where T : unmanaged, IRing<T>
+    {
+        CheckLengths(x.Length, destination.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(times);
+        if (typeof(T) == typeof(Mersenne127))
+        {
+            Mersenne127Kernels.RepeatedSquare(MemoryMarshal.Cast<T, UInt128>(x), times, MemoryMarshal.Cast<T, UInt128>(destination));
+            return;
+        }
+        for (int i = 0; i < x.Length; i++)
+        {
+            var value = x[i];
+            for (int k = 0; k < times; k++) value *= value;
+            destination[i] = value;
+        }
+    }
+
     /// <summary>2^127-1 arithmetic on canonical values, with the reduction deferred to the end of a sum.</summary>
     private static class Mersenne127Kernels
     {
         private static readonly UInt128 P = Mersenne127.P;
+
+        public static void RepeatedSquare(ReadOnlySpan<UInt128> x, int times, Span<UInt128> destination)
+        {
+            int i = 0;
+            for (; i + 4 <= x.Length; i += 4)
+            {
+                ulong a0 = (ulong)x[i], a1 = (ulong)(x[i] >> 64), b0 = (ulong)x[i + 1], b1 = (ulong)(x[i + 1] >> 64);
+                ulong c0 = (ulong)x[i + 2], c1 = (ulong)(x[i + 2] >> 64), d0 = (ulong)x[i + 3], d1 = (ulong)(x[i + 3] >> 64);
+                for (int k = 0; k < times; k++)
+                {
+                    Square(ref a0, ref a1);
+                    Square(ref b0, ref b1);
+                    Square(ref c0, ref c1);
+                    Square(ref d0, ref d1);
+                }
+                destination[i] = Canonical(a0, a1);
+                destination[i + 1] = Canonical(b0, b1);
+                destination[i + 2] = Canonical(c0, c1);
+                destination[i + 3] = Canonical(d0, d1);
+            }
+            for (; i < x.Length; i++)
+            {
+                ulong a0 = (ulong)x[i], a1 = (ulong)(x[i] >> 64);
+                for (int k = 0; k < times; k++) Square(ref a0, ref a1);
+                destination[i] = Canonical(a0, a1);
+            }
+        }
+
+        private const ulong Low63 = 0x7FFF_FFFF_FFFF_FFFF;
+
+        // (hi:lo) = (hi:lo)^2 mod p for a value below 2^127 (not necessarily canonical), left below 2^127: three 64x64
+        // products on 64-bit words (UInt128's shifts would branch), then 2^128 = 2 and 2^127 = 1 (mod p).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Square(ref ulong lo, ref ulong hi)
+        {
+            ulong h00 = Math.BigMul(lo, lo, out ulong w0);
+            ulong hm = Math.BigMul(lo, hi, out ulong lm);
+            ulong h11 = Math.BigMul(hi, hi, out ulong l11);
+            ulong m0 = lm << 1, m1 = (hm << 1) | (lm >> 63); // 2 lo hi < 2^128
+            ulong w1 = h00 + m0;
+            ulong carry = w1 < m0 ? 1UL : 0UL;
+            ulong w2 = l11 + m1;
+            ulong carry2 = w2 < m1 ? 1UL : 0UL;
+            w2 += carry;
+            carry2 += w2 < carry ? 1UL : 0UL;
+            ulong w3 = h11 + carry2; // the product is (w3:w2:w1:w0) < 2^254
+            // (w1:w0) mod 2^127 + its bit 127 + 2 (w3:w2): below 2^128.
+            ulong top = w1 >> 63;
+            ulong r0 = w0 + (w2 << 1);
+            ulong c = r0 < w0 ? 1UL : 0UL;
+            r0 += top;
+            c += r0 < top ? 1UL : 0UL;
+            ulong r1 = (w1 & Low63) + ((w3 << 1) | (w2 >> 63)) + c;
+            // Two folds leave it below 2^127.
+            ulong fold = r1 >> 63;
+            r1 &= Low63;
+            r0 += fold;
+            r1 += r0 < fold ? 1UL : 0UL;
+            fold = r1 >> 63;
+            r1 &= Low63;
+            r0 += fold;
+            r1 += r0 < fold ? 1UL : 0UL;
+            (lo, hi) = (r0, r1);
+        }
+
+        // The canonical value of a value below 2^127: p itself is 0.
+        private static UInt128 Canonical(ulong lo, ulong hi) =>
+            hi == Low63 && lo == ulong.MaxValue ? UInt128.Zero : new UInt128(hi, lo);
 
         /// <summary>
         /// sum w[i] x[i] for w[i] &lt; 2^64 and canonical x[i] &lt; 2^127: each product below 2^191 added into a 256-bit

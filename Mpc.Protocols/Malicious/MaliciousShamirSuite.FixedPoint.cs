@@ -205,11 +205,9 @@ public sealed partial class MaliciousShamirSuite<T>
 
         var squares = await OpenCheckedAsync(await square.ConfigureAwait(false), openTag, "a random value's square", ct)
             .ConfigureAwait(false);
-        var exponent = (UInt128)((T.Modulus + 1) / 4);
-        var roots = new T[count];
+        var roots = SquareRoots(squares);
         for (int i = 0; i < count; i++)
         {
-            roots[i] = T.Pow(squares[i], exponent);
             if (squares[i] == T.Zero || roots[i] * roots[i] != squares[i])
                 throw new CheatingDetectedException(IntegrityCheck.SquareCheck, null,
                     $"the square of random value {i} of {count} opened to {(squares[i] == T.Zero ? "zero" : "a non-square")}");
@@ -228,6 +226,20 @@ public sealed partial class MaliciousShamirSuite<T>
             bitMacs[i] = weight * macs[i] + halfKey;
         }
         return new SharedVector<T>(bits, bitMacs);
+    }
+
+    // c^((p + 1) / 4), a square root of every square c: repeated squaring when (p + 1) / 4 is a power of two (2^127 - 1).
+    private static T[] SquareRoots(T[] squares)
+    {
+        var exponent = (T.Modulus + 1) / 4;
+        var roots = new T[squares.Length];
+        if (exponent.IsPowerOfTwo)
+        {
+            VectorMath.RepeatedSquare<T>(squares, (int)(exponent.GetBitLength() - 1), roots);
+            return roots;
+        }
+        for (int i = 0; i < squares.Length; i++) roots[i] = T.Pow(squares[i], (UInt128)exponent);
+        return roots;
     }
 
     // My degree-2t shares of a^2.

@@ -54,6 +54,22 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
         Assert.Equal(sum, VectorMath.DotWords<T>(words, b));
     }
 
+    [Property(MaxTest = 50)]
+    public void RepeatedSquare_MatchesSquaringOneByOne(int seed, byte lengthByte, byte timesByte)
+    {
+        int n = lengthByte % 13, times = timesByte % 130; // lengths around the four-at-a-time loop
+        T[] x = Vector<T>(seed, n), d = new T[n];
+        if (n > 1) (x[0], x[1]) = (-T.One, T.Zero); // the largest element (every carry) and zero, in every run
+        if (n > 2) x[2] = -T.FromInt64(2);
+        VectorMath.RepeatedSquare<T>(x, times, d);
+        for (int i = 0; i < n; i++)
+        {
+            var expected = x[i];
+            for (int k = 0; k < times; k++) expected *= expected;
+            Assert.Equal(expected, d[i]);
+        }
+    }
+
     [Property(MaxTest = 100)]
     public void LinearCombination_MatchesSumOfScaledTerms(int seed, byte termsByte, byte lengthByte)
     {
