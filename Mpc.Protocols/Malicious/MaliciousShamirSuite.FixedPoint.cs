@@ -243,11 +243,12 @@ public sealed partial class MaliciousShamirSuite<T>
     }
 
     // My degree-2t shares of a^2.
-    private static async ValueTask<T[]> SquareAsync(Task<T[]> a)
+    private async ValueTask<T[]> SquareAsync(Task<T[]> a)
     {
         var shares = await a.ConfigureAwait(false);
         var square = new T[shares.Length];
         VectorMath.Multiply<T>(shares, shares, square);
+        SquareTamper?.Invoke(square);
         return square;
     }
 

@@ -145,10 +145,10 @@ public sealed partial class MaliciousShamirSuite<T>
 
     /// <summary>
     /// All-to-all opening of degree-t shares, every share checked (a failure reported as <paramref name="check"/>):
-    /// one round.
+    /// one round. Only an <paramref name="attributable"/> opening names a culprit (see <see cref="Reconstruct"/>).
     /// </summary>
     private async ValueTask<T[]> OpenCheckedAsync(ReadOnlyMemory<T> shares, StreamTag tag, string what, CancellationToken ct,
-        IntegrityCheck check = IntegrityCheck.OpeningConsistency)
+        IntegrityCheck check = IntegrityCheck.OpeningConsistency, bool attributable = false)
     {
         int n = _session.PartyCount, length = shares.Length;
         var all = new T[n * length];
@@ -162,11 +162,12 @@ public sealed partial class MaliciousShamirSuite<T>
         }
         await Task.WhenAll(pending).ConfigureAwait(false);
         Network.CountRound();
-        return Reconstruct(all, length, what, check);
+        return Reconstruct(all, length, what, check, attributable);
     }
 
     /// <summary>Receives every other party's shares (an opening to me) and reconstructs them, checked. Counts no round.</summary>
-    private async ValueTask<T[]> ReceiveAllAndReconstructAsync(T[] mine, StreamTag tag, string what, CancellationToken ct)
+    private async ValueTask<T[]> ReceiveAllAndReconstructAsync(T[] mine, StreamTag tag, string what, CancellationToken ct,
+        bool attributable = false)
     {
         int n = _session.PartyCount, length = mine.Length;
         var all = new T[n * length];
@@ -175,14 +176,19 @@ public sealed partial class MaliciousShamirSuite<T>
         for (int p = 0; p < n; p++)
             if (p != Me) receives.Add(Network.ReceiveAsync<T>(p, tag, all.AsMemory(p * length, length), ct).AsTask());
         await Task.WhenAll(receives).ConfigureAwait(false);
-        return Reconstruct(all, length, what, IntegrityCheck.OpeningConsistency);
+        return Reconstruct(all, length, what, IntegrityCheck.OpeningConsistency, attributable);
     }
 
     /// <summary>
     /// The secrets of every party's shares (party-major in <paramref name="all"/>), after checking that each is a field
-    /// element and that they lie on one degree-t polynomial; names the party that provably sent a wrong share, if any.
+    /// element (a sender of anything else is named) and that they lie on one degree-t polynomial. When they do not, an
+    /// <paramref name="attributable"/> opening names the party whose share is off every candidate polynomial: sound
+    /// only for a sharing whose honest shares are known to agree, i.e. a value made from sharings a passed check has
+    /// covered (an output opened right after <see cref="VerifyAsync"/>). Before that, a cheater may have dealt an honest
+    /// party a share off the polynomial (a resharing, a masked input, a key of the pseudo-random sharing), and the share
+    /// that disagrees may be that honest party's: nobody is named.
     /// </summary>
-    private T[] Reconstruct(T[] all, int length, string what, IntegrityCheck check)
+    private T[] Reconstruct(T[] all, int length, string what, IntegrityCheck check, bool attributable)
     {
         int n = _session.PartyCount;
         for (int p = 0; p < n; p++)
@@ -195,11 +201,11 @@ public sealed partial class MaliciousShamirSuite<T>
         }
         catch (ShareReconstructionException)
         {
-            throw Inconsistent(all, length, what, check);
+            throw Inconsistent(all, length, what, check, attributable);
         }
     }
 
-    private CheatingDetectedException Inconsistent(T[] all, int length, string what, IntegrityCheck check)
+    private CheatingDetectedException Inconsistent(T[] all, int length, string what, IntegrityCheck check, bool attributable)
     {
         int n = _session.PartyCount;
         var column = new T[n];
@@ -213,7 +219,7 @@ public sealed partial class MaliciousShamirSuite<T>
             }
             catch (ShareReconstructionException)
             {
-                var wrong = _engine.Scheme.ProvablyWrongShares(column).Where(p => p != Me).ToArray();
+                int[] wrong = attributable ? [.. _engine.Scheme.ProvablyWrongShares(column).Where(p => p != Me)] : [];
                 string detail = $"in {what}, the shares of element {e} do not lie on one polynomial of degree {Threshold}"
                     + (wrong.Length > 1 ? $"; parties {string.Join(", ", wrong)} sent shares off every candidate" : "");
                 return new CheatingDetectedException(check, wrong.Length > 0 ? wrong[0] : null, detail);

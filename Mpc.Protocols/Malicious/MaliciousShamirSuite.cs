@@ -81,6 +81,9 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     /// </summary>
     internal Action<T[], T[]>? ProductTamper { get; set; }
 
+    /// <summary>Tests only: changes my local share of a^2 for the random bits (degree 2t) before it is reduced.</summary>
+    internal Action<T[]>? SquareTamper { get; set; }
+
     /// <summary>
     /// Tests only: changes what this party sends in the suite's own messages (a copy: the kind, the receiver, the
     /// elements), as a party that lies in them would.
@@ -180,7 +183,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
         var openTag = _session.NextTag();
         var agreeTag = _session.NextTag();
         await verification.ConfigureAwait(false);
-        var opened = await OpenCheckedAsync(x.Shares, openTag, "an output", ct).ConfigureAwait(false);
+        var opened = await OpenCheckedAsync(x.Shares, openTag, "an output", ct, attributable: true).ConfigureAwait(false);
         await AgreeAsync(opened, agreeTag, ct).ConfigureAwait(false);
         return opened;
     }
@@ -202,7 +205,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
             Network.CountRound();
             return null;
         }
-        var opened = await ReceiveAllAndReconstructAsync(x.Shares, tag, "an output", ct).ConfigureAwait(false);
+        var opened = await ReceiveAllAndReconstructAsync(x.Shares, tag, "an output", ct, attributable: true).ConfigureAwait(false);
         Network.CountRound();
         return opened;
     }

@@ -19,13 +19,19 @@ internal sealed class CheatingRun
 
     public required int Cheater { get; init; }
 
-    /// <summary>Sets the cheater's hooks on its suite (null: the cheater stays honest in the suite).</summary>
-    public Action<MaliciousShamirSuite<Mersenne127>>? Hooks { get; init; }
+    /// <summary>
+    /// Sets the cheater's hooks on its suite (null: the cheater stays honest in the suite); a hook may read its network's
+    /// <see cref="TamperingNetwork.Enabled"/>, which the program sets just before the output's opening.
+    /// </summary>
+    public Action<MaliciousShamirSuite<Mersenne127>, TamperingNetwork>? Hooks { get; init; }
+
+    /// <summary>Changes the cheater's share of random values' squares (null: honest).</summary>
+    public Action<Mersenne127[]>? SquareTamper { get; init; }
 
     /// <summary>Connects the parties (null: the in-memory transport).</summary>
     public Func<Task<IPartyNetwork[]>>? Connect { get; init; }
 
-    /// <summary>Changes the cheater's frames while its network's tampering is enabled (null: no tampering network).</summary>
+    /// <summary>Changes the cheater's frames while its network's tampering is enabled (null: frames pass as they are).</summary>
     public Func<int, byte[], byte[]>? FrameTamper { get; init; }
 
     /// <summary>What one party's run gave: the opened result, or what it threw.</summary>
@@ -38,8 +44,8 @@ internal sealed class CheatingRun
     public async Task<Outcome[]> RunAsync(Func<MaliciousShamirSuite<Mersenne127>, TamperingNetwork?, Task<Mersenne127[]>> program)
     {
         var networks = Connect is null ? InMemoryNetwork.CreateCluster(Parties, TimeSpan.FromSeconds(20)) : await Connect();
-        TamperingNetwork? tampering = null;
-        if (FrameTamper is not null) networks[Cheater] = tampering = new TamperingNetwork(networks[Cheater], FrameTamper);
+        var tampering = new TamperingNetwork(networks[Cheater], FrameTamper ?? ((_, payload) => payload));
+        networks[Cheater] = tampering;
         var outcomes = new Outcome[Parties];
         var run = LocalParties.RunAsync(networks, async session =>
         {
@@ -48,7 +54,11 @@ internal sealed class CheatingRun
             try
             {
                 var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(session);
-                if (me == Cheater) Hooks?.Invoke(suite);
+                if (me == Cheater)
+                {
+                    Hooks?.Invoke(suite, tampering);
+                    suite.SquareTamper = SquareTamper;
+                }
                 outcomes[me] = new(await program(suite, me == Cheater ? tampering : null), null, clock.Elapsed);
             }
             catch (Exception ex)

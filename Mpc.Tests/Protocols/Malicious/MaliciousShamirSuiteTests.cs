@@ -43,7 +43,10 @@ public enum Cheat
     WrongMac,
 
     /// <summary>Sends one party a wrong share of an output.</summary>
-    WrongOpeningShare,
+    WrongOutputShare,
+
+    /// <summary>Sends one party a wrong share of a masked value that a truncation opens.</summary>
+    WrongMaskedValueShare,
 
     /// <summary>Sends an input's owner a wrong share of the input's mask.</summary>
     WrongInputMaskShare,
@@ -53,6 +56,9 @@ public enum Cheat
 
     /// <summary>Sends bytes that are no field element in an opening.</summary>
     MalformedElement,
+
+    /// <summary>Adds an error to its share of a random value's square, from which truncation and comparison masks' bits come.</summary>
+    WrongRandomSquare,
 }
 
 public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
@@ -64,8 +70,9 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         Enumerable.Range(0, Length).Select(i => Mersenne127.FromInt64(1000 * (party + 1) + 7 * i - 20)).ToArray();
 
     /// <summary>
-    /// The program: every party inputs a vector; x_0 x_(N-1) + sum x_p + X_0 X_1 + X_0^T X_1, with X_p the 2x2 matrix of
-    /// x_p (X_0 prepared for the transposed product).
+    /// The program: every party inputs a vector; x_0 x_(N-1) + sum x_p + X_0 X_1 + X_0^T X_1 + trunc(2^8 x_0, 8) +
+    /// [x_0 &lt; 990], with X_p the 2x2 matrix of x_p (X_0 prepared for the transposed product). The truncation is of
+    /// exact multiples, so exact.
     /// </summary>
     private static async Task<Mersenne127[]> ProgramAsync(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering)
     {
@@ -79,9 +86,12 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         var matrix = await suite.MatrixMultiplyAsync(inputs[0], inputs[1], 2, 2, 2);
         var prepared = await suite.PrepareMatrixAsync(inputs[0], 2, 2);
         var transposed = await suite.TransposedMatrixMultiplyAsync(prepared, inputs[1], 2);
-        var result = suite.Add(suite.Add(product, sum), suite.Add(matrix, transposed));
+        var truncated = await suite.TruncateAsync(suite.Scale(inputs[0], Mersenne127.FromInt64(256)), 8);
+        var less = await suite.LessThanZeroAsync(suite.AddPublic(inputs[0], Enumerable.Repeat(Mersenne127.FromInt64(-990), Length)
+            .ToArray()), 20);
+        var result = suite.Add(suite.Add(suite.Add(product, sum), suite.Add(matrix, transposed)), suite.Add(truncated, less));
         await suite.VerifyAsync(); // so that what the cheater sends next belongs to the output's opening
-        if (tampering is not null) tampering.Enabled = true;
+        if (tampering is not null) tampering.Enabled = true; // armed: frame tampering, and hooks that lie in the output
         return await suite.OpenAsync(result);
     }
 
@@ -100,6 +110,8 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
             for (int c = 0; c < 2; c++)
                 for (int k = 0; k < 2; k++)
                     result[r * 2 + c] += x0[r * 2 + k] * x1[k * 2 + c] + x0[k * 2 + r] * x1[k * 2 + c];
+        for (int i = 0; i < Length; i++)
+            result[i] += x0[i] + (Mersenne127.ToSignedInt128(x0[i]) < 990 ? Mersenne127.One : Mersenne127.Zero);
         return result;
     }
 
@@ -113,17 +125,20 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         Cheater = cheater,
         Hooks = cheat switch
         {
-            Cheat.WrongProduct => suite => suite.ProductTamper = (values, _) => Changed(values, element, error),
-            Cheat.WrongMac => suite => suite.ProductTamper = (_, macs) => Changed(macs, element, error),
-            Cheat.WrongOpeningShare => suite => suite.SendTamper = (kind, to, v) =>
-                kind == SentMessage.OpeningShare && to == victim && v.Length == Length ? Changed(v, element, error) : v,
-            Cheat.WrongInputMaskShare => suite => suite.SendTamper = (kind, _, v) =>
+            Cheat.WrongProduct => (suite, _) => suite.ProductTamper = (values, _) => Changed(values, element, error),
+            Cheat.WrongMac => (suite, _) => suite.ProductTamper = (_, macs) => Changed(macs, element, error),
+            Cheat.WrongOutputShare => (suite, armed) => suite.SendTamper = (kind, to, v) =>
+                kind == SentMessage.OpeningShare && to == victim && armed.Enabled ? Changed(v, element, error) : v,
+            Cheat.WrongMaskedValueShare => (suite, armed) => suite.SendTamper = (kind, to, v) =>
+                kind == SentMessage.OpeningShare && to == victim && v.Length == Length && !armed.Enabled ? Changed(v, element, error) : v,
+            Cheat.WrongInputMaskShare => (suite, _) => suite.SendTamper = (kind, _, v) =>
                 kind == SentMessage.InputMaskShare ? Changed(v, element, error) : v,
-            Cheat.WrongMaskedInput => suite => suite.SendTamper = (kind, to, v) =>
+            Cheat.WrongMaskedInput => (suite, _) => suite.SendTamper = (kind, to, v) =>
                 kind == SentMessage.MaskedInput && to == victim ? Changed(v, element, error) : v,
             _ => null,
         },
         FrameTamper = cheat == Cheat.MalformedElement ? (_, payload) => NotElements(payload) : null,
+        SquareTamper = cheat == Cheat.WrongRandomSquare ? squares => Changed(squares, element, error) : null,
     };
 
     private static Mersenne127[] Changed(Mersenne127[] v, int element, ulong error)
@@ -138,18 +153,25 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         return payload;
     }
 
-    /// <summary>What each kind of cheating is caught by, and whether the cheater is named, for N parties and default t.</summary>
-    private static (IntegrityCheck Check, bool Named) Caught(Cheat cheat, int n) => cheat switch
+    /// <summary>
+    /// The checks that may catch each kind of cheating first, and whether the cheater is named, for N parties and default
+    /// t. A wrong square opens to a non-square half the time (caught at once), else to a wrong square (the MAC check);
+    /// masked inputs that differ leave the input's shares inconsistent, which the first opening of a value made from it
+    /// (here a truncation's) sees before the digests are compared.
+    /// </summary>
+    private static (IntegrityCheck[] Checks, bool Named) Caught(Cheat cheat, int n) => cheat switch
     {
-        Cheat.WrongProduct or Cheat.WrongMac => (IntegrityCheck.MacCheck, false),
-        Cheat.WrongOpeningShare or Cheat.WrongInputMaskShare => (IntegrityCheck.OpeningConsistency, n % 2 == 0), // n >= 2t + 2
-        Cheat.WrongMaskedInput => (IntegrityCheck.BroadcastConsistency, false),
-        _ => (IntegrityCheck.MalformedElement, true),
+        Cheat.WrongProduct or Cheat.WrongMac => ([IntegrityCheck.MacCheck], false),
+        Cheat.WrongRandomSquare => ([IntegrityCheck.SquareCheck, IntegrityCheck.MacCheck], false),
+        Cheat.WrongOutputShare => ([IntegrityCheck.OpeningConsistency], n % 2 == 0), // n >= 2t + 2
+        Cheat.WrongMaskedValueShare or Cheat.WrongInputMaskShare => ([IntegrityCheck.OpeningConsistency], false),
+        Cheat.WrongMaskedInput => ([IntegrityCheck.BroadcastConsistency, IntegrityCheck.OpeningConsistency], false),
+        _ => ([IntegrityCheck.MalformedElement], true),
     };
 
-    /// <summary>Whether the lie lands in nothing the protocol uses: a local product of a party after 2t.</summary>
+    /// <summary>Whether the lie lands in nothing the protocol uses: a local product (or square) of a party after 2t.</summary>
     private static bool Unused(Cheat cheat, int n, int cheater) =>
-        cheat is Cheat.WrongProduct or Cheat.WrongMac && cheater > 2 * ((n - 1) / 2);
+        cheat is Cheat.WrongProduct or Cheat.WrongMac or Cheat.WrongRandomSquare && cheater > 2 * ((n - 1) / 2);
 
     public static TheoryData<Cheat, int, int> EveryCheatEveryParty()
     {
@@ -167,7 +189,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
     {
         int victim = (cheater + 1) % n;
         var outcomes = await Run(cheat, n, cheater, victim).RunAsync(ProgramAsync);
-        var (check, named) = Caught(cheat, n);
+        var (checks, named) = Caught(cheat, n);
         var honest = Enumerable.Range(0, n).Where(p => p != cheater).Select(p => outcomes[p]).ToArray();
         if (Unused(cheat, n, cheater))
         {
@@ -180,7 +202,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         Assert.All(honest, o => Assert.True(o.Error is CheatingDetectedException or PeerAbortedException, $"{o.Error}"));
         var detections = honest.Select(o => o.Error).OfType<CheatingDetectedException>().ToArray();
         Assert.NotEmpty(detections);
-        Assert.All(detections, d => Assert.Equal(check, d.Check));
+        Assert.All(detections, d => Assert.Contains(d.Check, checks));
         Assert.All(detections, d => Assert.Equal(named ? cheater : null, d.Culprit));
         Assert.All(detections, d => Assert.Contains("nothing was released", d.Message));
         if (named)
@@ -208,17 +230,17 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
             var run = Run(cheat, n, cheater, victim: 2);
             var outcomes = await new CheatingRun
             {
-                Parties = n, Cheater = cheater, Hooks = run.Hooks, FrameTamper = run.FrameTamper,
+                Parties = n, Cheater = cheater, Hooks = run.Hooks, FrameTamper = run.FrameTamper, SquareTamper = run.SquareTamper,
                 Connect = () => cluster.ConnectAllAsync(),
             }.RunAsync(ProgramAsync);
-            var (check, named) = Caught(cheat, n);
+            var (checks, named) = Caught(cheat, n);
             foreach (int p in new[] { 0, 2, 3 })
             {
                 Assert.Null(outcomes[p].Result);
                 Assert.True(outcomes[p].Elapsed < TimeSpan.FromSeconds(10), $"{cheat}: party {p} took {outcomes[p].Elapsed}");
                 if (named) Assert.Contains("party 1", outcomes[p].Error!.Message, StringComparison.OrdinalIgnoreCase);
             }
-            Assert.Contains(new[] { 0, 2, 3 }, p => outcomes[p].Error is CheatingDetectedException d && d.Check == check);
+            Assert.Contains(new[] { 0, 2, 3 }, p => outcomes[p].Error is CheatingDetectedException d && checks.Contains(d.Check));
             var slowest = new[] { 0, 2, 3 }.Max(p => outcomes[p].Elapsed);
             output.WriteLine($"{cheat}: every honest party stopped within {slowest.TotalMilliseconds:0} ms of the suite's creation");
         }
@@ -297,7 +319,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
                 {
                     Parties = 3,
                     Cheater = bit % 3,
-                    Hooks = suite => suite.ProductTamper = (values, macs) =>
+                    Hooks = (suite, _) => suite.ProductTamper = (values, macs) =>
                     {
                         var local = mac ? macs : values;
                         local[bit % Length] = Mersenne127.Create(local[bit % Length].Value ^ flip.Value);
