@@ -28,8 +28,9 @@ internal static class BenchCompare
             DefaultValueFactory = _ => 3,
         };
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
+        var security = Jobs.SuiteOptions.SecurityOption();
         var command = new Command("compare", "Exact secure comparison [x < 0] throughput.");
-        foreach (var o in new Option[] { suite, preprocessing, parties, size, bits, repeat, insecure }) command.Options.Add(o);
+        foreach (var o in new Option[] { suite, preprocessing, security, parties, size, bits, repeat, insecure }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             string? wrong = (parse.GetValue(size), parse.GetValue(bits), parse.GetValue(repeat)) switch
@@ -50,7 +51,7 @@ internal static class BenchCompare
             {
                 "bench-compare", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(preprocessing)!,
                 "--size", Invariant(parse.GetValue(size)), "--bits", Invariant(parse.GetValue(bits)),
-                "--repeat", Invariant(parse.GetValue(repeat)),
+                "--repeat", Invariant(parse.GetValue(repeat)), "--security", parse.GetValue(security)!,
             };
             return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse))
                 .RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);

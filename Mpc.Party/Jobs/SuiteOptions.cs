@@ -40,8 +40,8 @@ internal static class SuiteOptions
         new Option<string>("--security")
         {
             Description = "semi-honest (every party follows the protocol; the fast default) or malicious (active security " +
-                "with abort, honest majority: a party that deviates in any message is caught and the run stops before any " +
-                "output; the Shamir suite, for inputs, products, matrix products and openings, not yet truncation or comparison).",
+                "with abort, honest majority, in the Shamir suite: a party that deviates in any message is caught and the run " +
+                "stops before any output; products cost about twice, truncations and comparisons far more).",
             DefaultValueFactory = _ => "semi-honest",
         }.AcceptOnlyFromAmong(SecurityNames);
 
