@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Mpc.Core.Arithmetic;
 using Mpc.Examples;
 using Mpc.Protocols;
+using Mpc.Protocols.Malicious;
 
 namespace Mpc.Party.Jobs;
 
@@ -24,6 +26,7 @@ public sealed class RunExampleJob : IJob
             Description = "This party's private input(s); default: a demo value derived from the party id.",
             AllowMultipleArgumentsPerToken = true,
         },
+        SuiteOptions.SecurityOption(),
     ];
 
     /// <inheritdoc />
@@ -33,7 +36,22 @@ public sealed class RunExampleJob : IJob
         // The examples trust no one: replicated sharing for three parties, otherwise the additive suite on the OT
         // source (millionaires compares by a garbled circuit; secure-sum needs no triple at all).
         var values = context.GetOption<double[]>("--value") is { Length: > 0 } given ? given : DemoValues(session.PartyId);
-        string line = context.GetOption<string>("--example") switch
+        string example = context.GetOption<string>("--example")!;
+        if (SuiteOptions.Malicious(context))
+        {
+            // Actively secure: the Shamir suite with MACs, which needs an honest majority.
+            if (example == "millionaires")
+                throw new ArgumentException("--security malicious needs an honest majority (3 or more parties); millionaires is a " +
+                    "2-party example. Use secure-sum or dot-product on 3 or more parties.");
+            SuiteOptions.MaliciousSuite("shamir", session.PartyCount);
+            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(session, ct: ct);
+            context.Out.WriteLine(example == "secure-sum"
+                ? await SecureSum.RunAsync(suite, values[0], ct) is var (sum, average)
+                    ? string.Create(CultureInfo.InvariantCulture, $"secure-sum: total {sum:0.####}, mean {average:0.####}") : ""
+                : FormattableString.Invariant($"dot-product: {await SecureDotProduct.RunAsync(suite, values, values.Length, ct):0.####}"));
+            return 0;
+        }
+        string line = example switch
         {
             "secure-sum" => await SecureSum.RunAsync(session, values[0], ct) is var (total, mean)
                 ? string.Create(CultureInfo.InvariantCulture, $"secure-sum: total {total:0.####}, mean {mean:0.####}") : "",

@@ -1,4 +1,7 @@
+using Mpc.Core.Arithmetic;
 using Mpc.Examples;
+using Mpc.Protocols.Malicious;
+using Mpc.Tests.Infrastructure;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Examples;
@@ -39,5 +42,44 @@ public sealed class ExampleTests
             s, s.PartyId switch { 0 => weights, 1 => features, _ => [] }, weights.Length));
         double expected = weights.Zip(features, (w, f) => w * f).Sum();
         foreach (var score in results) Assert.Equal(expected, score, 3);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ExamplesOnTheActivelySecureSuite_GiveTheSameResults(int n)
+    {
+        double[] salaries = new[] { 52_000.25, 61_500.5, 48_250.75, 70_000 }[..n];
+        double[] weights = [0.5, -1.25, 2.0, 0.125], features = [3.0, 1.5, -0.75, 8.0];
+        var results = await LocalParties.RunAsync(n, async s =>
+        {
+            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
+            var sum = await SecureSum.RunAsync(suite, salaries[s.PartyId]);
+            var score = await SecureDotProduct.RunAsync(suite, s.PartyId switch { 0 => weights, 1 => features, _ => [] }, weights.Length);
+            return (sum, score);
+        });
+        foreach (var ((total, mean), score) in results)
+        {
+            Assert.Equal(salaries.Sum(), total, 3);
+            Assert.Equal(salaries.Average(), mean, 3);
+            Assert.Equal(weights.Zip(features, (w, f) => w * f).Sum(), score, 3);
+        }
+    }
+
+    [Fact]
+    public async Task RunExample_WithMaliciousSecurity_AcrossThreeProcesses()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles();
+        using (var sum = MpcProcess.Start("launch", "--cluster", clusterFile, "run", "--example", "secure-sum", "--security", "malicious"))
+        {
+            Assert.True(await sum.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, sum.Output);
+            // The demo values: 1000 (p + 1) + 0.25 for p = 0, 1, 2.
+            for (int p = 0; p < 3; p++) Assert.Contains($"[p{p} p{p}] secure-sum: total 6000.75, mean 2000.25", sum.Stdout);
+        }
+        using var refused = MpcProcess.Start("launch", "--cluster", clusterFile, "run", "--example", "millionaires", "--security",
+            "malicious");
+        Assert.NotEqual(0, await refused.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.Contains("millionaires is a 2-party example", refused.Output);
     }
 }

@@ -17,16 +17,22 @@ public static class SecureSum
     public static async Task<(double Total, double Mean)> RunAsync(Session session, double mySalary, CancellationToken ct = default)
     {
         using var triples = new OtPreprocessing(session);
-        var suite = new AdditiveSuite(session, triples);
-        var fixedPoint = new FixedPointArithmetic<Z2k>(suite, FixedPointFormat.Default);
+        return await RunAsync(new AdditiveSuite(session, triples), mySalary, ct);
+    }
 
-        var total = suite.Constant([Z2k.Zero]);
-        for (int party = 0; party < session.PartyCount; party++)
+    /// <summary>The same computation written once for any suite (an actively secure one, for instance).</summary>
+    public static async Task<(double Total, double Mean)> RunAsync<T>(IArithmeticSuite<T> suite, double mySalary,
+        CancellationToken ct = default)
+        where T : unmanaged, IRing<T>
+    {
+        var fixedPoint = new FixedPointArithmetic<T>(suite, FixedPointFormat.Default);
+        var total = suite.Constant([T.Zero]);
+        for (int party = 0; party < suite.Session.PartyCount; party++)
         {
             total = suite.Add(total, await fixedPoint.InputAsync(party, new[] { mySalary }, length: 1, ct));
         }
 
         double sum = (await fixedPoint.OpenAsync(total, ct))[0];
-        return (sum, sum / session.PartyCount);
+        return (sum, sum / suite.Session.PartyCount);
     }
 }
