@@ -68,6 +68,20 @@ public sealed class ReusableMatrix<T> where T : unmanaged, IRing<T>
         return (transposed ? Columns : Rows) * columns;
     }
 
+    /// <summary>
+    /// op(X) Y computed locally on one party's values of the whole prepared matrix (<paramref name="whole"/>, row-major,
+    /// e.g. its shares): this view's rows, times <paramref name="y"/> (X^T Y when <paramref name="transposed"/>). Checks
+    /// the right operand's shape; returns the product's values.
+    /// </summary>
+    internal T[] LocalProduct(ReadOnlySpan<T> whole, ReadOnlySpan<T> y, int columns, bool transposed)
+    {
+        var product = new T[CheckRightOperand(y.Length, columns, transposed)];
+        ReadOnlySpan<T> selected = whole.Slice(FirstRow * Columns, Rows * Columns);
+        if (transposed) VectorMath.TransposedMatrixMultiply(selected, y, product, Rows, Columns, columns);
+        else VectorMath.MatrixMultiply(selected, y, product, Rows, Columns, columns);
+        return product;
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"ReusableMatrix<{typeof(T).Name}>[{Rows}x{Columns}]";
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Mpc.Core.Arithmetic;
+using Mpc.Core.Sharing;
 using Mpc.Net;
 using Mpc.Protocols.Common;
 using Mpc.Protocols.Shamir.Internal;
@@ -317,20 +318,9 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
         Require(y, nameof(y));
         if (!_prepared.TryGetValue(x.Whole, out var whole))
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
-        int rows = x.Rows, width = x.Columns;
-        int size = x.CheckRightOperand(y.Length, columns, transposed);
-        var values = new T[size];
-        var macs = new T[size];
-        Product(whole.Shares, values);
-        Product(whole.Macs!, macs);
+        var values = x.LocalProduct(whole.Shares, y.Shares, columns, transposed);
+        var macs = x.LocalProduct(whole.Macs!, y.Shares, columns, transposed);
         return ReduceTrackedAsync(values, macs, ct);
-
-        void Product(T[] matrix, Span<T> destination)
-        {
-            ReadOnlySpan<T> selected = matrix.AsSpan(x.FirstRow * width, rows * width);
-            if (transposed) VectorMath.TransposedMatrixMultiply<T>(selected, y.Shares, destination, rows, width, columns);
-            else VectorMath.MatrixMultiply<T>(selected, y.Shares, destination, rows, width, columns);
-        }
     }
 
     /// <summary>
@@ -349,12 +339,24 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     /// <summary>
     /// A degree-2t sharing reduced to degree t: by prepared double sharings if there are enough (DN07: the masked product
     /// opened through a king per segment; a king's lie is an additive error or an inconsistency, which the check
-    /// catches), else by resharing.
+    /// catches), else by resharing. A king that finds the shares it got off one polynomial reports cheating, naming
+    /// nobody (the share that disagrees may be an honest party's, dealt wrong by a cheater).
     /// </summary>
-    private Task<T[]> ReduceAsync(T[] local, CancellationToken ct, bool beside) =>
-        _doubleSharings is not null && _doubleSharings.TryTake(local.Length, out var masks)
-            ? _engine.ReduceWithDoubleSharingAsync(local, new ValueTask<(T[], T[])>(masks), ct, beside).AsTask()
-            : _engine.ReduceAsync(local, ct, beside).AsTask();
+    private async Task<T[]> ReduceAsync(T[] local, CancellationToken ct, bool beside)
+    {
+        var reduced = _doubleSharings is not null && _doubleSharings.TryTake(local.Length, out var masks)
+            ? _engine.ReduceWithDoubleSharingAsync(local, new ValueTask<(T[], T[])>(masks), ct, beside)
+            : _engine.ReduceAsync(local, ct, beside); // every tag taken by now
+        try
+        {
+            return await reduced.ConfigureAwait(false);
+        }
+        catch (ShareReconstructionException)
+        {
+            throw new CheatingDetectedException(IntegrityCheck.OpeningConsistency, null,
+                "in a product's masked value opened through a king, the shares do not lie on one polynomial of degree 2t");
+        }
+    }
 
     /// <summary>
     /// Draws double sharings for <paramref name="count"/> products now (input-independent, by pseudo-random secret

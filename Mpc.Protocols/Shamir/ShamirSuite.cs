@@ -238,13 +238,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     {
         if (!_prepared.TryGetValue(x.Whole, out var shares))
             throw new ArgumentException("This matrix was not prepared by this suite.", nameof(x));
-        int rows = x.Rows, width = x.Columns;
-        x.CheckRightOperand(y.Length, columns, transposed);
-        ReadOnlySpan<T> selected = shares.AsSpan(x.FirstRow * width, rows * width);
-        var product = new T[(transposed ? width : rows) * columns];
-        if (transposed) VectorMath.TransposedMatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
-        else VectorMath.MatrixMultiply<T>(selected, y.Shares, product, rows, width, columns);
-        return product;
+        return x.LocalProduct(shares, y.Shares, columns, transposed);
     }
 
     private void CheckParty(int party, string name)

@@ -246,6 +246,35 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Products reduced by prepared double sharings (DN07, opened through kings) instead of resharing: every party's
+    /// local product counts there, so a wrong one from any party is caught, naming nobody, and an honest run is right.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task PreparedDoubleSharings_WrongProductAtAnyParty_IsCaught(int n)
+    {
+        async Task<Mersenne127[]> Prepared(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering)
+        {
+            await suite.PrepareMultiplicationMasksAsync(1000);
+            return await ProgramAsync(suite, tampering);
+        }
+        var honest = await new CheatingRun { Parties = n, Cheater = 0 }.RunAsync(Prepared);
+        Assert.All(honest, o => Assert.Equal(Expected(n), o.Result));
+        for (int cheater = 0; cheater < n; cheater++)
+        {
+            var outcomes = await Run(Cheat.WrongProduct, n, cheater, victim: (cheater + 1) % n).RunAsync(Prepared);
+            var honestParties = Enumerable.Range(0, n).Where(p => p != cheater).Select(p => outcomes[p]).ToArray();
+            Assert.All(honestParties, o => Assert.Null(o.Result));
+            // With N > 2t + 1 the degree-2t masked product has a spare share, and the opening itself sees the error.
+            Assert.Contains(honestParties, o => o.Error is CheatingDetectedException
+            {
+                Check: IntegrityCheck.MacCheck or IntegrityCheck.OpeningConsistency, Culprit: null,
+            });
+        }
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
