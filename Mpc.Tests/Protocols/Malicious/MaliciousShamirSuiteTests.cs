@@ -65,22 +65,26 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
 {
     private const int Length = 4;
 
-    /// <summary>Party p's input: Length small values that depend on p.</summary>
-    private static Mersenne127[] InputOf(int party) =>
-        Enumerable.Range(0, Length).Select(i => Mersenne127.FromInt64(1000 * (party + 1) + 7 * i - 20)).ToArray();
+    /// <summary>Party p's input: Length small values that depend on p, all moved by <paramref name="shift"/>.</summary>
+    private static Mersenne127[] InputOf(int party, int shift = 0) =>
+        Enumerable.Range(0, Length).Select(i => Mersenne127.FromInt64(1000 * (party + 1) + 7 * i - 20 + shift)).ToArray();
 
     /// <summary>
     /// The program: every party inputs a vector; x_0 x_(N-1) + sum x_p + X_0 X_1 + X_0^T X_1 + trunc(2^8 x_0, 8) +
     /// [x_0 &lt; 990], with X_p the 2x2 matrix of x_p (X_0 prepared for the transposed product). The truncation is of
     /// exact multiples, so exact.
     /// </summary>
-    private static async Task<Mersenne127[]> ProgramAsync(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering)
+    private static Task<Mersenne127[]> ProgramAsync(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering) =>
+        ProgramAsync(suite, tampering, shift: 0);
+
+    private static async Task<Mersenne127[]> ProgramAsync(MaliciousShamirSuite<Mersenne127> suite, TamperingNetwork? tampering,
+        int shift)
     {
         var s = suite.Session;
         int n = s.PartyCount;
         var inputs = new List<SharedVector<Mersenne127>>();
         for (int p = 0; p < n; p++)
-            inputs.Add(await suite.InputAsync(p, p == s.PartyId ? InputOf(p) : ReadOnlyMemory<Mersenne127>.Empty, Length));
+            inputs.Add(await suite.InputAsync(p, p == s.PartyId ? InputOf(p, shift) : ReadOnlyMemory<Mersenne127>.Empty, Length));
         var sum = inputs.Aggregate(suite.Add);
         var product = await suite.MultiplyAsync(inputs[0], inputs[n - 1]);
         var matrix = await suite.MatrixMultiplyAsync(inputs[0], inputs[1], 2, 2, 2);
@@ -95,16 +99,16 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         return await suite.OpenAsync(result);
     }
 
-    private static Mersenne127[] Expected(int n)
+    private static Mersenne127[] Expected(int n, int shift = 0)
     {
         var result = new Mersenne127[Length];
-        var x0 = InputOf(0);
-        var x1 = InputOf(1);
-        var xl = InputOf(n - 1);
+        var x0 = InputOf(0, shift);
+        var x1 = InputOf(1, shift);
+        var xl = InputOf(n - 1, shift);
         for (int i = 0; i < Length; i++)
         {
             result[i] = x0[i] * xl[i];
-            for (int p = 0; p < n; p++) result[i] += InputOf(p)[i];
+            for (int p = 0; p < n; p++) result[i] += InputOf(p, shift)[i];
         }
         for (int r = 0; r < 2; r++)
             for (int c = 0; c < 2; c++)
@@ -315,15 +319,16 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
     /// </summary>
     [Property(MaxTest = 30)]
     public void RandomCorruption_RightResultOrAbort_NeverWrong(byte nByte, byte cheatByte, byte cheaterByte, byte elementByte,
-        ulong error)
+        ulong error, sbyte shiftByte)
     {
+        int shift = shiftByte % 31; // x_0 around 990, so the comparison goes both ways
         int n = 3 + nByte % 5;
         var cheat = (Cheat)(cheatByte % Enum.GetValues<Cheat>().Length);
         int cheater = cheaterByte % n;
         int victim = (cheater + 1 + elementByte % (n - 1)) % n;
         var outcomes = Run(cheat, n, cheater, victim, elementByte % Length, error)
-            .RunAsync(ProgramAsync).GetAwaiter().GetResult();
-        var expected = Expected(n);
+            .RunAsync((suite, tampering) => ProgramAsync(suite, tampering, shift)).GetAwaiter().GetResult();
+        var expected = Expected(n, shift);
         for (int p = 0; p < n; p++)
         {
             if (p == cheater) continue;
