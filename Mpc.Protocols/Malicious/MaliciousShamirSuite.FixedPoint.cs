@@ -21,7 +21,7 @@ public sealed partial class MaliciousShamirSuite<T>
     /// Catrina and Saxena's probabilistic truncation (FC 2010) with a mask made of checked random bits: open
     /// c = x + 2^(k-1) + r' + 2^m r'' (r' of m bits, r'' of k + s - m bits, every bit authenticated) and return
     /// floor(c / 2^m) - 2^(k-1-m) - r'', within one unit of floor(x / 2^m). The mask's range is guaranteed by its
-    /// bits, so no party can make the opening wrap. Rounds: two for the bits, one opening.
+    /// bits, so no party can make the opening wrap. Rounds: one for the bits, one opening.
     /// </summary>
     public ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
     {
@@ -81,7 +81,7 @@ public sealed partial class MaliciousShamirSuite<T>
     /// [x &lt; 0] exactly for x in [-2^(b-1), 2^(b-1)): with y = x + 2^(b-1) and m = b - 1, open c = y + r' + 2^m r''
     /// (r' of m checked bits, kept as bits; r'' of s + 1), compare c mod 2^m with r' bit by bit ([c' &lt; r'] by a
     /// suffix OR of the differing bits, ceil(log2 m) product rounds), and return 1 - floor(y / 2^m), where
-    /// y mod 2^m = c' - r' + 2^m [c' &lt; r']. Rounds: two for the bits, one opening, ceil(log2 m) products.
+    /// y mod 2^m = c' - r' + 2^m [c' &lt; r']. Rounds: one for the bits, one opening, ceil(log2 m) products.
     /// </summary>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
@@ -185,32 +185,33 @@ public sealed partial class MaliciousShamirSuite<T>
     }
 
     /// <summary>
-    /// <paramref name="count"/> random bits with their MACs, by the square-root trick (p = 3 mod 4): for a random
-    /// [a], compute [r a] and [a^2] (round 1), then open a^2 beside [r a] a, the MAC of a^2 (round 2); with s the square
-    /// root of a^2, b = (a / s + 1) / 2 is 0 or 1, uniform, and no party knows it. A wrong a^2 opens to a non-square
-    /// (caught at once) or to a wrong square, which the MAC check catches; either way nothing but the random a is at
-    /// stake. Every tag is taken at the call.
+    /// <paramref name="count"/> random bits with their MACs, by the square-root trick (p = 3 mod 4), in one round: for
+    /// a random [a], the parties reduce [r a] (its MAC) and, beside it, open a^2 straight from the local products
+    /// a_i a_i plus a pseudo-random sharing of zero of degree 2t (DN07's argument: the opened polynomial is uniform but
+    /// for a^2). With s the square root of a^2, b = (a / s + 1) / 2 is 0 or 1, uniform, and no party knows it. A wrong
+    /// a^2 opens to a non-square (caught at once) or to a wrong square, which <see cref="VerifyAsync"/> catches with
+    /// one random combination of all the squares opened since the last check (see <see cref="SquareTerms"/>); until
+    /// then nothing but the random a is at stake. Every tag is taken at the call.
     /// </summary>
     private async Task<SharedVector<T>> RandomBitsAsync(int count, CancellationToken ct)
     {
         if ((T.Modulus & 3) != 3)
             throw new NotSupportedException($"Random bits by square roots need p = 3 mod 4; {typeof(T).Name} is not.");
         var a = _engine.RandomsAsync(count, ct).AsTask();
-        var aMac = _engine.ReduceAsync(KeyProductAsync(a), ct).AsTask();
-        var square = _engine.ReduceAsync(SquareAsync(a), ct, beside: true).AsTask();
+        var zeros = _engine.WideZerosAsync(count, ct).AsTask();
+        var aMac = _engine.ReduceAsync(KeyProductAsync(a), ct, beside: true).AsTask();
         var openTag = _session.NextTag();
-        var squareMac = _engine.ReduceAsync(ProductAsync(aMac, a), ct, beside: true).AsTask();
         Track(PairAsync(a, aMac), count);
-        Track(PairAsync(square, squareMac), count);
+        var squares = OpenSquaresAsync(a, zeros, openTag, ct);
+        _squares.Add(SquareClaimAsync(a, aMac, squares));
 
-        var squares = await OpenCheckedAsync(await square.ConfigureAwait(false), openTag, "a random value's square", ct)
-            .ConfigureAwait(false);
-        var roots = SquareRoots(squares);
+        var opened = await squares.ConfigureAwait(false);
+        var roots = SquareRoots(opened);
         for (int i = 0; i < count; i++)
         {
-            if (squares[i] == T.Zero || roots[i] * roots[i] != squares[i])
+            if (opened[i] == T.Zero || roots[i] * roots[i] != opened[i])
                 throw new CheatingDetectedException(IntegrityCheck.SquareCheck, null,
-                    $"the square of random value {i} of {count} opened to {(squares[i] == T.Zero ? "zero" : "a non-square")}");
+                    $"the square of random value {i} of {count} opened to {(opened[i] == T.Zero ? "zero" : "a non-square")}");
         }
         var inverses = BatchInverse(roots);
         var half = T.Inverse(T.FromInt64(2));
@@ -242,24 +243,19 @@ public sealed partial class MaliciousShamirSuite<T>
         return roots;
     }
 
-    // My degree-2t shares of a^2.
-    private async ValueTask<T[]> SquareAsync(Task<T[]> a)
+    // Opens a^2 from my local product a_i a_i plus my share of a degree-2t zero: one round, every share checked.
+    private async Task<T[]> OpenSquaresAsync(Task<T[]> a, Task<T[]> zeros, StreamTag tag, CancellationToken ct)
     {
         var shares = await a.ConfigureAwait(false);
-        var square = new T[shares.Length];
-        VectorMath.Multiply<T>(shares, shares, square);
+        var square = await zeros.ConfigureAwait(false);
+        for (int i = 0; i < square.Length; i++) square[i] += shares[i] * shares[i];
         SquareTamper?.Invoke(square);
-        return square;
+        return await OpenCheckedAsync(square, tag, "a random value's square", ct, degree: _engine.ProductScheme).ConfigureAwait(false);
     }
 
-    // My degree-2t shares of x y for x and y still being computed.
-    private static async ValueTask<T[]> ProductAsync(Task<T[]> x, Task<T[]> y)
-    {
-        var (left, right) = (await x.ConfigureAwait(false), await y.ConfigureAwait(false));
-        var product = new T[left.Length];
-        VectorMath.Multiply<T>(left, right, product);
-        return product;
-    }
+    // What the check must confirm: the opened squares are the squares of [a] (whose MAC is [r a]).
+    private static async Task<(T[] A, T[] AMacs, T[] Squares)> SquareClaimAsync(Task<T[]> a, Task<T[]> aMac, Task<T[]> squares) =>
+        (await a.ConfigureAwait(false), await aMac.ConfigureAwait(false), await squares.ConfigureAwait(false));
 
     // Montgomery's trick: every inverse for one inversion and three products per element.
     private static T[] BatchInverse(T[] values)

@@ -15,19 +15,19 @@ public sealed partial class MaliciousShamirSuite<T>
     private bool DegreeCheck => _session.PartyCount > 2 * Threshold + 1;
 
     /// <summary>
-    /// Checks every product and input made since the last check, and that every party received the same masked inputs;
-    /// throws <see cref="CheatingDetectedException"/> if any was tampered with. Three rounds: a coin toss (beside the
+    /// Checks every product and input made since the last check, that every party received the same masked inputs, and
+    /// that the squares opened for random bits are the squares of their random values; throws
+    /// <see cref="CheatingDetectedException"/> if anything was tampered with. Three rounds: a coin toss (beside the
     /// digests of the masked inputs), the product [r][w] (beside the degree check when N &gt; 2t + 1), and the opening of
-    /// [u] - [r][w], which must be zero. <see cref="OpenAsync"/> and <see cref="OpenToAsync"/> call it first; call it
-    /// yourself to bound the memory the unchecked sharings hold.
+    /// [u] - [r][w], which must be zero; one more when squares are to be confirmed (the reduction of their combination,
+    /// before w). <see cref="OpenAsync"/> and <see cref="OpenToAsync"/> call it first; call it yourself to bound the
+    /// memory the unchecked sharings hold.
     /// </summary>
     public async ValueTask VerifyAsync(CancellationToken ct = default)
     {
-        var pending = _pending;
-        var broadcasts = _broadcasts;
-        if (pending.Count == 0 && broadcasts.Count == 0) return; // the same at every party: program order
-        _pending = [];
-        _broadcasts = [];
+        var (pending, broadcasts, squares) = (_pending, _broadcasts, _squares);
+        if (pending.Count == 0 && broadcasts.Count == 0 && squares.Count == 0) return; // alike everywhere: program order
+        (_pending, _broadcasts, _squares) = ([], [], []);
         long count = Unchecked;
         Unchecked = 0;
 
@@ -35,9 +35,15 @@ public sealed partial class MaliciousShamirSuite<T>
         var randoms = _engine.RandomsAsync(2, ct).AsTask(); // the coin, and the degree check's mask
         var coinTag = _session.NextTag();
         var digestTag = _session.NextTag();
+        var seed = CoinsAsync(pending, broadcasts, squares, randoms, coinTag, digestTag, ct);
+        bool confirmSquares = squares.Count > 0;
+        var sums = confirmSquares ? SquareTerms(squares, seed) : null;
+        var sum = confirmSquares ? _engine.ReduceAsync(Element(sums!, mac: false), ct).AsTask() : null;
+        var sumMac = confirmSquares ? _engine.ReduceAsync(Element(sums!, mac: true), ct, beside: true).AsTask() : null;
         var degreeTag = _session.NextTag();
         var zeroTag = _session.NextTag();
-        var combination = CombineAsync(pending, broadcasts, randoms, coinTag, digestTag, ct);
+        var squaresTag = _session.NextTag();
+        var combination = CombineAsync(pending, sum, sumMac, randoms, seed);
         var keyTimesW = _engine.ReduceAsync(KeyTimesAsync(combination), ct, beside: DegreeCheck).AsTask(); // beside the degree check
 
         var (_, u, degree) = await combination.ConfigureAwait(false);
@@ -47,10 +53,21 @@ public sealed partial class MaliciousShamirSuite<T>
         var rw = await keyTimesW.ConfigureAwait(false);
         await degreeOpening.ConfigureAwait(false);
 
+        // The zero opening, and beside it the squares' combination (a sum of random values' squares: nothing secret).
+        var squaresOpening = confirmSquares
+            ? OpenCheckedAsync(await sum!.ConfigureAwait(false), squaresTag, "the squares' check", ct, countRound: false).AsTask()
+            : null;
         var zero = await OpenCheckedAsync(new T[] { u - rw[0] }, zeroTag, "the MAC check", ct).ConfigureAwait(false);
         if (zero[0] != T.Zero)
             throw new CheatingDetectedException(IntegrityCheck.MacCheck, null,
                 $"a random combination of the {count} products and inputs since the last check does not match its MAC");
+        if (squaresOpening is null) return;
+        var opened = await squaresOpening.ConfigureAwait(false);
+        var (_, _, expected) = await sums!.ConfigureAwait(false);
+        if (opened[0] != expected)
+            throw new CheatingDetectedException(IntegrityCheck.SquareCheck, null,
+                "a random combination of the squares opened for random bits since the last check differs from the same " +
+                "combination of their random values' squares");
     }
 
     private async ValueTask<T[]> KeyTimesAsync(Task<(T W, T U, T Degree)> combination)
@@ -60,14 +77,16 @@ public sealed partial class MaliciousShamirSuite<T>
     }
 
     /// <summary>
-    /// Waits until every tracked sharing is fixed, then tosses the coins (one opening of a random sharing, beside the
-    /// exchange of the masked inputs' digests) and forms w = sum a [z], u = sum a [r z] and, when N &gt; 2t + 1, the
-    /// masked random combination for the degree check.
+    /// Waits until everything to check is fixed, then tosses the coins (one opening of a random sharing, beside the
+    /// exchange of the masked inputs' digests): the seed of every coefficient of the check, which nobody knew while the
+    /// sharings were being made.
     /// </summary>
-    private async Task<(T W, T U, T Degree)> CombineAsync(List<Task<(T[] Values, T[] Macs)>> pending, List<Task<T[]>> broadcasts,
-        Task<T[]> randoms, StreamTag coinTag, StreamTag digestTag, CancellationToken ct)
+    private async Task<byte[]> CoinsAsync(List<Task<(T[] Values, T[] Macs)>> pending, List<Task<T[]>> broadcasts,
+        List<Task<(T[] A, T[] AMacs, T[] Squares)>> squares, Task<T[]> randoms, StreamTag coinTag, StreamTag digestTag,
+        CancellationToken ct)
     {
-        var pairs = await Task.WhenAll(pending).ConfigureAwait(false);
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        await Task.WhenAll(squares).ConfigureAwait(false);
         var masked = await Task.WhenAll(broadcasts).ConfigureAwait(false);
         var random = await randoms.ConfigureAwait(false);
 
@@ -78,14 +97,54 @@ public sealed partial class MaliciousShamirSuite<T>
         var coin = await OpenCheckedAsync(random.AsMemory(0, 1), coinTag, "the coin toss", ct).ConfigureAwait(false);
         await exchange.ConfigureAwait(false);
         CheckDigests(digest, digests, $"the {masked.Length} masked inputs since the last check");
+        return SHA256.HashData(MemoryMarshal.AsBytes(coin.AsSpan()));
+    }
 
-        // Coefficients from the coin, which nobody knew while the sharings above were being made.
-        Span<byte> seed = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(MemoryMarshal.AsBytes(coin.AsSpan()), seed);
-        using var prg = AesCtrPrg.Derive(seed, "mpc-mac-check"u8, []);
+    /// <summary>
+    /// The squares' check, locally: with 64-bit coefficients g_i from the coins, my degree-2t shares of
+    /// S = sum g_i a_i a_i and of its MAC sum g_i (r a_i) a_i, and the public sum g_i c_i of the opened squares, which S
+    /// must equal. A wrong c_i makes them differ but with probability 2^-64; a wrong S would need a wrong MAC to match.
+    /// </summary>
+    private static async Task<(T S, T Mac, T Expected)> SquareTerms(List<Task<(T[] A, T[] AMacs, T[] Squares)>> claims,
+        Task<byte[]> seed)
+    {
+        using var prg = AesCtrPrg.Derive(await seed.ConfigureAwait(false), "mpc-square-check"u8, []);
+        T s = T.Zero, mac = T.Zero, expected = T.Zero;
+        foreach (var claim in claims)
+        {
+            var (a, aMacs, squares) = await claim.ConfigureAwait(false);
+            var g = new ulong[a.Length];
+            prg.Fill<ulong>(g);
+            var products = new T[a.Length];
+            VectorMath.Multiply<T>(a, a, products);
+            s += VectorMath.DotWords<T>(g, products);
+            VectorMath.Multiply<T>(aMacs, a, products);
+            mac += VectorMath.DotWords<T>(g, products);
+            expected += VectorMath.DotWords<T>(g, squares);
+        }
+        return (s, mac, expected);
+    }
+
+    private static async ValueTask<T[]> Element(Task<(T S, T Mac, T Expected)> sums, bool mac)
+    {
+        var (s, m, _) = await sums.ConfigureAwait(false);
+        return [mac ? m : s];
+    }
+
+    /// <summary>
+    /// Forms w = sum a [z], u = sum a [r z] over every tracked pair and the squares' (S, its MAC), and, when
+    /// N &gt; 2t + 1, the masked random combination for the degree check.
+    /// </summary>
+    private async Task<(T W, T U, T Degree)> CombineAsync(List<Task<(T[] Values, T[] Macs)>> pending, Task<T[]>? sum,
+        Task<T[]>? sumMac, Task<T[]> randoms, Task<byte[]> seed)
+    {
+        var pairs = new List<(T[] Values, T[] Macs)>(await Task.WhenAll(pending).ConfigureAwait(false));
+        if (sum is not null && sumMac is not null) pairs.Add((await sum.ConfigureAwait(false), await sumMac.ConfigureAwait(false)));
+        var random = await randoms.ConfigureAwait(false);
+        using var prg = AesCtrPrg.Derive(await seed.ConfigureAwait(false), "mpc-mac-check"u8, []);
         T w = T.Zero, u = T.Zero, degree = random[1];
         if (DegreeCheck) degree += prg.NextUniform<T>() * _key;
-        var coefficients = new ulong[Math.Min(CoefficientChunk, pairs.Length == 0 ? 0 : pairs.Max(p => p.Values.Length))];
+        var coefficients = new ulong[Math.Min(CoefficientChunk, pairs.Count == 0 ? 0 : pairs.Max(p => p.Values.Length))];
         foreach (var (values, macs) in pairs)
         {
             for (int start = 0; start < values.Length; start += CoefficientChunk)
@@ -148,7 +207,8 @@ public sealed partial class MaliciousShamirSuite<T>
     /// one round. Only an <paramref name="attributable"/> opening names a culprit (see <see cref="Reconstruct"/>).
     /// </summary>
     private async ValueTask<T[]> OpenCheckedAsync(ReadOnlyMemory<T> shares, StreamTag tag, string what, CancellationToken ct,
-        IntegrityCheck check = IntegrityCheck.OpeningConsistency, bool attributable = false)
+        IntegrityCheck check = IntegrityCheck.OpeningConsistency, bool attributable = false, ShamirScheme<T>? degree = null,
+        bool countRound = true)
     {
         int n = _session.PartyCount, length = shares.Length;
         var all = new T[n * length];
@@ -161,8 +221,8 @@ public sealed partial class MaliciousShamirSuite<T>
             pending.Add(Network.SendAsync<T>(p, tag, Outgoing(SentMessage.OpeningShare, p, shares), ct).AsTask());
         }
         await Task.WhenAll(pending).ConfigureAwait(false);
-        Network.CountRound();
-        return Reconstruct(all, length, what, check, attributable);
+        if (countRound) Network.CountRound();
+        return Reconstruct(all, length, what, check, attributable, degree ?? _engine.Scheme);
     }
 
     /// <summary>Receives every other party's shares (an opening to me) and reconstructs them, checked. Counts no round.</summary>
@@ -176,7 +236,7 @@ public sealed partial class MaliciousShamirSuite<T>
         for (int p = 0; p < n; p++)
             if (p != Me) receives.Add(Network.ReceiveAsync<T>(p, tag, all.AsMemory(p * length, length), ct).AsTask());
         await Task.WhenAll(receives).ConfigureAwait(false);
-        return Reconstruct(all, length, what, IntegrityCheck.OpeningConsistency, attributable);
+        return Reconstruct(all, length, what, IntegrityCheck.OpeningConsistency, attributable, _engine.Scheme);
     }
 
     /// <summary>
@@ -188,7 +248,7 @@ public sealed partial class MaliciousShamirSuite<T>
     /// party a share off the polynomial (a resharing, a masked input, a key of the pseudo-random sharing), and the share
     /// that disagrees may be that honest party's: nobody is named.
     /// </summary>
-    private T[] Reconstruct(T[] all, int length, string what, IntegrityCheck check, bool attributable)
+    private T[] Reconstruct(T[] all, int length, string what, IntegrityCheck check, bool attributable, ShamirScheme<T> scheme)
     {
         int n = _session.PartyCount;
         for (int p = 0; p < n; p++)
@@ -196,16 +256,17 @@ public sealed partial class MaliciousShamirSuite<T>
         var result = new T[length];
         try
         {
-            _engine.Scheme.ReconstructChecked(_engine.AllParties, all, result);
+            scheme.ReconstructChecked(_engine.AllParties, all, result);
             return result;
         }
         catch (ShareReconstructionException)
         {
-            throw Inconsistent(all, length, what, check, attributable);
+            throw Inconsistent(all, length, what, check, attributable, scheme);
         }
     }
 
-    private CheatingDetectedException Inconsistent(T[] all, int length, string what, IntegrityCheck check, bool attributable)
+    private CheatingDetectedException Inconsistent(T[] all, int length, string what, IntegrityCheck check, bool attributable,
+        ShamirScheme<T> scheme)
     {
         int n = _session.PartyCount;
         var column = new T[n];
@@ -215,17 +276,18 @@ public sealed partial class MaliciousShamirSuite<T>
             for (int p = 0; p < n; p++) column[p] = all[p * length + e];
             try
             {
-                _engine.Scheme.ReconstructChecked(_engine.AllParties, column, one);
+                scheme.ReconstructChecked(_engine.AllParties, column, one);
             }
             catch (ShareReconstructionException)
             {
-                int[] wrong = attributable ? [.. _engine.Scheme.ProvablyWrongShares(column).Where(p => p != Me)] : [];
-                string detail = $"in {what}, the shares of element {e} do not lie on one polynomial of degree {Threshold}"
+                int[] wrong = attributable ? [.. scheme.ProvablyWrongShares(column).Where(p => p != Me)] : [];
+                string detail = $"in {what}, the shares of element {e} do not lie on one polynomial of degree {scheme.Threshold}"
                     + (wrong.Length > 1 ? $"; parties {string.Join(", ", wrong)} sent shares off every candidate" : "");
                 return new CheatingDetectedException(check, wrong.Length > 0 ? wrong[0] : null, detail);
             }
         }
-        return new CheatingDetectedException(check, null, $"in {what}, the shares do not lie on one polynomial of degree {Threshold}");
+        return new CheatingDetectedException(check, null,
+            $"in {what}, the shares do not lie on one polynomial of degree {scheme.Threshold}");
     }
 
     /// <summary>Every honest party sends canonical field elements; anything else convicts the (authenticated) sender.</summary>

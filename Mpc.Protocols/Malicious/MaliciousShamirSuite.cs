@@ -37,7 +37,7 @@ namespace Mpc.Protocols.Malicious;
 /// <para>Truncation and comparison open values masked by random numbers made of authenticated random bits (the
 /// square-root trick), so no party can choose a mask out of range, as it could deal one in the semi-honest suite; see
 /// <see cref="TruncateAsync"/> and <see cref="LessThanZeroAsync"/>. Their cost is in the bits: k + s of them per
-/// element, three products and a square root each.</para>
+/// element, a reduction, an opening and a square root each.</para>
 /// </remarks>
 public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
@@ -47,6 +47,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     private readonly ConditionalWeakTable<ReusableMatrix<T>, SharedVector<T>> _prepared = new();
     private List<Task<(T[] Values, T[] Macs)>> _pending = []; // sharings to check, in program order
     private List<Task<T[]>> _broadcasts = [];                   // masked inputs every party must have alike, in order
+    private List<Task<(T[] A, T[] AMacs, T[] Squares)>> _squares = []; // squares opened for random bits, to confirm
 
     private MaliciousShamirSuite(Session session, ShamirEngine<T> engine, T key)
     {

@@ -160,6 +160,32 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
         return result;
     }
 
+    /// <summary>
+    /// My shares of a sharing of zero of degree 2t for <paramref name="length"/> values: sum over the sets A containing
+    /// me of psi_A,l x_me^l f_A(x_me), l = 1..t (the zero part of <see cref="DoubleRandoms"/>). Local.
+    /// </summary>
+    public T[] WideZeros(int length, StreamTag purpose)
+    {
+        var result = new T[length];
+        int sets = _keys.Length, t = _threshold;
+        Span<byte> info = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
+        var draws = new T[t * Math.Min(length, Chunk)];
+        var term = new T[Math.Min(length, Chunk)];
+        for (int s = 0; s < sets; s++)
+        {
+            using var prg = AesCtrPrg.Derive(_keys[s], "mpc-prss-zero"u8, info);
+            for (int start = 0; start < length; start += Chunk)
+            {
+                int c = Math.Min(Chunk, length - start);
+                prg.FillUniform<T>(draws.AsSpan(0, t * c));
+                VectorMath.LinearCombination<T>(draws.AsSpan(0, t * c), _zeroWeights.AsSpan(s * t, t), term.AsSpan(0, c));
+                VectorMath.Add<T>(result.AsSpan(start, c), term.AsSpan(0, c), result.AsSpan(start, c));
+            }
+        }
+        return result;
+    }
+
     // Every subset of {0..n-1} of the given size, members ascending, in lexicographic order.
     private static List<int[]> Sets(int n, int size)
     {

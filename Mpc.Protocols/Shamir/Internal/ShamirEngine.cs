@@ -226,6 +226,18 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
         return sharing.Randoms(length, purpose);
     }
 
+    /// <summary>
+    /// Degree-2t sharings of zero for <paramref name="length"/> values by pseudo-random secret sharing: added to a local
+    /// product before it is opened, they leave the opened polynomial uniform but for its value. Tags taken at the call.
+    /// </summary>
+    public async ValueTask<T[]> WideZerosAsync(int length, CancellationToken ct)
+    {
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
+        var purpose = _session.NextTag(_channel);
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return sharing.WideZeros(length, purpose);
+    }
+
     /// <summary>Hands out the pairwise resharing keys now (one round); does nothing once they are out.</summary>
     public Task EstablishResharingKeysAsync(CancellationToken ct) => ResharingAsync(ct);
 }
