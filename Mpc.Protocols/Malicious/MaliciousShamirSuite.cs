@@ -3,6 +3,7 @@ using Mpc.Core.Arithmetic;
 using Mpc.Core.Sharing;
 using Mpc.Net;
 using Mpc.Protocols.Common;
+using Mpc.Protocols.Shamir;
 using Mpc.Protocols.Shamir.Internal;
 
 namespace Mpc.Protocols.Malicious;
@@ -63,11 +64,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     public static async ValueTask<MaliciousShamirSuite<T>> CreateAsync(Session session, int? threshold = null,
         CancellationToken ct = default)
     {
-        int n = session.PartyCount;
-        int t = threshold ?? (n - 1) / 2;
-        if (n < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {n}.");
-        if (t < 1 || 2 * t >= n)
-            throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
+        int t = ShamirSuite<T>.ResolveThreshold(session.PartyCount, threshold);
         // The engine opens only masked products through kings (a lie there is caught by the check); outputs and the check's
         // own openings are all-to-all (OpenCheckedAsync).
         var engine = new ShamirEngine<T>(session, t);

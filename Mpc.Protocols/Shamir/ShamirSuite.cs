@@ -40,11 +40,7 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     public ShamirSuite(Session session, int? threshold = null, int statisticalSecurity = 40,
         ShamirTruncation truncation = ShamirTruncation.SummedMasks)
     {
-        int n = session.PartyCount;
-        int t = threshold ?? (n - 1) / 2;
-        if (n < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {n}.");
-        if (t < 1 || 2 * t >= n)
-            throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {n / 2.0}.");
+        int n = session.PartyCount, t = ResolveThreshold(n, threshold);
         if (statisticalSecurity < 40)
             throw new ArgumentOutOfRangeException(nameof(statisticalSecurity), statisticalSecurity,
                 "Statistical security below 40 bits is refused.");
@@ -68,6 +64,19 @@ public sealed partial class ShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncati
     {
         get => _engine.ProductTamper;
         set => _engine.ProductTamper = value;
+    }
+
+    /// <summary>
+    /// t for <paramref name="parties"/> parties: <paramref name="threshold"/>, or the largest t with 2t &lt; N; refused
+    /// below 3 parties or outside 1 &lt;= t &lt; N/2.
+    /// </summary>
+    internal static int ResolveThreshold(int parties, int? threshold)
+    {
+        int t = threshold ?? (parties - 1) / 2;
+        if (parties < 3) throw new ArgumentException($"The Shamir suite needs at least 3 parties; this session has {parties}.");
+        if (t < 1 || 2 * t >= parties)
+            throw new ArgumentOutOfRangeException(nameof(threshold), t, $"The Shamir suite needs 1 <= t < N/2 = {parties / 2.0}.");
+        return t;
     }
 
     /// <inheritdoc />
