@@ -74,7 +74,7 @@ public sealed partial class MaliciousShamirSuite<T>
         var shifted = new T[length];
         var offset = Power(k - 1 - bits);
         for (int i = 0; i < length; i++) shifted[i] = T.FromInt128(T.ToSignedInt128(c[i]) >> bits) - offset;
-        return Subtract(AddPublic(Constant(new T[length]), shifted), high);
+        return Subtract(Constant(shifted), high);
     }
 
     /// <summary>
@@ -124,7 +124,6 @@ public sealed partial class MaliciousShamirSuite<T>
         // e, position-major: e[i * length + element].
         var eShares = new T[m * length];
         var eMacs = new T[m * length];
-        var two = T.FromInt64(2);
         for (int i = 0; i < m; i++)
             for (int e = 0; e < length; e++)
             {

@@ -203,8 +203,9 @@ public sealed partial class MaliciousShamirSuite<T>
     }
 
     /// <summary>
-    /// All-to-all opening of degree-t shares, every share checked (a failure reported as <paramref name="check"/>):
-    /// one round. Only an <paramref name="attributable"/> opening names a culprit (see <see cref="Reconstruct"/>).
+    /// All-to-all opening of shares of degree t (or <paramref name="degree"/>'s), every share checked (a failure
+    /// reported as <paramref name="check"/>): one round. Only an <paramref name="attributable"/> opening names a
+    /// culprit (see <see cref="Reconstruct"/>).
     /// </summary>
     private async ValueTask<T[]> OpenCheckedAsync(ReadOnlyMemory<T> shares, StreamTag tag, string what, CancellationToken ct,
         IntegrityCheck check = IntegrityCheck.OpeningConsistency, bool attributable = false, ShamirScheme<T>? degree = null,

@@ -222,7 +222,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     {
         Require(x, nameof(x));
         Require(y, nameof(y));
-        return new(LocalOperations.Add(x, y).Shares, LocalOperations.Add(new SharedVector<T>(x.Macs!), new(y.Macs!)).Shares);
+        return LocalOperations.Add(x, y);
     }
 
     /// <inheritdoc />
@@ -230,7 +230,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     {
         Require(x, nameof(x));
         Require(y, nameof(y));
-        return new(LocalOperations.Subtract(x, y).Shares, LocalOperations.Subtract(new SharedVector<T>(x.Macs!), new(y.Macs!)).Shares);
+        return LocalOperations.Subtract(x, y);
     }
 
     /// <inheritdoc />
@@ -249,14 +249,14 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     public SharedVector<T> MultiplyPublic(SharedVector<T> x, ReadOnlySpan<T> c)
     {
         Require(x, nameof(x));
-        return new(LocalOperations.MultiplyPublic(x, c).Shares, LocalOperations.MultiplyPublic(new SharedVector<T>(x.Macs!), c).Shares);
+        return LocalOperations.MultiplyPublic(x, c);
     }
 
     /// <inheritdoc />
     public SharedVector<T> Scale(SharedVector<T> x, T c)
     {
         Require(x, nameof(x));
-        return new(LocalOperations.Scale(x, c).Shares, LocalOperations.Scale(new SharedVector<T>(x.Macs!), c).Shares);
+        return LocalOperations.Scale(x, c);
     }
 
     /// <summary>x y and its MAC (r x) y, reduced in one resharing round. One round, twice the semi-honest traffic.</summary>
@@ -343,7 +343,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     private async Task<T[]> ReduceAsync(T[] local, CancellationToken ct, bool beside)
     {
         var reduced = _doubleSharings is not null && _doubleSharings.TryTake(local.Length, out var masks)
-            ? _engine.ReduceWithDoubleSharingAsync(local, new ValueTask<(T[], T[])>(masks), ct, beside)
+            ? _engine.ReduceWithDoubleSharingAsync(local, masks, ct, beside)
             : _engine.ReduceAsync(local, ct, beside); // every tag taken by now
         try
         {
@@ -365,25 +365,10 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var (wide, narrow) = await _engine.DoubleRandomsAsync(2 * count, ct).ConfigureAwait(false);
-        _doubleSharings = new DoubleSharings(wide, narrow);
+        _doubleSharings = new PreparedPairs<T>(wide, narrow);
     }
 
-    private DoubleSharings? _doubleSharings;
-
-    // Prepared double sharings handed out in program order, never twice.
-    private sealed class DoubleSharings(T[] wide, T[] narrow)
-    {
-        private int _offset;
-
-        public bool TryTake(int length, out (T[] Wide, T[] Narrow) masks)
-        {
-            masks = default;
-            if (wide.Length - _offset < length) return false;
-            masks = (wide.AsSpan(_offset, length).ToArray(), narrow.AsSpan(_offset, length).ToArray());
-            _offset += length;
-            return true;
-        }
-    }
+    private PreparedPairs<T>? _doubleSharings;
 
     private static async Task<(T[] Values, T[] Macs)> PairAsync(Task<T[]> values, Task<T[]> macs) =>
         (await values.ConfigureAwait(false), await macs.ConfigureAwait(false));

@@ -100,32 +100,7 @@ public sealed partial class ShamirSuite<T>
     {
         CheckShift(bits);
         var (wide, high) = await DealDoubleMasksAsync(count, bits, TruncationInputBits, ct).ConfigureAwait(false);
-        _maskBatches[bits] = new PreparedMasks(wide, high);
-    }
-
-    // Dealt pairs (wide degree 2t, narrow degree t) for operations of one kind (truncation by one shift, or
-    // multiplication), handed out in order and never twice. A batch being dealt hands out its slices at once (as
-    // tasks), so that operations started together take them in program order at every party.
-    private sealed class PreparedMasks(Task<(T[] Wide, T[] High)> dealt, int size)
-    {
-        private int _offset;
-
-        public PreparedMasks(T[] wide, T[] high) : this(Task.FromResult((wide, high)), wide.Length) { }
-
-        public bool TryTake(int length, out ValueTask<(T[] Wide, T[] High)> masks)
-        {
-            masks = default;
-            if (size - _offset < length) return false;
-            masks = SliceAsync(_offset, length);
-            _offset += length;
-            return true;
-        }
-
-        private async ValueTask<(T[] Wide, T[] High)> SliceAsync(int offset, int length)
-        {
-            var (wide, high) = await dealt.ConfigureAwait(false);
-            return (wide.AsSpan(offset, length).ToArray(), high.AsSpan(offset, length).ToArray());
-        }
+        _maskBatches[bits] = new PreparedPairs<T>(wide, high);
     }
 
     /// <summary>
@@ -135,14 +110,14 @@ public sealed partial class ShamirSuite<T>
     /// </summary>
     internal int TruncationBatch { get; init; } = 1 << 15;
 
-    private readonly Dictionary<int, PreparedMasks> _maskBatches = []; // by shift, prepared or dealt on the way
+    private readonly Dictionary<int, PreparedPairs<T>> _maskBatches = []; // by shift, prepared or dealt on the way
 
     private ValueTask<(T[] Wide, T[] High)> DoubleMasksAsync(int length, int bits, int inputBits, CancellationToken ct)
     {
         if (_maskBatches.TryGetValue(bits, out var batch) && batch.TryTake(length, out var prepared)) return prepared;
         int size = Math.Max(length, (int)Math.Min(64L * length, TruncationBatch));
         if (size == length) return DealDoubleMasksAsync(length, bits, inputBits, ct);
-        _maskBatches[bits] = batch = new PreparedMasks(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size);
+        _maskBatches[bits] = batch = new PreparedPairs<T>(DealDoubleMasksAsync(size, bits, inputBits, ct).AsTask(), size);
         if (!batch.TryTake(length, out prepared)) throw new InvalidOperationException("A new batch of masks is short.");
         return prepared;
     }
@@ -262,10 +237,10 @@ public sealed partial class ShamirSuite<T>
     public async ValueTask PrepareMultiplicationMasksAsync(int count, CancellationToken ct = default)
     {
         var (wide, narrow) = await _engine.DoubleRandomsAsync(count, ct).ConfigureAwait(false);
-        _preparedRandoms = new PreparedMasks(wide, narrow);
+        _preparedRandoms = new PreparedPairs<T>(wide, narrow);
     }
 
-    private PreparedMasks? _preparedRandoms;
+    private PreparedPairs<T>? _preparedRandoms;
 
     /// <summary>
     /// The local product reduced to degree t: with prepared double sharings if there are enough, else by resharing;
