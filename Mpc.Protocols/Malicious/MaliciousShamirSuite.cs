@@ -80,6 +80,12 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
     /// </summary>
     internal Action<T[], T[]>? ProductTamper { get; set; }
 
+    /// <summary>
+    /// False only in tests: inputs masked by zero instead of a random [rho], so the owner sends its values in the clear
+    /// (a deliberately broken variant for the view tests; results stay right).
+    /// </summary>
+    internal bool RandomInputMasks { get; set; } = true;
+
     /// <summary>Tests only: changes my local share of a^2 for the random bits (degree 2t) before it is reduced.</summary>
     internal Action<T[]>? SquareTamper { get; set; }
 
@@ -124,7 +130,7 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
         if (Me == owner && values.Length != length)
             throw new ArgumentException($"Party {owner} inputs {values.Length} values where the program says {length}.", nameof(values));
         // Every tag now, in program order.
-        var rho = _engine.RandomsAsync(length, ct).AsTask();
+        var rho = RandomInputMasks ? _engine.RandomsAsync(length, ct).AsTask() : Task.FromResult(new T[length]);
         var openTag = _session.NextTag();
         var sendTag = _session.NextTag();
         var rhoMac = _engine.ReduceAsync(KeyProductAsync(rho), ct, beside: true).AsTask();

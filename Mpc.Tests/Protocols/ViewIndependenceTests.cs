@@ -4,6 +4,7 @@ using Mpc.Core.Arithmetic;
 using Mpc.Net;
 using Mpc.Protocols;
 using Mpc.Protocols.Additive;
+using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Replicated;
 using Mpc.Protocols.Shamir;
@@ -78,6 +79,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     [InlineData("shamir-5", 60)]
     [InlineData("additive-ot-2", 20)]
     [InlineData("additive-external-dealer", 100)]
+    [InlineData("shamir-malicious-3", 40)]
+    [InlineData("shamir-malicious-4", 30)]
     public async Task TrustFree_OnePartysView_IsAlikeWhateverAnotherPartysInput(string configuration, int trials)
     {
         var (view, parts) = await CompareAsync(configuration, trials);
@@ -87,6 +90,38 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         foreach (var part in parts)
             Assert.True(part.Statistic < part.Critical,
                 $"{configuration}: party 0's views of two inputs of party 1 differ in one part: {part}.");
+    }
+
+    /// <summary>
+    /// The actively secure suite with inputs masked by zero instead of a random [rho] (a deliberately broken variant):
+    /// the owner then sends its values in the clear. The same two-sample test, over the frames party 0 receives from
+    /// party 1 during party 1's input (the first two of the input's size: the masked values and a dealing of rho's
+    /// MAC; in the whole view they are a few hundred words among a million from the random bits), tells the two inputs
+    /// apart; over the same frames of the real suite it does not.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MaliciousShamir_InputFrames_DependOnTheInputOnlyWithoutMasks(bool masked)
+    {
+        const int trials = 20;
+        var (a, b) = (new long[Bins], new long[Bins]);
+        string configuration = masked ? "shamir-malicious-3" : "shamir-malicious-unmasked-3";
+        for (int trial = 0; trial < trials; trial++)
+        {
+            foreach (var (x, @case, counts) in new[] { (CaseA, 0, a), (CaseB, 1, b) })
+            {
+                var observation = await ObserveAsync(configuration, x, @case, trial);
+                // Binned by bits 14..19: the two cases' magnitudes differ there, while their low bits are, by their
+                // construction, the same residues in another order (a leak of x itself would hide in Count's bins).
+                foreach (var frame in observation.Frames.Where(f => f.Peer == 1 && f.Payload.Length == Length * 16).Take(2))
+                    foreach (var word in Words<Mersenne127>(frame.Payload)) counts[(int)((word >> 14) & (Bins - 1))]++;
+            }
+        }
+        var test = Test("party 1's input frames", a, b);
+        output.WriteLine($"{configuration}: {test}");
+        if (masked) Assert.True(test.Statistic < test.Critical, $"the masked inputs' frames differ: {test}.");
+        else Assert.True(test.Statistic >= test.Critical, $"party 0's views of two inputs look alike: {test}.");
     }
 
     [Fact]
@@ -159,17 +194,35 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
 
     private static Task<Observation> ObserveAsync(string configuration, long[] x, int @case, int trial) => configuration switch
     {
-        "replicated" => ObserveAsync<Z2kPair>(3, s => (new ReplicatedSuite(s), null), x, @case, trial),
-        "shamir-3" => ObserveAsync<Mersenne127>(3, s => (new ShamirSuite<Mersenne127>(s), null), x, @case, trial),
-        "shamir-5" => ObserveAsync<Mersenne127>(5, s => (new ShamirSuite<Mersenne127>(s), null), x, @case, trial),
-        "additive-ot-2" => ObserveAsync<Z2k>(2, WithOt, x, @case, trial),
-        "additive-ot-3" => ObserveAsync<Z2k>(3, WithOt, x, @case, trial),
-        "additive-dealer" => ObserveAsync<Z2k>(3, s => (new AdditiveSuite(s, new DealerPreprocessing(s)), null), x, @case, trial),
+        "replicated" => ObserveAsync(3, Now<Z2kPair>(s => (new ReplicatedSuite(s), null)), x, @case, trial),
+        "shamir-3" => ObserveAsync(3, Now<Mersenne127>(s => (new ShamirSuite<Mersenne127>(s), null)), x, @case, trial),
+        "shamir-5" => ObserveAsync(5, Now<Mersenne127>(s => (new ShamirSuite<Mersenne127>(s), null)), x, @case, trial),
+        "shamir-malicious-3" => ObserveAsync<Mersenne127>(3, Malicious(randomInputMasks: true), x, @case, trial),
+        "shamir-malicious-4" => ObserveAsync<Mersenne127>(4, Malicious(randomInputMasks: true), x, @case, trial),
+        "shamir-malicious-unmasked-3" => ObserveAsync<Mersenne127>(3, Malicious(randomInputMasks: false), x, @case, trial),
+        "additive-ot-2" => ObserveAsync(2, Now<Z2k>(WithOt), x, @case, trial),
+        "additive-ot-3" => ObserveAsync(3, Now<Z2k>(WithOt), x, @case, trial),
+        "additive-dealer" => ObserveAsync(3, Now<Z2k>(s => (new AdditiveSuite(s, new DealerPreprocessing(s)), null)), x, @case, trial),
         // The dealer is a fourth member of the mesh: party 0's view takes in its corrections as well.
-        "additive-external-dealer" => ObserveAsync<Z2k>(3,
-            s => (new AdditiveSuite(s, new DealerPreprocessing(s, DealerParties.LinkOf(s))), null), x, @case, trial, externalDealer: true),
+        "additive-external-dealer" => ObserveAsync(3,
+            Now<Z2k>(s => (new AdditiveSuite(s, new DealerPreprocessing(s, DealerParties.LinkOf(s))), null)), x, @case, trial,
+            externalDealer: true),
         _ => throw new ArgumentOutOfRangeException(nameof(configuration), configuration, null),
     };
+
+    // Made in rounds, unlike the others.
+    private static Func<Session, ValueTask<(IArithmeticSuite<Mersenne127>, IDisposable?)>> Malicious(bool randomInputMasks) =>
+        async s =>
+        {
+            var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
+            suite.RandomInputMasks = randomInputMasks;
+            return (suite, null);
+        };
+
+    // A suite made at once, as most are.
+    private static Func<Session, ValueTask<(IArithmeticSuite<T>, IDisposable?)>> Now<T>(
+        Func<Session, (IArithmeticSuite<T>, IDisposable?)> create) where T : unmanaged, IRing<T> =>
+        s => new(create(s));
 
     private static (IArithmeticSuite<Z2k>, IDisposable?) WithOt(Session s)
     {
@@ -179,7 +232,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
 
     /// <summary>One trial: every party runs the program; party 0's network records what it receives.</summary>
     private static async Task<Observation> ObserveAsync<T>(int parties,
-        Func<Session, (IArithmeticSuite<T> Suite, IDisposable? Owned)> create, long[] x, int @case, int trial, bool externalDealer = false)
+        Func<Session, ValueTask<(IArithmeticSuite<T> Suite, IDisposable? Owned)>> create, long[] x, int @case, int trial,
+        bool externalDealer = false)
         where T : unmanaged, IRing<T>
     {
         var networks = InMemoryNetwork.CreateCluster(parties + (externalDealer ? 1 : 0), Timeout);
@@ -187,7 +241,7 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         networks[Viewer] = recorder;
         Func<Session, Task<Held<T>>> program = async s =>
         {
-            var (suite, owned) = create(s);
+            var (suite, owned) = await create(s);
             try
             {
                 return await ProgramAsync(suite, x, Y);
