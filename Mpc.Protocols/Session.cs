@@ -117,6 +117,17 @@ public sealed class Session : IDisposable
         return session;
     }
 
+    /// <summary>
+    /// A session over <paramref name="network"/> with no secrets: fixed randomness and all-zero pairwise seeds, for a
+    /// rehearsal that only records what a program takes (<see cref="Preprocessing.PreprocessingPlan.RecordAsync"/>).
+    /// </summary>
+    internal static Session ForRehearsal(IPartyNetwork network)
+    {
+        var seeds = new byte[network.PartyCount][];
+        for (int peer = 0; peer < seeds.Length; peer++) if (peer != network.PartyId) seeds[peer] = new byte[AesCtrPrg.SeedSize];
+        return new Session(network, new AesCtrPrg(new byte[AesCtrPrg.SeedSize]), seeds);
+    }
+
     /// <summary>The next tag of <paramref name="channel"/>; call it synchronously when an operation starts.</summary>
     public StreamTag NextTag(ProtocolChannel channel = ProtocolChannel.Online)
     {

@@ -23,6 +23,8 @@ internal static class BenchAll
     private sealed record Measure(string Key, string Unit, bool HigherIsBetter, double Scale = 1);
 
     private static readonly Measure TrainSeconds = new("train_seconds", "s of training", HigherIsBetter: false);
+    private static readonly Measure OfflineAndTrainSeconds =
+        new("offline_and_train_seconds", "s offline + training", HigherIsBetter: false);
     private static readonly Measure Products = new("ops_per_second", "M products/s", HigherIsBetter: true, Scale: 1e-6);
     private static readonly Measure Comparisons = new("ops_per_second", "K comparisons/s", HigherIsBetter: true, Scale: 1e-3);
     private static readonly Measure LaunchToExit = new("seconds", "s launch to exit", HigherIsBetter: false);
@@ -53,8 +55,9 @@ internal static class BenchAll
                 "two-round (the default)", full),
             new($"10^{(quick ? 4 : 6)} products, 3 parties, online", [.. products, "--suite", "replicated"], Products, "external dealer",
                 [.. products, .. dealer]),
-            new($"{epochs10} full-batch epochs, 2 parties (additive on ot, garbled comparisons)",
-                ["bench", "train-lr", "--parties", "2", .. breastCancer, "--epochs", epochs10], TrainSeconds),
+            // Two parties: the ot source with its offline phase in bulk, online and in total, beside the external dealer.
+            .. new[] { epochs10, epochs100 }.SelectMany(e => TwoParties(["--epochs", e], $"{e} full-batch epochs")),
+            .. TwoParties(["--epochs", epochs20, "--batch-size", "2"], $"{epochs20} epochs of mini-batches of 2"),
             .. new[] { 3, 5, 7 }.Select(n => Shamir(n, ["bench", "train-lr", "--parties", $"{n}", .. breastCancer, "--epochs", epochs100],
                 $"{epochs100} full-batch epochs, breast cancer", TrainSeconds)),
             .. new[] { 3, 5, 7 }.Select(n => Shamir(n, ["bench", "mul", "--parties", $"{n}", "--size", million, "--repeat", "3"],
@@ -63,6 +66,17 @@ internal static class BenchAll
                 ["bench", "compare", "--parties", $"{n}", "--size", hundredThousand, "--bits", "32", "--repeat", "3"],
                 $"10^{(quick ? 3 : 5)} comparisons of 32-bit values", Comparisons)),
         ];
+
+        Case[] TwoParties(string[] work, string what)
+        {
+            string[] run = ["bench", "train-lr", "--parties", "2", .. breastCancer, .. work];
+            string[] byDealer = [.. run, .. dealer, "--comparison", "bits"];
+            return
+            [
+                new($"{what}, 2 parties, online (additive on ot, offline phase in bulk)", run, TrainSeconds, "external dealer", byDealer),
+                new($"{what}, 2 parties, offline + online (additive on ot)", run, OfflineAndTrainSeconds, "external dealer", byDealer),
+            ];
+        }
 
         // The trust-free default for 4 or more parties, and Shamir at 3, beside the external dealer for the same parties.
         Case Shamir(int parties, string[] work, string what, Measure measure) =>

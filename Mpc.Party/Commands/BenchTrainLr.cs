@@ -39,13 +39,18 @@ internal static class BenchTrainLr
             Description = "The additive suite's preprocessing (default: train-lr's).",
         };
         var truncation = Jobs.SuiteOptions.TruncationOption();
+        var comparison = new Option<string?>("--comparison") { Description = "The additive suite's comparisons (default: train-lr's)." };
+        var offline = new Option<string?>("--offline")
+        {
+            Description = "When the additive suite's material is made (default: train-lr's).",
+        };
         var sigmoid = new Option<string?>("--sigmoid") { Description = "Sigmoid approximation (default: train-lr's)." };
         var fractional = new Option<int?>("--fractional-bits") { Description = "Fixed-point fractional bits (default: train-lr's)." };
         var profile = new Option<bool>("--profile") { Description = "Have the parties print where training time goes." };
         var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
         var command = new Command("train-lr", "Secure logistic regression training on N party processes; prints a JSON line.");
         foreach (var o in new Option[] { parties, rows, features, csv, label, partition, epochs, batch, rate, suite, preprocessing,
-            truncation, sigmoid, fractional, profile, insecure })
+            truncation, comparison, offline, sigmoid, fractional, profile, insecure })
             command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
@@ -109,6 +114,8 @@ internal static class BenchTrainLr
             if (parse.GetValue(rate) is double r) job.AddRange(["--learning-rate", r.ToString("R", CultureInfo.InvariantCulture)]);
             if (parse.GetValue(preprocessing) is { } pre) job.AddRange(["--preprocessing", pre]);
             job.AddRange(["--truncation", parse.GetValue(truncation)!]);
+            if (parse.GetValue(comparison) is { } compare) job.AddRange(["--comparison", compare]);
+            if (parse.GetValue(offline) is { } when) job.AddRange(["--offline", when]);
             if (parse.GetValue(sigmoid) is { } s) job.AddRange(["--sigmoid", s]);
             if (parse.GetValue(fractional) is int f) job.AddRange(["--fractional-bits", Invariant(f)]);
             if (parse.GetValue(profile)) job.Add("--profile");
@@ -139,6 +146,10 @@ internal static class BenchTrainLr
                 ["sigmoid"] = metrics["sigmoid"]?.DeepClone(),
                 ["seconds_per_epoch"] = metrics["seconds_per_epoch"]?.DeepClone(),
                 ["train_seconds"] = metrics["train_seconds"]?.DeepClone(),
+                // The offline phase made in bulk before training (none on demand: its work is inside the training time).
+                ["offline_seconds"] = OfflineSeconds(metrics),
+                ["offline_and_train_seconds"] = Math.Round(OfflineSeconds(metrics) + metrics["train_seconds"]!.GetValue<double>(), 6),
+                ["offline_bytes_sent"] = metrics["offline"]?["bytes_sent"]?.DeepClone() ?? 0,
                 ["job_seconds"] = metrics["job_seconds"]?.DeepClone(),
                 ["total_seconds"] = Math.Round(launchSeconds, 3),
                 ["data_seconds"] = Math.Round(generate.Elapsed.TotalSeconds, 3),
@@ -157,4 +168,6 @@ internal static class BenchTrainLr
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static double OfflineSeconds(JsonObject metrics) => metrics["offline"]?["seconds"]?.GetValue<double>() ?? 0;
 }

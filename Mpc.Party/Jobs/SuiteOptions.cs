@@ -23,7 +23,8 @@ internal static class SuiteOptions
         SoftSpokenOption(),
         new Option<string>("--comparison")
         {
-            Description = "Comparisons in the additive suite: auto (garbled for 2 parties, else bits), bits " +
+            Description = "Comparisons in the additive suite: auto (garbled for 2 parties, else bits; train-lr on the ot source: " +
+                "bits, with its offline phase in bulk), bits " +
                 "(bit decomposition on shares, any N) or garbled (a garbled circuit, 2 parties only).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "bits", "garbled"),

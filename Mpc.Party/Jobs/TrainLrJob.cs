@@ -12,6 +12,7 @@ using Mpc.Net;
 using Mpc.Party.Checkpoints;
 using Mpc.Party.Output;
 using Mpc.Protocols;
+using Mpc.Protocols.Additive;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Diagnostics;
 using Mpc.Protocols.FixedPoint;
@@ -77,11 +78,21 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 await run.TrainAsync(await SuiteOptions.MaliciousShamir(session, context, ct), ct),
             "shamir" => await run.TrainAsync(SuiteOptions.Shamir(session, context), ct),
             "replicated" => await run.TrainAsync(SuiteOptions.Replicated(session, settings.Truncation), ct),
-            _ => await run.TrainAsync(
-                SuiteOptions.Additive(
-                    session, restartable ?? SuiteOptions.Preprocessing(session, context, settings.Preprocessing), settings.Comparison),
-                ct),
+            _ => await run.TrainAsync(SuiteOptions.Additive(session, AdditiveSource(session, context, settings, restartable),
+                settings.Comparison), ct),
         };
+    }
+
+    /// <summary>
+    /// The additive suite's source: restartable with checkpoints; with <c>--offline bulk</c>, one that serves a plan made
+    /// before training (<see cref="PlannedPreprocessing"/>).
+    /// </summary>
+    private static IAdditivePreprocessing AdditiveSource(Session session, JobContext context, TrainLrSettings settings,
+        RestartablePreprocessing? restartable)
+    {
+        if (restartable is not null) return restartable;
+        var source = SuiteOptions.Preprocessing(session, context, settings.Preprocessing);
+        return settings.BulkOffline ? new PlannedPreprocessing(source) : source;
     }
 
     /// <inheritdoc />
@@ -123,7 +134,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: {suite.Name}" +
                 $"{(suite.Name == "additive"
-                    ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")})"
+                    ? $" ({settings.Preprocessing}{(settings.Comparison == "garbled" ? ", garbled comparisons" : "")}" +
+                      $"{(settings.BulkOffline ? ", offline phase in bulk" : "")})"
                     : "")}" +
                 $"{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}" +
                 $"{(settings.Security == "malicious" ? " (malicious security)" : "")}, {parties} parties, {Describe(partition)}: " +
@@ -133,6 +145,12 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 $"{settings.Sigmoid().Name}"));
 
             var options = settings.TrainingOptions();
+            var offline = baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing planned }
+                ? await OfflinePhase.RunAsync(baseSuite.Session, planned, fixedPoint.Format,
+                    (SharedDataset<Z2k>)(object)data.Train, data.FeatureBound, options, settings.Comparison,
+                    network, ct)
+                : null;
+            if (offline is not null) context.Out.WriteLine($"train-lr: {offline.Describe()}");
             var before = network.Stats.Snapshot();
             // Code compiled during training (first calls): what a warm process would not pay again.
             var jitBefore = (Time: JitInfo.GetCompilationTime(), Methods: JitInfo.GetCompiledMethodCount());
@@ -169,6 +187,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 ["rounds"] = end.Rounds,
                 ["train_bytes_sent"] = afterTraining.TotalBytesSent - before.TotalBytesSent,
                 ["train_rounds"] = trainRounds,
+                ["offline"] = offline?.ToJson(),
                 ["rounds_per_epoch"] = Round((double)trainRounds / perEpoch),
                 ["train_jit_seconds"] = Round(jitSeconds),
                 ["train_jit_methods"] = jitMethods,

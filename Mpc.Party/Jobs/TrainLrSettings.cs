@@ -44,6 +44,15 @@ internal sealed record TrainLrSettings
     /// </summary>
     public string Security { get; init; } = "semi-honest";
 
+    /// <summary>
+    /// --offline: "auto" until <see cref="For"/>, then "bulk" (every triple and mask made before the first epoch),
+    /// "on-demand" or "n/a" (suites without preprocessing).
+    /// </summary>
+    public string Offline { get; init; } = "auto";
+
+    /// <summary>Whether the additive suite's material is made in bulk before training (<see cref="Offline"/> resolved).</summary>
+    public bool BulkOffline => Offline == "bulk";
+
     /// <summary>Whether this run saves or resumes checkpoints (and so keys its randomness per epoch).</summary>
     public bool Checkpointing => CheckpointEvery is not null || Resume;
 
@@ -94,6 +103,13 @@ internal sealed record TrainLrSettings
             DefaultValueFactory = _ => 16.0,
         },
         new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
+        new Option<string>("--offline")
+        {
+            Description = "When the additive suite's triples and masks are made: bulk (before the first epoch, counted by a " +
+                "rehearsal of the training on no data; online then needs no OT at all) or on-demand (as each operation asks). " +
+                "auto: bulk on the ot source with bit comparisons and no checkpoints, else on-demand.",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "bulk", "on-demand"),
         new Option<int?>("--checkpoint-every")
         {
             Description = "Save this party's training state every K epochs (and after the last), to resume with --resume.",
@@ -141,6 +157,7 @@ internal sealed record TrainLrSettings
         Comparison = parse.GetValue<string>("--comparison") ?? "auto",
         Truncation = parse.GetValue<string>("--truncation") ?? "auto",
         Security = parse.GetValue<string>("--security") ?? "semi-honest",
+        Offline = parse.GetValue<string>("--offline") ?? "auto",
     };
 
     /// <summary>
@@ -153,12 +170,18 @@ internal sealed record TrainLrSettings
             return this with
             {
                 Suite = SuiteOptions.MaliciousSuite(Suite, parties), Preprocessing = "n/a", Comparison = "n/a", Truncation = "n/a",
+                Offline = "n/a",
             };
-        var choice = SuiteChoice.Resolve(Suite, Preprocessing, Comparison, parties, Checkpointing);
+        // With the offline phase in bulk, comparing by bits beats garbled circuits online (no OT at all) and in total.
+        string comparison = Comparison == "auto" && Offline != "on-demand" && !Checkpointing
+            && SuiteChoice.ResolvePreprocessing(Preprocessing) == "ot" ? "bits" : Comparison;
+        var choice = SuiteChoice.Resolve(Suite, Preprocessing, comparison, parties, Checkpointing);
+        bool plannable = choice.Suite == "additive" && choice.Preprocessing == "ot" && choice.Comparison == "bits" && !Checkpointing;
         return this with
         {
             Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison,
             Truncation = SuiteOptions.Truncation(choice.Suite, Truncation),
+            Offline = Offline == "auto" ? plannable ? "bulk" : choice.Suite == "additive" ? "on-demand" : "n/a" : Offline,
         };
     }
 
@@ -188,6 +211,14 @@ internal sealed record TrainLrSettings
                 : "--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: " +
                     "the ot source restarts at every checkpoint.");
         SuiteOptions.CheckTruncation(Suite, Truncation);
+        if (Offline == "bulk" && Suite != "additive")
+            throw new ArgumentException($"--offline bulk is for the additive suite's preprocessing; --suite {Suite} has none.");
+        if (Offline == "bulk" && Comparison != "bits")
+            throw new ArgumentException("--offline bulk needs --comparison bits: a garbled comparison's messages cannot be rehearsed " +
+                "to count its material.");
+        if (Offline == "bulk" && Checkpointing)
+            throw new ArgumentException("--offline bulk does not work with --checkpoint-every or --resume yet: the material made " +
+                "ahead would have to be saved with the checkpoint. Use --offline on-demand.");
         if (Checkpointing && Comparison != "bits")
             throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: " +
                 "garbled comparisons carry OT state that checkpoints do not save yet.");
@@ -226,6 +257,7 @@ internal sealed record TrainLrSettings
         .. Public(partition, parties),
         ("checkpoints", Checkpointing ? "keyed per epoch" : "off"),
         ("resume", Resume ? "yes" : "no"),
+        ("offline", Offline),
     ];
 
     /// <summary>The sigmoid approximation the options name.</summary>

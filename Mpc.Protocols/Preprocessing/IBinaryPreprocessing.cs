@@ -18,6 +18,13 @@ public interface IBinaryPreprocessing
     ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
         CancellationToken ct = default);
 
+    /// <summary>
+    /// The widest AND gate whose tuples are worth taking from this source (2 to 8). A dealer derives the AND of every
+    /// subset of a gate's masks locally, so wide gates (fewer levels, fewer rounds) cost it little; a source that pays an
+    /// OT product per subset makes 2^k - k - 1 of them per gate, and gates of two inputs are the cheapest there.
+    /// </summary>
+    int WidestGate => 8;
+
     /// <summary><paramref name="words"/> x 64 fresh AND tuples of fan-in <paramref name="fanIn"/> (2 to 8) on XOR shares.</summary>
     ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default);
 }

@@ -21,7 +21,7 @@ namespace Mpc.Protocols.Preprocessing;
 /// cheaper), not m k n products. Calls are served one at a time in the order they are made, so that every pair runs its
 /// OT batches in the same order at both ends; start operations in the same order at every party, as always.</para>
 /// </remarks>
-public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
+public sealed partial class OtPreprocessing : IAdditivePreprocessing, IDisposable
 {
     private readonly Session _session;
     private readonly AesCtrPrg _random;
@@ -66,14 +66,7 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
         {
             var a = _random.NextUniformArray<Z2k>(count);
             var b = _random.NextUniformArray<Z2k>(count);
-            var c = new Z2k[count];
-            VectorMath.Multiply<Z2k>(a, b, c);
-            // a_me b_peer (I send, correlating with a) and a_peer b_me (I choose with the bits of b), with every peer at once.
-            await WithEveryPeerAsync(c, (peer, terms) =>
-            [
-                Gilboa.SendElementwiseAsync(_ots.SenderTo(peer), a, terms.Add(count), ct).AsTask(),
-                Gilboa.ReceiveElementwiseAsync(_ots.ReceiverFrom(peer), b, terms.Add(count), ct).AsTask(),
-            ], ct).ConfigureAwait(false);
+            var c = await MultiplySharesAsync(a, b, ct).ConfigureAwait(false);
             Usage.AddTriples(count);
             return new BeaverTriples<Z2k>(a, b, c);
         }, ct);
@@ -147,26 +140,33 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 62);
         return InOrderAsync(async () =>
         {
-            var b = await RandomSharedBits.GenerateAsync(_session, _ots, _random, count * 64, ct).ConfigureAwait(false);
-            var r = new Z2k[count];
-            var top = new Z2k[count];
-            var low = new Z2k[count];
-            for (int e = 0; e < count; e++)
-            {
-                var bitsOfE = b.AsSpan(e * 64, 64);
-                Z2k whole = default, shifted = default;
-                for (int i = 62; i >= 0; i--)
-                {
-                    whole = whole + whole + bitsOfE[i];
-                    if (i >= bits) shifted = shifted + shifted + bitsOfE[i];
-                }
-                top[e] = bitsOfE[63];
-                r[e] = whole + new Z2k(bitsOfE[63].Value << 63);
-                low[e] = shifted;
-            }
+            var masks = await MakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
             Usage.AddTruncationMasks(count);
-            return new TruncationMasks(r, top, low, bits);
+            return masks;
         }, ct);
+    }
+
+    /// <summary>Truncation masks from 64 random shared bits each (inside a request).</summary>
+    private async Task<TruncationMasks> MakeTruncationMasksAsync(int count, int bits, CancellationToken ct)
+    {
+        var b = await RandomSharedBits.GenerateAsync(_session, _ots, _random, count * 64, ct).ConfigureAwait(false);
+        var r = new Z2k[count];
+        var top = new Z2k[count];
+        var low = new Z2k[count];
+        for (int e = 0; e < count; e++)
+        {
+            var bitsOfE = b.AsSpan(e * 64, 64);
+            Z2k whole = default, shifted = default;
+            for (int i = 62; i >= 0; i--)
+            {
+                whole = whole + whole + bitsOfE[i];
+                if (i >= bits) shifted = shifted + shifted + bitsOfE[i];
+            }
+            top[e] = bitsOfE[63];
+            r[e] = whole + new Z2k(bitsOfE[63].Value << 63);
+            low[e] = shifted;
+        }
+        return new TruncationMasks(r, top, low, bits);
     }
 
     /// <inheritdoc />
@@ -189,6 +189,22 @@ public sealed class OtPreprocessing : IAdditivePreprocessing, IDisposable
             Usage.AddBitMasks(count);
             return new BitMasks(r, b, bits);
         }, ct);
+    }
+
+    /// <summary>
+    /// My shares of x y elementwise from my shares of x and y: my own product plus, with every peer at once, x_me y_peer
+    /// (I send, correlating with x) and x_peer y_me (I choose with the bits of y). Inside a request.
+    /// </summary>
+    private async Task<Z2k[]> MultiplySharesAsync(Z2k[] x, Z2k[] y, CancellationToken ct)
+    {
+        var z = new Z2k[x.Length];
+        VectorMath.Multiply<Z2k>(x, y, z);
+        await WithEveryPeerAsync(z, (peer, terms) =>
+        [
+            Gilboa.SendElementwiseAsync(_ots.SenderTo(peer), x, terms.Add(x.Length), ct).AsTask(),
+            Gilboa.ReceiveElementwiseAsync(_ots.ReceiverFrom(peer), y, terms.Add(x.Length), ct).AsTask(),
+        ], ct).ConfigureAwait(false);
+        return z;
     }
 
     /// <summary>Adds every cross term A_i B_j (i != j) that involves me to <paramref name="c"/>.</summary>

@@ -11,9 +11,10 @@ namespace Mpc.Protocols.Preprocessing;
 /// <remarks>
 /// Only for sources that keep no state a later request depends on: the dealer remembers the matrix masks it dealt
 /// (a fresh dealer could not make triples for them), so it is never restarted; the OT source makes triples for any
-/// mask. Usage counts every source this one has had.
+/// mask. Usage counts every source this one has had. It offers the packed comparison's material and power masks
+/// (<see cref="IBinaryPreprocessing"/>, <see cref="IPowerPreprocessing"/>), so every source it makes must offer them too.
 /// </remarks>
-public sealed class RestartablePreprocessing : IAdditivePreprocessing, IDisposable
+public sealed class RestartablePreprocessing : IAdditivePreprocessing, IBinaryPreprocessing, IPowerPreprocessing, IDisposable
 {
     private readonly Func<IAdditivePreprocessing> _create;
     private readonly PreprocessingUsage _retired = new();
@@ -79,6 +80,30 @@ public sealed class RestartablePreprocessing : IAdditivePreprocessing, IDisposab
     /// <inheritdoc />
     public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>
         _current.TakeBitMasksAsync(count, bits, ct);
+
+    /// <inheritdoc />
+    public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
+        CancellationToken ct = default) =>
+        Offering<IBinaryPreprocessing>().TakeComparisonMasksAsync(count, bits, withProducts, ct);
+
+    /// <inheritdoc />
+    public int WidestGate => (_current as IBinaryPreprocessing)?.WidestGate ?? 8;
+
+    /// <inheritdoc />
+    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default) =>
+        Offering<IBinaryPreprocessing>().TakeAndTuplesAsync(fanIn, words, ct);
+
+    /// <inheritdoc />
+    public ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default) =>
+        Offering<IPowerPreprocessing>().TakePowerMasksAsync(count, degree, ct);
+
+    /// <inheritdoc />
+    public ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default) =>
+        Offering<IPowerPreprocessing>().TakeTruncationPowerMasksAsync(count, bits, degree, ct);
+
+    private TCapability Offering<TCapability>() where TCapability : class =>
+        _current as TCapability ?? throw new InvalidOperationException(
+            $"The restartable source's current source ({_current.Name}) does not offer {typeof(TCapability).Name}.");
 
     /// <inheritdoc />
     public void Dispose() => (_current as IDisposable)?.Dispose();

@@ -42,8 +42,31 @@ public sealed class SuiteChoiceTests
         Assert.Equal("replicated", settings.Suite);
         Assert.Contains(("suite", "replicated"), settings.Public(Mpc.Ml.Data.DataPartition.ByRows, 3));
         Assert.Contains(("preprocessing", "none"), settings.Public(Mpc.Ml.Data.DataPartition.ByRows, 3));
+        // Two parties train on the ot source with its material made in bulk before the first epoch, comparing by bits
+        // (garbled circuits cannot be rehearsed, and bits win online and in total once the material is made ahead).
         var two = TrainLrSettings.From(parse).For(2);
-        Assert.Equal(("additive", "ot", "garbled"), (two.Suite, two.Preprocessing, two.Comparison));
+        Assert.Equal(("additive", "ot", "bits", "bulk"), (two.Suite, two.Preprocessing, two.Comparison, two.Offline));
+        Assert.Contains(("offline", "bulk"), two.Agreed(Mpc.Ml.Data.DataPartition.ByRows, 2));
+    }
+
+    [Fact]
+    public void Offline_BulkOnlyWhereARehearsalCanCountIt()
+    {
+        TrainLrSettings Settings(int parties, params string[] options) =>
+            TrainLrSettings.From(Mpc.Party.Commands.MpcCommandLine.ParseJob(new TrainLrJob(), ["train-lr", .. options])).For(parties);
+        Assert.Equal("n/a", Settings(3).Offline); // replicated: no preprocessing
+        Assert.Equal("on-demand", Settings(2, "--offline", "on-demand").Offline);
+        Assert.Equal("garbled", Settings(2, "--offline", "on-demand").Comparison); // on demand, garbled comparisons stay the default
+        Assert.Equal("on-demand", Settings(3, "--preprocessing", "dealer").Offline);
+        Assert.Equal("bulk", Settings(3, "--preprocessing", "dealer", "--offline", "bulk").Offline);
+        Assert.Equal("bits", Settings(2, "--checkpoint-every", "5").Comparison);
+        Assert.Equal("on-demand", Settings(2, "--checkpoint-every", "5").Offline);
+        var error = Assert.Throws<ArgumentException>(() => Settings(2, "--offline", "bulk", "--comparison", "garbled").Validate());
+        Assert.Contains("--offline bulk needs --comparison bits", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Settings(2, "--offline", "bulk", "--checkpoint-every", "5").Validate());
+        Assert.Contains("--offline bulk does not work with --checkpoint-every", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Settings(3, "--offline", "bulk").Validate());
+        Assert.Contains("--offline bulk is for the additive suite's preprocessing", error.Message);
     }
 
     [Fact]

@@ -91,6 +91,37 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Launch_TwoParties_BulkOffline_OnlineRunsNoOt()
+    {
+        // The trust-free default for two parties: the ot source, its material counted by a rehearsal and made before the
+        // first epoch; online, only openings travel, and the model is as close to plaintext as the dealer's.
+        using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles(
+            editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 2, i)));
+        string outDirectory = Path.Combine(cluster.Directory, "out");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "train-lr", "--epochs", "20", "--compare-plaintext",
+            "--out", outDirectory);
+        int exit = await launch.WaitForExitAsync(ProcessTimeout);
+        output.WriteLine(launch.Output);
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        for (int p = 0; p < 2; p++)
+        {
+            var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, $"p{p}", "metrics.json")))!.AsObject();
+            Assert.Equal(("additive", "ot"), (metrics["suite"]!.GetValue<string>(), metrics["preprocessing"]!.GetValue<string>()));
+            double secure = metrics["accuracy"]!.GetValue<double>(), plain = metrics["plaintext_accuracy"]!.GetValue<double>();
+            Assert.InRange(secure - plain, -0.01, 0.01);
+            Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
+            var offline = metrics["offline"]!.AsObject();
+            Assert.True(offline["requests"]!.GetValue<int>() > 20, "every epoch's material is planned");
+            long offlineBytes = offline["bytes_sent"]!.GetValue<long>(), onlineBytes = metrics["train_bytes_sent"]!.GetValue<long>();
+            Assert.True(offlineBytes > 20 * onlineBytes, $"offline sent {offlineBytes} bytes, training {onlineBytes}: OT ran online");
+        }
+        Assert.Contains("train-lr: additive (ot, offline phase in bulk), 2 parties", launch.Stdout);
+        Assert.Matches(@"train-lr: offline phase [\d.]+ s \(rehearsal [\d.]+ s\), \d+ rounds, sent [\d.]+ MiB", launch.Stdout);
+        Assert.DoesNotContain("trust:", launch.Stdout);
+    }
+
+    [Fact]
     public async Task Launch_DealerAskedWithoutOne_RefusesSayingWhatIsMissing()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));

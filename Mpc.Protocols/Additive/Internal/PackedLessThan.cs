@@ -34,10 +34,12 @@ internal static class PackedLessThan
     /// <summary>
     /// Inputs per AND gate of the prefix over <paramref name="m"/> bits for <paramref name="words"/> words of 64
     /// comparisons: 4 (ceil(log4 m) levels), or the narrowest gates of up to 8 inputs that need fewer levels
-    /// (ceil(log8 m): two for up to 64 bits) when their tuples cost at most <see cref="WideGateExtraWords"/> more.
+    /// (ceil(log8 m): two for up to 64 bits) when their tuples cost at most <see cref="WideGateExtraWords"/> more; never
+    /// wider than the source's <paramref name="widest"/> (<see cref="IBinaryPreprocessing.WidestGate"/>).
     /// </summary>
-    public static int FanInFor(int m, int words)
+    public static int FanInFor(int m, int words, int widest = MaxFanIn)
     {
+        if (widest < 4) return Math.Max(2, widest);
         int wide = FewestLevelsFanIn(m);
         if (wide <= 4) return wide;
         long extra = TupleWords(m, words, wide) - TupleWords(m, words, 4);
@@ -90,7 +92,7 @@ internal static class PackedLessThan
         SharedVector<Z2k> x, int l, int ignoredBits, Task<SharedVector<Z2k>>? multiplicand, CancellationToken ct)
     {
         int n = x.Length, skip = Math.Clamp(ignoredBits, 0, l - 2), m = l - 1 - skip, words = (n + 63) >> 6;
-        int fanIn = FanInFor(m, words);
+        int fanIn = FanInFor(m, words, preprocessing.WidestGate);
         bool leader = session.PartyId == 0;
 
         // Every tag and all material now, before any await.

@@ -14,6 +14,7 @@ internal sealed class PairwiseOt : IDisposable
 {
     private readonly Session _session;
     private readonly StreamTag[,] _tags;
+    private readonly StreamTag[,] _correctionTags;
     private readonly AesCtrPrg _random;
     private readonly IknpSender?[] _senders;
     private readonly IknpReceiver?[] _receivers;
@@ -31,6 +32,10 @@ internal sealed class PairwiseOt : IDisposable
         for (int sender = 0; sender < n; sender++)
             for (int receiver = 0; receiver < n; receiver++)
                 if (sender != receiver) _tags[sender, receiver] = session.NextTag(ProtocolChannel.ObliviousTransfer);
+        _correctionTags = new StreamTag[n, n];
+        for (int sender = 0; sender < n; sender++)
+            for (int receiver = 0; receiver < n; receiver++)
+                if (sender != receiver) _correctionTags[sender, receiver] = session.NextTag(ProtocolChannel.ObliviousTransfer);
         _senders = new IknpSender?[n];
         _receivers = new IknpReceiver?[n];
     }
@@ -41,6 +46,15 @@ internal sealed class PairwiseOt : IDisposable
     /// <summary>My extension receiver from <paramref name="peer"/> (after <see cref="EnsureReadyAsync"/>).</summary>
     public IknpReceiver ReceiverFrom(int peer) =>
         _receivers[peer] ?? throw new InvalidOperationException("The OT extensions are not set up.");
+
+    /// <summary>
+    /// The tag on which I send <paramref name="peer"/> the corrections of the bit products whose random OTs I send it
+    /// (<see cref="BitProducts"/>).
+    /// </summary>
+    public StreamTag CorrectionsTo(int peer) => _correctionTags[_session.PartyId, peer];
+
+    /// <summary>The tag on which <paramref name="peer"/> sends me its corrections.</summary>
+    public StreamTag CorrectionsFrom(int peer) => _correctionTags[peer, _session.PartyId];
 
     /// <summary>Runs the base OTs of every pair at once, the first time only.</summary>
     public Task EnsureReadyAsync(CancellationToken ct) => _setup ??= SetUpAsync(ct);

@@ -13,10 +13,22 @@ namespace Mpc.Protocols.Preprocessing.Internal;
 /// Security: the result is uniform as long as one party's bits are; a coalition of up to N-1 parties learns
 /// nothing, since the missing party's bit masks the XOR and its OTs hide it. Cost: N-1 sequential steps (rounds),
 /// each with N-1 correlated OTs of one word per bit.
+/// <para>Each party's own bits are its XOR shares of the same bits, so the bits come in both forms at once (daBits,
+/// Rotaru and Wood, INDOCRYPT 2019): <see cref="GenerateBothAsync"/>.</para>
 /// </remarks>
 internal static class RandomSharedBits
 {
-    public static async ValueTask<Z2k[]> GenerateAsync(Session session, PairwiseOt ots, AesCtrPrg random, int count, CancellationToken ct)
+    /// <summary><paramref name="count"/> random bits, my additive shares of each.</summary>
+    public static async ValueTask<Z2k[]> GenerateAsync(Session session, PairwiseOt ots, AesCtrPrg random, int count,
+        CancellationToken ct) =>
+        (await GenerateBothAsync(session, ots, random, count, ct).ConfigureAwait(false)).Additive;
+
+    /// <summary>
+    /// <paramref name="count"/> random bits, my additive shares of each and my XOR shares of the same bits, packed (bit e
+    /// is bit e % 64 of word e / 64).
+    /// </summary>
+    public static async ValueTask<(Z2k[] Additive, ulong[] Xor)> GenerateBothAsync(Session session, PairwiseOt ots, AesCtrPrg random,
+        int count, CancellationToken ct)
     {
         int me = session.PartyId, n = session.PartyCount;
         var myBits = new ulong[(count + 63) / 64];
@@ -65,7 +77,7 @@ internal static class RandomSharedBits
                 x[e] = x[e] + bit - product[e] - product[e];
             }
         }
-        return x;
+        return (x, myBits);
     }
 
     private static ulong Bit(ulong[] bits, int index) => (bits[index >> 6] >> (index & 63)) & 1;

@@ -155,6 +155,112 @@ public sealed class OtPreprocessingTests
         Assert.InRange(ones, total / 2 - 5 * Math.Sqrt(total) / 2 - 1, total / 2 + 5 * Math.Sqrt(total) / 2 + 1);
     }
 
+    [Theory]
+    [InlineData(2, 64, false)]
+    [InlineData(3, 37, true)]
+    [InlineData(4, 1, true)]
+    public void ComparisonMasks_ShareTheBitsInBothForms(int n, int bits, bool withProducts)
+    {
+        const int count = 130; // three words, the last one partly used
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeComparisonMasksAsync(count, bits, withProducts);
+        }, n * bits);
+        int words = parts[0].Words, ones = 0;
+        ulong XorOf(Func<PackedComparisonMasks, ulong> word) => parts.Aggregate(0UL, (x, m) => x ^ word(m));
+        for (int e = 0; e < count; e++)
+        {
+            ulong r = Sum(parts.Select(m => m.R[e])).Value;
+            for (int i = 0; i < bits; i++)
+                Assert.Equal((r >> i) & 1, (XorOf(m => m.Bits[i * words + (e >> 6)]) >> (e & 63)) & 1);
+            ulong rho = (XorOf(m => m.ConversionBits[e >> 6]) >> (e & 63)) & 1;
+            Assert.Equal(rho, Sum(parts.Select(m => m.ConversionValues[e])).Value);
+            ones += (int)rho;
+            if (withProducts)
+                Assert.Equal(new Z2k(rho) * Sum(parts.Select(m => m.ProductMasks![e])), Sum(parts.Select(m => m.ConversionProducts![e])));
+        }
+        Assert.InRange(ones, 30, 100); // the conversion bit is a fair coin (6 standard deviations)
+        Assert.Equal(withProducts, parts[0].ProductMasks is not null);
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(2, 5)]
+    [InlineData(4, 3)]
+    public void AndTuples_HoldTheAndOfEverySubsetOfTheirMasks(int n, int fanIn)
+    {
+        const int words = 5;
+        var tuples = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeAndTuplesAsync(fanIn, words);
+        }, n * fanIn);
+        for (int w = 0; w < words; w++)
+            for (int subset = 1; subset < 1 << fanIn; subset++)
+            {
+                ulong expected = ulong.MaxValue, actual = 0;
+                for (int input = 0; input < fanIn; input++)
+                    if ((subset >> input & 1) != 0) expected &= tuples.Aggregate(0UL, (x, t) => x ^ t[1 << input, w]);
+                foreach (var t in tuples) actual ^= t[subset, w];
+                Assert.Equal(expected, actual);
+            }
+        Assert.Contains(tuples[0].Shares, word => word != 0);
+    }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(3, 5)]
+    [InlineData(2, 16)]
+    public void PowerMasks_HoldEveryPowerOfTheirMask(int n, int degree)
+    {
+        const int count = 70;
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakePowerMasksAsync(count, degree);
+        }, n + degree);
+        for (int e = 0; e < count; e++)
+        {
+            var rho = Sum(parts.Select(m => m.Power(1)[e]));
+            var power = rho;
+            for (int k = 2; k <= degree; k++)
+            {
+                power *= rho;
+                Assert.Equal(power, Sum(parts.Select(m => m.Power(k)[e])));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 16, 5)]
+    [InlineData(3, 30, 1)]
+    [InlineData(4, 0, 3)]
+    public void TruncationPowerMasks_HoldThePowersOfTheShiftedLowBits(int n, int bits, int degree)
+    {
+        const int count = 90;
+        var parts = LocalParties.Run(n, async s =>
+        {
+            using var source = new OtPreprocessing(s);
+            return await source.TakeTruncationPowerMasksAsync(count, bits, degree);
+        }, n + bits + degree);
+        for (int e = 0; e < count; e++)
+        {
+            ulong r = Sum(parts.Select(m => m.Masks.R[e])).Value, top = r >> 63, low = (r & ((1UL << 63) - 1)) >> bits;
+            Assert.Equal(top, Sum(parts.Select(m => m.Masks.TopBit[e])).Value);
+            Assert.Equal(low, Sum(parts.Select(m => m.Masks.LowShifted[e])).Value);
+            Assert.Equal(top, Sum(parts.Select(m => m.TopTimesLowPowers[e])).Value);
+            ulong power = 1;
+            for (int j = 1; j <= degree; j++)
+            {
+                power = unchecked(power * low);
+                Assert.Equal(power, Sum(parts.Select(m => m.LowPowers[(j - 1) * count + e])).Value);
+                if (j < degree) Assert.Equal(unchecked(top * power), Sum(parts.Select(m => m.TopTimesLowPowers[j * count + e])).Value);
+            }
+        }
+    }
+
     [Fact]
     public void SharesOfEachParty_AreUniform_WhateverTheOthersDo()
     {

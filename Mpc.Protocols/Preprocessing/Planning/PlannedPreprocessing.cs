@@ -1,0 +1,142 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols.Preprocessing.Dealing;
+using Mpc.Protocols.Preprocessing.Planning;
+
+namespace Mpc.Protocols.Preprocessing;
+
+/// <summary>
+/// An offline phase for any source: <see cref="PrepareAsync"/> produces everything a <see cref="PreprocessingPlan"/>
+/// lists, in bulk (see <see cref="PlanProduction"/>), before the program runs; the program's requests are then served
+/// from it in order, each planned item exactly once, with no round and no work online. Until a plan is prepared, and
+/// after it is used up, requests go to the source on demand (and are counted: <see cref="OnDemandRequests"/>).
+/// </summary>
+/// <remarks>
+/// Every request must be the one the plan has next (same kind and shapes, same mask); anything else means the program
+/// took other material than in its rehearsal, and fails with an <see cref="InvalidOperationException"/> naming both,
+/// rather than handing out material made for another operation.
+/// </remarks>
+public sealed class PlannedPreprocessing(IAdditivePreprocessing source) : IAdditivePreprocessing, IBinaryPreprocessing,
+    IPowerPreprocessing
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<MatrixMask, int> _maskOrdinals = new(ReferenceEqualityComparer.Instance);
+    private IReadOnlyList<DealRequest> _plan = [];
+    private object?[] _material = [];
+    private int _next;
+
+    /// <summary>The source's name ("ot", "dealer").</summary>
+    public string Name => source.Name;
+
+    /// <summary>Everything the source produced: the planned material and what was asked for on demand.</summary>
+    public PreprocessingUsage Usage => source.Usage;
+
+    /// <summary>Requests in the prepared plan.</summary>
+    public int Planned { get { lock (_gate) return _plan.Count; } }
+
+    /// <summary>Planned requests served so far (never more than <see cref="Planned"/>; each item handed out once).</summary>
+    public int Served { get { lock (_gate) return _next; } }
+
+    /// <summary>Requests that went to the source on demand, outside a plan.</summary>
+    public int OnDemandRequests { get; private set; }
+
+    /// <summary>
+    /// Produces everything <paramref name="plan"/> lists. Call it between operations, at every party alike; a previous
+    /// plan must be used up.
+    /// </summary>
+    public async Task PrepareAsync(PreprocessingPlan plan, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        lock (_gate)
+            if (_next < _plan.Count)
+                throw new InvalidOperationException($"The previous plan is not used up ({_next} of {_plan.Count} requests served).");
+        var (material, masks) = await PlanProduction.ProduceAsync(source, plan.Requests, ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _plan = plan.Requests;
+            _material = material;
+            _next = 0;
+            _maskOrdinals.Clear();
+            for (int m = 0; m < masks.Count; m++) _maskOrdinals[masks[m]] = m;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.Triples, 0, count), () => source.TakeTriplesAsync(count, ct));
+
+    /// <inheritdoc />
+    public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.MatrixTriple, 0, rows, inner, columns),
+            () => source.TakeMatrixTripleAsync(rows, inner, columns, ct));
+
+    /// <inheritdoc />
+    public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.MatrixMask, 0, rows, columns), () => source.TakeMatrixMaskAsync(rows, columns, ct));
+
+    /// <inheritdoc />
+    public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        int ordinal;
+        lock (_gate) ordinal = _maskOrdinals.TryGetValue(mask.Whole, out int m) ? m : -1;
+        return Serve(new DealRequest(DealKind.MatrixTripleForMask, 0, ordinal, mask.Whole.Rows, mask.Columns, mask.FirstRow, mask.Rows,
+            transposed ? 1 : 0, columns), () => source.TakeMatrixTripleForAsync(mask, transposed, columns, ct));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.TruncationMasks, 0, count, bits), () => source.TakeTruncationMasksAsync(count, bits, ct));
+
+    /// <inheritdoc />
+    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.BitMasks, 0, count, bits), () => source.TakeBitMasksAsync(count, bits, ct));
+
+    /// <inheritdoc />
+    public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
+        CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.ComparisonMasks, 0, count, bits, withProducts ? 1 : 0),
+            () => Offering<IBinaryPreprocessing>().TakeComparisonMasksAsync(count, bits, withProducts, ct));
+
+    /// <inheritdoc />
+    public int WidestGate => (source as IBinaryPreprocessing)?.WidestGate ?? 8;
+
+    /// <inheritdoc />
+    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.AndTuples, 0, fanIn, words),
+            () => Offering<IBinaryPreprocessing>().TakeAndTuplesAsync(fanIn, words, ct));
+
+    /// <inheritdoc />
+    public ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.PowerMasks, 0, count, degree),
+            () => Offering<IPowerPreprocessing>().TakePowerMasksAsync(count, degree, ct));
+
+    /// <inheritdoc />
+    public ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default) =>
+        Serve(new DealRequest(DealKind.TruncationPowerMasks, 0, count, bits, degree),
+            () => Offering<IPowerPreprocessing>().TakeTruncationPowerMasksAsync(count, bits, degree, ct));
+
+    /// <summary>The next planned item if the plan has one (it must be <paramref name="asked"/>), else the source's, on demand.</summary>
+    private ValueTask<T> Serve<T>(DealRequest asked, Func<ValueTask<T>> onDemand)
+    {
+        lock (_gate)
+        {
+            if (_next == _plan.Count)
+            {
+                OnDemandRequests++;
+                return onDemand();
+            }
+            var planned = _plan[_next];
+            if (planned != asked)
+                throw new InvalidOperationException($"Preprocessing request {_next + 1} of the plan asks for {asked} where the plan has " +
+                    $"{planned}: the program takes other material than in the rehearsal its plan was recorded from.");
+            var material = (T)_material[_next]!;
+            _material[_next++] = null;
+            return ValueTask.FromResult(material);
+        }
+    }
+
+    private TCapability Offering<TCapability>() where TCapability : class =>
+        source as TCapability
+            ?? throw new InvalidOperationException($"The {source.Name} source does not offer {typeof(TCapability).Name}.");
+}
