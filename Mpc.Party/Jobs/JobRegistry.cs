@@ -29,5 +29,6 @@ public sealed class JobRegistry
         .Add(new BenchGarbleJob())
         .Add(new BenchAesJob())
 
-        .Add(new TrainLrJob());
+        .Add(new TrainLrJob())
+        .Add(new PreprocessJob());
 }

@@ -20,10 +20,14 @@ namespace Mpc.Party.Jobs;
 internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeconds, double Seconds, long Rounds, long BytesSent,
     long BytesReceived)
 {
+    /// <summary>Where the material came from when it was made ahead (<c>--offline-from</c>); null when made in this run.</summary>
+    public string? StorePath { get; init; }
+
     /// <summary>Records the plan of training on <paramref name="train"/>'s shapes and makes its material.</summary>
     public static async Task<OfflinePhase> RunAsync(Session session, PlannedPreprocessing source, FixedPointFormat format,
         SharedDataset<Z2k> train,
-        double featureBound, LogisticRegressionOptions options, string comparison, IPartyNetwork network, CancellationToken ct)
+        double featureBound, LogisticRegressionOptions options, string comparison, IPartyNetwork network,
+        (string Path, byte[] Id, byte[] Material)? stored, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var plan = await PreprocessingPlan.RecordAsync(session, source, async (rehearsal, recorder, token) =>
@@ -35,6 +39,13 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
                 .TrainAsync(shapes, featureBound, options, ModelOutput.KeepShared, ct: token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         double rehearsal = clock.Elapsed.TotalSeconds;
+        if (stored is var (path, id, material))
+        {
+            // Checked against this run's plan, then marked used before any item is handed out.
+            source.LoadMaterial(plan, material);
+            OfflineStore.MarkUsed(path, id);
+            return new OfflinePhase(plan, rehearsal, clock.Elapsed.TotalSeconds, 0, 0, 0) { StorePath = path };
+        }
         var before = network.Stats.Snapshot();
         await source.PrepareAsync(plan, ct).ConfigureAwait(false);
         var after = network.Stats.Snapshot();
@@ -43,7 +54,11 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
     }
 
     /// <summary>One line for the run's output.</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+    public string Describe() => StorePath is { } path
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"offline material made ahead, from {path} (used: deleted, noted in {path}.used); read and checked in {Seconds:0.000} s; " +
+            $"plan: {Plan}")
+        : string.Create(CultureInfo.InvariantCulture,
         $"offline phase {Seconds:0.000} s (rehearsal {RehearsalSeconds:0.000} s), {Rounds} rounds, sent {Mib(BytesSent):0.0} MiB, " +
         $"received {Mib(BytesReceived):0.0} MiB; plan: {Plan}");
 
@@ -56,6 +71,7 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
         ["bytes_sent"] = BytesSent,
         ["bytes_received"] = BytesReceived,
         ["requests"] = Plan.Count,
+        ["made_ahead"] = StorePath is not null,
     };
 
     private static double Mib(long bytes) => bytes / (1024.0 * 1024.0);

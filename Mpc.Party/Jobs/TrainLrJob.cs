@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -37,9 +38,15 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
     public IReadOnlyList<Option> CreateOptions() => [.. SuiteOptions.Create(), .. TrainLrSettings.CreateOptions()];
 
     /// <inheritdoc />
-    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    public Task<int> RunAsync(JobContext context, CancellationToken ct) => RunAsync(context, offlineOnly: false, ct);
+
+    /// <summary>
+    /// The job, or with <paramref name="offlineOnly"/> its offline phase alone into the party's store (<c>mpc preprocess</c>).
+    /// </summary>
+    internal async Task<int> RunAsync(JobContext context, bool offlineOnly, CancellationToken ct)
     {
         var settings = TrainLrSettings.From(context.ParseResult).For(context.Party.Cluster.ComputingPartyCount);
+        if (offlineOnly) settings = settings with { OfflineOnly = true };
         settings.Validate();
         if (settings.ComparePlaintext)
             context.Out.WriteLine(
@@ -123,7 +130,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 store is null ? "" : CheckpointIdentity.HashData(dataConfig.File, dataConfig.Columns),
                 settings.CheckpointSettings(partition, parties));
             var saved = settings.Resume ? TrainLrStart.ReadCheckpoints<T>(store!, identity) : [];
-            await SettingsAgreement.VerifyAsync(suite, settings.Agreed(partition, parties), ct);
+            // Material made ahead is read (and its file authenticated) first, so every party agrees on using the same store.
+            (string Path, byte[] Id, byte[] Material)? stored = settings.OfflineFrom is { } from ? ReadStore(from) : null;
+            string storeLabel = stored is { } s ? Convert.ToHexString(s.Id) : settings.OfflineOnly ? "making one" : "none";
+            await SettingsAgreement.VerifyAsync(suite, [.. settings.Agreed(partition, parties), ("offline_store", storeLabel)], ct);
             var checkpoints = store is null
                 ? null
                 : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);
@@ -148,9 +158,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var offline = baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing planned }
                 ? await OfflinePhase.RunAsync(baseSuite.Session, planned, fixedPoint.Format,
                     (SharedDataset<Z2k>)(object)data.Train, data.FeatureBound, options, settings.Comparison,
-                    network, ct)
+                    network, stored, ct)
                 : null;
             if (offline is not null) context.Out.WriteLine($"train-lr: {offline.Describe()}");
+            if (settings.OfflineOnly && baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing made })
+                return await SaveStoreAsync(suite, made, offline!, ct);
             var before = network.Stats.Snapshot();
             // Code compiled during training (first calls): what a warm process would not pay again.
             var jitBefore = (Time: JitInfo.GetCompilationTime(), Methods: JitInfo.GetCompiledMethodCount());
@@ -275,6 +287,35 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 Cluster = context.Party.Cluster.SessionId,
                 Party = me,
             };
+        }
+
+        // The store named by --offline-from, read and authenticated; it is marked used once its plan is checked.
+        private (string Path, byte[] Id, byte[] Material) ReadStore(string from)
+        {
+            string path = OfflineStore.Resolve(from, context.Party);
+            var (id, material) = OfflineStore.Read(path, context.Party);
+            return (path, id, material);
+        }
+
+        // --offline-only: the parties agree on a fresh store id (party 0 draws it), and each writes its own encrypted file.
+        private async Task<int> SaveStoreAsync<T>(IArithmeticSuite<T> suite, PlannedPreprocessing made, OfflinePhase offline,
+            CancellationToken ct) where T : unmanaged, IRing<T>
+        {
+            var draw = new T[2];
+            if (suite.Session.PartyId == 0)
+                for (int i = 0; i < draw.Length; i++)
+                    draw[i] = T.FromInt128((Int128)BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8), 0));
+            var shared = await suite.InputAsync(0, suite.Session.PartyId == 0 ? draw : ReadOnlyMemory<T>.Empty, 2, ct);
+            var opened = await suite.OpenAsync(shared, ct);
+            var id = opened.SelectMany(v => BitConverter.GetBytes((ulong)T.ToSignedInt128(v))).ToArray();
+            string path = Path.Combine(outDirectory, OfflineStore.FileName);
+            var material = made.ExportMaterial();
+            OfflineStore.Write(path, context.Party, id, material);
+            double mib = material.Length / (1024.0 * 1024.0), perEpoch = material.Length / (1024.0 * settings.Epochs);
+            context.Out.WriteLine(FormattableString.Invariant(
+                $"train-lr: offline material for {settings.Epochs} epochs saved to {path} ({mib:0.0} MiB, {perEpoch:0.0} KiB per epoch; ") +
+                $"store {Convert.ToHexString(id)}); train with --offline-from, once");
+            return 0;
         }
 
         private static string Describe(DataPartition partition) =>

@@ -50,6 +50,12 @@ internal sealed record TrainLrSettings
     /// </summary>
     public string Offline { get; init; } = "auto";
 
+    /// <summary>--offline-only: make the offline phase, save it to the party's store, and stop.</summary>
+    public bool OfflineOnly { get; init; }
+
+    /// <summary>--offline-from: the store (file, or folder of per-party folders) whose material this run uses, once.</summary>
+    public string? OfflineFrom { get; init; }
+
     /// <summary>Whether the additive suite's material is made in bulk before training (<see cref="Offline"/> resolved).</summary>
     public bool BulkOffline => Offline == "bulk";
 
@@ -110,6 +116,16 @@ internal sealed record TrainLrSettings
                 "auto: bulk on the ot source with bit comparisons and no checkpoints, else on-demand.",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "bulk", "on-demand"),
+        new Option<bool>("--offline-only")
+        {
+            Description = "Make the offline phase only (no training), into each party's encrypted store <out>/" + OfflineStore.FileName +
+                ", to train later with --offline-from (mpc preprocess does this).",
+        },
+        new Option<string?>("--offline-from")
+        {
+            Description = "Train with the offline material an --offline-only run made (the store file, or the --out folder of " +
+                "that mpc launch); each store is used once.",
+        },
         new Option<int?>("--checkpoint-every")
         {
             Description = "Save this party's training state every K epochs (and after the last), to resume with --resume.",
@@ -158,6 +174,8 @@ internal sealed record TrainLrSettings
         Truncation = parse.GetValue<string>("--truncation") ?? "auto",
         Security = parse.GetValue<string>("--security") ?? "semi-honest",
         Offline = parse.GetValue<string>("--offline") ?? "auto",
+        OfflineOnly = parse.GetValue<bool>("--offline-only"),
+        OfflineFrom = parse.GetValue<string?>("--offline-from"),
     };
 
     /// <summary>
@@ -211,6 +229,11 @@ internal sealed record TrainLrSettings
                 : "--resume with --preprocessing ot needs the --checkpoint-every of the run it resumes: " +
                     "the ot source restarts at every checkpoint.");
         SuiteOptions.CheckTruncation(Suite, Truncation);
+        if ((OfflineOnly || OfflineFrom is not null) && Offline != "bulk")
+            throw new ArgumentException($"--offline-only and --offline-from need the offline phase in bulk (--offline bulk, the " +
+                $"default on the ot source); this run's is {Offline}.");
+        if (OfflineOnly && OfflineFrom is not null)
+            throw new ArgumentException("--offline-only makes a store and --offline-from uses one: give one of them.");
         if (Offline == "bulk" && Suite != "additive")
             throw new ArgumentException($"--offline bulk is for the additive suite's preprocessing; --suite {Suite} has none.");
         if (Offline == "bulk" && Comparison != "bits")

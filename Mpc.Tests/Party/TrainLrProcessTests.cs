@@ -122,6 +122,70 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Preprocess_ThenTrain_UsesTheStoreOnce()
+    {
+        // The offline phase made ahead into each party's encrypted, owner-only store; a run with other shapes, or with an
+        // altered store, is refused and leaves it untouched; the matching run uses it (online only) and it is gone after.
+        using var cluster = TestCluster.Create(2, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));
+        string clusterFile = cluster.WriteFiles(
+            editParty: (i, file) => file["data"] = Horizontal(MlTestData.PartyFile(Partitioning.Horizontal, 2, i)));
+        string store = Path.Combine(cluster.Directory, "store"), outDirectory = Path.Combine(cluster.Directory, "out");
+        async Task<(int ExitCode, string Output, string Stdout)> Launch(params string[] args)
+        {
+            using var launch = MpcProcess.Start(["launch", "--cluster", clusterFile, .. args]);
+            int exit = await launch.WaitForExitAsync(ProcessTimeout);
+            output.WriteLine(launch.Output);
+            return (exit, launch.Output, launch.Stdout);
+        }
+
+        var preprocess = await Launch("preprocess", "--for", "train-lr", "--epochs", "5", "--out", store);
+        {
+            Assert.True(preprocess.ExitCode == 0, preprocess.Output);
+            Assert.Matches(@"offline material for 5 epochs saved to .*offline\.mpcpre \([\d.]+ MiB, [\d.]+ KiB per epoch", preprocess.Stdout);
+            Assert.DoesNotContain("test accuracy", preprocess.Stdout);
+        }
+        string[] files = [.. Enumerable.Range(0, 2).Select(p => Path.Combine(store, $"p{p}", "offline.mpcpre"))];
+        foreach (var file in files)
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+
+        var other = await Launch("train-lr", "--epochs", "4", "--offline-from", store, "--out", outDirectory);
+        {
+            Assert.NotEqual(0, other.ExitCode);
+            Assert.Contains("The stored material was made for another program", other.Output);
+        }
+        string altered = Path.Combine(cluster.Directory, "altered");
+        foreach (var p in new[] { 0, 1 })
+        {
+            Directory.CreateDirectory(Path.Combine(altered, $"p{p}"));
+            var bytes = File.ReadAllBytes(files[p]);
+            if (p == 1) bytes[^1] ^= 1;
+            File.WriteAllBytes(Path.Combine(altered, $"p{p}", "offline.mpcpre"), bytes);
+        }
+        var tampered = await Launch("train-lr", "--epochs", "5", "--offline-from", altered, "--out", outDirectory);
+        {
+            Assert.NotEqual(0, tampered.ExitCode);
+            Assert.Contains("was not made by party 1 (p1) of cluster", tampered.Output);
+        }
+
+        var train = await Launch("train-lr", "--epochs", "5", "--offline-from", store, "--compare-plaintext", "--out", outDirectory);
+        {
+            Assert.True(train.ExitCode == 0, train.Output);
+            var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "p0", "metrics.json")))!.AsObject();
+            Assert.True(metrics["offline"]!["made_ahead"]!.GetValue<bool>());
+            Assert.True(metrics["max_weight_diff"]!.GetValue<double>() < 1e-2);
+            Assert.Contains("offline material made ahead, from", train.Stdout);
+        }
+        foreach (var file in files)
+        {
+            Assert.False(File.Exists(file), $"{file} outlived its use");
+            Assert.Contains("used by a run started", File.ReadAllText(file + ".used"));
+        }
+        var again = await Launch("train-lr", "--epochs", "5", "--offline-from", store, "--out", outDirectory);
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("was used by an earlier run", again.Output);
+    }
+
+    [Fact]
     public async Task Launch_DealerAskedWithoutOne_RefusesSayingWhatIsMissing()
     {
         using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(30));

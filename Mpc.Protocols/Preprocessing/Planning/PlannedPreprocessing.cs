@@ -60,6 +60,58 @@ public sealed class PlannedPreprocessing(IAdditivePreprocessing source) : IAddit
         }
     }
 
+    /// <summary>
+    /// The prepared plan and all its material as bytes, for a store made ahead (<see cref="LoadMaterial"/>): call it after
+    /// <see cref="PrepareAsync"/>, before the first request. The bytes are secret (my shares of every mask).
+    /// </summary>
+    public byte[] ExportMaterial()
+    {
+        lock (_gate)
+        {
+            if (_next != 0) throw new InvalidOperationException($"{_next} planned items were handed out already; export before the first.");
+            return MaterialCodec.Write(_plan, _material);
+        }
+    }
+
+    /// <summary>
+    /// Takes material exported by another run (<see cref="ExportMaterial"/>) instead of making it: its plan must equal
+    /// <paramref name="plan"/>, this run's rehearsal, request by request (else an <see cref="InvalidDataException"/> names
+    /// the first difference). Every party must load the material of the same run.
+    /// </summary>
+    public void LoadMaterial(PreprocessingPlan plan, ReadOnlyMemory<byte> exported)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        List<DealRequest> stored;
+        object[] material;
+        try
+        {
+            (stored, material) = MaterialCodec.Read(exported);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"The stored material is malformed: {ex.Message}.", ex);
+        }
+        for (int i = 0; i < Math.Max(stored.Count, plan.Count); i++)
+        {
+            string? Name(IReadOnlyList<DealRequest> list) => i < list.Count ? list[i].ToString() : null;
+            if (Name(stored) != Name(plan.Requests))
+                throw new InvalidDataException($"The stored material was made for another program: its request {i + 1} is " +
+                    $"{Name(stored) ?? "missing"} where this run takes {Name(plan.Requests) ?? "nothing"}.");
+        }
+        lock (_gate)
+        {
+            if (_next < _plan.Count)
+                throw new InvalidOperationException($"The previous plan is not used up ({_next} of {_plan.Count} requests served).");
+            _plan = plan.Requests;
+            _material = material;
+            _next = 0;
+            _maskOrdinals.Clear();
+            int ordinal = 0;
+            foreach (var item in material)
+                if (item is MatrixMask mask) _maskOrdinals[mask] = ordinal++;
+        }
+    }
+
     /// <inheritdoc />
     public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) =>
         Serve(new DealRequest(DealKind.Triples, 0, count), () => source.TakeTriplesAsync(count, ct));

@@ -99,6 +99,53 @@ public static class PlannedPreprocessingTests
     }
 
     [Fact]
+    public static void ExportedMaterial_ServesAnotherRunOfTheProgram_AndOnlyThatProgram()
+    {
+        // Made in one run (a store made ahead), used by a later one: the same results, no OT online; a program that
+        // takes other material is refused before anything is handed out.
+        var (x, w) = Inputs();
+        var exported = LocalParties.Run(2, async s =>
+        {
+            using var ot = new OtPreprocessing(s);
+            var planned = new PlannedPreprocessing(ot);
+            await planned.PrepareAsync(await PreprocessingPlan.RecordAsync(s, planned,
+                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w)));
+            return planned.ExportMaterial();
+        }, 5);
+        var results = LocalParties.Run(2, async s =>
+        {
+            using var ot = new OtPreprocessing(s);
+            var planned = new PlannedPreprocessing(ot);
+            var plan = await PreprocessingPlan.RecordAsync(s, planned,
+                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+            var other = await PreprocessingPlan.RecordAsync(s, planned, async (_, source, _) => await source.TakeTriplesAsync(3));
+            var refused = Record.Exception(() => new PlannedPreprocessing(ot).LoadMaterial(other, exported[s.PartyId]));
+            var truncated = Record.Exception(() =>
+                new PlannedPreprocessing(ot).LoadMaterial(plan, exported[s.PartyId].AsMemory(0, exported[s.PartyId].Length - 8)));
+            planned.LoadMaterial(plan, exported[s.PartyId]);
+            var before = s.Network.Stats.Snapshot();
+            var opened = await ProgramAsync(new AdditiveSuite(s, planned), x, w);
+            return (opened, Bytes: s.Network.Stats.Snapshot().TotalBytesSent - before.TotalBytesSent, refused, truncated,
+                planned.OnDemandRequests, ot.Usage.Triples);
+        }, 6);
+        var fresh = LocalParties.Run(2, async s =>
+        {
+            var before = s.Network.Stats.Snapshot();
+            var opened = await ProgramAsync(new AdditiveSuite(s, new NarrowGates(new DealerPreprocessing(s))), x, w);
+            return (opened, Bytes: s.Network.Stats.Snapshot().TotalBytesSent - before.TotalBytesSent);
+        });
+        foreach (var r in results)
+        {
+            Assert.Equal(fresh[0].opened[0], r.opened[0]); // z = X w is exact
+            Assert.Equal(fresh[0].opened[3], r.opened[3]); // and so are the comparisons
+            Assert.Equal((0, 0L), (r.OnDemandRequests, r.Triples)); // nothing made in this run
+            Assert.Contains("made for another program: its request 1 is MatrixMask", Assert.IsType<InvalidDataException>(r.refused).Message);
+            Assert.Contains("malformed", Assert.IsType<InvalidDataException>(r.truncated).Message);
+        }
+        Assert.Equal(fresh[0].Bytes, results[0].Bytes);
+    }
+
+    [Fact]
     public static void ARequestOtherThanPlanned_IsRefused_NamingBoth()
     {
         var errors = LocalParties.Run(2, async s =>
