@@ -141,7 +141,8 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         var preprocess = await Launch("preprocess", "--for", "train-lr", "--epochs", "5", "--out", store);
         {
             Assert.True(preprocess.ExitCode == 0, preprocess.Output);
-            Assert.Matches(@"offline material for 5 epochs saved to .*offline\.mpcpre \([\d.]+ MiB, [\d.]+ KiB per epoch", preprocess.Stdout);
+            Assert.Matches(@"offline material for 5 epochs saved to .*offline\.mpcpre \([\d.]+ MiB, [\d.]+ KiB per epoch",
+                preprocess.Stdout);
             Assert.DoesNotContain("test accuracy", preprocess.Stdout);
         }
         string[] files = [.. Enumerable.Range(0, 2).Select(p => Path.Combine(store, $"p{p}", "offline.mpcpre"))];

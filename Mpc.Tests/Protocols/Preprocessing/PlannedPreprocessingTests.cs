@@ -139,7 +139,8 @@ public static class PlannedPreprocessingTests
             Assert.Equal(fresh[0].opened[0], r.opened[0]); // z = X w is exact
             Assert.Equal(fresh[0].opened[3], r.opened[3]); // and so are the comparisons
             Assert.Equal((0, 0L), (r.OnDemandRequests, r.Triples)); // nothing made in this run
-            Assert.Contains("made for another program: its request 1 is MatrixMask", Assert.IsType<InvalidDataException>(r.refused).Message);
+            Assert.Contains("made for another program: its request 1 is MatrixMask",
+                Assert.IsType<InvalidDataException>(r.refused).Message);
             Assert.Contains("malformed", Assert.IsType<InvalidDataException>(r.truncated).Message);
         }
         Assert.Equal(fresh[0].Bytes, results[0].Bytes);
