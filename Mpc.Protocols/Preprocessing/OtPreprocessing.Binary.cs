@@ -131,20 +131,17 @@ public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPrepro
         ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, IPowerPreprocessing.MaxDegree);
         return InOrderAsync(async () =>
         {
-            var masks = await MakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
+            var (masks, topBits) = await MakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
             var powers = await PowersOfAsync(masks.LowShifted, degree, ct).ConfigureAwait(false);
             var lowPowers = new Z2k[degree * count];
             for (int j = 1; j <= degree; j++) powers[j].CopyTo(lowPowers, (j - 1) * count);
-            // T L^j for j = 1 .. d-1 in one product; block 0 is T itself.
+            // T L^j for j = 1 .. d-1 by T's XOR shares (a few OTs per element, not Gilboa's 64 per product); block 0 is T.
             var topTimesLowPowers = new Z2k[degree * count];
             masks.TopBit.CopyTo(topTimesLowPowers, 0);
             if (degree > 1)
             {
-                var tops = new Z2k[(degree - 1) * count];
-                for (int j = 0; j < degree - 1; j++) masks.TopBit.CopyTo(tops, j * count);
-                var products = await MultiplySharesAsync(tops, lowPowers.AsSpan(0, (degree - 1) * count).ToArray(), ct)
-                    .ConfigureAwait(false);
-                products.CopyTo(topTimesLowPowers, count);
+                var products = await XorBitTimesAsync(topBits, powers[1..degree], ct).ConfigureAwait(false);
+                for (int j = 1; j < degree; j++) products[j - 1].CopyTo(topTimesLowPowers, j * count);
             }
             Usage.AddTruncationMasks(count);
             Usage.AddPowerMasks(count);
@@ -175,6 +172,67 @@ public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPrepro
             for (int k = have + 1; k <= last; k++) powers[k] = products.AsSpan((k - have - 1) * count, count).ToArray();
         }
         return powers;
+    }
+
+    /// <summary>
+    /// My shares of b y_v for every vector y_v, where b = XOR over parties of their private bits (mine packed in
+    /// <paramref name="myBits"/>): folded in party by party as the random bits are, b' y = b y + b_j y - 2 b_j (b y), each
+    /// b_j-times-shared product one correlated OT per element and pair, carrying every vector's word at once. Inside a request.
+    /// </summary>
+    private async Task<Z2k[][]> XorBitTimesAsync(ulong[] myBits, Z2k[][] vectors, CancellationToken ct)
+    {
+        int width = vectors.Length, count = vectors[0].Length;
+        var u = await PrivateBitTimesAsync(0, myBits, vectors, ct).ConfigureAwait(false);
+        for (int j = 1; j < _session.PartyCount; j++)
+        {
+            var products = await PrivateBitTimesAsync(j, myBits, [.. vectors, .. u], ct).ConfigureAwait(false);
+            for (int v = 0; v < width; v++)
+                for (int e = 0; e < count; e++) u[v][e] = u[v][e] + products[v][e] - products[width + v][e] - products[width + v][e];
+        }
+        return u;
+    }
+
+    /// <summary>
+    /// My shares of b_owner y_v for every vector: the owner multiplies its own shares and chooses with its bits in one
+    /// correlated OT per element with every other party, which correlates with its shares of all the vectors.
+    /// </summary>
+    private async Task<Z2k[][]> PrivateBitTimesAsync(int owner, ulong[] myBits, Z2k[][] vectors, CancellationToken ct)
+    {
+        int width = vectors.Length, count = vectors[0].Length, me = _session.PartyId;
+        var result = new Z2k[width][];
+        for (int v = 0; v < width; v++) result[v] = new Z2k[count];
+        if (me == owner)
+        {
+            for (int e = 0; e < count; e++)
+                if (Bit(myBits, e))
+                    for (int v = 0; v < width; v++) result[v][e] = vectors[v][e];
+            var pending = new List<Task<ulong[]>>();
+            for (int peer = 0; peer < _session.PartyCount; peer++)
+            {
+                if (peer == me) continue;
+                var receiver = _ots.ReceiverFrom(peer);
+                pending.Add(Task.Run(async () =>
+                {
+                    var y = new ulong[count * width];
+                    await receiver.ReceiveCorrelatedAsync(myBits, width, y, ct).ConfigureAwait(false);
+                    return y;
+                }, ct));
+            }
+            foreach (var y in await Task.WhenAll(pending).ConfigureAwait(false))
+                for (int e = 0; e < count; e++)
+                    for (int v = 0; v < width; v++) result[v][e] += new Z2k(y[e * width + v]);
+        }
+        else
+        {
+            var correlations = new ulong[count * width];
+            for (int e = 0; e < count; e++)
+                for (int v = 0; v < width; v++) correlations[e * width + v] = vectors[v][e].Value;
+            var mine = new ulong[count * width];
+            await _ots.SenderTo(owner).SendCorrelatedAsync(correlations, width, mine, ct).ConfigureAwait(false);
+            for (int e = 0; e < count; e++)
+                for (int v = 0; v < width; v++) result[v][e] = new Z2k(0UL - mine[e * width + v]);
+        }
+        return result;
     }
 
     /// <summary>My XOR shares of x AND y, word by word, from my shares of both and a bit product with every peer.</summary>

@@ -140,16 +140,20 @@ public sealed partial class OtPreprocessing : IAdditivePreprocessing, IDisposabl
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 62);
         return InOrderAsync(async () =>
         {
-            var masks = await MakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
+            var (masks, _) = await MakeTruncationMasksAsync(count, bits, ct).ConfigureAwait(false);
             Usage.AddTruncationMasks(count);
             return masks;
         }, ct);
     }
 
-    /// <summary>Truncation masks from 64 random shared bits each (inside a request).</summary>
-    private async Task<TruncationMasks> MakeTruncationMasksAsync(int count, int bits, CancellationToken ct)
+    /// <summary>
+    /// Truncation masks from 64 random shared bits each, and my XOR shares of their top bits, packed (inside a request).
+    /// </summary>
+    private async Task<(TruncationMasks Masks, ulong[] TopBits)> MakeTruncationMasksAsync(int count, int bits, CancellationToken ct)
     {
-        var b = await RandomSharedBits.GenerateAsync(_session, _ots, _random, count * 64, ct).ConfigureAwait(false);
+        var (b, xor) = await RandomSharedBits.GenerateBothAsync(_session, _ots, _random, count * 64, ct).ConfigureAwait(false);
+        var topBits = new ulong[(count + 63) >> 6];
+        for (int e = 0; e < count; e++) topBits[e >> 6] |= ((xor[e] >> 63) & 1) << (e & 63);
         var r = new Z2k[count];
         var top = new Z2k[count];
         var low = new Z2k[count];
@@ -166,7 +170,7 @@ public sealed partial class OtPreprocessing : IAdditivePreprocessing, IDisposabl
             r[e] = whole + new Z2k(bitsOfE[63].Value << 63);
             low[e] = shifted;
         }
-        return new TruncationMasks(r, top, low, bits);
+        return (new TruncationMasks(r, top, low, bits), topBits);
     }
 
     /// <inheritdoc />
