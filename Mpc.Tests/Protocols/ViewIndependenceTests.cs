@@ -78,6 +78,7 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
     [InlineData("shamir-3", 100)]
     [InlineData("shamir-5", 60)]
     [InlineData("additive-ot-2", 20)]
+    [InlineData("additive-ot-2-bulk", 20)]
     [InlineData("additive-external-dealer", 100)]
     [InlineData("shamir-malicious-3", 40)]
     [InlineData("shamir-malicious-4", 30)]
@@ -202,6 +203,8 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         "shamir-malicious-unmasked-3" => ObserveAsync<Mersenne127>(3, Malicious(randomInputMasks: false), x, @case, trial),
         "additive-ot-2" => ObserveAsync(2, Now<Z2k>(WithOt), x, @case, trial),
         "additive-ot-3" => ObserveAsync(3, Now<Z2k>(WithOt), x, @case, trial),
+        // The 2-party default of train-lr: the whole program's material made in bulk first, from a rehearsal's plan.
+        "additive-ot-2-bulk" => ObserveAsync(2, WithOtInBulk(x), x, @case, trial),
         "additive-dealer" => ObserveAsync(3, Now<Z2k>(s => (new AdditiveSuite(s, new DealerPreprocessing(s)), null)), x, @case, trial),
         // The dealer is a fourth member of the mesh: party 0's view takes in its corrections as well.
         "additive-external-dealer" => ObserveAsync(3,
@@ -229,6 +232,16 @@ public sealed class ViewIndependenceTests(ITestOutputHelper output)
         var ot = new OtPreprocessing(s);
         return (new AdditiveSuite(s, ot), ot);
     }
+
+    private static Func<Session, ValueTask<(IArithmeticSuite<Z2k>, IDisposable?)>> WithOtInBulk(long[] x) => async s =>
+    {
+        var ot = new OtPreprocessing(s);
+        var planned = new PlannedPreprocessing(ot);
+        var plan = await PreprocessingPlan.RecordAsync(s, planned,
+            (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, Y));
+        await planned.PrepareAsync(plan);
+        return (new AdditiveSuite(s, planned), ot);
+    };
 
     /// <summary>One trial: every party runs the program; party 0's network records what it receives.</summary>
     private static async Task<Observation> ObserveAsync<T>(int parties,

@@ -22,9 +22,13 @@ internal static class BitProducts
     /// <summary>Random OTs held at once (2 x 4 MiB of blocks at the sender).</summary>
     private const int ChunkWords = 1 << 12;
 
-    /// <summary>Sender side: XORs my share of x AND (the receiver's y) into <paramref name="into"/>, word by word.</summary>
+    /// <summary>
+    /// Sender side: XORs my share of x AND (the receiver's y) into <paramref name="into"/>, word by word. Without
+    /// <paramref name="masked"/> (tests only: a deliberately broken variant) u leaves out lsb(m1), so a receiver that
+    /// chose 0 reads x off it.
+    /// </summary>
     public static async ValueTask SendAsync(IknpSender ot, IPartyNetwork network, int peer, StreamTag correctionTag,
-        ReadOnlyMemory<ulong> x, Memory<ulong> into, CancellationToken ct)
+        ReadOnlyMemory<ulong> x, Memory<ulong> into, CancellationToken ct, bool masked = true)
     {
         var m0 = ArrayPool<Block128>.Shared.Rent(ChunkWords * 64);
         var m1 = ArrayPool<Block128>.Shared.Rent(ChunkWords * 64);
@@ -41,7 +45,7 @@ internal static class BitProducts
                 {
                     ulong kept = Lsbs(m0.AsSpan(w * 64, 64)), other = Lsbs(m1.AsSpan(w * 64, 64));
                     target[w] ^= kept;
-                    corrections[w] = kept ^ other ^ source[w];
+                    corrections[w] = kept ^ (masked ? other : 0) ^ source[w];
                 }
                 await network.SendAsync(peer, correctionTag, MemoryMarshal.AsBytes(corrections.AsSpan(0, words)).ToArray(), ct)
                     .ConfigureAwait(false);
