@@ -154,14 +154,20 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.NotEqual(0, other.ExitCode);
             Assert.Contains("The stored material was made for another program", other.Output);
         }
+        // Party 1's store from another preprocess run: each store is sound, but they do not belong together.
+        string second = Path.Combine(cluster.Directory, "second"), mixed = Path.Combine(cluster.Directory, "mixed");
+        Assert.Equal(0, (await Launch("preprocess", "--for", "train-lr", "--epochs", "5", "--out", second)).ExitCode);
+        Copy(mixed, (0, files[0]), (1, Path.Combine(second, "p1", "offline.mpcpre")));
+        var mismatched = await Launch("train-lr", "--epochs", "5", "--offline-from", mixed, "--out", outDirectory);
+        Assert.NotEqual(0, mismatched.ExitCode);
+        Assert.Contains("offline_store", mismatched.Output);
+        Assert.True(File.Exists(Path.Combine(mixed, "p0", "offline.mpcpre")), "a refused store must stay unused");
+
         string altered = Path.Combine(cluster.Directory, "altered");
-        foreach (var p in new[] { 0, 1 })
-        {
-            Directory.CreateDirectory(Path.Combine(altered, $"p{p}"));
-            var bytes = File.ReadAllBytes(files[p]);
-            if (p == 1) bytes[^1] ^= 1;
-            File.WriteAllBytes(Path.Combine(altered, $"p{p}", "offline.mpcpre"), bytes);
-        }
+        Copy(altered, (0, files[0]), (1, files[1]));
+        var flipped = File.ReadAllBytes(Path.Combine(altered, "p1", "offline.mpcpre"));
+        flipped[^1] ^= 1;
+        File.WriteAllBytes(Path.Combine(altered, "p1", "offline.mpcpre"), flipped);
         var tampered = await Launch("train-lr", "--epochs", "5", "--offline-from", altered, "--out", outDirectory);
         {
             Assert.NotEqual(0, tampered.ExitCode);
@@ -184,6 +190,15 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
         var again = await Launch("train-lr", "--epochs", "5", "--offline-from", store, "--out", outDirectory);
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("was used by an earlier run", again.Output);
+
+        static void Copy(string folder, params (int Party, string File)[] stores)
+        {
+            foreach (var (party, file) in stores)
+            {
+                Directory.CreateDirectory(Path.Combine(folder, $"p{party}"));
+                File.Copy(file, Path.Combine(folder, $"p{party}", "offline.mpcpre"));
+            }
+        }
     }
 
     [Fact]
