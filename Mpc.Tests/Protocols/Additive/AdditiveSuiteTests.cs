@@ -186,15 +186,7 @@ public sealed class AdditiveSuiteTests
     {
         const int words = 3;
         var tuples = LocalParties.Run(3, async s => await new DealerPreprocessing(s).TakeAndTuplesAsync(fanIn, words));
-        for (int w = 0; w < words; w++)
-            for (int subset = 1; subset < 1 << fanIn; subset++)
-            {
-                ulong expected = ulong.MaxValue, actual = 0;
-                for (int input = 0; input < fanIn; input++)
-                    if ((subset >> input & 1) != 0) expected &= tuples.Aggregate(0UL, (x, t) => x ^ t[1 << input, w]);
-                foreach (var t in tuples) actual ^= t[subset, w];
-                Assert.Equal(expected, actual);
-            }
+        Mpc.Tests.Protocols.Preprocessing.MaterialLaws.AssertAndTuples(tuples);
     }
 
     [Theory]

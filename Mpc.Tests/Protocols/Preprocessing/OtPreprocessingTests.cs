@@ -197,15 +197,7 @@ public sealed class OtPreprocessingTests
             using var source = new OtPreprocessing(s);
             return await source.TakeAndTuplesAsync(fanIn, words);
         }, n * fanIn);
-        for (int w = 0; w < words; w++)
-            for (int subset = 1; subset < 1 << fanIn; subset++)
-            {
-                ulong expected = ulong.MaxValue, actual = 0;
-                for (int input = 0; input < fanIn; input++)
-                    if ((subset >> input & 1) != 0) expected &= tuples.Aggregate(0UL, (x, t) => x ^ t[1 << input, w]);
-                foreach (var t in tuples) actual ^= t[subset, w];
-                Assert.Equal(expected, actual);
-            }
+        MaterialLaws.AssertAndTuples(tuples);
         Assert.Contains(tuples[0].Shares, word => word != 0);
     }
 

@@ -99,7 +99,7 @@ public static class PlannedPreprocessingTests
     }
 
     [Fact]
-    public static void ExportedMaterial_ServesAnotherRunOfTheProgram_AndOnlyThatProgram()
+    public static void ExportedMaterial_ServesALaterRun_OfTheSameProgramOnly()
     {
         // Made in one run (a store made ahead), used by a later one: the same results, no OT online; a program that
         // takes other material is refused before anything is handed out.
