@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Runtime;
 using System.Text.Json.Nodes;
 using Mpc.Core.Arithmetic;
@@ -162,7 +162,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
                 : null;
             if (offline is not null) context.Out.WriteLine($"train-lr: {offline.Describe()}");
             if (settings.OfflineOnly && baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing made })
-                return await SaveStoreAsync(suite, made, offline!, ct);
+                return await SaveStoreAsync(suite, made, ct);
             var before = network.Stats.Snapshot();
             // Code compiled during training (first calls): what a warm process would not pay again.
             var jitBefore = (Time: JitInfo.GetCompilationTime(), Methods: JitInfo.GetCompiledMethodCount());
@@ -298,8 +298,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         }
 
         // --offline-only: the parties agree on a fresh store id (party 0 draws it), and each writes its own encrypted file.
-        private async Task<int> SaveStoreAsync<T>(IArithmeticSuite<T> suite, PlannedPreprocessing made, OfflinePhase offline,
-            CancellationToken ct) where T : unmanaged, IRing<T>
+        private async Task<int> SaveStoreAsync<T>(IArithmeticSuite<T> suite, PlannedPreprocessing made, CancellationToken ct)
+            where T : unmanaged, IRing<T>
         {
             var draw = new T[2];
             if (suite.Session.PartyId == 0)

@@ -232,6 +232,8 @@ internal sealed record TrainLrSettings
         if ((OfflineOnly || OfflineFrom is not null) && Offline != "bulk")
             throw new ArgumentException($"--offline-only and --offline-from need the offline phase in bulk (--offline bulk, the " +
                 $"default on the ot source); this run's is {Offline}.");
+        if (OfflineOnly && ComparePlaintext)
+            throw new ArgumentException("--compare-plaintext compares a trained model; mpc preprocess (--offline-only) trains none.");
         if (OfflineOnly && OfflineFrom is not null)
             throw new ArgumentException("--offline-only makes a store and --offline-from uses one: give one of them.");
         if (Offline == "bulk" && Suite != "additive")

@@ -67,6 +67,12 @@ public sealed class SuiteChoiceTests
         Assert.Contains("--offline bulk does not work with --checkpoint-every", error.Message);
         error = Assert.Throws<ArgumentException>(() => Settings(3, "--offline", "bulk").Validate());
         Assert.Contains("--offline bulk is for the additive suite's preprocessing", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Settings(2, "--offline-only", "--offline", "on-demand").Validate());
+        Assert.Contains("--offline-only and --offline-from need the offline phase in bulk", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Settings(2, "--offline-only", "--compare-plaintext").Validate());
+        Assert.Contains("mpc preprocess (--offline-only) trains none", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Settings(2, "--offline-only", "--offline-from", "store").Validate());
+        Assert.Contains("give one of them", error.Message);
     }
 
     [Fact]
