@@ -20,6 +20,9 @@ namespace Mpc.Party.Jobs;
 internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeconds, double Seconds, long Rounds, long BytesSent,
     long BytesReceived)
 {
+    /// <summary>Segments the plan was made in (beyond the first, made as training reaches them).</summary>
+    public int Segments { get; init; } = 1;
+
     /// <summary>Where the material came from when it was made ahead (<c>--offline-from</c>); null when made in this run.</summary>
     public string? StorePath { get; init; }
 
@@ -27,7 +30,7 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
     public static async Task<OfflinePhase> RunAsync(Session session, PlannedPreprocessing source, FixedPointFormat format,
         SharedDataset<Z2k> train,
         double featureBound, LogisticRegressionOptions options, string comparison, IPartyNetwork network,
-        (string Path, byte[] Id, byte[] Material)? stored, CancellationToken ct)
+        (string Path, byte[] Id, byte[] Material)? stored, long memoryBudget, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var plan = await PreprocessingPlan.RecordAsync(session, source, async (rehearsal, recorder, token) =>
@@ -47,10 +50,13 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
             return new OfflinePhase(plan, rehearsal, clock.Elapsed.TotalSeconds, 0, 0, 0) { StorePath = path };
         }
         var before = network.Stats.Snapshot();
-        await source.PrepareAsync(plan, ct).ConfigureAwait(false);
+        await source.PrepareAsync(plan, ct, memoryBudget).ConfigureAwait(false);
         var after = network.Stats.Snapshot();
         return new OfflinePhase(plan, rehearsal, clock.Elapsed.TotalSeconds, after.Rounds - before.Rounds,
-            after.TotalBytesSent - before.TotalBytesSent, after.TotalBytesReceived - before.TotalBytesReceived);
+            after.TotalBytesSent - before.TotalBytesSent, after.TotalBytesReceived - before.TotalBytesReceived)
+        {
+            Segments = source.Segments,
+        };
     }
 
     /// <summary>One line for the run's output.</summary>
@@ -58,9 +64,11 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
         ? string.Create(CultureInfo.InvariantCulture,
             $"offline material made ahead, from {path} (used: deleted, noted in {path}.used); read and checked in {Seconds:0.000} s; " +
             $"plan: {Plan}")
-        : string.Create(CultureInfo.InvariantCulture,
-        $"offline phase {Seconds:0.000} s (rehearsal {RehearsalSeconds:0.000} s), {Rounds} rounds, sent {Mib(BytesSent):0.0} MiB, " +
-        $"received {Mib(BytesReceived):0.0} MiB; plan: {Plan}");
+        : FormattableString.Invariant(
+            $"offline phase {Seconds:0.000} s (rehearsal {RehearsalSeconds:0.000} s), {Rounds} rounds, sent {Mib(BytesSent):0.0} MiB, ") +
+          FormattableString.Invariant($"received {Mib(BytesReceived):0.0} MiB") +
+          (Segments > 1 ? $" for the first of {Segments} segments (each later one is made when training reaches it)" : "") +
+          $"; plan: {Plan}";
 
     /// <summary>The figures for metrics.json.</summary>
     public JsonObject ToJson() => new()
@@ -72,6 +80,7 @@ internal sealed record OfflinePhase(PreprocessingPlan Plan, double RehearsalSeco
         ["bytes_received"] = BytesReceived,
         ["requests"] = Plan.Count,
         ["made_ahead"] = StorePath is not null,
+        ["segments"] = Segments,
     };
 
     private static double Mib(long bytes) => bytes / (1024.0 * 1024.0);

@@ -158,7 +158,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
             var offline = baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing planned }
                 ? await OfflinePhase.RunAsync(baseSuite.Session, planned, fixedPoint.Format,
                     (SharedDataset<Z2k>)(object)data.Train, data.FeatureBound, options, settings.Comparison,
-                    network, stored, ct)
+                    network, stored, settings.OfflineMemoryMiB * 1024L * 1024, ct)
                 : null;
             if (offline is not null) context.Out.WriteLine($"train-lr: {offline.Describe()}");
             if (settings.OfflineOnly && baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing made })

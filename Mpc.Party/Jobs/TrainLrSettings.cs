@@ -56,6 +56,9 @@ internal sealed record TrainLrSettings
     /// <summary>--offline-from: the store (file, or folder of per-party folders) whose material this run uses, once.</summary>
     public string? OfflineFrom { get; init; }
 
+    /// <summary>--offline-memory: the most offline material held at once, in MiB (the plan is made in segments beyond it).</summary>
+    public int OfflineMemoryMiB { get; init; } = 1024;
+
     /// <summary>Whether the additive suite's material is made in bulk before training (<see cref="Offline"/> resolved).</summary>
     public bool BulkOffline => Offline == "bulk";
 
@@ -116,6 +119,12 @@ internal sealed record TrainLrSettings
                 "auto: bulk on the ot source with bit comparisons and no checkpoints, else on-demand.",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "bulk", "on-demand"),
+        new Option<int>("--offline-memory")
+        {
+            Description = "The most offline material a party holds at once, in MiB: a larger plan is made in segments, the first " +
+                "before training and each later one when training reaches it (a store needs the whole plan within it).",
+            DefaultValueFactory = _ => 1024,
+        },
         new Option<bool>("--offline-only")
         {
             Description = "Make the offline phase only (no training), into each party's encrypted store <out>/" + OfflineStore.FileName +
@@ -175,6 +184,7 @@ internal sealed record TrainLrSettings
         Security = parse.GetValue<string>("--security") ?? "semi-honest",
         Offline = parse.GetValue<string>("--offline") ?? "auto",
         OfflineOnly = parse.GetValue<bool>("--offline-only"),
+        OfflineMemoryMiB = parse.GetValue<int>("--offline-memory"),
         OfflineFrom = parse.GetValue<string?>("--offline-from"),
     };
 
@@ -232,6 +242,7 @@ internal sealed record TrainLrSettings
         if ((OfflineOnly || OfflineFrom is not null) && Offline != "bulk")
             throw new ArgumentException($"--offline-only and --offline-from need the offline phase in bulk (--offline bulk, the " +
                 $"default on the ot source); this run's is {Offline}.");
+        if (OfflineMemoryMiB < 1) throw new ArgumentException("--offline-memory must be at least 1 (MiB).");
         if (OfflineOnly && ComparePlaintext)
             throw new ArgumentException("--compare-plaintext compares a trained model; mpc preprocess (--offline-only) trains none.");
         if (OfflineOnly && OfflineFrom is not null)
@@ -283,6 +294,7 @@ internal sealed record TrainLrSettings
         ("checkpoints", Checkpointing ? "keyed per epoch" : "off"),
         ("resume", Resume ? "yes" : "no"),
         ("offline", Offline),
+        ("offline_memory", Offline == "bulk" ? OfflineMemoryMiB.ToString(CultureInfo.InvariantCulture) : "n/a"),
     ];
 
     /// <summary>The sigmoid approximation the options name.</summary>

@@ -44,6 +44,25 @@ internal static class MaterialCodec
         return (plan, material);
     }
 
+    /// <summary>The 64-bit words of one request's material (what it holds in memory and in a store).</summary>
+    public static long WordsOf(DealRequest r)
+    {
+        long words = (r.P0 + 63L) >> 6;
+        return r.Kind switch
+        {
+            DealKind.Triples or DealKind.TruncationMasks => 3L * r.P0,
+            DealKind.MatrixTriple => (long)r.P0 * r.P1 + (long)r.P1 * r.P2 + (long)r.P0 * r.P2,
+            DealKind.MatrixMask => (long)r.P0 * r.P1,
+            DealKind.MatrixTripleForMask => ((long)r.P4 + r.P2) * r.P6,
+            DealKind.BitMasks => r.P0 + (long)r.P0 * r.P1,
+            DealKind.ComparisonMasks => 2L * r.P0 + r.P1 * words + words + (r.P2 == 1 ? 2L * r.P0 : 0),
+            DealKind.AndTuples => ((1L << r.P0) - 1) * r.P1,
+            DealKind.PowerMasks => (long)r.P0 * r.P1,
+            DealKind.TruncationPowerMasks => 3L * r.P0 + 2L * r.P0 * r.P2,
+            _ => 0,
+        };
+    }
+
     private static DealRequest ReadRequest(ReadOnlySpan<byte> bytes)
     {
         var p = new int[7];

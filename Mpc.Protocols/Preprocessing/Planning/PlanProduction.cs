@@ -17,15 +17,17 @@ namespace Mpc.Protocols.Preprocessing.Planning;
 /// </remarks>
 internal static class PlanProduction
 {
-    /// <summary>The material of every request of <paramref name="plan"/>, by index, and the masks by ordinal.</summary>
-    public static async Task<(object[] Material, List<MatrixMask> Masks)> ProduceAsync(IAdditivePreprocessing source,
-        IReadOnlyList<DealRequest> plan, CancellationToken ct)
+    /// <summary>
+    /// Makes the material of requests [<paramref name="first"/>, <paramref name="end"/>) of <paramref name="plan"/> into
+    /// <paramref name="material"/> (by request index), appending the masks it makes to <paramref name="masks"/> (by
+    /// ordinal; triples may be for masks made by an earlier range).
+    /// </summary>
+    public static async Task ProduceAsync(IAdditivePreprocessing source, IReadOnlyList<DealRequest> plan, int first, int end,
+        object?[] material, List<MatrixMask> masks, CancellationToken ct)
     {
-        var material = new object[plan.Count];
-        var masks = new List<MatrixMask>();
         var groups = new Dictionary<DealRequest, List<int>>();
         var order = new List<DealRequest>();
-        for (int i = 0; i < plan.Count; i++)
+        for (int i = first; i < end; i++)
         {
             var key = KeyOf(plan[i], i);
             if (!groups.TryGetValue(key, out var members))
@@ -39,16 +41,16 @@ internal static class PlanProduction
         foreach (var key in order)
         {
             var members = groups[key];
-            var first = plan[members[0]];
-            switch (first.Kind)
+            var head = plan[members[0]];
+            switch (head.Kind)
             {
                 case DealKind.MatrixMask:
-                    var mask = await source.TakeMatrixMaskAsync(first.P0, first.P1, ct).ConfigureAwait(false);
+                    var mask = await source.TakeMatrixMaskAsync(head.P0, head.P1, ct).ConfigureAwait(false);
                     masks.Add(mask);
                     material[members[0]] = mask;
                     break;
                 case DealKind.MatrixTriple:
-                    material[members[0]] = await source.TakeMatrixTripleAsync(first.P0, first.P1, first.P2, ct).ConfigureAwait(false);
+                    material[members[0]] = await source.TakeMatrixTripleAsync(head.P0, head.P1, head.P2, ct).ConfigureAwait(false);
                     break;
                 case DealKind.MatrixTripleForMask:
                     await MaskTriplesAsync(source, plan, members, masks, material, ct).ConfigureAwait(false);
@@ -59,12 +61,12 @@ internal static class PlanProduction
                         (o, c, _) => new BeaverTriples<Z2k>(Part(triples.A, o, c), Part(triples.B, o, c), Part(triples.C, o, c)));
                     break;
                 case DealKind.TruncationMasks:
-                    var truncation = await source.TakeTruncationMasksAsync(Total(plan, members, r => r.P0), first.P1, ct)
+                    var truncation = await source.TakeTruncationMasksAsync(Total(plan, members, r => r.P0), head.P1, ct)
                         .ConfigureAwait(false);
                     Slice(plan, members, material, r => r.P0, (o, c, _) => Part(truncation, o, c));
                     break;
                 case DealKind.BitMasks:
-                    var bits = await source.TakeBitMasksAsync(Total(plan, members, r => r.P0), first.P1, ct).ConfigureAwait(false);
+                    var bits = await source.TakeBitMasksAsync(Total(plan, members, r => r.P0), head.P1, ct).ConfigureAwait(false);
                     Slice(plan, members, material, r => r.P0,
                         (o, c, _) => new BitMasks(Part(bits.R, o, c), Part(bits.Bits, o * bits.BitCount, c * bits.BitCount),
                             bits.BitCount));
@@ -73,28 +75,27 @@ internal static class PlanProduction
                     await ComparisonMasksAsync(Binary(source), plan, members, material, ct).ConfigureAwait(false);
                     break;
                 case DealKind.AndTuples:
-                    var tuples = await Binary(source).TakeAndTuplesAsync(first.P0, Total(plan, members, r => r.P1), ct)
+                    var tuples = await Binary(source).TakeAndTuplesAsync(head.P0, Total(plan, members, r => r.P1), ct)
                         .ConfigureAwait(false);
                     Slice(plan, members, material, r => r.P1, (o, c, _) => Part(tuples, o, c));
                     break;
                 case DealKind.PowerMasks:
-                    var powers = await Powers(source).TakePowerMasksAsync(Total(plan, members, r => r.P0), first.P1, ct)
+                    var powers = await Powers(source).TakePowerMasksAsync(Total(plan, members, r => r.P0), head.P1, ct)
                         .ConfigureAwait(false);
                     Slice(plan, members, material, r => r.P0,
                         (o, c, _) => new PowerMasks(Blocks(powers.Powers, powers.Count, powers.Degree, o, c), c, powers.Degree));
                     break;
                 case DealKind.TruncationPowerMasks:
-                    var tp = await Powers(source).TakeTruncationPowerMasksAsync(Total(plan, members, r => r.P0), first.P1, first.P2, ct)
+                    var tp = await Powers(source).TakeTruncationPowerMasksAsync(Total(plan, members, r => r.P0), head.P1, head.P2, ct)
                         .ConfigureAwait(false);
                     Slice(plan, members, material, r => r.P0, (o, c, _) => new TruncationPowerMasks(Part(tp.Masks, o, c),
                         Blocks(tp.LowPowers, tp.Count, tp.Degree, o, c), Blocks(tp.TopTimesLowPowers, tp.Count, tp.Degree, o, c),
                         tp.Degree));
                     break;
                 default:
-                    throw new ArgumentException($"{first.Kind} is not a request a plan holds.", nameof(plan));
+                    throw new ArgumentException($"{head.Kind} is not a request a plan holds.", nameof(plan));
             }
         }
-        return (material, masks);
     }
 
     /// <summary>Requests that may be served from one batch share a key: the request without its count (and ordinal).</summary>
@@ -115,7 +116,7 @@ internal static class PlanProduction
             : throw new InvalidOperationException($"The plan asks for {total} elements of one kind at once, more than one batch holds.");
     }
 
-    private static void Slice(IReadOnlyList<DealRequest> plan, List<int> members, object[] material, Func<DealRequest, int> count,
+    private static void Slice(IReadOnlyList<DealRequest> plan, List<int> members, object?[] material, Func<DealRequest, int> count,
         Func<int, int, DealRequest, object> slice)
     {
         int offset = 0;
@@ -129,7 +130,7 @@ internal static class PlanProduction
 
     // All triples for one view of a mask (same rows, same orientation) as one triple with the columns side by side.
     private static async Task MaskTriplesAsync(IAdditivePreprocessing source, IReadOnlyList<DealRequest> plan, List<int> members,
-        List<MatrixMask> masks, object[] material, CancellationToken ct)
+        List<MatrixMask> masks, object?[] material, CancellationToken ct)
     {
         var first = plan[members[0]];
         if (first.P0 < 0 || first.P0 >= masks.Count)
@@ -146,7 +147,7 @@ internal static class PlanProduction
 
     // Each request's masks start on a fresh word of the batch, so its packed bits are whole words of the batch's.
     private static async Task ComparisonMasksAsync(IBinaryPreprocessing source, IReadOnlyList<DealRequest> plan, List<int> members,
-        object[] material, CancellationToken ct)
+        object?[] material, CancellationToken ct)
     {
         var first = plan[members[0]];
         var batch = await source.TakeComparisonMasksAsync(Total(plan, members, r => (r.P0 + 63) & ~63), first.P1, first.P2 == 1, ct)

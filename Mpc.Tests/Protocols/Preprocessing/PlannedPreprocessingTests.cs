@@ -39,6 +39,26 @@ public static class PlannedPreprocessingTests
         ];
     }
 
+    // z = X w and X^T z exactly, z^2 truncated, [z < 0] and the powers of trunc(z), within the truncations' unit.
+    private static void AssertProgramResults(Z2k[][] opened, Z2k[] x, Z2k[] w)
+    {
+        var z = new long[Rows];
+        for (int r = 0; r < Rows; r++)
+            for (int c = 0; c < Columns; c++) z[r] += x[r * Columns + c].Signed() * w[c].Signed();
+        Assert.Equal(z.Select(Z2k.FromInt64), opened[0]);
+        for (int c = 0; c < Columns; c++)
+            Assert.Equal(Z2k.FromInt64(Enumerable.Range(0, Rows).Sum(r => x[r * Columns + c].Signed() * z[r])), opened[1][c]);
+        for (int r = 0; r < Rows; r++)
+        {
+            Assert.InRange(opened[2][r].Signed() - (z[r] * z[r] >> Shift), -1, 1);
+            Assert.Equal(z[r] < 0 ? 1L : 0L, opened[3][r].Signed());
+            long t = opened[4][r].Signed(); // z >> Shift, within one unit
+            Assert.InRange(t - (z[r] >> Shift), -1, 1);
+            Assert.Equal(Z2k.FromInt64(t * t), opened[4][Rows + r]);
+            Assert.Equal(Z2k.FromInt64(t * t * t), opened[4][2 * Rows + r]);
+        }
+    }
+
     private static (Z2k[] X, Z2k[] W) Inputs()
     {
         var x = Enumerable.Range(0, Rows * Columns).Select(i => Z2k.FromInt64((i * 7919 % 41) - 20)).ToArray();
@@ -73,23 +93,9 @@ public static class PlannedPreprocessingTests
             return s.Network.Stats.Snapshot().TotalBytesSent - before.TotalBytesSent;
         }, n);
 
-        var z = new long[Rows];
-        for (int r = 0; r < Rows; r++)
-            for (int c = 0; c < Columns; c++) z[r] += x[r * Columns + c].Signed() * w[c].Signed();
         foreach (var party in results)
         {
-            Assert.Equal(z.Select(Z2k.FromInt64), party.opened[0]);
-            for (int c = 0; c < Columns; c++)
-                Assert.Equal(Z2k.FromInt64(Enumerable.Range(0, Rows).Sum(r => x[r * Columns + c].Signed() * z[r])), party.opened[1][c]);
-            for (int r = 0; r < Rows; r++)
-            {
-                Assert.InRange(party.opened[2][r].Signed() - (z[r] * z[r] >> Shift), -1, 1);
-                Assert.Equal(z[r] < 0 ? 1L : 0L, party.opened[3][r].Signed());
-                long t = party.opened[4][r].Signed(); // z >> Shift, within one unit
-                Assert.InRange(t - (z[r] >> Shift), -1, 1);
-                Assert.Equal(Z2k.FromInt64(t * t), party.opened[4][Rows + r]);
-                Assert.Equal(Z2k.FromInt64(t * t * t), party.opened[4][2 * Rows + r]);
-            }
+            AssertProgramResults(party.opened, x, w);
             Assert.True(party.Count > 5, $"{party.Count} requests planned");
             Assert.Equal(party.Count, party.Served);
             Assert.Equal(0, party.OnDemandRequests);
@@ -144,6 +150,35 @@ public static class PlannedPreprocessingTests
             Assert.Contains("malformed", Assert.IsType<InvalidDataException>(r.truncated).Message);
         }
         Assert.Equal(fresh[0].Bytes, results[0].Bytes);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public static void SmallMemoryBudget_MakesThePlanInSegments_AsTheProgramGoes(int n)
+    {
+        // 2 KiB at a time: the plan is cut into segments, the first made ahead and each later one when the program reaches
+        // it, at the same point at every party; the results are the same, and the store refuses a plan so made.
+        var (x, w) = Inputs();
+        var results = LocalParties.Run(n, async s =>
+        {
+            using var ot = new OtPreprocessing(s);
+            var planned = new PlannedPreprocessing(ot);
+            var plan = await PreprocessingPlan.RecordAsync(s, planned,
+                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+            await planned.PrepareAsync(plan, memoryBudget: 2048);
+            var export = Record.Exception(planned.ExportMaterial);
+            var opened = await ProgramAsync(new AdditiveSuite(s, planned), x, w);
+            return (opened, planned.Segments, plan.Count, planned.Served, planned.OnDemandRequests, planned.PlannedBytes, export);
+        }, n + 10);
+        foreach (var party in results)
+        {
+            AssertProgramResults(party.opened, x, w);
+            Assert.InRange(party.Segments, 3, party.Count);
+            Assert.True(party.PlannedBytes > 3 * 2048, $"{party.PlannedBytes} bytes planned");
+            Assert.Equal((party.Count, 0), (party.Served, party.OnDemandRequests));
+            Assert.Contains("segments to fit the memory budget", Assert.IsType<InvalidOperationException>(party.export).Message);
+        }
     }
 
     [Fact]
