@@ -59,6 +59,16 @@ public static class PlannedPreprocessingTests
         }
     }
 
+    // A planned source over the OT source and the plan of ProgramAsync, recorded by a rehearsal.
+    private static async Task<(PlannedPreprocessing Planned, PreprocessingPlan Plan)> RehearseAsync(Session s, OtPreprocessing ot,
+        Z2k[] x, Z2k[] w)
+    {
+        var planned = new PlannedPreprocessing(ot);
+        var plan = await PreprocessingPlan.RecordAsync(s, planned,
+            (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+        return (planned, plan);
+    }
+
     private static (Z2k[] X, Z2k[] W) Inputs()
     {
         var x = Enumerable.Range(0, Rows * Columns).Select(i => Z2k.FromInt64((i * 7919 % 41) - 20)).ToArray();
@@ -75,9 +85,7 @@ public static class PlannedPreprocessingTests
         var results = LocalParties.Run(n, async s =>
         {
             using var ot = new OtPreprocessing(s);
-            var planned = new PlannedPreprocessing(ot);
-            var plan = await PreprocessingPlan.RecordAsync(s, planned,
-                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+            var (planned, plan) = await RehearseAsync(s, ot, x, w);
             await planned.PrepareAsync(plan);
             var before = s.Network.Stats.Snapshot();
             var opened = await ProgramAsync(new AdditiveSuite(s, planned), x, w);
@@ -113,17 +121,14 @@ public static class PlannedPreprocessingTests
         var exported = LocalParties.Run(2, async s =>
         {
             using var ot = new OtPreprocessing(s);
-            var planned = new PlannedPreprocessing(ot);
-            await planned.PrepareAsync(await PreprocessingPlan.RecordAsync(s, planned,
-                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w)));
+            var (planned, plan) = await RehearseAsync(s, ot, x, w);
+            await planned.PrepareAsync(plan);
             return planned.ExportMaterial();
         }, 5);
         var results = LocalParties.Run(2, async s =>
         {
             using var ot = new OtPreprocessing(s);
-            var planned = new PlannedPreprocessing(ot);
-            var plan = await PreprocessingPlan.RecordAsync(s, planned,
-                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+            var (planned, plan) = await RehearseAsync(s, ot, x, w);
             var other = await PreprocessingPlan.RecordAsync(s, planned, async (_, source, _) => await source.TakeTriplesAsync(3));
             var refused = Record.Exception(() => new PlannedPreprocessing(ot).LoadMaterial(other, exported[s.PartyId]));
             var truncated = Record.Exception(() =>
@@ -163,9 +168,7 @@ public static class PlannedPreprocessingTests
         var results = LocalParties.Run(n, async s =>
         {
             using var ot = new OtPreprocessing(s);
-            var planned = new PlannedPreprocessing(ot);
-            var plan = await PreprocessingPlan.RecordAsync(s, planned,
-                (rehearsal, source, _) => ProgramAsync(new AdditiveSuite(rehearsal, source), x, w));
+            var (planned, plan) = await RehearseAsync(s, ot, x, w);
             await planned.PrepareAsync(plan, memoryBudget: 2048);
             var export = Record.Exception(planned.ExportMaterial);
             var opened = await ProgramAsync(new AdditiveSuite(s, planned), x, w);
