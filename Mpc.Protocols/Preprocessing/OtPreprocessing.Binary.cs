@@ -14,7 +14,8 @@ namespace Mpc.Protocols.Preprocessing;
 /// <item>AND tuples: each party draws its XOR shares of the k masks; the AND of every larger subset is the AND of a
 /// smaller one and a single mask, computed level by level (k - 1 rounds of <see cref="BitProducts"/>).</item>
 /// <item>Powers rho^2..rho^d: products of shares by Gilboa OT, rho^k = rho^h rho^(k-h) for the largest power of two h
-/// below k, so ceil(log2 d) rounds; truncation power masks likewise from L, and T L^j in one more product.</item>
+/// below k, so ceil(log2 d) rounds; truncation power masks likewise from L, and T L^j from T's XOR shares
+/// (<see cref="RandomSharedBits.XorBitTimesAsync"/>).</item>
 /// </list>
 /// </remarks>
 public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPreprocessing
@@ -39,22 +40,15 @@ public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPrepro
             // Bit i of mask e at e * bits + i, then one conversion bit per mask.
             var (additive, xor) = await RandomSharedBits.GenerateBothAsync(_session, _ots, _random, checked(maskBits + count), ct)
                 .ConfigureAwait(false);
-            // Above the decomposed bits, any uniform sharing will do: my own random share, shifted into place.
-            var r = bits == 64 ? new Z2k[count] : _random.NextUniformArray<Z2k>(count);
+            var r = MasksFromBits(additive, count, bits);
             var packed = new ulong[bits * words];
             var conversionWords = new ulong[words];
             var conversionValues = new Z2k[count];
             for (int e = 0; e < count; e++)
             {
-                Z2k low = default;
                 ulong place = 1UL << (e & 63);
-                for (int i = bits - 1; i >= 0; i--)
-                {
-                    int bit = e * bits + i;
-                    low = low + low + additive[bit];
-                    if (Bit(xor, bit)) packed[i * words + (e >> 6)] |= place;
-                }
-                r[e] = (bits == 64 ? default : new Z2k(r[e].Value << bits)) + low;
+                for (int i = 0; i < bits; i++)
+                    if (Bit(xor, e * bits + i)) packed[i * words + (e >> 6)] |= place;
                 if (Bit(xor, maskBits + e)) conversionWords[e >> 6] |= place;
                 conversionValues[e] = additive[maskBits + e];
             }
@@ -140,7 +134,8 @@ public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPrepro
             masks.TopBit.CopyTo(topTimesLowPowers, 0);
             if (degree > 1)
             {
-                var products = await XorBitTimesAsync(topBits, powers[1..degree], ct).ConfigureAwait(false);
+                var products = await RandomSharedBits.XorBitTimesAsync(_session, _ots, topBits, powers[1..degree], ct)
+                    .ConfigureAwait(false);
                 for (int j = 1; j < degree; j++) products[j - 1].CopyTo(topTimesLowPowers, j * count);
             }
             Usage.AddTruncationMasks(count);
@@ -172,67 +167,6 @@ public sealed partial class OtPreprocessing : IBinaryPreprocessing, IPowerPrepro
             for (int k = have + 1; k <= last; k++) powers[k] = products.AsSpan((k - have - 1) * count, count).ToArray();
         }
         return powers;
-    }
-
-    /// <summary>
-    /// My shares of b y_v for every vector y_v, where b = XOR over parties of their private bits (mine packed in
-    /// <paramref name="myBits"/>): folded in party by party as the random bits are, b' y = b y + b_j y - 2 b_j (b y), each
-    /// b_j-times-shared product one correlated OT per element and pair, carrying every vector's word at once. Inside a request.
-    /// </summary>
-    private async Task<Z2k[][]> XorBitTimesAsync(ulong[] myBits, Z2k[][] vectors, CancellationToken ct)
-    {
-        int width = vectors.Length, count = vectors[0].Length;
-        var u = await PrivateBitTimesAsync(0, myBits, vectors, ct).ConfigureAwait(false);
-        for (int j = 1; j < _session.PartyCount; j++)
-        {
-            var products = await PrivateBitTimesAsync(j, myBits, [.. vectors, .. u], ct).ConfigureAwait(false);
-            for (int v = 0; v < width; v++)
-                for (int e = 0; e < count; e++) u[v][e] = u[v][e] + products[v][e] - products[width + v][e] - products[width + v][e];
-        }
-        return u;
-    }
-
-    /// <summary>
-    /// My shares of b_owner y_v for every vector: the owner multiplies its own shares and chooses with its bits in one
-    /// correlated OT per element with every other party, which correlates with its shares of all the vectors.
-    /// </summary>
-    private async Task<Z2k[][]> PrivateBitTimesAsync(int owner, ulong[] myBits, Z2k[][] vectors, CancellationToken ct)
-    {
-        int width = vectors.Length, count = vectors[0].Length, me = _session.PartyId;
-        var result = new Z2k[width][];
-        for (int v = 0; v < width; v++) result[v] = new Z2k[count];
-        if (me == owner)
-        {
-            for (int e = 0; e < count; e++)
-                if (Bit(myBits, e))
-                    for (int v = 0; v < width; v++) result[v][e] = vectors[v][e];
-            var pending = new List<Task<ulong[]>>();
-            for (int peer = 0; peer < _session.PartyCount; peer++)
-            {
-                if (peer == me) continue;
-                var receiver = _ots.ReceiverFrom(peer);
-                pending.Add(Task.Run(async () =>
-                {
-                    var y = new ulong[count * width];
-                    await receiver.ReceiveCorrelatedAsync(myBits, width, y, ct).ConfigureAwait(false);
-                    return y;
-                }, ct));
-            }
-            foreach (var y in await Task.WhenAll(pending).ConfigureAwait(false))
-                for (int e = 0; e < count; e++)
-                    for (int v = 0; v < width; v++) result[v][e] += new Z2k(y[e * width + v]);
-        }
-        else
-        {
-            var correlations = new ulong[count * width];
-            for (int e = 0; e < count; e++)
-                for (int v = 0; v < width; v++) correlations[e * width + v] = vectors[v][e].Value;
-            var mine = new ulong[count * width];
-            await _ots.SenderTo(owner).SendCorrelatedAsync(correlations, width, mine, ct).ConfigureAwait(false);
-            for (int e = 0; e < count; e++)
-                for (int v = 0; v < width; v++) result[v][e] = new Z2k(0UL - mine[e * width + v]);
-        }
-        return result;
     }
 
     /// <summary>My XOR shares of x AND y, word by word, from my shares of both and a bit product with every peer.</summary>

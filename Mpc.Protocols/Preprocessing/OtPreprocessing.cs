@@ -182,17 +182,25 @@ public sealed partial class OtPreprocessing : IAdditivePreprocessing, IDisposabl
         return InOrderAsync(async () =>
         {
             var b = await RandomSharedBits.GenerateAsync(_session, _ots, _random, count * bits, ct).ConfigureAwait(false);
-            // Above the decomposed bits, any uniform sharing will do: my own random share, shifted into place.
-            var r = bits == 64 ? new Z2k[count] : _random.NextUniformArray<Z2k>(count);
-            for (int e = 0; e < count; e++)
-            {
-                Z2k low = default;
-                for (int i = bits - 1; i >= 0; i--) low = low + low + b[e * bits + i];
-                r[e] = (bits == 64 ? default : new Z2k(r[e].Value << bits)) + low;
-            }
             Usage.AddBitMasks(count);
-            return new BitMasks(r, b, bits);
+            return new BitMasks(MasksFromBits(b, count, bits), b, bits);
         }, ct);
+    }
+
+    /// <summary>
+    /// My shares of <paramref name="count"/> masks whose low <paramref name="bits"/> bits are the shared bits (bit i of mask e
+    /// at e * bits + i). Above them any uniform sharing will do: my own random share, shifted into place.
+    /// </summary>
+    private Z2k[] MasksFromBits(Z2k[] sharedBits, int count, int bits)
+    {
+        var r = bits == 64 ? new Z2k[count] : _random.NextUniformArray<Z2k>(count);
+        for (int e = 0; e < count; e++)
+        {
+            Z2k low = default;
+            for (int i = bits - 1; i >= 0; i--) low = low + low + sharedBits[e * bits + i];
+            r[e] = (bits == 64 ? default : new Z2k(r[e].Value << bits)) + low;
+        }
+        return r;
     }
 
     /// <summary>

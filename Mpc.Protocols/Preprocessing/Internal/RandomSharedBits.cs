@@ -41,34 +41,7 @@ internal static class RandomSharedBits
 
         for (int j = 1; j < n; j++)
         {
-            // [b_j x]: party j's own share times b_j, plus one OT product with every other party's share.
-            var product = new Z2k[count];
-            if (me == j)
-            {
-                for (int e = 0; e < count; e++) if (Bit(myBits, e) == 1) product[e] = x[e];
-                var pending = new List<Task<ulong[]>>();
-                for (int i = 0; i < n; i++)
-                {
-                    if (i == j) continue;
-                    var receiver = ots.ReceiverFrom(i);
-                    pending.Add(Task.Run(async () =>
-                    {
-                        var y = new ulong[count];
-                        await receiver.ReceiveCorrelatedAsync(myBits, 1, y, ct).ConfigureAwait(false);
-                        return y;
-                    }, ct));
-                }
-                foreach (var y in await Task.WhenAll(pending).ConfigureAwait(false))
-                    for (int e = 0; e < count; e++) product[e] += new Z2k(y[e]);
-            }
-            else
-            {
-                var correlations = new ulong[count];
-                for (int e = 0; e < count; e++) correlations[e] = x[e].Value;
-                var mine = new ulong[count];
-                await ots.SenderTo(j).SendCorrelatedAsync(correlations, 1, mine, ct).ConfigureAwait(false);
-                for (int e = 0; e < count; e++) product[e] = new Z2k(0UL - mine[e]);
-            }
+            var product = (await PrivateBitTimesAsync(session, ots, j, myBits, [x], ct).ConfigureAwait(false))[0];
 
             // x <- x XOR b_j = x + b_j - 2 b_j x.
             for (int e = 0; e < count; e++)
@@ -78,6 +51,69 @@ internal static class RandomSharedBits
             }
         }
         return (x, myBits);
+    }
+
+    /// <summary>
+    /// My shares of b y_v for every vector y_v, where b = XOR over parties of their private bits (mine packed in
+    /// <paramref name="myBits"/>): folded in party by party as the bits themselves are, b' y = b y + b_j y - 2 b_j (b y).
+    /// </summary>
+    public static async Task<Z2k[][]> XorBitTimesAsync(Session session, PairwiseOt ots, ulong[] myBits, Z2k[][] vectors,
+        CancellationToken ct)
+    {
+        int width = vectors.Length, count = vectors[0].Length;
+        var u = await PrivateBitTimesAsync(session, ots, 0, myBits, vectors, ct).ConfigureAwait(false);
+        for (int j = 1; j < session.PartyCount; j++)
+        {
+            var products = await PrivateBitTimesAsync(session, ots, j, myBits, [.. vectors, .. u], ct).ConfigureAwait(false);
+            for (int v = 0; v < width; v++)
+                for (int e = 0; e < count; e++) u[v][e] = u[v][e] + products[v][e] - products[width + v][e] - products[width + v][e];
+        }
+        return u;
+    }
+
+    /// <summary>
+    /// My shares of b_owner y_v for every vector, b_owner the owner's private bits: the owner multiplies its own shares
+    /// and chooses with its bits in one correlated OT per element with every other party, which correlates with its
+    /// shares of all the vectors at once (one word each).
+    /// </summary>
+    public static async Task<Z2k[][]> PrivateBitTimesAsync(Session session, PairwiseOt ots, int owner, ulong[] myBits,
+        Z2k[][] vectors, CancellationToken ct)
+    {
+        int width = vectors.Length, count = vectors[0].Length, me = session.PartyId;
+        var result = new Z2k[width][];
+        for (int v = 0; v < width; v++) result[v] = new Z2k[count];
+        if (me == owner)
+        {
+            for (int e = 0; e < count; e++)
+                if (Bit(myBits, e) == 1)
+                    for (int v = 0; v < width; v++) result[v][e] = vectors[v][e];
+            var pending = new List<Task<ulong[]>>();
+            for (int peer = 0; peer < session.PartyCount; peer++)
+            {
+                if (peer == me) continue;
+                var receiver = ots.ReceiverFrom(peer);
+                pending.Add(Task.Run(async () =>
+                {
+                    var y = new ulong[count * width];
+                    await receiver.ReceiveCorrelatedAsync(myBits, width, y, ct).ConfigureAwait(false);
+                    return y;
+                }, ct));
+            }
+            foreach (var y in await Task.WhenAll(pending).ConfigureAwait(false))
+                for (int e = 0; e < count; e++)
+                    for (int v = 0; v < width; v++) result[v][e] += new Z2k(y[e * width + v]);
+        }
+        else
+        {
+            var correlations = new ulong[count * width];
+            for (int e = 0; e < count; e++)
+                for (int v = 0; v < width; v++) correlations[e * width + v] = vectors[v][e].Value;
+            var mine = new ulong[count * width];
+            await ots.SenderTo(owner).SendCorrelatedAsync(correlations, width, mine, ct).ConfigureAwait(false);
+            for (int e = 0; e < count; e++)
+                for (int v = 0; v < width; v++) result[v][e] = new Z2k(0UL - mine[e * width + v]);
+        }
+        return result;
     }
 
     private static ulong Bit(ulong[] bits, int index) => (bits[index >> 6] >> (index & 63)) & 1;
