@@ -39,7 +39,11 @@ internal static class MaterialCodec
         var plan = new List<DealRequest>(count);
         for (int i = 0; i < count; i++) plan.Add(ReadRequest(reader.Take(DealRequest.Size)));
         var material = new object[count];
-        for (int i = 0; i < count; i++) material[i] = Build(plan[i], reader, i);
+        for (int i = 0; i < count; i++)
+        {
+            int index = i;
+            material[i] = Build(plan[i], length => reader.Vector<Z2k>(length, index), length => reader.Vector<ulong>(length, index), i);
+        }
         if (!reader.AtEnd) throw new FormatException("bytes after the last request's material");
         return (plan, material);
     }
@@ -91,10 +95,15 @@ internal static class MaterialCodec
         _ => throw new ArgumentException($"{item.GetType().Name} is not planned material.", nameof(item)),
     };
 
-    private static object Build(DealRequest r, Reader reader, int index)
+    /// <summary>An item of the shapes <paramref name="r"/> gives, every vector zero (what a rehearsal hands out).</summary>
+    public static object Zeros(DealRequest r) => Build(r, length => new Z2k[length], length => new ulong[length], 0);
+
+    // One item of request r (the index-th), its vectors of the lengths its shapes give taken from ring (Z_2^64
+    // elements) and words (packed bits), in the order Vectors lists them.
+    private static object Build(DealRequest r, Func<long, Z2k[]> ring, Func<long, ulong[]> words, int index)
     {
-        Z2k[] Ring(long length) => reader.Vector<Z2k>(length, index);
-        ulong[] Words(long length) => reader.Vector<ulong>(length, index);
+        Z2k[] Ring(long length) => ring(length);
+        ulong[] Words(long length) => words(length);
         switch (r.Kind)
         {
             case DealKind.Triples:
@@ -112,8 +121,8 @@ internal static class MaterialCodec
             case DealKind.BitMasks:
                 return new BitMasks(Ring(r.P0), Ring((long)r.P0 * r.P1), r.P1);
             case DealKind.ComparisonMasks:
-                long words = (r.P0 + 63L) >> 6;
-                var masks = new PackedComparisonMasks(Ring(r.P0), Words(r.P1 * words), Words(words), Ring(r.P0), r.P1);
+                long packed = (r.P0 + 63L) >> 6;
+                var masks = new PackedComparisonMasks(Ring(r.P0), Words(r.P1 * packed), Words(packed), Ring(r.P0), r.P1);
                 return r.P2 == 1 ? masks with { ProductMasks = Ring(r.P0), ConversionProducts = Ring(r.P0) } : masks;
             case DealKind.AndTuples:
                 return new BinaryAndTuples(r.P0, r.P1, Words(((1L << r.P0) - 1) * r.P1));

@@ -81,8 +81,7 @@ public sealed class PlannedPreprocessing(IAdditivePreprocessing source) : IAddit
         starts.Add(plan.Count);
         lock (_gate)
         {
-            if (_next < _plan.Count)
-                throw new InvalidOperationException($"The previous plan is not used up ({_next} of {_plan.Count} requests served).");
+            RequireUsedUp();
             _plan = plan.Requests;
             _material = new object?[plan.Count];
             _segmentStarts = [.. starts];
@@ -96,6 +95,13 @@ public sealed class PlannedPreprocessing(IAdditivePreprocessing source) : IAddit
         Task? first;
         lock (_gate) first = _segments.Length > 0 ? EnsureSegment(0) : null;
         if (first is not null) await first.ConfigureAwait(false);
+    }
+
+    // Under the lock: a new plan only once the previous one's items are all handed out.
+    private void RequireUsedUp()
+    {
+        if (_next < _plan.Count)
+            throw new InvalidOperationException($"The previous plan is not used up ({_next} of {_plan.Count} requests served).");
     }
 
     /// <summary>
@@ -167,8 +173,7 @@ public sealed class PlannedPreprocessing(IAdditivePreprocessing source) : IAddit
         }
         lock (_gate)
         {
-            if (_next < _plan.Count)
-                throw new InvalidOperationException($"The previous plan is not used up ({_next} of {_plan.Count} requests served).");
+            RequireUsedUp();
             _plan = plan.Requests;
             _material = material;
             _segmentStarts = [0, material.Length];

@@ -4,16 +4,17 @@ using Mpc.Protocols.Preprocessing.Dealing;
 namespace Mpc.Protocols.Preprocessing.Planning;
 
 /// <summary>
-/// The source of a rehearsal: hands out zeros of the right shapes at once and writes down every request, in call order,
-/// as the shapes a dealer would be asked for (a mask is named by its ordinal among the masks).
+/// The source of a rehearsal: hands out zeros of the right shapes at once (<see cref="MaterialCodec.Zeros"/>) and writes
+/// down every request, in call order, as the shapes a dealer would be asked for (a mask is named by its ordinal among
+/// the masks).
 /// </summary>
 /// <param name="widestGate">The real source's <see cref="IBinaryPreprocessing.WidestGate"/>: a comparison's requests depend on it.</param>
 internal sealed class RecordingPreprocessing(int widestGate) : IAdditivePreprocessing, IBinaryPreprocessing, IPowerPreprocessing
 {
-    public int WidestGate => widestGate;
-
     private readonly List<DealRequest> _requests = [];
     private readonly Dictionary<MatrixMask, int> _masks = new(ReferenceEqualityComparer.Instance);
+
+    public int WidestGate => widestGate;
 
     public string Name => "rehearsal";
 
@@ -25,27 +26,20 @@ internal sealed class RecordingPreprocessing(int widestGate) : IAdditivePreproce
         get { lock (_requests) return _requests.ToArray(); }
     }
 
-    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default)
-    {
-        Record(DealKind.Triples, count);
-        return Done(new BeaverTriples<Z2k>(new Z2k[count], new Z2k[count], new Z2k[count]));
-    }
+    public ValueTask<BeaverTriples<Z2k>> TakeTriplesAsync(int count, CancellationToken ct = default) =>
+        Record<BeaverTriples<Z2k>>(new(DealKind.Triples, 0, count));
 
-    public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default)
-    {
-        Record(DealKind.MatrixTriple, rows, inner, columns);
-        return Done(new MatrixTriple<Z2k>(new Z2k[rows * inner], new Z2k[inner * columns], new Z2k[rows * columns], rows, inner, columns));
-    }
+    public ValueTask<MatrixTriple<Z2k>> TakeMatrixTripleAsync(int rows, int inner, int columns, CancellationToken ct = default) =>
+        Record<MatrixTriple<Z2k>>(new(DealKind.MatrixTriple, 0, rows, inner, columns));
 
     public ValueTask<MatrixMask> TakeMatrixMaskAsync(int rows, int columns, CancellationToken ct = default)
     {
-        var mask = new MatrixMask(new Z2k[rows * columns], rows, columns);
         lock (_requests)
         {
+            var mask = (MatrixMask)Add(new(DealKind.MatrixMask, 0, rows, columns));
             _masks.Add(mask, _masks.Count);
-            _requests.Add(new DealRequest(DealKind.MatrixMask, 0, rows, columns));
+            return ValueTask.FromResult(mask);
         }
-        return Done(mask);
     }
 
     public ValueTask<FixedMaskTriple> TakeMatrixTripleForAsync(MatrixMask mask, bool transposed, int columns,
@@ -55,60 +49,39 @@ internal sealed class RecordingPreprocessing(int widestGate) : IAdditivePreproce
         {
             if (!_masks.TryGetValue(mask.Whole, out int ordinal))
                 throw new ArgumentException("The mask was not taken from this source.", nameof(mask));
-            _requests.Add(new DealRequest(DealKind.MatrixTripleForMask, 0, ordinal, mask.Whole.Rows, mask.Columns, mask.FirstRow,
+            return Record<FixedMaskTriple>(new(DealKind.MatrixTripleForMask, 0, ordinal, mask.Whole.Rows, mask.Columns, mask.FirstRow,
                 mask.Rows, transposed ? 1 : 0, columns));
         }
-        int left = transposed ? mask.Columns : mask.Rows, inner = transposed ? mask.Rows : mask.Columns;
-        return Done(new FixedMaskTriple(new Z2k[inner * columns], new Z2k[left * columns], transposed, columns));
     }
 
-    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default)
-    {
-        Record(DealKind.TruncationMasks, count, bits);
-        return Done(new TruncationMasks(new Z2k[count], new Z2k[count], new Z2k[count], bits));
-    }
+    public ValueTask<TruncationMasks> TakeTruncationMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        Record<TruncationMasks>(new(DealKind.TruncationMasks, 0, count, bits));
 
-    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default)
-    {
-        Record(DealKind.BitMasks, count, bits);
-        return Done(new BitMasks(new Z2k[count], new Z2k[count * bits], bits));
-    }
+    public ValueTask<BitMasks> TakeBitMasksAsync(int count, int bits, CancellationToken ct = default) =>
+        Record<BitMasks>(new(DealKind.BitMasks, 0, count, bits));
 
     public ValueTask<PackedComparisonMasks> TakeComparisonMasksAsync(int count, int bits, bool withProducts = false,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        Record<PackedComparisonMasks>(new(DealKind.ComparisonMasks, 0, count, bits, withProducts ? 1 : 0));
+
+    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default) =>
+        Record<BinaryAndTuples>(new(DealKind.AndTuples, 0, fanIn, words));
+
+    public ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default) =>
+        Record<PowerMasks>(new(DealKind.PowerMasks, 0, count, degree));
+
+    public ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default) =>
+        Record<TruncationPowerMasks>(new(DealKind.TruncationPowerMasks, 0, count, bits, degree));
+
+    private ValueTask<T> Record<T>(DealRequest request)
     {
-        Record(DealKind.ComparisonMasks, count, bits, withProducts ? 1 : 0);
-        int words = (count + 63) >> 6;
-        return Done(new PackedComparisonMasks(new Z2k[count], new ulong[bits * words], new ulong[words], new Z2k[count], bits)
-        {
-            ProductMasks = withProducts ? new Z2k[count] : null,
-            ConversionProducts = withProducts ? new Z2k[count] : null,
-        });
+        lock (_requests) return ValueTask.FromResult((T)Add(request));
     }
 
-    public ValueTask<BinaryAndTuples> TakeAndTuplesAsync(int fanIn, int words, CancellationToken ct = default)
+    // Under the lock: the request written down, and its zeros.
+    private object Add(DealRequest request)
     {
-        Record(DealKind.AndTuples, fanIn, words);
-        return Done(new BinaryAndTuples(fanIn, words, new ulong[((1 << fanIn) - 1) * words]));
+        _requests.Add(request);
+        return MaterialCodec.Zeros(request);
     }
-
-    public ValueTask<PowerMasks> TakePowerMasksAsync(int count, int degree, CancellationToken ct = default)
-    {
-        Record(DealKind.PowerMasks, count, degree);
-        return Done(new PowerMasks(new Z2k[count * degree], count, degree));
-    }
-
-    public ValueTask<TruncationPowerMasks> TakeTruncationPowerMasksAsync(int count, int bits, int degree, CancellationToken ct = default)
-    {
-        Record(DealKind.TruncationPowerMasks, count, bits, degree);
-        var masks = new TruncationMasks(new Z2k[count], new Z2k[count], new Z2k[count], bits);
-        return Done(new TruncationPowerMasks(masks, new Z2k[count * degree], new Z2k[count * degree], degree));
-    }
-
-    private void Record(DealKind kind, int p0, int p1 = 0, int p2 = 0)
-    {
-        lock (_requests) _requests.Add(new DealRequest(kind, 0, p0, p1, p2));
-    }
-
-    private static ValueTask<T> Done<T>(T material) => ValueTask.FromResult(material);
 }
