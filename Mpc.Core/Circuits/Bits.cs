@@ -2,7 +2,9 @@ namespace Mpc.Core.Circuits;
 
 /// <summary>
 /// Conversions between numbers or bytes and the bit vectors circuits take, least significant bit first
-/// (bit i of a value is <c>bits[i]</c>; bit i of byte j is <c>bits[8j + i]</c>).
+/// (bit i of a value is <c>bits[i]</c>; bit i of byte j is <c>bits[8j + i]</c>), and the two byte orders of the Bristol
+/// circuits: <see cref="FromBigEndian"/> (Bristol Fashion: a value is a big-endian number, wire i its bit i) and
+/// <see cref="FromBytesMsbFirst"/> (old-format AES: a byte string, each byte's most significant bit first).
 /// </summary>
 public static class Bits
 {
@@ -62,6 +64,51 @@ public static class Bits
         for (int i = 0; i < bits.Length; i++)
         {
             bytes[i >> 3] |= (byte)((bits[i] ? 1 : 0) << (i & 7));
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// The Bristol Fashion convention: <paramref name="bigEndian"/> read as one big-endian number, wire i its bit i (so
+    /// wire 0 is the last byte's least significant bit). AES-128 and SHA-256 in Bristol Fashion read their values so.
+    /// </summary>
+    public static bool[] FromBigEndian(ReadOnlySpan<byte> bigEndian)
+    {
+        byte[] reversed = bigEndian.ToArray();
+        Array.Reverse(reversed);
+        return FromBytes(reversed);
+    }
+
+    /// <summary>The big-endian bytes of <paramref name="bits"/> read as <see cref="FromBigEndian"/> writes them.</summary>
+    public static byte[] ToBigEndian(ReadOnlySpan<bool> bits)
+    {
+        byte[] bytes = ToBytes(bits);
+        Array.Reverse(bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The old-format AES convention: the bytes in order, each byte's most significant bit first (wire 8j + k is bit
+    /// 7 - k of byte j).
+    /// </summary>
+    public static bool[] FromBytesMsbFirst(ReadOnlySpan<byte> bytes)
+    {
+        var bits = new bool[8 * bytes.Length];
+        for (int i = 0; i < bits.Length; i++)
+        {
+            bits[i] = ((bytes[i >> 3] >> (7 - (i & 7))) & 1) != 0;
+        }
+        return bits;
+    }
+
+    /// <summary>The bytes of <paramref name="bits"/> read as <see cref="FromBytesMsbFirst"/> writes them.</summary>
+    public static byte[] ToBytesMsbFirst(ReadOnlySpan<bool> bits)
+    {
+        if (bits.Length % 8 != 0) throw new ArgumentException($"{bits.Length} bits are not a whole number of bytes.", nameof(bits));
+        var bytes = new byte[bits.Length / 8];
+        for (int i = 0; i < bits.Length; i++)
+        {
+            if (bits[i]) bytes[i >> 3] |= (byte)(0x80 >> (i & 7));
         }
         return bytes;
     }

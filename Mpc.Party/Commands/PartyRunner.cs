@@ -37,6 +37,18 @@ internal static class PartyRunner
             return BadConfig;
         }
         if (insecure && !party.Cluster.Insecure) party = party with { Cluster = party.Cluster with { Insecure = true } };
+        if (job is ICheckedBeforeConnecting checkedJob && !party.Me.IsDealer)
+        {
+            try
+            {
+                checkedJob.CheckBeforeConnecting(parse, party);
+            }
+            catch (MpcException ex)
+            {
+                await stderr.WriteLineAsync($"mpc: {party.Me.Label}: {job.Name}: {ex.Message}");
+                return BadConfig;
+            }
+        }
 
         using var loggers = Logging.Create(verbose, logFormat);
         var logger = loggers.CreateLogger($"mpc.p{party.PartyId}");

@@ -45,7 +45,7 @@ public sealed class BenchAesJob : IJob
         Circuit aes = GarblingOptions.ReadAes128(context.GetOption<string?>("--circuit"));
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         // Bristol Fashion AES: key first; a 128-bit value is its bytes read big-endian, wire i its bit i.
-        bool[] key = BigEndianBits(Key), plaintext = BigEndianBits(Plaintext);
+        bool[] key = Bits.FromBigEndian(Key), plaintext = Bits.FromBigEndian(Plaintext);
         OutputMode[] outputs = [OutputMode.RevealToEvaluator];
         int warmUp = Math.Min(count, 100);
 
@@ -75,8 +75,7 @@ public sealed class BenchAesJob : IJob
             EvaluatorResult? last = null;
             for (int i = 0; i < count; i++) last = await evaluator.EvaluateAsync(aes, inputs, outputs, ct);
             seconds = clock.Elapsed.TotalSeconds;
-            byte[] ciphertext = Bits.ToBytes(last!.Bits(0));
-            Array.Reverse(ciphertext);
+            byte[] ciphertext = Bits.ToBigEndian(last!.Bits(0));
             knownAnswer = Convert.ToHexStringLower(ciphertext) == Ciphertext;
         }
         long sent = context.Network.Stats.Snapshot().TotalBytesSent - before;
@@ -87,12 +86,5 @@ public sealed class BenchAesJob : IJob
             $"\"ms_per_evaluation\":{1000 * seconds / count:0.###},\"evaluations_per_second\":{count / seconds:0.#}," +
             $"\"bytes_sent_per_evaluation\":{sent / count},\"setup_seconds\":{setupSeconds:0.###}{check}}}"));
         return knownAnswer == false ? 1 : 0;
-    }
-
-    private static bool[] BigEndianBits(byte[] value)
-    {
-        byte[] reversed = (byte[])value.Clone();
-        Array.Reverse(reversed);
-        return Bits.FromBytes(reversed);
     }
 }

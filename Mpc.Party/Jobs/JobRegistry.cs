@@ -28,6 +28,7 @@ public sealed class JobRegistry
         .Add(new BenchOtJob())
         .Add(new BenchGarbleJob())
         .Add(new BenchAesJob())
+        .Add(new CircuitJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

@@ -20,6 +20,7 @@ public sealed class BristolReaderTests
     [InlineData("bristol_fashion/aes_128.txt", 128, 128, 6400, 28176, 2087)]
     [InlineData("bristol_fashion/aes_192.txt", 192, 128, 7168, 32080, 2317)]
     [InlineData("bristol_fashion/aes_256.txt", 256, 128, 8832, 39008, 2826)]
+    [InlineData("bristol_fashion/sha256.txt", 512, 256, 22573, 110644, 1856)]
     [InlineData("bristol_format/AES-non-expanded.txt", 128, 128, 6800, 25124, 1692)]
     [InlineData("bristol_format/adder_32bit.txt", 32, 32, 127, 61, 187)]
     public void Bristol_EveryFile_HasTheGateCountsOfTheCollection(string file, int first, int second, int and, int xor, int inv)
@@ -38,6 +39,30 @@ public sealed class BristolReaderTests
         bool[] output = circuit.Evaluate(CircuitFiles.AesInputs(format, FipsKey, FipsPlaintext));
         Assert.Equal(FipsCiphertext, Convert.ToHexStringLower(CircuitFiles.AesOutput(format, output)));
     }
+
+    [Fact]
+    public void Bristol_Sha256_IsTheCompressionOfFips180()
+    {
+        Circuit circuit = CircuitFiles.Read("bristol_fashion/sha256.txt");
+        Assert.Equal([512, 256], circuit.InputWidths);
+        var rng = new System.Random(180);
+        foreach (int length in new[] { 0, 3, 1, 31, 54, 55 })
+        {
+            byte[] message = new byte[length];
+            rng.NextBytes(message);
+            if (length == 3) message = "abc"u8.ToArray();
+            // One block: the message, 0x80, zeros, and its length in bits as a big-endian 64-bit number.
+            byte[] block = new byte[64];
+            message.CopyTo(block, 0);
+            block[length] = 0x80;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(block.AsSpan(56), 8UL * (ulong)length);
+            bool[] output = circuit.Evaluate([.. Bits.FromBigEndian(block), .. Bits.FromBigEndian(Sha256InitialState)]);
+            Assert.Equal(SHA256.HashData(message), Bits.ToBigEndian(output));
+        }
+    }
+
+    private static readonly byte[] Sha256InitialState =
+        Convert.FromHexString("6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19");
 
     [Theory]
     [InlineData("bristol_fashion/aes_128.txt", 16)]
