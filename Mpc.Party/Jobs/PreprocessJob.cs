@@ -8,7 +8,7 @@ namespace Mpc.Party.Jobs;
 /// overnight) into each party's own encrypted store, <c>&lt;out&gt;/offline.mpcpre</c>; <c>train-lr --offline-from</c> with the
 /// same options then runs only the online phase, and uses the store once. The same as <c>train-lr --offline-only</c>.
 /// </summary>
-public sealed class PreprocessJob : IJob, ILaunchHooks
+public sealed class PreprocessJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
 {
     private readonly TrainLrJob _trainLr = new();
 
@@ -36,4 +36,7 @@ public sealed class PreprocessJob : IJob, ILaunchHooks
     /// <inheritdoc />
     public ILaunchPlan Plan(ParseResult parse, ClusterConfig cluster, IReadOnlyList<PartyConfig> parties, TextWriter stdout) =>
         _trainLr.Plan(parse, cluster, parties, stdout);
+
+    /// <inheritdoc />
+    public void CheckBeforeConnecting(ParseResult parse, PartyConfig party) => _trainLr.CheckBeforeConnecting(parse, party);
 }

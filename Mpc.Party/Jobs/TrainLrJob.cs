@@ -26,7 +26,7 @@ namespace Mpc.Party.Jobs;
 /// train together (<see cref="LogisticRegressionTrainer{T}"/>), the model is revealed to every party, and each writes
 /// model.json, metrics.json and loss.png atomically into its output folder.
 /// </summary>
-public sealed class TrainLrJob : IJob, ILaunchHooks
+public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
 {
     /// <inheritdoc />
     public string Name => "train-lr";
@@ -62,10 +62,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         {
             throw ex.WithParty(party.PartyId);
         }
-        string outDirectory = settings.OutDirectory ?? DefaultOutDirectory(party.Cluster.SessionId, party.Me.Name);
+        string outDirectory = settings.OutDirectory ?? Path.Combine(
+            RunFolders.CreateRun(SessionFolder(party.Cluster.SessionId), JobName(offlineOnly), DateTime.Now), party.Me.Name);
         var store = settings.Checkpointing
-            ? new CheckpointStore(
-                Path.Combine(settings.CheckpointDirectory ?? Path.Combine(outDirectory, "checkpoints"), $"party-{party.PartyId}"),
+            ? new CheckpointStore(Path.Combine(CheckpointRoot(settings, party.Cluster.SessionId), $"party-{party.PartyId}"),
                 settings.KeepCheckpoints)
             : null;
         if (store is not null && !settings.Resume && store.Epochs() is { Length: > 0 } existing)
@@ -107,8 +107,26 @@ public sealed class TrainLrJob : IJob, ILaunchHooks
         IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
         TrainLrLaunch.Create(parse, cluster, parties, stdout);
 
-    /// <summary>out/&lt;cluster&gt;/&lt;party&gt;, relative to the working folder.</summary>
-    internal static string DefaultOutDirectory(string sessionId, string partyName) => Path.Combine("out", sessionId, partyName);
+    /// <inheritdoc />
+    public void CheckBeforeConnecting(ParseResult parse, Mpc.Net.Configuration.PartyConfig party)
+    {
+        var settings = TrainLrSettings.From(parse);
+        if (settings.OutDirectory is { } folder) RunFolders.RefuseEarlierResults(folder, settings.Force, settings.Resume);
+    }
+
+    /// <summary>out/&lt;cluster&gt;, relative to the working folder: each run's folder is made in it.</summary>
+    internal static string SessionFolder(string sessionId) => Path.Combine("out", sessionId);
+
+    /// <summary>The name a run's folder starts with: the job, train-lr or its offline phase alone (preprocess).</summary>
+    internal static string JobName(bool offlineOnly) => offlineOnly ? "preprocess" : "train-lr";
+
+    /// <summary>
+    /// Where checkpoints go: --checkpoint-dir; else &lt;out&gt;/checkpoints when --out is given; else
+    /// out/&lt;cluster&gt;/checkpoints, the same for every run, so that --resume finds them from a later run's folder.
+    /// </summary>
+    internal static string CheckpointRoot(TrainLrSettings settings, string sessionId) =>
+        settings.CheckpointDirectory
+        ?? (settings.OutDirectory is { } folder ? Path.Combine(folder, "checkpoints") : Path.Combine(SessionFolder(sessionId), "checkpoints"));
 
     private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table,
         string outDirectory, CheckpointStore? store, RestartablePreprocessing? restartable)

@@ -26,13 +26,14 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     private readonly Task<References>? _references;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private TrainLrLaunch(TrainLrSettings settings, ClusterConfig cluster, TextWriter stdout, Task<References>? references)
+    private TrainLrLaunch(TrainLrSettings settings, ClusterConfig cluster, TextWriter stdout, Task<References>? references,
+        string outRoot)
     {
         _settings = settings;
         _cluster = cluster;
         _stdout = stdout;
         _references = references;
-        _outRoot = settings.OutDirectory ?? Path.Combine("out", cluster.SessionId);
+        _outRoot = outRoot;
     }
 
     /// <summary>Plans a launch; with --compare-plaintext, starts the references on every party's data.</summary>
@@ -41,6 +42,14 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     public static TrainLrLaunch Create(ParseResult parse, ClusterConfig cluster, IReadOnlyList<PartyConfig> parties, TextWriter stdout)
     {
         var settings = TrainLrSettings.From(parse).For(parties.Count);
+        // Every party's folder is checked before any party starts; with no --out, this run gets a folder of its own.
+        if (settings.OutDirectory is { } given)
+        {
+            for (int p = 0; p < cluster.ComputingPartyCount; p++)
+                RunFolders.RefuseEarlierResults(Path.Combine(given, cluster.Parties[p].Name), settings.Force, settings.Resume);
+        }
+        string outRoot = settings.OutDirectory ?? RunFolders.CreateRun(TrainLrJob.SessionFolder(cluster.SessionId),
+            TrainLrJob.JobName(offlineOnly: parse.CommandResult.Command.Name == "preprocess" || settings.OfflineOnly), DateTime.Now);
         Task<References>? references = null;
         if (settings.ComparePlaintext)
         {
@@ -58,7 +67,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
             }).ToArray();
             references = Task.Run(() => References.Compute(tables, configs[0].Partition, settings));
         }
-        return new TrainLrLaunch(settings, cluster, stdout, references);
+        return new TrainLrLaunch(settings, cluster, stdout, references, outRoot);
     }
 
     /// <summary>The party's own output folder replaces --out; --compare-plaintext is the launcher's alone.</summary>
@@ -75,13 +84,24 @@ internal sealed class TrainLrLaunch : ILaunchPlan
         }
         args.Add("--out");
         args.Add(PartyDirectory(party));
+        // Checkpoints stay where a later run's --resume looks for them, not in this run's folder.
+        if (_settings.OutDirectory is null && _settings.CheckpointDirectory is null && _settings.Checkpointing)
+        {
+            args.Add("--checkpoint-dir");
+            args.Add(TrainLrJob.CheckpointRoot(_settings, _cluster.SessionId));
+        }
         return args;
     }
 
     /// <inheritdoc />
     public async Task<int> FinishAsync(int exitCode, CancellationToken ct)
     {
-        if (exitCode != 0 || _references is null) return exitCode;
+        if (exitCode != 0) return exitCode;
+        if (_references is null)
+        {
+            lock (_stdout) _stdout.WriteLine($"train-lr: results in {_outRoot}/<party>/");
+            return exitCode;
+        }
         var references = await _references.WaitAsync(ct);
         JsonObject? first = null;
         double maxDiff = 0;

@@ -34,6 +34,9 @@ internal sealed record TrainLrSettings
     public required string? CheckpointDirectory { get; init; }
     public required int KeepCheckpoints { get; init; }
     public required bool Resume { get; init; }
+
+    /// <summary>Replace the results an earlier run left in <see cref="OutDirectory"/>.</summary>
+    public bool Force { get; init; }
     public required string Comparison { get; init; }
 
     /// <summary>--truncation: "auto" until <see cref="For"/>, then "two-round" or "one-round" (replicated) or "n/a".</summary>
@@ -93,9 +96,11 @@ internal sealed record TrainLrSettings
             .AcceptOnlyFromAmong("horizontal", "vertical"),
         new Option<string?>("--out")
         {
-            Description = "Output folder (model.json, metrics.json, loss.png). Default out/<cluster>/<party>; " +
-                "mpc launch gives each party DIR/<party>.",
+            Description = "Output folder (model.json, metrics.json, loss.png); refused if it holds an earlier run's results, " +
+                "unless --force or --resume. Default: a new folder per run, out/<cluster>/<job>-<time>/<party>, the newest " +
+                "linked as out/<cluster>/latest; mpc launch gives each party DIR/<party>.",
         },
+        new Option<bool>("--force") { Description = "Replace the results an earlier run left in --out." },
         new Option<bool>("--compare-plaintext")
         {
             Description = "mpc launch only: also train in plaintext (same algorithm, and Newton to convergence) on every party's file " +
@@ -141,7 +146,8 @@ internal sealed record TrainLrSettings
         },
         new Option<string?>("--checkpoint-dir")
         {
-            Description = "Folder of the checkpoints; each party uses DIR/party-<id> (default: <out>/checkpoints).",
+            Description = "Folder of the checkpoints; each party uses DIR/party-<id> (default: <out>/checkpoints with --out, " +
+                "else out/<cluster>/checkpoints, the same for every run).",
         },
         new Option<int>("--keep-checkpoints")
         {
@@ -179,6 +185,7 @@ internal sealed record TrainLrSettings
         CheckpointDirectory = parse.GetValue<string?>("--checkpoint-dir"),
         KeepCheckpoints = parse.GetValue<int>("--keep-checkpoints"),
         Resume = parse.GetValue<bool>("--resume"),
+        Force = parse.GetValue<bool>("--force"),
         Comparison = parse.GetValue<string>("--comparison") ?? "auto",
         Truncation = parse.GetValue<string>("--truncation") ?? "auto",
         Security = parse.GetValue<string>("--security") ?? "semi-honest",

@@ -187,7 +187,7 @@ public sealed class TrainLrProcessTests(ITestOutputHelper output)
             Assert.False(File.Exists(file), $"{file} outlived its use");
             Assert.Contains("used by a run started", File.ReadAllText(file + ".used"));
         }
-        var again = await Launch("train-lr", "--epochs", "5", "--offline-from", store, "--out", outDirectory);
+        var again = await Launch("train-lr", "--epochs", "5", "--offline-from", store, "--out", outDirectory + "-again");
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("was used by an earlier run", again.Output);
 
