@@ -25,22 +25,26 @@ public static class CsvPartitioner
 
     /// <summary>
     /// Per-party file contents for <paramref name="parties"/> parties holding columns; <paramref name="label"/> goes to
-    /// party 0.
+    /// party 0. Every party's file starts with the <paramref name="id"/> column: the table's own if it has one of that
+    /// name (copied, and not split as a feature), else the row's number from 1.
     /// </summary>
-    public static string[] Vertical(string csv, int parties, string label, ulong seed)
+    public static string[] Vertical(string csv, int parties, string label, ulong seed, string id = "id")
     {
         var (header, rows) = Parse(csv);
         int labelIndex = Array.IndexOf(header, label);
         if (labelIndex < 0) throw new ArgumentException($"The table has no column '{label}'.", nameof(label));
-        var features = Enumerable.Range(0, header.Length).Where(i => i != labelIndex).ToArray();
+        int idIndex = Array.IndexOf(header, id);
+        if (idIndex == labelIndex) throw new ArgumentException($"The label '{label}' cannot also be the id column.", nameof(id));
+        var features = Enumerable.Range(0, header.Length).Where(i => i != labelIndex && i != idIndex).ToArray();
         return Enumerable.Range(0, parties).Select(p =>
         {
             var columns = features[(features.Length * p / parties)..(features.Length * (p + 1) / parties)];
             if (p == 0) columns = [.. columns, labelIndex];
             var order = SeededPermutation.Create(rows.Length, SeededPermutation.Derive(seed, (ulong)p + 1));
-            return Render(["id", .. columns.Select(c => header[c])],
+            return Render([id, .. columns.Select(c => header[c])],
                 order.Select(i => (string[])
-                    [(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), .. columns.Select(c => rows[i][c])]));
+                    [idIndex >= 0 ? rows[i][idIndex] : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        .. columns.Select(c => rows[i][c])]));
         }).ToArray();
     }
 

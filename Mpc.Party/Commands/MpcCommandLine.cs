@@ -95,6 +95,7 @@ internal static class MpcCommandLine
         root.Subcommands.Add(DoctorCommand.Create(verbose, stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(verbose, stdout, stderr));
         foreach (var command in DataCommands.Create(stdout, stderr)) root.Subcommands.Add(command);
+        root.Subcommands.Add(InitCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -23,4 +23,34 @@ public static class FreePorts
             foreach (var s in sockets) s?.Dispose();
         }
     }
+
+    /// <summary><paramref name="count"/> consecutive loopback ports that were free a moment ago; returns the first.</summary>
+    public static int AllocateConsecutive(int count)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int first = Allocate(1)[0];
+            if (first + count > 65535) continue;
+            var sockets = new List<Socket>();
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    sockets.Add(socket);
+                    socket.Bind(new IPEndPoint(IPAddress.Loopback, first + i));
+                }
+                return first;
+            }
+            catch (SocketException)
+            {
+                // One of them is taken: try another range.
+            }
+            finally
+            {
+                foreach (var s in sockets) s.Dispose();
+            }
+        }
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
+    }
 }

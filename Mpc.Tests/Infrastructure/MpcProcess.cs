@@ -110,6 +110,9 @@ public sealed class MpcProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>The exit code of a process that has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public void Kill()
     {
         try
