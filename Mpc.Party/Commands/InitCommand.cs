@@ -26,7 +26,10 @@ internal static class InitCommand
         {
             Description = "Comma-separated host of each party, or one host for all (default 127.0.0.1).",
         };
-        var port = new Option<int>("--port") { Description = "Port of party 0; party i listens on PORT + i.", DefaultValueFactory = _ => 47500 };
+        var port = new Option<int>("--port")
+        {
+            Description = "Port of party 0; party i listens on PORT + i.", DefaultValueFactory = _ => 47500,
+        };
         var data = new Option<string?>("--data") { Description = "A CSV file to split among the parties (header row, comma-separated)." };
         var label = new Option<string?>("--label") { Description = "The label column of --data (required with it)." };
         var partition = new Option<string>("--partition")
@@ -41,8 +44,14 @@ internal static class InitCommand
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the split's shuffle.", DefaultValueFactory = _ => 7UL };
         var session = new Option<string?>("--session") { Description = "The cluster's session id (default: the --out folder's name)." };
-        var output = new Option<string>("--out") { Description = "The folder to write (refused if not empty, unless --force).", Required = true };
-        var force = new Option<bool>("--force") { Description = "Write into a folder that is not empty, replacing files of the same names." };
+        var output = new Option<string>("--out")
+        {
+            Description = "The folder to write (refused if not empty, unless --force).", Required = true,
+        };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Write into a folder that is not empty, replacing files of the same names.",
+        };
         var command = new Command("init",
             "Write a cluster ready for mpc launch: cluster and party files, certificates and keys, and each party's data split.");
         foreach (var o in new Option[] { parties, names, hosts, port, data, label, partition, id, seed, session, output, force })
@@ -134,9 +143,10 @@ internal static class InitCommand
         for (int i = 0; i < spec.Parties; i++) PartyConfig.Load(Path.Combine(folder, $"{names[i]}.json"));
 
         string relative = Path.GetRelativePath(Environment.CurrentDirectory, clusterFile);
+        string split = parts is null ? "" : $", data/party-0.csv .. party-{spec.Parties - 1}.csv ({spec.Partition} split of {spec.Data})";
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"init: {spec.Parties} parties ({string.Join(", ", names)}) in {folder}: cluster.json, a party file each, certs/ " +
-            $"(private keys mode 0600){(parts is null ? "" : $", data/party-0.csv .. party-{spec.Parties - 1}.csv ({spec.Partition} split of {spec.Data})")}"));
+            $"(private keys mode 0600){split}"));
         stdout.WriteLine($"init: run them here with: mpc launch --cluster {relative} {(parts is null ? "selftest" : "train-lr")}");
         stdout.WriteLine("init: on separate machines, give each party its own party file, its own key, every certificate and its own " +
             "data file only; never copy a private key to another party.");

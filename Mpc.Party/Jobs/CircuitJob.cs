@@ -56,8 +56,7 @@ public sealed class CircuitJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
     /// <inheritdoc />
     public void CheckBeforeConnecting(ParseResult parse, PartyConfig party)
     {
-        if (party.Cluster.ComputingPartyCount != 2)
-            throw new CircuitInputException($"circuit runs on exactly 2 parties; {party.Cluster.ComputingPartyCount} compute in this cluster");
+        RequireTwoParties(party.Cluster);
         var (circuit, file) = ReadCircuit(parse, TextWriter.Null);
         InputsOf(parse, circuit, file).RequireOwnValues(party.PartyId, file);
     }
@@ -65,8 +64,7 @@ public sealed class CircuitJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
     /// <inheritdoc />
     public ILaunchPlan Plan(ParseResult parse, ClusterConfig cluster, IReadOnlyList<PartyConfig> parties, TextWriter stdout)
     {
-        if (cluster.ComputingPartyCount != 2)
-            throw new CircuitInputException($"circuit runs on exactly 2 parties; {cluster.ComputingPartyCount} compute in this cluster");
+        RequireTwoParties(cluster);
         var (circuit, file) = ReadCircuit(parse, stdout);
         var inputs = InputsOf(parse, circuit, file);
         inputs.RequireOwnValues(0, file);
@@ -122,6 +120,12 @@ public sealed class CircuitJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             $"circuit: {Path.GetFileName(file)}, {circuit.AndCount} AND gates, AND depth {circuit.AndDepth}, " +
             $"{(me == 0 ? "garbled" : "evaluated")} in {seconds:0.###} s (base OTs included)"));
         return 0;
+    }
+
+    private static void RequireTwoParties(ClusterConfig cluster)
+    {
+        if (cluster.ComputingPartyCount != 2)
+            throw new CircuitInputException($"circuit runs on exactly 2 parties; {cluster.ComputingPartyCount} compute in this cluster");
     }
 
     private static (Circuit Circuit, string File) ReadCircuit(ParseResult parse, TextWriter stdout)

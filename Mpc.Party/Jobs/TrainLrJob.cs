@@ -126,7 +126,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
     /// </summary>
     internal static string CheckpointRoot(TrainLrSettings settings, string sessionId) =>
         settings.CheckpointDirectory
-        ?? (settings.OutDirectory is { } folder ? Path.Combine(folder, "checkpoints") : Path.Combine(SessionFolder(sessionId), "checkpoints"));
+        ?? Path.Combine(settings.OutDirectory ?? SessionFolder(sessionId), "checkpoints");
 
     private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table,
         string outDirectory, CheckpointStore? store, RestartablePreprocessing? restartable)
