@@ -81,8 +81,9 @@ public sealed class Secret
     public static Secret Sum(IEnumerable<Secret> values) => Concat([.. values]).Sum();
 
     /// <summary>The values of <paramref name="parts"/> one after another. Local.</summary>
-    public static Secret Concat(params Secret[] parts) =>
-        parts.Length == 0 ? throw new ArgumentException("Concat needs at least one secret.", nameof(parts)) : parts[0].Context.Concat(parts);
+    public static Secret Concat(params Secret[] parts) => parts.Length == 0
+        ? throw new ArgumentException("Concat needs at least one secret.", nameof(parts))
+        : parts[0].Context.Concat(parts);
 
     /// <summary>
     /// <paramref name="whenTrue"/> where <paramref name="condition"/> is 1 and <paramref name="whenFalse"/> where it is 0:
