@@ -120,7 +120,7 @@ internal static class MpcCommandLine
     }
 
     /// <summary>The job's name and everything after it, as typed: forwarded unchanged to every party.</summary>
-    private static List<string> JobArguments(ParseResult parse)
+    internal static List<string> JobArguments(ParseResult parse)
     {
         var jobToken = parse.CommandResult.IdentifierToken;
         var tokens = parse.Tokens;

@@ -25,6 +25,22 @@ internal static class PartyRunner
         Launch.StartupTimings.Mark(Launch.StartupTimings.CommandLine);
         using var signals = new TerminationSignals(outer);
         var ct = signals.Token;
+        if (job is IDelegatingJob delegating)
+        {
+            string? program;
+            try
+            {
+                program = delegating.DelegateTo(parse);
+            }
+            catch (ArgumentException ex)
+            {
+                await stderr.WriteLineAsync($"mpc: {job.Name}: {ex.Message}");
+                return BadConfig;
+            }
+            if (program is not null)
+                return await Hosting.ProgramProcess.RunAsync(program, ProgramArguments(configPath, insecure, verbose, logFormat, parse),
+                    stderr, ct);
+        }
         PartyConfig party;
         try
         {
@@ -134,6 +150,22 @@ internal static class PartyRunner
             if (dealer is not null) await dealer.DisposeAsync();
             if (network is not null) await network.DisposeAsync();
         }
+    }
+
+    /// <summary>A program's command line: this party's config and options, and the job's options without --program.</summary>
+    private static List<string> ProgramArguments(string configPath, bool insecure, bool verbose, string logFormat, ParseResult parse)
+    {
+        var args = new List<string> { "party", "--config", configPath };
+        if (insecure) args.Add("--insecure");
+        if (verbose) args.Add("--verbose");
+        args.AddRange([Logging.FormatOption, logFormat]);
+        var job = MpcCommandLine.JobArguments(parse);
+        for (int i = 0; i < job.Count; i++)
+        {
+            if (job[i] is RunExampleJob.ProgramOption or "--config" or "-c") i++;
+            else if (!job[i].StartsWith(RunExampleJob.ProgramOption + "=", StringComparison.Ordinal)) args.Add(job[i]);
+        }
+        return args;
     }
 
     /// <summary>The dealer's whole run: serve party 0's requests until it says the computation is over.</summary>

@@ -275,7 +275,9 @@ internal sealed class ClusterLauncher(TextWriter stdout, TextWriter stderr, stri
     internal static (string FileName, string[] Prefix) SelfCommand()
     {
         string processPath = Environment.ProcessPath ?? "dotnet";
-        string dll = Path.Combine(AppContext.BaseDirectory, typeof(ClusterLauncher).Assembly.GetName().Name + ".dll");
+        // The program that is running: mpc, or a protocol of the user's own built with MpcHost.
+        var assembly = System.Reflection.Assembly.GetEntryAssembly() ?? typeof(ClusterLauncher).Assembly;
+        string dll = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".dll");
         return Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
             ? (processPath, [dll])
             : (processPath, []);

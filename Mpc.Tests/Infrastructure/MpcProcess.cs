@@ -29,7 +29,10 @@ public sealed class MpcProcess : IDisposable
     /// </summary>
     public static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args) => StartWrapped(wrapper, args, null);
 
-    private static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, string[] args, string? directory)
+    /// <summary>Starts a program of its own built with <c>MpcHost</c> (<c>dotnet PROGRAM.dll</c>).</summary>
+    public static MpcProcess StartProgram(string assembly, params string[] args) => StartWrapped([], args, null, assembly);
+
+    private static MpcProcess StartWrapped(IReadOnlyList<string> wrapper, string[] args, string? directory, string? assembly = null)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
@@ -47,7 +50,7 @@ public sealed class MpcProcess : IDisposable
             start.ArgumentList.Add(dotnet == "dotnet" ? "/usr/bin/env" : dotnet);
             if (dotnet == "dotnet") start.ArgumentList.Add("dotnet");
         }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
+        start.ArgumentList.Add(assembly ?? Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         var process = new Process { StartInfo = start };
         var mpc = new MpcProcess(process);
