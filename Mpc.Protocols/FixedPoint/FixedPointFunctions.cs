@@ -14,8 +14,8 @@ namespace Mpc.Protocols.FixedPoint;
 /// Inputs must lie in the ranges each method names: values up to 2^<see cref="IntegerBits"/> (24 by default, so that
 /// the normalised products fit a 64-bit ring) and, for reciprocals, square roots and logarithms, at least one unit of
 /// the format (2^-f). A "unit" below is 2^-f; errors of "2 units" grow to the suite's truncation error bound plus 2
-/// where that bound exceeds 1 (Shamir with t = 3: 4). The errors stated hold at f = 16 and are checked by the property tests over random N and values;
-/// results carry the format's resolution besides (a result below 2^-f is 0).
+/// where that bound exceeds 1 (Shamir with t = 3: 4). The errors stated hold at f = 16 and are checked by the property
+/// tests over random N and values; results carry the format's resolution besides (a result below 2^-f is 0).
 /// </remarks>
 public sealed class FixedPointFunctions<T> where T : unmanaged, IRing<T>
 {
