@@ -19,6 +19,17 @@ internal enum NodeOp
     Slice,
     Concat,
     Broadcast,
+    PrefixSums,
+
+    // Composite operations: several rounds each, run after a level's batched calls.
+    Max,
+    ArgMax,
+    Sort,
+    Reciprocal,
+    Divide,
+    Sqrt,
+    Exp,
+    Log,
 }
 
 /// <summary>
@@ -45,7 +56,14 @@ internal sealed class Node
     /// <summary>Whether the operation talks to the other parties (and so starts a new level).</summary>
     public bool IsInteractive => IsInteractiveOp(Op);
 
+    /// <summary>Whether the operation is a many-round function.</summary>
+    public bool IsComposite => IsCompositeOp(Op);
+
     /// <summary>Whether <paramref name="op"/> talks to the other parties.</summary>
     public static bool IsInteractiveOp(NodeOp op) => op is NodeOp.Input or NodeOp.Multiply or NodeOp.MultiplyAndTruncate
-        or NodeOp.Truncate or NodeOp.LessThanZero;
+        or NodeOp.Truncate or NodeOp.LessThanZero || IsCompositeOp(op);
+
+    /// <summary>Whether <paramref name="op"/> is one of the many-round functions of <see cref="VectorAlgorithms"/> and
+    /// <see cref="FixedPoint.FixedPointFunctions{T}"/>.</summary>
+    public static bool IsCompositeOp(NodeOp op) => op >= NodeOp.Max;
 }

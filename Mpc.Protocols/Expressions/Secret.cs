@@ -51,6 +51,7 @@ public sealed class Secret
     public static Secret operator *(Secret a, Secret b) => a.Context.Multiply(a, b);
     public static Secret operator *(Secret a, double c) => a.Context.MultiplyPublic(a, c);
     public static Secret operator *(double c, Secret a) => a.Context.MultiplyPublic(a, c);
+    public static Secret operator /(Secret a, Secret b) => a.Context.Composite(NodeOp.Divide, a, b);
     public static Secret operator /(Secret a, double c) =>
         c == 0 ? throw new DivideByZeroException("A secret divided by the public 0.") : a.Context.MultiplyPublic(a, 1 / c);
 
@@ -76,6 +77,30 @@ public sealed class Secret
 
     /// <summary>The inner product with <paramref name="other"/>: one level of products, summed.</summary>
     public Secret Dot(Secret other) => (this * other).Sum();
+
+    /// <summary>The running sums: element i is the sum of elements 0..i. Local.</summary>
+    public Secret PrefixSums() => Context.PrefixSums(this);
+
+    /// <summary>The largest value, as a vector of one: a tournament, (C + 1) ceil(log2 n) rounds.</summary>
+    public Secret Max() => Context.Composite(NodeOp.Max, this);
+
+    /// <summary>The index of the first largest value, an integer: the same tournament as <see cref="Max"/>.</summary>
+    public Secret ArgMax() => Context.Composite(NodeOp.ArgMax, this);
+
+    /// <summary>The values in ascending order: Batcher's sorting network, (C + 1) k (k + 1) / 2 rounds for n up to 2^k.</summary>
+    public Secret Sort() => Context.Composite(NodeOp.Sort, this);
+
+    /// <summary>1 / x for 2^-f &lt;= |x| &lt; 2^24, within 2^-12 relative (<see cref="FixedPoint.FixedPointFunctions{T}"/>).</summary>
+    public Secret Reciprocal() => Context.Composite(NodeOp.Reciprocal, this);
+
+    /// <summary>sqrt(x) for 0 &lt;= x &lt; 2^24, within 2^-12 relative.</summary>
+    public Secret Sqrt() => Context.Composite(NodeOp.Sqrt, this);
+
+    /// <summary>e^x for x &lt; 15.9 (0 below -11.8), within 2^-12 relative.</summary>
+    public Secret Exp() => Context.Composite(NodeOp.Exp, this);
+
+    /// <summary>ln x for 2^-f &lt;= x &lt; 2^24, within 2^-12.</summary>
+    public Secret Log() => Context.Composite(NodeOp.Log, this);
 
     /// <summary>The sum of <paramref name="values"/>, as a vector of one. Local.</summary>
     public static Secret Sum(IEnumerable<Secret> values) => Concat([.. values]).Sum();

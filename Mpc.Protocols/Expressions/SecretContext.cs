@@ -146,6 +146,26 @@ public abstract class SecretContext : IDisposable
 
     internal Secret Sum(Secret a) => Make(NodeOp.Sum, [Own(a)], 1, a.Node.Scale);
 
+    internal Secret PrefixSums(Secret a) => Make(NodeOp.PrefixSums, [Own(a)], a.Length, a.Node.Scale);
+
+    /// <summary>A many-round function: of reals (an integer input becomes one first), or order-only (max, sort).</summary>
+    internal Secret Composite(NodeOp op, Secret a, Secret? b = null)
+    {
+        Own(a);
+        if (a.Length == 0) throw new ArgumentException($"{op} of no values.", nameof(a));
+        bool orderOnly = op is NodeOp.Max or NodeOp.ArgMax or NodeOp.Sort;
+        if (!orderOnly && a.IsInteger) a = Lift(a);
+        if (b is not null)
+        {
+            Own(b);
+            if (b.IsInteger) b = Lift(b);
+            (a, b) = Broadcast(a, b);
+        }
+        int length = op is NodeOp.Max or NodeOp.ArgMax ? 1 : a.Length;
+        int scale = op == NodeOp.ArgMax ? 0 : orderOnly ? a.Node.Scale : 1;
+        return Make(op, b is null ? [a.Node] : [a.Node, b.Node], length, scale);
+    }
+
     internal Secret Slice(Secret a, int start, int length)
     {
         Own(a);

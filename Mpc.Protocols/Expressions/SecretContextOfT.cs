@@ -12,6 +12,7 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
     private readonly IArithmeticSuite<T> _suite;
     private readonly IDisposable? _owned;
     private readonly Dictionary<int, SharedVector<T>> _values = [];
+    private FixedPoint.FixedPointFunctions<T>? _functions;
 
     internal SecretContext(IArithmeticSuite<T> suite, FixedPointFormat format, IDisposable? owned) : base(suite.Session, format)
     {
@@ -130,6 +131,7 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             NodeOp.Slice => In(0).Slice((int)node.Parameter, node.Length),
             NodeOp.Concat => SharedVector<T>.Concat([.. node.Inputs.Select(i => _values[i.Id])]),
             NodeOp.Broadcast => In(0).Select(new int[node.Length]),
+            NodeOp.PrefixSums => _suite.PrefixSums(In(0)),
             _ => throw new InvalidOperationException($"{node.Op} is not a local operation."),
         };
     }
@@ -173,6 +175,7 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             var (x, y) = Operands(fused);
             Split(fused, await _suite.MultiplyAndTruncateAsync(x, y!, f, ct).ConfigureAwait(false));
         }
+        await RunCompositesAsync(nodes.Where(n => n.IsComposite).ToArray(), ct).ConfigureAwait(false);
 
         void Start(NodeOp op, Func<SharedVector<T>, SharedVector<T>?, ValueTask<SharedVector<T>>> run)
         {
@@ -180,6 +183,42 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             if (group.Length == 0) return;
             var (x, y) = Operands(group);
             batches.Add((group, run(x, y).AsTask()));
+        }
+    }
+
+    /// <summary>
+    /// The level's many-round functions, one after another (each takes its tags as it goes): elementwise ones of one
+    /// kind in one call, the order-based ones (max, sort) one node at a time.
+    /// </summary>
+    private async Task RunCompositesAsync(Node[] nodes, CancellationToken ct)
+    {
+        foreach (var kind in nodes.GroupBy(n => n.Op).OrderBy(g => g.Key))
+        {
+            var group = kind.ToArray();
+            if (kind.Key is NodeOp.Max or NodeOp.ArgMax or NodeOp.Sort)
+            {
+                foreach (var node in group)
+                {
+                    var x = _values[node.Inputs[0].Id];
+                    _values[node.Id] = kind.Key switch
+                    {
+                        NodeOp.Sort => await _suite.SortAsync(x, ct).ConfigureAwait(false),
+                        NodeOp.Max => (await _suite.ArgMaxAsync(x, ct).ConfigureAwait(false)).Max,
+                        _ => (await _suite.ArgMaxAsync(x, ct).ConfigureAwait(false)).Index,
+                    };
+                }
+                continue;
+            }
+            var functions = _functions ??= new FixedPoint.FixedPointFunctions<T>(_suite, Format);
+            var (a, b) = Operands(group);
+            Split(group, kind.Key switch
+            {
+                NodeOp.Reciprocal => await functions.ReciprocalAsync(a, ct).ConfigureAwait(false),
+                NodeOp.Divide => await functions.DivideAsync(a, b!, ct).ConfigureAwait(false),
+                NodeOp.Sqrt => await functions.SqrtAsync(a, ct).ConfigureAwait(false),
+                NodeOp.Exp => await functions.ExpAsync(a, ct).ConfigureAwait(false),
+                _ => await functions.LogAsync(a, ct).ConfigureAwait(false),
+            });
         }
     }
 

@@ -48,6 +48,29 @@ public sealed class SecretSyntaxTests
             .Label($"N={n}: expected [{string.Join(", ", expected)}], party 0 got [{string.Join(", ", results[0])}]");
     }
 
+    [Property(MaxTest = 5)]
+    public Property Functions_OpenToTheirPlaintextMeaning(int seed, byte nByte)
+    {
+        int n = 2 + nByte % 6;
+        double[] x = [.. Values(seed, 5, 100).Select(v => Math.Round(v, 2))];
+        double[] positive = [.. x.Select(v => Math.Abs(v) + 1)];
+        var results = LocalParties.Run(n, async session =>
+        {
+            using var secure = SecretContext.Create(session);
+            var v = secure.Input(0, x, x.Length);
+            var p = secure.Input(n - 1, positive, positive.Length);
+            return await secure.RevealAsync(v.Sort(), v.Max(), v.ArgMax(), v.PrefixSums(), v / p, p.Sqrt(), (p / 50).Exp(), p.Log());
+        }, seed);
+        double[] running = [.. x.Select((_, i) => x.Take(i + 1).Sum())];
+        double[] expected =
+        [
+            .. x.Order(), x.Max(), Array.IndexOf(x, x.Max()), .. running, .. x.Zip(positive, (a, b) => a / b),
+            .. positive.Select(q => Math.Sqrt(q)), .. positive.Select(q => Math.Exp(q / 50)), .. positive.Select(q => Math.Log(q)),
+        ];
+        return results.All(r => r.Zip(expected).All(t => Math.Abs(t.First - t.Second) <= 2e-3 * Math.Max(1, Math.Abs(t.Second))))
+            .Label($"N={n}: expected [{string.Join(", ", expected)}], party 0 got [{string.Join(", ", results[0])}]");
+    }
+
     [Property(MaxTest = 8)]
     public Property IntegerProducts_AreExact_VectorsBroadcast(int seed, byte nByte, byte lengthByte)
     {
