@@ -4,7 +4,8 @@ using Mpc.Party.Launch;
 namespace Mpc.Party.Commands;
 
 /// <summary>
-/// <c>mpc bench mul --suite S [--preprocessing P] --parties N --size L [--fixed-point [--truncation T]] [--repeat R]</c>:
+/// <c>mpc bench mul --suite S [--preprocessing P] --parties N --size L [--fixed-point [--truncation T]] [--repeat R]
+/// [--syntax natural]</c>:
 /// starts N party processes on a throwaway loopback cluster (TLS unless --insecure) and runs the <c>bench-mul</c> job;
 /// each party prints one JSON line. <c>mpc bench compare</c> (<see cref="BenchCompare"/>) does the same for comparisons.
 /// <c>mpc bench ot --size S</c>, <c>mpc bench garble --size S</c> and <c>mpc bench aes [--count C]</c> do the same with two
@@ -27,8 +28,14 @@ internal static class BenchCommand
         var mulPreprocessing = Jobs.SuiteOptions.PreprocessingOption();
         var mulTruncation = Jobs.SuiteOptions.TruncationOption();
         var mulSecurity = Jobs.SuiteOptions.SecurityOption();
+        var syntax = new Option<string>("--syntax")
+        {
+            Description = "explicit (suite.MultiplyAsync) or natural (x * y on Secret values): the same product, to time the syntax.",
+            DefaultValueFactory = _ => "explicit",
+        }.AcceptOnlyFromAmong("explicit", "natural");
         var mul = new Command("mul", "Secure vector multiplication throughput.");
-        foreach (var o in new Option[] { suite, mulPreprocessing, mulTruncation, mulSecurity, parties, size, fixedPoint, insecure, repeat })
+        Option[] mulOptions = [suite, mulPreprocessing, mulTruncation, mulSecurity, parties, size, fixedPoint, insecure, repeat, syntax];
+        foreach (var o in mulOptions)
             mul.Options.Add(o);
         mul.SetAction(async (parse, ct) =>
         {
@@ -39,13 +46,14 @@ internal static class BenchCommand
                 "bench-mul", "--suite", parse.GetValue(suite)!, "--preprocessing", parse.GetValue(mulPreprocessing)!,
                 "--size", parse.GetValue(size).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--repeat", parse.GetValue(repeat).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--security", parse.GetValue(mulSecurity)!,
+                "--security", parse.GetValue(mulSecurity)!, "--syntax", parse.GetValue(syntax)!,
             };
             if (parse.GetValue(fixedPoint)) job.AddRange(["--fixed-point", "--truncation", parse.GetValue(mulTruncation)!]);
             return await new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse))
                 .RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
         });
         bench.Subcommands.Add(mul);
+        bench.Subcommands.Add(Syntax(verbose, stdout, stderr));
         bench.Subcommands.Add(BenchCompare.Create(verbose, stdout, stderr));
 
         var source = new Option<string>("--source") { Description = "dealer or ot.", DefaultValueFactory = _ => "dealer" }
@@ -149,5 +157,28 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchStartup.Create(stdout, stderr));
         bench.Subcommands.Add(BenchAll.Create(stdout, stderr));
         return bench;
+    }
+
+    /// <summary><c>mpc bench syntax --parties N [--size S] [--epochs E] [--repeat R]</c>: the natural syntax's cost.</summary>
+    private static Command Syntax(Option<bool> verbose, TextWriter stdout, TextWriter stderr)
+    {
+        var parties = new Option<int>("--parties") { Description = "Number of party processes (3 or more).", DefaultValueFactory = _ => 3 };
+        var size = new Option<int>("--size") { Description = "Products per multiplication.", DefaultValueFactory = _ => 1_000_000 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 100 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed runs of each, alternating.", DefaultValueFactory = _ => 5 };
+        var insecure = new Option<bool>("--insecure") { Description = "Plaintext links instead of TLS." };
+        var command = new Command("syntax",
+            "The natural syntax against the explicit API in one run: 10^6 products and a training written both ways.");
+        foreach (var o in new Option[] { parties, size, epochs, repeat, insecure }) command.Options.Add(o);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var cluster = TemporaryCluster.Create(parse.GetValue(parties), "bench-syntax");
+            string Invariant(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var launcher = new ClusterLauncher(stdout, stderr, Logging.FormatOf(parse));
+            string[] job = ["bench-syntax", "--size", Invariant(parse.GetValue(size)), "--epochs", Invariant(parse.GetValue(epochs)),
+                "--repeat", Invariant(parse.GetValue(repeat))];
+            return await launcher.RunAsync(cluster.ClusterPath, parse.GetValue(insecure), parse.GetValue(verbose), job, ct);
+        });
+        return command;
     }
 }

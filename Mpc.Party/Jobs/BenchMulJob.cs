@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Mpc.Core.Arithmetic;
 using Mpc.Protocols;
+using Mpc.Protocols.Expressions;
 using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Preprocessing;
 using Mpc.Protocols.Shamir;
@@ -31,6 +32,11 @@ public sealed class BenchMulJob : IJob
         .. SuiteOptions.Create(),
         new Option<int>("--size") { Description = "Vector length.", DefaultValueFactory = _ => 1_000_000 },
         new Option<bool>("--fixed-point") { Description = "Fixed-point multiplication: truncate the product by 16 bits." },
+        new Option<string>("--syntax")
+        {
+            Description = "explicit (suite.MultiplyAsync) or natural (x * y on Secret values, run by SecretContext): the same product.",
+            DefaultValueFactory = _ => "explicit",
+        }.AcceptOnlyFromAmong("explicit", "natural"),
         new Option<int>("--repeat")
         {
             Description = "Timed multiplications after one untimed (median and best reported).",
@@ -51,13 +57,14 @@ public sealed class BenchMulJob : IJob
         if (malicious && fixedPoint) SuiteOptions.RequireSemiHonest("malicious", "bench-mul --fixed-point");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         string suiteName = SuiteOptions.Suite(context);
+        bool natural = context.GetOption<string>("--syntax") == "natural";
         var runs = suiteName switch
         {
             _ when malicious =>
-                await TimeAsync(await SuiteOptions.MaliciousShamir(session, context, ct), size, fixedPoint, repeat, null, ct),
-            "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, ct),
-            "replicated" => await TimeAsync(SuiteOptions.Replicated(session, truncation), size, fixedPoint, repeat, null, ct),
-            _ => await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, ct),
+                await TimeAsync(await SuiteOptions.MaliciousShamir(session, context, ct), size, fixedPoint, repeat, null, natural, ct),
+            "shamir" => await TimeAsync(SuiteOptions.Shamir(session, context), size, fixedPoint, repeat, null, natural, ct),
+            "replicated" => await TimeAsync(SuiteOptions.Replicated(session, truncation), size, fixedPoint, repeat, null, natural, ct),
+            _ => await TimeAdditiveAsync(session, context, size, fixedPoint, repeat, natural, ct),
         };
 
         var stats = context.Network.Stats.Snapshot();
@@ -66,7 +73,7 @@ public sealed class BenchMulJob : IJob
         double best = runs.Min(r => r.Online);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"bench\":\"mul\",\"suite\":\"{suiteName}\",\"security\":\"{(malicious ? "malicious" : "semi-honest")}\"," +
-            $"\"fixed_point\":{(fixedPoint ? "true" : "false")}," +
+            $"\"fixed_point\":{(fixedPoint ? "true" : "false")},\"syntax\":\"{(natural ? "natural" : "explicit")}\"," +
             $"\"party\":{session.PartyId},\"parties\":{session.PartyCount},\"size\":{size},\"repeat\":{repeat}," +
             $"\"online_seconds\":{online:0.######},\"preprocessing_seconds\":{pre:0.######},\"ops_per_second\":{size / online:0}," +
             $"\"best_ops_per_second\":{size / best:0},\"online_bytes_sent\":{runs[0].BytesSent},\"bytes_sent\":{stats.TotalBytesSent}," +
@@ -75,18 +82,18 @@ public sealed class BenchMulJob : IJob
     }
 
     private static async Task<List<Run>> TimeAdditiveAsync(Session session, JobContext context, int size, bool fixedPoint, int repeat,
-        CancellationToken ct)
+        bool natural, CancellationToken ct)
     {
         var buffered = new BufferedPreprocessing(SuiteOptions.Preprocessing(session, context));
         var suite = SuiteOptions.Additive(session, buffered, context);
-        return await TimeAsync(suite, size, fixedPoint, repeat, buffered, ct);
+        return await TimeAsync(suite, size, fixedPoint, repeat, buffered, natural, ct);
     }
 
     /// <summary>One timed multiplication: its preprocessing and online seconds, and the bytes this party sent online.</summary>
     private readonly record struct Run(double Preprocessing, double Online, long BytesSent);
 
     private static async Task<List<Run>> TimeAsync<T>(IArithmeticSuite<T> suite, int size, bool fixedPoint, int repeat,
-        BufferedPreprocessing? buffered, CancellationToken ct)
+        BufferedPreprocessing? buffered, bool natural, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         // Warm up the code paths on a small vector, then synchronise with one opening.
@@ -97,14 +104,20 @@ public sealed class BenchMulJob : IJob
         var y = await suite.InputAsync(suite.Session.PartyCount - 1, new T[size], size, ct);
         await suite.OpenAsync(suite.Constant(new T[1]), ct);
 
-        await TimeOneAsync(suite, x, y, fixedPoint, buffered, ct);
+        // The natural syntax multiplies the same shares: x * y on Secret values, run by the context (a node per product).
+        var secure = natural ? SecretContext.For(suite) : null;
+        var product = secure is null
+            ? null
+            : (Func<CancellationToken, ValueTask<SharedVector<T>>>)(token =>
+                secure.SharesAsync(secure.FromShares(x, !fixedPoint) * secure.FromShares(y, !fixedPoint), token));
+        await TimeOneAsync(suite, x, y, fixedPoint, buffered, product, ct);
         var runs = new List<Run>(repeat);
-        for (int i = 0; i < repeat; i++) runs.Add(await TimeOneAsync(suite, x, y, fixedPoint, buffered, ct));
+        for (int i = 0; i < repeat; i++) runs.Add(await TimeOneAsync(suite, x, y, fixedPoint, buffered, product, ct));
         return runs;
     }
 
     private static async Task<Run> TimeOneAsync<T>(IArithmeticSuite<T> suite, SharedVector<T> x, SharedVector<T> y, bool fixedPoint,
-        BufferedPreprocessing? buffered, CancellationToken ct)
+        BufferedPreprocessing? buffered, Func<CancellationToken, ValueTask<SharedVector<T>>>? natural, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         int size = x.Length;
@@ -125,7 +138,8 @@ public sealed class BenchMulJob : IJob
 
         long before = suite.Session.Network.Stats.Snapshot().TotalBytesSent;
         clock.Restart();
-        var z = fixedPoint ? await suite.MultiplyAndTruncateAsync(x, y, 16, ct) : await suite.MultiplyAsync(x, y, ct);
+        var z = natural is not null ? await natural(ct)
+            : fixedPoint ? await suite.MultiplyAndTruncateAsync(x, y, 16, ct) : await suite.MultiplyAsync(x, y, ct);
         if (suite is MaliciousShamirSuite<Mersenne127> malicious) await malicious.VerifyAsync(ct);
         double online = clock.Elapsed.TotalSeconds;
         long sent = suite.Session.Network.Stats.Snapshot().TotalBytesSent - before;

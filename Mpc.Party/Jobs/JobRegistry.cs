@@ -29,6 +29,7 @@ public sealed class JobRegistry
         .Add(new BenchGarbleJob())
         .Add(new BenchAesJob())
         .Add(new CircuitJob())
+        .Add(new BenchSyntaxJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

@@ -20,6 +20,8 @@ internal enum NodeOp
     Concat,
     Broadcast,
     PrefixSums,
+    Transpose,
+    MatrixMultiply,
 
     // Composite operations: several rounds each, run after a level's batched calls.
     Max,
@@ -53,6 +55,9 @@ internal sealed class Node
     /// <summary>The owner of an input; the start of a slice; the integer of <see cref="NodeOp.ScaleByInteger"/>.</summary>
     public long Parameter { get; init; }
 
+    /// <summary>A matrix operation's shape: rows, inner (columns of the left operand) and columns.</summary>
+    public (int Rows, int Inner, int Columns) Shape { get; init; }
+
     /// <summary>Whether the operation talks to the other parties (and so starts a new level).</summary>
     public bool IsInteractive => IsInteractiveOp(Op);
 
@@ -61,7 +66,7 @@ internal sealed class Node
 
     /// <summary>Whether <paramref name="op"/> talks to the other parties.</summary>
     public static bool IsInteractiveOp(NodeOp op) => op is NodeOp.Input or NodeOp.Multiply or NodeOp.MultiplyAndTruncate
-        or NodeOp.Truncate or NodeOp.LessThanZero || IsCompositeOp(op);
+        or NodeOp.Truncate or NodeOp.LessThanZero or NodeOp.MatrixMultiply || IsCompositeOp(op);
 
     /// <summary>Whether <paramref name="op"/> is one of the many-round functions of <see cref="VectorAlgorithms"/> and
     /// <see cref="FixedPoint.FixedPointFunctions{T}"/>.</summary>

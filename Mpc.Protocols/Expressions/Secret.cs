@@ -78,6 +78,17 @@ public sealed class Secret
     /// <summary>The inner product with <paramref name="other"/>: one level of products, summed.</summary>
     public Secret Dot(Secret other) => (this * other).Sum();
 
+    /// <summary>This vector read as a <paramref name="rows"/> x <paramref name="columns"/> matrix (row-major), transposed. Local.</summary>
+    public Secret Transpose(int rows, int columns) => Context.Transpose(this, rows, columns);
+
+    /// <summary>
+    /// The matrix product of <paramref name="a"/> (rows x inner) and <paramref name="b"/> (inner x columns), row-major:
+    /// one round (the suite's matrix product, fused with its truncation for two real operands); communication
+    /// proportional to the operands or the result, not to rows x inner x columns.
+    /// </summary>
+    public static Secret MatrixMultiply(Secret a, Secret b, int rows, int inner, int columns) =>
+        a.Context.MatrixMultiply(a, b, rows, inner, columns);
+
     /// <summary>The running sums: element i is the sum of elements 0..i. Local.</summary>
     public Secret PrefixSums() => Context.PrefixSums(this);
 

@@ -109,6 +109,9 @@ public abstract class SecretContext : IDisposable
     /// <inheritdoc />
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
+    /// <summary>A node whose shares the caller supplies (<see cref="SecretContext{T}.FromShares"/>).</summary>
+    internal Secret Leaf(int length, int scale) => Make(NodeOp.Constant, [], length, scale);
+
     internal Secret Add(Secret a, Secret b) => Binary(NodeOp.Add, a, b);
 
     internal Secret Subtract(Secret a, Secret b) => Binary(NodeOp.Subtract, a, b);
@@ -145,6 +148,29 @@ public abstract class SecretContext : IDisposable
     internal Secret LessThanZero(Secret a) => Make(NodeOp.LessThanZero, [Own(a)], a.Length, 0);
 
     internal Secret Sum(Secret a) => Make(NodeOp.Sum, [Own(a)], 1, a.Node.Scale);
+
+    internal Secret Transpose(Secret a, int rows, int columns)
+    {
+        Own(a);
+        CheckShape(a, rows, columns, "matrix");
+        return Make(NodeOp.Transpose, [a.Node], a.Length, a.Node.Scale, shape: (rows, 0, columns));
+    }
+
+    internal Secret MatrixMultiply(Secret a, Secret b, int rows, int inner, int columns)
+    {
+        Own(a);
+        Own(b);
+        CheckShape(a, rows, inner, "left operand");
+        CheckShape(b, inner, columns, "right operand");
+        return Make(NodeOp.MatrixMultiply, [a.Node, b.Node], rows * columns, Math.Min(1, a.Node.Scale + b.Node.Scale),
+            shape: (rows, inner, columns), parameter: a.Node.Scale + b.Node.Scale);
+    }
+
+    private static void CheckShape(Secret a, int rows, int columns, string what)
+    {
+        if (rows < 0 || columns < 0 || (long)rows * columns != a.Length)
+            throw new ArgumentException($"The {what} has {a.Length} values, not {rows} x {columns}.");
+    }
 
     internal Secret PrefixSums(Secret a) => Make(NodeOp.PrefixSums, [Own(a)], a.Length, a.Node.Scale);
 
@@ -216,13 +242,14 @@ public abstract class SecretContext : IDisposable
 
     private static bool IsInteger(double c) => c == Math.Floor(c) && double.IsFinite(c);
 
-    private Secret Make(NodeOp op, Node[] inputs, int length, int scale, double[]? values = null, long parameter = 0)
+    private Secret Make(NodeOp op, Node[] inputs, int length, int scale, double[]? values = null, long parameter = 0,
+        (int, int, int) shape = default)
     {
         int level = (inputs.Length == 0 ? 0 : inputs.Max(i => i.Level)) + (Node.IsInteractiveOp(op) ? 1 : 0);
         return new Secret(this, new Node
         {
             Id = _nextId++, Op = op, Inputs = inputs, Length = length, Scale = scale, Values = values, Parameter = parameter,
-            Level = level,
+            Level = level, Shape = shape,
         });
     }
 }

@@ -39,13 +39,9 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
     /// <summary>A secret made of shares the explicit API computed: integers, or reals times 2^f.</summary>
     public Secret FromShares(SharedVector<T> shares, bool isInteger)
     {
-        var secret = Constant(new double[shares.Length]);
-        var node = new Node
-        {
-            Id = secret.Node.Id, Op = NodeOp.Constant, Length = shares.Length, Scale = isInteger ? 0 : 1, Values = null,
-        };
-        _values[node.Id] = shares;
-        return new Secret(this, node);
+        var secret = Leaf(shares.Length, isInteger ? 0 : 1);
+        _values[secret.Node.Id] = shares;
+        return secret;
     }
 
     /// <inheritdoc />
@@ -132,8 +128,17 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             NodeOp.Concat => SharedVector<T>.Concat([.. node.Inputs.Select(i => _values[i.Id])]),
             NodeOp.Broadcast => In(0).Select(new int[node.Length]),
             NodeOp.PrefixSums => _suite.PrefixSums(In(0)),
+            NodeOp.Transpose => In(0).Select(TransposeIndices(node.Shape.Rows, node.Shape.Columns)),
             _ => throw new InvalidOperationException($"{node.Op} is not a local operation."),
         };
+    }
+
+    private static int[] TransposeIndices(int rows, int columns)
+    {
+        var indices = new int[rows * columns];
+        for (int c = 0; c < columns; c++)
+            for (int r = 0; r < rows; r++) indices[c * rows + r] = r * columns + c;
+        return indices;
     }
 
     private T[] Encode(double[] values, int scale) =>
@@ -163,6 +168,17 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             batches.Add((group, _suite.InputAsync(owner.Key, values, length, ct).AsTask()));
         }
         Start(NodeOp.Multiply, (x, y) => _suite.MultiplyAsync(x, y!, ct));
+        var deferred = new List<Node>();
+        foreach (var node in nodes.Where(n => n.Op == NodeOp.MatrixMultiply))
+        {
+            // Two reals: the product truncated (fused where the suite can; else after the level, as it takes tags as it goes).
+            var (rows, inner, columns) = node.Shape;
+            SharedVector<T> a = _values[node.Inputs[0].Id], b = _values[node.Inputs[1].Id];
+            if (node.Parameter < 2) batches.Add(([node], _suite.MatrixMultiplyAsync(a, b, rows, inner, columns, ct).AsTask()));
+            else if (_suite.FusedTruncation is { } matrixFused)
+                batches.Add(([node], matrixFused.MatrixMultiplyAndTruncateAsync(a, b, rows, inner, columns, f, ct).AsTask()));
+            else deferred.Add(node);
+        }
         Start(NodeOp.Truncate, (x, _) => _suite.TruncateAsync(x, f, ct));
         var fused = nodes.Where(n => n.Op == NodeOp.MultiplyAndTruncate).ToArray();
         if (_suite.FusedTruncation is { } fusedTruncation)
@@ -174,6 +190,12 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
         {
             var (x, y) = Operands(fused);
             Split(fused, await _suite.MultiplyAndTruncateAsync(x, y!, f, ct).ConfigureAwait(false));
+        }
+        foreach (var node in deferred)
+        {
+            var (rows, inner, columns) = node.Shape;
+            _values[node.Id] = await _suite.MatrixMultiplyAndTruncateAsync(_values[node.Inputs[0].Id], _values[node.Inputs[1].Id],
+                rows, inner, columns, f, ct).ConfigureAwait(false);
         }
         await RunCompositesAsync(nodes.Where(n => n.IsComposite).ToArray(), ct).ConfigureAwait(false);
 

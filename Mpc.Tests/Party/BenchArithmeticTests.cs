@@ -24,6 +24,32 @@ public sealed class BenchArithmeticTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BenchSyntax_BothWaysAgree_AndReportTheirRatios()
+    {
+        var lines = await RunAsync("syntax", 3, "--size", "2000", "--epochs", "3", "--repeat", "1");
+        foreach (var root in lines)
+        {
+            Assert.True(root.GetProperty("max_weight_difference").GetDouble() <= 1e-3);
+            Assert.True(root.GetProperty("products_ratio").GetDouble() > 0);
+            Assert.True(root.GetProperty("training_ratio").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
+    public async Task BenchMul_NaturalSyntax_SameTrafficAsExplicit()
+    {
+        long[] bytes = new long[2];
+        foreach (var (syntax, i) in new[] { ("explicit", 0), ("natural", 1) })
+        {
+            var lines = await RunAsync("mul", 3, "--suite", "replicated", "--size", "1000", "--repeat", "1", "--fixed-point",
+                "--syntax", syntax);
+            Assert.All(lines, l => Assert.Equal(syntax, l.GetProperty("syntax").GetString()));
+            bytes[i] = lines.Sum(l => l.GetProperty("online_bytes_sent").GetInt64());
+        }
+        Assert.Equal(bytes[0], bytes[1]);
+    }
+
+    [Fact]
     public async Task BenchMul_ReportsMedianAndBest_TwoWordsPerPeerPerProduct()
     {
         var lines = await RunAsync("mul", 3, "--suite", "additive", "--preprocessing", "dealer", "--size", "1000", "--repeat", "3");
