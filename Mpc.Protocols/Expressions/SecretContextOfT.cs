@@ -159,13 +159,14 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
     private async Task RunLevelAsync(Node[] nodes, CancellationToken ct)
     {
         int f = Format.FractionalBits;
-        var batches = new List<(Node[] Nodes, Task<SharedVector<T>> Result)>();
+        // Every call of the level is started before any is awaited; awaiting them in order then costs no extra round.
+        var batches = new List<(Node[] Nodes, ValueTask<SharedVector<T>> Result)>();
         foreach (var owner in nodes.Where(n => n.Op == NodeOp.Input).GroupBy(n => (int)n.Parameter).OrderBy(g => g.Key))
         {
             var group = owner.ToArray();
             int length = group.Sum(n => n.Length);
             T[] values = owner.Key == PartyId ? [.. group.SelectMany(n => Encode(n.Values!, n.Scale))] : [];
-            batches.Add((group, _suite.InputAsync(owner.Key, values, length, ct).AsTask()));
+            batches.Add((group, _suite.InputAsync(owner.Key, values, length, ct)));
         }
         Start(NodeOp.Multiply, (x, y) => _suite.MultiplyAsync(x, y!, ct));
         var deferred = new List<Node>();
@@ -174,9 +175,9 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             // Two reals: the product truncated (fused where the suite can; else after the level, as it takes tags as it goes).
             var (rows, inner, columns) = node.Shape;
             SharedVector<T> a = _values[node.Inputs[0].Id], b = _values[node.Inputs[1].Id];
-            if (node.Parameter < 2) batches.Add(([node], _suite.MatrixMultiplyAsync(a, b, rows, inner, columns, ct).AsTask()));
+            if (node.Parameter < 2) batches.Add(([node], _suite.MatrixMultiplyAsync(a, b, rows, inner, columns, ct)));
             else if (_suite.FusedTruncation is { } matrixFused)
-                batches.Add(([node], matrixFused.MatrixMultiplyAndTruncateAsync(a, b, rows, inner, columns, f, ct).AsTask()));
+                batches.Add(([node], matrixFused.MatrixMultiplyAndTruncateAsync(a, b, rows, inner, columns, f, ct)));
             else deferred.Add(node);
         }
         Start(NodeOp.Truncate, (x, _) => _suite.TruncateAsync(x, f, ct));
@@ -184,7 +185,6 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
         if (_suite.FusedTruncation is { } fusedTruncation)
             Start(NodeOp.MultiplyAndTruncate, (x, y) => fusedTruncation.MultiplyAndTruncateAsync(x, y!, f, ct));
         Start(NodeOp.LessThanZero, (x, _) => _suite.LessThanZeroAsync(x, ct: ct));
-        await Task.WhenAll(batches.Select(b => b.Result)).ConfigureAwait(false);
         foreach (var (group, result) in batches) Split(group, await result.ConfigureAwait(false));
         if (_suite.FusedTruncation is null && fused.Length > 0)
         {
@@ -204,7 +204,7 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             var group = nodes.Where(n => n.Op == op).ToArray();
             if (group.Length == 0) return;
             var (x, y) = Operands(group);
-            batches.Add((group, run(x, y).AsTask()));
+            batches.Add((group, run(x, y)));
         }
     }
 
