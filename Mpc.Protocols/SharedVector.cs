@@ -89,6 +89,20 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
         return macs is null ? new(shares) : new(shares, macs);
     }
 
+    /// <summary>
+    /// This vector read as a <paramref name="rows"/> x <paramref name="columns"/> matrix (row-major), transposed: a local
+    /// rearrangement, in every suite (MACs come along).
+    /// </summary>
+    public SharedVector<T> Transpose(int rows, int columns)
+    {
+        if (rows < 0 || columns < 0 || (long)rows * columns != Length)
+            throw new ArgumentException($"{Length} values are not a {rows} x {columns} matrix.", nameof(rows));
+        var indices = new int[Length];
+        for (int c = 0; c < columns; c++)
+            for (int r = 0; r < rows; r++) indices[c * rows + r] = r * columns + c;
+        return Select(indices);
+    }
+
     /// <summary>The sum of all the values, as a vector of one: local, in every suite (MACs come along).</summary>
     public SharedVector<T> Sum()
     {

@@ -125,7 +125,7 @@ public sealed class BenchSyntaxJob : IJob
         int epochs, CancellationToken ct) where T : unmanaged, IRing<T>
     {
         int f = Format.FractionalBits;
-        var transposed = x.Select(TransposeIndices(Rows, Features));
+        var transposed = x.Transpose(Rows, Features);
         var w = suite.Constant(new T[Features]);
         T[] Repeat(double v, int n) => Enumerable.Repeat(Format.Encode<T>(v), n).ToArray();
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -153,13 +153,5 @@ public sealed class BenchSyntaxJob : IJob
             w -= Secret.MatrixMultiply(transposed, p - y, Features, Rows, 1) * (LearningRate / Rows);
         }
         return await secure.RevealAsync([w], ct);
-    }
-
-    private static int[] TransposeIndices(int rows, int columns)
-    {
-        var indices = new int[rows * columns];
-        for (int c = 0; c < columns; c++)
-            for (int r = 0; r < rows; r++) indices[c * rows + r] = r * columns + c;
-        return indices;
     }
 }

@@ -128,17 +128,9 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             NodeOp.Concat => SharedVector<T>.Concat([.. node.Inputs.Select(i => _values[i.Id])]),
             NodeOp.Broadcast => In(0).Select(new int[node.Length]),
             NodeOp.PrefixSums => _suite.PrefixSums(In(0)),
-            NodeOp.Transpose => In(0).Select(TransposeIndices(node.Shape.Rows, node.Shape.Columns)),
+            NodeOp.Transpose => In(0).Transpose(node.Shape.Rows, node.Shape.Columns),
             _ => throw new InvalidOperationException($"{node.Op} is not a local operation."),
         };
-    }
-
-    private static int[] TransposeIndices(int rows, int columns)
-    {
-        var indices = new int[rows * columns];
-        for (int c = 0; c < columns; c++)
-            for (int r = 0; r < rows; r++) indices[c * rows + r] = r * columns + c;
-        return indices;
     }
 
     private T[] Encode(double[] values, int scale) =>
