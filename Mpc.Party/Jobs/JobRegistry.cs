@@ -30,6 +30,7 @@ public sealed class JobRegistry
         .Add(new BenchAesJob())
         .Add(new CircuitJob())
         .Add(new BenchSyntaxJob())
+        .Add(new StatsJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

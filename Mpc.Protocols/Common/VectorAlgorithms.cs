@@ -72,13 +72,24 @@ public static class VectorAlgorithms
     /// k (k + 1) / 2 layers of disjoint compare-exchanges, each one comparison and one product: (C + 1) k (k + 1) / 2
     /// rounds, n (k^2 - k + 4) / 4 - 1 comparisons at most. Data-oblivious: which positions are compared is public.
     /// </summary>
-    public static async ValueTask<SharedVector<T>> SortAsync<T>(this IArithmeticSuite<T> suite, SharedVector<T> x,
+    public static ValueTask<SharedVector<T>> SortAsync<T>(this IArithmeticSuite<T> suite, SharedVector<T> x,
+        CancellationToken ct = default) where T : unmanaged, IRing<T> => suite.SortEachAsync(x, x.Length, ct);
+
+    /// <summary>
+    /// Each of the x.Length / <paramref name="length"/> vectors of <paramref name="length"/> values laid one after another
+    /// in <paramref name="x"/>, sorted ascending by one pass of the network: the rounds of one <see cref="SortAsync"/>.
+    /// </summary>
+    public static async ValueTask<SharedVector<T>> SortEachAsync<T>(this IArithmeticSuite<T> suite, SharedVector<T> x, int length,
         CancellationToken ct = default) where T : unmanaged, IRing<T>
     {
+        if (length < 1 || x.Length % length != 0)
+            throw new ArgumentException($"{x.Length} values are not vectors of {length}.", nameof(length));
+        int vectors = x.Length / length;
         var values = x;
-        foreach (var layer in SortingNetwork.Layers(x.Length))
+        foreach (var layer in SortingNetwork.Layers(length))
         {
-            int[] low = [.. layer.Select(p => p.Low)], high = [.. layer.Select(p => p.High)];
+            int[] low = [.. Enumerable.Range(0, vectors).SelectMany(v => layer.Select(p => v * length + p.Low))];
+            int[] high = [.. Enumerable.Range(0, vectors).SelectMany(v => layer.Select(p => v * length + p.High))];
             var a = values.Select(low);
             var b = values.Select(high);
             // min = a + [b < a] (b - a); max = a + b - min.
@@ -89,6 +100,30 @@ public static class VectorAlgorithms
             values = Place(values, low, min, high, max);
         }
         return values;
+    }
+
+    /// <summary>
+    /// The elementwise maximum of <paramref name="vectors"/> (all of one length): a tournament, ceil(log2 K) levels of
+    /// one comparison and one product each.
+    /// </summary>
+    public static async ValueTask<SharedVector<T>> ElementwiseMaxAsync<T>(this IArithmeticSuite<T> suite,
+        IReadOnlyList<SharedVector<T>> vectors, CancellationToken ct = default) where T : unmanaged, IRing<T>
+    {
+        if (vectors.Count == 0) throw new ArgumentException("The maximum of no vectors.", nameof(vectors));
+        var round = vectors.ToList();
+        while (round.Count > 1)
+        {
+            int pairs = round.Count / 2, n = round[0].Length;
+            var a = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i])]);
+            var b = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i + 1])]);
+            // max = b + [b < a] (a - b)
+            var less = await suite.LessThanZeroAsync(suite.Subtract(b, a), ct: ct).ConfigureAwait(false);
+            var winners = suite.Add(b, await suite.MultiplyAsync(less, suite.Subtract(a, b), ct).ConfigureAwait(false));
+            var next = Enumerable.Range(0, pairs).Select(i => winners.Slice(i * n, n)).ToList();
+            if (round.Count % 2 == 1) next.Add(round[^1]);
+            round = next;
+        }
+        return round[0];
     }
 
     private static (SharedVector<T>, SharedVector<T>) Halves<T>(SharedVector<T> x, int pairs) where T : unmanaged, IRing<T> =>

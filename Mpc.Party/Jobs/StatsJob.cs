@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Data;
+using Mpc.Ml.Statistics;
+using Mpc.Protocols;
+using Mpc.Protocols.Additive;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
+using Mpc.Protocols.Shamir;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// <c>stats</c>: joint statistics over the rows every party holds (horizontal data), aggregates only, on the suite
+/// that trusts no one for N parties (<see cref="SecureStatistics{T}"/>).
+/// </summary>
+public sealed class StatsJob : IJob
+{
+    /// <inheritdoc />
+    public string Name => "stats";
+
+    /// <inheritdoc />
+    public string Description => "Joint statistics over every party's rows: count, mean, deviation, min, max, quantiles, " +
+        "histograms, correlations (aggregates only).";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Option> CreateOptions() =>
+    [
+        new Option<double[]>("--quantiles")
+        {
+            Description = "Probabilities whose pooled values to reveal (each is some party's value).",
+            DefaultValueFactory = _ => [0.25, 0.5, 0.75],
+            AllowMultipleArgumentsPerToken = true,
+        },
+        new Option<int>("--bins")
+        {
+            Description = "Histogram bins per column over the pooled [min, max]; 0 for none.", DefaultValueFactory = _ => 10,
+        },
+        new Option<int>("--min-group")
+        {
+            Description = "No statistic over fewer rows is revealed (histogram bins with fewer show '<k').", DefaultValueFactory = _ => 5,
+        },
+        new Option<string?>("--out") { Description = "Also write the report as JSON to this file." },
+    ];
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var data = TrainingDataConfig.From(context.Party);
+        if (data.Partition.Kind != Partitioning.Horizontal)
+            throw new ArgumentException("stats pools rows: it needs horizontal data (each party some rows with every column).");
+        var table = CsvTableReader.Read(data.File, data.Columns);
+        string[] names = [.. table.FeatureNames, .. table.LabelName is { } label ? [label] : Array.Empty<string>()];
+        var values = new double[table.RowCount * names.Length];
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            for (int j = 0; j < table.FeatureCount; j++) values[r * names.Length + j] = table[r, j];
+            if (table.Labels is { } labels) values[r * names.Length + names.Length - 1] = labels[r];
+        }
+        var request = new StatisticsRequest(context.GetOption<double[]>("--quantiles") ?? [], context.GetOption<int>("--bins"),
+            context.GetOption<int>("--min-group"));
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        using var ot = session.PartyCount == 2 ? new OtPreprocessing(session) : null;
+        var report = session.PartyCount switch
+        {
+            3 => await new SecureStatistics<Z2kPair>(new ReplicatedSuite(session), Format).HorizontalAsync(names, values, request, ct),
+            >= 4 => await new SecureStatistics<Mersenne127>(new ShamirSuite<Mersenne127>(session), Format)
+                .HorizontalAsync(names, values, request, ct),
+            _ => await new SecureStatistics<Z2k>(new AdditiveSuite(session, ot!), Format).HorizontalAsync(names, values, request, ct),
+        };
+        Print(context.Out, report, request);
+        if (context.GetOption<string?>("--out") is { } file) Output.AtomicFile.WriteAllText(file, Json(report, request));
+        return 0;
+    }
+
+    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+
+    private static void Print(TextWriter output, StatisticsReport report, StatisticsRequest request)
+    {
+        string Q(double q) => FormattableString.Invariant($"q{q:0.##}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stats: {report.Columns[0].Count} rows, {report.Columns.Count} columns; " +
+            $"{"column",-28} {"mean",12} {"sd",12} {"min",12} {string.Join(" ", request.Quantiles.Select(q => $"{Q(q),12}"))} {"max",12}"));
+        foreach (var c in report.Columns)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"stats: {c.Name,-28} {c.Mean,12:G6} {c.StandardDeviation,12:G6} {c.Min,12:G6} " +
+                $"{string.Join(" ", c.Quantiles.Select(q => $"{q,12:G6}"))} {c.Max,12:G6}"));
+            if (c.Histogram.Count == 0) continue;
+            var bins = c.Histogram.Select(h => h?.ToString(CultureInfo.InvariantCulture) ?? $"<{request.MinGroup}");
+            output.WriteLine($"stats:   histogram {string.Join(" ", bins)}");
+        }
+    }
+
+    private static string Json(StatisticsReport report, StatisticsRequest request)
+    {
+        static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "null";
+        var json = new StringBuilder("{\"columns\":[");
+        json.AppendJoin(',', report.Columns.Select(c =>
+        {
+            string name = c.Name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+            string quantiles = string.Join(',', request.Quantiles.Select((q, i) => $"\"{Number(q)}\":{Number(c.Quantiles[i])}"));
+            string histogram = string.Join(',', c.Histogram.Select(h => h?.ToString(CultureInfo.InvariantCulture) ?? "null"));
+            return $"{{\"name\":\"{name}\",\"count\":{c.Count.ToString(CultureInfo.InvariantCulture)},\"mean\":{Number(c.Mean)}," +
+                $"\"variance\":{Number(c.Variance)},\"min\":{Number(c.Min)},\"max\":{Number(c.Max)}," +
+                $"\"quantiles\":{{{quantiles}}},\"histogram\":[{histogram}]}}";
+        }));
+        json.Append("],\"correlation\":[").AppendJoin(',', report.Correlation.Select(Number));
+        json.Append("],\"min_group\":").Append(request.MinGroup.ToString(CultureInfo.InvariantCulture)).Append("}\n");
+        return json.ToString();
+    }
+}
