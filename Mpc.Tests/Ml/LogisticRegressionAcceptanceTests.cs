@@ -121,6 +121,38 @@ public sealed class LogisticRegressionAcceptanceTests(ITestOutputHelper output)
             new LogisticRegressionOptions { Epochs = 3, LearningRate = 1 }, "synthetic 10000 x 20, 3 epochs");
 
     [Fact]
+    public void FeatureBoundTooSmall_ErrorNamesTheBoundThatFits()
+    {
+        var tables = MlTestData.BreastCancer(Partitioning.Horizontal, 3);
+        var errors = LocalParties.Run(3, async s =>
+        {
+            var fx = new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format);
+            try
+            {
+                await new SecureDataLoader<Z2k>(fx).LoadAsync(tables[s.PartyId], DataPartition.ByRows, Load with { FeatureBound = 2 });
+                return "";
+            }
+            catch (DataException ex)
+            {
+                return ex.Message;
+            }
+        });
+        var match = System.Text.RegularExpressions.Regex.Match(errors[0], @"pass --feature-bound (\d+) ");
+        Assert.True(match.Success, errors[0]);
+        Assert.All(errors, e => Assert.Contains(match.Value, e));
+        double suggested = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(suggested > 2);
+        var loaded = LocalParties.Run(3, async s =>
+        {
+            var fx = new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, new DealerPreprocessing(s)), Format);
+            var data = await new SecureDataLoader<Z2k>(fx).LoadAsync(tables[s.PartyId], DataPartition.ByRows,
+                Load with { FeatureBound = suggested });
+            return data.FeatureBound;
+        });
+        Assert.All(loaded, b => Assert.Equal(suggested, b));
+    }
+
+    [Fact]
     public void OutputToOneParty_OrShared_RevealsNothingToOthers()
     {
         var tables = MlTestData.BreastCancer(Partitioning.Horizontal, 3);
