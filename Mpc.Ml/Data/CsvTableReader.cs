@@ -71,7 +71,7 @@ public static class CsvTableReader
             if (labels is not null)
             {
                 double label = ParseNumber(row[labelIndex], source, lineNumber, header[labelIndex]);
-                if (label is not (0 or 1))
+                if (!columns.ContinuousLabel && label is not (0 or 1))
                     throw new DataException("a label must be 0 or 1.", file: source, row: lineNumber, column: header[labelIndex]);
                 labels.Add(label);
             }

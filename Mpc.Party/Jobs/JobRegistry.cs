@@ -31,6 +31,7 @@ public sealed class JobRegistry
         .Add(new CircuitJob())
         .Add(new BenchSyntaxJob())
         .Add(new StatsJob())
+        .Add(new TrainLinearJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

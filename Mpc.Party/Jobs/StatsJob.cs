@@ -6,10 +6,6 @@ using Mpc.Core.FixedPoint;
 using Mpc.Ml.Data;
 using Mpc.Ml.Statistics;
 using Mpc.Protocols;
-using Mpc.Protocols.Additive;
-using Mpc.Protocols.Preprocessing;
-using Mpc.Protocols.Replicated;
-using Mpc.Protocols.Shamir;
 
 namespace Mpc.Party.Jobs;
 
@@ -52,7 +48,7 @@ public sealed class StatsJob : IJob
         var data = TrainingDataConfig.From(context.Party);
         if (data.Partition.Kind != Partitioning.Horizontal)
             throw new ArgumentException("stats pools rows: it needs horizontal data (each party some rows with every column).");
-        var table = CsvTableReader.Read(data.File, data.Columns);
+        var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true }); // any label is a column here
         string[] names = [.. table.FeatureNames, .. table.LabelName is { } label ? [label] : Array.Empty<string>()];
         var values = new double[table.RowCount * names.Length];
         for (int r = 0; r < table.RowCount; r++)
@@ -63,20 +59,20 @@ public sealed class StatsJob : IJob
         var request = new StatisticsRequest(context.GetOption<double[]>("--quantiles") ?? [], context.GetOption<int>("--bins"),
             context.GetOption<int>("--min-group"));
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        using var ot = session.PartyCount == 2 ? new OtPreprocessing(session) : null;
-        var report = session.PartyCount switch
-        {
-            3 => await new SecureStatistics<Z2kPair>(new ReplicatedSuite(session), Format).HorizontalAsync(names, values, request, ct),
-            >= 4 => await new SecureStatistics<Mersenne127>(new ShamirSuite<Mersenne127>(session), Format)
-                .HorizontalAsync(names, values, request, ct),
-            _ => await new SecureStatistics<Z2k>(new AdditiveSuite(session, ot!), Format).HorizontalAsync(names, values, request, ct),
-        };
+        var report = await TrustFreeSuite.RunAsync(session, new Statistics(names, values, request, ct));
         Print(context.Out, report, request);
         if (context.GetOption<string?>("--out") is { } file) Output.AtomicFile.WriteAllText(file, Json(report, request));
         return 0;
     }
 
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+
+    private sealed class Statistics(string[] names, double[] values, StatisticsRequest request, CancellationToken ct)
+        : ISuiteWork<StatisticsReport>
+    {
+        public Task<StatisticsReport> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new SecureStatistics<T>(suite, Format).HorizontalAsync(names, values, request, ct);
+    }
 
     private static void Print(TextWriter output, StatisticsReport report, StatisticsRequest request)
     {

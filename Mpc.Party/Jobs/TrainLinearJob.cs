@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Data;
+using Mpc.Ml.Training;
+using Mpc.Party.Output;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// <c>train-linear</c>: linear or ridge regression in closed form over every party's rows (horizontal data), on the
+/// suite that trusts no one for N parties (<see cref="RidgeRegression{T}"/>); the model and its pooled test R^2 and RMSE
+/// are revealed, and written to the run's folder.
+/// </summary>
+public sealed class TrainLinearJob : IJob, ILaunchHooks
+{
+    /// <inheritdoc />
+    public string Name => "train-linear";
+
+    /// <inheritdoc />
+    public string Description => "Train a linear (ridge) regression in closed form over every party's rows; reveals the model.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Option> CreateOptions() =>
+    [
+        new Option<double>("--lambda")
+        {
+            Description = "Ridge penalty on standardised features (0: least squares).", DefaultValueFactory = _ => 0.001,
+        },
+        new Option<double>("--test-fraction")
+        {
+            Description = "Share of each party's rows held out for testing.", DefaultValueFactory = _ => 0.2,
+        },
+        new Option<ulong>("--seed") { Description = "Seed of the train/test split.", DefaultValueFactory = _ => 1UL },
+        new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/train-linear-<time>/<party>)." },
+    ];
+
+    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+
+    /// <inheritdoc />
+    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster,
+        IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
+        new PerPartyOutput(Name, parse.GetValue<string?>("--out"), cluster, stdout);
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var data = TrainingDataConfig.From(context.Party);
+        if (data.Partition.Kind != Partitioning.Horizontal)
+            throw new ArgumentException("train-linear needs horizontal data (each party some rows with every column and the target).");
+        var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true });
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await TrustFreeSuite.RunAsync(session, new Fit(table, context.GetOption<double>("--lambda"),
+            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), ct));
+        double seconds = clock.Elapsed.TotalSeconds;
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train-linear: {result.TrainRows} training rows, {result.TestRows} test rows; test R^2 {result.TestR2:0.0000}, " +
+            $"RMSE {result.TestRmse:0.###}; {seconds:0.000} s"));
+        string folder = context.GetOption<string?>("--out") ?? Path.Combine(
+            RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, "linear-model.json"), Json(result, table.LabelName, seconds));
+        context.Out.WriteLine($"train-linear: wrote {Path.Combine(folder, "linear-model.json")}");
+        return 0;
+    }
+
+    private sealed class Fit(PartyTable table, double lambda, double testFraction, ulong seed, CancellationToken ct)
+        : ISuiteWork<LinearModelResult>
+    {
+        public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)).FitAsync(table, lambda, testFraction, seed, ct);
+    }
+
+    private static string Json(LinearModelResult result, string? target, double seconds)
+    {
+        static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string Text(string? s) =>
+            (s ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        var json = new StringBuilder("{\"kind\":\"linear\",\"target\":\"").Append(Text(target)).Append("\",\"features\":[");
+        json.AppendJoin(',', result.FeatureNames.Select(n => $"\"{Text(n)}\""));
+        json.Append("],\"weights\":[").AppendJoin(',', result.Weights.Select(Number));
+        json.Append("],\"intercept\":").Append(Number(result.Intercept));
+        json.Append(",\"test_r2\":").Append(Number(result.TestR2)).Append(",\"test_rmse\":").Append(Number(result.TestRmse));
+        json.Append(",\"train_rows\":").Append(result.TrainRows).Append(",\"test_rows\":").Append(result.TestRows);
+        json.Append(",\"seconds\":").Append(Number(seconds)).Append("}\n");
+        return json.ToString();
+    }
+}

@@ -1,0 +1,111 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Core.FixedPoint;
+using Mpc.Ml.Data;
+using Mpc.Ml.Training;
+using Mpc.Protocols;
+using Mpc.Protocols.Additive;
+using Mpc.Protocols.FixedPoint;
+using Mpc.Protocols.Preprocessing;
+using Mpc.Protocols.Replicated;
+using Mpc.Protocols.Shamir;
+using Mpc.Tests.Protocols.Harness;
+
+namespace Mpc.Tests.Ml;
+
+/// <summary>Ridge regression in closed form over every party's rows against the same fit of the pooled rows in plaintext.</summary>
+public sealed class RidgeRegressionTests
+{
+    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
+    private const double TestFraction = 0.2;
+    private const ulong Seed = 1;
+
+    private static PartyTable[] Diabetes(int parties) =>
+        [.. CsvPartitioner.Horizontal(File.ReadAllText(MlTestData.DataPath("diabetes.csv")), parties, 7).Select((csv, p) =>
+            CsvTableReader.Read(new StringReader(csv), $"party-{p}.csv", new CsvColumns("progression", ContinuousLabel: true)))];
+
+    private static LinearModelResult[] Fit(PartyTable[] tables, double lambda, int iterations = 24) =>
+        LocalParties.Run(tables.Length, async s =>
+        {
+            var mine = tables[s.PartyId];
+            if (tables.Length == 3)
+                return await new RidgeRegression<Z2kPair>(new FixedPointArithmetic<Z2kPair>(new ReplicatedSuite(s), Format))
+                    { Iterations = iterations }.FitAsync(mine, lambda, TestFraction, Seed);
+            if (tables.Length >= 4)
+                return await new RidgeRegression<Mersenne127>(
+                        new FixedPointArithmetic<Mersenne127>(new ShamirSuite<Mersenne127>(s), Format))
+                    .FitAsync(mine, lambda, TestFraction, Seed);
+            using var ot = new OtPreprocessing(s);
+            return await new RidgeRegression<Z2k>(new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, ot), Format))
+                .FitAsync(mine, lambda, TestFraction, Seed);
+        });
+
+    /// <summary>The same model fitted in double precision on the pooled training rows, and its test R^2.</summary>
+    private static (double[] Weights, double Intercept, double R2) Plaintext(PartyTable[] tables, double lambda)
+    {
+        var train = new List<(double[] X, double Y)>();
+        var test = new List<(double[] X, double Y)>();
+        for (int p = 0; p < tables.Length; p++)
+        {
+            var t = tables[p];
+            var rows = AlignedRows.Create(t, DataPartition.ByRows, p, TestFraction, Seed);
+            foreach (int r in rows.Train) train.Add(([.. Enumerable.Range(0, t.FeatureCount).Select(j => t[r, j])], t.Labels![r]));
+            foreach (int r in rows.Test) test.Add(([.. Enumerable.Range(0, t.FeatureCount).Select(j => t[r, j])], t.Labels![r]));
+        }
+        int d = train[0].X.Length, n = train.Count;
+        double[] mean = [.. Enumerable.Range(0, d).Select(j => train.Average(r => r.X[j]))];
+        double[] sd = [.. Enumerable.Range(0, d).Select(j => Math.Sqrt(train.Sum(r => Math.Pow(r.X[j] - mean[j], 2)) / n))];
+        double my = train.Average(r => r.Y), sy = Math.Sqrt(train.Sum(r => Math.Pow(r.Y - my, 2)) / n);
+        var a = new double[d, d + 1];
+        foreach (var (x, y) in train)
+            for (int j = 0; j < d; j++)
+            {
+                for (int k = 0; k < d; k++) a[j, k] += (x[j] - mean[j]) / sd[j] * (x[k] - mean[k]) / sd[k] / n;
+                a[j, d] += (x[j] - mean[j]) / sd[j] * (y - my) / sy / n;
+            }
+        for (int j = 0; j < d; j++) a[j, j] += lambda;
+        for (int c = 0; c < d; c++)
+            for (int r = 0; r < d; r++)
+            {
+                if (r == c) continue;
+                double factor = a[r, c] / a[c, c];
+                for (int k = c; k <= d; k++) a[r, k] -= factor * a[c, k];
+            }
+        double[] w = [.. Enumerable.Range(0, d).Select(j => sy * (a[j, d] / a[j, j]) / sd[j])];
+        double intercept = my - Enumerable.Range(0, d).Sum(j => w[j] * mean[j]);
+        double testMean = test.Average(r => r.Y);
+        double residual = test.Sum(r => Math.Pow(r.Y - intercept - r.X.Zip(w, (x, wj) => x * wj).Sum(), 2));
+        return (w, intercept, 1 - residual / test.Sum(r => Math.Pow(r.Y - testMean, 2)));
+    }
+
+    [Theory]
+    [InlineData(2, 0.0)]
+    [InlineData(3, 0.0)]
+    [InlineData(3, 0.1)]
+    [InlineData(5, 0.01)]
+    public void Diabetes_ClosedForm_WithinOnePercentOfPlaintextR2(int parties, double lambda)
+    {
+        var tables = Diabetes(parties);
+        var results = Fit(tables, lambda);
+        var (weights, intercept, r2) = Plaintext(tables, lambda);
+        foreach (var result in results)
+        {
+            Assert.Equal(442, result.TrainRows + result.TestRows);
+            Assert.True(Math.Abs(result.TestR2 - r2) <= 0.01 * Math.Abs(r2), $"R^2 {result.TestR2} against {r2}");
+            Assert.True(Math.Abs(result.Intercept - intercept) <= 0.01 * Math.Abs(intercept) + 1, $"intercept {result.Intercept}");
+            for (int j = 0; j < weights.Length; j++)
+                Assert.True(Math.Abs(result.Weights[j] - weights[j]) <= 0.02 * Math.Abs(weights[j]) + 0.05 * weights.Max(Math.Abs),
+                    $"{result.FeatureNames[j]}: {result.Weights[j]} against {weights[j]}");
+        }
+        Assert.True(r2 > 0.3, $"plaintext R^2 {r2}");
+    }
+
+    [Fact]
+    public void TooFewNewtonSteps_MissThePlaintextFit()
+    {
+        // The check above can fail: two Newton-Schulz steps leave the inverse far from converged.
+        var tables = Diabetes(3);
+        var (_, _, r2) = Plaintext(tables, 0);
+        Assert.All(Fit(tables, 0, iterations: 2), result => Assert.True(Math.Abs(result.TestR2 - r2) > 0.01 * Math.Abs(r2),
+            $"R^2 {result.TestR2} after 2 steps, plaintext {r2}"));
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Mpc.Tests.Infrastructure;
+using Mpc.Tests.Ml;
+
+namespace Mpc.Tests.Party;
+
+/// <summary><c>mpc init</c> on the diabetes data, then <c>train-linear</c> and <c>stats</c> as three processes.</summary>
+[Collection(SocketTests.Collection)]
+public sealed class TrainLinearProcessTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mpc-linear-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task InitThenTrainLinear_OnDiabetes_RevealsTheModelAndItsR2()
+    {
+        int port = FreePorts.AllocateConsecutive(3);
+        using (var init = MpcProcess.StartIn(_root, "init", "--parties", "3", "--data", MlTestData.DataPath("diabetes.csv"),
+            "--label", "progression", "--port", $"{port}", "--out", "diabetes"))
+            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        using var train = MpcProcess.StartIn(_root, "launch", "--cluster", "diabetes/cluster.json", "train-linear", "--out", "model");
+        int exit = await train.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, train.Output);
+        Assert.Matches(@"train-linear: 354 training rows, 88 test rows; test R\^2 0\.\d{4}, RMSE", train.Stdout);
+        var model = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "model", "alice", "linear-model.json")))!;
+        Assert.Equal("progression", model["target"]!.GetValue<string>());
+        Assert.Equal(10, model["weights"]!.AsArray().Count);
+        Assert.InRange(model["test_r2"]!.GetValue<double>(), 0.3, 1);
+
+        using var stats = MpcProcess.StartIn(_root, "launch", "--cluster", "diabetes/cluster.json", "stats", "--bins", "0");
+        Assert.Equal(0, await stats.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.Contains("stats: 442 rows, 11 columns", stats.Stdout);
+    }
+}
