@@ -3,11 +3,7 @@ using Mpc.Core.FixedPoint;
 using Mpc.Ml.Data;
 using Mpc.Ml.Training;
 using Mpc.Protocols;
-using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
-using Mpc.Protocols.Preprocessing;
-using Mpc.Protocols.Replicated;
-using Mpc.Protocols.Shamir;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Ml;
@@ -24,20 +20,14 @@ public sealed class RidgeRegressionTests
             CsvTableReader.Read(new StringReader(csv), $"party-{p}.csv", new CsvColumns("progression", ContinuousLabel: true)))];
 
     private static LinearModelResult[] Fit(PartyTable[] tables, double lambda, int iterations = 24) =>
-        LocalParties.Run(tables.Length, async s =>
-        {
-            var mine = tables[s.PartyId];
-            if (tables.Length == 3)
-                return await new RidgeRegression<Z2kPair>(new FixedPointArithmetic<Z2kPair>(new ReplicatedSuite(s), Format))
-                    { Iterations = iterations }.FitAsync(mine, lambda, TestFraction, Seed);
-            if (tables.Length >= 4)
-                return await new RidgeRegression<Mersenne127>(
-                        new FixedPointArithmetic<Mersenne127>(new ShamirSuite<Mersenne127>(s), Format))
-                    .FitAsync(mine, lambda, TestFraction, Seed);
-            using var ot = new OtPreprocessing(s);
-            return await new RidgeRegression<Z2k>(new FixedPointArithmetic<Z2k>(new AdditiveSuite(s, ot), Format))
+        LocalParties.Run(tables.Length, s => TrustFreeSuite.RunAsync(s, new Work(tables[s.PartyId], lambda, iterations)));
+
+    private sealed class Work(PartyTable mine, double lambda, int iterations) : ISuiteWork<LinearModelResult>
+    {
+        public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { Iterations = iterations }
                 .FitAsync(mine, lambda, TestFraction, Seed);
-        });
+    }
 
     /// <summary>The same model fitted in double precision on the pooled training rows, and its test R^2.</summary>
     private static (double[] Weights, double Intercept, double R2) Plaintext(PartyTable[] tables, double lambda)

@@ -6,10 +6,6 @@ using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
 using Mpc.Ml.Statistics;
 using Mpc.Protocols;
-using Mpc.Protocols.Additive;
-using Mpc.Protocols.Preprocessing;
-using Mpc.Protocols.Replicated;
-using Mpc.Protocols.Shamir;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Ml.Statistics;
@@ -21,17 +17,13 @@ public sealed class SecureStatisticsTests
     private const double Unit = 1.0 / 65536;
 
     private static StatisticsReport[] Run(int n, int seed, double[][] tables, string[] names, StatisticsRequest request) =>
-        LocalParties.Run(n, async session =>
-        {
-            var mine = tables[session.PartyId];
-            if (n == 3)
-                return await new SecureStatistics<Z2kPair>(new ReplicatedSuite(session), Format).HorizontalAsync(names, mine, request);
-            if (n >= 4)
-                return await new SecureStatistics<Mersenne127>(new ShamirSuite<Mersenne127>(session), Format)
-                    .HorizontalAsync(names, mine, request);
-            using var ot = new OtPreprocessing(session);
-            return await new SecureStatistics<Z2k>(new AdditiveSuite(session, ot), Format).HorizontalAsync(names, mine, request);
-        }, seed);
+        LocalParties.Run(n, session => TrustFreeSuite.RunAsync(session, new Work(names, tables[session.PartyId], request)), seed);
+
+    private sealed class Work(string[] names, double[] mine, StatisticsRequest request) : ISuiteWork<StatisticsReport>
+    {
+        public Task<StatisticsReport> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new SecureStatistics<T>(suite, Format).HorizontalAsync(names, mine, request);
+    }
 
     [Property(MaxTest = 6)]
     public Property Statistics_MatchThePooledRowsInPlaintext(int seed, byte nByte)

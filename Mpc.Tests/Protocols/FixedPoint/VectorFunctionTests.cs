@@ -4,11 +4,7 @@ using FsCheck.Xunit;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
 using Mpc.Protocols;
-using Mpc.Protocols.Additive;
 using Mpc.Protocols.FixedPoint;
-using Mpc.Protocols.Preprocessing;
-using Mpc.Protocols.Replicated;
-using Mpc.Protocols.Shamir;
 using Mpc.Tests.Protocols.Harness;
 
 namespace Mpc.Tests.Protocols.FixedPoint;
@@ -24,13 +20,12 @@ public sealed class VectorFunctionTests
 
     /// <summary>Runs <paramref name="body"/> at N parties on the suite that N gets by default, returning party 0's reals.</summary>
     private static double[] OnDefaultSuite(int n, int seed, Func<ISuiteRun, Task<double[]>> body) =>
-        LocalParties.Run(n, async session =>
-        {
-            if (n == 3) return await body(new SuiteRun<Z2kPair>(new ReplicatedSuite(session)));
-            if (n >= 4) return await body(new SuiteRun<Mersenne127>(new ShamirSuite<Mersenne127>(session)));
-            using var ot = new OtPreprocessing(session);
-            return await body(new SuiteRun<Z2k>(new AdditiveSuite(session, ot)));
-        }, seed)[0];
+        LocalParties.Run(n, session => TrustFreeSuite.RunAsync(session, new Body(body)), seed)[0];
+
+    private sealed class Body(Func<ISuiteRun, Task<double[]>> body) : ISuiteWork<double[]>
+    {
+        public Task<double[]> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> => body(new SuiteRun<T>(suite));
+    }
 
     /// <summary>One suite's operations on reals, so that one test body covers every ring.</summary>
     private interface ISuiteRun
