@@ -29,7 +29,8 @@ public static class TrustFreeSuite
             case >= 4:
                 return await work.RunAsync(new ShamirSuite<Mersenne127>(session)).ConfigureAwait(false);
             default:
-                using (var ot = new OtPreprocessing(session)) return await work.RunAsync(new AdditiveSuite(session, ot)).ConfigureAwait(false);
+                using (var ot = new OtPreprocessing(session))
+                    return await work.RunAsync(new AdditiveSuite(session, ot)).ConfigureAwait(false);
         }
     }
 }
