@@ -130,9 +130,12 @@ public abstract class SecretContext : IDisposable
         Own(a);
         if (IsInteger(c) && Math.Abs(c) < 1L << 62)
             return Make(NodeOp.ScaleByInteger, [a.Node], a.Length, a.Node.Scale, parameter: (long)c);
-        // c in fixed point: an integer becomes a real at once; a real's product is truncated, one level.
-        var product = Make(NodeOp.MultiplyPublic, [a.Node], a.Length, a.Node.Scale + 1, values: [c]);
-        return a.IsInteger ? product : Make(NodeOp.Truncate, [product.Node], a.Length, 1);
+        // c in fixed point: an integer becomes a real at once; a real's product is truncated, one level. A small c is
+        // encoded with more bits (about f + 1 significant ones), so that x / 50 is not x times 0.0200043 (f = 16).
+        int f = Format.FractionalBits;
+        int bits = a.IsInteger || Math.Abs(c) >= 1 ? f : f + Math.Min(f, -(int)Math.Floor(Math.Log2(Math.Abs(c))));
+        var product = Make(NodeOp.MultiplyPublic, [a.Node], a.Length, a.Node.Scale + 1, values: [c], parameter: bits);
+        return a.IsInteger ? product : Make(NodeOp.Truncate, [product.Node], a.Length, 1, parameter: bits);
     }
 
     internal Secret Multiply(Secret a, Secret b)

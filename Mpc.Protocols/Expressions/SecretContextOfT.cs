@@ -122,7 +122,8 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
             NodeOp.Negate => _suite.Scale(In(0), T.FromInt64(-1)),
             NodeOp.AddPublic => _suite.AddPublic(In(0), Repeat(Encode(node.Values!, node.Scale)[0], node.Length)),
             NodeOp.ScaleByInteger => _suite.Scale(In(0), T.FromInt64(node.Parameter)),
-            NodeOp.MultiplyPublic => _suite.Scale(In(0), Format.Encode<T>(node.Values![0])),
+            NodeOp.MultiplyPublic => _suite.Scale(In(0), T.FromInt128((Int128)Math.Round(Math.ScaleB(node.Values![0],
+                (int)node.Parameter)))),
             NodeOp.Sum => In(0).Sum(),
             NodeOp.Slice => In(0).Slice((int)node.Parameter, node.Length),
             NodeOp.Concat => SharedVector<T>.Concat([.. node.Inputs.Select(i => _values[i.Id])]),
@@ -172,7 +173,8 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
                 batches.Add(([node], matrixFused.MatrixMultiplyAndTruncateAsync(a, b, rows, inner, columns, f, ct)));
             else deferred.Add(node);
         }
-        Start(NodeOp.Truncate, (x, _) => _suite.TruncateAsync(x, f, ct));
+        foreach (var bits in nodes.Where(n => n.Op == NodeOp.Truncate).Select(n => (int)n.Parameter).Distinct().Order())
+            Start(NodeOp.Truncate, (x, _) => _suite.TruncateAsync(x, bits, ct), n => n.Parameter == bits);
         var fused = nodes.Where(n => n.Op == NodeOp.MultiplyAndTruncate).ToArray();
         if (_suite.FusedTruncation is { } fusedTruncation)
             Start(NodeOp.MultiplyAndTruncate, (x, y) => fusedTruncation.MultiplyAndTruncateAsync(x, y!, f, ct));
@@ -191,9 +193,9 @@ public sealed class SecretContext<T> : SecretContext where T : unmanaged, IRing<
         }
         await RunCompositesAsync(nodes.Where(n => n.IsComposite).ToArray(), ct).ConfigureAwait(false);
 
-        void Start(NodeOp op, Func<SharedVector<T>, SharedVector<T>?, ValueTask<SharedVector<T>>> run)
+        void Start(NodeOp op, Func<SharedVector<T>, SharedVector<T>?, ValueTask<SharedVector<T>>> run, Func<Node, bool>? which = null)
         {
-            var group = nodes.Where(n => n.Op == op).ToArray();
+            var group = nodes.Where(n => n.Op == op && (which is null || which(n))).ToArray();
             if (group.Length == 0) return;
             var (x, y) = Operands(group);
             batches.Add((group, run(x, y)));

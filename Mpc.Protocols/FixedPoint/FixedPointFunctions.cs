@@ -49,13 +49,38 @@ public sealed class FixedPointFunctions<T> where T : unmanaged, IRing<T>
 
     /// <summary>
     /// 1/x for x with 2^-f &lt;= |x| &lt; 2^IntegerBits: the sign (C), |x| (1), its normalisation into [0.5, 1) (C + 2),
-    /// 3 Newton steps from 2.9142 - 2y (6 M), the scaling back and the sign (2 + 1). Error: within 2^-12 relative plus
+    /// 3 Newton steps from 2.9142 - 2y (6 M), the scaling back with the sign (2). Error: within 2^-12 relative plus
     /// 2 units (the normalised value keeps f bits).
     /// </summary>
     public async ValueTask<SharedVector<T>> ReciprocalAsync(SharedVector<T> x, CancellationToken ct = default)
     {
+        var (r, scale) = await NormalisedReciprocalAsync(x, ct).ConfigureAwait(false);
+        return await ScaleBackAsync(r, scale, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// a / b for b as in <see cref="ReciprocalAsync"/> and |a / b| &lt; 2^(TruncationInputBits - 2 - L): a times the
+    /// normalised reciprocal (M) before the scaling back, so that a small 1/b loses no precision: the rounds of the
+    /// reciprocal and one M more. Error: within 2^-12 relative plus 2 units.
+    /// </summary>
+    public async ValueTask<SharedVector<T>> DivideAsync(SharedVector<T> a, SharedVector<T> b, CancellationToken ct = default)
+    {
+        var (r, scale) = await NormalisedReciprocalAsync(b, ct).ConfigureAwait(false);
+        var ar = await _suite.MultiplyAndTruncateAsync(a, r, _f, ct).ConfigureAwait(false);
+        return await ScaleBackAsync(ar, scale, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// r = 1/y for x = y 2^(m - f) with y in [0.5, 1), and the integer ±2^(L - m) (x's sign) that brings r back: 1/x =
+    /// r ±2^(L - m) / 2^(L - f).
+    /// </summary>
+    private async ValueTask<(SharedVector<T> R, SharedVector<T> SignedScale)> NormalisedReciprocalAsync(SharedVector<T> x,
+        CancellationToken ct)
+    {
         var (sign, magnitude) = await SignAndMagnitudeAsync(x, ct).ConfigureAwait(false);
         var (y, indicators) = await NormaliseAsync(magnitude, even: false, ct).ConfigureAwait(false);
+        var scale = Combine(indicators, m => T.FromInt128(Int128.One << (_width - m)));
+        var signedScale = _suite.MultiplyAsync(scale, sign, ct); // beside the first Newton step: both take their tags now
         // r0 = 2.9142 - 2y, then r = r (2 - y r): the relative error squares, 0.086 -> 7e-3 -> 5e-5 -> 3e-9.
         var r = _suite.AddPublic(_suite.Scale(y, T.FromInt64(-2)), Repeat(2.9142, x.Length));
         for (int step = 0; step < 3; step++)
@@ -63,17 +88,15 @@ public sealed class FixedPointFunctions<T> where T : unmanaged, IRing<T>
             var yr = await _suite.MultiplyAndTruncateAsync(y, r, _f, ct).ConfigureAwait(false);
             r = await _suite.MultiplyAndTruncateAsync(r, _suite.AddPublic(Negate(yr), Repeat(2, x.Length)), _f, ct).ConfigureAwait(false);
         }
-        // 1/x = r 2^(f - m): r times the integer 2^(L - m), then truncated by L - f.
-        var scale = Combine(indicators, m => T.FromInt128(Int128.One << (_width - m)));
-        var scaled = await _suite.MultiplyAsync(r, scale, ct).ConfigureAwait(false);
-        var result = await _suite.TruncateAsync(scaled, _width - _f, ct).ConfigureAwait(false);
-        return await _suite.MultiplyAsync(result, sign, ct).ConfigureAwait(false);
+        return (r, await signedScale.ConfigureAwait(false));
     }
 
-    /// <summary>a / b for b as in <see cref="ReciprocalAsync"/>: its reciprocal, then one product (M). Error: |a| times
-    /// the reciprocal's, plus 1 unit.</summary>
-    public async ValueTask<SharedVector<T>> DivideAsync(SharedVector<T> a, SharedVector<T> b, CancellationToken ct = default) =>
-        await _suite.MultiplyAndTruncateAsync(a, await ReciprocalAsync(b, ct).ConfigureAwait(false), _f, ct).ConfigureAwait(false);
+    /// <summary>v ±2^(L - m) / 2^(L - f): one product with the integer, one truncation.</summary>
+    private async ValueTask<SharedVector<T>> ScaleBackAsync(SharedVector<T> v, SharedVector<T> signedScale, CancellationToken ct)
+    {
+        var scaled = await _suite.MultiplyAsync(v, signedScale, ct).ConfigureAwait(false);
+        return await _suite.TruncateAsync(scaled, _width - _f, ct).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// sqrt(x) for 2^-f &lt;= x &lt; 2^IntegerBits (0 gives 0): normalisation by an even shift into [0.25, 1) (C + 2),

@@ -67,7 +67,16 @@ public sealed class SecretSyntaxTests
             .. x.Order(), x.Max(), Array.IndexOf(x, x.Max()), .. running, .. x.Zip(positive, (a, b) => a / b),
             .. positive.Select(q => Math.Sqrt(q)), .. positive.Select(q => Math.Exp(q / 50)), .. positive.Select(q => Math.Log(q)),
         ];
-        return results.All(r => r.Zip(expected).All(t => Math.Abs(t.First - t.Second) <= 2e-3 * Math.Max(1, Math.Abs(t.Second))))
+        // Within the documented errors: 2^-12 relative plus 4 units of 2^-16 (2, or the suite's truncation bound plus 2).
+        const double relative = 1.0 / 4096, units = 4.0 / 65536;
+        double[] tolerance =
+        [
+            .. x.Select(_ => units), units, 0, .. x.Select(_ => 5 * units),
+            .. x.Zip(positive, (a, b) => Math.Abs(a / b) * relative + units),
+            .. positive.Select(q => Math.Sqrt(q) * relative + units), .. positive.Select(q => Math.Exp(q / 50) * relative + units),
+            .. positive.Select(_ => relative + units),
+        ];
+        return results.All(r => r.Zip(expected, tolerance).All(t => Math.Abs(t.First - t.Second) <= t.Third))
             .Label($"N={n}: expected [{string.Join(", ", expected)}], party 0 got [{string.Join(", ", results[0])}]");
     }
 
