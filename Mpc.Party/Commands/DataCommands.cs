@@ -23,8 +23,8 @@ internal static class DataCommands
     {
         var models = new Option<string[]>("--model")
         {
-            Description = "model.json from train-lr; in vertical mode give every party's file " +
-                "(each knows its own features' standardisation).",
+            Description = "model.json from train-lr (in vertical mode every party's file: each knows its own features' " +
+                "standardisation), or linear-model.json from train-linear.",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -43,6 +43,11 @@ internal static class DataCommands
         command.SetAction(parse => Run(stderr, () =>
         {
             var paths = parse.GetValue(models)!;
+            if (File.Exists(paths[0]) && LinearModelFile.IsLinear(paths[0]))
+            {
+                PredictLinear(LinearModelFile.Load(paths[0]), parse.GetValue(data)!, parse.GetValue(output), stdout, stderr);
+                return;
+            }
             var model = ModelFile.Load(paths[0]);
             foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
             if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
@@ -81,6 +86,35 @@ internal static class DataCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>A linear model from train-linear: a prediction per row, and R^2 and RMSE when the file has the target.</summary>
+    private static void PredictLinear(LinearModelFile model, string data, string? outPath, TextWriter stdout, TextWriter stderr)
+    {
+        var summary = outPath is null ? stderr : stdout;
+        string file = Launch.BundledFiles.ResolveOrSame(data, summary);
+        string? target = CsvTableReader.ReadHeader(file).Contains(model.Target) ? model.Target : null;
+        var table = CsvTableReader.Read(file, new CsvColumns(target, null, model.Features, ContinuousLabel: true));
+        var csv = new StringBuilder(target is null ? "row,prediction\n" : $"row,prediction,{target}\n");
+        var predictions = new double[table.RowCount];
+        for (int i = 0; i < table.RowCount; i++)
+        {
+            predictions[i] = model.Predict(table.Features.AsSpan(i * table.FeatureCount, table.FeatureCount));
+            csv.Append(CultureInfo.InvariantCulture, $"{table.LineNumbers[i]},{predictions[i]:0.######}");
+            csv.Append(target is null ? "\n" : $",{table.Labels![i].ToString(CultureInfo.InvariantCulture)}\n");
+        }
+        if (outPath is null) stdout.Write(csv.ToString());
+        else AtomicFile.WriteAllText(outPath, csv.ToString());
+        summary.WriteLine($"predict: {table.RowCount} rows of {file}{(outPath is null ? "" : $", predictions in {outPath}")}");
+        if (table.Labels is not { } y) return;
+        double mean = y.Average(), residual = 0, total = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            residual += (y[i] - predictions[i]) * (y[i] - predictions[i]);
+            total += (y[i] - mean) * (y[i] - mean);
+        }
+        summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"predict: R^2 {1 - residual / total:0.0000}, RMSE {Math.Sqrt(residual / y.Length):0.###} (target '{target}')"));
     }
 
     private static Command Datagen(TextWriter stdout, TextWriter stderr)

@@ -29,6 +29,15 @@ public sealed class TrainLinearProcessTests : IDisposable
         Assert.Equal(10, model["weights"]!.AsArray().Count);
         Assert.InRange(model["test_r2"]!.GetValue<double>(), 0.3, 1);
 
+        // The revealed model applied in plaintext: one prediction per row, and R^2 over the whole file.
+        using (var predict = MpcProcess.StartIn(_root, "predict", "--model", "model/alice/linear-model.json", "--data",
+            MlTestData.DataPath("diabetes.csv"), "--out", "predictions.csv"))
+        {
+            Assert.Equal(0, await predict.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Matches(@"predict: R\^2 0\.\d{4}, RMSE \d+\.\d+ \(target 'progression'\)", predict.Stdout);
+            Assert.Equal(443, File.ReadAllLines(Path.Combine(_root, "predictions.csv")).Length);
+        }
+
         using var stats = MpcProcess.StartIn(_root, "launch", "--cluster", "diabetes/cluster.json", "stats", "--bins", "0");
         Assert.Equal(0, await stats.WaitForExitAsync(TimeSpan.FromSeconds(120)));
         Assert.Contains("stats: 442 rows, 11 columns", stats.Stdout);
