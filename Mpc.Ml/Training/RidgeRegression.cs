@@ -3,6 +3,7 @@ using Mpc.Core.Arithmetic;
 using Mpc.Ml.Data;
 using Mpc.Ml.Internal;
 using Mpc.Protocols;
+using Mpc.Protocols.Expressions;
 using Mpc.Protocols.FixedPoint;
 
 namespace Mpc.Ml.Training;
@@ -32,6 +33,16 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     /// <summary>Newton-Schulz steps.</summary>
     public int Iterations { get; init; } = 24;
 
+    /// <summary>
+    /// Full-batch gradient descent for this many epochs instead of the closed form: w -= rate (X^T (X w - y) / n +
+    /// lambda w) on the shared rows, written in the natural syntax (one matrix product each way per epoch).
+    /// </summary>
+    public int? GradientEpochs { get; init; }
+
+    /// <summary>The step of <see cref="GradientEpochs"/>: 1 / d converges on any standardised data (the Hessian's largest
+    /// eigenvalue is at most its trace, d + lambda d).</summary>
+    public double? LearningRate { get; init; }
+
     /// <summary>Fits the model on every party's training rows and scores it on their test rows.</summary>
     public async Task<LinearModelResult> FitAsync(PartyTable mine, double lambda, double testFraction, ulong seed,
         CancellationToken ct = default)
@@ -57,15 +68,69 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             .Select(s => Math.Sqrt(Math.Max(s, 0) / n) is var sd && sd > 1e-12 ? sd : 1.0)];
         double Standard(int r, int j) => (Cell(r, j) - means[j]) / deviations[j];
 
-        // This party's X^T X / n and X^T y / n; the sums over parties stay secret.
+        double[] w = GradientEpochs is { } epochs
+            ? await GradientDescentAsync(rows.Train, counts.Select(c => c - TrainTestSplit.TestCount(c, testFraction)).ToArray(),
+                Standard, d, lambda, epochs, ct).ConfigureAwait(false)
+            : await ClosedFormAsync(rows.Train, Standard, d, n, lambda, ct).ConfigureAwait(false);
+
+        // In the data's units: y = mean_y + sd_y Σ w_j (x_j - mean_j) / sd_j.
+        double[] weights = [.. Enumerable.Range(0, d).Select(j => deviations[d] * w[j] / deviations[j])];
+        double intercept = means[d] - Enumerable.Range(0, d).Sum(j => weights[j] * means[j]);
+
+        // Test metrics from pooled sums: residual squares, and the target's sum and squares.
+        var test = new double[3];
+        foreach (int r in rows.Test)
+        {
+            double predicted = intercept + Enumerable.Range(0, d).Sum(j => weights[j] * mine[r, j]);
+            double y = mine.Labels[r];
+            test[0] += (y - predicted) * (y - predicted);
+            test[1] += y;
+            test[2] += y * y;
+        }
+        var pooled = await TotalsAsync(mine, test, ct).ConfigureAwait(false);
+        double totalSquares = pooled[2] - pooled[1] * pooled[1] / Math.Max(1, testRows);
+        return new LinearModelResult(mine.FeatureNames, weights, intercept, 1 - pooled[0] / totalSquares,
+            Math.Sqrt(pooled[0] / Math.Max(1, testRows)), n, testRows);
+    }
+
+    /// <summary>The standardised weights by gradient descent on the shared training rows (every party's, in party order).</summary>
+    private async Task<double[]> GradientDescentAsync(int[] trainRows, int[] trainCounts, Func<int, int, double> standard, int d,
+        double lambda, int epochs, CancellationToken ct)
+    {
+        var suite = fixedPoint.Suite;
+        int me = suite.Session.PartyId, n = trainCounts.Sum();
+        double rate = LearningRate ?? 1.0 / d;
+        double[] myRows = [.. trainRows.SelectMany(r => Enumerable.Range(0, d).Select(j => standard(r, j)))];
+        double[] myTargets = [.. trainRows.Select(r => standard(r, d))];
+        using var secure = SecretContext.For(suite, fixedPoint.Format);
+        var x = Secret.Concat([.. Enumerable.Range(0, trainCounts.Length)
+            .Select(p => secure.Input(p, p == me ? myRows : [], trainCounts[p] * d))]);
+        var y = Secret.Concat([.. Enumerable.Range(0, trainCounts.Length)
+            .Select(p => secure.Input(p, p == me ? myTargets : [], trainCounts[p]))]);
+        var transposed = x.Transpose(n, d);
+        var w = secure.Constant(new double[d]);
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var residual = Secret.MatrixMultiply(x, w, n, d, 1) - y;
+            w -= Secret.MatrixMultiply(transposed, residual, d, n, 1) * (rate / n) + w * (rate * lambda);
+        }
+        return await secure.RevealAsync([w], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The standardised weights in closed form: this party's X^T X / n and X^T y / n summed, never opened.</summary>
+    private async Task<double[]> ClosedFormAsync(int[] trainRows, Func<int, int, double> standard, int d, int n, double lambda,
+        CancellationToken ct)
+    {
+        var suite = fixedPoint.Suite;
+        int f = fixedPoint.Format.FractionalBits;
         var local = new double[d * d + d];
-        foreach (int r in rows.Train)
+        foreach (int r in trainRows)
         {
             for (int j = 0; j < d; j++)
             {
-                double xj = Standard(r, j);
-                for (int k = 0; k < d; k++) local[j * d + k] += xj * Standard(r, k) / n;
-                local[d * d + j] += xj * Standard(r, d) / n;
+                double xj = standard(r, j);
+                for (int k = 0; k < d; k++) local[j * d + k] += xj * standard(r, k) / n;
+                local[d * d + j] += xj * standard(r, d) / n;
             }
         }
         var parts = await Task.WhenAll(Enumerable.Range(0, suite.Session.PartyCount).Select(p =>
@@ -86,27 +151,8 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             var correction = fixedPoint.AddPublic(suite.Scale(av, T.FromInt64(-1)), twice);
             v = await suite.MatrixMultiplyAndTruncateAsync(v, correction, d, d, d, f, ct).ConfigureAwait(false);
         }
-        var w = await fixedPoint.OpenAsync(await suite.MatrixMultiplyAndTruncateAsync(v, b, d, d, 1, f, ct).ConfigureAwait(false), ct)
+        return await fixedPoint.OpenAsync(await suite.MatrixMultiplyAndTruncateAsync(v, b, d, d, 1, f, ct).ConfigureAwait(false), ct)
             .ConfigureAwait(false);
-
-        // In the data's units: y = mean_y + sd_y Σ w_j (x_j - mean_j) / sd_j.
-        double[] weights = [.. Enumerable.Range(0, d).Select(j => deviations[d] * w[j] / deviations[j])];
-        double intercept = means[d] - Enumerable.Range(0, d).Sum(j => weights[j] * means[j]);
-
-        // Test metrics from pooled sums: residual squares, and the target's sum and squares.
-        var test = new double[3];
-        foreach (int r in rows.Test)
-        {
-            double predicted = intercept + Enumerable.Range(0, d).Sum(j => weights[j] * mine[r, j]);
-            double y = mine.Labels[r];
-            test[0] += (y - predicted) * (y - predicted);
-            test[1] += y;
-            test[2] += y * y;
-        }
-        var pooled = await TotalsAsync(mine, test, ct).ConfigureAwait(false);
-        double totalSquares = pooled[2] - pooled[1] * pooled[1] / Math.Max(1, testRows);
-        return new LinearModelResult(mine.FeatureNames, weights, intercept, 1 - pooled[0] / totalSquares,
-            Math.Sqrt(pooled[0] / Math.Max(1, testRows)), n, testRows);
     }
 
     private ValueTask<double[]> TotalsAsync(PartyTable mine, double[] values, CancellationToken ct) =>

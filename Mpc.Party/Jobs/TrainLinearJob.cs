@@ -36,6 +36,8 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             Description = "Share of each party's rows held out for testing.", DefaultValueFactory = _ => 0.2,
         },
         new Option<ulong>("--seed") { Description = "Seed of the train/test split.", DefaultValueFactory = _ => 1UL },
+        new Option<int?>("--epochs") { Description = "Full-batch gradient descent for this many epochs instead of the closed form." },
+        new Option<double?>("--learning-rate") { Description = "The step of --epochs (default 1 / features, which always converges)." },
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/train-linear-<time>/<party>)." },
     ];
 
@@ -56,7 +58,8 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await TrustFreeSuite.RunAsync(session, new Fit(table, context.GetOption<double>("--lambda"),
-            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), ct));
+            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), context.GetOption<int?>("--epochs"),
+            context.GetOption<double?>("--learning-rate"), ct));
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train-linear: {result.TrainRows} training rows, {result.TestRows} test rows; test R^2 {result.TestR2:0.0000}, " +
@@ -69,11 +72,12 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         return 0;
     }
 
-    private sealed class Fit(PartyTable table, double lambda, double testFraction, ulong seed, CancellationToken ct)
-        : ISuiteWork<LinearModelResult>
+    private sealed class Fit(PartyTable table, double lambda, double testFraction, ulong seed, int? epochs, double? rate,
+        CancellationToken ct) : ISuiteWork<LinearModelResult>
     {
         public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
-            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)).FitAsync(table, lambda, testFraction, seed, ct);
+            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { GradientEpochs = epochs, LearningRate = rate }
+                .FitAsync(table, lambda, testFraction, seed, ct);
     }
 
     private static string Json(LinearModelResult result, string? target, double seconds)

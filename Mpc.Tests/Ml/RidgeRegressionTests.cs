@@ -19,18 +19,21 @@ public sealed class RidgeRegressionTests
         [.. CsvPartitioner.Horizontal(File.ReadAllText(MlTestData.DataPath("diabetes.csv")), parties, 7).Select((csv, p) =>
             CsvTableReader.Read(new StringReader(csv), $"party-{p}.csv", new CsvColumns("progression", ContinuousLabel: true)))];
 
-    private static LinearModelResult[] Fit(PartyTable[] tables, double lambda, int iterations = 24) =>
-        LocalParties.Run(tables.Length, s => TrustFreeSuite.RunAsync(s, new Work(tables[s.PartyId], lambda, iterations)));
+    private static LinearModelResult[] Fit(PartyTable[] tables, double lambda, int iterations = 24, int? epochs = null) =>
+        LocalParties.Run(tables.Length, s => TrustFreeSuite.RunAsync(s, new Work(tables[s.PartyId], lambda, iterations, epochs)));
 
-    private sealed class Work(PartyTable mine, double lambda, int iterations) : ISuiteWork<LinearModelResult>
+    private sealed class Work(PartyTable mine, double lambda, int iterations, int? epochs) : ISuiteWork<LinearModelResult>
     {
         public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
-            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { Iterations = iterations }
+            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { Iterations = iterations, GradientEpochs = epochs }
                 .FitAsync(mine, lambda, TestFraction, Seed);
     }
 
-    /// <summary>The same model fitted in double precision on the pooled training rows, and its test R^2.</summary>
-    private static (double[] Weights, double Intercept, double R2) Plaintext(PartyTable[] tables, double lambda)
+    /// <summary>
+    /// The same model fitted in double precision on the pooled training rows (in closed form, or by
+    /// <paramref name="epochs"/> of gradient descent at rate 1 / d), and its test R^2.
+    /// </summary>
+    private static (double[] Weights, double Intercept, double R2) Plaintext(PartyTable[] tables, double lambda, int? epochs = null)
     {
         var train = new List<(double[] X, double Y)>();
         var test = new List<(double[] X, double Y)>();
@@ -53,14 +56,25 @@ public sealed class RidgeRegressionTests
                 a[j, d] += (x[j] - mean[j]) / sd[j] * (y - my) / sy / n;
             }
         for (int j = 0; j < d; j++) a[j, j] += lambda;
-        for (int c = 0; c < d; c++)
+        double[] standardised = new double[d];
+        if (epochs is { } count)
+        {
+            // w -= (A w - b) / d, with A and b as the closed form's (before elimination).
+            for (int e = 0; e < count; e++)
+            {
+                double[] gradient =
+                    [.. Enumerable.Range(0, d).Select(j => Enumerable.Range(0, d).Sum(k => a[j, k] * standardised[k]) - a[j, d])];
+                for (int j = 0; j < d; j++) standardised[j] -= gradient[j] / d;
+            }
+        }
+        for (int c = 0; c < d && epochs is null; c++)
             for (int r = 0; r < d; r++)
             {
                 if (r == c) continue;
                 double factor = a[r, c] / a[c, c];
                 for (int k = c; k <= d; k++) a[r, k] -= factor * a[c, k];
             }
-        double[] w = [.. Enumerable.Range(0, d).Select(j => sy * (a[j, d] / a[j, j]) / sd[j])];
+        double[] w = [.. Enumerable.Range(0, d).Select(j => sy * (epochs is null ? a[j, d] / a[j, j] : standardised[j]) / sd[j])];
         double intercept = my - Enumerable.Range(0, d).Sum(j => w[j] * mean[j]);
         double testMean = test.Average(r => r.Y);
         double residual = test.Sum(r => Math.Pow(r.Y - intercept - r.X.Zip(w, (x, wj) => x * wj).Sum(), 2));
@@ -97,5 +111,21 @@ public sealed class RidgeRegressionTests
         var (_, _, r2) = Plaintext(tables, 0);
         Assert.All(Fit(tables, 0, iterations: 2), result => Assert.True(Math.Abs(result.TestR2 - r2) > 0.01 * Math.Abs(r2),
             $"R^2 {result.TestR2} after 2 steps, plaintext {r2}"));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Diabetes_GradientDescent_MatchesItsPlaintextTwin(int parties)
+    {
+        var tables = Diabetes(parties);
+        var (weights, _, r2) = Plaintext(tables, 0.001, epochs: 100);
+        foreach (var result in Fit(tables, 0.001, epochs: 100))
+        {
+            Assert.True(Math.Abs(result.TestR2 - r2) <= 0.01 * Math.Abs(r2), $"R^2 {result.TestR2} against {r2}");
+            for (int j = 0; j < weights.Length; j++)
+                Assert.True(Math.Abs(result.Weights[j] - weights[j]) <= 0.02 * Math.Abs(weights[j]) + 0.02 * weights.Max(Math.Abs),
+                    $"{result.FeatureNames[j]}: {result.Weights[j]} against {weights[j]}");
+        }
     }
 }
