@@ -2,6 +2,7 @@ using Mpc.Core;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
 using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
 
 namespace Mpc.Ml.Statistics;
 
@@ -156,14 +157,11 @@ public sealed class SecureStatistics<T>(IArithmeticSuite<T> suite, FixedPointFor
         return [.. all.Select(v => v[0])];
     }
 
-    /// <summary>The totals over all parties of <paramref name="local"/>: each party's inputs, added, opened.</summary>
-    private async Task<double[]> SumAsync(double[] local, CancellationToken ct)
-    {
-        var parts = await InputEachAsync(local, ct).ConfigureAwait(false);
-        var sum = parts[0];
-        for (int p = 1; p < parts.Length; p++) sum = suite.Add(sum, parts[p]);
-        return format.Decode(await suite.OpenAsync(sum, ct).ConfigureAwait(false));
-    }
+    /// <summary>The totals over all parties of <paramref name="local"/>, exact even where a total exceeds the format.</summary>
+    private async Task<double[]> SumAsync(double[] local, CancellationToken ct) =>
+        await Internal.PooledTotals.OpenAsync(new FixedPointArithmetic<T>(suite, format), local,
+            (j, limit) => new MpcException($"stats: a local sum ({local[j]}) is beyond {Internal.PooledTotals.Describe(limit)}, " +
+                "the largest one party's total may be; scale the column down"), ct).ConfigureAwait(false);
 
     private Task<SharedVector<T>[]> InputEachAsync(double[] local, CancellationToken ct) =>
         InputEachAsync(format.Encode<T>(local), local.Length, ct);

@@ -28,16 +28,27 @@ internal sealed class PerPartyOutput : ILaunchPlan
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ArgumentsFor(int party, IReadOnlyList<string> jobArguments)
+    public IReadOnlyList<string> ArgumentsFor(int party, IReadOnlyList<string> jobArguments) =>
+        WithOut(jobArguments, Path.Combine(_root, _cluster.Parties[party].Name));
+
+    /// <summary>
+    /// <paramref name="jobArguments"/> with every --out (and the options in <paramref name="dropped"/>) removed and
+    /// --out <paramref name="folder"/> added.
+    /// </summary>
+    public static List<string> WithOut(IReadOnlyList<string> jobArguments, string folder, params string[] dropped)
     {
         var args = new List<string>();
         for (int i = 0; i < jobArguments.Count; i++)
         {
-            if (jobArguments[i] == "--out") { i++; continue; }
-            if (jobArguments[i].StartsWith("--out=", StringComparison.Ordinal)) continue;
-            args.Add(jobArguments[i]);
+            string a = jobArguments[i];
+            if (dropped.Contains(a)) continue;
+            if (a == "--out") { i++; continue; }
+            if (a.StartsWith("--out=", StringComparison.Ordinal) || a.StartsWith("--out:", StringComparison.Ordinal)) continue;
+            args.Add(a);
         }
-        return [.. args, "--out", Path.Combine(_root, _cluster.Parties[party].Name)];
+        args.Add("--out");
+        args.Add(folder);
+        return args;
     }
 
     /// <inheritdoc />

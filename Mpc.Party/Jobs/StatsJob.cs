@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
 using Mpc.Ml.Data;
 using Mpc.Ml.Statistics;
+using Mpc.Party.Output;
 using Mpc.Protocols;
 
 namespace Mpc.Party.Jobs;
@@ -91,21 +91,37 @@ public sealed class StatsJob : IJob
         }
     }
 
-    private static string Json(StatisticsReport report, StatisticsRequest request)
+    private static string Json(StatisticsReport report, StatisticsRequest request) => JsonText.Write(json =>
     {
-        static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "null";
-        var json = new StringBuilder("{\"columns\":[");
-        json.AppendJoin(',', report.Columns.Select(c =>
+        json.WriteStartObject();
+        json.WriteStartArray("columns");
+        foreach (var c in report.Columns)
         {
-            string name = c.Name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-            string quantiles = string.Join(',', request.Quantiles.Select((q, i) => $"\"{Number(q)}\":{Number(c.Quantiles[i])}"));
-            string histogram = string.Join(',', c.Histogram.Select(h => h?.ToString(CultureInfo.InvariantCulture) ?? "null"));
-            return $"{{\"name\":\"{name}\",\"count\":{c.Count.ToString(CultureInfo.InvariantCulture)},\"mean\":{Number(c.Mean)}," +
-                $"\"variance\":{Number(c.Variance)},\"min\":{Number(c.Min)},\"max\":{Number(c.Max)}," +
-                $"\"quantiles\":{{{quantiles}}},\"histogram\":[{histogram}]}}";
-        }));
-        json.Append("],\"correlation\":[").AppendJoin(',', report.Correlation.Select(Number));
-        json.Append("],\"min_group\":").Append(request.MinGroup.ToString(CultureInfo.InvariantCulture)).Append("}\n");
-        return json.ToString();
-    }
+            json.WriteStartObject();
+            json.WriteString("name", c.Name);
+            json.WriteNumber("count", c.Count);
+            json.WriteNumberOrNull("mean", c.Mean);
+            json.WriteNumberOrNull("variance", c.Variance);
+            json.WriteNumberOrNull("min", c.Min);
+            json.WriteNumberOrNull("max", c.Max);
+            json.WriteStartObject("quantiles");
+            for (int i = 0; i < request.Quantiles.Count; i++)
+                json.WriteNumberOrNull(request.Quantiles[i].ToString("R", CultureInfo.InvariantCulture), c.Quantiles[i]);
+            json.WriteEndObject();
+            json.WriteStartArray("histogram");
+            foreach (var h in c.Histogram)
+            {
+                if (h is { } count) json.WriteNumberValue(count);
+                else json.WriteNullValue();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("correlation");
+        foreach (var r in report.Correlation) json.WriteNumberOrNullValue(r);
+        json.WriteEndArray();
+        json.WriteNumber("min_group", request.MinGroup);
+        json.WriteEndObject();
+    });
 }

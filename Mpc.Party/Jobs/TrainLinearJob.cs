@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Mpc.Core.Arithmetic;
 using Mpc.Core.FixedPoint;
 using Mpc.Ml.Data;
@@ -80,18 +79,23 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
                 .FitAsync(table, lambda, testFraction, seed, ct);
     }
 
-    private static string Json(LinearModelResult result, string? target, double seconds)
+    private static string Json(LinearModelResult result, string? target, double seconds) => JsonText.Write(json =>
     {
-        static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        static string Text(string? s) =>
-            (s ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-        var json = new StringBuilder("{\"kind\":\"linear\",\"target\":\"").Append(Text(target)).Append("\",\"features\":[");
-        json.AppendJoin(',', result.FeatureNames.Select(n => $"\"{Text(n)}\""));
-        json.Append("],\"weights\":[").AppendJoin(',', result.Weights.Select(Number));
-        json.Append("],\"intercept\":").Append(Number(result.Intercept));
-        json.Append(",\"test_r2\":").Append(Number(result.TestR2)).Append(",\"test_rmse\":").Append(Number(result.TestRmse));
-        json.Append(",\"train_rows\":").Append(result.TrainRows).Append(",\"test_rows\":").Append(result.TestRows);
-        json.Append(",\"seconds\":").Append(Number(seconds)).Append("}\n");
-        return json.ToString();
-    }
+        json.WriteStartObject();
+        json.WriteString("kind", "linear");
+        json.WriteString("target", target ?? "");
+        json.WriteStartArray("features");
+        foreach (var name in result.FeatureNames) json.WriteStringValue(name);
+        json.WriteEndArray();
+        json.WriteStartArray("weights");
+        foreach (var w in result.Weights) json.WriteNumberValue(w);
+        json.WriteEndArray();
+        json.WriteNumber("intercept", result.Intercept);
+        json.WriteNumberOrNull("test_r2", result.TestR2);
+        json.WriteNumberOrNull("test_rmse", result.TestRmse);
+        json.WriteNumber("train_rows", result.TrainRows);
+        json.WriteNumber("test_rows", result.TestRows);
+        json.WriteNumber("seconds", seconds);
+        json.WriteEndObject();
+    });
 }

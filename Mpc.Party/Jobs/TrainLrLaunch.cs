@@ -73,17 +73,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     /// <summary>The party's own output folder replaces --out; --compare-plaintext is the launcher's alone.</summary>
     public IReadOnlyList<string> ArgumentsFor(int party, IReadOnlyList<string> jobArguments)
     {
-        var args = new List<string>();
-        for (int i = 0; i < jobArguments.Count; i++)
-        {
-            string a = jobArguments[i];
-            if (a == "--compare-plaintext") continue;
-            if (a == "--out" && i + 1 < jobArguments.Count) { i++; continue; }
-            if (a.StartsWith("--out=", StringComparison.Ordinal) || a.StartsWith("--out:", StringComparison.Ordinal)) continue;
-            args.Add(a);
-        }
-        args.Add("--out");
-        args.Add(PartyDirectory(party));
+        var args = PerPartyOutput.WithOut(jobArguments, PartyDirectory(party), "--compare-plaintext");
         // Checkpoints stay where a later run's --resume looks for them, not in this run's folder.
         if (_settings.OutDirectory is null && _settings.CheckpointDirectory is null && _settings.Checkpointing)
         {
