@@ -15,13 +15,13 @@ public static class PooledData
         if (partition.Kind == Partitioning.Horizontal)
         {
             var scaling = HorizontalScaling(tables, rows);
-            return (ByRows(tables, rows.Select(r => r.Train).ToArray(), scaling),
-                ByRows(tables, rows.Select(r => r.Test).ToArray(), scaling));
+            return (ByRows(tables, rows.Select(r => r.Train).ToArray(), scaling, options.Classes),
+                ByRows(tables, rows.Select(r => r.Test).ToArray(), scaling, options.Classes));
         }
         var scalings = tables.Select((t, p) => FeatureScaling.Of(t, rows[p].Train)).ToArray();
         var labels = tables[partition.LabelOwner];
-        return (ByColumns(tables, rows.Select(r => r.Train).ToArray(), scalings, labels),
-                ByColumns(tables, rows.Select(r => r.Test).ToArray(), scalings, labels));
+        return (ByColumns(tables, rows.Select(r => r.Train).ToArray(), scalings, labels, options.Classes),
+                ByColumns(tables, rows.Select(r => r.Test).ToArray(), scalings, labels, options.Classes));
     }
 
     /// <summary>
@@ -49,7 +49,8 @@ public static class PooledData
         return FeatureScaling.FromMoments(means, squares, total);
     }
 
-    private static PlainDataset ByRows(IReadOnlyList<PartyTable> tables, int[][] rows, FeatureScaling scaling)
+    private static PlainDataset ByRows(IReadOnlyList<PartyTable> tables, int[][] rows, FeatureScaling scaling,
+        IReadOnlyList<int>? classes)
     {
         int d = tables[0].FeatureCount, columns = d + 1, n = rows.Sum(r => r.Length);
         var x = new double[n * columns];
@@ -66,10 +67,11 @@ public static class PooledData
             }
             offset += rows[p].Length;
         }
-        return new PlainDataset(x, y, n, columns);
+        return new PlainDataset(x, OneHot(y, classes), n, columns);
     }
 
-    private static PlainDataset ByColumns(IReadOnlyList<PartyTable> tables, int[][] rows, FeatureScaling[] scalings, PartyTable labelTable)
+    private static PlainDataset ByColumns(IReadOnlyList<PartyTable> tables, int[][] rows, FeatureScaling[] scalings, PartyTable labelTable,
+        IReadOnlyList<int>? classes)
     {
         int n = rows[0].Length, columns = tables.Sum(t => t.FeatureCount) + 1;
         var x = new double[n * columns];
@@ -84,6 +86,20 @@ public static class PooledData
         for (int i = 0; i < n; i++) x[i * columns + columns - 1] = 1;
         int owner = tables.ToList().IndexOf(labelTable);
         var y = rows[owner].Select(r => labelTable.Labels![r]).ToArray();
-        return new PlainDataset(x, y, n, columns);
+        return new PlainDataset(x, OneHot(y, classes), n, columns);
+    }
+
+    // The labels as they are, or with classes a one-hot row each (the secure loader's layout).
+    private static double[] OneHot(double[] labels, IReadOnlyList<int>? classes)
+    {
+        if (classes is null) return labels;
+        var result = new double[labels.Length * classes.Count];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int c = Enumerable.Range(0, classes.Count).FirstOrDefault(j => classes[j] == labels[i], -1);
+            if (c < 0) throw new ArgumentException($"The label {labels[i]} is not one of the classes.", nameof(labels));
+            result[i * classes.Count + c] = 1;
+        }
+        return result;
     }
 }

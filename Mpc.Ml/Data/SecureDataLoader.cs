@@ -39,16 +39,20 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             : FeatureScaling.Of(mine, rows.Train);
         var train = scaling.Apply(mine, rows.Train);
         var test = scaling.Apply(mine, rows.Test);
-        await CheckBoundAsync(mine, rows, train, test, options.FeatureBound, ct).ConfigureAwait(false);
+        double bound = options.FeatureBound is { } given
+            ? await CheckBoundAsync(mine, rows, train, test, given, ct).ConfigureAwait(false)
+            : await FittingBoundAsync(train, test, ct).ConfigureAwait(false);
 
         if (horizontal)
         {
             var trainCounts = rowCounts.Select(n => n - TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
             var testCounts = rowCounts.Select(n => TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
-            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train), trainCounts, mine.FeatureCount, ct)
+            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train, options, me), trainCounts, mine.FeatureCount,
+                options.LabelColumns, ct)
                 .ConfigureAwait(false);
-            var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test), testCounts, mine.FeatureCount, ct).ConfigureAwait(false);
-            return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, options.FeatureBound)
+            var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test, options, me), testCounts, mine.FeatureCount,
+                options.LabelColumns, ct).ConfigureAwait(false);
+            return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, bound)
             {
                 TestRowsByParty = testCounts,
             };
@@ -56,19 +60,39 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
 
         var names = await PublicValues.ExchangeLinesAsync(Suite, mine.FeatureNames, ct).ConfigureAwait(false);
         var widths = names.Select(n => n.Length).ToArray();
-        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train), rows.Train.Length, widths, partition.LabelOwner, ct)
+        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train, options, me), rows.Train.Length, widths,
+            partition.LabelOwner, options.LabelColumns, ct)
             .ConfigureAwait(false);
-        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test), rows.Test.Length, widths, partition.LabelOwner, ct)
+        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test, options, me), rows.Test.Length, widths,
+            partition.LabelOwner, options.LabelColumns, ct)
             .ConfigureAwait(false);
         var columnNames = names.SelectMany(n => n).Append("bias").ToArray();
-        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, options.FeatureBound)
+        return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, bound)
         {
             ColumnsByParty = widths,
         };
     }
 
-    private static double[]? Labels(PartyTable table, int[] rows) =>
-        table.Labels is null ? null : rows.Select(r => table.Labels[r]).ToArray();
+    // One label per row, or with classes a one-hot row of them; a label outside the classes names its row.
+    private static double[]? Labels(PartyTable table, int[] rows, DataLoadOptions options, int me)
+    {
+        if (table.Labels is null) return null;
+        if (options.Classes is not { } classes) return [.. rows.Select(r => table.Labels[r])];
+        int k = classes.Count;
+        var oneHot = new double[rows.Length * k];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            double label = table.Labels[rows[i]];
+            int c = -1;
+            for (int j = 0; j < k && c < 0; j++) if (classes[j] == label) c = j;
+            if (c < 0)
+                throw new DataException(FormattableString.Invariant(
+                    $"the label {label} is not one of the classes {string.Join(",", classes)} (--classes)."),
+                    me, table.Source, table.LineNumbers[rows[i]], table.LabelName);
+            oneHot[i * k + c] = 1;
+        }
+        return oneHot;
+    }
 
     private async ValueTask<FeatureScaling> PooledScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction,
         CancellationToken ct)
@@ -91,7 +115,27 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
                 $"{fixedPoint.Format} can add up over {Suite.Session.PartyCount} parties without overflow; rescale the column."),
             Suite.Session.PartyId, mine.Source, column: mine.FeatureNames[column]), ct);
 
-    private async ValueTask CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound,
+    /// <summary>
+    /// The smallest power of two (at least 1) that holds every party's standardised values: each party inputs the
+    /// exponent its own values need, and only the largest is opened (a tournament of ceil(log2 N) comparisons).
+    /// </summary>
+    private async ValueTask<double> FittingBoundAsync(double[] train, double[] test, CancellationToken ct)
+    {
+        double largest = 1;
+        foreach (double v in train) largest = Math.Max(largest, Math.Abs(v));
+        foreach (double v in test) largest = Math.Max(largest, Math.Abs(v));
+        var exponent = new[] { T.FromInt64((long)Math.Ceiling(Math.Log2(largest))) };
+        int parties = Suite.Session.PartyCount, me = Suite.Session.PartyId;
+        var inputs = new SharedVector<T>[parties];
+        var pending = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++) pending[p] = Suite.InputAsync(p, p == me ? exponent : ReadOnlyMemory<T>.Empty, 1, ct);
+        for (int p = 0; p < parties; p++) inputs[p] = await pending[p].ConfigureAwait(false);
+        var max = await Suite.ElementwiseMaxAsync(inputs, ct).ConfigureAwait(false);
+        var opened = await Suite.OpenAsync(max, ct).ConfigureAwait(false);
+        return Math.ScaleB(1.0, (int)T.ToSignedInt128(opened[0]));
+    }
+
+    private async ValueTask<double> CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound,
         CancellationToken ct)
     {
         int me = Suite.Session.PartyId, d = mine.FeatureCount;
@@ -108,20 +152,20 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         long needed = first is null ? 0 : (long)Math.Pow(2, Math.Ceiling(Math.Log2(Math.Max(largest, 1))));
         var flags = await PublicValues.ExchangeAsync(Suite, [needed], ct).ConfigureAwait(false);
         int culprit = Array.FindIndex(flags, f => f[0] != 0);
-        if (culprit < 0) return;
+        if (culprit < 0) return bound;
         bool mineAtFault = culprit == me;
         long suggestion = flags.Max(f => f[0]);
         throw new DataException(
             $"a standardised feature lies more than {bound} standard deviations from the mean, beyond the feature bound " +
             $"the fixed-point range analysis assumes; pass --feature-bound {suggestion} (the power of two that holds every " +
-            "party's values) or clip the outlier.",
+            "party's values), leave --feature-bound out to have it found, or clip the outlier.",
             culprit, mineAtFault ? mine.Source : null, mineAtFault ? first!.Value.Row : null,
             mineAtFault ? mine.FeatureNames[first!.Value.Column] : null);
     }
 
     // Horizontal: party p's rows follow party p-1's; the bias column is the constant 1.
     private async ValueTask<SharedDataset<T>> InputByRowsAsync(double[] mine, double[]? labels, int[] counts, int width,
-        CancellationToken ct)
+        int labelColumns, CancellationToken ct)
     {
         int parties = counts.Length, me = Suite.Session.PartyId, rows = counts.Sum(), columns = width + 1;
         var features = new ValueTask<SharedVector<T>>[parties];
@@ -129,7 +173,7 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         for (int p = 0; p < parties; p++)
         {
             features[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, counts[p] * width, ct);
-            labelInputs[p] = fixedPoint.InputAsync(p, p == me ? labels! : ReadOnlyMemory<double>.Empty, counts[p], ct);
+            labelInputs[p] = fixedPoint.InputAsync(p, p == me ? labels! : ReadOnlyMemory<double>.Empty, counts[p] * labelColumns, ct);
         }
         // Every party's rows one after another, then a constant 1 per row; X picks from them row by row.
         var parts = new SharedVector<T>[parties + 1];
@@ -152,13 +196,14 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
 
     // Vertical: party p's columns follow party p-1's in every row; the label comes from its owner.
     private async ValueTask<SharedDataset<T>> InputByColumnsAsync(double[] mine, double[]? labels, int rows, int[] widths, int labelOwner,
-        CancellationToken ct)
+        int labelColumns, CancellationToken ct)
     {
         int parties = widths.Length, me = Suite.Session.PartyId, columns = widths.Sum() + 1;
         var blocks = new ValueTask<SharedVector<T>>[parties];
         for (int p = 0; p < parties; p++)
             blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
-        var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows, ct);
+        var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows * labelColumns,
+            ct);
         // Every party's columns block after block (each row-major), then a constant 1 per row; X picks row by row.
         var parts = new SharedVector<T>[parties + 1];
         var starts = new int[parties + 1];

@@ -38,35 +38,10 @@ public static class PooledEvaluation
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
-        int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
         var test = data.Test;
         var scores = await fixedPoint.MatrixMultiplyAsync(test.Features, weights, test.Rows, test.Columns, 1, ct).ConfigureAwait(false);
-
-        // Each row's score to its label holder; all openings started together.
-        var rows = AlignedRows.Create(mine, partition, me, options.TestFraction, options.SplitSeed);
-        double[]? myScores;
-        if (partition.Kind == Partitioning.Horizontal)
-        {
-            var counts = data.TestRowsByParty
-                ?? throw new ArgumentException("Horizontal test data must say which rows each party holds.", nameof(data));
-            var openings = new ValueTask<double[]?>[parties];
-            int offset = 0;
-            for (int p = 0; p < parties; p++)
-            {
-                openings[p] = fixedPoint.OpenToAsync(p, scores.Slice(offset, counts[p]), ct);
-                offset += counts[p];
-            }
-            myScores = null;
-            for (int p = 0; p < parties; p++)
-            {
-                var opened = await openings[p].ConfigureAwait(false);
-                if (p == me) myScores = opened;
-            }
-        }
-        else
-        {
-            myScores = await fixedPoint.OpenToAsync(partition.LabelOwner, scores, ct).ConfigureAwait(false);
-        }
+        var rows = AlignedRows.Create(mine, partition, suite.Session.PartyId, options.TestFraction, options.SplitSeed);
+        var myScores = await ScoresToLabelHoldersAsync(fixedPoint, data, scores, 1, partition, ct).ConfigureAwait(false);
 
         // My sums: rows, correct predictions, log-loss (fixed point), then the histograms of positives and negatives.
         var sums = new long[3 + 2 * Bins];
@@ -135,8 +110,39 @@ public static class PooledEvaluation
         return p == 0 || q == 0 ? double.NaN : wins / (p * q);
     }
 
+    /// <summary>
+    /// Each test row's <paramref name="outputs"/> scores opened to the party that holds its label: horizontal, the party
+    /// that contributed the row; vertical, the label owner. This party's rows' scores, or null when it holds none.
+    /// </summary>
+    internal static async ValueTask<double[]?> ScoresToLabelHoldersAsync<T>(FixedPointArithmetic<T> fixedPoint,
+        SecureTrainingData<T> data, SharedVector<T> scores, int outputs, DataPartition partition, CancellationToken ct)
+        where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
+        if (partition.Kind != Partitioning.Horizontal)
+            return await fixedPoint.OpenToAsync(partition.LabelOwner, scores, ct).ConfigureAwait(false);
+        var counts = data.TestRowsByParty
+            ?? throw new ArgumentException("Horizontal test data must say which rows each party holds.", nameof(data));
+        // All openings started together.
+        var openings = new ValueTask<double[]?>[parties];
+        int offset = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            openings[p] = fixedPoint.OpenToAsync(p, scores.Slice(offset * outputs, counts[p] * outputs), ct);
+            offset += counts[p];
+        }
+        double[]? myScores = null;
+        for (int p = 0; p < parties; p++)
+        {
+            var opened = await openings[p].ConfigureAwait(false);
+            if (p == me) myScores = opened;
+        }
+        return myScores;
+    }
+
     // Every party inputs its vector; only the sum is opened.
-    private static async ValueTask<long[]> SumOverPartiesAsync<T>(IArithmeticSuite<T> suite, long[] mine, CancellationToken ct)
+    internal static async ValueTask<long[]> SumOverPartiesAsync<T>(IArithmeticSuite<T> suite, long[] mine, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
         int parties = suite.Session.PartyCount, me = suite.Session.PartyId;

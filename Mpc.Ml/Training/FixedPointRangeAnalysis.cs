@@ -20,7 +20,7 @@ public static class FixedPointRangeAnalysis
 {
     /// <summary>The ranges of a run, or an exception naming what is too large.</summary>
     public static TrainingRanges Check(int rows, int columns, double featureBound, LogisticRegressionOptions options,
-        FixedPointFormat format, int truncationInputBits, int truncationErrorBound)
+        FixedPointFormat format, int truncationInputBits, int truncationErrorBound, bool softmax = false)
     {
         double eta = options.LearningRate, l2 = options.L2, c = featureBound;
         int f = format.FractionalBits, b = truncationInputBits, epochs = options.Epochs;
@@ -46,7 +46,8 @@ public static class FixedPointRangeAnalysis
             weights = l2 > 0 ? Math.Min(steps * step, step / (eta * l2)) : steps * step;
             weights += steps * (truncationErrorBound + 1) * resolution;
             scores = weights * (1 + (columns - 1) * c) + (truncationErrorBound + 1) * resolution;
-            double next = options.Sigmoid.ResidualBound(scores);
+            // A softmax's probabilities lie in [0, 1] (up to its small error), whatever the scores.
+            double next = softmax ? 1.01 : options.Sigmoid.ResidualBound(scores);
             if (next <= g * 1.0001) break;
             if (round == 20 || !double.IsFinite(next))
                 throw new FixedPointRangeException("sigmoid",
@@ -66,7 +67,11 @@ public static class FixedPointRangeAnalysis
                 $"exceed the suite's truncation range 2^{(int)limit}; use a learning rate of at most {Show(eta * factor)}, " +
                 $"at most {Math.Max(1, (int)(epochs * factor))} epochs, an L2 penalty, or fewer fractional bits.");
         }
-        double sigmoidBits = options.Sigmoid.IntermediateBits(scores, f);
+        // The softmax's base (2 scores + 2^s) 2^(f + s) is compared, and its square (at most 2^(2 (f + s))) truncated.
+        double sigmoidBits = softmax
+            ? Math.Max(Math.Log2(2 * scores + Math.ScaleB(1, Sigmoid.SecureSoftmax.Squarings)) + f + Sigmoid.SecureSoftmax.Squarings,
+                2.0 * (f + Sigmoid.SecureSoftmax.Squarings))
+            : options.Sigmoid.IntermediateBits(scores, f);
         if (sigmoidBits >= limit)
             throw new FixedPointRangeException("sigmoid",
                 $"The {options.Sigmoid.Name} needs 2^{Show(sigmoidBits)} for scores up to {Show(scores)} at f = {f}, " +

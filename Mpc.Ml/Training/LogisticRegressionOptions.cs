@@ -31,4 +31,20 @@ public sealed record LogisticRegressionOptions
     /// single number.
     /// </summary>
     public int LossEvery { get; init; }
+
+    /// <summary>
+    /// With more than one label column (classes one-hot): one sigmoid per class (one-vs-rest, K binary models trained side
+    /// by side in one matrix product per step) or one softmax per row (multinomial). Ignored with one label column.
+    /// </summary>
+    public MulticlassMode Multiclass { get; init; } = MulticlassMode.OneVsRest;
+}
+
+/// <summary>How a logistic regression with K classes turns K scores into predictions.</summary>
+public enum MulticlassMode
+{
+    /// <summary>K binary models side by side: the sigmoid of every score, each class against the rest.</summary>
+    OneVsRest,
+
+    /// <summary>Multinomial: the softmax of each row's K scores (<see cref="Sigmoid.SecureSoftmax"/>).</summary>
+    Softmax,
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mpc.Core.Arithmetic;
 using Mpc.Ml.Data;
+using Mpc.Ml.Sigmoid;
 using Mpc.Protocols;
 using Mpc.Protocols.FixedPoint;
 
@@ -42,24 +43,27 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default,
         ITrainingCheckpoints<T>? checkpoints = null)
     {
-        int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns;
+        int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns, outputs = data.Labels.Length / rows;
+        bool softmax = outputs > 1 && options.Multiclass == MulticlassMode.Softmax;
         var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
-            Suite.TruncationInputBits, Suite.TruncationErrorBound);
+            Suite.TruncationInputBits, Suite.TruncationErrorBound, softmax);
         var schedule = new BatchSchedule(rows, options.BatchSize, options.ShuffleSeed);
         var clock = Stopwatch.StartNew();
 
         var x = schedule.IsFullBatch ? data.Features : ArrangeRows(data.Features, schedule.RowOrder, columns);
-        var y = schedule.IsFullBatch ? data.Labels : ArrangeRows(data.Labels, schedule.RowOrder, 1);
+        var y = schedule.IsFullBatch ? data.Labels : ArrangeRows(data.Labels, schedule.RowOrder, outputs);
         var prepared = await Suite.PrepareMatrixAsync(x, rows, columns, ct).ConfigureAwait(false);
-        var weights = fixedPoint.Constant(new double[columns]);
-        var decay = DecayMultipliers(columns, options, f + ranges.StepBits);
+        var weights = fixedPoint.Constant(new double[columns * outputs]);
+        var decay = DecayMultipliers(columns, outputs, options, f + ranges.StepBits);
+        var activation = new Activation(options, ranges, outputs, softmax);
         var losses = new List<(int Epoch, double Loss)>();
         int firstEpoch = 0;
         if (checkpoints?.ResumeFrom is { } resume)
         {
-            if (resume.WeightShares.Length != columns)
+            if (resume.WeightShares.Length != columns * outputs)
                 throw new ArgumentException(
-                    $"The saved state has {resume.WeightShares.Length} weights where the data has {columns} columns (bias included).",
+                    $"The saved state has {resume.WeightShares.Length} weights where the data has {columns} columns (bias included) " +
+                    $"and {outputs} outputs.",
                     nameof(checkpoints));
             if (resume.EpochsCompleted < 0 || resume.EpochsCompleted > options.Epochs)
                 throw new ArgumentException($"The saved state is at epoch {resume.EpochsCompleted}, outside 0..{options.Epochs}.",
@@ -77,17 +81,17 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             foreach (var (first, count) in schedule.Batches(epoch))
             {
                 var batch = schedule.IsFullBatch ? prepared : prepared.SelectRows(first, count);
-                var labels = schedule.IsFullBatch ? y : y.Slice(first, count);
-                var residual = await ResidualAsync(batch, labels, weights, options, ranges, ct).ConfigureAwait(false);
+                var labels = schedule.IsFullBatch ? y : y.Slice(first * outputs, count * outputs);
+                var residual = await ResidualAsync(batch, labels, weights, activation, ct).ConfigureAwait(false);
                 var scaledResidual = Suite.Scale(residual,
                     T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
-                (weights, var batchLoss) = await UpdateAsync(batch, scaledResidual, weights, decay, f + ranges.StepBits,
+                (weights, var batchLoss) = await UpdateAsync(batch, scaledResidual, weights, outputs, decay, f + ranges.StepBits,
                     reportLoss && schedule.IsFullBatch ? residual : null, ct).ConfigureAwait(false);
                 loss ??= batchLoss;
             }
             if (reportLoss && !schedule.IsFullBatch)
             {
-                var residual = await ResidualAsync(prepared, y, weights, options, ranges, ct).ConfigureAwait(false);
+                var residual = await ResidualAsync(prepared, y, weights, activation, ct).ConfigureAwait(false);
                 loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), ct)
                     .ConfigureAwait(false);
             }
@@ -115,7 +119,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     /// where the suite separates product and truncation).
     /// </summary>
     private async ValueTask<(SharedVector<T> Weights, double? Loss)> UpdateAsync(ReusableMatrix<T> batch, SharedVector<T> scaledResidual,
-        SharedVector<T> weights, T[]? decay, int bits, SharedVector<T>? lossResidual, CancellationToken ct)
+        SharedVector<T> weights, int outputs, T[]? decay, int bits, SharedVector<T>? lossResidual, CancellationToken ct)
     {
         // Operations run side by side only where every one of them but the last started has taken all its tags and
         // preprocessing when it was called: a step that takes them later (a truncation after its product, in some
@@ -129,7 +133,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             // is opened after it.
             bool openBeside = Suite.SpeculativeComparison is not null;
             var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
-            var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, 1, bits, ct);
+            var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, outputs, bits, ct);
             ValueTask<double> fusedLoss = default;
             if (lossResidual is not null && openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), ct);
             var step = await fused.ConfigureAwait(false);
@@ -140,7 +144,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
 
         // The product and the loss's product, in one round; then the loss's opening (one step, its tag taken as it
         // starts) and the truncation (which may take tags as it goes) in the next.
-        var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, 1, ct);
+        var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, outputs, ct);
         var lossProduct = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
         var gradient = await product.ConfigureAwait(false);
         var loss = lossResidual is null ? default : MeanSquareAsync(await lossProduct.ConfigureAwait(false), ct);
@@ -152,20 +156,29 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return (decay is null ? Suite.Subtract(weights, truncated) : truncated, mean);
     }
 
-    // g = sigmoid(X_B w) - y_B. A suite that allows speculative evaluation hands the sigmoid the untruncated product,
-    // so its comparisons start at once; others truncate with the product (Shamir: one opening).
+    // What turns scores into predictions: the sigmoid of each (one output, or one-vs-rest), or each row's softmax.
+    private sealed record Activation(LogisticRegressionOptions Options, TrainingRanges Ranges, int Outputs, bool Softmax);
+
+    // g = sigmoid(X_B W) - Y_B (or softmax). A suite that allows speculative evaluation hands the sigmoid the untruncated
+    // product, so its comparisons start at once; others truncate with the product (Shamir: one opening).
     private async ValueTask<SharedVector<T>> ResidualAsync(ReusableMatrix<T> batch, SharedVector<T> labels, SharedVector<T> weights,
-        LogisticRegressionOptions options, TrainingRanges ranges, CancellationToken ct)
+        Activation activation, CancellationToken ct)
     {
         SharedVector<T> predictions;
-        if (Suite.SpeculativeComparison is not null)
+        var (options, ranges, outputs, softmax) = activation;
+        if (softmax)
         {
-            var product = await Suite.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
+            var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
+            predictions = await SecureSoftmax.EvaluateAsync(fixedPoint, scores, outputs, ct).ConfigureAwait(false);
+        }
+        else if (Suite.SpeculativeComparison is not null)
+        {
+            var product = await Suite.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
             predictions = await options.Sigmoid.EvaluateProductAsync(fixedPoint, product, ranges.ScoreBound, ct).ConfigureAwait(false);
         }
         else
         {
-            var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, 1, ct).ConfigureAwait(false);
+            var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
             predictions = await options.Sigmoid.EvaluateAsync(fixedPoint, scores, ranges.ScoreBound, ct).ConfigureAwait(false);
         }
         return Suite.Subtract(predictions, labels);
@@ -179,14 +192,14 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / squares.Length;
     }
 
-    // round((1 - eta L2) 2^bits) for every weight but the bias (the last), which keeps 2^bits; null without L2.
-    private static T[]? DecayMultipliers(int columns, LogisticRegressionOptions options, int bits)
+    // round((1 - eta L2) 2^bits) for every weight but the biases (the last row), which keep 2^bits; null without L2.
+    private static T[]? DecayMultipliers(int columns, int outputs, LogisticRegressionOptions options, int bits)
     {
         if (options.L2 == 0) return null;
-        var decay = new T[columns];
+        var decay = new T[columns * outputs];
         var keep = T.FromInt128((Int128)Math.Round(Math.ScaleB(1 - options.LearningRate * options.L2, bits)));
-        for (int j = 0; j < columns - 1; j++) decay[j] = keep;
-        decay[columns - 1] = T.FromInt128(Int128.One << bits);
+        for (int j = 0; j < (columns - 1) * outputs; j++) decay[j] = keep;
+        for (int k = 0; k < outputs; k++) decay[(columns - 1) * outputs + k] = T.FromInt128(Int128.One << bits);
         return decay;
     }
 

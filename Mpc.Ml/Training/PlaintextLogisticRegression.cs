@@ -9,13 +9,16 @@ namespace Mpc.Ml.Training;
 /// </summary>
 public static class PlaintextLogisticRegression
 {
-    /// <summary>The weights (bias last) and (epoch, loss) pairs as the secure trainer would report them.</summary>
+    /// <summary>
+    /// The weights (bias last; with K outputs a columns x K matrix, row-major) and (epoch, loss) pairs as the secure
+    /// trainer would report them.
+    /// </summary>
     public static (double[] Weights, IReadOnlyList<(int Epoch, double Loss)> Losses) Train(PlainDataset data,
         LogisticRegressionOptions options)
     {
-        int d = data.Columns;
+        int d = data.Columns, k = data.Outputs;
         var schedule = new BatchSchedule(data.Rows, options.BatchSize, options.ShuffleSeed);
-        var w = new double[d];
+        var w = new double[d * k];
         var losses = new List<(int, double)>();
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -23,18 +26,23 @@ public static class PlaintextLogisticRegression
             double? loss = null;
             foreach (var (first, count) in schedule.Batches(epoch))
             {
-                var gradient = new double[d];
+                var gradient = new double[d * k];
                 double squares = 0;
                 for (int i = first; i < first + count; i++)
                 {
-                    var row = data.Row(schedule.RowOrder[i]);
-                    double residual = options.Sigmoid.Evaluate(Dot(row, w)) - data.Labels[schedule.RowOrder[i]];
-                    squares += residual * residual;
-                    for (int j = 0; j < d; j++) gradient[j] += row[j] * residual;
+                    int r = schedule.RowOrder[i];
+                    var row = data.Row(r);
+                    var residual = Residual(data, r, w, options);
+                    for (int c = 0; c < k; c++)
+                    {
+                        squares += residual[c] * residual[c];
+                        for (int j = 0; j < d; j++) gradient[j * k + c] += row[j] * residual[c];
+                    }
                 }
-                if (reportLoss && schedule.IsFullBatch) loss = squares / count;
+                if (reportLoss && schedule.IsFullBatch) loss = squares / (count * k);
                 double factor = options.LearningRate / count, keep = 1 - options.LearningRate * options.L2;
-                for (int j = 0; j < d; j++) w[j] = (j < d - 1 ? keep : 1) * w[j] - factor * gradient[j];
+                for (int j = 0; j < d; j++)
+                    for (int c = 0; c < k; c++) w[j * k + c] = (j < d - 1 ? keep : 1) * w[j * k + c] - factor * gradient[j * k + c];
             }
             if (reportLoss && !schedule.IsFullBatch) loss = MeanSquaredResidual(data, w, options);
             if (loss is double l) losses.Add((epoch + 1, l));
@@ -42,15 +50,38 @@ public static class PlaintextLogisticRegression
         return (w, losses);
     }
 
+    /// <summary>
+    /// The scores of row <paramref name="row"/> of <paramref name="data"/> for the model <paramref name="w"/>
+    /// (columns x K): one per output.
+    /// </summary>
+    public static double[] Scores(PlainDataset data, int row, double[] w)
+    {
+        int d = data.Columns, k = w.Length / d;
+        var x = data.Row(row);
+        var scores = new double[k];
+        for (int j = 0; j < d; j++)
+            for (int c = 0; c < k; c++) scores[c] += x[j] * w[j * k + c];
+        return scores;
+    }
+
+    // The approximate predictions minus the labels: the sigmoid of each score, or the row's softmax.
+    private static double[] Residual(PlainDataset data, int row, double[] w, LogisticRegressionOptions options)
+    {
+        var scores = Scores(data, row, w);
+        int k = scores.Length;
+        var predictions = k > 1 && options.Multiclass == MulticlassMode.Softmax
+            ? Sigmoid.SecureSoftmax.Evaluate(scores, k)
+            : [.. scores.Select(options.Sigmoid.Evaluate)];
+        for (int c = 0; c < k; c++) predictions[c] -= data.Labels[row * k + c];
+        return predictions;
+    }
+
     private static double MeanSquaredResidual(PlainDataset data, double[] w, LogisticRegressionOptions options)
     {
         double sum = 0;
         for (int i = 0; i < data.Rows; i++)
-        {
-            double r = options.Sigmoid.Evaluate(Dot(data.Row(i), w)) - data.Labels[i];
-            sum += r * r;
-        }
-        return sum / data.Rows;
+            foreach (double r in Residual(data, i, w, options)) sum += r * r;
+        return sum / (data.Rows * data.Outputs);
     }
 
     /// <summary>x·w.</summary>

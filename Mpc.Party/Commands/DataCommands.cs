@@ -48,6 +48,14 @@ internal static class DataCommands
                 PredictLinear(LinearModelFile.Load(paths[0]), parse.GetValue(data)!, parse.GetValue(output), stdout, stderr);
                 return;
             }
+            if (File.Exists(paths[0]) && MulticlassModelFile.IsMulticlass(File.ReadAllText(paths[0])))
+            {
+                var multiclass = MulticlassModelFile.Parse(File.ReadAllText(paths[0]), paths[0]);
+                foreach (var other in paths.Skip(1))
+                    multiclass = multiclass.Merge(MulticlassModelFile.Parse(File.ReadAllText(other), other), other);
+                PredictMulticlass(multiclass, parse.GetValue(data)!, parse.GetValue(output), stdout, stderr);
+                return;
+            }
             var model = ModelFile.Load(paths[0]);
             foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
             if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
@@ -86,6 +94,51 @@ internal static class DataCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A multiclass model from train-lr --multiclass: each row's class probabilities and predicted class, and accuracy,
+    /// log-loss and the confusion matrix when the file has the label.
+    /// </summary>
+    private static void PredictMulticlass(MulticlassModelFile model, string data, string? outPath, TextWriter stdout,
+        TextWriter stderr)
+    {
+        if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
+            throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
+                $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
+                "a vertical party knows only its own; pass every party's model.json with --model.");
+        var summary = outPath is null ? stderr : stdout;
+        string file = Launch.BundledFiles.ResolveOrSame(data, summary);
+        string? label = model.Label is { } l && CsvTableReader.ReadHeader(file).Contains(l) ? l : null;
+        var table = CsvTableReader.Read(file, new CsvColumns(label, null, model.Features, ClassLabel: true));
+        int k = model.Classes.Count;
+        var csv = new StringBuilder("row,").AppendJoin(',', model.Classes.Select(c => $"p{c}")).Append(",prediction")
+            .Append(label is null ? "\n" : $",{label}\n");
+        var probabilities = new double[table.RowCount * k];
+        var truth = new List<int>();
+        for (int i = 0; i < table.RowCount; i++)
+        {
+            var p = model.Probabilities(table.Features.AsSpan(i * table.FeatureCount, table.FeatureCount));
+            p.CopyTo(probabilities, i * k);
+            csv.Append(table.LineNumbers[i].ToString(CultureInfo.InvariantCulture));
+            foreach (double v in p) csv.Append(CultureInfo.InvariantCulture, $",{v:0.######}");
+            csv.Append(',').Append(model.Classes[MulticlassMetrics.ArgMax(p)].ToString(CultureInfo.InvariantCulture));
+            if (label is null) { csv.Append('\n'); continue; }
+            double y = table.Labels![i];
+            csv.Append(',').Append(y.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            int index = Enumerable.Range(0, k).FirstOrDefault(c => model.Classes[c] == y, -1);
+            if (index < 0)
+                throw new DataException($"the label {y} is not one of the model's classes.", file: file, row: table.LineNumbers[i],
+                    column: label);
+            truth.Add(index);
+        }
+        if (outPath is null) stdout.Write(csv.ToString());
+        else AtomicFile.WriteAllText(outPath, csv.ToString());
+        summary.WriteLine($"predict: {table.RowCount} rows of {file}{(outPath is null ? "" : $", predictions in {outPath}")}");
+        if (label is null) return;
+        var m = MulticlassMetrics.Of(model.Classes, probabilities, truth.ToArray());
+        summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"predict: accuracy {m.Accuracy:0.0000}, log-loss {m.LogLoss:0.0000} over {k} classes (label '{label}')"));
     }
 
     /// <summary>A linear model from train-linear: a prediction per row, and R^2 and RMSE when the file has the target.</summary>

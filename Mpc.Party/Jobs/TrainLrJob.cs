@@ -52,7 +52,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             context.Out.WriteLine(
                 "train-lr: --compare-plaintext is for mpc launch (the launcher reads every party's file); this party ignores it");
         var party = context.Party;
-        var dataConfig = TrainingDataConfig.From(party, settings.Partition);
+        var dataConfig = TrainingDataConfig.From(party, settings.Partition, settings.Label);
+        if (settings.IsMulticlass) dataConfig = dataConfig with { Columns = dataConfig.Columns with { ClassLabel = true } };
         PartyTable table;
         try
         {
@@ -128,6 +129,31 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
         settings.CheckpointDirectory
         ?? Path.Combine(settings.OutDirectory ?? SessionFolder(sessionId), "checkpoints");
 
+    /// <summary>
+    /// The standardisation a model file records: the pooled means and deviations (horizontal), or in vertical mode
+    /// this party's own columns' only (the others' entries null).
+    /// </summary>
+    internal static ModelFile.StandardisationSection Standardisation<T>(SecureTrainingData<T> data, PartyTable table,
+        DataPartition partition, DataLoadOptions loadOptions, int me) where T : unmanaged, IRing<T>
+    {
+        int d = data.ColumnNames.Count - 1;
+        var means = new double?[d];
+        var deviations = new double?[d];
+        if (data.PublicScaling is { } pooled)
+        {
+            for (int j = 0; j < d; j++) (means[j], deviations[j]) = (pooled.Means[j], pooled.StandardDeviations[j]);
+        }
+        else
+        {
+            var rows = AlignedRows.Create(table, partition, me, loadOptions.TestFraction, loadOptions.SplitSeed);
+            var mine = FeatureScaling.Of(table, rows.Train);
+            int offset = data.ColumnsByParty!.Take(me).Sum();
+            for (int j = 0; j < table.FeatureCount; j++)
+                (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
+        }
+        return new ModelFile.StandardisationSection(means, deviations);
+    }
+
     private sealed class Run(JobContext context, TrainLrSettings settings, TrainingDataConfig dataConfig, PartyTable table,
         string outDirectory, CheckpointStore? store, RestartablePreprocessing? restartable)
     {
@@ -157,6 +183,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 : await TrainLrStart.StartAsync(suite, baseSuite, settings, store, identity, saved, restartable, context.Out, ct);
 
             var loadOptions = settings.LoadOptions();
+            if (settings.IsMulticlass)
+            {
+                var classes = settings.Classes ?? await ClassDiscovery.DiscoverAsync(suite, table, ct);
+                if (classes.Length < 2)
+                    throw new DataException($"the parties' labels hold {classes.Length} class{(classes.Length == 1 ? "" : "es")} " +
+                        "in all: a multiclass model needs at least two.");
+                loadOptions = loadOptions with { Classes = classes };
+            }
             var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
             double loadSeconds = job.Elapsed.TotalSeconds;
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -170,7 +204,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; " +
                 $"{settings.Epochs} epochs, " +
                 $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, " +
-                $"{settings.Sigmoid().Name}"));
+                $"{(settings.IsMulticlass
+                    ? $"{loadOptions.Classes!.Count} classes ({string.Join(",", loadOptions.Classes)}), " +
+                      (settings.Multiclass == "softmax" ? "softmax" : $"one-vs-rest, {settings.Sigmoid().Name}")
+                    : settings.Sigmoid().Name)}, feature bound {data.FeatureBound}"));
 
             var options = settings.TrainingOptions();
             var offline = baseSuite is AdditiveSuite { Preprocessing: PlannedPreprocessing planned }
@@ -195,6 +232,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             long jitMethods = JitInfo.GetCompiledMethodCount() - jitBefore.Methods;
             var trainingProfile = profile?.ToString();
 
+            if (settings.IsMulticlass)
+                return await new MulticlassOutput(context, settings, table, outDirectory, dataConfig.File)
+                    .WriteAsync(fixedPoint, data, result, partition, loadOptions, publicSettings, afterTraining, before, job, ct);
             var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
             var end = network.Stats.Snapshot();
 
@@ -278,28 +318,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             string sigmoid, IReadOnlyList<(string Name, string Value)> publicSettings) where T : unmanaged, IRing<T>
         {
             int d = weights.Length - 1, me = context.Party.PartyId;
-            var means = new double?[d];
-            var deviations = new double?[d];
-            if (data.PublicScaling is { } pooled)
-            {
-                for (int j = 0; j < d; j++) (means[j], deviations[j]) = (pooled.Means[j], pooled.StandardDeviations[j]);
-            }
-            else
-            {
-                // Vertical: only my own columns' standardisation is known here.
-                var rows = AlignedRows.Create(table, partition, me, loadOptions.TestFraction, loadOptions.SplitSeed);
-                var mine = FeatureScaling.Of(table, rows.Train);
-                int offset = data.ColumnsByParty!.Take(me).Sum();
-                for (int j = 0; j < table.FeatureCount; j++)
-                    (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
-            }
+            var standardisation = Standardisation(data, table, partition, loadOptions, me);
             return new ModelFile
             {
                 Label = table.LabelName,
                 Features = data.ColumnNames.Take(d).ToArray(),
                 Weights = weights.Take(d).ToArray(),
                 Bias = weights[d],
-                Standardisation = new ModelFile.StandardisationSection(means, deviations),
+                Standardisation = standardisation,
                 Sigmoid = sigmoid,
                 Settings = publicSettings.ToDictionary(s => s.Name, s => s.Value),
                 Cluster = context.Party.Cluster.SessionId,

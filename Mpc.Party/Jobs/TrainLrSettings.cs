@@ -25,7 +25,7 @@ internal sealed record TrainLrSettings
     public required bool ComparePlaintext { get; init; }
     public required int? LossEvery { get; init; }
     public required int FractionalBits { get; init; }
-    public required double FeatureBound { get; init; }
+    public required double? FeatureBound { get; init; }
     public required bool Profile { get; init; }
     public required string Suite { get; init; }
     public required string Preprocessing { get; init; }
@@ -37,6 +37,18 @@ internal sealed record TrainLrSettings
 
     /// <summary>Replace the results an earlier run left in <see cref="OutDirectory"/>.</summary>
     public bool Force { get; init; }
+
+    /// <summary>--multiclass: "none" (a 0/1 label), "ovr" (one-vs-rest) or "softmax" (multinomial).</summary>
+    public string Multiclass { get; init; } = "none";
+
+    /// <summary>--classes: the class labels, in output order; null to discover them securely.</summary>
+    public int[]? Classes { get; init; }
+
+    /// <summary>--label: the label column, in place of the party file's data.label.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Whether the model has one output per class.</summary>
+    public bool IsMulticlass => Multiclass != "none";
     public required string Comparison { get; init; }
 
     /// <summary>--truncation: "auto" until <see cref="For"/>, then "two-round" or "one-round" (replicated) or "n/a".</summary>
@@ -111,11 +123,25 @@ internal sealed record TrainLrSettings
             Description = "Compute the loss every this many epochs (default: about 50 points per run; 0 never).",
         },
         new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
-        new Option<double>("--feature-bound")
+        new Option<double?>("--feature-bound")
         {
-            Description = "Largest standardised feature magnitude the range analysis assumes (checked at load).",
-            DefaultValueFactory = _ => 16.0,
+            Description = "Largest standardised feature magnitude the range analysis assumes (checked at load); default: the " +
+                "smallest power of two that holds every party's values, found securely.",
         },
+        new Option<string>("--multiclass")
+        {
+            Description = "none (a 0/1 label), ovr (one-vs-rest: one sigmoid per class) or softmax (multinomial): K weight " +
+                "columns trained in one run; the label is a class 0 to 255.",
+            DefaultValueFactory = _ => "none",
+        }.AcceptOnlyFromAmong("none", "ovr", "softmax"),
+        new Option<int[]?>("--classes")
+        {
+            Description = "The class labels, comma-separated (default: the labels any party holds, found securely).",
+            CustomParser = r => r.Tokens.Count == 0 ? null : [.. r.Tokens.SelectMany(t => t.Value.Split(','))
+                .Where(v => v.Length > 0).Select(v => int.Parse(v, CultureInfo.InvariantCulture))],
+            AllowMultipleArgumentsPerToken = true,
+        },
+        new Option<string?>("--label") { Description = "The label column, in place of the party file's data.label." },
         new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
         new Option<string>("--offline")
         {
@@ -176,7 +202,10 @@ internal sealed record TrainLrSettings
         ComparePlaintext = parse.GetValue<bool>("--compare-plaintext"),
         LossEvery = parse.GetValue<int?>("--loss-every"),
         FractionalBits = parse.GetValue<int>("--fractional-bits"),
-        FeatureBound = parse.GetValue<double>("--feature-bound"),
+        FeatureBound = parse.GetValue<double?>("--feature-bound"),
+        Multiclass = parse.GetValue<string>("--multiclass") ?? "none",
+        Classes = parse.GetValue<int[]?>("--classes"),
+        Label = parse.GetValue<string?>("--label"),
         Profile = parse.GetValue<bool>("--profile"),
         Suite = parse.GetValue<string>("--suite") ?? "auto",
         Preprocessing = parse.GetValue<string>("--preprocessing") ?? "auto",
@@ -211,7 +240,9 @@ internal sealed record TrainLrSettings
         string comparison = Comparison == "auto" && Offline != "on-demand" && !Checkpointing
             && SuiteChoice.ResolvePreprocessing(Preprocessing) == "ot" ? "bits" : Comparison;
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, comparison, parties, Checkpointing);
-        bool plannable = choice.Suite == "additive" && choice.Preprocessing == "ot" && choice.Comparison == "bits" && !Checkpointing;
+        // The bulk plan counts a binary model's material; a multiclass run makes its material on demand.
+        bool plannable = choice.Suite == "additive" && choice.Preprocessing == "ot" && choice.Comparison == "bits" && !Checkpointing
+            && !IsMulticlass;
         return this with
         {
             Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison,
@@ -234,7 +265,14 @@ internal sealed record TrainLrSettings
             throw new ArgumentException("--test-fraction must lie strictly between 0 and 1.");
         if (LossEvery is < 0) throw new ArgumentException("--loss-every must be 0 or positive.");
         if (FractionalBits is < 4 or > 40) throw new ArgumentException("--fractional-bits must lie between 4 and 40.");
-        if (!(FeatureBound > 0)) throw new ArgumentException("--feature-bound must be positive.");
+        if (FeatureBound is { } bound && !(bound > 0)) throw new ArgumentException("--feature-bound must be positive.");
+        if (Classes is not null && !IsMulticlass) throw new ArgumentException("--classes needs --multiclass ovr or softmax.");
+        if (Classes is { } classes && (classes.Length < 2 || classes.Distinct().Count() != classes.Length
+            || classes.Any(c => c is < 0 or > CsvColumns.MaxClass)))
+            throw new ArgumentException($"--classes must name at least two different classes from 0 to {CsvColumns.MaxClass}.");
+        if (IsMulticlass && (BulkOffline || OfflineOnly || OfflineFrom is not null))
+            throw new ArgumentException("--multiclass trains with the offline phase on demand: leave out --offline bulk, " +
+                "--offline-only and --offline-from.");
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
         if (KeepCheckpoints is 1 or < 0)
             throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: " +
@@ -310,6 +348,9 @@ internal sealed record TrainLrSettings
     /// <summary>How the data is split and bounded.</summary>
     public DataLoadOptions LoadOptions() => new(TestFraction, Seed, FeatureBound);
 
+    /// <summary>The trainer's multiclass mode (ignored with one label column).</summary>
+    public MulticlassMode MulticlassMode => Multiclass == "softmax" ? MulticlassMode.Softmax : MulticlassMode.OneVsRest;
+
     /// <summary>The trainer's options.</summary>
     public LogisticRegressionOptions TrainingOptions() => new()
     {
@@ -320,6 +361,7 @@ internal sealed record TrainLrSettings
         Sigmoid = Sigmoid(),
         ShuffleSeed = Seed,
         LossEvery = LossEvery ?? Math.Max(1, Epochs / 50),
+        Multiclass = MulticlassMode,
     };
 
     /// <summary>The public settings every party must share, for <see cref="SettingsAgreement"/> and model.json.</summary>
@@ -341,6 +383,9 @@ internal sealed record TrainLrSettings
         ("test_fraction", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
         ("loss_every", TrainingOptions().LossEvery.ToString(CultureInfo.InvariantCulture)),
         ("fractional_bits", FractionalBits.ToString(CultureInfo.InvariantCulture)),
-        ("feature_bound", FeatureBound.ToString("R", CultureInfo.InvariantCulture)),
+        ("feature_bound", FeatureBound?.ToString("R", CultureInfo.InvariantCulture) ?? "fitted"),
+        ("multiclass", Multiclass),
+        ("classes", Classes is null ? "discovered" : string.Join(",", Classes)),
+        ("label", Label ?? "data.label"),
     ];
 }

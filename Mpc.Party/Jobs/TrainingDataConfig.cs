@@ -29,10 +29,11 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
 
     /// <summary>
     /// Reads the data section of <paramref name="party"/>; <paramref name="partitionOption"/> is the --partition
-    /// option, if given.
+    /// option and <paramref name="labelOption"/> the --label option (the label column in place of data.label, at the
+    /// parties that hold the label), if given.
     /// </summary>
     /// <exception cref="ConfigException">The section is missing or wrong; names the file and the field.</exception>
-    public static TrainingDataConfig From(PartyConfig party, string? partitionOption = null)
+    public static TrainingDataConfig From(PartyConfig party, string? partitionOption = null, string? labelOption = null)
     {
         string source = party.SourceFile ?? "(in memory)";
         var data = party.Data ?? throw new ConfigException(source, "data",
@@ -63,6 +64,7 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
                 throw new ConfigException(source, "data.labelOwner",
                     $"must be a computing party's id, 0 to {party.Cluster.ComputingPartyCount - 1}");
         }
+        if (labelOption is not null && (!vertical || party.PartyId == labelOwner)) label = labelOption;
         if (vertical)
         {
             if (id is null) throw new ConfigException(source, "data.id", "is missing: vertical partitioning aligns rows by an id column");

@@ -24,7 +24,7 @@ internal sealed record ModelFile
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         // Source-generated metadata: no reflection, so the file reads and writes the same in a native (AOT) build.
-        TypeInfoResolver = ModelFileJsonContext.Default,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ModelFileJsonContext.Default, MulticlassModelFileJsonContext.Default),
     };
 
     private static JsonTypeInfo<ModelFile> TypeInfo => (JsonTypeInfo<ModelFile>)Json.GetTypeInfo(typeof(ModelFile));

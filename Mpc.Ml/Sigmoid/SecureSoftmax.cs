@@ -1,0 +1,141 @@
+using Mpc.Core.Arithmetic;
+using Mpc.Protocols;
+using Mpc.Protocols.FixedPoint;
+
+namespace Mpc.Ml.Sigmoid;
+
+/// <summary>
+/// softmax(z)_k = e^(z_k - m) / Σ_j e^(z_j - m) of every row of a shared n x K score matrix, with m the row's maximum,
+/// by the approximation CrypTen uses (Knott et al., "CrypTen: Secure Multi-Party Computation Meets Machine Learning",
+/// NeurIPS 2021): the row maximum by a tournament of comparisons, e^d for d = z - m &lt;= 0 by the limit
+/// (1 + d / 2^s)^(2^s) (s squarings; the base clipped at 0, so that d &lt; -2^s gives 0, not a large even power), and the
+/// reciprocal of the row sum by Newton's iteration from the minimax line on [1 - 2^-6, K]. Semi-honest, as the suite.
+/// </summary>
+/// <remarks>
+/// <para>Error: (1 + d / n)^n lies in [e^d - d^2 e^d / (2n), e^d], so with n = 2^8 the exponential is within
+/// 2 e^-2 / 2^8 &lt; 1.1e-3 of e^d; the s squarings of f-bit values add up to 2^s units of 2^-f (4e-3 at f = 16), and
+/// the reciprocal converges to 2^-(f+1) relative. So each probability is within about 6e-3 of the exact softmax at
+/// f = 16. The row sum is at least e^0 = 1 (the maximum's own term) minus that error, at most K.</para>
+/// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M), the
+/// clip C + 1, the squarings s M, the reciprocal 2 M per Newton step (<see cref="NewtonSteps"/>), the probabilities M.
+/// Every operation is on all n K elements (or n) at once.</para>
+/// </remarks>
+public static class SecureSoftmax
+{
+    /// <summary>log2 of the limit's n: e^d ~ (1 + d / 2^s)^(2^s).</summary>
+    public const int Squarings = 8;
+
+    // The row sum lies in [1 - error, K]; the minimax line for 1/x starts Newton's iteration on it.
+    private const double SmallestSum = 1 - 1.0 / 64;
+
+    /// <summary>The approximation in double precision, row by row: what the secure version computes, less its rounding.</summary>
+    public static double[] Evaluate(ReadOnlySpan<double> scores, int classes)
+    {
+        var result = new double[scores.Length];
+        for (int row = 0; row < scores.Length / classes; row++)
+        {
+            var z = scores.Slice(row * classes, classes);
+            double max = double.NegativeInfinity, sum = 0;
+            foreach (double v in z) max = Math.Max(max, v);
+            for (int k = 0; k < classes; k++)
+            {
+                double e = Math.Pow(Math.Max(0, 1 + (z[k] - max) / (1 << Squarings)), 1 << Squarings);
+                result[row * classes + k] = e;
+                sum += e;
+            }
+            for (int k = 0; k < classes; k++) result[row * classes + k] /= sum;
+        }
+        return result;
+    }
+
+    /// <summary>Newton steps that bring the minimax line's relative error below 2^-(f+1) for row sums in [1, K].</summary>
+    public static int NewtonSteps(int classes, int fractionalBits)
+    {
+        var (_, _, error) = Line(classes);
+        int steps = 0;
+        for (double e = error; e > Math.ScaleB(1, -(fractionalBits + 1)); e *= e) steps++;
+        return steps;
+    }
+
+    /// <summary>
+    /// The softmax of every row of <paramref name="scores"/> (n x <paramref name="classes"/>, row-major, f fractional
+    /// bits); differences of scores must fit the format's comparisons.
+    /// </summary>
+    public static async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> scores,
+        int classes, CancellationToken ct = default) where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        int f = fixedPoint.Format.FractionalBits, n = scores.Length / classes;
+        var columns = Enumerable.Range(0, classes).Select(k => Column(scores, k, classes)).ToArray();
+        var max = await MaxAsync(fixedPoint, columns, ct).ConfigureAwait(false);
+        var broadcast = max.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]);
+
+        // base = 1 + d / 2^s, at f + s fractional bits so that d loses nothing; clipped at 0.
+        var shifted = suite.AddPublic(suite.Subtract(scores, broadcast), Fill<T>(Math.ScaleB(1.0, f + Squarings), n * classes));
+        var negative = await fixedPoint.LessThanAsync(shifted, suite.Constant(new T[n * classes]), ct).ConfigureAwait(false);
+        var clip = await suite.MultiplyAsync(negative, shifted, ct).ConfigureAwait(false);
+        // The first squaring keeps the base's f + s bits (so d is resolved to 2^-f) and lands at f.
+        var clipped = suite.Subtract(shifted, clip);
+        var power = await suite.MultiplyAndTruncateAsync(clipped, clipped, f + 2 * Squarings, ct).ConfigureAwait(false);
+        for (int i = 1; i < Squarings; i++) power = await fixedPoint.MultiplyAsync(power, power, ct).ConfigureAwait(false);
+
+        var sums = power.Select([.. Enumerable.Range(0, n).Select(row => row * classes)]);
+        for (int k = 1; k < classes; k++) sums = suite.Add(sums, power.Select([.. Enumerable.Range(0, n).Select(row => row * classes + k)]));
+        var inverse = await ReciprocalAsync(fixedPoint, sums, classes, ct).ConfigureAwait(false);
+        return await fixedPoint.MultiplyAsync(power, inverse.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]), ct)
+            .ConfigureAwait(false);
+    }
+
+    // 1/x for x in [1 - 2^-6, K]: the minimax line c0 - c1 x (relative error E), then Newton x <- x (2 - s x).
+    private static async ValueTask<SharedVector<T>> ReciprocalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> sums,
+        int classes, CancellationToken ct) where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        var (c0, c1, _) = Line(classes);
+        int n = sums.Length;
+        var estimate = suite.AddPublic(await fixedPoint.ScaleAsync(sums, -c1, ct).ConfigureAwait(false),
+            fixedPoint.Format.Encode<T>(Enumerable.Repeat(c0, n).ToArray()));
+        var two = fixedPoint.Format.Encode<T>(Enumerable.Repeat(2.0, n).ToArray());
+        for (int step = NewtonSteps(classes, fixedPoint.Format.FractionalBits); step > 0; step--)
+        {
+            var product = await fixedPoint.MultiplyAsync(sums, estimate, ct).ConfigureAwait(false);
+            estimate = await fixedPoint.MultiplyAsync(estimate, suite.AddPublic(suite.Scale(product, T.FromInt64(-1)), two), ct)
+                .ConfigureAwait(false);
+        }
+        return estimate;
+    }
+
+    // The line c0 - c1 x minimising max |1 - x (c0 - c1 x)| over [a, b]: it equioscillates at a, b and c0 / (2 c1).
+    private static (double C0, double C1, double Error) Line(int classes)
+    {
+        double a = SmallestSum, b = Math.Max(classes, 2);
+        double c1 = 8 / (4 * a * b + (a + b) * (a + b)), c0 = c1 * (a + b);
+        return (c0, c1, 1 - c1 * a * b);
+    }
+
+    // The row maximum: a tournament over the K columns, exact comparisons within the format.
+    private static async ValueTask<SharedVector<T>> MaxAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T>[] columns,
+        CancellationToken ct) where T : unmanaged, IRing<T>
+    {
+        var suite = fixedPoint.Suite;
+        var round = columns.ToList();
+        while (round.Count > 1)
+        {
+            int pairs = round.Count / 2, n = round[0].Length;
+            var a = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i])]);
+            var b = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i + 1])]);
+            var less = await fixedPoint.LessThanAsync(b, a, ct).ConfigureAwait(false);
+            var winners = suite.Add(b, await suite.MultiplyAsync(less, suite.Subtract(a, b), ct).ConfigureAwait(false));
+            var next = Enumerable.Range(0, pairs).Select(i => winners.Slice(i * n, n)).ToList();
+            if (round.Count % 2 == 1) next.Add(round[^1]);
+            round = next;
+        }
+        return round[0];
+    }
+
+    private static SharedVector<T> Column<T>(SharedVector<T> matrix, int k, int classes) where T : unmanaged, IRing<T> =>
+        matrix.Select([.. Enumerable.Range(0, matrix.Length / classes).Select(row => row * classes + k)]);
+
+    private static T[] Fill<T>(double value, int length) where T : unmanaged, IRing<T> =>
+        Enumerable.Repeat(T.FromInt128((Int128)Math.Round(value)), length).ToArray();
+}
