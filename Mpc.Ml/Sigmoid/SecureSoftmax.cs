@@ -12,21 +12,26 @@ namespace Mpc.Ml.Sigmoid;
 /// reciprocal of the row sum by Newton's iteration from the minimax line on [1 - 2^-6, K]. Semi-honest, as the suite.
 /// </summary>
 /// <remarks>
-/// <para>Error: (1 + d / n)^n lies in [e^d - d^2 e^d / (2n), e^d], so with n = 2^8 the exponential is within
-/// 2 e^-2 / 2^8 &lt; 1.1e-3 of e^d; the s squarings of f-bit values add up to 2^s units of 2^-f (4e-3 at f = 16), and
-/// the reciprocal converges to 2^-(f+1) relative. So each probability is within about 6e-3 of the exact softmax at
+/// <para>Error: (1 + d / n)^n lies in [e^d - d^2 e^d / (2n), e^d], so with n = 2^6 the exponential is within
+/// 2 e^-2 / 2^6 &lt; 4.3e-3 of e^d; the s squarings of f-bit values add up to 2^s units of 2^-f (1e-3 at f = 16), and
+/// the reciprocal converges to 2^-(f-4) relative. So each probability is within about 6e-3 of the exact softmax at
 /// f = 16. The row sum is at least e^0 = 1 (the maximum's own term) minus that error, at most K.</para>
-/// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M), the
-/// clip C + 1, the squarings s M, the reciprocal 2 M per Newton step (<see cref="NewtonSteps"/>), the probabilities M.
-/// Every operation is on all n K elements (or n) at once.</para>
+/// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M, the
+/// product fused into the comparison's last round where the suite allows), the clip likewise, the squarings s M, the
+/// reciprocal 2 M per Newton step (<see cref="NewtonSteps"/>), the probabilities M. Every operation is on all n K
+/// elements (or n) at once; comparisons ignore the low f - 5 bits (coarse) where the suite allows.</para>
 /// </remarks>
 public static class SecureSoftmax
 {
     /// <summary>log2 of the limit's n: e^d ~ (1 + d / 2^s)^(2^s).</summary>
-    public const int Squarings = 8;
+    public const int Squarings = 6;
 
-    // The row sum lies in [1 - error, K]; the minimax line for 1/x starts Newton's iteration on it.
-    private const double SmallestSum = 1 - 1.0 / 64;
+    // The row sum lies in [1 - error, K] (the maximum is found to within 2^-5, its own term at least e^-(1/32) less
+    // the exponential's error); the minimax line for 1/x starts Newton's iteration on it.
+    private const double SmallestSum = 1 - 1.0 / 16;
+
+    // Low bits of f a comparison may ignore: the maximum is then within 2^-5 of the true one (see the coarse comparison).
+    private const int PrecisionKept = 5;
 
     /// <summary>The approximation in double precision, row by row: what the secure version computes, less its rounding.</summary>
     public static double[] Evaluate(ReadOnlySpan<double> scores, int classes)
@@ -48,32 +53,39 @@ public static class SecureSoftmax
         return result;
     }
 
-    /// <summary>Newton steps that bring the minimax line's relative error below 2^-(f+1) for row sums in [1, K].</summary>
+    /// <summary>
+    /// Newton steps that bring the minimax line's relative error below 2^-(f-4) for row sums in [1, K]: far below the
+    /// exponential's error, and each step costs two rounds.
+    /// </summary>
     public static int NewtonSteps(int classes, int fractionalBits)
     {
         var (_, _, error) = Line(classes);
         int steps = 0;
-        for (double e = error; e > Math.ScaleB(1, -(fractionalBits + 1)); e *= e) steps++;
+        for (double e = error; e > Math.ScaleB(1, -(fractionalBits - 4)); e *= e) steps++;
         return steps;
     }
 
     /// <summary>
     /// The softmax of every row of <paramref name="scores"/> (n x <paramref name="classes"/>, row-major, f fractional
-    /// bits); differences of scores must fit the format's comparisons.
+    /// bits), each score at most <paramref name="scoreBound"/> in magnitude.
     /// </summary>
     public static async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> scores,
-        int classes, CancellationToken ct = default) where T : unmanaged, IRing<T>
+        int classes, double scoreBound, CancellationToken ct = default) where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
         int f = fixedPoint.Format.FractionalBits, n = scores.Length / classes;
+        // Differences of scores, and the clipped base below, span at most this many signed bits.
+        int limit = Math.Min(suite.TruncationInputBits, fixedPoint.Format.SignedBits<T>());
+        int bits = Math.Min(limit, (int)Math.Ceiling(Math.Log2(2 * scoreBound + Math.ScaleB(1.0, Squarings) + 1)) + f + 2);
         var columns = Enumerable.Range(0, classes).Select(k => Column(scores, k, classes)).ToArray();
-        var max = await MaxAsync(fixedPoint, columns, ct).ConfigureAwait(false);
+        var max = await MaxAsync(suite, columns, bits, f - PrecisionKept, ct).ConfigureAwait(false);
         var broadcast = max.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]);
 
-        // base = 1 + d / 2^s, at f + s fractional bits so that d loses nothing; clipped at 0.
+        // base = 1 + d / 2^s, at f + s fractional bits so that d loses nothing; clipped at 0 (a base within 2^-(f + s - j)
+        // below 0 may stay: its 2^s-th power is 0 in the format).
         var shifted = suite.AddPublic(suite.Subtract(scores, broadcast), Fill<T>(Math.ScaleB(1.0, f + Squarings), n * classes));
-        var negative = await fixedPoint.LessThanAsync(shifted, suite.Constant(new T[n * classes]), ct).ConfigureAwait(false);
-        var clip = await suite.MultiplyAsync(negative, shifted, ct).ConfigureAwait(false);
+        var (_, clip) = await suite.LessThanZeroAndProductAsync(shifted, bits, f - PrecisionKept, Task.FromResult(shifted), ct)
+            .ConfigureAwait(false);
         // The first squaring keeps the base's f + s bits (so d is resolved to 2^-f) and lands at f.
         var clipped = suite.Subtract(shifted, clip);
         var power = await suite.MultiplyAndTruncateAsync(clipped, clipped, f + 2 * Squarings, ct).ConfigureAwait(false);
@@ -113,19 +125,21 @@ public static class SecureSoftmax
         return (c0, c1, 1 - c1 * a * b);
     }
 
-    // The row maximum: a tournament over the K columns, exact comparisons within the format.
-    private static async ValueTask<SharedVector<T>> MaxAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T>[] columns,
-        CancellationToken ct) where T : unmanaged, IRing<T>
+    // The row maximum within 2^-(f - ignored): a tournament over the K columns, each level one coarse comparison of
+    // b - a and its product with a - b (fused where the suite allows), max = b + [b - a < 0] (a - b). Where a and b lie
+    // within 2^ignored units the comparison may go either way, and either is within that of the maximum.
+    private static async ValueTask<SharedVector<T>> MaxAsync<T>(IArithmeticSuite<T> suite, SharedVector<T>[] columns, int bits,
+        int ignored, CancellationToken ct) where T : unmanaged, IRing<T>
     {
-        var suite = fixedPoint.Suite;
         var round = columns.ToList();
         while (round.Count > 1)
         {
             int pairs = round.Count / 2, n = round[0].Length;
             var a = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i])]);
             var b = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i + 1])]);
-            var less = await fixedPoint.LessThanAsync(b, a, ct).ConfigureAwait(false);
-            var winners = suite.Add(b, await suite.MultiplyAsync(less, suite.Subtract(a, b), ct).ConfigureAwait(false));
+            var (_, gain) = await suite.LessThanZeroAndProductAsync(suite.Subtract(b, a), bits, ignored,
+                Task.FromResult(suite.Subtract(a, b)), ct).ConfigureAwait(false);
+            var winners = suite.Add(b, gain);
             var next = Enumerable.Range(0, pairs).Select(i => winners.Slice(i * n, n)).ToList();
             if (round.Count % 2 == 1) next.Add(round[^1]);
             round = next;

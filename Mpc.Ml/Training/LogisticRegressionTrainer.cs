@@ -169,7 +169,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         if (softmax)
         {
             var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
-            predictions = await SecureSoftmax.EvaluateAsync(fixedPoint, scores, outputs, ct).ConfigureAwait(false);
+            predictions = await SecureSoftmax.EvaluateAsync(fixedPoint, scores, outputs, ranges.ScoreBound, ct).ConfigureAwait(false);
         }
         else if (Suite.SpeculativeComparison is not null)
         {

@@ -233,8 +233,12 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             var trainingProfile = profile?.ToString();
 
             if (settings.IsMulticlass)
-                return await new MulticlassOutput(context, settings, table, outDirectory, dataConfig.File)
+            {
+                int exit = await new MulticlassOutput(context, settings, table, outDirectory, dataConfig.File)
                     .WriteAsync(fixedPoint, data, result, partition, loadOptions, publicSettings, afterTraining, before, job, ct);
+                PrintProfile(trainingProfile);
+                return exit;
+            }
             var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
             var end = network.Stats.Snapshot();
 
@@ -308,10 +312,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"{trained}"));
             context.Out.WriteLine(
                 $"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg, roc.png and .svg");
-            if (trainingProfile is not null)
-                foreach (var line in trainingProfile.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                    context.Out.WriteLine($"profile: {line}");
+            PrintProfile(trainingProfile);
             return 0;
+        }
+
+        private void PrintProfile(string? profile)
+        {
+            if (profile is null) return;
+            foreach (var line in profile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
         }
 
         private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, DataPartition partition, DataLoadOptions loadOptions,

@@ -204,7 +204,7 @@ internal sealed record TrainLrSettings
         FractionalBits = parse.GetValue<int>("--fractional-bits"),
         FeatureBound = parse.GetValue<double?>("--feature-bound"),
         Multiclass = parse.GetValue<string>("--multiclass") ?? "none",
-        Classes = parse.GetValue<int[]?>("--classes"),
+        Classes = parse.GetValue<int[]?>("--classes") is { Length: > 0 } classes ? classes : null,
         Label = parse.GetValue<string?>("--label"),
         Profile = parse.GetValue<bool>("--profile"),
         Suite = parse.GetValue<string>("--suite") ?? "auto",

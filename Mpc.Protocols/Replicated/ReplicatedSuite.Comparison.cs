@@ -106,28 +106,38 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     }
 
     /// <summary>[x &lt; 0] for x (my shares) signed in <paramref name="bits"/> bits: its bit b - 1, in the ring.</summary>
+    /// <remarks>
+    /// Only the low b bits of the components matter (the sum's bit b - 1 depends on nothing above it), so values of
+    /// at most 16 or 32 bits travel 4 or 2 to a word, each in a lane of its own: shifts clear the bits that would
+    /// cross into the next lane, so every lane's adder is the b-bit adder it would be alone. Fewer words, the same
+    /// rounds.
+    /// </remarks>
     private async ValueTask<SharedVector<Z2kPair>> SignBitAsync(Z2kPair[] x, int bits, StreamTag[] tags, CancellationToken ct)
     {
         int levels = Levels(bits);
-        int n = x.Length;
-        var (s0, s1) = (new ulong[n], new ulong[n]);
-        var carries = new ulong[n];
+        int n = x.Length, lane = bits <= 16 ? 16 : bits <= 32 ? 32 : 64, perWord = 64 / lane, words = (n + perWord - 1) / perWord;
+        ulong laneBits = lane == 64 ? ulong.MaxValue : (1UL << lane) - 1;
+        var (s0, s1) = (new ulong[words], new ulong[words]);
+        var carries = new ulong[words];
         for (int i = 0; i < n; i++)
         {
-            (s0[i], s1[i]) = (x[i].First, x[i].Second);
-            carries[i] = s0[i] & s1[i];
+            int w = i / perWord, offset = i % perWord * lane;
+            s0[w] |= (x[i].First & laneBits) << offset;
+            s1[w] |= (x[i].Second & laneBits) << offset;
         }
+        for (int w = 0; w < words; w++) carries[w] = s0[w] & s1[w];
         // The three-way sum's carries, reshared; shifted into place.
-        var t = await ReshareWordsAsync(Xor(carries, ZeroShares(n, tags[0], xor: true)), tags[0], ct).ConfigureAwait(false);
-        var (u0, u1) = (ShiftLeft(t.First, 1), ShiftLeft(t.Second, 1));
-        var g = await PrefixCarriesAsync(s0, s1, u0, u1, levels, tags.AsMemory(1, 1 + levels), ct).ConfigureAwait(false);
-        // Bit b - 1 of s ^ 2t ^ (carries shifted into place).
-        int top = bits - 1;
+        var t = await ReshareWordsAsync(Xor(carries, ZeroShares(words, tags[0], xor: true)), tags[0], ct).ConfigureAwait(false);
+        var (u0, u1) = (ShiftLeft(t.First, 1, lane), ShiftLeft(t.Second, 1, lane));
+        var g = await PrefixCarriesAsync(s0, s1, u0, u1, levels, tags.AsMemory(1, 1 + levels), ct, lane).ConfigureAwait(false);
+        // Bit b - 1 of s ^ 2t ^ (carries shifted into place), lane by lane.
+        var (top0, top1) = (ShiftLeft(g.First, 1, lane), ShiftLeft(g.Second, 1, lane));
         var (bit0, bit1) = (new ulong[n], new ulong[n]);
         for (int i = 0; i < n; i++)
         {
-            bit0[i] = ((s0[i] ^ u0[i] ^ (g.First[i] << 1)) >> top) & 1;
-            bit1[i] = ((s1[i] ^ u1[i] ^ (g.Second[i] << 1)) >> top) & 1;
+            int w = i / perWord, top = i % perWord * lane + bits - 1;
+            bit0[i] = ((s0[w] ^ u0[w] ^ top0[w]) >> top) & 1;
+            bit1[i] = ((s1[w] ^ u1[w] ^ top1[w]) >> top) & 1;
         }
         return await InjectBitsAsync(bit0, bit1, tags[^1], ct).ConfigureAwait(false);
     }
@@ -139,7 +149,7 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
     /// a ^ b ^ (result &lt;&lt; 1) there.
     /// </summary>
     private async ValueTask<(ulong[] First, ulong[] Second)> PrefixCarriesAsync(ulong[] a0, ulong[] a1, ulong[] b0, ulong[] b1, int levels,
-        ReadOnlyMemory<StreamTag> tags, CancellationToken ct)
+        ReadOnlyMemory<StreamTag> tags, CancellationToken ct, int lane = 64)
     {
         var (p0, p1) = (Xor(a0, b0), Xor(a1, b1));
         var g = (await AndWordsAsync([(a0, a1, b0, b1)], tags.Span[0], ct).ConfigureAwait(false))[0];
@@ -147,8 +157,8 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         {
             int d = 1 << level;
             bool last = level == levels - 1;
-            List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, ShiftLeft(g.First, d), ShiftLeft(g.Second, d))];
-            if (!last) ands.Add((p0, p1, ShiftLeft(p0, d), ShiftLeft(p1, d)));
+            List<(ulong[], ulong[], ulong[], ulong[])> ands = [(p0, p1, ShiftLeft(g.First, d, lane), ShiftLeft(g.Second, d, lane))];
+            if (!last) ands.Add((p0, p1, ShiftLeft(p0, d, lane), ShiftLeft(p1, d, lane)));
             var products = await AndWordsAsync(ands, tags.Span[1 + level], ct).ConfigureAwait(false);
             g = (Xor(g.First, products[0].First), Xor(g.Second, products[0].Second));
             if (!last) (p0, p1) = products[1];
@@ -255,10 +265,19 @@ public sealed partial class ReplicatedSuite : ISpeculativeComparison<Z2kPair>
         return z;
     }
 
-    private static ulong[] ShiftLeft(ulong[] a, int d)
+    /// <summary>Every lane of every word shifted left by <paramref name="d"/>, the bits leaving a lane dropped.</summary>
+    private static ulong[] ShiftLeft(ulong[] a, int d, int lane = 64)
     {
         var z = new ulong[a.Length];
-        for (int i = 0; i < z.Length; i++) z[i] = a[i] << d;
+        ulong keep = ulong.MaxValue;
+        if (lane < 64)
+        {
+            // In every lane, all but its lowest d bits (where the previous lane's top bits land).
+            ulong laneKeep = ((1UL << lane) - 1) & ~((1UL << d) - 1);
+            keep = 0;
+            for (int offset = 0; offset < 64; offset += lane) keep |= laneKeep << offset;
+        }
+        for (int i = 0; i < z.Length; i++) z[i] = (a[i] << d) & keep;
         return z;
     }
 }

@@ -41,6 +41,8 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         MultiplyAndTruncateInOneRound,
         /// <summary>The sign of x: the carries' resharing, the AND rounds of the adder and the bit injection.</summary>
         LessThanZero,
+        /// <summary>The sign of x as a 16-bit value: four values to a word in the adder.</summary>
+        LessThanZeroPacked,
     }
 
     private const int Length = 8192;
@@ -73,6 +75,7 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     [InlineData(Operation.TruncateInOneRound)]
     [InlineData(Operation.MultiplyAndTruncateInOneRound)]
     [InlineData(Operation.LessThanZero)]
+    [InlineData(Operation.LessThanZeroPacked)]
     public async Task EveryPartysView_IsUniformWhateverTheInputs(Operation operation)
     {
         var views = await ObserveAsync(
@@ -93,6 +96,7 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
     [InlineData(Operation.TruncateInOneRound)]
     [InlineData(Operation.MultiplyAndTruncateInOneRound)]
     [InlineData(Operation.LessThanZero)]
+    [InlineData(Operation.LessThanZeroPacked)]
     public async Task WithoutZeroSharing_SomeView_IsNotUniform(Operation operation)
     {
         // Inputs are left out: they never use the zero sharing (the owner's third component is masked by the two
@@ -208,6 +212,7 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
         Operation.MultiplyAndTruncate or Operation.MultiplyAndTruncateInOneRound =>
             (suite, x, y) => suite.FusedTruncation!.MultiplyAndTruncateAsync(x, y, Bits).AsTask(),
         Operation.LessThanZero => (suite, x, _) => suite.LessThanZeroAsync(x, InputBits).AsTask(),
+        Operation.LessThanZeroPacked => (suite, x, _) => suite.LessThanZeroAsync(x, Bits).AsTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -422,6 +427,16 @@ public sealed class ReplicatedViewTests(ITestOutputHelper output)
                     var injection = rounds[8].OrderBy(f => f.Peer).ToArray();
                     Assert.Equal([0, 3 - view.Party], injection.Select(f => f.Peer));
                     Assert.Equal([2 * Length, Length], injection.Select(f => f.Words.Length));
+                }
+                break;
+            case Operation.LessThanZeroPacked:
+                // 2 + ceil(log2(15)) = 6 resharing rounds of packed words (four 16-bit lanes each), then the injection.
+                foreach (var view in views)
+                {
+                    var rounds = Assert.Single(view.Steps).GroupBy(f => f.Tag.Value).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+                    Assert.Equal(view.Party == 0 ? 6 : 7, rounds.Length);
+                    foreach (var round in rounds.Take(6))
+                        Assert.True(Assert.Single(round).Words.Length is Length / 4 or Length / 2);
                 }
                 break;
         }
