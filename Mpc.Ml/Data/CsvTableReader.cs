@@ -75,7 +75,8 @@ public static class CsvTableReader
                     throw new DataException($"a class label must be a whole number from 0 to {CsvColumns.MaxClass}.",
                         file: source, row: lineNumber, column: header[labelIndex]);
                 if (!columns.ContinuousLabel && !columns.ClassLabel && label is not (0 or 1))
-                    throw new DataException("a label must be 0 or 1 (train-lr --multiclass takes classes 0 to 255).", file: source, row: lineNumber, column: header[labelIndex]);
+                    throw new DataException("a label must be 0 or 1 (train-lr --multiclass takes classes 0 to 255).",
+                        file: source, row: lineNumber, column: header[labelIndex]);
                 labels.Add(label);
             }
             if (ids is not null)

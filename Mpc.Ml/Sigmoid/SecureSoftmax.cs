@@ -91,8 +91,8 @@ public static class SecureSoftmax
         var power = await suite.MultiplyAndTruncateAsync(clipped, clipped, f + 2 * Squarings, ct).ConfigureAwait(false);
         for (int i = 1; i < Squarings; i++) power = await fixedPoint.MultiplyAsync(power, power, ct).ConfigureAwait(false);
 
-        var sums = power.Select([.. Enumerable.Range(0, n).Select(row => row * classes)]);
-        for (int k = 1; k < classes; k++) sums = suite.Add(sums, power.Select([.. Enumerable.Range(0, n).Select(row => row * classes + k)]));
+        var sums = Column(power, 0, classes);
+        for (int k = 1; k < classes; k++) sums = suite.Add(sums, Column(power, k, classes));
         var inverse = await ReciprocalAsync(fixedPoint, sums, classes, ct).ConfigureAwait(false);
         return await fixedPoint.MultiplyAsync(power, inverse.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]), ct)
             .ConfigureAwait(false);

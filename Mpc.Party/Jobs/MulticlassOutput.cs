@@ -39,7 +39,8 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             Multiclass = settings.Multiclass,
             Classes = [.. classes],
             Features = [.. data.ColumnNames.Take(d)],
-            Weights = [.. Enumerable.Range(0, k).Select(c => (IReadOnlyList<double>)[.. Enumerable.Range(0, d).Select(j => weights[j * k + c])])],
+            Weights = [.. Enumerable.Range(0, k)
+                .Select(c => (IReadOnlyList<double>)[.. Enumerable.Range(0, d).Select(j => weights[j * k + c])])],
             Biases = [.. Enumerable.Range(0, k).Select(c => weights[d * k + c])],
             Standardisation = TrainLrJob.Standardisation(data, table, partition, loadOptions, me),
             Settings = publicSettings.ToDictionary(s => s.Name, s => s.Value),
