@@ -24,11 +24,13 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     private readonly string _outRoot;
     private readonly TextWriter _stdout;
     private readonly Task<References>? _references;
+    private readonly Task<MulticlassReference>? _multiclass;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private TrainLrLaunch(TrainLrSettings settings, ClusterConfig cluster, TextWriter stdout, Task<References>? references,
-        string outRoot)
+        string outRoot, Task<MulticlassReference>? multiclass = null)
     {
+        _multiclass = multiclass;
         _settings = settings;
         _cluster = cluster;
         _stdout = stdout;
@@ -53,7 +55,8 @@ internal sealed class TrainLrLaunch : ILaunchPlan
         Task<References>? references = null;
         if (settings.ComparePlaintext)
         {
-            var configs = parties.Select(p => TrainingDataConfig.From(p, settings.Partition)).ToArray();
+            var configs = parties.Select(p => TrainingDataConfig.From(p, settings.Partition, settings.Label))
+                .Select(c => c with { Columns = c.Columns with { ClassLabel = settings.IsMulticlass } }).ToArray();
             var tables = configs.Select((c, i) =>
             {
                 try
@@ -65,6 +68,9 @@ internal sealed class TrainLrLaunch : ILaunchPlan
                     throw ex.WithParty(i);
                 }
             }).ToArray();
+            if (settings.IsMulticlass)
+                return new TrainLrLaunch(settings, cluster, stdout, null, outRoot,
+                    Task.Run(() => MulticlassReference.Compute(tables, configs[0].Partition, settings)));
             references = Task.Run(() => References.Compute(tables, configs[0].Partition, settings));
         }
         return new TrainLrLaunch(settings, cluster, stdout, references, outRoot);
@@ -87,6 +93,7 @@ internal sealed class TrainLrLaunch : ILaunchPlan
     public async Task<int> FinishAsync(int exitCode, CancellationToken ct)
     {
         if (exitCode != 0) return exitCode;
+        if (_multiclass is not null) return await CompareMulticlassAsync(await _multiclass.WaitAsync(ct), ct);
         if (_references is null)
         {
             lock (_stdout) _stdout.WriteLine($"train-lr: results in {_outRoot}/<party>/");
@@ -131,6 +138,45 @@ internal sealed class TrainLrLaunch : ILaunchPlan
         return 0;
     }
 
+    // Every party's accuracy and log-loss beside the plaintext twin's, added to its metrics.json and printed.
+    private async Task<int> CompareMulticlassAsync(MulticlassReference reference, CancellationToken ct)
+    {
+        double maxDiff = 0, accuracy = double.NaN, logLoss = double.NaN, seconds = double.NaN;
+        for (int p = 0; p < _cluster.ComputingPartyCount; p++)
+        {
+            string directory = PartyDirectory(p), metricsPath = Path.Combine(directory, "metrics.json");
+            string modelPath = Path.Combine(directory, "model.json");
+            var model = MulticlassModelFile.Parse(await File.ReadAllTextAsync(modelPath, ct), modelPath);
+            var metrics = JsonNode.Parse(await File.ReadAllTextAsync(metricsPath, ct))!.AsObject();
+            int k = model.Classes.Count, d = model.Features.Count;
+            for (int c = 0; c < k; c++)
+            {
+                for (int j = 0; j < d; j++) maxDiff = Math.Max(maxDiff, Math.Abs(model.Weights[c][j] - reference.Weights[j * k + c]));
+                maxDiff = Math.Max(maxDiff, Math.Abs(model.Biases[c] - reference.Weights[d * k + c]));
+            }
+            metrics["plaintext_accuracy"] = reference.Plaintext.Accuracy;
+            metrics["plaintext_log_loss"] = reference.Plaintext.LogLoss;
+            metrics["max_weight_diff"] = maxDiff;
+            AtomicFile.WriteAllText(metricsPath, metrics.ToJsonString(ModelFile.Json) + "\n");
+            accuracy = metrics["accuracy"]!.GetValue<double>();
+            logLoss = metrics["log_loss"]!.GetValue<double>();
+            seconds = metrics["train_seconds"]!.GetValue<double>();
+        }
+        lock (_stdout)
+        {
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: test set of {reference.Plaintext.Rows} rows      secure    plaintext"));
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {"accuracy",-10} {accuracy,10:0.0000} {reference.Plaintext.Accuracy,12:0.0000}"));
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {"log-loss",-10} {logLoss,10:0.0000} {reference.Plaintext.LogLoss,12:0.0000}"));
+            _stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-lr: max |secure - plaintext weight| {maxDiff:0.##e+00}; secure training {seconds:0.000} s, " +
+                $"whole launch {_clock.Elapsed.TotalSeconds:0.0} s; metrics in {_outRoot}/<party>/metrics.json"));
+        }
+        return 0;
+    }
+
     private string PartyDirectory(int party) => Path.Combine(_outRoot, _cluster.Parties[party].Name);
 
     /// <summary>The plaintext references on the pooled data: the same algorithm, and Newton's method to convergence.</summary>
@@ -148,5 +194,23 @@ internal sealed class TrainLrLaunch : ILaunchPlan
         private static ClassificationMetrics Evaluate(double[] weights, PlainDataset test) =>
             ClassificationMetrics.Of(Enumerable.Range(0, test.Rows)
                 .Select(i => ModelFile.Logistic(PlaintextLogisticRegression.Dot(test.Row(i), weights))).ToArray(), test.Labels);
+    }
+
+    /// <summary>The same multiclass algorithm on the pooled data in double precision, and its test metrics.</summary>
+    private sealed record MulticlassReference(double[] Weights, MulticlassMetrics Plaintext)
+    {
+        public static MulticlassReference Compute(PartyTable[] tables, DataPartition partition, TrainLrSettings settings)
+        {
+            int[] classes = settings.Classes
+                ?? [.. tables.Where(t => t.Labels is not null).SelectMany(t => t.Labels!).Distinct().Order().Select(v => (int)v)];
+            var (train, test) = PooledData.Combine(tables, partition, settings.LoadOptions() with { Classes = classes });
+            var options = settings.TrainingOptions();
+            var (weights, _) = PlaintextLogisticRegression.Train(train, options);
+            int k = classes.Length;
+            var scores = Enumerable.Range(0, test.Rows).SelectMany(i => PlaintextLogisticRegression.Scores(test, i, weights)).ToArray();
+            int[] truth = [.. Enumerable.Range(0, test.Rows).Select(i => Array.IndexOf(test.Labels, 1.0, i * k, k) - i * k)];
+            return new MulticlassReference(weights,
+                MulticlassMetrics.Of(classes, MulticlassEvaluation.Probabilities(scores, k, options.Multiclass), truth));
+        }
     }
 }
