@@ -17,7 +17,58 @@ internal static class DataCommands
     private const int Ok = 0, BadInput = 2;
 
     public static IEnumerable<Command> Create(TextWriter stdout, TextWriter stderr) =>
-        [Predict(stdout, stderr), Datagen(stdout, stderr), Split(stdout, stderr)];
+        [Predict(stdout, stderr), ExportOnnx(stdout, stderr), Datagen(stdout, stderr), Split(stdout, stderr)];
+
+    private static Command ExportOnnx(TextWriter stdout, TextWriter stderr)
+    {
+        var models = new Option<string[]>("--model")
+        {
+            Description = "model.json from train-lr (vertical: every party's file, merged as predict merges them), or " +
+                "linear-model.json from train-linear.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string>("--out") { Description = "The ONNX file to write.", Required = true };
+        var command = new Command("export-onnx",
+            "Write a revealed model as ONNX (ai.onnx.ml LinearClassifier or LinearRegressor) for ONNX Runtime or ML.NET.");
+        command.Options.Add(models);
+        command.Options.Add(output);
+        command.SetAction(parse => Run(stderr, () =>
+        {
+            var paths = parse.GetValue(models)!;
+            string first = File.ReadAllText(paths[0]);
+            byte[]? onnx;
+            if (LinearModelFile.IsLinear(paths[0]))
+            {
+                var linear = LinearModelFile.Load(paths[0]);
+                onnx = OnnxExport.Regressor(linear.Features, linear.Weights, linear.Intercept);
+            }
+            else if (MulticlassModelFile.IsMulticlass(first))
+            {
+                var model = MulticlassModelFile.Parse(first, paths[0]);
+                foreach (var other in paths.Skip(1)) model = model.Merge(MulticlassModelFile.Parse(File.ReadAllText(other), other), other);
+                onnx = model.ToOnnx() ?? throw MissingStandardisation(model.MissingStandardisation());
+            }
+            else
+            {
+                var model = ModelFile.Load(paths[0]);
+                foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
+                onnx = model.ToOnnx() ?? throw MissingStandardisation(model.MissingStandardisation());
+            }
+            string path = parse.GetValue(output)!;
+            AtomicFile.Write(path, stream => stream.Write(onnx));
+            stdout.WriteLine($"export-onnx: wrote {path} ({onnx.Length} bytes) from {string.Join(", ", paths)}");
+        }));
+        return command;
+    }
+
+    private static InvalidDataException MissingStandardisation(IEnumerable<string> features)
+    {
+        var missing = features.ToArray();
+        return new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
+            $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
+            "a vertical party knows only its own; pass every party's model.json with --model.");
+    }
 
     private static Command Predict(TextWriter stdout, TextWriter stderr)
     {

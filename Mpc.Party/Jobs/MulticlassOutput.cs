@@ -88,6 +88,7 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
 
         Directory.CreateDirectory(outDirectory);
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
+        TrainLrJob.WriteOnnx(context.Out, outDirectory, model.ToOnnx());
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
         string runTitle = $"{fixedPoint.Suite.Name}, {metricsJson["partition"]}, {metricsJson["parties"]} parties, " +
             $"this party's data {Path.GetFileName(dataFile)}";
@@ -105,7 +106,7 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: {classes[t],6} {string.Join(" ", Enumerable.Range(0, k).Select(p => $"{metrics.Confusion[t * k + p],5}"))} " +
                 $"{precision[t],7:0.000} {recall[t],7:0.000}"));
-        output.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg");
+        output.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, model.onnx, metrics.json, loss.png and .svg");
         return 0;
     }
 }

@@ -67,7 +67,9 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "linear-model.json"), Json(result, table.LabelName, seconds));
-        context.Out.WriteLine($"train-linear: wrote {Path.Combine(folder, "linear-model.json")}");
+        AtomicFile.Write(Path.Combine(folder, "model.onnx"),
+            stream => stream.Write(OnnxExport.Regressor(result.FeatureNames, result.Weights, result.Intercept)));
+        context.Out.WriteLine($"train-linear: wrote {Path.Combine(folder, "linear-model.json")} and model.onnx");
         return 0;
     }
 

@@ -115,6 +115,21 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
         if (settings.OutDirectory is { } folder) RunFolders.RefuseEarlierResults(folder, settings.Force, settings.Resume);
     }
 
+    /// <summary>
+    /// model.onnx beside model.json, or (vertical, where this party knows only its own columns' standardisation) a
+    /// line saying how to make it from every party's model.json.
+    /// </summary>
+    internal static void WriteOnnx(TextWriter output, string folder, byte[]? onnx)
+    {
+        if (onnx is null)
+        {
+            output.WriteLine("train-lr: no model.onnx here (this party knows only its own columns' standardisation): " +
+                "mpc export-onnx --model <every party's model.json> --out model.onnx makes it");
+            return;
+        }
+        AtomicFile.Write(Path.Combine(folder, "model.onnx"), stream => stream.Write(onnx));
+    }
+
     /// <summary>out/&lt;cluster&gt;, relative to the working folder: each run's folder is made in it.</summary>
     internal static string SessionFolder(string sessionId) => Path.Combine("out", sessionId);
 
@@ -290,6 +305,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
 
             Directory.CreateDirectory(outDirectory);
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
+            WriteOnnx(context.Out, outDirectory, model.ToOnnx());
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
             string dataSet = Path.Combine(
                 Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
@@ -311,7 +327,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
                 $"{trained}"));
             context.Out.WriteLine(
-                $"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, metrics.json, loss.png and .svg, roc.png and .svg");
+                $"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, model.onnx, metrics.json, loss.png and .svg, " +
+                "roc.png and .svg");
             PrintProfile(trainingProfile);
             return 0;
         }

@@ -161,6 +161,12 @@ internal sealed record ModelFile
         return score;
     }
 
+    /// <summary>The model as ONNX (<see cref="OnnxExport"/>); null while a feature's standardisation is unknown.</summary>
+    public byte[]? ToOnnx() => MissingStandardisation().Any()
+        ? null
+        : OnnxExport.Classifier(Features, [Weights], [Bias], [0, 1], softmax: false,
+            [.. Standardisation.Means.Select(m => m!.Value)], [.. Standardisation.StandardDeviations.Select(d => d!.Value)]);
+
     /// <summary>The logistic function.</summary>
     public static double Logistic(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }

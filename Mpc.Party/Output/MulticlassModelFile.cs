@@ -126,6 +126,12 @@ internal sealed record MulticlassModelFile
         return this with { Standardisation = new ModelFile.StandardisationSection(means, deviations), Label = Label ?? other.Label };
     }
 
+    /// <summary>The model as ONNX (<see cref="OnnxExport"/>); null while a feature's standardisation is unknown.</summary>
+    public byte[]? ToOnnx() => MissingStandardisation().Any()
+        ? null
+        : OnnxExport.Classifier(Features, Weights, Biases, [.. Classes.Select(c => (long)c)], Multiclass == "softmax",
+            [.. Standardisation.Means.Select(m => m!.Value)], [.. Standardisation.StandardDeviations.Select(d => d!.Value)]);
+
     /// <summary>The class probabilities of raw feature values in <see cref="Features"/> order.</summary>
     public double[] Probabilities(ReadOnlySpan<double> features)
     {

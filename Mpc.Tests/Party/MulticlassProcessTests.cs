@@ -46,6 +46,21 @@ public sealed class MulticlassProcessTests : IDisposable
             "--out", "predictions.csv"]);
         Assert.Equal(0, await predict.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Matches(@"predict: accuracy 0\.9\d{3}, log-loss \d\.\d{4} over 10 classes \(label 'digit'\)", predict.Stdout);
-        Assert.Equal(1798, File.ReadAllLines(Path.Combine(_root, "predictions.csv")).Length);
+        var predictions = File.ReadAllLines(Path.Combine(_root, "predictions.csv"));
+        Assert.Equal(1798, predictions.Length);
+
+        // The same model as ONNX (every party's file merged, as predict merges them), scored by ONNX Runtime.
+        using (var export = MpcProcess.StartIn(_root, ["export-onnx", "--model", .. models, "--out", "model.onnx"]))
+            Assert.Equal(0, await export.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        if (partition == "horizontal") Assert.True(File.Exists(Path.Combine(_root, "model", "alice", "model.onnx")));
+        var digits = File.ReadAllLines(MlTestData.DataPath("digits.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        float[] rows = [.. digits.SelectMany(cells => cells.Take(64).Select(float.Parse))];
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(File.ReadAllBytes(Path.Combine(_root, "model.onnx")));
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("features",
+            new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(rows, [digits.Length, 64]))]);
+        var labels = results.First(r => r.Name == "label").AsTensor<long>().ToArray();
+        int column = Array.IndexOf(predictions[0].Split(','), "prediction");
+        int agree = Enumerable.Range(0, digits.Length).Count(i => labels[i].ToString() == predictions[i + 1].Split(',')[column]);
+        Assert.True(agree >= digits.Length - 2, $"ONNX Runtime and predict agree on {agree} of {digits.Length} rows");
     }
 }
