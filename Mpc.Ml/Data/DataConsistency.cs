@@ -17,8 +17,9 @@ namespace Mpc.Ml.Data;
 public static class DataConsistency
 {
     /// <summary>Every party's row count, once the tables are found consistent. One exchange (more only on failure).</summary>
+    /// <remarks>With <paramref name="labelled"/> false (rows to score), no table may have labels, and none need.</remarks>
     public static async ValueTask<int[]> VerifyAsync<T>(IArithmeticSuite<T> suite, PartyTable mine, DataPartition partition,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool labelled = true)
         where T : unmanaged, IRing<T>
     {
         int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
@@ -39,7 +40,7 @@ public static class DataConsistency
 
         if (!vertical)
         {
-            for (int p = 0; p < parties; p++)
+            for (int p = 0; p < parties && labelled; p++)
                 if (summaries[p][2] == 0) throw Fail(p, "the table has no label column; in horizontal mode every party holds the label.");
             var dissenters = PublicValues.Dissenters(summaries.Select(s => (s[4], s[5])).ToArray());
             if (dissenters.Length > 0)
@@ -67,9 +68,10 @@ public static class DataConsistency
 
         for (int p = 0; p < parties; p++)
             if (summaries[p][3] == 0) throw Fail(p, "the table has no id column; vertical partitioning aligns rows by id.");
-        if (summaries[partition.LabelOwner][2] == 0) throw Fail(partition.LabelOwner, "the label owner's table has no label column.");
+        if (labelled && summaries[partition.LabelOwner][2] == 0)
+            throw Fail(partition.LabelOwner, "the label owner's table has no label column.");
         for (int p = 0; p < parties; p++)
-            if (p != partition.LabelOwner && summaries[p][2] != 0)
+            if ((!labelled || p != partition.LabelOwner) && summaries[p][2] != 0)
                 throw Fail(p, $"the table has a label column, but party {partition.LabelOwner} is the label owner.");
 
         var idDissenters = PublicValues.Dissenters(summaries.Select(s => (s[0], s[6], s[7])).ToArray());

@@ -32,6 +32,7 @@ public sealed class JobRegistry
         .Add(new BenchSyntaxJob())
         .Add(new StatsJob())
         .Add(new TrainLinearJob())
+        .Add(new PredictJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

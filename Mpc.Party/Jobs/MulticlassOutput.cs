@@ -31,9 +31,8 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
         var metrics = await MulticlassEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, settings.MulticlassMode, table,
             partition, loadOptions, ct);
         var end = context.Network.Stats.Snapshot();
-        var weights = result.Weights ?? throw new InvalidOperationException("The model was not revealed to this party.");
-
-        var model = new MulticlassModelFile
+        var weights = result.Weights;
+        var model = weights is null ? null : new MulticlassModelFile
         {
             Label = table.LabelName,
             Multiclass = settings.Multiclass,
@@ -87,8 +86,11 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
         };
 
         Directory.CreateDirectory(outDirectory);
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
-        TrainLrJob.WriteOnnx(context.Out, outDirectory, model.ToOnnx());
+        if (model is not null)
+        {
+            AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
+            TrainLrJob.WriteOnnx(context.Out, outDirectory, model.ToOnnx());
+        }
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
         string runTitle = $"{fixedPoint.Suite.Name}, {metricsJson["partition"]}, {metricsJson["parties"]} parties, " +
             $"this party's data {Path.GetFileName(dataFile)}";
@@ -106,7 +108,8 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: {classes[t],6} {string.Join(" ", Enumerable.Range(0, k).Select(p => $"{metrics.Confusion[t * k + p],5}"))} " +
                 $"{precision[t],7:0.000} {recall[t],7:0.000}"));
-        output.WriteLine($"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, model.onnx, metrics.json, loss.png and .svg");
+        output.WriteLine($"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
+            "loss.png and .svg");
         return 0;
     }
 }

@@ -237,8 +237,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             // Code compiled during training (first calls): what a warm process would not pay again.
             var jitBefore = (Time: JitInfo.GetCompilationTime(), Methods: JitInfo.GetCompiledMethodCount());
             var trainer = new LogisticRegressionTrainer<T>(fixedPoint);
+            var modelOutput = settings.ModelOutput(context.Party.Cluster);
             var result = await TrainingProgressView.RunAsync(context.Out, options.Epochs,
-                report => trainer.TrainAsync(data.Train, data.FeatureBound, options, ModelOutput.RevealToAll, report, ct, checkpoints)
+                report => trainer.TrainAsync(data.Train, data.FeatureBound, options, modelOutput, report, ct, checkpoints)
                     .AsTask());
             int resumedFrom = checkpoints?.ResumeFrom?.EpochsCompleted ?? 0, epochsRun = settings.Epochs - resumedFrom,
                 perEpoch = Math.Max(1, epochsRun);
@@ -251,14 +252,18 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             {
                 int exit = await new MulticlassOutput(context, settings, table, outDirectory, dataConfig.File)
                     .WriteAsync(fixedPoint, data, result, partition, loadOptions, publicSettings, afterTraining, before, job, ct);
+                if (result.Weights is null)
+                    await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, table, partition, loadOptions,
+                        settings.Multiclass, outDirectory, ct);
                 PrintProfile(trainingProfile);
                 return exit;
             }
             var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
             var end = network.Stats.Snapshot();
 
-            var weights = result.Weights ?? throw new InvalidOperationException("The model was not revealed to this party.");
-            var model = Model(data, weights, partition, loadOptions, result.SigmoidName, publicSettings);
+            var model = result.Weights is { } weights
+                ? Model(data, weights, partition, loadOptions, result.SigmoidName, publicSettings)
+                : null;
             long trainRounds = afterTraining.Rounds - before.Rounds;
             double trainSeconds = result.TrainingTime.TotalSeconds;
             string partitionName = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal";
@@ -304,8 +309,16 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             };
 
             Directory.CreateDirectory(outDirectory);
-            AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
-            WriteOnnx(context.Out, outDirectory, model.ToOnnx());
+            if (model is not null)
+            {
+                AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
+                WriteOnnx(context.Out, outDirectory, model.ToOnnx());
+            }
+            else
+            {
+                await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, table, partition, loadOptions,
+                    settings.Multiclass, outDirectory, ct);
+            }
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
             string dataSet = Path.Combine(
                 Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
@@ -327,8 +340,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
                 $"{trained}"));
             context.Out.WriteLine(
-                $"train-lr: wrote {Path.Combine(outDirectory, "model.json")}, model.onnx, metrics.json, loss.png and .svg, " +
-                "roc.png and .svg");
+                $"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
+                "loss.png and .svg, roc.png and .svg");
             PrintProfile(trainingProfile);
             return 0;
         }
@@ -370,13 +383,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
         private async Task<int> SaveStoreAsync<T>(IArithmeticSuite<T> suite, PlannedPreprocessing made, CancellationToken ct)
             where T : unmanaged, IRing<T>
         {
-            var draw = new T[2];
-            if (suite.Session.PartyId == 0)
-                for (int i = 0; i < draw.Length; i++)
-                    draw[i] = T.FromInt128((Int128)BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8), 0));
-            var shared = await suite.InputAsync(0, suite.Session.PartyId == 0 ? draw : ReadOnlyMemory<T>.Empty, 2, ct);
-            var opened = await suite.OpenAsync(shared, ct);
-            var id = opened.SelectMany(v => BitConverter.GetBytes((ulong)T.ToSignedInt128(v))).ToArray();
+            var id = await SecretModel.DrawIdAsync(suite, ct);
             string path = Path.Combine(outDirectory, OfflineStore.FileName);
             var material = made.ExportMaterial();
             OfflineStore.Write(path, context.Party, id, material);

@@ -47,6 +47,21 @@ internal sealed record TrainLrSettings
     /// <summary>--label: the label column, in place of the party file's data.label.</summary>
     public string? Label { get; init; }
 
+    /// <summary>--reveal: "all", "none" (the weights stay secret-shared) or a party's id or name (only it learns them).</summary>
+    public string Reveal { get; init; } = "all";
+
+    /// <summary>Who learns the weights, with a party named by <see cref="Reveal"/> resolved in <paramref name="cluster"/>.</summary>
+    public ModelOutput ModelOutput(Mpc.Net.Configuration.ClusterConfig cluster)
+    {
+        if (Reveal == "all") return Mpc.Ml.Training.ModelOutput.RevealToAll;
+        if (Reveal == "none") return Mpc.Ml.Training.ModelOutput.KeepShared;
+        for (int p = 0; p < cluster.ComputingPartyCount; p++)
+            if (cluster.Parties[p].Name == Reveal || p.ToString(CultureInfo.InvariantCulture) == Reveal)
+                return Mpc.Ml.Training.ModelOutput.RevealTo(p);
+        throw new ArgumentException($"--reveal {Reveal}: not all, none, nor a computing party's id or name " +
+            $"({string.Join(", ", cluster.Parties.Take(cluster.ComputingPartyCount).Select(p => p.Name))}).");
+    }
+
     /// <summary>Whether the model has one output per class.</summary>
     public bool IsMulticlass => Multiclass != "none";
     public required string Comparison { get; init; }
@@ -142,6 +157,12 @@ internal sealed record TrainLrSettings
             AllowMultipleArgumentsPerToken = true,
         },
         new Option<string?>("--label") { Description = "The label column, in place of the party file's data.label." },
+        new Option<string>("--reveal")
+        {
+            Description = "Who learns the trained weights: all (default), none (each party keeps its shares, sealed in " +
+                "model-shares.mpcshares, for launch ... predict --model-shares) or one party's id or name.",
+            DefaultValueFactory = _ => "all",
+        },
         new Option<bool>("--profile") { Description = "Print where training time goes: products, truncations, comparisons." },
         new Option<string>("--offline")
         {
@@ -206,6 +227,7 @@ internal sealed record TrainLrSettings
         Multiclass = parse.GetValue<string>("--multiclass") ?? "none",
         Classes = parse.GetValue<int[]?>("--classes") is { Length: > 0 } classes ? classes : null,
         Label = parse.GetValue<string?>("--label"),
+        Reveal = parse.GetValue<string>("--reveal") ?? "all",
         Profile = parse.GetValue<bool>("--profile"),
         Suite = parse.GetValue<string>("--suite") ?? "auto",
         Preprocessing = parse.GetValue<string>("--preprocessing") ?? "auto",
@@ -266,6 +288,11 @@ internal sealed record TrainLrSettings
         if (LossEvery is < 0) throw new ArgumentException("--loss-every must be 0 or positive.");
         if (FractionalBits is < 4 or > 40) throw new ArgumentException("--fractional-bits must lie between 4 and 40.");
         if (FeatureBound is { } bound && !(bound > 0)) throw new ArgumentException("--feature-bound must be positive.");
+        if (Reveal == "none" && Security == "malicious")
+            throw new ArgumentException("--reveal none keeps plain shares for later sessions; with --security malicious their MACs " +
+                "would be tied to this session's key: reveal the model, or train semi-honest.");
+        if (Reveal != "all" && ComparePlaintext)
+            throw new ArgumentException("--compare-plaintext compares the revealed model: it needs --reveal all.");
         if (Classes is not null && !IsMulticlass) throw new ArgumentException("--classes needs --multiclass ovr or softmax.");
         if (Classes is { } classes && (classes.Length < 2 || classes.Distinct().Count() != classes.Length
             || classes.Any(c => c is < 0 or > CsvColumns.MaxClass)))
@@ -387,5 +414,6 @@ internal sealed record TrainLrSettings
         ("multiclass", Multiclass),
         ("classes", Classes is null ? "discovered" : string.Join(",", Classes)),
         ("label", Label ?? "data.label"),
+        ("reveal", Reveal),
     ];
 }
