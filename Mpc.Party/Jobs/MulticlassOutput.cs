@@ -108,7 +108,8 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: {classes[t],6} {string.Join(" ", Enumerable.Range(0, k).Select(p => $"{metrics.Confusion[t * k + p],5}"))} " +
                 $"{precision[t],7:0.000} {recall[t],7:0.000}"));
-        output.WriteLine($"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
+        output.WriteLine(
+            $"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
             "loss.png and .svg");
         return 0;
     }

@@ -86,7 +86,8 @@ public sealed class PredictJob : IJob, ILaunchHooks
             var features = model.Features.Skip(offset).Take(width).ToArray();
             try
             {
-                table = CsvTableReader.Read(data, new CsvColumns(null, model.Vertical ? context.GetOption<string>("--id") : null, features));
+                string? id = model.Vertical ? context.GetOption<string>("--id") : null;
+                table = CsvTableReader.Read(data, new CsvColumns(null, id, features));
             }
             catch (DataException ex)
             {
@@ -169,7 +170,8 @@ public sealed class PredictJob : IJob, ILaunchHooks
             if (!model.Vertical)
             {
                 // The asker's row count, made public.
-                var count = await suite.InputAsync(asker, me == asker ? new[] { T.FromInt64(table!.RowCount) } : ReadOnlyMemory<T>.Empty, 1, ct);
+                var mineCount = me == asker ? new[] { T.FromInt64(table!.RowCount) } : ReadOnlyMemory<T>.Empty;
+                var count = await suite.InputAsync(asker, mineCount, 1, ct);
                 rows = (int)T.ToSignedInt128((await suite.OpenAsync(count, ct))[0]);
                 var mine = me == asker ? Standardised(table!, 0) : [];
                 var values = await fixedPoint.InputAsync(asker, mine, rows * d, ct);
@@ -202,7 +204,8 @@ public sealed class PredictJob : IJob, ILaunchHooks
             for (int i = 0; i < order.Length; i++)
                 for (int j = 0; j < w; j++)
                 {
-                    double mean = model.Means[offset + j] ?? throw new InvalidDataException($"the model lacks feature {offset + j}'s mean.");
+                    double mean = model.Means[offset + j]
+                        ?? throw new InvalidDataException($"the model lacks feature {offset + j}'s mean.");
                     double sd = model.StandardDeviations[offset + j]
                         ?? throw new InvalidDataException($"the model lacks feature {offset + j}'s deviation.");
                     values[i * w + j] = (mine[order[i], j] - mean) / sd;
