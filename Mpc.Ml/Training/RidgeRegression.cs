@@ -8,9 +8,20 @@ using Mpc.Protocols.FixedPoint;
 
 namespace Mpc.Ml.Training;
 
-/// <summary>A linear model y = intercept + Σ weights_j x_j in the data's own units, with its pooled test metrics.</summary>
+/// <summary>
+/// A linear model y = intercept + Σ weights_j x_j in the data's own units, with its pooled test metrics; or, with
+/// <see cref="Means"/> (vertical data), y = intercept + Σ weights_j (x_j - mean_j) / sd_j on standardised features,
+/// where each party knows only its own columns' means and deviations (the others' entries null).
+/// </summary>
 public sealed record LinearModelResult(IReadOnlyList<string> FeatureNames, double[] Weights, double Intercept, double TestR2,
-    double TestRmse, int TrainRows, int TestRows);
+    double TestRmse, int TrainRows, int TestRows)
+{
+    /// <summary>Vertical data: the means of the standardisation (null where another party holds the column).</summary>
+    public IReadOnlyList<double?>? Means { get; init; }
+
+    /// <summary>Vertical data: the deviations of the standardisation (null where another party holds the column).</summary>
+    public IReadOnlyList<double?>? StandardDeviations { get; init; }
+}
 
 /// <summary>
 /// Ridge (and, with lambda 0, ordinary least squares) regression in closed form over every party's rows (horizontal
@@ -42,6 +53,79 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     /// <summary>The step of <see cref="GradientEpochs"/>: 1 / d converges on any standardised data (the Hessian's largest
     /// eigenvalue is at most its trace, d + lambda d).</summary>
     public double? LearningRate { get; init; }
+
+    /// <summary>
+    /// Fits the model on the columns every party holds of the same rows (vertical data, aligned by id; the target at
+    /// <paramref name="partition"/>'s label owner) and scores it on the test rows: each party standardises its own
+    /// columns (nothing of them is revealed), the shared matrix [X 1] is input, A = X^T X / n + lambda I (the bias not
+    /// penalised) and X^T y / n come from one secure matrix product, the same Newton-Schulz inverse solves for the
+    /// weights, which are opened (on standardised features); each test row's prediction goes to the label owner, and
+    /// only the pooled sums behind R^2 and RMSE are opened. The product is n (d + 1) (d + 2) multiplications (one round).
+    /// </summary>
+    public async Task<LinearModelResult> FitVerticalAsync(PartyTable mine, DataPartition partition, double lambda, double testFraction,
+        ulong seed, CancellationToken ct = default)
+    {
+        if (lambda < 0 || !double.IsFinite(lambda)) throw new ArgumentException($"--lambda must be 0 or more, not {lambda}.");
+        var suite = fixedPoint.Suite;
+        int f = fixedPoint.Format.FractionalBits, me = suite.Session.PartyId;
+        var options = new DataLoadOptions(testFraction, seed, FeatureBound: null);
+        var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(mine, partition, options, ct).ConfigureAwait(false);
+        var train = data.Train;
+        int n = train.Rows, columns = train.Columns, d = columns - 1;
+
+        // [X | y], row by row, and X^T [X | y] / n in one product.
+        var indices = new int[n * (columns + 1)];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < columns; j++) indices[i * (columns + 1) + j] = i * columns + j;
+            indices[i * (columns + 1) + columns] = n * columns + i;
+        }
+        var joined = SharedVector<T>.Concat(train.Features, train.Labels).Select(indices);
+        var prepared = await suite.PrepareMatrixAsync(train.Features, n, columns, ct).ConfigureAwait(false);
+        var gram = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, joined, columns + 1, ct).ConfigureAwait(false);
+        gram = await fixedPoint.ScaleAsync(gram, 1.0 / n, ct).ConfigureAwait(false);
+        var aIndices = Enumerable.Range(0, columns).SelectMany(j => Enumerable.Range(0, columns).Select(k => j * (columns + 1) + k));
+        var a = fixedPoint.AddPublic(gram.Select([.. aIndices]),
+            [.. Enumerable.Range(0, columns * columns).Select(i => i % (columns + 1) == 0 && i / columns < d ? lambda : 0)]);
+        var b = gram.Select([.. Enumerable.Range(0, columns).Select(j => j * (columns + 1) + columns)]);
+        var w = await fixedPoint.OpenAsync(await SolveAsync(a, b, columns, columns * (1 + lambda), ct).ConfigureAwait(false), ct)
+            .ConfigureAwait(false);
+
+        // Predictions of the test rows to the label owner, who sums the residuals; only the sums are opened.
+        var test = data.Test;
+        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), test.Rows, columns, 1, ct)
+            .ConfigureAwait(false);
+        var mine0 = await fixedPoint.OpenToAsync(partition.LabelOwner, predictions, ct).ConfigureAwait(false);
+        var sums = new double[3];
+        if (mine0 is not null)
+        {
+            var rows = AlignedRows.Create(mine, partition, me, testFraction, seed);
+            for (int i = 0; i < rows.Test.Length; i++)
+            {
+                double y = mine.Labels![rows.Test[i]];
+                sums[0] += (y - mine0[i]) * (y - mine0[i]);
+                sums[1] += y;
+                sums[2] += y * y;
+            }
+        }
+        var pooled = await TotalsAsync(mine, sums, ct).ConfigureAwait(false);
+        int testRows = test.Rows;
+        double totalSquares = pooled[2] - pooled[1] * pooled[1] / Math.Max(1, testRows);
+
+        // What this party knows of the standardisation: its own columns'.
+        var scaling = FeatureScaling.Of(mine, AlignedRows.Create(mine, partition, me, testFraction, seed).Train);
+        int offset = data.ColumnsByParty!.Take(me).Sum();
+        var means = new double?[d];
+        var deviations = new double?[d];
+        for (int j = 0; j < mine.FeatureCount; j++)
+            (means[offset + j], deviations[offset + j]) = (scaling.Means[j], scaling.StandardDeviations[j]);
+        return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], 1 - pooled[0] / totalSquares,
+            Math.Sqrt(pooled[0] / Math.Max(1, testRows)), n, testRows)
+        {
+            Means = means,
+            StandardDeviations = deviations,
+        };
+    }
 
     /// <summary>Fits the model on every party's training rows and scores it on their test rows.</summary>
     public async Task<LinearModelResult> FitAsync(PartyTable mine, double lambda, double testFraction, ulong seed,
@@ -138,12 +222,23 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             .ConfigureAwait(false);
         var total = parts[0];
         for (int p = 1; p < parts.Length; p++) total = suite.Add(total, parts[p]);
+        var a = fixedPoint.AddPublic(total.Slice(0, d * d), [.. Enumerable.Range(0, d * d).Select(i => i % (d + 1) == 0 ? lambda : 0)]);
+        var b = total.Slice(d * d, d);
+        return await fixedPoint.OpenAsync(await SolveAsync(a, b, d, d * (1 + lambda), ct).ConfigureAwait(false), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A^-1 b for the shared d x d matrix A, whose eigenvalues are at most <paramref name="bound"/>: Newton-Schulz from
+    /// V0 = I / bound, then one product.
+    /// </summary>
+    private async Task<SharedVector<T>> SolveAsync(SharedVector<T> a, SharedVector<T> b, int d, double bound, CancellationToken ct)
+    {
+        var suite = fixedPoint.Suite;
+        int f = fixedPoint.Format.FractionalBits;
         var identity = new double[d * d];
         for (int j = 0; j < d; j++) identity[j * d + j] = 1;
-        var a = fixedPoint.AddPublic(total.Slice(0, d * d), [.. identity.Select(v => v * lambda)]);
-        var b = total.Slice(d * d, d);
-
-        var v = fixedPoint.Constant([.. identity.Select(x => x / (d * (1 + lambda)))]);
+        var v = fixedPoint.Constant([.. identity.Select(x => x / bound)]);
         double[] twice = [.. identity.Select(x => 2 * x)];
         for (int step = 0; step < Iterations; step++)
         {
@@ -151,8 +246,7 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             var correction = fixedPoint.AddPublic(suite.Scale(av, T.FromInt64(-1)), twice);
             v = await suite.MatrixMultiplyAndTruncateAsync(v, correction, d, d, d, f, ct).ConfigureAwait(false);
         }
-        return await fixedPoint.OpenAsync(await suite.MatrixMultiplyAndTruncateAsync(v, b, d, d, 1, f, ct).ConfigureAwait(false), ct)
-            .ConfigureAwait(false);
+        return await suite.MatrixMultiplyAndTruncateAsync(v, b, d, d, 1, f, ct).ConfigureAwait(false);
     }
 
     private ValueTask<double[]> TotalsAsync(PartyTable mine, double[] values, CancellationToken ct) =>

@@ -40,7 +40,7 @@ internal static class DataCommands
             byte[]? onnx;
             if (LinearModelFile.IsLinear(paths[0]))
             {
-                var linear = LinearModelFile.Load(paths[0]);
+                var linear = LoadLinear(paths);
                 onnx = OnnxExport.Regressor(linear.Features, linear.Weights, linear.Intercept);
             }
             else if (MulticlassModelFile.IsMulticlass(first))
@@ -60,6 +60,14 @@ internal static class DataCommands
             stdout.WriteLine($"export-onnx: wrote {path} ({onnx.Length} bytes) from {string.Join(", ", paths)}");
         }));
         return command;
+    }
+
+    // A linear model in the data's units: a vertical one merged from every party's file first.
+    private static LinearModelFile LoadLinear(string[] paths)
+    {
+        var model = LinearModelFile.Load(paths[0]);
+        foreach (var other in paths.Skip(1)) model = model.Merge(LinearModelFile.Load(other), other);
+        return model.InDataUnits(paths[0]);
     }
 
     private static InvalidDataException MissingStandardisation(IEnumerable<string> features)
@@ -96,7 +104,7 @@ internal static class DataCommands
             var paths = parse.GetValue(models)!;
             if (File.Exists(paths[0]) && LinearModelFile.IsLinear(paths[0]))
             {
-                PredictLinear(LinearModelFile.Load(paths[0]), parse.GetValue(data)!, parse.GetValue(output), stdout, stderr);
+                PredictLinear(LoadLinear(paths), parse.GetValue(data)!, parse.GetValue(output), stdout, stderr);
                 return;
             }
             if (File.Exists(paths[0]) && MulticlassModelFile.IsMulticlass(File.ReadAllText(paths[0])))

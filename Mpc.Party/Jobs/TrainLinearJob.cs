@@ -51,12 +51,12 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         var data = TrainingDataConfig.From(context.Party);
-        if (data.Partition.Kind != Partitioning.Horizontal)
-            throw new ArgumentException("train-linear needs horizontal data (each party some rows with every column and the target).");
+        if (data.Partition.Kind == Partitioning.Vertical && context.GetOption<int?>("--epochs") is not null)
+            throw new ArgumentException("train-linear --epochs takes horizontal data; vertical data fits in closed form.");
         var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true });
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await TrustFreeSuite.RunAsync(session, new Fit(table, context.GetOption<double>("--lambda"),
+        var result = await TrustFreeSuite.RunAsync(session, new Fit(table, data.Partition, context.GetOption<double>("--lambda"),
             context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), context.GetOption<int?>("--epochs"),
             context.GetOption<double?>("--learning-rate"), ct));
         double seconds = clock.Elapsed.TotalSeconds;
@@ -67,18 +67,27 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "linear-model.json"), Json(result, table.LabelName, seconds));
-        AtomicFile.Write(Path.Combine(folder, "model.onnx"),
-            stream => stream.Write(OnnxExport.Regressor(result.FeatureNames, result.Weights, result.Intercept)));
-        context.Out.WriteLine($"train-linear: wrote {Path.Combine(folder, "linear-model.json")} and model.onnx");
+        if (result.Means is null)
+        {
+            AtomicFile.Write(Path.Combine(folder, "model.onnx"),
+                stream => stream.Write(OnnxExport.Regressor(result.FeatureNames, result.Weights, result.Intercept)));
+        }
+        context.Out.WriteLine($"train-linear: wrote {Path.Combine(folder, "linear-model.json")}" +
+            (result.Means is null ? " and model.onnx" : " (vertical: this party knows its own columns' standardisation only; " +
+                "mpc export-onnx --model <every party's linear-model.json> makes model.onnx)"));
         return 0;
     }
 
-    private sealed class Fit(PartyTable table, double lambda, double testFraction, ulong seed, int? epochs, double? rate,
-        CancellationToken ct) : ISuiteWork<LinearModelResult>
+    private sealed class Fit(PartyTable table, DataPartition partition, double lambda, double testFraction, ulong seed, int? epochs,
+        double? rate, CancellationToken ct) : ISuiteWork<LinearModelResult>
     {
-        public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
-            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { GradientEpochs = epochs, LearningRate = rate }
-                .FitAsync(table, lambda, testFraction, seed, ct);
+        public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T>
+        {
+            var ridge = new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { GradientEpochs = epochs, LearningRate = rate };
+            return partition.Kind == Partitioning.Vertical
+                ? ridge.FitVerticalAsync(table, partition, lambda, testFraction, seed, ct)
+                : ridge.FitAsync(table, lambda, testFraction, seed, ct);
+        }
     }
 
     private static string Json(LinearModelResult result, string? target, double seconds) => JsonText.Write(json =>
@@ -93,6 +102,18 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         foreach (var w in result.Weights) json.WriteNumberValue(w);
         json.WriteEndArray();
         json.WriteNumber("intercept", result.Intercept);
+        if (result.Means is { } means)
+        {
+            // Vertical: the weights are on standardised features; this party knows its own columns' scaling only.
+            json.WriteStartObject("standardisation");
+            json.WriteStartArray("means");
+            foreach (var m in means) WriteNullable(json, m);
+            json.WriteEndArray();
+            json.WriteStartArray("standard_deviations");
+            foreach (var sd in result.StandardDeviations!) WriteNullable(json, sd);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
         json.WriteNumberOrNull("test_r2", result.TestR2);
         json.WriteNumberOrNull("test_rmse", result.TestRmse);
         json.WriteNumber("train_rows", result.TrainRows);
@@ -100,4 +121,10 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         json.WriteNumber("seconds", seconds);
         json.WriteEndObject();
     });
+
+    private static void WriteNullable(System.Text.Json.Utf8JsonWriter json, double? value)
+    {
+        if (value is { } v) json.WriteNumberValue(v);
+        else json.WriteNullValue();
+    }
 }

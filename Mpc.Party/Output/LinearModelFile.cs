@@ -4,10 +4,43 @@ namespace Mpc.Party.Output;
 
 /// <summary>
 /// <c>linear-model.json</c> as <c>train-linear</c> writes it: the target's name, the features, their weights in the
-/// data's units and the intercept.
+/// data's units and the intercept; or (vertical data) the weights on standardised features with the standardisation
+/// this party knows (its own columns'; the others null), which <see cref="Merge"/> completes from the other parties' files.
 /// </summary>
 internal sealed record LinearModelFile(string Target, string[] Features, double[] Weights, double Intercept)
 {
+    /// <summary>Vertical: the means (null where unknown here); null for a model in the data's units.</summary>
+    public double?[]? Means { get; init; }
+
+    /// <summary>Vertical: the deviations (null where unknown here).</summary>
+    public double?[]? StandardDeviations { get; init; }
+
+    /// <summary>The model in the data's units, once every feature's standardisation is known.</summary>
+    public LinearModelFile InDataUnits(string source)
+    {
+        if (Means is null) return this;
+        if (Enumerable.Range(0, Features.Length).FirstOrDefault(j => Means[j] is null || StandardDeviations![j] is null, -1) is var j0
+            and >= 0)
+            throw new InvalidDataException($"{source}: the standardisation of '{Features[j0]}' is unknown here (vertical data): " +
+                "pass every party's linear-model.json with --model.");
+        double[] weights = [.. Enumerable.Range(0, Features.Length).Select(j => Weights[j] / StandardDeviations![j]!.Value)];
+        double intercept = Intercept - Enumerable.Range(0, Features.Length).Sum(j => weights[j] * Means[j]!.Value);
+        return new LinearModelFile(Target, Features, weights, intercept);
+    }
+
+    /// <summary>This vertical model with the standardisation it lacks taken from another party's file of the same run.</summary>
+    public LinearModelFile Merge(LinearModelFile other, string otherPath)
+    {
+        if (Means is null || other.Means is null || !other.Weights.SequenceEqual(Weights) || !other.Features.SequenceEqual(Features))
+            throw new InvalidDataException($"{otherPath}: not another party's file of the same vertical model.");
+        return this with
+        {
+            Target = Target.Length > 0 ? Target : other.Target,
+            Means = [.. Means.Select((m, j) => m ?? other.Means[j])],
+            StandardDeviations = [.. StandardDeviations!.Select((m, j) => m ?? other.StandardDeviations![j])],
+        };
+    }
+
     /// <summary>Whether <paramref name="path"/> holds a linear model (its "kind" is "linear").</summary>
     public static bool IsLinear(string path)
     {
@@ -30,8 +63,14 @@ internal sealed record LinearModelFile(string Target, string[] Features, double[
         double[] weights = [.. Field("weights", JsonValueKind.Array).EnumerateArray().Select(w => w.GetDouble())];
         if (features.Length != weights.Length)
             throw new InvalidDataException($"{path}: {features.Length} features but {weights.Length} weights.");
-        return new LinearModelFile(Field("target", JsonValueKind.String).GetString()!, features, weights,
+        var model = new LinearModelFile(Field("target", JsonValueKind.String).GetString()!, features, weights,
             Field("intercept", JsonValueKind.Number).GetDouble());
+        if (!root.TryGetProperty("standardisation", out var scaling) || scaling.ValueKind != JsonValueKind.Object) return model;
+        double?[] Read(string name) => scaling.TryGetProperty(name, out var values) && values.ValueKind == JsonValueKind.Array
+            && values.GetArrayLength() == features.Length
+            ? [.. values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)]
+            : throw new InvalidDataException($"{path}: standardisation.{name} must hold one entry per feature.");
+        return model with { Means = Read("means"), StandardDeviations = Read("standard_deviations") };
     }
 
     /// <summary>intercept + Σ weights_j x_j.</summary>

@@ -44,6 +44,22 @@ public sealed class RidgeRegressionTests
             foreach (int r in rows.Train) train.Add(([.. Enumerable.Range(0, t.FeatureCount).Select(j => t[r, j])], t.Labels![r]));
             foreach (int r in rows.Test) test.Add(([.. Enumerable.Range(0, t.FeatureCount).Select(j => t[r, j])], t.Labels![r]));
         }
+        return Plaintext(train, test, lambda, epochs);
+    }
+
+    /// <summary>The same fit on vertical tables: rows joined by id, split as the parties split the sorted ids.</summary>
+    private static (double[] Weights, double Intercept, double R2) PlaintextVertical(PartyTable[] tables, double lambda)
+    {
+        var rows = AlignedRows.Create(tables[0], DataPartition.ByColumns(0), 0, TestFraction, Seed);
+        var index = tables.Select(t => Enumerable.Range(0, t.RowCount).ToDictionary(i => t.Ids![i])).ToArray();
+        (double[] X, double Y) Row(int r) => ([.. tables.SelectMany((t, p) =>
+            Enumerable.Range(0, t.FeatureCount).Select(j => t[index[p][tables[0].Ids![r]], j]))], tables[0].Labels![r]);
+        return Plaintext([.. rows.Train.Select(Row)], [.. rows.Test.Select(Row)], lambda, null);
+    }
+
+    private static (double[] Weights, double Intercept, double R2) Plaintext(List<(double[] X, double Y)> train,
+        List<(double[] X, double Y)> test, double lambda, int? epochs)
+    {
         int d = train[0].X.Length, n = train.Count;
         double[] mean = [.. Enumerable.Range(0, d).Select(j => train.Average(r => r.X[j]))];
         double[] sd = [.. Enumerable.Range(0, d).Select(j => Math.Sqrt(train.Sum(r => Math.Pow(r.X[j] - mean[j], 2)) / n))];
@@ -101,6 +117,51 @@ public sealed class RidgeRegressionTests
                     $"{result.FeatureNames[j]}: {result.Weights[j]} against {weights[j]}");
         }
         Assert.True(r2 > 0.3, $"plaintext R^2 {r2}");
+    }
+
+    [Theory]
+    [InlineData(2, 0.001)]
+    [InlineData(3, 0.0)]
+    [InlineData(4, 0.01)]
+    public void Diabetes_Vertical_WithinOnePercentOfPlaintextR2(int parties, double lambda)
+    {
+        string csv = File.ReadAllText(MlTestData.DataPath("diabetes.csv"));
+        PartyTable[] tables = [.. CsvPartitioner.Vertical(csv, parties, "progression", 7).Select((text, p) =>
+            CsvTableReader.Read(new StringReader(text), $"party-{p}.csv",
+                new CsvColumns(p == 0 ? "progression" : null, Id: "id", ContinuousLabel: true)))];
+        var results = LocalParties.Run(parties, s => TrustFreeSuite.RunAsync(s, new VerticalWork(tables[s.PartyId], lambda)));
+        var (weights, intercept, r2) = PlaintextVertical(tables, lambda);
+        Assert.True(r2 > 0.3, $"plaintext R^2 {r2}");
+        foreach (var result in results)
+        {
+            Assert.Equal(442, result.TrainRows + result.TestRows);
+            Assert.True(Math.Abs(result.TestR2 - r2) <= 0.01 * Math.Abs(r2), $"R^2 {result.TestR2} against {r2}");
+        }
+        // Every party's own columns, in the data's units, against the plaintext fit.
+        int offset = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            var result = results[p];
+            for (int j = offset; j < offset + tables[p].FeatureCount; j++)
+            {
+                double w = result.Weights[j] / result.StandardDeviations![j]!.Value;
+                Assert.True(Math.Abs(w - weights[j]) <= 0.02 * Math.Abs(weights[j]) + 0.05 * weights.Max(Math.Abs),
+                    $"{result.FeatureNames[j]}: {w} against {weights[j]}");
+                Assert.Null(results[(p + 1) % parties].Means![j]); // another party's column: its scaling stays private
+            }
+            offset += tables[p].FeatureCount;
+        }
+        double secureIntercept = results[0].Intercept - Enumerable.Range(0, weights.Length).Sum(j =>
+            results[0].Weights[j] * results.First(r => r.Means![j] is not null).Means![j]!.Value /
+            results.First(r => r.Means![j] is not null).StandardDeviations![j]!.Value);
+        Assert.True(Math.Abs(secureIntercept - intercept) <= 0.01 * Math.Abs(intercept) + 1, $"intercept {secureIntercept}");
+    }
+
+    private sealed class VerticalWork(PartyTable mine, double lambda) : ISuiteWork<LinearModelResult>
+    {
+        public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format))
+                .FitVerticalAsync(mine, DataPartition.ByColumns(0), lambda, TestFraction, Seed);
     }
 
     [Fact]
