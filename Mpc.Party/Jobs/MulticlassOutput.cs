@@ -81,6 +81,7 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             ["test_rows"] = data.Test.Rows,
             ["features"] = d,
             ["job_seconds"] = Math.Round(job.Elapsed.TotalSeconds, 6),
+            ["peak_working_set_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
             ["loss_kind"] = LossMeasure + ", pooled training rows",
             ["losses"] = new JsonArray([.. result.Losses.Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss })]),
         };

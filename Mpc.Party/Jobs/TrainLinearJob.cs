@@ -62,7 +62,8 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train-linear: {result.TrainRows} training rows, {result.TestRows} test rows; test R^2 {result.TestR2:0.0000}, " +
-            $"RMSE {result.TestRmse:0.###}; {seconds:0.000} s"));
+            $"RMSE {result.TestRmse:0.###}; {seconds:0.000} s, peak memory " +
+            $"{System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB"));
         string folder = context.GetOption<string?>("--out") ?? Path.Combine(
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
         Directory.CreateDirectory(folder);

@@ -302,6 +302,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 ["features"] = data.Train.Columns - 1,
                 ["load_seconds"] = Round(loadSeconds),
                 ["job_seconds"] = Round(job.Elapsed.TotalSeconds),
+                ["peak_working_set_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
                 ["loss_kind"] = LossMeasure + ", pooled training rows",
                 ["losses"] = new JsonArray(result.Losses
                     .Select(l => (JsonNode)new JsonObject { ["epoch"] = l.Epoch, ["loss"] = l.Loss })

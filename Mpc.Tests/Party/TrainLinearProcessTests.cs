@@ -42,4 +42,35 @@ public sealed class TrainLinearProcessTests : IDisposable
         Assert.Equal(0, await stats.WaitForExitAsync(TimeSpan.FromSeconds(120)));
         Assert.Contains("stats: 442 rows, 11 columns", stats.Stdout);
     }
+
+    [Fact]
+    public async Task VerticalTrainLinear_PredictMergesEveryPartysFile()
+    {
+        int port = FreePorts.AllocateConsecutive(3);
+        using (var init = MpcProcess.StartIn(_root, "init", "--parties", "3", "--data", MlTestData.DataPath("diabetes.csv"),
+            "--label", "progression", "--partition", "vertical", "--port", $"{port}", "--out", "vertical"))
+            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        using var train = MpcProcess.StartIn(_root, "launch", "--cluster", "vertical/cluster.json", "train-linear", "--out", "model");
+        int exit = await train.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit == 0, train.Output);
+        Assert.Matches(@"train-linear: 354 training rows, 88 test rows; test R\^2 0\.\d{4}", train.Stdout);
+        Assert.False(File.Exists(Path.Combine(_root, "model", "alice", "model.onnx")));
+
+        string[] models = [.. new[] { "alice", "bob", "carol" }.Select(p => $"model/{p}/linear-model.json")];
+        using (var alone = MpcProcess.StartIn(_root, "predict", "--model", models[0], "--data", MlTestData.DataPath("diabetes.csv")))
+        {
+            Assert.NotEqual(0, await alone.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("pass every party's linear-model.json", alone.Output);
+        }
+        using (var predict = MpcProcess.StartIn(_root, ["predict", "--model", .. models, "--data", MlTestData.DataPath("diabetes.csv"),
+            "--out", "predictions.csv"]))
+        {
+            Assert.Equal(0, await predict.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            var r2 = double.Parse(System.Text.RegularExpressions.Regex.Match(predict.Stdout, @"R\^2 (0\.\d{4})").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(r2, 0.45, 0.6);
+        }
+        using (var export = MpcProcess.StartIn(_root, ["export-onnx", "--model", .. models, "--out", "linear.onnx"]))
+            Assert.Equal(0, await export.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
 }
