@@ -1,6 +1,9 @@
 using Mpc.Core;
 using Mpc.Core.Arithmetic;
+using System.Globalization;
 using Mpc.Core.FixedPoint;
+using Mpc.Ml.Data;
+using Mpc.Ml.Internal;
 using Mpc.Protocols;
 using Mpc.Protocols.FixedPoint;
 
@@ -91,6 +94,106 @@ public sealed class SecureStatistics<T>(IArithmeticSuite<T> suite, FixedPointFor
                 correlation[j * d + k] = covariance[j * d + k] / Math.Sqrt(covariance[j * d + j] * covariance[k * d + k]);
         return new StatisticsReport(columns, correlation);
     }
+
+    /// <summary>
+    /// The statistics of every column of the rows the parties hold column by column (vertical data, aligned by id, the
+    /// label at its owner counted as a column): each column lives at one party, which computes its count, mean,
+    /// variance, min, max, quantiles and histogram itself and announces them (aggregates of its own column, bins under
+    /// <see cref="StatisticsRequest.MinGroup"/> shown only as such); the correlations across parties' columns come from
+    /// one secure matrix product of the standardised columns, Z^T Z / (n - 1), of which only the D x D result is opened.
+    /// </summary>
+    /// <remarks>Rounds: the consistency exchange, the names' and figures' exchanges, the inputs, one product, one opening.</remarks>
+    public async Task<StatisticsReport> VerticalAsync(PartyTable mine, DataPartition partition, StatisticsRequest request,
+        CancellationToken ct = default)
+    {
+        if (request.Quantiles.FirstOrDefault(q => q is < 0 or > 1 || double.IsNaN(q), -1) is var bad and not -1)
+            throw new ArgumentException($"--quantiles: {bad} is not a probability in [0, 1].");
+        int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
+        var counts = await DataConsistency.VerifyAsync(suite, mine, partition, ct).ConfigureAwait(false);
+        int n = counts[0];
+        if (n < Math.Max(2, request.MinGroup))
+            throw new MpcException($"stats: the parties hold {n} rows, fewer than --min-group {request.MinGroup} (and 2): " +
+                "no statistic is revealed over so few");
+        // My columns (the label last, at its owner), rows in the order of the sorted ids, as every party orders them.
+        var order = AlignedRows.Create(mine, partition, me, 0, 1).Train;
+        string[] myNames = [.. mine.FeatureNames, .. mine.LabelName is { } label ? [label] : Array.Empty<string>()];
+        int width = myNames.Length;
+        var columns = Enumerable.Range(0, width).Select(j => order.Select(r => j < mine.FeatureCount ? mine[r, j] : mine.Labels![r])
+            .ToArray()).ToArray();
+
+        // My columns' figures, announced; every party's, in party order.
+        var figures = new List<string>();
+        var standardised = new double[n * width];
+        for (int j = 0; j < width; j++)
+        {
+            var v = columns[j];
+            double mean = v.Average(), variance = v.Sum(x => (x - mean) * (x - mean)) / (n - 1), sd = Math.Sqrt(variance);
+            var sorted = v.Order().ToArray();
+            var histogram = new long[Math.Max(0, request.Bins)];
+            double low = sorted[0], binWidth = request.Bins > 0 ? (sorted[^1] - low) / request.Bins : 0;
+            foreach (double x in v)
+                if (request.Bins > 0)
+                    histogram[binWidth <= 0 ? 0 : Math.Clamp((int)Math.Floor((x - low) / binWidth), 0, request.Bins - 1)]++;
+            figures.AddRange([.. new[] { mean, variance, sorted[0], sorted[^1] }.Select(Text),
+                .. request.Quantiles.Select(q => Text(sorted[(int)Math.Floor(q * (n - 1))])),
+                .. histogram.Select(h => h < request.MinGroup ? "" : h.ToString(CultureInfo.InvariantCulture))]);
+            for (int i = 0; i < n; i++) standardised[i * width + j] = sd > 1e-12 ? (v[i] - mean) / sd : 0;
+        }
+        var names = await PublicValues.ExchangeLinesAsync(suite, myNames, ct).ConfigureAwait(false);
+        var announced = await PublicValues.ExchangeLinesAsync(suite, figures, ct).ConfigureAwait(false);
+        var widths = names.Select(x => x.Length).ToArray();
+        int total = widths.Sum(), perColumn = 4 + request.Quantiles.Count + Math.Max(0, request.Bins);
+
+        var report = new List<ColumnStatistics>();
+        for (int p = 0; p < parties; p++)
+        {
+            if (announced[p].Length != widths[p] * perColumn && widths[p] > 0)
+                throw new MpcException($"stats: party {p} announced {announced[p].Length} figures for {widths[p]} columns.");
+            for (int j = 0; j < widths[p]; j++)
+            {
+                var f = announced[p].AsSpan(j * perColumn, perColumn).ToArray();
+                double Parse(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+                    ? x
+                    : throw new MpcException($"stats: party {p} announced a figure that is not a number.");
+                report.Add(new ColumnStatistics(names[p][j], n, Parse(f[0]), Parse(f[1]), Parse(f[2]), Parse(f[3]),
+                    [.. f.Skip(4).Take(request.Quantiles.Count).Select(Parse)],
+                    [.. f.Skip(4 + request.Quantiles.Count).Select(h => h.Length == 0 ? (long?)null : (long)Parse(h))]));
+            }
+        }
+
+        // Correlations: the standardised columns shared, Z^T Z / (n - 1) opened.
+        var inputs = new ValueTask<SharedVector<T>>[parties];
+        for (int p = 0; p < parties; p++)
+            inputs[p] = suite.InputAsync(p, p == me ? format.Encode<T>(standardised) : ReadOnlyMemory<T>.Empty, n * widths[p], ct);
+        var blocks = new SharedVector<T>[parties];
+        var starts = new int[parties + 1];
+        for (int p = 0; p < parties; p++)
+        {
+            blocks[p] = await inputs[p].ConfigureAwait(false);
+            starts[p + 1] = starts[p] + n * widths[p];
+        }
+        var indices = new int[n * total];
+        for (int i = 0; i < n; i++)
+        {
+            int column = 0;
+            for (int p = 0; p < parties; p++)
+                for (int j = 0; j < widths[p]; j++) indices[i * total + column++] = starts[p] + i * widths[p] + j;
+        }
+        var z = SharedVector<T>.Concat(blocks).Select(indices);
+        var fixedPoint = new FixedPointArithmetic<T>(suite, format);
+        var prepared = await suite.PrepareMatrixAsync(z, n, total, ct).ConfigureAwait(false);
+        var product = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, z, total, ct).ConfigureAwait(false);
+        var gram = await fixedPoint.OpenAsync(product, ct).ConfigureAwait(false);
+        var correlation = new double[total * total];
+        for (int j = 0; j < total; j++)
+            for (int k = 0; k < total; k++)
+                correlation[j * total + k] = j == k && gram[j * total + j] > 0
+                    ? 1
+                    : gram[j * total + k] / Math.Sqrt(gram[j * total + j] * gram[k * total + k]);
+        return new StatisticsReport(report, correlation);
+    }
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The pooled values of rank floor(q (n - 1)) of every column: one pass of the sorting network for all columns.</summary>
     private async Task<double[][]> QuantilesAsync(double[] values, long[] counts, int d, IReadOnlyList<double> probabilities,

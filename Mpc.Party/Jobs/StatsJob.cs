@@ -10,8 +10,9 @@ using Mpc.Protocols;
 namespace Mpc.Party.Jobs;
 
 /// <summary>
-/// <c>stats</c>: joint statistics over the rows every party holds (horizontal data), aggregates only, on the suite
-/// that trusts no one for N parties (<see cref="SecureStatistics{T}"/>).
+/// <c>stats</c>: joint statistics over the rows every party holds (horizontal data) or over the columns each holds of
+/// the same rows (vertical data), aggregates only, on the suite that trusts no one for N parties
+/// (<see cref="SecureStatistics{T}"/>).
 /// </summary>
 public sealed class StatsJob : IJob
 {
@@ -46,8 +47,6 @@ public sealed class StatsJob : IJob
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         var data = TrainingDataConfig.From(context.Party);
-        if (data.Partition.Kind != Partitioning.Horizontal)
-            throw new ArgumentException("stats pools rows: it needs horizontal data (each party some rows with every column).");
         var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true }); // any label is a column here
         string[] names = [.. table.FeatureNames, .. table.LabelName is { } label ? [label] : Array.Empty<string>()];
         var values = new double[table.RowCount * names.Length];
@@ -59,7 +58,7 @@ public sealed class StatsJob : IJob
         var request = new StatisticsRequest(context.GetOption<double[]>("--quantiles") ?? [], context.GetOption<int>("--bins"),
             context.GetOption<int>("--min-group"));
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        var report = await TrustFreeSuite.RunAsync(session, new Statistics(names, values, request, ct));
+        var report = await TrustFreeSuite.RunAsync(session, new Statistics(names, values, table, data.Partition, request, ct));
         Print(context.Out, report, request);
         if (context.GetOption<string?>("--out") is { } file) Output.AtomicFile.WriteAllText(file, Json(report, request));
         return 0;
@@ -67,11 +66,13 @@ public sealed class StatsJob : IJob
 
     private static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
-    private sealed class Statistics(string[] names, double[] values, StatisticsRequest request, CancellationToken ct)
-        : ISuiteWork<StatisticsReport>
+    private sealed class Statistics(string[] names, double[] values, PartyTable table, DataPartition partition,
+        StatisticsRequest request, CancellationToken ct) : ISuiteWork<StatisticsReport>
     {
         public Task<StatisticsReport> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
-            new SecureStatistics<T>(suite, Format).HorizontalAsync(names, values, request, ct);
+            partition.Kind == Partitioning.Vertical
+                ? new SecureStatistics<T>(suite, Format).VerticalAsync(table, partition, request, ct)
+                : new SecureStatistics<T>(suite, Format).HorizontalAsync(names, values, request, ct);
     }
 
     private static void Print(TextWriter output, StatisticsReport report, StatisticsRequest request)

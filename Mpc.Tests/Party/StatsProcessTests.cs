@@ -58,4 +58,43 @@ public sealed class StatsProcessTests
         Assert.Contains("569 rows in all, fewer than --min-group 1000", launch.Output);
         Assert.DoesNotContain("stats: mean", launch.Stdout);
     }
+
+    [Fact]
+    public async Task Launch_VerticalStats_MatchTheWholeFile()
+    {
+        using var cluster = TestCluster.Create(3, tls: true, receiveTimeout: TimeSpan.FromSeconds(60));
+        string clusterFile = cluster.WriteFiles(editParty: (i, file) => file["data"] = new Dictionary<string, object?>
+        {
+            ["file"] = MlTestData.PartyFile(Partitioning.Vertical, 3, i), ["partition"] = "vertical", ["id"] = "id",
+            ["label"] = i == 0 ? "malignant" : null,
+        });
+        string report = Path.Combine(cluster.Directory, "stats.json");
+        using var launch = MpcProcess.Start("launch", "--cluster", clusterFile, "stats", "--bins", "4", "--out", report);
+        int exit = await launch.WaitForExitAsync(TimeSpan.FromSeconds(180));
+        Assert.True(exit == 0, $"mpc launch exited {exit}\n{launch.Output}");
+        Assert.Contains("stats: 569 rows, 31 columns", launch.Stdout);
+
+        var whole = CsvTableReader.Read(MlTestData.DataPath("breast_cancer.csv"), new CsvColumns("malignant", null, null));
+        var json = JsonNode.Parse(File.ReadAllText(report))!;
+        var columns = json["columns"]!.AsArray();
+        var names = columns.Select(c => c!["name"]!.GetValue<string>()).ToArray();
+        double[] Values(string name) => name == "malignant"
+            ? whole.Labels!
+            : [.. Enumerable.Range(0, whole.RowCount).Select(r => whole[r, Array.IndexOf([.. whole.FeatureNames], name)])];
+        foreach (var c in columns)
+        {
+            var v = Values(c!["name"]!.GetValue<string>());
+            double mean = v.Average();
+            Assert.True(Math.Abs(c["mean"]!.GetValue<double>() - mean) <= 1e-9 * Math.Max(1, Math.Abs(mean)));
+            Assert.Equal(v.Order().ElementAt(284), c["quantiles"]!["0.5"]!.GetValue<double>());
+        }
+        // A correlation between two parties' columns (party files split the columns), from the opened product.
+        var correlation = json["correlation"]!.AsArray();
+        int a = Array.IndexOf(names, "mean_radius"), b = Array.IndexOf(names, "malignant");
+        var (x, y) = (Values("mean_radius"), Values("malignant"));
+        double mx = x.Average(), my = y.Average();
+        double r = x.Zip(y, (p, q) => (p - mx) * (q - my)).Sum()
+            / Math.Sqrt(x.Sum(p => (p - mx) * (p - mx)) * y.Sum(q => (q - my) * (q - my)));
+        Assert.True(Math.Abs(correlation[a * names.Length + b]!.GetValue<double>() - r) <= 2e-3);
+    }
 }

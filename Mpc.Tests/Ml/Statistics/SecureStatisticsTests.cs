@@ -86,4 +86,66 @@ public sealed class SecureStatisticsTests
         Assert.IsType<MpcException>(inner);
         Assert.Contains("3 rows in all, fewer than --min-group 5", inner.Message);
     }
+
+    private sealed class VerticalWork(Mpc.Ml.Data.PartyTable mine, StatisticsRequest request) : ISuiteWork<StatisticsReport>
+    {
+        public Task<StatisticsReport> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
+            new SecureStatistics<T>(suite, Format).VerticalAsync(mine, Mpc.Ml.Data.DataPartition.ByColumns(0), request);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Vertical_MatchesTheWholeFile_CorrelationsAcrossParties(int parties)
+    {
+        string csv = File.ReadAllText(Mpc.Tests.Ml.MlTestData.DataPath("breast_cancer.csv"));
+        var tables = Mpc.Ml.Data.CsvPartitioner.Vertical(csv, parties, "malignant", 7).Select((text, p) =>
+            Mpc.Ml.Data.CsvTableReader.Read(new StringReader(text), $"party-{p}.csv",
+                new Mpc.Ml.Data.CsvColumns(p == 0 ? "malignant" : null, Id: "id", ContinuousLabel: true))).ToArray();
+        var request = new StatisticsRequest([0.5], Bins: 5, MinGroup: 5);
+        var reports = LocalParties.Run(parties, s => TrustFreeSuite.RunAsync(s, new VerticalWork(tables[s.PartyId], request)));
+
+        var whole = Mpc.Ml.Data.CsvTableReader.Read(new StringReader(csv), "whole.csv", new Mpc.Ml.Data.CsvColumns("malignant"));
+        double[] Column(string name) => name == "malignant"
+            ? whole.Labels!
+            : [.. Enumerable.Range(0, whole.RowCount).Select(r => whole[r, Array.IndexOf([.. whole.FeatureNames], name)])];
+        foreach (var report in reports)
+        {
+            Assert.Equal(31, report.Columns.Count);
+            var names = report.Columns.Select(c => c.Name).ToArray();
+            foreach (var c in report.Columns)
+            {
+                var v = Column(c.Name);
+                double mean = v.Average(), variance = v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1);
+                Assert.Equal(569, c.Count);
+                Assert.True(Math.Abs(c.Mean - mean) <= 1e-9 * Math.Max(1, Math.Abs(mean)), $"{c.Name} mean");
+                Assert.True(Math.Abs(c.Variance - variance) <= 1e-9 * Math.Max(1, variance), $"{c.Name} variance");
+                Assert.Equal(v.Min(), c.Min);
+                Assert.Equal(v.Order().ElementAt(284), c.Quantiles[0]);
+                Assert.Equal(569, c.Histogram.Sum(h => h ?? 0) + Hidden(c, v, request));
+            }
+            // Correlations across every pair of columns, parties' columns crossed included.
+            for (int j = 0; j < names.Length; j++)
+                for (int k = 0; k < names.Length; k++)
+                {
+                    var (a, b) = (Column(names[j]), Column(names[k]));
+                    double ma = a.Average(), mb = b.Average();
+                    double r = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum()
+                        / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+                    Assert.True(Math.Abs(report.Correlation[j * names.Length + k] - r) <= 2e-3, $"corr({names[j]}, {names[k]})");
+                }
+        }
+    }
+
+    // The rows in the bins shown only as "fewer than k".
+    private static long Hidden(ColumnStatistics c, double[] v, StatisticsRequest request)
+    {
+        double width = (c.Max - c.Min) / request.Bins;
+        long hidden = 0;
+        for (int b = 0; b < request.Bins; b++)
+            if (c.Histogram[b] is null)
+                hidden += v.Count(x => Math.Clamp(width <= 0 ? 0 : (int)Math.Floor((x - c.Min) / width), 0, request.Bins - 1) == b);
+        return hidden;
+    }
 }
