@@ -204,24 +204,10 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             blocks[p] = fixedPoint.InputAsync(p, p == me ? mine : ReadOnlyMemory<double>.Empty, rows * widths[p], ct);
         var labelInput = fixedPoint.InputAsync(labelOwner, me == labelOwner ? labels! : ReadOnlyMemory<double>.Empty, rows * labelColumns,
             ct);
-        // Every party's columns block after block (each row-major), then a constant 1 per row; X picks row by row.
-        var parts = new SharedVector<T>[parties + 1];
-        var starts = new int[parties + 1];
-        for (int p = 0; p < parties; p++)
-        {
-            parts[p] = await blocks[p].ConfigureAwait(false);
-            starts[p + 1] = starts[p] + rows * widths[p];
-        }
-        parts[parties] = fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray());
-        var indices = new int[rows * columns];
-        for (int i = 0; i < rows; i++)
-        {
-            int column = 0;
-            for (int p = 0; p < parties; p++)
-                for (int j = 0; j < widths[p]; j++) indices[i * columns + column++] = starts[p] + i * widths[p] + j;
-            indices[i * columns + columns - 1] = starts[parties] + i;
-        }
-        var x = SharedVector<T>.Concat(parts).Select(indices);
+        // Every party's columns block after block (each row-major), then a constant 1 per row.
+        var parts = new SharedVector<T>[parties];
+        for (int p = 0; p < parties; p++) parts[p] = await blocks[p].ConfigureAwait(false);
+        var x = ColumnBlocks.SideBySide(parts, widths, rows, fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray()));
         var y = await labelInput.ConfigureAwait(false);
         return new SharedDataset<T>(x, y, rows, columns);
     }

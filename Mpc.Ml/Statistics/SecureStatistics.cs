@@ -166,20 +166,8 @@ public sealed class SecureStatistics<T>(IArithmeticSuite<T> suite, FixedPointFor
         for (int p = 0; p < parties; p++)
             inputs[p] = suite.InputAsync(p, p == me ? format.Encode<T>(standardised) : ReadOnlyMemory<T>.Empty, n * widths[p], ct);
         var blocks = new SharedVector<T>[parties];
-        var starts = new int[parties + 1];
-        for (int p = 0; p < parties; p++)
-        {
-            blocks[p] = await inputs[p].ConfigureAwait(false);
-            starts[p + 1] = starts[p] + n * widths[p];
-        }
-        var indices = new int[n * total];
-        for (int i = 0; i < n; i++)
-        {
-            int column = 0;
-            for (int p = 0; p < parties; p++)
-                for (int j = 0; j < widths[p]; j++) indices[i * total + column++] = starts[p] + i * widths[p] + j;
-        }
-        var z = SharedVector<T>.Concat(blocks).Select(indices);
+        for (int p = 0; p < parties; p++) blocks[p] = await inputs[p].ConfigureAwait(false);
+        var z = ColumnBlocks.SideBySide(blocks, widths, n);
         var fixedPoint = new FixedPointArithmetic<T>(suite, format);
         var prepared = await suite.PrepareMatrixAsync(z, n, total, ct).ConfigureAwait(false);
         var product = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, z, total, ct).ConfigureAwait(false);

@@ -213,23 +213,9 @@ public sealed class PredictJob : IJob, ILaunchHooks
             return values;
         }
 
-        // The design matrix [blocks..., 1]: block p holds rows x widths[p] values (row-major); X picks row by row.
+        // The design matrix [blocks..., 1]: block p holds rows x widths[p] values (row-major).
         private static SharedVector<T> WithBias<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T>[] blocks, int[] widths, int rows)
-            where T : unmanaged, IRing<T>
-        {
-            int columns = widths.Sum() + 1;
-            var starts = new int[blocks.Length + 1];
-            for (int p = 0; p < blocks.Length; p++) starts[p + 1] = starts[p] + rows * widths[p];
-            var ones = fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray());
-            var indices = new int[rows * columns];
-            for (int i = 0; i < rows; i++)
-            {
-                int column = 0;
-                for (int p = 0; p < blocks.Length; p++)
-                    for (int j = 0; j < widths[p]; j++) indices[i * columns + column++] = starts[p] + i * widths[p] + j;
-                indices[i * columns + columns - 1] = starts[blocks.Length] + i;
-            }
-            return SharedVector<T>.Concat([.. blocks, ones]).Select(indices);
-        }
+            where T : unmanaged, IRing<T> =>
+            ColumnBlocks.SideBySide(blocks, widths, rows, fixedPoint.Constant(Enumerable.Repeat(1.0, rows).ToArray()));
     }
 }
