@@ -9,19 +9,19 @@ namespace Mpc.Ml.Sigmoid;
 /// by the approximation CrypTen uses (Knott et al., "CrypTen: Secure Multi-Party Computation Meets Machine Learning",
 /// NeurIPS 2021): the row maximum by a tournament of comparisons, e^d for d = z - m &lt;= 0 by the limit
 /// (1 + d / 2^s)^(2^s) (s squarings; the base clipped at 0, so that d &lt; -2^s gives 0, not a large even power), and the
-/// reciprocal of the row sum by Newton's iteration from the minimax line on [1 - 2^-4, K]. Semi-honest, as the suite.
+/// reciprocal of the row sum by Goldschmidt's iteration from the minimax line on [1 - 2^-4, K]. Semi-honest, as the suite.
 /// </summary>
 /// <remarks>
 /// <para>Error: (1 + d / n)^n lies in [e^d - d^2 e^d / (2n), e^d] (below e^d by less than 2 e^-2 / n), n = 2^8 here.
 /// Normalised, the largest error on a probability, over rows whose other classes lie at a common distance below the
 /// maximum (the worst case), is 9e-4 for K = 2, 4e-3 for K = 10, 4.5e-3 for K = 12, 7.6e-3 for K = 32 and 1.7e-2 for
 /// K = 256. The squarings keep f + s fractional bits, so their rounding stays near 2^-f, and the reciprocal converges
-/// to 2^-(f-4) relative: at f = 16 each probability is within 5e-3 of the exact softmax for K up to 12
-/// (<c>SecureSoftmaxTests</c>, random N and scores). The row sum is at least e^0 = 1 (the maximum's own term) less the
+/// to 2^-(f-4) relative (each step's rounding adds about a unit): at f = 16 each probability is within 5e-3 of the
+/// exact softmax for K up to 12 (<c>SecureSoftmaxTests</c>, random N and scores). The row sum is at least e^0 = 1 (the maximum's own term) less the
 /// maximum's own error, at most K.</para>
 /// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M, the
 /// product fused into the comparison's last round where the suite allows), the clip likewise, the squarings s M, the
-/// reciprocal 2 M per Newton step (<see cref="NewtonSteps"/>), the probabilities M. Every operation is on all n K
+/// reciprocal 2 M and one per Goldschmidt step (<see cref="ReciprocalSteps"/>), the probabilities M. Every operation is on all n K
 /// elements (or n) at once; comparisons ignore the low f - 5 bits (coarse) where the suite allows.</para>
 /// </remarks>
 public static class SecureSoftmax
@@ -30,7 +30,7 @@ public static class SecureSoftmax
     public const int Squarings = 8;
 
     // The row sum lies in [1 - error, K] (the maximum is found to within 2^-5, its own term at least e^-(1/32) less
-    // the exponential's error); the minimax line for 1/x starts Newton's iteration on it.
+    // the exponential's error); the minimax line for 1/x starts the iteration on it.
     private const double SmallestSum = 1 - 1.0 / 16;
 
     // Low bits of f a comparison may ignore: the maximum is then within 2^-5 of the true one (see the coarse comparison).
@@ -57,10 +57,10 @@ public static class SecureSoftmax
     }
 
     /// <summary>
-    /// Newton steps that bring the minimax line's relative error below 2^-(f-4) for row sums in [1, K]: far below the
-    /// exponential's error, and each step costs two rounds.
+    /// Steps (Newton's or Goldschmidt's: each squares the relative error) that bring the minimax line's below 2^-(f-4)
+    /// for row sums in [1, K]: far below the exponential's error.
     /// </summary>
-    public static int NewtonSteps(int classes, int fractionalBits)
+    public static int ReciprocalSteps(int classes, int fractionalBits)
     {
         var (_, _, error) = Line(classes);
         int steps = 0;
@@ -103,8 +103,9 @@ public static class SecureSoftmax
             wide, ct).ConfigureAwait(false);
     }
 
-    // 1/x (at f bits) for x (at `wide` bits) in [1 - 2^-4, K]: the minimax line c0 - c1 x (relative error E), then
-    // Newton x <- x (2 - s x); every product with the sums truncates by `wide`.
+    // 1/x (at f bits) for x (at `wide` bits) in [1 - 2^-4, K]: the minimax line y = c0 - c1 x (relative error E), then
+    // Goldschmidt's iteration (Goldschmidt 1964): e = 1 - x y, and each step y <- y (1 + e), e <- e^2 as one product of
+    // twice the length, so that after k steps y is within E^(2^k) of 1/x in one product per step (Newton's takes two).
     private static async ValueTask<SharedVector<T>> ReciprocalAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> sums,
         int wide, int classes, CancellationToken ct) where T : unmanaged, IRing<T>
     {
@@ -114,12 +115,14 @@ public static class SecureSoftmax
         int n = sums.Length;
         var line = await suite.TruncateAsync(suite.Scale(sums, format.Encode<T>(-c1)), wide, ct).ConfigureAwait(false);
         var estimate = suite.AddPublic(line, format.Encode<T>(Enumerable.Repeat(c0, n).ToArray()));
-        var two = format.Encode<T>(Enumerable.Repeat(2.0, n).ToArray());
-        for (int step = NewtonSteps(classes, format.FractionalBits); step > 0; step--)
+        var ones = format.Encode<T>(Enumerable.Repeat(1.0, n).ToArray());
+        var product = await suite.MultiplyAndTruncateAsync(sums, estimate, wide, ct).ConfigureAwait(false);
+        var error = suite.AddPublic(suite.Scale(product, T.FromInt64(-1)), ones);
+        for (int step = ReciprocalSteps(classes, format.FractionalBits); step > 0; step--)
         {
-            var product = await suite.MultiplyAndTruncateAsync(sums, estimate, wide, ct).ConfigureAwait(false);
-            estimate = await fixedPoint.MultiplyAsync(estimate, suite.AddPublic(suite.Scale(product, T.FromInt64(-1)), two), ct)
-                .ConfigureAwait(false);
+            var both = await fixedPoint.MultiplyAsync(SharedVector<T>.Concat(estimate, error),
+                SharedVector<T>.Concat(suite.AddPublic(error, ones), error), ct).ConfigureAwait(false);
+            (estimate, error) = (both.Slice(0, n), both.Slice(n, n));
         }
         return estimate;
     }
