@@ -17,8 +17,8 @@ namespace Mpc.Ml.Sigmoid;
 /// maximum (the worst case), is 9e-4 for K = 2, 4e-3 for K = 10, 4.5e-3 for K = 12, 7.6e-3 for K = 32 and 1.7e-2 for
 /// K = 256. The squarings keep f + s fractional bits, so their rounding stays near 2^-f, and the reciprocal converges
 /// to 2^-(f-4) relative (each step's rounding adds about a unit): at f = 16 each probability is within 5e-3 of the
-/// exact softmax for K up to 12 (<c>SecureSoftmaxTests</c>, random N and scores). The row sum is at least e^0 = 1 (the maximum's own term) less the
-/// maximum's own error, at most K.</para>
+/// exact softmax for K up to 12 (<c>SecureSoftmaxTests</c>, random N and scores). The row sum is at least e^0 = 1 (the
+/// maximum's own term) less the maximum's own error, at most K.</para>
 /// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M, the
 /// product fused into the comparison's last round where the suite allows), the clip likewise, the squarings s M, the
 /// reciprocal 2 M and one per Goldschmidt step (<see cref="ReciprocalSteps"/>), the probabilities M. Every operation is on all n K

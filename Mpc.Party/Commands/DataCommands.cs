@@ -117,10 +117,7 @@ internal static class DataCommands
             }
             var model = ModelFile.Load(paths[0]);
             foreach (var other in paths.Skip(1)) model = model.Merge(ModelFile.Load(other), other);
-            if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
-                throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
-                    $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
-                    "a vertical party knows only its own; pass every party's model.json with --model.");
+            if (model.MissingStandardisation().Any()) throw MissingStandardisation(model.MissingStandardisation());
             // Notices go where the summary goes: with no --out, standard output is the predictions' CSV.
             string file = Launch.BundledFiles.ResolveOrSame(parse.GetValue(data)!, parse.GetValue(output) is null ? stderr : stdout);
             var header = CsvTableReader.ReadHeader(file);
@@ -162,10 +159,7 @@ internal static class DataCommands
     private static void PredictMulticlass(MulticlassModelFile model, string data, string? outPath, TextWriter stdout,
         TextWriter stderr)
     {
-        if (model.MissingStandardisation().ToArray() is { Length: > 0 } missing)
-            throw new InvalidDataException($"the model lacks the standardisation of {missing.Length} features " +
-                $"({string.Join(", ", missing.Take(3))}{(missing.Length > 3 ? ", ..." : "")}): " +
-                "a vertical party knows only its own; pass every party's model.json with --model.");
+        if (model.MissingStandardisation().Any()) throw MissingStandardisation(model.MissingStandardisation());
         var summary = outPath is null ? stderr : stdout;
         string file = Launch.BundledFiles.ResolveOrSame(data, summary);
         string? label = model.Label is { } l && CsvTableReader.ReadHeader(file).Contains(l) ? l : null;

@@ -59,7 +59,16 @@ internal sealed record ModelFile
     public int? Party { get; init; }
 
     /// <summary>The standardisation section.</summary>
-    public sealed record StandardisationSection(IReadOnlyList<double?> Means, IReadOnlyList<double?> StandardDeviations);
+    public sealed record StandardisationSection(IReadOnlyList<double?> Means, IReadOnlyList<double?> StandardDeviations)
+    {
+        /// <summary>Each entry this section lacks taken from <paramref name="other"/> (another party's, of the same run).</summary>
+        public StandardisationSection Merge(StandardisationSection other) => new(
+            [.. Means.Select((m, j) => m ?? other.Means[j])], [.. StandardDeviations.Select((d, j) => d ?? other.StandardDeviations[j])]);
+
+        /// <summary>The features (of <paramref name="features"/>, in order) whose mean or deviation is unknown.</summary>
+        public IEnumerable<string> Missing(IReadOnlyList<string> features) =>
+            features.Where((_, j) => Means[j] is null || StandardDeviations[j] is null);
+    }
 
     /// <summary>Serialised as written to disk.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, TypeInfo) + "\n";
@@ -141,16 +150,11 @@ internal sealed record ModelFile
     {
         if (!other.Features.SequenceEqual(Features) || !other.Weights.SequenceEqual(Weights))
             throw new InvalidDataException($"{otherPath}: not the same model (features or weights differ).");
-        var means = Features.Select((_, j) => Standardisation.Means[j] ?? other.Standardisation.Means[j]).ToArray();
-        var deviations = Features
-            .Select((_, j) => Standardisation.StandardDeviations[j] ?? other.Standardisation.StandardDeviations[j])
-            .ToArray();
-        return this with { Standardisation = new StandardisationSection(means, deviations), Label = Label ?? other.Label };
+        return this with { Standardisation = Standardisation.Merge(other.Standardisation), Label = Label ?? other.Label };
     }
 
     /// <summary>The features whose standardisation is unknown.</summary>
-    public IEnumerable<string> MissingStandardisation() =>
-        Features.Where((_, j) => Standardisation.Means[j] is null || Standardisation.StandardDeviations[j] is null);
+    public IEnumerable<string> MissingStandardisation() => Standardisation.Missing(Features);
 
     /// <summary>The score bias + sum w_j (x_j - mean_j) / sd_j of raw feature values in <see cref="Features"/> order.</summary>
     public double Score(ReadOnlySpan<double> features)

@@ -112,18 +112,14 @@ internal sealed record MulticlassModelFile
     }
 
     /// <summary>The features whose standardisation is unknown.</summary>
-    public IEnumerable<string> MissingStandardisation() =>
-        Features.Where((_, j) => Standardisation.Means[j] is null || Standardisation.StandardDeviations[j] is null);
+    public IEnumerable<string> MissingStandardisation() => Standardisation.Missing(Features);
 
     /// <summary>This model with the standardisation entries it lacks taken from another party's file of the same run.</summary>
     public MulticlassModelFile Merge(MulticlassModelFile other, string otherPath)
     {
         if (!other.Features.SequenceEqual(Features) || !other.Biases.SequenceEqual(Biases))
             throw new InvalidDataException($"{otherPath}: not the same model (features or weights differ).");
-        var means = Features.Select((_, j) => Standardisation.Means[j] ?? other.Standardisation.Means[j]).ToArray();
-        var deviations = Features
-            .Select((_, j) => Standardisation.StandardDeviations[j] ?? other.Standardisation.StandardDeviations[j]).ToArray();
-        return this with { Standardisation = new ModelFile.StandardisationSection(means, deviations), Label = Label ?? other.Label };
+        return this with { Standardisation = Standardisation.Merge(other.Standardisation), Label = Label ?? other.Label };
     }
 
     /// <summary>The model as ONNX (<see cref="OnnxExport"/>); null while a feature's standardisation is unknown.</summary>
