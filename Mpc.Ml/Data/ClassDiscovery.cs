@@ -26,12 +26,7 @@ public static class ClassDiscovery
                         suite.Session.PartyId, mine.Source, column: mine.LabelName);
                 present[(int)label] = T.One;
             }
-        int parties = suite.Session.PartyCount, me = suite.Session.PartyId;
-        var inputs = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++)
-            inputs[p] = suite.InputAsync(p, p == me ? present : ReadOnlyMemory<T>.Empty, candidates, ct);
-        var total = await inputs[0].ConfigureAwait(false);
-        for (int p = 1; p < parties; p++) total = suite.Add(total, await inputs[p].ConfigureAwait(false));
+        var total = await Internal.PartySums.InputAndAddAsync(suite, present, ct).ConfigureAwait(false);
         // -total < 0 exactly where some party holds the class (totals are at most N, far inside the comparison's range).
         var held = await suite.LessThanZeroAsync(suite.Scale(total, T.Zero - T.One), ct: ct).ConfigureAwait(false);
         var opened = await suite.OpenAsync(held, ct).ConfigureAwait(false);

@@ -70,6 +70,7 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
         return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, bound)
         {
             ColumnsByParty = widths,
+            OwnScaling = scaling,
         };
     }
 

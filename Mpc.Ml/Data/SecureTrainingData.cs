@@ -22,4 +22,27 @@ public sealed record SecureTrainingData<T>(SharedDataset<T> Train, SharedDataset
     /// mode. Horizontal mode: null (every party holds every column).
     /// </summary>
     public IReadOnlyList<int>? ColumnsByParty { get; init; }
+
+    /// <summary>Vertical mode: the standardisation this party applied to its own columns. Horizontal mode: null.</summary>
+    public FeatureScaling? OwnScaling { get; init; }
+
+    /// <summary>
+    /// The standardisation party <paramref name="party"/> knows of every feature (bias excluded): all of it in horizontal
+    /// mode, its own columns' in vertical mode (the others null).
+    /// </summary>
+    public (double?[] Means, double?[] StandardDeviations) KnownScaling(int party)
+    {
+        int d = ColumnNames.Count - 1;
+        var means = new double?[d];
+        var deviations = new double?[d];
+        if (PublicScaling is { } pooled)
+        {
+            for (int j = 0; j < d; j++) (means[j], deviations[j]) = (pooled.Means[j], pooled.StandardDeviations[j]);
+            return (means, deviations);
+        }
+        var own = OwnScaling ?? throw new InvalidOperationException("Vertical data must carry the party's own scaling.");
+        int offset = ColumnsByParty!.Take(party).Sum();
+        for (int j = 0; j < own.Means.Length; j++) (means[offset + j], deviations[offset + j]) = (own.Means[j], own.StandardDeviations[j]);
+        return (means, deviations);
+    }
 }

@@ -40,7 +40,7 @@ internal static class PooledTotals
         where T : unmanaged, IRing<T>
     {
         var suite = fixedPoint.Suite;
-        int parties = suite.Session.PartyCount, me = suite.Session.PartyId, d = mine.Length;
+        int parties = suite.Session.PartyCount, d = mine.Length;
         double limit = PartyLimit(fixedPoint, parties);
         int bad = Array.FindIndex(mine, v => !(Math.Abs(v) < limit));
         if (bad >= 0) throw tooLarge(bad, limit);
@@ -55,10 +55,7 @@ internal static class PooledTotals
         }
         var encoded = fixedPoint.Format.Encode<T>(parts);
 
-        var inputs = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++) inputs[p] = suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, 2 * d, ct);
-        var total = await inputs[0].ConfigureAwait(false);
-        for (int p = 1; p < parties; p++) total = suite.Add(total, await inputs[p].ConfigureAwait(false));
+        var total = await PartySums.InputAndAddAsync(suite, encoded, ct).ConfigureAwait(false);
         var opened = await fixedPoint.OpenAsync(total, ct).ConfigureAwait(false);
 
         var sums = new double[d];

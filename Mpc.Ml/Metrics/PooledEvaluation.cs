@@ -145,12 +145,7 @@ public static class PooledEvaluation
     internal static async ValueTask<long[]> SumOverPartiesAsync<T>(IArithmeticSuite<T> suite, long[] mine, CancellationToken ct)
         where T : unmanaged, IRing<T>
     {
-        int parties = suite.Session.PartyCount, me = suite.Session.PartyId;
-        var encoded = mine.Select(T.FromInt64).ToArray();
-        var inputs = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++) inputs[p] = suite.InputAsync(p, p == me ? encoded : ReadOnlyMemory<T>.Empty, mine.Length, ct);
-        var total = await inputs[0].ConfigureAwait(false);
-        for (int p = 1; p < parties; p++) total = suite.Add(total, await inputs[p].ConfigureAwait(false));
+        var total = await Internal.PartySums.InputAndAddAsync(suite, [.. mine.Select(T.FromInt64)], ct).ConfigureAwait(false);
         var opened = await suite.OpenAsync(total, ct).ConfigureAwait(false);
         return opened.Select(v => (long)T.ToSignedInt128(v)).ToArray();
     }

@@ -81,7 +81,8 @@ public static class SecureSoftmax
         int limit = Math.Min(suite.TruncationInputBits, fixedPoint.Format.SignedBits<T>());
         int bits = Math.Min(limit, (int)Math.Ceiling(Math.Log2(2 * scoreBound + Math.ScaleB(1.0, Squarings) + 1)) + f + 2);
         var columns = Enumerable.Range(0, classes).Select(k => Column(scores, k, classes)).ToArray();
-        var max = await MaxAsync(suite, columns, bits, f - PrecisionKept, ct).ConfigureAwait(false);
+        // The row maximum within 2^-5: a tournament of coarse comparisons, each fused with its product.
+        var max = await suite.ElementwiseMaxAsync(columns, bits, f - PrecisionKept, ct).ConfigureAwait(false);
         var broadcast = max.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]);
 
         // base = 1 + d / 2^s, at f + s fractional bits so that d loses nothing; clipped at 0 (a base within 2^-(f + s - j)
@@ -133,28 +134,6 @@ public static class SecureSoftmax
         double a = SmallestSum, b = Math.Max(classes, 2);
         double c1 = 8 / (4 * a * b + (a + b) * (a + b)), c0 = c1 * (a + b);
         return (c0, c1, 1 - c1 * a * b);
-    }
-
-    // The row maximum within 2^-(f - ignored): a tournament over the K columns, each level one coarse comparison of
-    // b - a and its product with a - b (fused where the suite allows), max = b + [b - a < 0] (a - b). Where a and b lie
-    // within 2^ignored units the comparison may go either way, and either is within that of the maximum.
-    private static async ValueTask<SharedVector<T>> MaxAsync<T>(IArithmeticSuite<T> suite, SharedVector<T>[] columns, int bits,
-        int ignored, CancellationToken ct) where T : unmanaged, IRing<T>
-    {
-        var round = columns.ToList();
-        while (round.Count > 1)
-        {
-            int pairs = round.Count / 2, n = round[0].Length;
-            var a = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i])]);
-            var b = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i + 1])]);
-            var (_, gain) = await suite.LessThanZeroAndProductAsync(suite.Subtract(b, a), bits, ignored,
-                Task.FromResult(suite.Subtract(a, b)), ct).ConfigureAwait(false);
-            var winners = suite.Add(b, gain);
-            var next = Enumerable.Range(0, pairs).Select(i => winners.Slice(i * n, n)).ToList();
-            if (round.Count % 2 == 1) next.Add(round[^1]);
-            round = next;
-        }
-        return round[0];
     }
 
     private static SharedVector<T> Column<T>(SharedVector<T> matrix, int k, int classes) where T : unmanaged, IRing<T> =>

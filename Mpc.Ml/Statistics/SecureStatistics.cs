@@ -229,9 +229,7 @@ public sealed class SecureStatistics<T>(IArithmeticSuite<T> suite, FixedPointFor
                 local[j * bins + bin]++;
             }
         }
-        var totals = await InputEachAsync(local, ct).ConfigureAwait(false);
-        var sum = totals[0];
-        for (int p = 1; p < totals.Length; p++) sum = suite.Add(sum, totals[p]);
+        var sum = await Internal.PartySums.InputAndAddAsync(suite, [.. local.Select(T.FromInt64)], ct).ConfigureAwait(false);
         var small = await suite.LessThanZeroAsync(suite.AddPublic(sum, Enumerable.Repeat(T.FromInt64(-request.MinGroup), sum.Length)
             .ToArray()), ct: ct).ConfigureAwait(false);
         var isSmall = await suite.OpenAsync(small, ct).ConfigureAwait(false);
@@ -256,9 +254,6 @@ public sealed class SecureStatistics<T>(IArithmeticSuite<T> suite, FixedPointFor
 
     private Task<SharedVector<T>[]> InputEachAsync(double[] local, CancellationToken ct) =>
         InputEachAsync(format.Encode<T>(local), local.Length, ct);
-
-    private Task<SharedVector<T>[]> InputEachAsync(long[] local, CancellationToken ct) =>
-        InputEachAsync([.. local.Select(T.FromInt64)], local.Length, ct);
 
     private Task<SharedVector<T>[]> InputEachAsync(T[] mine, int length, CancellationToken ct) =>
         Task.WhenAll(Enumerable.Range(0, suite.Session.PartyCount)

@@ -112,13 +112,7 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         int testRows = test.Rows;
         double totalSquares = pooled[2] - pooled[1] * pooled[1] / Math.Max(1, testRows);
 
-        // What this party knows of the standardisation: its own columns'.
-        var scaling = FeatureScaling.Of(mine, AlignedRows.Create(mine, partition, me, testFraction, seed).Train);
-        int offset = data.ColumnsByParty!.Take(me).Sum();
-        var means = new double?[d];
-        var deviations = new double?[d];
-        for (int j = 0; j < mine.FeatureCount; j++)
-            (means[offset + j], deviations[offset + j]) = (scaling.Means[j], scaling.StandardDeviations[j]);
+        var (means, deviations) = data.KnownScaling(me);
         return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], 1 - pooled[0] / totalSquares,
             Math.Sqrt(pooled[0] / Math.Max(1, testRows)), n, testRows)
         {

@@ -41,7 +41,7 @@ internal sealed class MulticlassOutput(JobContext context, TrainLrSettings setti
             Weights = [.. Enumerable.Range(0, k)
                 .Select(c => (IReadOnlyList<double>)[.. Enumerable.Range(0, d).Select(j => weights[j * k + c])])],
             Biases = [.. Enumerable.Range(0, k).Select(c => weights[d * k + c])],
-            Standardisation = TrainLrJob.Standardisation(data, table, partition, loadOptions, me),
+            Standardisation = TrainLrJob.Standardisation(data, me),
             Settings = publicSettings.ToDictionary(s => s.Name, s => s.Value),
             Cluster = context.Party.Cluster.SessionId,
             Party = me,

@@ -17,7 +17,7 @@ internal static class SecretModel
 {
     /// <summary>Called by every party after training with a model this party did not learn.</summary>
     public static async Task KeepAsync<T>(JobContext context, IArithmeticSuite<T> suite, string suiteName, TrainingResult<T> result,
-        ModelOutput output, SecureTrainingData<T> data, PartyTable table, DataPartition partition, DataLoadOptions loadOptions,
+        ModelOutput output, SecureTrainingData<T> data, DataPartition partition, DataLoadOptions loadOptions,
         string multiclass, string folder, CancellationToken ct) where T : unmanaged, IRing<T>
     {
         int me = context.Party.PartyId;
@@ -27,7 +27,7 @@ internal static class SecretModel
             return;
         }
         var id = await DrawIdAsync(suite, ct);
-        var standardisation = TrainLrJob.Standardisation(data, table, partition, loadOptions, me);
+        var standardisation = TrainLrJob.Standardisation(data, me);
         var file = new ModelSharesFile
         {
             ModelId = id,

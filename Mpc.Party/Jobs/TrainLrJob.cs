@@ -148,24 +148,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
     /// The standardisation a model file records: the pooled means and deviations (horizontal), or in vertical mode
     /// this party's own columns' only (the others' entries null).
     /// </summary>
-    internal static ModelFile.StandardisationSection Standardisation<T>(SecureTrainingData<T> data, PartyTable table,
-        DataPartition partition, DataLoadOptions loadOptions, int me) where T : unmanaged, IRing<T>
+    internal static ModelFile.StandardisationSection Standardisation<T>(SecureTrainingData<T> data, int me)
+        where T : unmanaged, IRing<T>
     {
-        int d = data.ColumnNames.Count - 1;
-        var means = new double?[d];
-        var deviations = new double?[d];
-        if (data.PublicScaling is { } pooled)
-        {
-            for (int j = 0; j < d; j++) (means[j], deviations[j]) = (pooled.Means[j], pooled.StandardDeviations[j]);
-        }
-        else
-        {
-            var rows = AlignedRows.Create(table, partition, me, loadOptions.TestFraction, loadOptions.SplitSeed);
-            var mine = FeatureScaling.Of(table, rows.Train);
-            int offset = data.ColumnsByParty!.Take(me).Sum();
-            for (int j = 0; j < table.FeatureCount; j++)
-                (means[offset + j], deviations[offset + j]) = (mine.Means[j], mine.StandardDeviations[j]);
-        }
+        var (means, deviations) = data.KnownScaling(me);
         return new ModelFile.StandardisationSection(means, deviations);
     }
 
@@ -253,7 +239,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 int exit = await new MulticlassOutput(context, settings, table, outDirectory, dataConfig.File)
                     .WriteAsync(fixedPoint, data, result, partition, loadOptions, publicSettings, afterTraining, before, job, ct);
                 if (result.Weights is null)
-                    await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, table, partition, loadOptions,
+                    await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, partition, loadOptions,
                         settings.Multiclass, outDirectory, ct);
                 PrintProfile(trainingProfile);
                 return exit;
@@ -262,7 +248,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             var end = network.Stats.Snapshot();
 
             var model = result.Weights is { } weights
-                ? Model(data, weights, partition, loadOptions, result.SigmoidName, publicSettings)
+                ? Model(data, weights, result.SigmoidName, publicSettings)
                 : null;
             long trainRounds = afterTraining.Rounds - before.Rounds;
             double trainSeconds = result.TrainingTime.TotalSeconds;
@@ -317,7 +303,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             }
             else
             {
-                await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, table, partition, loadOptions,
+                await SecretModel.KeepAsync(context, suite, baseSuite.Name, result, modelOutput, data, partition, loadOptions,
                     settings.Multiclass, outDirectory, ct);
             }
             AtomicFile.WriteAllText(Path.Combine(outDirectory, "metrics.json"), metricsJson.ToJsonString(ModelFile.Json) + "\n");
@@ -353,11 +339,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             foreach (var line in profile.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Out.WriteLine($"profile: {line}");
         }
 
-        private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, DataPartition partition, DataLoadOptions loadOptions,
-            string sigmoid, IReadOnlyList<(string Name, string Value)> publicSettings) where T : unmanaged, IRing<T>
+        private ModelFile Model<T>(SecureTrainingData<T> data, double[] weights, string sigmoid,
+            IReadOnlyList<(string Name, string Value)> publicSettings) where T : unmanaged, IRing<T>
         {
             int d = weights.Length - 1, me = context.Party.PartyId;
-            var standardisation = Standardisation(data, table, partition, loadOptions, me);
+            var standardisation = Standardisation(data, me);
             return new ModelFile
             {
                 Label = table.LabelName,

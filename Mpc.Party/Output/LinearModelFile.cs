@@ -9,35 +9,34 @@ namespace Mpc.Party.Output;
 /// </summary>
 internal sealed record LinearModelFile(string Target, string[] Features, double[] Weights, double Intercept)
 {
-    /// <summary>Vertical: the means (null where unknown here); null for a model in the data's units.</summary>
-    public double?[]? Means { get; init; }
-
-    /// <summary>Vertical: the deviations (null where unknown here).</summary>
-    public double?[]? StandardDeviations { get; init; }
+    /// <summary>
+    /// Vertical: the standardisation the weights are on (entries null where unknown here); null for a model in the data's
+    /// units.
+    /// </summary>
+    public ModelFile.StandardisationSection? Standardisation { get; init; }
 
     /// <summary>The model in the data's units, once every feature's standardisation is known.</summary>
     public LinearModelFile InDataUnits(string source)
     {
-        if (Means is null) return this;
-        if (Enumerable.Range(0, Features.Length).FirstOrDefault(j => Means[j] is null || StandardDeviations![j] is null, -1) is var j0
-            and >= 0)
-            throw new InvalidDataException($"{source}: the standardisation of '{Features[j0]}' is unknown here (vertical data): " +
+        if (Standardisation is not { } scaling) return this;
+        if (scaling.Missing(Features).FirstOrDefault() is { } missing)
+            throw new InvalidDataException($"{source}: the standardisation of '{missing}' is unknown here (vertical data): " +
                 "pass every party's linear-model.json with --model.");
-        double[] weights = [.. Enumerable.Range(0, Features.Length).Select(j => Weights[j] / StandardDeviations![j]!.Value)];
-        double intercept = Intercept - Enumerable.Range(0, Features.Length).Sum(j => weights[j] * Means[j]!.Value);
+        double[] weights = [.. Enumerable.Range(0, Features.Length).Select(j => Weights[j] / scaling.StandardDeviations[j]!.Value)];
+        double intercept = Intercept - Enumerable.Range(0, Features.Length).Sum(j => weights[j] * scaling.Means[j]!.Value);
         return new LinearModelFile(Target, Features, weights, intercept);
     }
 
     /// <summary>This vertical model with the standardisation it lacks taken from another party's file of the same run.</summary>
     public LinearModelFile Merge(LinearModelFile other, string otherPath)
     {
-        if (Means is null || other.Means is null || !other.Weights.SequenceEqual(Weights) || !other.Features.SequenceEqual(Features))
+        if (Standardisation is null || other.Standardisation is null || !other.Weights.SequenceEqual(Weights)
+            || !other.Features.SequenceEqual(Features))
             throw new InvalidDataException($"{otherPath}: not another party's file of the same vertical model.");
         return this with
         {
             Target = Target.Length > 0 ? Target : other.Target,
-            Means = [.. Means.Select((m, j) => m ?? other.Means[j])],
-            StandardDeviations = [.. StandardDeviations!.Select((m, j) => m ?? other.StandardDeviations![j])],
+            Standardisation = Standardisation.Merge(other.Standardisation),
         };
     }
 
@@ -70,7 +69,7 @@ internal sealed record LinearModelFile(string Target, string[] Features, double[
             && values.GetArrayLength() == features.Length
             ? [.. values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)]
             : throw new InvalidDataException($"{path}: standardisation.{name} must hold one entry per feature.");
-        return model with { Means = Read("means"), StandardDeviations = Read("standard_deviations") };
+        return model with { Standardisation = new(Read("means"), Read("standard_deviations")) };
     }
 
     /// <summary>intercept + Σ weights_j x_j.</summary>

@@ -106,8 +106,24 @@ public static class VectorAlgorithms
     /// The elementwise maximum of <paramref name="vectors"/> (all of one length): a tournament, ceil(log2 K) levels of
     /// one comparison and one product each.
     /// </summary>
-    public static async ValueTask<SharedVector<T>> ElementwiseMaxAsync<T>(this IArithmeticSuite<T> suite,
-        IReadOnlyList<SharedVector<T>> vectors, CancellationToken ct = default) where T : unmanaged, IRing<T>
+    public static ValueTask<SharedVector<T>> ElementwiseMaxAsync<T>(this IArithmeticSuite<T> suite,
+        IReadOnlyList<SharedVector<T>> vectors, CancellationToken ct = default) where T : unmanaged, IRing<T> =>
+        TournamentAsync(suite, vectors, null, ct);
+
+    /// <summary>
+    /// The elementwise maximum to within 2^<paramref name="ignoredBits"/> units, of values whose differences span
+    /// <paramref name="inputBits"/> signed bits: the same tournament with coarse comparisons, each level's product made in
+    /// its comparison's last round where the suite allows (<see cref="SuiteOperations.LessThanZeroAndProductAsync{T}"/>).
+    /// Where two values lie within the tolerance either may win, and either is within it of the maximum.
+    /// </summary>
+    public static ValueTask<SharedVector<T>> ElementwiseMaxAsync<T>(this IArithmeticSuite<T> suite,
+        IReadOnlyList<SharedVector<T>> vectors, int inputBits, int ignoredBits, CancellationToken ct = default)
+        where T : unmanaged, IRing<T> =>
+        TournamentAsync(suite, vectors, (inputBits, ignoredBits), ct);
+
+    // max = b + [b < a] (a - b), level by level; exact, or coarse with the product fused.
+    private static async ValueTask<SharedVector<T>> TournamentAsync<T>(IArithmeticSuite<T> suite, IReadOnlyList<SharedVector<T>> vectors,
+        (int InputBits, int IgnoredBits)? coarse, CancellationToken ct) where T : unmanaged, IRing<T>
     {
         if (vectors.Count == 0) throw new ArgumentException("The maximum of no vectors.", nameof(vectors));
         var round = vectors.ToList();
@@ -116,9 +132,18 @@ public static class VectorAlgorithms
             int pairs = round.Count / 2, n = round[0].Length;
             var a = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i])]);
             var b = SharedVector<T>.Concat([.. Enumerable.Range(0, pairs).Select(i => round[2 * i + 1])]);
-            // max = b + [b < a] (a - b)
-            var less = await suite.LessThanZeroAsync(suite.Subtract(b, a), ct: ct).ConfigureAwait(false);
-            var winners = suite.Add(b, await suite.MultiplyAsync(less, suite.Subtract(a, b), ct).ConfigureAwait(false));
+            SharedVector<T> gain;
+            if (coarse is var (inputBits, ignoredBits))
+            {
+                (_, gain) = await suite.LessThanZeroAndProductAsync(suite.Subtract(b, a), inputBits, ignoredBits,
+                    Task.FromResult(suite.Subtract(a, b)), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var less = await suite.LessThanZeroAsync(suite.Subtract(b, a), ct: ct).ConfigureAwait(false);
+                gain = await suite.MultiplyAsync(less, suite.Subtract(a, b), ct).ConfigureAwait(false);
+            }
+            var winners = suite.Add(b, gain);
             var next = Enumerable.Range(0, pairs).Select(i => winners.Slice(i * n, n)).ToList();
             if (round.Count % 2 == 1) next.Add(round[^1]);
             round = next;
