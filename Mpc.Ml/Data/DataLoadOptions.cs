@@ -16,6 +16,13 @@ public sealed record DataLoadOptions(double TestFraction = 0.2, ulong SplitSeed 
     /// </summary>
     public IReadOnlyList<int>? Classes { get; init; }
 
+    /// <summary>
+    /// A continuous label (a regression target) standardised like a feature: horizontal data by its pooled mean and
+    /// deviation over the training rows (opened, as the features' are), vertical data by its owner alone. Its bound is
+    /// found as <see cref="FeatureBound"/> null finds the features'.
+    /// </summary>
+    public bool StandardiseLabel { get; init; }
+
     /// <summary>The label columns each row has: the classes, or 1.</summary>
     public int LabelColumns => Classes?.Count ?? 1;
 }

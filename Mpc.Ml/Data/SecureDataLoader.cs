@@ -39,45 +39,59 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             : FeatureScaling.Of(mine, rows.Train);
         var train = scaling.Apply(mine, rows.Train);
         var test = scaling.Apply(mine, rows.Test);
+        var labelScaling = options.StandardiseLabel
+            ? await LabelScalingAsync(mine, rows.Train, rowCounts, options.TestFraction, horizontal, ct).ConfigureAwait(false)
+            : null;
+        var trainLabels = Labels(mine, rows.Train, options, labelScaling, me);
+        var testLabels = Labels(mine, rows.Test, options, labelScaling, me);
+        var largest = new List<double>();
+        if (options.FeatureBound is null) largest.Add(Largest(train, test));
+        if (options.StandardiseLabel) largest.Add(Largest(trainLabels ?? [], testLabels ?? []));
+        double[] fitted = largest.Count == 0 ? [] : await FittingBoundsAsync([.. largest], ct).ConfigureAwait(false);
         double bound = options.FeatureBound is { } given
             ? await CheckBoundAsync(mine, rows, train, test, given, ct).ConfigureAwait(false)
-            : await FittingBoundAsync(train, test, ct).ConfigureAwait(false);
+            : fitted[0];
+        double labelBound = options.StandardiseLabel ? fitted[^1] : 1;
 
         if (horizontal)
         {
             var trainCounts = rowCounts.Select(n => n - TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
             var testCounts = rowCounts.Select(n => TrainTestSplit.TestCount(n, options.TestFraction)).ToArray();
-            var trainSet = await InputByRowsAsync(train, Labels(mine, rows.Train, options, me), trainCounts, mine.FeatureCount,
-                options.LabelColumns, ct)
+            var trainSet = await InputByRowsAsync(train, trainLabels, trainCounts, mine.FeatureCount, options.LabelColumns, ct)
                 .ConfigureAwait(false);
-            var testSet = await InputByRowsAsync(test, Labels(mine, rows.Test, options, me), testCounts, mine.FeatureCount,
-                options.LabelColumns, ct).ConfigureAwait(false);
+            var testSet = await InputByRowsAsync(test, testLabels, testCounts, mine.FeatureCount, options.LabelColumns, ct)
+                .ConfigureAwait(false);
             return new SecureTrainingData<T>(trainSet, testSet, mine.FeatureNames.Append("bias").ToArray(), scaling, bound)
             {
                 TestRowsByParty = testCounts,
+                LabelScaling = labelScaling,
+                LabelBound = labelBound,
             };
         }
 
         var names = await PublicValues.ExchangeLinesAsync(Suite, mine.FeatureNames, ct).ConfigureAwait(false);
         var widths = names.Select(n => n.Length).ToArray();
-        var trainByColumns = await InputByColumnsAsync(train, Labels(mine, rows.Train, options, me), rows.Train.Length, widths,
-            partition.LabelOwner, options.LabelColumns, ct)
-            .ConfigureAwait(false);
-        var testByColumns = await InputByColumnsAsync(test, Labels(mine, rows.Test, options, me), rows.Test.Length, widths,
-            partition.LabelOwner, options.LabelColumns, ct)
-            .ConfigureAwait(false);
+        var trainByColumns = await InputByColumnsAsync(train, trainLabels, rows.Train.Length, widths, partition.LabelOwner,
+            options.LabelColumns, ct).ConfigureAwait(false);
+        var testByColumns = await InputByColumnsAsync(test, testLabels, rows.Test.Length, widths, partition.LabelOwner,
+            options.LabelColumns, ct).ConfigureAwait(false);
         var columnNames = names.SelectMany(n => n).Append("bias").ToArray();
         return new SecureTrainingData<T>(trainByColumns, testByColumns, columnNames, null, bound)
         {
             ColumnsByParty = widths,
             OwnScaling = scaling,
+            LabelScaling = labelScaling,
+            LabelBound = labelBound,
         };
     }
 
-    // One label per row, or with classes a one-hot row of them; a label outside the classes names its row.
-    private static double[]? Labels(PartyTable table, int[] rows, DataLoadOptions options, int me)
+    // One label per row (standardised with a label scaling), or with classes a one-hot row of them; a label outside the
+    // classes names its row.
+    private static double[]? Labels(PartyTable table, int[] rows, DataLoadOptions options, FeatureScaling? scaling, int me)
     {
         if (table.Labels is null) return null;
+        if (scaling is not null)
+            return [.. rows.Select(r => (table.Labels[r] - scaling.Means[0]) / scaling.StandardDeviations[0])];
         if (options.Classes is not { } classes) return [.. rows.Select(r => table.Labels[r])];
         int k = classes.Count;
         var oneHot = new double[rows.Length * k];
@@ -93,6 +107,19 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
             oneHot[i * k + c] = 1;
         }
         return oneHot;
+    }
+
+    // The label as a one-column table: pooled (horizontal) or its owner's own (vertical; null elsewhere).
+    private async ValueTask<FeatureScaling?> LabelScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction,
+        bool horizontal, CancellationToken ct)
+    {
+        var labels = mine.Labels is null
+            ? null
+            : new PartyTable(mine.Source, [mine.LabelName ?? "label"], mine.Labels, null, null, null, mine.LineNumbers);
+        if (horizontal)
+            return await PooledScalingAsync(labels ?? throw new ArgumentException("Horizontal data needs the label at every party."),
+                trainRows, rowCounts, testFraction, ct).ConfigureAwait(false);
+        return labels is null ? null : FeatureScaling.Of(labels, trainRows);
     }
 
     private async ValueTask<FeatureScaling> PooledScalingAsync(PartyTable mine, int[] trainRows, int[] rowCounts, double testFraction,
@@ -116,24 +143,31 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
                 $"{fixedPoint.Format} can add up over {Suite.Session.PartyCount} parties without overflow; rescale the column."),
             Suite.Session.PartyId, mine.Source, column: mine.FeatureNames[column]), ct);
 
-    /// <summary>
-    /// The smallest power of two (at least 1) that holds every party's standardised values: each party inputs the
-    /// exponent its own values need, and only the largest is opened (a tournament of ceil(log2 N) comparisons).
-    /// </summary>
-    private async ValueTask<double> FittingBoundAsync(double[] train, double[] test, CancellationToken ct)
+    private static double Largest(double[] train, double[] test)
     {
         double largest = 1;
         foreach (double v in train) largest = Math.Max(largest, Math.Abs(v));
         foreach (double v in test) largest = Math.Max(largest, Math.Abs(v));
-        var exponent = new[] { T.FromInt64((long)Math.Ceiling(Math.Log2(largest))) };
+        return largest;
+    }
+
+    /// <summary>
+    /// For each of this party's largest magnitudes, the smallest power of two (at least 1) that holds every party's:
+    /// each party inputs the exponents its own values need, and only the largest are opened (a tournament of
+    /// ceil(log2 N) comparisons).
+    /// </summary>
+    private async ValueTask<double[]> FittingBoundsAsync(double[] largest, CancellationToken ct)
+    {
+        var exponents = largest.Select(v => T.FromInt64((long)Math.Ceiling(Math.Log2(Math.Max(v, 1))))).ToArray();
         int parties = Suite.Session.PartyCount, me = Suite.Session.PartyId;
         var inputs = new SharedVector<T>[parties];
         var pending = new ValueTask<SharedVector<T>>[parties];
-        for (int p = 0; p < parties; p++) pending[p] = Suite.InputAsync(p, p == me ? exponent : ReadOnlyMemory<T>.Empty, 1, ct);
+        for (int p = 0; p < parties; p++)
+            pending[p] = Suite.InputAsync(p, p == me ? exponents : ReadOnlyMemory<T>.Empty, exponents.Length, ct);
         for (int p = 0; p < parties; p++) inputs[p] = await pending[p].ConfigureAwait(false);
         var max = await Suite.ElementwiseMaxAsync(inputs, ct).ConfigureAwait(false);
         var opened = await Suite.OpenAsync(max, ct).ConfigureAwait(false);
-        return Math.ScaleB(1.0, (int)T.ToSignedInt128(opened[0]));
+        return [.. opened.Select(e => Math.ScaleB(1.0, (int)T.ToSignedInt128(e)))];
     }
 
     private async ValueTask<double> CheckBoundAsync(PartyTable mine, AlignedRows rows, double[] train, double[] test, double bound,

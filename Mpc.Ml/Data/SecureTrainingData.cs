@@ -23,6 +23,15 @@ public sealed record SecureTrainingData<T>(SharedDataset<T> Train, SharedDataset
     /// </summary>
     public IReadOnlyList<int>? ColumnsByParty { get; init; }
 
+    /// <summary>
+    /// A standardised label's mean and deviation (<see cref="DataLoadOptions.StandardiseLabel"/>): public in horizontal
+    /// mode, known to the label owner alone in vertical mode (null elsewhere, and for class labels).
+    /// </summary>
+    public FeatureScaling? LabelScaling { get; init; }
+
+    /// <summary>The power of two bounding every standardised label in magnitude; 1 for class labels.</summary>
+    public double LabelBound { get; init; } = 1;
+
     /// <summary>Vertical mode: the standardisation this party applied to its own columns. Horizontal mode: null.</summary>
     public FeatureScaling? OwnScaling { get; init; }
 

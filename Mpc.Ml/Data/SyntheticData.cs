@@ -7,15 +7,20 @@ namespace Mpc.Ml.Data;
 /// A synthetic labelled data set with a known true model, for scaling runs and demos: feature j is Gaussian with mean
 /// <see cref="Means"/>[j] and deviation <see cref="Scales"/>[j], and the label is 1 with probability
 /// sigmoid(<see cref="Bias"/> + sum_j <see cref="Weights"/>[j] (x_j - mean_j) / scale_j), drawn as [score + logistic
-/// noise > 0]. Everything follows from the seed (AES-CTR), so runs are reproducible on every platform.
+/// noise > 0]; with a linear target, the label is that score plus standard Gaussian noise. Everything follows from the
+/// seed (AES-CTR), so runs are reproducible on every platform.
 /// </summary>
 public sealed class SyntheticData
 {
     private readonly ulong _seed;
 
-    /// <summary>Draws the true model for <paramref name="features"/> features from <paramref name="seed"/>.</summary>
-    public SyntheticData(int features, ulong seed)
+    /// <summary>
+    /// Draws the true model for <paramref name="features"/> features from <paramref name="seed"/>: logistic labels, or
+    /// with <paramref name="linear"/> a continuous target.
+    /// </summary>
+    public SyntheticData(int features, ulong seed, bool linear = false)
     {
+        Linear = linear;
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
         _seed = seed;
         using var prg = Prg(seed, 0);
@@ -25,6 +30,9 @@ public sealed class SyntheticData
         Weights = Enumerable.Range(0, features).Select(_ => Math.Round(Gaussian(prg) * 3 / Math.Sqrt(features), 4)).ToArray();
         Bias = Math.Round(0.5 * Gaussian(prg), 4);
     }
+
+    /// <summary>The label is the score plus Gaussian noise (a regression target), not a 0/1 class.</summary>
+    public bool Linear { get; }
 
     /// <summary>Feature means.</summary>
     public double[] Means { get; }
@@ -69,6 +77,13 @@ public sealed class SyntheticData
                 x.TryFormat(cell, out int written, "0.#####", CultureInfo.InvariantCulture);
                 output.Write(cell[..written]);
                 output.Write(',');
+            }
+            if (Linear)
+            {
+                (score + Gaussian(prg)).TryFormat(cell, out int written, "0.#####", CultureInfo.InvariantCulture);
+                output.Write(cell[..written]);
+                output.Write('\n');
+                continue;
             }
             double u = Uniform(prg);
             output.Write(score + Math.Log(u / (1 - u)) > 0 ? "1\n" : "0\n");

@@ -15,12 +15,19 @@ namespace Mpc.Ml.Training;
 /// largest mean |x_j| over a batch (at most 1 for full batches, since standardised columns have mean square 1; C
 /// otherwise). So |w_j| &lt;= steps eta G R, or eta G R / (eta L2) with L2. Scores: |x·w| &lt;= W (1 + (d - 1) C).
 /// Products carry 2f fractional bits before truncation; the gradient step carries 2f + k.
+/// <para>Least squares (<see cref="LogisticRegressionOptions.LeastSquares"/>) has no bounded residual, so the bounds rest
+/// on the mean squared residual (of the training set, and of each batch) never exceeding the label's mean square, 1 once
+/// standardised: then a step moves weight j by at most eta R (R as above, by Cauchy-Schwarz), the objective bounds
+/// |w|_2 by 1 / sqrt(L2) with L2, and a residual is at most the score bound plus the label bound. Full-batch descent with
+/// eta (1 + L2) d &lt;= 1 (d columns; d is the trace of the standardised X^T X / n) decreases the objective at every
+/// step, so there the assumption is proven; otherwise the trainer checks the final model's training loss and refuses
+/// a run that broke it.</para>
 /// </remarks>
 public static class FixedPointRangeAnalysis
 {
     /// <summary>The ranges of a run, or an exception naming what is too large.</summary>
     public static TrainingRanges Check(int rows, int columns, double featureBound, LogisticRegressionOptions options,
-        FixedPointFormat format, int truncationInputBits, int truncationErrorBound, bool softmax = false)
+        FixedPointFormat format, int truncationInputBits, int truncationErrorBound, bool softmax = false, double labelBound = 1)
     {
         double eta = options.LearningRate, l2 = options.L2, c = featureBound;
         int f = format.FractionalBits, b = truncationInputBits, epochs = options.Epochs;
@@ -38,10 +45,20 @@ public static class FixedPointRangeAnalysis
             throw new FixedPointRangeException("learning rate",
                 $"learning rate x L2 = {Show(eta * l2)} must stay below 1, or every step overshoots the weight decay.");
 
-        // The residual bound depends on the score bound (for an unclipped polynomial): iterate to a fixed point.
+        // The residual bound depends on the score bound (for an unclipped polynomial): iterate to a fixed point. Least
+        // squares: from the loss assumption above, in one pass.
         double g = 1, weights = 0, scores = 0, step = 0;
         for (int round = 0; ; round++)
         {
+            if (options.LeastSquares)
+            {
+                step = eta * meanFeature;
+                weights = l2 > 0 ? Math.Min(steps * step, 1 / Math.Sqrt(l2)) : steps * step;
+                weights += steps * (truncationErrorBound + 1) * resolution;
+                scores = weights * (1 + (columns - 1) * c) + (truncationErrorBound + 1) * resolution;
+                g = scores + labelBound;
+                break;
+            }
             step = eta * g * meanFeature;
             weights = l2 > 0 ? Math.Min(steps * step, step / (eta * l2)) : steps * step;
             weights += steps * (truncationErrorBound + 1) * resolution;
@@ -68,7 +85,7 @@ public static class FixedPointRangeAnalysis
                 $"at most {Math.Max(1, (int)(epochs * factor))} epochs, an L2 penalty, or fewer fractional bits.");
         }
         // The softmax's base (2 scores + 2^s) 2^(f + s) is compared, and its square (at most 2^(2 (f + s))) truncated.
-        double sigmoidBits = softmax
+        double sigmoidBits = options.LeastSquares ? 0 : softmax
             ? Math.Max(Math.Log2(2 * scores + Math.ScaleB(1, Sigmoid.SecureSoftmax.Squarings)) + f + Sigmoid.SecureSoftmax.Squarings,
                 2.0 * (f + Sigmoid.SecureSoftmax.Squarings))
             : options.Sigmoid.IntermediateBits(scores, f);

@@ -37,6 +37,12 @@ public sealed record LogisticRegressionOptions
     /// by side in one matrix product per step) or one softmax per row (multinomial). Ignored with one label column.
     /// </summary>
     public MulticlassMode Multiclass { get; init; } = MulticlassMode.OneVsRest;
+
+    /// <summary>
+    /// Linear (ridge) regression instead: the squared error with the identity link on a standardised continuous label,
+    /// each step w -= LearningRate ((1 / |batch|) X_batch^T (X_batch w - y_batch) + L2 w); the sigmoid is unused.
+    /// </summary>
+    public bool LeastSquares { get; init; }
 }
 
 /// <summary>How a logistic regression with K classes turns K scores into predictions.</summary>

@@ -9,7 +9,9 @@ namespace Mpc.Ml.Training;
 
 /// <summary>
 /// Secure logistic regression by full-batch or mini-batch gradient descent over any suite (SecureML, Mohassel and
-/// Zhang 2017, with the sigmoid of <see cref="LogisticRegressionOptions.Sigmoid"/>). Semi-honest, as the suite.
+/// Zhang 2017, with the sigmoid of <see cref="LogisticRegressionOptions.Sigmoid"/>), or with
+/// <see cref="LogisticRegressionOptions.LeastSquares"/> linear regression by the same steps with the identity link (the
+/// residual X_B w - y_B on a standardised label). Semi-honest, as the suite.
 /// </summary>
 /// <remarks>
 /// <para>The training matrix is arranged once in the schedule's row order and prepared once
@@ -41,12 +43,12 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     /// </summary>
     public async ValueTask<TrainingResult<T>> TrainAsync(SharedDataset<T> data, double featureBound, LogisticRegressionOptions options,
         ModelOutput output, Action<TrainingProgress>? progress = null, CancellationToken ct = default,
-        ITrainingCheckpoints<T>? checkpoints = null)
+        ITrainingCheckpoints<T>? checkpoints = null, double labelBound = 1)
     {
         int f = fixedPoint.Format.FractionalBits, rows = data.Rows, columns = data.Columns, outputs = data.Labels.Length / rows;
         bool softmax = outputs > 1 && options.Multiclass == MulticlassMode.Softmax;
         var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
-            Suite.TruncationInputBits, Suite.TruncationErrorBound, softmax);
+            Suite.TruncationInputBits, Suite.TruncationErrorBound, softmax, labelBound);
         var schedule = new BatchSchedule(rows, options.BatchSize, options.ShuffleSeed);
         var clock = Stopwatch.StartNew();
 
@@ -76,7 +78,9 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
         {
             checkpoints?.BeginEpoch(epoch);
-            bool reportLoss = options.LossEvery > 0 && ((epoch + 1) % options.LossEvery == 0 || epoch + 1 == options.Epochs);
+            // Least squares always measures the last epoch's loss: the range analysis rests on it (checked below).
+            bool reportLoss = (options.LossEvery > 0 && (epoch + 1) % options.LossEvery == 0 || epoch + 1 == options.Epochs)
+                && (options.LossEvery > 0 || options.LeastSquares);
             double? loss = null;
             foreach (var (first, count) in schedule.Batches(epoch))
             {
@@ -103,6 +107,12 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         }
         var trainingTime = clock.Elapsed;
         checkpoints?.BeginEpoch(options.Epochs);
+        if (options.LeastSquares && losses.Count > 0 && !(losses[^1].Loss <= 1.01))
+            throw new FixedPointRangeException("learning rate", FormattableString.Invariant(
+                $"Linear regression diverged: the mean squared residual reached {losses[^1].Loss:G4} (the standardised label's ") +
+                FormattableString.Invariant(
+                $"is 1), so the fixed-point ranges, which assume it never grows, no longer hold; use a learning rate below ") +
+                FormattableString.Invariant($"{options.LearningRate / 2:G3} or full batches."));
 
         double[]? revealed = output switch
         {
@@ -156,17 +166,20 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return (decay is null ? Suite.Subtract(weights, truncated) : truncated, mean);
     }
 
-    // What turns scores into predictions: the sigmoid of each (one output, or one-vs-rest), or each row's softmax.
+    // What turns scores into predictions: the sigmoid of each (one output, or one-vs-rest), each row's softmax, or
+    // (least squares) nothing.
     private sealed record Activation(LogisticRegressionOptions Options, TrainingRanges Ranges, int Outputs, bool Softmax);
 
-    // g = sigmoid(X_B W) - Y_B (or softmax). A suite that allows speculative evaluation hands the sigmoid the untruncated
+    // g = sigmoid(X_B W) - Y_B (or softmax, or X_B W itself). A suite that allows speculative evaluation hands the sigmoid the untruncated
     // product, so its comparisons start at once; others truncate with the product (Shamir: one opening).
     private async ValueTask<SharedVector<T>> ResidualAsync(ReusableMatrix<T> batch, SharedVector<T> labels, SharedVector<T> weights,
         Activation activation, CancellationToken ct)
     {
         SharedVector<T> predictions;
         var (options, ranges, outputs, softmax) = activation;
-        if (softmax)
+        if (options.LeastSquares)
+            predictions = await fixedPoint.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
+        else if (softmax)
         {
             var scores = await fixedPoint.MatrixMultiplyAsync(batch, weights, outputs, ct).ConfigureAwait(false);
             predictions = await SecureSoftmax.EvaluateAsync(fixedPoint, scores, outputs, ranges.ScoreBound, ct).ConfigureAwait(false);

@@ -3,7 +3,6 @@ using Mpc.Core.Arithmetic;
 using Mpc.Ml.Data;
 using Mpc.Ml.Internal;
 using Mpc.Protocols;
-using Mpc.Protocols.Expressions;
 using Mpc.Protocols.FixedPoint;
 
 namespace Mpc.Ml.Training;
@@ -45,14 +44,24 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     public int Iterations { get; init; } = 24;
 
     /// <summary>
-    /// Full-batch gradient descent for this many epochs instead of the closed form: w -= rate (X^T (X w - y) / n +
-    /// lambda w) on the shared rows, written in the natural syntax (one matrix product each way per epoch).
+    /// Gradient descent for this many epochs instead of the closed form: the trainer of logistic regression with the
+    /// identity link (<see cref="LogisticRegressionOptions.LeastSquares"/>) on standardised features, bias and target,
+    /// w -= rate (X_B^T (X_B w - y_B) / |B| + lambda w) with the bias not penalised; full batches unless
+    /// <see cref="BatchSize"/>.
     /// </summary>
     public int? GradientEpochs { get; init; }
 
-    /// <summary>The step of <see cref="GradientEpochs"/>: 1 / d converges on any standardised data (the Hessian's largest
+    /// <summary>The step of <see cref="GradientEpochs"/>; by default 1 / (d (1 + lambda)) for d columns (bias included),
+    /// with which full-batch descent provably decreases the objective on any standardised data (the Hessian's largest
     /// eigenvalue is at most its trace, d + lambda d).</summary>
     public double? LearningRate { get; init; }
+
+    /// <summary>Rows per step of <see cref="GradientEpochs"/> (mini-batches, shuffled once by the split seed); null for
+    /// full batches.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Progress of <see cref="GradientEpochs"/>, after every epoch.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
     /// Fits the model on the columns every party holds of the same rows (vertical data, aligned by id; the target at
@@ -61,35 +70,22 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     /// penalised) and X^T y / n come from one secure matrix product, the same Newton-Schulz inverse solves for the
     /// weights, which are opened (on standardised features); each test row's prediction goes to the label owner, and
     /// only the pooled sums behind R^2 and RMSE are opened. The product is n (d + 1) (d + 2) multiplications (one round).
+    /// With <see cref="GradientEpochs"/>, gradient descent replaces the product and the inverse, the label owner
+    /// standardising the target too (its mean and deviation enter the opened model as secrets).
     /// </summary>
     public async Task<LinearModelResult> FitVerticalAsync(PartyTable mine, DataPartition partition, double lambda, double testFraction,
         ulong seed, CancellationToken ct = default)
     {
         if (lambda < 0 || !double.IsFinite(lambda)) throw new ArgumentException($"--lambda must be 0 or more, not {lambda}.");
         var suite = fixedPoint.Suite;
-        int f = fixedPoint.Format.FractionalBits, me = suite.Session.PartyId;
-        var options = new DataLoadOptions(testFraction, seed, FeatureBound: null);
+        int me = suite.Session.PartyId;
+        var options = new DataLoadOptions(testFraction, seed, FeatureBound: null) { StandardiseLabel = GradientEpochs is not null };
         var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(mine, partition, options, ct).ConfigureAwait(false);
         var train = data.Train;
         int n = train.Rows, columns = train.Columns, d = columns - 1;
-
-        // [X | y], row by row, and X^T [X | y] / n in one product.
-        var indices = new int[n * (columns + 1)];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < columns; j++) indices[i * (columns + 1) + j] = i * columns + j;
-            indices[i * (columns + 1) + columns] = n * columns + i;
-        }
-        var joined = SharedVector<T>.Concat(train.Features, train.Labels).Select(indices);
-        var prepared = await suite.PrepareMatrixAsync(train.Features, n, columns, ct).ConfigureAwait(false);
-        var gram = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, joined, columns + 1, ct).ConfigureAwait(false);
-        gram = await fixedPoint.ScaleAsync(gram, 1.0 / n, ct).ConfigureAwait(false);
-        var aIndices = Enumerable.Range(0, columns).SelectMany(j => Enumerable.Range(0, columns).Select(k => j * (columns + 1) + k));
-        var a = fixedPoint.AddPublic(gram.Select([.. aIndices]),
-            [.. Enumerable.Range(0, columns * columns).Select(i => i % (columns + 1) == 0 && i / columns < d ? lambda : 0)]);
-        var b = gram.Select([.. Enumerable.Range(0, columns).Select(j => j * (columns + 1) + columns)]);
-        var w = await fixedPoint.OpenAsync(await SolveAsync(a, b, columns, columns * (1 + lambda), ct).ConfigureAwait(false), ct)
-            .ConfigureAwait(false);
+        var w = GradientEpochs is null
+            ? await ClosedFormVerticalAsync(train, lambda, ct).ConfigureAwait(false)
+            : await GradientDescentAsync(data, lambda, seed, partition.LabelOwner, ct).ConfigureAwait(false);
 
         // Predictions of the test rows to the label owner, who sums the residuals; only the sums are opened.
         var test = data.Test;
@@ -129,14 +125,41 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             throw new ArgumentException("Ridge regression needs the target column at every party (horizontal data).");
         if (lambda < 0 || !double.IsFinite(lambda)) throw new ArgumentException($"--lambda must be 0 or more, not {lambda}.");
         var suite = fixedPoint.Suite;
-        int d = mine.FeatureCount, f = fixedPoint.Format.FractionalBits;
-        var counts = await DataConsistency.VerifyAsync(suite, mine, DataPartition.ByRows, ct).ConfigureAwait(false);
+        int d = mine.FeatureCount;
         var rows = AlignedRows.Create(mine, DataPartition.ByRows, suite.Session.PartyId, testFraction, seed);
+        double[] weights;
+        double intercept;
+        int n, testRows;
+        if (GradientEpochs is not null)
+        {
+            var options = new DataLoadOptions(testFraction, seed, FeatureBound: null) { StandardiseLabel = true };
+            var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(mine, DataPartition.ByRows, options, ct).ConfigureAwait(false);
+            var w = await GradientDescentAsync(data, lambda, seed, 0, ct).ConfigureAwait(false);
+            var scaling = data.PublicScaling!;
+            weights = [.. Enumerable.Range(0, d).Select(j => w[j] / scaling.StandardDeviations[j])];
+            intercept = w[d] - Enumerable.Range(0, d).Sum(j => weights[j] * scaling.Means[j]);
+            (n, testRows) = (data.Train.Rows, data.Test.Rows);
+        }
+        else
+        {
+            (weights, intercept, n, testRows) = await FitClosedFormAsync(mine, rows, lambda, testFraction, ct).ConfigureAwait(false);
+        }
+        return await ScoreAsync(mine, rows, weights, intercept, n, testRows, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The closed form in the data's units, and the training and test row counts.</summary>
+    private async Task<(double[] Weights, double Intercept, int TrainRows, int TestRows)> FitClosedFormAsync(PartyTable mine,
+        AlignedRows rows, double lambda, double testFraction, CancellationToken ct)
+    {
+        var suite = fixedPoint.Suite;
+        int d = mine.FeatureCount;
+        var counts = await DataConsistency.VerifyAsync(suite, mine, DataPartition.ByRows, ct).ConfigureAwait(false);
         int n = counts.Sum(c => c - TrainTestSplit.TestCount(c, testFraction));
         int testRows = counts.Sum(c => TrainTestSplit.TestCount(c, testFraction));
+        var labels = mine.Labels!;
 
         // Pooled means and deviations of the features and the target, then everything standardised locally.
-        double Cell(int r, int j) => j < d ? mine[r, j] : mine.Labels[r];
+        double Cell(int r, int j) => j < d ? mine[r, j] : labels[r];
         var sums = new double[d + 1];
         foreach (int r in rows.Train) for (int j = 0; j <= d; j++) sums[j] += Cell(r, j);
         double[] means = [.. (await TotalsAsync(mine, sums, ct).ConfigureAwait(false)).Select(s => s / n)];
@@ -146,21 +169,26 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             .Select(s => Math.Sqrt(Math.Max(s, 0) / n) is var sd && sd > 1e-12 ? sd : 1.0)];
         double Standard(int r, int j) => (Cell(r, j) - means[j]) / deviations[j];
 
-        double[] w = GradientEpochs is { } epochs
-            ? await GradientDescentAsync(rows.Train, counts.Select(c => c - TrainTestSplit.TestCount(c, testFraction)).ToArray(),
-                Standard, d, lambda, epochs, ct).ConfigureAwait(false)
-            : await ClosedFormAsync(rows.Train, Standard, d, n, lambda, ct).ConfigureAwait(false);
+        double[] w = await ClosedFormAsync(rows.Train, Standard, d, n, lambda, ct).ConfigureAwait(false);
 
         // In the data's units: y = mean_y + sd_y Σ w_j (x_j - mean_j) / sd_j.
         double[] weights = [.. Enumerable.Range(0, d).Select(j => deviations[d] * w[j] / deviations[j])];
         double intercept = means[d] - Enumerable.Range(0, d).Sum(j => weights[j] * means[j]);
+        return (weights, intercept, n, testRows);
+    }
+
+    /// <summary>The model with its test metrics, from pooled sums of every party's test rows.</summary>
+    private async Task<LinearModelResult> ScoreAsync(PartyTable mine, AlignedRows rows, double[] weights, double intercept, int n,
+        int testRows, CancellationToken ct)
+    {
+        int d = mine.FeatureCount;
 
         // Test metrics from pooled sums: residual squares, and the target's sum and squares.
         var test = new double[3];
         foreach (int r in rows.Test)
         {
             double predicted = intercept + Enumerable.Range(0, d).Sum(j => weights[j] * mine[r, j]);
-            double y = mine.Labels[r];
+            double y = mine.Labels![r];
             test[0] += (y - predicted) * (y - predicted);
             test[1] += y;
             test[2] += y * y;
@@ -171,28 +199,73 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
             Math.Sqrt(pooled[0] / Math.Max(1, testRows)), n, testRows);
     }
 
-    /// <summary>The standardised weights by gradient descent on the shared training rows (every party's, in party order).</summary>
-    private async Task<double[]> GradientDescentAsync(int[] trainRows, int[] trainCounts, Func<int, int, double> standard, int d,
-        double lambda, int epochs, CancellationToken ct)
+    /// <summary>
+    /// Vertical closed form: A = X^T X / n + lambda I (the bias not penalised) and X^T y / n from one secure matrix
+    /// product of [X 1] with [X 1 y], then the Newton-Schulz solve; the opened weights are on standardised features, the
+    /// last one the intercept.
+    /// </summary>
+    private async Task<double[]> ClosedFormVerticalAsync(SharedDataset<T> train, double lambda, CancellationToken ct)
     {
         var suite = fixedPoint.Suite;
-        int me = suite.Session.PartyId, n = trainCounts.Sum();
-        double rate = LearningRate ?? 1.0 / d;
-        double[] myRows = [.. trainRows.SelectMany(r => Enumerable.Range(0, d).Select(j => standard(r, j)))];
-        double[] myTargets = [.. trainRows.Select(r => standard(r, d))];
-        using var secure = SecretContext.For(suite, fixedPoint.Format);
-        var x = Secret.Concat([.. Enumerable.Range(0, trainCounts.Length)
-            .Select(p => secure.Input(p, p == me ? myRows : [], trainCounts[p] * d))]);
-        var y = Secret.Concat([.. Enumerable.Range(0, trainCounts.Length)
-            .Select(p => secure.Input(p, p == me ? myTargets : [], trainCounts[p]))]);
-        var transposed = x.Transpose(n, d);
-        var w = secure.Constant(new double[d]);
-        for (int epoch = 0; epoch < epochs; epoch++)
+        int n = train.Rows, columns = train.Columns, d = columns - 1;
+        // [X | y], row by row, and X^T [X | y] / n in one product.
+        var indices = new int[n * (columns + 1)];
+        for (int i = 0; i < n; i++)
         {
-            var residual = Secret.MatrixMultiply(x, w, n, d, 1) - y;
-            w -= Secret.MatrixMultiply(transposed, residual, d, n, 1) * (rate / n) + w * (rate * lambda);
+            for (int j = 0; j < columns; j++) indices[i * (columns + 1) + j] = i * columns + j;
+            indices[i * (columns + 1) + columns] = n * columns + i;
         }
-        return await secure.RevealAsync([w], ct).ConfigureAwait(false);
+        var joined = SharedVector<T>.Concat(train.Features, train.Labels).Select(indices);
+        var prepared = await suite.PrepareMatrixAsync(train.Features, n, columns, ct).ConfigureAwait(false);
+        var gram = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, joined, columns + 1, ct).ConfigureAwait(false);
+        gram = await fixedPoint.ScaleAsync(gram, 1.0 / n, ct).ConfigureAwait(false);
+        var aIndices = Enumerable.Range(0, columns).SelectMany(j => Enumerable.Range(0, columns).Select(k => j * (columns + 1) + k));
+        var a = fixedPoint.AddPublic(gram.Select([.. aIndices]),
+            [.. Enumerable.Range(0, columns * columns).Select(i => i % (columns + 1) == 0 && i / columns < d ? lambda : 0)]);
+        var b = gram.Select([.. Enumerable.Range(0, columns).Select(j => j * (columns + 1) + columns)]);
+        return await fixedPoint.OpenAsync(await SolveAsync(a, b, columns, columns * (1 + lambda), ct).ConfigureAwait(false), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The weights by gradient descent on the loaded data (label standardised), on standardised features with the
+    /// intercept last, in the target's units: w sd_y, and mean_y added to the intercept, before opening. Horizontal
+    /// data's label scaling is public; vertical data's comes from the label owner as a secret, so only the final
+    /// model is opened, as in the closed form.
+    /// </summary>
+    private async Task<double[]> GradientDescentAsync(SecureTrainingData<T> data, double lambda, ulong seed, int labelOwner,
+        CancellationToken ct)
+    {
+        var train = data.Train;
+        int columns = train.Columns, me = fixedPoint.Suite.Session.PartyId;
+        var options = new LogisticRegressionOptions
+        {
+            Epochs = GradientEpochs ?? throw new InvalidOperationException("No epochs of gradient descent were asked for."),
+            LearningRate = LearningRate ?? 1.0 / (columns * (1 + lambda)),
+            BatchSize = BatchSize,
+            L2 = lambda,
+            ShuffleSeed = seed,
+            LeastSquares = true,
+        };
+        var trained = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(train, data.FeatureBound, options,
+            ModelOutput.KeepShared, Progress, ct, labelBound: data.LabelBound).ConfigureAwait(false);
+        var w = trained.SharedWeights;
+        SharedVector<T> scaled, shift;
+        if (data.LabelScaling is { } label && data.PublicScaling is not null)
+        {
+            scaled = await fixedPoint.MultiplyPublicAsync(w, [.. Enumerable.Repeat(label.StandardDeviations[0], columns)], ct)
+                .ConfigureAwait(false);
+            shift = fixedPoint.Constant([.. Enumerable.Repeat(0.0, columns - 1).Append(label.Means[0])]);
+        }
+        else
+        {
+            double[] mine = data.LabelScaling is { } own ? [own.StandardDeviations[0], own.Means[0]] : [];
+            var secret = await fixedPoint.InputAsync(labelOwner, me == labelOwner ? mine : ReadOnlyMemory<double>.Empty, 2, ct)
+                .ConfigureAwait(false);
+            scaled = await fixedPoint.MultiplyAsync(w, secret.Select(new int[columns]), ct).ConfigureAwait(false);
+            shift = SharedVector<T>.Concat(fixedPoint.Constant(new double[columns - 1]), secret.Slice(1, 1));
+        }
+        return await fixedPoint.OpenAsync(fixedPoint.Suite.Add(scaled, shift), ct).ConfigureAwait(false);
     }
 
     /// <summary>The standardised weights in closed form: this party's X^T X / n and X^T y / n summed, never opened.</summary>

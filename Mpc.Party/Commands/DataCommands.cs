@@ -233,14 +233,19 @@ internal static class DataCommands
             Description = "The CSV file to write (default synthetic-<rows>x<features>.csv); " +
                 "the true model goes next to it as <name>.truth.json.",
         };
+        var target = new Option<string>("--target")
+        {
+            Description = "logistic (0/1 labels) or linear (a continuous target: the score plus Gaussian noise).",
+            DefaultValueFactory = _ => "logistic",
+        }.AcceptOnlyFromAmong("logistic", "linear");
         var command = new Command("datagen",
-            "Write a synthetic labelled CSV data set (Gaussian features, logistic labels) and its known true model.");
-        foreach (var o in new Option[] { rows, features, seed, output }) command.Options.Add(o);
+            "Write a synthetic labelled CSV data set (Gaussian features, logistic or linear labels) and its known true model.");
+        foreach (var o in new Option[] { rows, features, seed, target, output }) command.Options.Add(o);
         command.SetAction(parse => Run(stderr, () =>
         {
             int r = parse.GetValue(rows), f = parse.GetValue(features);
             if (r < 1 || f < 1) throw new ArgumentException("--rows and --features must be positive.");
-            var synthetic = new SyntheticData(f, parse.GetValue(seed));
+            var synthetic = new SyntheticData(f, parse.GetValue(seed), parse.GetValue(target) == "linear");
             string path = parse.GetValue(output) ?? $"synthetic-{r}x{f}.csv";
             AtomicFile.Write(path, stream =>
             {
@@ -248,26 +253,44 @@ internal static class DataCommands
                 synthetic.WriteCsv(writer, r);
             });
             string truthPath = Path.ChangeExtension(path, null) + ".truth.json";
-            var truth = new ModelFile
-            {
-                Label = SyntheticData.LabelName,
-                Features = synthetic.FeatureNames,
-                Weights = synthetic.Weights,
-                Bias = synthetic.Bias,
-                Standardisation = new ModelFile.StandardisationSection(
-                    synthetic.Means.Cast<double?>().ToArray(), synthetic.Scales.Cast<double?>().ToArray()),
-                Sigmoid = "exact logistic (the generating model)",
-                Settings = new Dictionary<string, string>
-                {
-                    ["rows"] = r.ToString(CultureInfo.InvariantCulture),
-                    ["features"] = f.ToString(CultureInfo.InvariantCulture),
-                    ["seed"] = parse.GetValue(seed).ToString(CultureInfo.InvariantCulture),
-                },
-            };
-            AtomicFile.WriteAllText(truthPath, truth.ToJson());
+            AtomicFile.WriteAllText(truthPath,
+                synthetic.Linear ? LinearTruth(synthetic) : LogisticTruth(synthetic, r, f, parse.GetValue(seed)));
             stdout.WriteLine($"datagen: {r} rows x {f} features in {path}; the true model in {truthPath}");
         }));
         return command;
+    }
+
+    // The generating model in the data's units, as linear-model.json (mpc predict reads it).
+    private static string LinearTruth(SyntheticData synthetic) => JsonText.Write(json =>
+    {
+        double[] weights = [.. synthetic.Weights.Select((w, j) => w / synthetic.Scales[j])];
+        double intercept = synthetic.Bias - weights.Select((w, j) => w * synthetic.Means[j]).Sum();
+        json.WriteStartObject();
+        new LinearModelFile(SyntheticData.LabelName, [.. synthetic.FeatureNames], weights, intercept).WriteFields(json);
+        json.WriteString("noise", "standard Gaussian");
+        json.WriteEndObject();
+    });
+
+    // The generating model on standardised features, as model.json.
+    private static string LogisticTruth(SyntheticData synthetic, int r, int f, ulong seed)
+    {
+        var truth = new ModelFile
+        {
+            Label = SyntheticData.LabelName,
+            Features = synthetic.FeatureNames,
+            Weights = synthetic.Weights,
+            Bias = synthetic.Bias,
+            Standardisation = new ModelFile.StandardisationSection(
+                synthetic.Means.Cast<double?>().ToArray(), synthetic.Scales.Cast<double?>().ToArray()),
+            Sigmoid = "exact logistic (the generating model)",
+            Settings = new Dictionary<string, string>
+            {
+                ["rows"] = r.ToString(CultureInfo.InvariantCulture),
+                ["features"] = f.ToString(CultureInfo.InvariantCulture),
+                ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        return truth.ToJson();
     }
 
     private static Command Split(TextWriter stdout, TextWriter stderr)

@@ -11,7 +11,8 @@ using Mpc.Protocols.FixedPoint;
 namespace Mpc.Party.Jobs;
 
 /// <summary>
-/// <c>train-linear</c>: linear or ridge regression in closed form over every party's rows (horizontal data), on the
+/// <c>train-linear</c>: linear or ridge regression in closed form or by gradient descent (full or mini-batch) over every
+/// party's rows (horizontal data) or columns (vertical data), on the
 /// suite that trusts no one for N parties (<see cref="RidgeRegression{T}"/>); the model and its pooled test R^2 and RMSE
 /// are revealed, and written to the run's folder.
 /// </summary>
@@ -21,7 +22,8 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
     public string Name => "train-linear";
 
     /// <inheritdoc />
-    public string Description => "Train a linear (ridge) regression in closed form over every party's rows; reveals the model.";
+    public string Description =>
+        "Train a linear (ridge) regression in closed form or by gradient descent over the parties' data; reveals the model.";
 
     /// <inheritdoc />
     public IReadOnlyList<Option> CreateOptions() =>
@@ -35,12 +37,15 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             Description = "Share of each party's rows held out for testing.", DefaultValueFactory = _ => 0.2,
         },
         new Option<ulong>("--seed") { Description = "Seed of the train/test split.", DefaultValueFactory = _ => 1UL },
-        new Option<int?>("--epochs") { Description = "Full-batch gradient descent for this many epochs instead of the closed form." },
-        new Option<double?>("--learning-rate") { Description = "The step of --epochs (default 1 / features, which always converges)." },
+        new Option<int?>("--epochs") { Description = "Gradient descent for this many epochs instead of the closed form." },
+        new Option<int?>("--batch-size") { Description = "Rows per step of --epochs (mini-batches); full batches when absent." },
+        new Option<double?>("--learning-rate")
+        {
+            Description = "The step of --epochs (default 1 / (columns (1 + lambda)), with which full batches always converge).",
+        },
+        new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/train-linear-<time>/<party>)." },
     ];
-
-    private static readonly FixedPointFormat Format = FixedPointFormat.Default;
 
     /// <inheritdoc />
     public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster,
@@ -51,14 +56,20 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
     public async Task<int> RunAsync(JobContext context, CancellationToken ct)
     {
         var data = TrainingDataConfig.From(context.Party);
-        if (data.Partition.Kind == Partitioning.Vertical && context.GetOption<int?>("--epochs") is not null)
-            throw new ArgumentException("train-linear --epochs takes horizontal data; vertical data fits in closed form.");
+        int? epochs = context.GetOption<int?>("--epochs"), batch = context.GetOption<int?>("--batch-size");
+        int fractionalBits = context.GetOption<int>("--fractional-bits");
+        if (fractionalBits is < 4 or > 40) throw new ArgumentException("train-linear --fractional-bits must lie between 4 and 40.");
+        if (batch is not null && epochs is null)
+            throw new ArgumentException("train-linear --batch-size needs --epochs (the closed form takes every row at once).");
         var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true });
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var settings = new FitSettings(new FixedPointFormat(fractionalBits), epochs, context.GetOption<double?>("--learning-rate"), batch,
+            p => context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train-linear: epoch {p.Epoch}{(p.Loss is { } l ? $", mean squared residual {l:0.0000} (standardised)" : "")}, " +
+                $"{p.Elapsed.TotalSeconds:0.000} s")));
         var result = await TrustFreeSuite.RunAsync(session, new Fit(table, data.Partition, context.GetOption<double>("--lambda"),
-            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), context.GetOption<int?>("--epochs"),
-            context.GetOption<double?>("--learning-rate"), ct));
+            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), settings, ct));
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train-linear: {result.TrainRows} training rows, {result.TestRows} test rows; test R^2 {result.TestR2:0.0000}, " +
@@ -79,12 +90,21 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         return 0;
     }
 
-    private sealed class Fit(PartyTable table, DataPartition partition, double lambda, double testFraction, ulong seed, int? epochs,
-        double? rate, CancellationToken ct) : ISuiteWork<LinearModelResult>
+    private sealed record FitSettings(FixedPointFormat Format, int? Epochs, double? Rate, int? BatchSize,
+        Action<TrainingProgress> Progress);
+
+    private sealed class Fit(PartyTable table, DataPartition partition, double lambda, double testFraction, ulong seed,
+        FitSettings settings, CancellationToken ct) : ISuiteWork<LinearModelResult>
     {
         public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T>
         {
-            var ridge = new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, Format)) { GradientEpochs = epochs, LearningRate = rate };
+            var ridge = new RidgeRegression<T>(new FixedPointArithmetic<T>(suite, settings.Format))
+            {
+                GradientEpochs = settings.Epochs,
+                LearningRate = settings.Rate,
+                BatchSize = settings.BatchSize,
+                Progress = settings.Progress,
+            };
             return partition.Kind == Partitioning.Vertical
                 ? ridge.FitVerticalAsync(table, partition, lambda, testFraction, seed, ct)
                 : ridge.FitAsync(table, lambda, testFraction, seed, ct);
@@ -94,27 +114,11 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
     private static string Json(LinearModelResult result, string? target, double seconds) => JsonText.Write(json =>
     {
         json.WriteStartObject();
-        json.WriteString("kind", "linear");
-        json.WriteString("target", target ?? "");
-        json.WriteStartArray("features");
-        foreach (var name in result.FeatureNames) json.WriteStringValue(name);
-        json.WriteEndArray();
-        json.WriteStartArray("weights");
-        foreach (var w in result.Weights) json.WriteNumberValue(w);
-        json.WriteEndArray();
-        json.WriteNumber("intercept", result.Intercept);
-        if (result.Means is { } means)
+        var model = new LinearModelFile(target ?? "", [.. result.FeatureNames], result.Weights, result.Intercept)
         {
-            // Vertical: the weights are on standardised features; this party knows its own columns' scaling only.
-            json.WriteStartObject("standardisation");
-            json.WriteStartArray("means");
-            foreach (var m in means) WriteNullable(json, m);
-            json.WriteEndArray();
-            json.WriteStartArray("standard_deviations");
-            foreach (var sd in result.StandardDeviations!) WriteNullable(json, sd);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
+            Standardisation = result.Means is { } means ? new([.. means], [.. result.StandardDeviations!]) : null,
+        };
+        model.WriteFields(json);
         json.WriteNumberOrNull("test_r2", result.TestR2);
         json.WriteNumberOrNull("test_rmse", result.TestRmse);
         json.WriteNumber("train_rows", result.TrainRows);
@@ -122,10 +126,4 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         json.WriteNumber("seconds", seconds);
         json.WriteEndObject();
     });
-
-    private static void WriteNullable(System.Text.Json.Utf8JsonWriter json, double? value)
-    {
-        if (value is { } v) json.WriteNumberValue(v);
-        else json.WriteNullValue();
-    }
 }

@@ -72,6 +72,37 @@ internal sealed record LinearModelFile(string Target, string[] Features, double[
         return model with { Standardisation = new(Read("means"), Read("standard_deviations")) };
     }
 
+    /// <summary>The model's fields (kind, target, features, weights, intercept, standardisation) into an open object.</summary>
+    public void WriteFields(Utf8JsonWriter json)
+    {
+        json.WriteString("kind", "linear");
+        json.WriteString("target", Target);
+        json.WriteStartArray("features");
+        foreach (var name in Features) json.WriteStringValue(name);
+        json.WriteEndArray();
+        json.WriteStartArray("weights");
+        foreach (var w in Weights) json.WriteNumberValue(w);
+        json.WriteEndArray();
+        json.WriteNumber("intercept", Intercept);
+        if (Standardisation is not { } scaling) return;
+        // Vertical: the weights are on standardised features; this party knows its own columns' scaling only.
+        json.WriteStartObject("standardisation");
+        WriteNullables(json, "means", scaling.Means);
+        WriteNullables(json, "standard_deviations", scaling.StandardDeviations);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNullables(Utf8JsonWriter json, string name, IEnumerable<double?> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            if (value is { } v) json.WriteNumberValue(v);
+            else json.WriteNullValue();
+        }
+        json.WriteEndArray();
+    }
+
     /// <summary>intercept + Σ weights_j x_j.</summary>
     public double Predict(ReadOnlySpan<double> features)
     {

@@ -41,6 +41,14 @@ public sealed class TrainLinearProcessTests : IDisposable
         using var stats = MpcProcess.StartIn(_root, "launch", "--cluster", "diabetes/cluster.json", "stats", "--bins", "0");
         Assert.Equal(0, await stats.WaitForExitAsync(TimeSpan.FromSeconds(120)));
         Assert.Contains("stats: 442 rows, 11 columns", stats.Stdout);
+
+        // Mini-batch gradient descent instead of the closed form: progress per epoch, the same kind of model.
+        using var descent = MpcProcess.StartIn(_root, "launch", "--cluster", "diabetes/cluster.json", "train-linear", "--epochs", "3",
+            "--batch-size", "64", "--learning-rate", "0.05", "--out", "descent");
+        Assert.True(await descent.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, descent.Output);
+        Assert.Matches(@"train-linear: epoch 3, mean squared residual 0\.\d{4} \(standardised\)", descent.Stdout);
+        var fitted = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "descent", "bob", "linear-model.json")))!;
+        Assert.InRange(fitted["test_r2"]!.GetValue<double>(), 0.4, 1);
     }
 
     [Fact]
