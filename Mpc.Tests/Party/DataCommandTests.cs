@@ -51,6 +51,24 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(File.ReadAllText(file), File.ReadAllText(again));
     }
 
+    [Fact]
+    public async Task DatagenLinear_TrueModelLeavesOnlyTheUnitNoise()
+    {
+        string file = Path.Combine(_directory, "linear.csv");
+        var (code, _, error) = await Mpc("datagen", "--rows", "4000", "--features", "6", "--target", "linear", "--out", file);
+        Assert.True(code == 0, error);
+        var table = CsvTableReader.Read(file, new CsvColumns("label", ContinuousLabel: true));
+        Assert.Contains(table.Labels!, y => y != Math.Round(y)); // a continuous target, not 0/1
+
+        // The truth is a linear-model.json in the data's units: its residuals are the standard Gaussian noise.
+        (code, var output, error) = await Mpc("predict", "--model", Path.Combine(_directory, "linear.truth.json"), "--data", file,
+            "--out", Path.Combine(_directory, "p.csv"));
+        Assert.True(code == 0, error);
+        double rmse = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"RMSE (\d+\.\d+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rmse, 0.95, 1.05);
+    }
+
     [Theory]
     [InlineData("horizontal")]
     [InlineData("vertical")]
