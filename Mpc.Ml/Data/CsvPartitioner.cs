@@ -26,10 +26,13 @@ public static class CsvPartitioner
     /// <summary>
     /// Per-party file contents for <paramref name="parties"/> parties holding columns; <paramref name="label"/> goes to
     /// party 0. Every party's file starts with the <paramref name="id"/> column: the table's own if it has one of that
-    /// name (copied, and not split as a feature), else the row's number from 1.
+    /// name (copied, and not split as a feature), else the row's number from 1. With <paramref name="overlap"/> below
+    /// 1, each party keeps only that share of the rows, its own random choice, so the parties' ids differ and only
+    /// about overlap^N of the rows are held by all (what the private set intersection then finds).
     /// </summary>
-    public static string[] Vertical(string csv, int parties, string label, ulong seed, string id = "id")
+    public static string[] Vertical(string csv, int parties, string label, ulong seed, string id = "id", double overlap = 1)
     {
+        if (!(overlap > 0 && overlap <= 1)) throw new ArgumentException($"The overlap must lie in (0, 1], not {overlap}.", nameof(overlap));
         var (header, rows) = Parse(csv);
         int labelIndex = Array.IndexOf(header, label);
         if (labelIndex < 0) throw new ArgumentException($"The table has no column '{label}'.", nameof(label));
@@ -40,7 +43,8 @@ public static class CsvPartitioner
         {
             var columns = features[(features.Length * p / parties)..(features.Length * (p + 1) / parties)];
             if (p == 0) columns = [.. columns, labelIndex];
-            var order = SeededPermutation.Create(rows.Length, SeededPermutation.Derive(seed, (ulong)p + 1));
+            var order = SeededPermutation.Create(rows.Length, SeededPermutation.Derive(seed, (ulong)p + 1))
+                .Take(Math.Max(1, (int)Math.Round(overlap * rows.Length)));
             return Render([id, .. columns.Select(c => header[c])],
                 order.Select(i => (string[])
                     [idIndex >= 0 ? rows[i][idIndex] : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),

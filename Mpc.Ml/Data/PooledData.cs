@@ -11,6 +11,7 @@ public static class PooledData
     public static (PlainDataset Train, PlainDataset Test) Combine(IReadOnlyList<PartyTable> tables, DataPartition partition,
         DataLoadOptions options)
     {
+        if (partition.Kind == Partitioning.Vertical) tables = IdAlignment.InPlaintext(tables); // the ids every party holds
         var rows = tables.Select((t, p) => AlignedRows.Create(t, partition, p, options.TestFraction, options.SplitSeed)).ToArray();
         if (partition.Kind == Partitioning.Horizontal)
         {

@@ -308,8 +308,13 @@ internal static class DataCommands
         {
             Description = "Folder for party-<i>.csv (default: <input>-<partition>-<parties> next to the input).",
         };
+        var overlap = new Option<double>("--overlap")
+        {
+            Description = "Vertical: each party keeps this share of the rows, its own random choice (ids then differ).",
+            DefaultValueFactory = _ => 1.0,
+        };
         var command = new Command("split", "Split one CSV file into per-party files, horizontally or vertically, for demos.");
-        foreach (var o in new Option[] { input, parties, partition, label, seed, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { input, parties, partition, label, seed, overlap, output }) command.Options.Add(o);
         command.SetAction(parse => Run(stderr, () =>
         {
             string file = parse.GetValue(input)!, kind = parse.GetValue(partition)!;
@@ -324,8 +329,9 @@ internal static class DataCommands
                     ?? throw new ArgumentException("--label is required for a vertical split (the label goes to party 0).");
                 if (!CsvTableReader.ReadHeader(file).Contains(column))
                     throw new DataException("the label column is missing from the header.", file: file, row: 1, column: column);
-                parts = CsvPartitioner.Vertical(csv, n, column, parse.GetValue(seed));
+                parts = CsvPartitioner.Vertical(csv, n, column, parse.GetValue(seed), overlap: parse.GetValue(overlap));
             }
+            else if (parse.GetValue(overlap) != 1) throw new ArgumentException("--overlap is for a vertical split.");
             else parts = CsvPartitioner.Horizontal(csv, n, parse.GetValue(seed));
             string directory = parse.GetValue(output)
                 ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"{Path.GetFileNameWithoutExtension(file)}-{kind}-{n}");

@@ -43,6 +43,12 @@ internal static class InitCommand
             DefaultValueFactory = _ => "id",
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the split's shuffle.", DefaultValueFactory = _ => 7UL };
+        var overlap = new Option<double>("--overlap")
+        {
+            Description = "Vertical: each party keeps this share of the rows, its own random choice (aligned by private set " +
+                "intersection when run).",
+            DefaultValueFactory = _ => 1.0,
+        };
         var session = new Option<string?>("--session") { Description = "The cluster's session id (default: the --out folder's name)." };
         var output = new Option<string>("--out")
         {
@@ -54,7 +60,7 @@ internal static class InitCommand
         };
         var command = new Command("init",
             "Write a cluster ready for mpc launch: cluster and party files, certificates and keys, and each party's data split.");
-        foreach (var o in new Option[] { parties, names, hosts, port, data, label, partition, id, seed, session, output, force })
+        foreach (var o in new Option[] { parties, names, hosts, port, data, label, partition, id, seed, overlap, session, output, force })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -62,7 +68,7 @@ internal static class InitCommand
             {
                 var spec = new InitSpec(parse.GetValue(parties), parse.GetValue(names), parse.GetValue(hosts), parse.GetValue(port),
                     parse.GetValue(data), parse.GetValue(label), parse.GetValue(partition)!, parse.GetValue(id)!, parse.GetValue(seed),
-                    parse.GetValue(session), parse.GetValue(output)!, parse.GetValue(force));
+                    parse.GetValue(session), parse.GetValue(output)!, parse.GetValue(force)) { Overlap = parse.GetValue(overlap) };
                 Write(spec, stdout);
                 return Ok;
             }
@@ -76,7 +82,10 @@ internal static class InitCommand
     }
 
     private sealed record InitSpec(int Parties, string? Names, string? Hosts, int Port, string? Data, string? Label, string Partition,
-        string Id, ulong Seed, string? Session, string Out, bool Force);
+        string Id, ulong Seed, string? Session, string Out, bool Force)
+    {
+        public double Overlap { get; init; } = 1;
+    }
 
     private static readonly string[] DefaultNames =
         ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy"];
@@ -98,6 +107,7 @@ internal static class InitCommand
         if (spec.Port is < 1 || spec.Port + spec.Parties - 1 > 65535)
             throw new ArgumentException($"--port {spec.Port}: ports {spec.Port} to {spec.Port + spec.Parties - 1} are not all valid.");
         if (spec.Data is not null && spec.Label is null) throw new ArgumentException("--label is required with --data.");
+        if (spec.Overlap != 1 && spec.Partition != "vertical") throw new ArgumentException("--overlap is for --partition vertical.");
 
         string folder = Path.GetFullPath(spec.Out);
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() && !spec.Force)
@@ -160,7 +170,7 @@ internal static class InitCommand
             throw new DataException($"the label column '{spec.Label}' is missing from the header.", file: file, row: 1, column: spec.Label);
         string csv = File.ReadAllText(file);
         return spec.Partition == "vertical"
-            ? CsvPartitioner.Vertical(csv, spec.Parties, spec.Label!, spec.Seed, spec.Id)
+            ? CsvPartitioner.Vertical(csv, spec.Parties, spec.Label!, spec.Seed, spec.Id, spec.Overlap)
             : CsvPartitioner.Horizontal(csv, spec.Parties, spec.Seed);
     }
 

@@ -48,6 +48,8 @@ public sealed class StatsJob : IJob
     {
         var data = TrainingDataConfig.From(context.Party);
         var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true }); // any label is a column here
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        table = await data.AlignAsync(session, table, context.Out, Name, ct);
         string[] names = [.. table.FeatureNames, .. table.LabelName is { } label ? [label] : Array.Empty<string>()];
         var values = new double[table.RowCount * names.Length];
         for (int r = 0; r < table.RowCount; r++)
@@ -57,7 +59,6 @@ public sealed class StatsJob : IJob
         }
         var request = new StatisticsRequest(context.GetOption<double[]>("--quantiles") ?? [], context.GetOption<int>("--bins"),
             context.GetOption<int>("--min-group"));
-        using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var report = await TrustFreeSuite.RunAsync(session, new Statistics(names, values, table, data.Partition, request, ct));
         Print(context.Out, report, request);
         if (context.GetOption<string?>("--out") is { } file) Output.AtomicFile.WriteAllText(file, Json(report, request));

@@ -63,6 +63,7 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             throw new ArgumentException("train-linear --batch-size needs --epochs (the closed form takes every row at once).");
         var table = CsvTableReader.Read(data.File, data.Columns with { ContinuousLabel = true });
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        table = await data.AlignAsync(session, table, context.Out, Name, ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var settings = new FitSettings(new FixedPointFormat(fractionalBits), epochs, context.GetOption<double?>("--learning-rate"), batch,
             p => context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -75,6 +75,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 "or remove them or choose another --checkpoint-dir to start afresh.");
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        table = await dataConfig.AlignAsync(session, table, context.Out, Name, ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
         using var restartable = settings.Checkpointing && settings.Suite == "additive" && settings.Preprocessing == "ot"
             ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot", SuiteOptions.SoftSpokenBits(context)))

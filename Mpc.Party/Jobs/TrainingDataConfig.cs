@@ -28,6 +28,21 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
     private static readonly HashSet<string> Fields = ["file", "partition", "label", "id", "labelOwner", "columns"];
 
     /// <summary>
+    /// Vertical data: <paramref name="table"/> cut to the ids every party holds, by private set intersection
+    /// (<see cref="IdAlignment"/>), saying on <paramref name="output"/> how many are common; horizontal data: unchanged.
+    /// </summary>
+    public async Task<PartyTable> AlignAsync(Mpc.Protocols.Session session, PartyTable table, TextWriter output, string job,
+        CancellationToken ct)
+    {
+        if (Partition.Kind != Partitioning.Vertical) return table;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var aligned = await IdAlignment.AlignAsync(session, table, Partition, Columns.Id, ct).ConfigureAwait(false);
+        output.WriteLine(FormattableString.Invariant(
+            $"{job}: rows aligned by private set intersection: {aligned.Describe()}; {clock.Elapsed.TotalSeconds:0.000} s"));
+        return aligned.Table;
+    }
+
+    /// <summary>
     /// Reads the data section of <paramref name="party"/>; <paramref name="partitionOption"/> is the --partition
     /// option and <paramref name="labelOption"/> the --label option (the label column in place of data.label, at the
     /// parties that hold the label), if given.

@@ -1,0 +1,71 @@
+using Mpc.Protocols;
+using Mpc.Protocols.SetIntersection;
+
+namespace Mpc.Ml.Data;
+
+/// <summary>
+/// Vertical data over parties whose ids differ: the private set intersection of every party's ids
+/// (<see cref="EcdhPsi"/>, led by the label owner) keeps the rows every party holds, in one order all share, and
+/// nothing else of the ids is revealed beyond what <see cref="EcdhPsi"/> states (every party's row count; the leader
+/// also sees which parties hold each of its own ids). Every later step (split, consistency check, training) then sees the
+/// same ids at every party.
+/// </summary>
+public static class IdAlignment
+{
+    /// <summary>This party's table cut to the common rows in the shared order, with what the intersection revealed.</summary>
+    /// <exception cref="DataException">One of this party's ids is unusable (names the file, row and column).</exception>
+    /// <exception cref="Mpc.Core.MpcException">Another party's ids are unusable, or a party has none.</exception>
+    public static async Task<AlignedTable> AlignAsync(Session session, PartyTable table, DataPartition partition, string? idColumn,
+        CancellationToken ct = default)
+    {
+        if (table.Ids is not { } ids) throw new DataException("vertical partitioning needs an id column.", session.PartyId, table.Source);
+        IntersectionResult result;
+        try
+        {
+            result = await new EcdhPsi(session, partition.LabelOwner).IntersectAsync(ids, ct).ConfigureAwait(false);
+        }
+        catch (InvalidIdException e)
+        {
+            throw new DataException($"{e.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
+                session.PartyId, table.Source, table.LineNumbers[e.Index], idColumn);
+        }
+        if (result.Count == 0)
+            throw new DataException($"no id is held by every party (row counts {string.Join(", ", result.SetSizes)}): nothing to train on.",
+                session.PartyId, table.Source, column: idColumn);
+        return new AlignedTable(Restrict(table, result.Rows), result);
+    }
+
+    /// <summary>
+    /// The plaintext counterpart, for references and tests: every table cut to the ids all hold (the same rows
+    /// <see cref="AlignAsync"/> keeps; tables whose ids already agree come back as they are).
+    /// </summary>
+    public static IReadOnlyList<PartyTable> InPlaintext(IReadOnlyList<PartyTable> tables)
+    {
+        var common = new HashSet<string>(tables[0].Ids ?? throw new ArgumentException("Vertical tables need ids."), StringComparer.Ordinal);
+        foreach (var table in tables.Skip(1)) common.IntersectWith(table.Ids ?? throw new ArgumentException("Vertical tables need ids."));
+        if (tables.All(t => t.RowCount == common.Count)) return tables;
+        return [.. tables.Select(t => Restrict(t, [.. Enumerable.Range(0, t.RowCount).Where(r => common.Contains(t.Ids![r]))]))];
+    }
+
+    // The common rows. Every party holds the same ids for them, so each keeps its own: sorted, they give every party
+    // the same order (the one the split and training use), the same in every run, and reveal nothing more.
+    private static PartyTable Restrict(PartyTable table, int[] rows)
+    {
+        int d = table.FeatureCount;
+        var features = new double[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++) Array.Copy(table.Features, rows[i] * d, features, i * d, d);
+        double[]? kept = table.Labels is { } labels ? [.. rows.Select(r => labels[r])] : null;
+        return new PartyTable(table.Source, table.FeatureNames, features, kept, table.LabelName, [.. rows.Select(r => table.Ids![r])],
+            [.. rows.Select(r => table.LineNumbers[r])]);
+    }
+}
+
+/// <summary>A table aligned by the intersection.</summary>
+/// <param name="Table">The common rows (in the intersection's order; sorting by id gives every party the same order).</param>
+/// <param name="Intersection">The intersection: this party's original rows and every party's row count.</param>
+public sealed record AlignedTable(PartyTable Table, IntersectionResult Intersection)
+{
+    /// <summary>One line for logs: how many rows are common out of each party's.</summary>
+    public string Describe() => FormattableString.Invariant(
+        $"{Intersection.Count} ids held by every party (the parties' counts: {string.Join(", ", Intersection.SetSizes)})");
+}
