@@ -33,6 +33,7 @@ public sealed class JobRegistry
         .Add(new StatsJob())
         .Add(new TrainLinearJob())
         .Add(new PredictJob())
+        .Add(new PsiJob())
 
         .Add(new TrainLrJob())
         .Add(new PreprocessJob());

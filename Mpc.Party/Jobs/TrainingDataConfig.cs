@@ -45,10 +45,12 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
     /// <summary>
     /// Reads the data section of <paramref name="party"/>; <paramref name="partitionOption"/> is the --partition
     /// option and <paramref name="labelOption"/> the --label option (the label column in place of data.label, at the
-    /// parties that hold the label), if given.
+    /// parties that hold the label), if given; a job that reads ids only (<paramref name="labelNeeded"/> false) lets the
+    /// label owner leave out its label.
     /// </summary>
     /// <exception cref="ConfigException">The section is missing or wrong; names the file and the field.</exception>
-    public static TrainingDataConfig From(PartyConfig party, string? partitionOption = null, string? labelOption = null)
+    public static TrainingDataConfig From(PartyConfig party, string? partitionOption = null, string? labelOption = null,
+        bool labelNeeded = true)
     {
         string source = party.SourceFile ?? "(in memory)";
         var data = party.Data ?? throw new ConfigException(source, "data",
@@ -83,7 +85,7 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
         if (vertical)
         {
             if (id is null) throw new ConfigException(source, "data.id", "is missing: vertical partitioning aligns rows by an id column");
-            if (party.PartyId == labelOwner && label is null)
+            if (party.PartyId == labelOwner && label is null && labelNeeded)
                 throw new ConfigException(source, "data.label", $"is missing: party {labelOwner} is the label owner (data.labelOwner)");
             if (party.PartyId != labelOwner && label is not null)
                 throw new ConfigException(source, "data.label",

@@ -12,6 +12,11 @@ namespace Mpc.Protocols.SetIntersection;
 /// X25519 takes it (the sign of v does not matter to X25519). Field arithmetic is BouncyCastle's
 /// (<see cref="X25519Field"/>); the test vectors of RFC 9380 appendix J.7.1 check the whole map.
 /// </summary>
+/// <remarks>
+/// The inversions and square roots are BouncyCastle's variable-time ones (it has no constant-time square root; the
+/// constant-time inversion would triple the cost): their timing depends on the hashed id, which only an observer of
+/// this party's own machine could measure. What travels is blinded by X25519, which is constant-time.
+/// </remarks>
 public static class HashToCurve25519
 {
     /// <summary>Bytes of an encoded point (a u-coordinate).</summary>
@@ -32,7 +37,7 @@ public static class HashToCurve25519
         var (x, z) = Add(x0, y0, x1, y1);
         for (int i = 0; i < 3; i++) (x, z) = Double(x, z);
         var inverse = X25519Field.Create();
-        X25519Field.Inv(z, inverse);
+        X25519Field.InvVar(z, inverse);
         X25519Field.Mul(x, inverse, x);
         X25519Field.Normalize(x);
         X25519Field.Encode(x, point);
@@ -90,7 +95,7 @@ public static class HashToCurve25519
         X25519Field.AddOne(x1); // 1 + Z u^2
         X25519Field.Normalize(x1);
         if (X25519Field.IsZeroVar(x1)) X25519Field.One(x1); // inv0(0) = 0, so x1 = -A below
-        else X25519Field.Inv(x1, x1);
+        else X25519Field.InvVar(x1, x1);
         X25519Field.Mul(x1, -A, x1);
 
         var y = X25519Field.Create();

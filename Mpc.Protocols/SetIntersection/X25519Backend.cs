@@ -87,8 +87,9 @@ internal sealed unsafe class OpenSslX25519 : X25519Backend
     private readonly delegate* unmanaged<nint, nint, nint> _contextNew;
     private readonly delegate* unmanaged<nint, void> _contextFree;
     private readonly delegate* unmanaged<nint, int> _deriveInit;
-    private readonly delegate* unmanaged<nint, nint, int> _setPeer;
+    private readonly delegate* unmanaged<nint, nint, int, int> _setPeer;
     private readonly delegate* unmanaged<nint, byte*, nuint*, int> _derive;
+    private readonly delegate* unmanaged<nint, byte*, nuint, int> _setPublic;
 
     private OpenSslX25519(nint library)
     {
@@ -99,8 +100,10 @@ internal sealed unsafe class OpenSslX25519 : X25519Backend
         _contextNew = (delegate* unmanaged<nint, nint, nint>)Export("EVP_PKEY_CTX_new");
         _contextFree = (delegate* unmanaged<nint, void>)Export("EVP_PKEY_CTX_free");
         _deriveInit = (delegate* unmanaged<nint, int>)Export("EVP_PKEY_derive_init");
-        _setPeer = (delegate* unmanaged<nint, nint, int>)Export("EVP_PKEY_derive_set_peer");
+        // Without the peer check: X25519 takes any 32 bytes, and a small-order point shows as an all-zero result.
+        _setPeer = (delegate* unmanaged<nint, nint, int, int>)Export("EVP_PKEY_derive_set_peer_ex");
         _derive = (delegate* unmanaged<nint, byte*, nuint*, int>)Export("EVP_PKEY_derive");
+        _setPublic = (delegate* unmanaged<nint, byte*, nuint, int>)Export("EVP_PKEY_set1_encoded_public_key");
     }
 
     public override string Name => "OpenSSL";
@@ -150,24 +153,26 @@ internal sealed unsafe class OpenSslX25519 : X25519Backend
             bool ok = true;
             fixed (byte* input = points, output = results)
             {
-                for (int i = offset; i < offset + count; i++)
+                // One peer key object, its bytes replaced for each point.
+                nint peer = _newPublic(X25519Id, 0, input + (long)offset * Bytes, Bytes);
+                if (peer == 0) throw new CryptographicException("EVP_PKEY_new_raw_public_key failed");
+                try
                 {
-                    nint peer = _newPublic(X25519Id, 0, input + (long)i * Bytes, Bytes);
-                    if (peer == 0) throw new CryptographicException("EVP_PKEY_new_raw_public_key failed");
-                    try
+                    for (int i = offset; i < offset + count; i++)
                     {
                         nuint length = Bytes;
                         // OpenSSL refuses an all-zero result (a small-order point): reported like BouncyCastle's zeros.
-                        if (_setPeer(context, peer) != 1 || _derive(context, output + (long)i * Bytes, &length) != 1 || length != Bytes)
+                        if (_setPublic(peer, input + (long)i * Bytes, Bytes) != 1 || _setPeer(context, peer, 0) != 1
+                            || _derive(context, output + (long)i * Bytes, &length) != 1 || length != Bytes)
                         {
                             new Span<byte>(output + (long)i * Bytes, Bytes).Clear();
                             ok = false;
                         }
                     }
-                    finally
-                    {
-                        _free(peer);
-                    }
+                }
+                finally
+                {
+                    _free(peer);
                 }
             }
             return ok;

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Mpc.Ml.Data;
+using Mpc.Party.Output;
+using Mpc.Protocols;
+
+namespace Mpc.Party.Jobs;
+
+/// <summary>
+/// <c>psi</c>: the private set intersection of every party's id column (<see cref="IdAlignment"/>, ECDH over
+/// Curve25519, led by the label owner): each party writes the ids all parties hold, with their lines in its own file,
+/// sorted by id (the same list at every party), and learns nothing else of the others' ids but their counts.
+/// </summary>
+public sealed class PsiJob : IJob, ILaunchHooks
+{
+    /// <inheritdoc />
+    public string Name => "psi";
+
+    /// <inheritdoc />
+    public string Description => "Private set intersection of the parties' id columns: each learns the common ids only.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Option> CreateOptions() =>
+    [
+        new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/psi-<time>/<party>)." },
+    ];
+
+    /// <inheritdoc />
+    public ILaunchPlan Plan(ParseResult parse, Mpc.Net.Configuration.ClusterConfig cluster,
+        IReadOnlyList<Mpc.Net.Configuration.PartyConfig> parties, TextWriter stdout) =>
+        new PerPartyOutput(Name, parse.GetValue<string?>("--out"), cluster, stdout);
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var data = TrainingDataConfig.From(context.Party, labelNeeded: false);
+        if (data.Partition.Kind != Partitioning.Vertical || data.Columns.Id is null)
+            throw new ArgumentException($"psi needs vertical data with an id column (\"partition\": \"vertical\", \"id\": ...) in " +
+                $"{context.Party.SourceFile}.");
+        var table = CsvTableReader.Read(data.File, new CsvColumns(null, data.Columns.Id, Features: []));
+        using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var aligned = await IdAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, ct);
+        double seconds = clock.Elapsed.TotalSeconds;
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"psi: {aligned.Describe()}; {seconds:0.000} s"));
+
+        string folder = context.GetOption<string?>("--out") ?? Path.Combine(
+            RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
+        Directory.CreateDirectory(folder);
+        var common = aligned.Table;
+        var order = Enumerable.Range(0, common.RowCount).OrderBy(i => common.Ids![i], StringComparer.Ordinal);
+        var text = new StringBuilder($"{Csv(data.Columns.Id)},line\n");
+        foreach (int i in order) text.Append(CultureInfo.InvariantCulture, $"{Csv(common.Ids![i])},{common.LineNumbers[i]}\n");
+        string file = Path.Combine(folder, "intersection.csv");
+        AtomicFile.WriteAllText(file, text.ToString());
+        context.Out.WriteLine($"psi: wrote {file}");
+        return 0;
+    }
+
+    // RFC 4180 quoting where a cell needs it.
+    private static string Csv(string cell) =>
+        cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
