@@ -14,8 +14,16 @@ public static class CsvTableReader
     public static PartyTable Read(string path, CsvColumns columns)
     {
         if (!File.Exists(path)) throw new DataException("the file does not exist.", file: path);
-        using var reader = new StreamReader(path);
-        return Read(reader, path, columns);
+        // Strict UTF-8: bytes that are not text (an id in another encoding) stop the read instead of becoming U+FFFD.
+        using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+        try
+        {
+            return Read(reader, path, columns);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new DataException("the file is not valid UTF-8 text (save it as UTF-8).", file: path);
+        }
     }
 
     /// <summary>
