@@ -32,11 +32,18 @@ public static class HashToCurve25519
         Span<byte> uniform = stackalloc byte[2 * FieldBytes];
         ExpandMessageXmd(message, domain, uniform);
         int[] u0 = FieldElement(uniform[..FieldBytes]), u1 = FieldElement(uniform[FieldBytes..]);
-        var (x0, y0) = Elligator2(u0);
-        var (x1, y1) = Elligator2(u1);
-        var (x, z) = Add(x0, y0, x1, y1);
-        for (int i = 0; i < 3; i++) (x, z) = Double(x, z);
+        var (n0, d0, y0) = Elligator2(u0);
+        var (n1, d1, y1) = Elligator2(u1);
+        // Both x = n / d in affine form with one inversion: x0 = n0 d1 / (d0 d1), x1 = n1 d0 / (d0 d1).
         var inverse = X25519Field.Create();
+        X25519Field.Mul(d0, d1, inverse);
+        X25519Field.InvVar(inverse, inverse);
+        X25519Field.Mul(n0, d1, n0);
+        X25519Field.Mul(n0, inverse, n0);
+        X25519Field.Mul(n1, d0, n1);
+        X25519Field.Mul(n1, inverse, n1);
+        var (x, z) = Add(n0, y0, n1, y1);
+        for (int i = 0; i < 3; i++) (x, z) = Double(x, z);
         X25519Field.InvVar(z, inverse);
         X25519Field.Mul(x, inverse, x);
         X25519Field.Normalize(x);
@@ -86,38 +93,109 @@ public static class HashToCurve25519
         return element;
     }
 
-    // map_to_curve_elligator2 (RFC 9380 section 6.7.1) for v^2 = u^3 + A u^2 + u, Z = 2: affine (u, v).
-    private static (int[] X, int[] Y) Elligator2(int[] u)
+    // map_to_curve_elligator2_curve25519, RFC 9380 appendix G.2.1's straight-line form: one exponentiation, no
+    // inversion; x = xn / xd, y affine.
+    private static (int[] Xn, int[] Xd, int[] Y) Elligator2(int[] u)
     {
-        var x1 = X25519Field.Create();
-        X25519Field.Sqr(u, x1);
-        X25519Field.Add(x1, x1, x1);
-        X25519Field.AddOne(x1); // 1 + Z u^2
-        X25519Field.Normalize(x1);
-        if (X25519Field.IsZeroVar(x1)) X25519Field.One(x1); // inv0(0) = 0, so x1 = -A below
-        else X25519Field.InvVar(x1, x1);
-        X25519Field.Mul(x1, -A, x1);
+        var tv1 = X25519Field.Create();
+        X25519Field.Sqr(u, tv1);
+        X25519Field.Add(tv1, tv1, tv1); // 2 u^2
+        var xd = X25519Field.Create();
+        X25519Field.Copy(tv1, 0, xd, 0);
+        X25519Field.AddOne(xd); // nonzero: -1 is a square and 2 u^2 is not
+        var x1n = Constant(MinusA);
+        var tv2 = X25519Field.Create();
+        X25519Field.Sqr(xd, tv2);
+        var gxd = X25519Field.Create();
+        X25519Field.Mul(tv2, xd, gxd); // xd^3
+        var gx1 = X25519Field.Create();
+        X25519Field.Mul(tv1, A, gx1); // x1n + A xd
+        X25519Field.Mul(gx1, x1n, gx1);
+        X25519Field.Add(gx1, tv2, gx1);
+        X25519Field.Mul(gx1, x1n, gx1); // x1n^3 + A x1n^2 xd + x1n xd^2
+        var tv3 = X25519Field.Create();
+        X25519Field.Sqr(gxd, tv3);
+        X25519Field.Sqr(tv3, tv2); // gxd^4
+        X25519Field.Mul(tv3, gxd, tv3); // gxd^3
+        X25519Field.Mul(tv3, gx1, tv3); // gx1 gxd^3
+        X25519Field.Mul(tv2, tv3, tv2); // gx1 gxd^7
+        var y11 = PowPminus5Over8(tv2);
+        X25519Field.Mul(y11, tv3, y11); // the candidate root of gx1 / gxd
+        var y1 = IsRoot(y11, gxd, gx1) ? y11 : Times(y11, SqrtMinusOne);
 
-        var y = X25519Field.Create();
-        if (SquareRoot(Curve(x1), y))
-            return (x1, WithParity(y, 1));
-        var x2 = X25519Field.Create();
-        X25519Field.Negate(x1, x2);
-        AddSmall(x2, -A); // -x1 - A
-        if (!SquareRoot(Curve(x2), y)) throw new InvalidOperationException("Elligator 2 found no square: the field arithmetic is wrong.");
-        return (x2, WithParity(y, 0));
+        var x2n = X25519Field.Create();
+        X25519Field.Mul(x1n, tv1, x2n); // x2 = -x1 - A = 2 u^2 x1
+        var y21 = Times(Times(y11, u), RootCandidateOfTwo);
+        var gx2 = X25519Field.Create();
+        X25519Field.Mul(gx1, tv1, gx2);
+        var y2 = IsRoot(y21, gxd, gx2) ? y21 : Times(y21, SqrtMinusOne);
+
+        bool first = IsRoot(y1, gxd, gx1);
+        var y = first ? y1 : y2;
+        return (first ? x1n : x2n, xd, WithParity(y, first ? 1 : 0));
     }
 
-    // u^3 + A u^2 + u = u (u (u + A) + 1).
-    private static int[] Curve(int[] x)
+    private static readonly int[] SqrtMinusOne = Constant(BigInteger.ModPow(2, (Prime - 1) / 4, Prime));
+    private static readonly int[] RootCandidateOfTwo = Constant(BigInteger.ModPow(2, (Prime + 3) / 8, Prime));
+    private static readonly BigInteger MinusA = Prime - A;
+
+    private static int[] Constant(BigInteger value)
+    {
+        Span<byte> little = stackalloc byte[32];
+        little.Clear();
+        value.TryWriteBytes(little, out _, isUnsigned: true, isBigEndian: false);
+        var element = X25519Field.Create();
+        X25519Field.Decode255(little, element);
+        return element;
+    }
+
+    private static int[] Times(int[] x, int[] y)
+    {
+        var z = X25519Field.Create();
+        X25519Field.Mul(x, y, z);
+        return z;
+    }
+
+    // y^2 gxd == gx: y is a root of gx / gxd.
+    private static bool IsRoot(int[] y, int[] gxd, int[] gx)
     {
         var t = X25519Field.Create();
-        X25519Field.Copy(x, 0, t, 0);
-        AddSmall(t, A);
-        X25519Field.Mul(t, x, t);
-        X25519Field.AddOne(t);
-        X25519Field.Mul(t, x, t);
-        return t;
+        X25519Field.Sqr(y, t);
+        X25519Field.Mul(t, gxd, t);
+        X25519Field.Normalize(t);
+        var g = X25519Field.Create();
+        X25519Field.Copy(gx, 0, g, 0);
+        X25519Field.Normalize(g);
+        return X25519Field.AreEqualVar(t, g);
+    }
+
+    // z^((p - 5) / 8) = z^(2^252 - 3), by the usual addition chain.
+    private static int[] PowPminus5Over8(int[] z)
+    {
+        int[] t0 = X25519Field.Create(), t1 = X25519Field.Create(), t2 = X25519Field.Create();
+        X25519Field.Sqr(z, t0); // 2
+        X25519Field.Sqr(t0, 2, t1); // 8
+        X25519Field.Mul(z, t1, t1); // 9
+        X25519Field.Mul(t0, t1, t0); // 11
+        X25519Field.Sqr(t0, t0); // 22
+        X25519Field.Mul(t1, t0, t0); // 31 = 2^5 - 1
+        X25519Field.Sqr(t0, 5, t1);
+        X25519Field.Mul(t1, t0, t0); // 2^10 - 1
+        X25519Field.Sqr(t0, 10, t1);
+        X25519Field.Mul(t1, t0, t1); // 2^20 - 1
+        X25519Field.Sqr(t1, 20, t2);
+        X25519Field.Mul(t2, t1, t1); // 2^40 - 1
+        X25519Field.Sqr(t1, 10, t1);
+        X25519Field.Mul(t1, t0, t0); // 2^50 - 1
+        X25519Field.Sqr(t0, 50, t1);
+        X25519Field.Mul(t1, t0, t1); // 2^100 - 1
+        X25519Field.Sqr(t1, 100, t2);
+        X25519Field.Mul(t2, t1, t1); // 2^200 - 1
+        X25519Field.Sqr(t1, 50, t1);
+        X25519Field.Mul(t1, t0, t0); // 2^250 - 1
+        X25519Field.Sqr(t0, 2, t0); // 2^252 - 4
+        X25519Field.Mul(t0, z, t0); // 2^252 - 3
+        return t0;
     }
 
     private static void AddSmall(int[] x, int value)
@@ -127,19 +205,6 @@ public static class HashToCurve25519
         X25519Field.Mul(c, Math.Abs(value), c);
         if (value < 0) X25519Field.Sub(x, c, x);
         else X25519Field.Add(x, c, x);
-    }
-
-    private static bool SquareRoot(int[] value, int[] root)
-    {
-        var one = X25519Field.Create();
-        X25519Field.One(one);
-        X25519Field.Normalize(value);
-        if (X25519Field.IsZeroVar(value))
-        {
-            X25519Field.Zero(root);
-            return true;
-        }
-        return X25519Field.SqrtRatioVar(value, one, root);
     }
 
     // The root whose sgn0 (its least significant bit) is `parity`.
