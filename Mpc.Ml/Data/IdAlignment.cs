@@ -4,11 +4,11 @@ using Mpc.Protocols.SetIntersection;
 namespace Mpc.Ml.Data;
 
 /// <summary>
-/// Vertical data over parties whose ids differ: the private set intersection of every party's ids
-/// (<see cref="EcdhPsi"/>, led by the label owner) keeps the rows every party holds, in one order all share, and
-/// nothing else of the ids is revealed beyond what <see cref="EcdhPsi"/> states (every party's row count; the leader
-/// also sees which parties hold each of its own ids). Every later step (split, consistency check, training) then sees the
-/// same ids at every party.
+/// Vertical data over parties whose ids differ: the private set intersection of every party's ids (two parties:
+/// <see cref="KkrtPsi"/>, the label owner receiving; more: <see cref="EcdhPsi"/>, led by the label owner) keeps the rows
+/// every party holds, and nothing else of the ids is revealed beyond what the protocol states (every party's row count;
+/// with ECDH the leader also sees which parties hold each of its own ids). Every later step (split, consistency check,
+/// training) then sees the same ids at every party.
 /// </summary>
 public static class IdAlignment
 {
@@ -16,13 +16,16 @@ public static class IdAlignment
     /// <exception cref="DataException">One of this party's ids is unusable (names the file, row and column).</exception>
     /// <exception cref="Mpc.Core.MpcException">Another party's ids are unusable, or a party has none.</exception>
     public static async Task<AlignedTable> AlignAsync(Session session, PartyTable table, DataPartition partition, string? idColumn,
-        CancellationToken ct = default)
+        CancellationToken ct = default, PsiProtocol protocol = PsiProtocol.Auto)
     {
         if (table.Ids is not { } ids) throw new DataException("vertical partitioning needs an id column.", session.PartyId, table.Source);
         IntersectionResult result;
         try
         {
-            result = await new EcdhPsi(session, partition.LabelOwner).IntersectAsync(ids, ct).ConfigureAwait(false);
+            bool oblivious = protocol == PsiProtocol.ObliviousTransfer || (protocol == PsiProtocol.Auto && session.PartyCount == 2);
+            result = oblivious
+                ? await new KkrtPsi(session, partition.LabelOwner).IntersectAsync(ids, ct).ConfigureAwait(false)
+                : await new EcdhPsi(session, partition.LabelOwner).IntersectAsync(ids, ct).ConfigureAwait(false);
         }
         catch (InvalidIdException e)
         {
@@ -58,6 +61,19 @@ public static class IdAlignment
         return new PartyTable(table.Source, table.FeatureNames, features, kept, table.LabelName, [.. rows.Select(r => table.Ids![r])],
             [.. rows.Select(r => table.LineNumbers[r])]);
     }
+}
+
+/// <summary>Which private set intersection aligns the rows.</summary>
+public enum PsiProtocol
+{
+    /// <summary>OT-based (<see cref="KkrtPsi"/>) for two parties, where it is several times faster; ECDH for more.</summary>
+    Auto,
+
+    /// <summary><see cref="EcdhPsi"/>, any number of parties; the least traffic (64 bytes per id and party with two).</summary>
+    Ecdh,
+
+    /// <summary><see cref="KkrtPsi"/>, two parties only; symmetric-key work, about 140 bytes per id.</summary>
+    ObliviousTransfer,
 }
 
 /// <summary>A table aligned by the intersection.</summary>

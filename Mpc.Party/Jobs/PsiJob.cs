@@ -8,9 +8,10 @@ using Mpc.Protocols;
 namespace Mpc.Party.Jobs;
 
 /// <summary>
-/// <c>psi</c>: the private set intersection of every party's id column (<see cref="IdAlignment"/>, ECDH over
-/// Curve25519, led by the label owner): each party writes the ids all parties hold, with their lines in its own file,
-/// sorted by id (the same list at every party), and learns nothing else of the others' ids but their counts.
+/// <c>psi</c>: the private set intersection of every party's id column (<see cref="IdAlignment"/>: KKRT for two
+/// parties, ECDH over Curve25519 for more, either by choice; the label owner receives or leads): each party writes the
+/// ids all parties hold, with their lines in its own file, sorted by id (the same list at every party), and learns
+/// nothing else of the others' ids but their counts.
 /// </summary>
 public sealed class PsiJob : IJob, ILaunchHooks
 {
@@ -23,6 +24,11 @@ public sealed class PsiJob : IJob, ILaunchHooks
     /// <inheritdoc />
     public IReadOnlyList<Option> CreateOptions() =>
     [
+        new Option<string>("--protocol")
+        {
+            Description = "auto (OT-based for two parties, ECDH for more), ecdh, or ot (KKRT, two parties).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "ecdh", "ot"),
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/psi-<time>/<party>)." },
     ];
 
@@ -41,7 +47,15 @@ public sealed class PsiJob : IJob, ILaunchHooks
         var table = CsvTableReader.Read(data.File, new CsvColumns(null, data.Columns.Id, Features: []));
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var aligned = await IdAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, ct);
+        var protocol = context.GetOption<string>("--protocol") switch
+        {
+            "ecdh" => PsiProtocol.Ecdh,
+            "ot" => PsiProtocol.ObliviousTransfer,
+            _ => PsiProtocol.Auto,
+        };
+        if (protocol == PsiProtocol.ObliviousTransfer && session.PartyCount != 2)
+            throw new ArgumentException($"psi --protocol ot has two parties; this cluster has {session.PartyCount} (use ecdh).");
+        var aligned = await IdAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, ct, protocol);
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"psi: {aligned.Describe()}; {seconds:0.000} s"));

@@ -47,14 +47,7 @@ public sealed class EcdhPsi(Session session, int leader = 0, X25519Backend? back
     {
         int n = session.PartyCount, me = session.PartyId;
         if (leader < 0 || leader >= n) throw new ArgumentOutOfRangeException(nameof(leader), $"No party {leader} among {n}.");
-        var (encoded, problem) = Encode(ids);
-        var sizes = await ExchangeSizesAsync(problem is null ? ids.Count : -1, ct).ConfigureAwait(false);
-        if (problem is not null) throw problem;
-        for (int p = 0; p < n; p++)
-        {
-            if (sizes[p] < 0) throw new MpcException($"Party {p} has an id it cannot use (its own error says which); no intersection.");
-            if (sizes[p] == 0) throw new MpcException($"Party {p} has no ids; the intersection would be empty.");
-        }
+        var (encoded, sizes) = await PsiInputs.PrepareAsync(session, ids, MaxIdBytes, ct).ConfigureAwait(false);
         var hopTags = Enumerable.Range(0, n + 1).Select(_ => session.NextTag()).ToArray();
         StreamTag gatherTag = session.NextTag(), resultTag = session.NextTag();
 
@@ -87,38 +80,6 @@ public sealed class EcdhPsi(Session session, int leader = 0, X25519Backend? back
         {
             CryptographicOperations.ZeroMemory(scalar);
         }
-    }
-
-    // UTF-8 bytes of each id, or the first problem with one (reported after the size exchange, so no party waits).
-    private static (byte[][] Encoded, InvalidIdException? Problem) Encode(IReadOnlyList<string> ids)
-    {
-        var encoded = new byte[ids.Count][];
-        var seen = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
-        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        for (int i = 0; i < ids.Count; i++)
-        {
-            string id = ids[i];
-            if (string.IsNullOrEmpty(id)) return (encoded, new InvalidIdException(i, "the id is empty"));
-            try
-            {
-                encoded[i] = strict.GetBytes(id);
-            }
-            catch (EncoderFallbackException)
-            {
-                return (encoded, new InvalidIdException(i, "the id is not valid Unicode text (a lone surrogate)"));
-            }
-            if (encoded[i].Length > MaxIdBytes)
-                return (encoded, new InvalidIdException(i, $"the id has {encoded[i].Length} UTF-8 bytes, more than {MaxIdBytes}"));
-            if (!seen.TryAdd(id, i)) return (encoded, new InvalidIdException(i, $"the id repeats the one of row {seen[id]}"));
-        }
-        return (encoded, null);
-    }
-
-    private async Task<long[]> ExchangeSizesAsync(long mine, CancellationToken ct)
-    {
-        var all = new long[session.PartyCount];
-        await Network.ExchangeWithAllAsync<long>(session.NextTag(), new[] { mine }, all, ct).ConfigureAwait(false);
-        return all;
     }
 
     // My ids in the sent order, hashed and blinded a chunk at a time.

@@ -52,4 +52,25 @@ public sealed class VerticalPsiProcessTests : IDisposable
             CultureInfo.InvariantCulture);
         Assert.InRange(gap, 0, 0.01);
     }
+
+    [Fact]
+    public async Task TwoParties_OtAndEcdhFindTheSameIds()
+    {
+        int port = FreePorts.AllocateConsecutive(2);
+        using (var init = MpcProcess.StartIn(_root, "init", "--parties", "2", "--data", MlTestData.DataPath("breast_cancer.csv"),
+            "--label", "malignant", "--partition", "vertical", "--overlap", "0.7", "--port", $"{port}", "--out", "two"))
+            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var ids = Enumerable.Range(0, 2).Select(p => CsvTableReader.Read(Path.Combine(_root, "two", "data", $"party-{p}.csv"),
+            new CsvColumns(null, "id", Features: [])).Ids!).ToArray();
+        var common = ids[0].Intersect(ids[1]).Order(StringComparer.Ordinal).ToArray();
+        foreach (var protocol in new[] { "ot", "ecdh" })
+        {
+            using var psi = MpcProcess.StartIn(_root, "launch", "--cluster", "two/cluster.json", "psi", "--protocol", protocol,
+                "--out", protocol);
+            Assert.True(await psi.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, psi.Output);
+            foreach (var party in new[] { "alice", "bob" })
+                Assert.Equal(common, File.ReadAllLines(Path.Combine(_root, protocol, party, "intersection.csv")).Skip(1)
+                    .Select(line => line.Split(',')[0]));
+        }
+    }
 }
