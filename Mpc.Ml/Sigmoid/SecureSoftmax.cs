@@ -6,28 +6,32 @@ namespace Mpc.Ml.Sigmoid;
 
 /// <summary>
 /// softmax(z)_k = e^(z_k - m) / Σ_j e^(z_j - m) of every row of a shared n x K score matrix, with m the row's maximum,
-/// by the approximation CrypTen uses (Knott et al., "CrypTen: Secure Multi-Party Computation Meets Machine Learning",
-/// NeurIPS 2021): the row maximum by a tournament of comparisons, e^d for d = z - m &lt;= 0 by the limit
-/// (1 + d / 2^s)^(2^s) (s squarings; the base clipped at 0, so that d &lt; -2^s gives 0, not a large even power), and the
-/// reciprocal of the row sum by Goldschmidt's iteration from the minimax line on [1 - 2^-4, K]. Semi-honest, as the suite.
+/// after the approximation CrypTen uses (Knott et al., "CrypTen: Secure Multi-Party Computation Meets Machine Learning",
+/// NeurIPS 2021): the row maximum by a tournament of comparisons, e^d for d = z - m &lt;= 0 by a power
+/// (1 + y + y^2 / 2)^(2^s) of the second-order Taylor base at y = d / 2^s (CrypTen's limit (1 + y)^(2^s) needs 2^s
+/// about 8 times larger for the same error: three more squarings), with 1 + y clipped at 0 so that d &lt; -2^s gives
+/// (1/2)^(2^s), about 0, not a large power; and the reciprocal of the row sum by Goldschmidt's iteration from the
+/// minimax line on [1 - 2^-4, K]. Semi-honest, as the suite.
 /// </summary>
 /// <remarks>
-/// <para>Error: (1 + d / n)^n lies in [e^d - d^2 e^d / (2n), e^d] (below e^d by less than 2 e^-2 / n), n = 2^8 here.
-/// Normalised, the largest error on a probability, over rows whose other classes lie at a common distance below the
-/// maximum (the worst case), is 9e-4 for K = 2, 4e-3 for K = 10, 4.5e-3 for K = 12, 7.6e-3 for K = 32 and 1.7e-2 for
-/// K = 256. The squarings keep f + s fractional bits, so their rounding stays near 2^-f, and the reciprocal converges
-/// to 2^-(f-4) relative (each step's rounding adds about a unit): at f = 16 each probability is within 5e-3 of the
-/// exact softmax for K up to 12 (<c>SecureSoftmaxTests</c>, random N and scores). The row sum is at least e^0 = 1 (the
-/// maximum's own term) less the maximum's own error, at most K.</para>
+/// <para>Error: for y in [-1, 0], e^y &lt;= 1 + y + y^2 / 2 &lt;= e^y (1 + |y|^3 / 6), so the power exceeds e^d by at
+/// most about |d|^3 e^d / (6 n^2) &lt;= 2.4e-4 with n = 2^5. Normalised, the largest error on a probability, over rows
+/// whose other classes lie at a common distance below the maximum (the worst case), is 2.2e-4 for K = 2, 1.4e-3 for
+/// K = 10, 1.6e-3 for K = 12, 3.3e-3 for K = 32 and 1.1e-2 for K = 256. Every value keeps f + s fractional bits, so the
+/// rounding stays near 2^-f, and the reciprocal converges to 2^-(f-4) relative (each step's rounding adds about a
+/// unit): at f = 16 each probability is within 5e-3 of the exact softmax for K up to 12 (<c>SecureSoftmaxTests</c>,
+/// random N and scores). The row sum is at least e^0 = 1 (the maximum's own term) less the maximum's own error, at
+/// most about K.</para>
 /// <para>Rounds, in the suite's comparison C and fused fixed-point product M: the tournament ceil(log2 K) (C + M, the
-/// product fused into the comparison's last round where the suite allows), the clip likewise, the squarings s M, the
-/// reciprocal 2 M and one per Goldschmidt step (<see cref="ReciprocalSteps"/>), the probabilities M. Every operation is on all n K
-/// elements (or n) at once; comparisons ignore the low f - 5 bits (coarse) where the suite allows.</para>
+/// product fused into the comparison's last round where the suite allows), the clip likewise (ignoring all but the bits
+/// above half a unit of the base: a narrower comparison), the base's square M, the squarings s M, the reciprocal 2 M
+/// and one per Goldschmidt step (<see cref="ReciprocalSteps"/>), the probabilities M. Every operation is on all n K
+/// elements (or n) at once; the tournament's comparisons ignore the low f - 5 bits (coarse) where the suite allows.</para>
 /// </remarks>
 public static class SecureSoftmax
 {
-    /// <summary>log2 of the limit's n: e^d ~ (1 + d / 2^s)^(2^s).</summary>
-    public const int Squarings = 8;
+    /// <summary>log2 of the power's n: e^d ~ (1 + y + y^2 / 2)^(2^s) with y = d / 2^s.</summary>
+    public const int Squarings = 5;
 
     // The row sum lies in [1 - error, K] (the maximum is found to within 2^-5, its own term at least e^-(1/32) less
     // the exponential's error); the minimax line for 1/x starts the iteration on it.
@@ -47,7 +51,8 @@ public static class SecureSoftmax
             foreach (double v in z) max = Math.Max(max, v);
             for (int k = 0; k < classes; k++)
             {
-                double e = Math.Pow(Math.Max(0, 1 + (z[k] - max) / (1 << Squarings)), 1 << Squarings);
+                double y = Math.Max(0, 1 + (z[k] - max) / (1 << Squarings)) - 1;
+                double e = Math.Pow(1 + y + y * y / 2, 1 << Squarings);
                 result[row * classes + k] = e;
                 sum += e;
             }
@@ -85,16 +90,20 @@ public static class SecureSoftmax
         var max = await suite.ElementwiseMaxAsync(columns, bits, f - PrecisionKept, ct).ConfigureAwait(false);
         var broadcast = max.Select([.. Enumerable.Range(0, n * classes).Select(i => i / classes)]);
 
-        // base = 1 + d / 2^s, at f + s fractional bits so that d loses nothing; clipped at 0 (a base within 2^-(f + s - j)
-        // below 0 may stay: its 2^s-th power is 0 in the format).
-        var shifted = suite.AddPublic(suite.Subtract(scores, broadcast), Fill<T>(Math.ScaleB(1.0, f + Squarings), n * classes));
-        var (_, clip) = await suite.LessThanZeroAndProductAsync(shifted, bits, f - PrecisionKept, Task.FromResult(shifted), ct)
-            .ConfigureAwait(false);
-        // Every squaring keeps F = f + s fractional bits (values at most 1, so squares of 2F bits fit), so that d is resolved
-        // to 2^-f and the s squarings add about one unit of 2^-F each, not 2^s units of 2^-f; the exponentials and their
-        // sums stay at F, and each product with them truncates by F, landing at f.
+        // 1 + y with y = d / 2^s, at F = f + s fractional bits so that d loses nothing, clipped at 0: y is then at least
+        // -1 (a base within half a unit below 0 may stay, which the comparison may ignore: it ends as ~0 as well).
         int wide = f + Squarings;
-        var power = suite.Subtract(shifted, clip);
+        var shifted = suite.AddPublic(suite.Subtract(scores, broadcast), Fill<T>(Math.ScaleB(1.0, wide), n * classes));
+        var (_, clip) = await suite.LessThanZeroAndProductAsync(shifted, bits, wide - 1, Task.FromResult(shifted), ct)
+            .ConfigureAwait(false);
+        var first = suite.Subtract(shifted, clip);
+        // The base 1 + y + y^2 / 2 (y = first - 1, in [-1.5, 0]: at least 1/2, so its 2^s-th power of a clipped entry is
+        // below 2^-(2^s)), then s squarings. Every value keeps F fractional bits (values at most 1, so squares of 2F bits
+        // fit), so that d is resolved to 2^-f and each squaring adds about one unit of 2^-F; the exponentials and their
+        // sums stay at F, and each product with them truncates by F, landing at f.
+        var y = suite.AddPublic(first, Fill<T>(-Math.ScaleB(1.0, wide), n * classes));
+        var halfSquare = await suite.MultiplyAndTruncateAsync(y, y, wide + 1, ct).ConfigureAwait(false);
+        var power = suite.Add(first, halfSquare);
         for (int i = 0; i < Squarings; i++) power = await suite.MultiplyAndTruncateAsync(power, power, wide, ct).ConfigureAwait(false);
 
         var sums = Column(power, 0, classes);
