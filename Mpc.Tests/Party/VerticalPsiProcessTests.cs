@@ -17,15 +17,22 @@ public sealed class VerticalPsiProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    // mpc init of the breast cancer data split vertically with each party keeping its own share of the rows; each
+    // party's ids, read back from its file.
+    private async Task<string[][]> InitAsync(int parties, string overlap, string folder)
+    {
+        int port = FreePorts.AllocateConsecutive(parties);
+        using (var init = MpcProcess.StartIn(_root, "init", "--parties", $"{parties}", "--data", MlTestData.DataPath("breast_cancer.csv"),
+            "--label", "malignant", "--partition", "vertical", "--overlap", overlap, "--port", $"{port}", "--out", folder))
+            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        return [.. Enumerable.Range(0, parties).Select(p => CsvTableReader.Read(Path.Combine(_root, folder, "data", $"party-{p}.csv"),
+            new CsvColumns(null, "id", Features: [])).Ids!)];
+    }
+
     [Fact]
     public async Task DifferentPatients_TrainOnTheTrueIntersection()
     {
-        int port = FreePorts.AllocateConsecutive(3);
-        using (var init = MpcProcess.StartIn(_root, "init", "--parties", "3", "--data", MlTestData.DataPath("breast_cancer.csv"),
-            "--label", "malignant", "--partition", "vertical", "--overlap", "0.8", "--port", $"{port}", "--out", "bc"))
-            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        var ids = Enumerable.Range(0, 3).Select(p => CsvTableReader.Read(Path.Combine(_root, "bc", "data", $"party-{p}.csv"),
-            new CsvColumns(null, "id", Features: [])).Ids!).ToArray();
+        var ids = await InitAsync(3, "0.8", "bc");
         Assert.All(ids, set => Assert.Equal(455, set.Length)); // 80% of 569 rows each
         var common = ids.Skip(1).Aggregate(new HashSet<string>(ids[0]), (set, next) => { set.IntersectWith(next); return set; });
         Assert.InRange(common.Count, 250, 340);
@@ -56,12 +63,7 @@ public sealed class VerticalPsiProcessTests : IDisposable
     [Fact]
     public async Task TwoParties_OtAndEcdhFindTheSameIds()
     {
-        int port = FreePorts.AllocateConsecutive(2);
-        using (var init = MpcProcess.StartIn(_root, "init", "--parties", "2", "--data", MlTestData.DataPath("breast_cancer.csv"),
-            "--label", "malignant", "--partition", "vertical", "--overlap", "0.7", "--port", $"{port}", "--out", "two"))
-            Assert.Equal(0, await init.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        var ids = Enumerable.Range(0, 2).Select(p => CsvTableReader.Read(Path.Combine(_root, "two", "data", $"party-{p}.csv"),
-            new CsvColumns(null, "id", Features: [])).Ids!).ToArray();
+        var ids = await InitAsync(2, "0.7", "two");
         var common = ids[0].Intersect(ids[1]).Order(StringComparer.Ordinal).ToArray();
         foreach (var protocol in new[] { "ot", "ecdh" })
         {
