@@ -96,6 +96,14 @@ public sealed class PredictJob : IJob, ILaunchHooks
         }
 
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
+        if (model.Vertical)
+        {
+            // The rows every party holds, by private set intersection; the asker leads (it learns the common rows anyway).
+            var aligned = await IdAlignment.AlignAsync(session, table!, DataPartition.ByColumns(asker), context.GetOption<string>("--id"),
+                ct);
+            context.Out.WriteLine($"predict: rows aligned by private set intersection: {aligned.Describe()}");
+            table = aligned.Table;
+        }
         var scores = await TrustFreeSuite.RunAsync(session, new Scoring(model, table, asker, ct));
         if (scores is null)
         {

@@ -89,6 +89,16 @@ public sealed class SecretModelProcessTests : IDisposable
         var truth = labels.Skip(1).Select((l, i) => (Row: (i + 2).ToString(CultureInfo.InvariantCulture), Label: l.Split(',')[digit]))
             .ToDictionary(t => t.Row, t => t.Label);
         Assert.InRange(rows.Count(r => r.Value.Prediction == truth[r.Key]) / 1797.0, 0.9, 1);
+
+        // New rows that bob holds only some of: the parties score the ids all hold, aligned by private set intersection.
+        Directory.CreateDirectory(Path.Combine(_root, "fewer"));
+        for (int p = 0; p < 3; p++)
+        {
+            var lines = File.ReadAllLines(Path.Combine(_root, "cluster", "data", $"party-{p}.csv"));
+            File.WriteAllLines(Path.Combine(_root, "fewer", $"party-{p}.csv"), p == 1 ? lines.Where((_, i) => i % 9 != 5) : lines);
+        }
+        await LaunchAsync("predict", "--model-shares", "secret", "--data", "fewer/party-{index}.csv", "--out", "fewer-scored");
+        Assert.Equal(1797 - 200, Read(Path.Combine(_root, "fewer-scored", "alice", "predictions.csv")).Count);
     }
 
     [Fact]
