@@ -18,7 +18,8 @@ namespace Mpc.Ml.Training;
 /// <para>Least squares (<see cref="LogisticRegressionOptions.LeastSquares"/>) has no bounded residual, so the bounds rest
 /// on the mean squared residual (of the training set, and of each batch) never exceeding the label's mean square, 1 once
 /// standardised: then a step moves weight j by at most eta R (R as above, by Cauchy-Schwarz), the objective bounds
-/// |w|_2 by 1 / sqrt(L2) with L2, and a residual is at most the score bound plus the label bound. Full-batch descent with
+/// the features' |w|_2 by 1 / sqrt(L2) with L2, the bias (not decayed) moves by at most eta per mini-batch step and not
+/// at all with full batches, and a residual is at most the score bound plus the label bound. Full-batch descent with
 /// eta (1 + L2) d &lt;= 1 (d columns; d is the trace of the standardised X^T X / n) decreases the objective at every
 /// step, so there the assumption is proven; otherwise the trainer checks the final model's training loss and refuses
 /// a run that broke it.</para>
@@ -52,10 +53,14 @@ public static class FixedPointRangeAnalysis
         {
             if (options.LeastSquares)
             {
+                // The features' weights; the bias (not decayed) moves by the batch's mean residual, at most 1, per
+                // step, and not at all with full batches (centred features and label: its gradient is itself).
                 step = eta * meanFeature;
-                weights = l2 > 0 ? Math.Min(steps * step, 1 / Math.Sqrt(l2)) : steps * step;
-                weights += steps * (truncationErrorBound + 1) * resolution;
-                scores = weights * (1 + (columns - 1) * c) + (truncationErrorBound + 1) * resolution;
+                double rounding = steps * (truncationErrorBound + 1) * resolution;
+                double features = (l2 > 0 ? Math.Min(steps * step, 1 / Math.Sqrt(l2)) : steps * step) + rounding;
+                double bias = (schedule.IsFullBatch ? 0 : steps * eta) + rounding;
+                weights = Math.Max(features, bias);
+                scores = features * (columns - 1) * c + bias + (truncationErrorBound + 1) * resolution;
                 g = scores + labelBound;
                 break;
             }

@@ -24,14 +24,18 @@ public sealed class RangeAnalysisTests
     [Fact]
     public void LeastSquares_WeightsBoundedByTheObjectiveWithL2()
     {
-        // |w|_2 <= 1 / sqrt(L2) whatever the epochs (plus each step's truncation error); without L2 the bound grows with
-        // the steps, eta R each; a residual is at most a score plus the label bound.
+        // The features' |w|_2 <= 1 / sqrt(L2) whatever the epochs, plus each step's truncation error; without L2 the
+        // bound grows with the steps, eta R each. The bias moves by eta per mini-batch step, not at all with full batches.
+        // A residual is at most a score plus the label bound.
         var options = new LogisticRegressionOptions { Epochs = 1000, LearningRate = 0.02, LeastSquares = true };
-        double steps = 1000.0 * 977, rounding = steps * 2 * Math.ScaleB(1, -13);
-        var ridge = FixedPointRangeAnalysis.Check(1_000_000, 51, 16, options with { L2 = 0.01, BatchSize = 1024 }, new(13), 63, 1,
-            labelBound: 8);
-        Assert.Equal(10 + rounding, ridge.WeightBound, 6);
+        double steps = 10.0 * 977, rounding = steps * 2 * Math.ScaleB(1, -13);
+        var ridge = FixedPointRangeAnalysis.Check(1_000_000, 51, 16, options with { Epochs = 10, L2 = 0.01, BatchSize = 1024 },
+            new(13), 63, 1, labelBound: 8);
+        Assert.Equal(steps * 0.02 + rounding, ridge.WeightBound, 6); // the bias's walk
+        Assert.Equal((10 + rounding) * 50 * 16 + steps * 0.02 + rounding + 2 * Math.ScaleB(1, -13), ridge.ScoreBound, 3);
         Assert.Equal(ridge.ScoreBound + 8, ridge.ResidualBound, 6);
+        var full = FixedPointRangeAnalysis.Check(455, 11, 16, options with { Epochs = 100, LearningRate = 0.1, L2 = 0.01 }, Format, 63, 1);
+        Assert.Equal(10 + 100 * 2 * Math.ScaleB(1, -16), full.WeightBound, 6); // 1 / sqrt(L2); the bias stays put
         var plain = FixedPointRangeAnalysis.Check(455, 11, 16, options with { Epochs = 100, LearningRate = 0.1 }, Format, 63, 1);
         Assert.Equal(100 * 0.1 * 1.001 + 100 * 2 * Math.ScaleB(1, -16), plain.WeightBound, 6);
         var e = Assert.Throws<FixedPointRangeException>(() => FixedPointRangeAnalysis.Check(1_000_000, 51, 16,
