@@ -50,10 +50,11 @@ public static class IdAlignment
         return [.. tables.Select(t => Restrict(t, [.. Enumerable.Range(0, t.RowCount).Where(r => common.Contains(t.Ids![r]))]))];
     }
 
-    // The common rows. Every party holds the same ids for them, so each keeps its own: sorted, they give every party
-    // the same order (the one the split and training use), the same in every run, and reveal nothing more.
+    // The common rows, sorted by id. Every party holds the same ids for them, so each keeps its own: in that order
+    // every party has the same rows, the same in every run, and learns nothing more.
     private static PartyTable Restrict(PartyTable table, int[] rows)
     {
+        rows = [.. rows.OrderBy(r => table.Ids![r], StringComparer.Ordinal)];
         int d = table.FeatureCount;
         var features = new double[rows.Length * d];
         for (int i = 0; i < rows.Length; i++) Array.Copy(table.Features, rows[i] * d, features, i * d, d);
@@ -77,7 +78,7 @@ public enum PsiProtocol
 }
 
 /// <summary>A table aligned by the intersection.</summary>
-/// <param name="Table">The common rows (in the intersection's order; sorting by id gives every party the same order).</param>
+/// <param name="Table">The common rows, sorted by id: the same rows in the same order at every party.</param>
 /// <param name="Intersection">The intersection: this party's original rows and every party's row count.</param>
 public sealed record AlignedTable(PartyTable Table, IntersectionResult Intersection)
 {

@@ -175,16 +175,14 @@ public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) wher
     {
         int me = Suite.Session.PartyId, d = mine.FeatureCount;
         (int Row, int Column)? first = null;
-        double largest = 0;
         foreach (var (values, indices) in new[] { (train, rows.Train), (test, rows.Test) })
         {
             int k = Array.FindIndex(values, v => Math.Abs(v) > bound);
             if (k >= 0 && first is null) first = (mine.LineNumbers[indices[k / d]], k % d);
-            foreach (double v in values) largest = Math.Max(largest, Math.Abs(v));
         }
         // A party over the bound says so with the power of two that would hold its values (revealed only then): the
         // error can name the bound to pass.
-        long needed = first is null ? 0 : (long)Math.Pow(2, Math.Ceiling(Math.Log2(Math.Max(largest, 1))));
+        long needed = first is null ? 0 : (long)Math.Pow(2, Math.Ceiling(Math.Log2(Largest(train, test))));
         var flags = await PublicValues.ExchangeAsync(Suite, [needed], ct).ConfigureAwait(false);
         int culprit = Array.FindIndex(flags, f => f[0] != 0);
         if (culprit < 0) return bound;

@@ -229,9 +229,9 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
 
     /// <summary>
     /// The weights by gradient descent on the loaded data (label standardised), on standardised features with the
-    /// intercept last, in the target's units: w sd_y, and mean_y added to the intercept, before opening. Horizontal
-    /// data's label scaling is public; vertical data's comes from the label owner as a secret, so only the final
-    /// model is opened, as in the closed form.
+    /// intercept last, in the target's units: w sd_y, and mean_y added to the intercept. Horizontal data's label
+    /// scaling is public, applied after opening; vertical data's comes from the label owner as a secret, applied
+    /// before, so only the final model is opened, as in the closed form.
     /// </summary>
     private async Task<double[]> GradientDescentAsync(SecureTrainingData<T> data, double lambda, ulong seed, int labelOwner,
         CancellationToken ct)
@@ -250,21 +250,19 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         var trained = await new LogisticRegressionTrainer<T>(fixedPoint).TrainAsync(train, data.FeatureBound, options,
             ModelOutput.KeepShared, Progress, ct, labelBound: data.LabelBound).ConfigureAwait(false);
         var w = trained.SharedWeights;
-        SharedVector<T> scaled, shift;
-        if (data.LabelScaling is { } label && data.PublicScaling is not null)
+        if (data.PublicScaling is not null)
         {
-            scaled = await fixedPoint.MultiplyPublicAsync(w, [.. Enumerable.Repeat(label.StandardDeviations[0], columns)], ct)
-                .ConfigureAwait(false);
-            shift = fixedPoint.Constant([.. Enumerable.Repeat(0.0, columns - 1).Append(label.Means[0])]);
+            // Horizontal: the target's mean and deviation are public, so the standardised model says no more than
+            // the final one, and the change of units is done in the clear.
+            var label = data.LabelScaling!;
+            var standard = await fixedPoint.OpenAsync(w, ct).ConfigureAwait(false);
+            return [.. standard.Select((v, j) => label.StandardDeviations[0] * v + (j == columns - 1 ? label.Means[0] : 0))];
         }
-        else
-        {
-            double[] mine = data.LabelScaling is { } own ? [own.StandardDeviations[0], own.Means[0]] : [];
-            var secret = await fixedPoint.InputAsync(labelOwner, me == labelOwner ? mine : ReadOnlyMemory<double>.Empty, 2, ct)
-                .ConfigureAwait(false);
-            scaled = await fixedPoint.MultiplyAsync(w, secret.Select(new int[columns]), ct).ConfigureAwait(false);
-            shift = SharedVector<T>.Concat(fixedPoint.Constant(new double[columns - 1]), secret.Slice(1, 1));
-        }
+        double[] mine = data.LabelScaling is { } own ? [own.StandardDeviations[0], own.Means[0]] : [];
+        var secret = await fixedPoint.InputAsync(labelOwner, me == labelOwner ? mine : ReadOnlyMemory<double>.Empty, 2, ct)
+            .ConfigureAwait(false);
+        var scaled = await fixedPoint.MultiplyAsync(w, secret.Select(new int[columns]), ct).ConfigureAwait(false);
+        var shift = SharedVector<T>.Concat(fixedPoint.Constant(new double[columns - 1]), secret.Slice(1, 1));
         return await fixedPoint.OpenAsync(fixedPoint.Suite.Add(scaled, shift), ct).ConfigureAwait(false);
     }
 
@@ -273,7 +271,6 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         CancellationToken ct)
     {
         var suite = fixedPoint.Suite;
-        int f = fixedPoint.Format.FractionalBits;
         var local = new double[d * d + d];
         foreach (int r in trainRows)
         {
@@ -284,11 +281,7 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
                 local[d * d + j] += xj * standard(r, d) / n;
             }
         }
-        var parts = await Task.WhenAll(Enumerable.Range(0, suite.Session.PartyCount).Select(p =>
-            fixedPoint.InputAsync(p, p == suite.Session.PartyId ? local : ReadOnlyMemory<double>.Empty, local.Length, ct).AsTask()))
-            .ConfigureAwait(false);
-        var total = parts[0];
-        for (int p = 1; p < parts.Length; p++) total = suite.Add(total, parts[p]);
+        var total = await PartySums.InputAndAddAsync(suite, fixedPoint.Format.Encode<T>(local), ct).ConfigureAwait(false);
         var a = fixedPoint.AddPublic(total.Slice(0, d * d), [.. Enumerable.Range(0, d * d).Select(i => i % (d + 1) == 0 ? lambda : 0)]);
         var b = total.Slice(d * d, d);
         return await fixedPoint.OpenAsync(await SolveAsync(a, b, d, d * (1 + lambda), ct).ConfigureAwait(false), ct)

@@ -133,7 +133,7 @@ internal static class DataCommands
             for (int i = 0; i < table.RowCount; i++)
             {
                 csv.Append(table.LineNumbers[i].ToString(CultureInfo.InvariantCulture));
-                if (id is not null) csv.Append(',').Append(table.Ids![i]);
+                if (id is not null) csv.Append(',').Append(CsvText.Cell(table.Ids![i]));
                 csv.Append(CultureInfo.InvariantCulture, $",{probabilities[i]:0.######},{(probabilities[i] >= 0.5 ? 1 : 0)}");
                 csv.Append(label is null ? "\n" : $",{table.Labels![i].ToString(CultureInfo.InvariantCulture)}\n");
             }

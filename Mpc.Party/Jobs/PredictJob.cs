@@ -99,10 +99,8 @@ public sealed class PredictJob : IJob, ILaunchHooks
         if (model.Vertical)
         {
             // The rows every party holds, by private set intersection; the asker leads (it learns the common rows anyway).
-            var aligned = await IdAlignment.AlignAsync(session, table!, DataPartition.ByColumns(asker), context.GetOption<string>("--id"),
-                ct);
-            context.Out.WriteLine($"predict: rows aligned by private set intersection: {aligned.Describe()}");
-            table = aligned.Table;
+            table = await RowAlignment.AlignAsync(session, table!, DataPartition.ByColumns(asker), context.GetOption<string>("--id"),
+                context.Out, Name, ct);
         }
         var scores = await TrustFreeSuite.RunAsync(session, new Scoring(model, table, asker, ct));
         if (scores is null)
@@ -138,7 +136,7 @@ public sealed class PredictJob : IJob, ILaunchHooks
         {
             int r = order[i];
             csv.Append(table.LineNumbers[r].ToString(CultureInfo.InvariantCulture));
-            if (model.Vertical) csv.Append(',').Append(table.Ids![r]);
+            if (model.Vertical) csv.Append(',').Append(CsvText.Cell(table.Ids![r]));
             if (model.Classes is { } labels)
             {
                 var p = MulticlassEvaluation.Probabilities(scores.AsSpan(i * k, k), k, mode);

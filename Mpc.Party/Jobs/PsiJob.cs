@@ -46,7 +46,6 @@ public sealed class PsiJob : IJob, ILaunchHooks
                 $"{context.Party.SourceFile}.");
         var table = CsvTableReader.Read(data.File, new CsvColumns(null, data.Columns.Id, Features: []));
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var protocol = context.GetOption<string>("--protocol") switch
         {
             "ecdh" => PsiProtocol.Ecdh,
@@ -55,25 +54,17 @@ public sealed class PsiJob : IJob, ILaunchHooks
         };
         if (protocol == PsiProtocol.ObliviousTransfer && session.PartyCount != 2)
             throw new ArgumentException($"psi --protocol ot has two parties; this cluster has {session.PartyCount} (use ecdh).");
-        var aligned = await IdAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, ct, protocol);
-        double seconds = clock.Elapsed.TotalSeconds;
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"psi: {aligned.Describe()}; {seconds:0.000} s"));
+        var common = await RowAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, context.Out, Name, ct, protocol);
 
         string folder = context.GetOption<string?>("--out") ?? Path.Combine(
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
         Directory.CreateDirectory(folder);
-        var common = aligned.Table;
-        var order = Enumerable.Range(0, common.RowCount).OrderBy(i => common.Ids![i], StringComparer.Ordinal);
-        var text = new StringBuilder($"{Csv(data.Columns.Id)},line\n");
-        foreach (int i in order) text.Append(CultureInfo.InvariantCulture, $"{Csv(common.Ids![i])},{common.LineNumbers[i]}\n");
+        var text = new StringBuilder($"{CsvText.Cell(data.Columns.Id)},line\n");
+        for (int i = 0; i < common.RowCount; i++)
+            text.Append(CultureInfo.InvariantCulture, $"{CsvText.Cell(common.Ids![i])},{common.LineNumbers[i]}\n");
         string file = Path.Combine(folder, "intersection.csv");
         AtomicFile.WriteAllText(file, text.ToString());
         context.Out.WriteLine($"psi: wrote {file}");
         return 0;
     }
-
-    // RFC 4180 quoting where a cell needs it.
-    private static string Csv(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -35,11 +35,7 @@ internal sealed record TrainingDataConfig(string File, DataPartition Partition, 
         CancellationToken ct)
     {
         if (Partition.Kind != Partitioning.Vertical) return table;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var aligned = await IdAlignment.AlignAsync(session, table, Partition, Columns.Id, ct).ConfigureAwait(false);
-        output.WriteLine(FormattableString.Invariant(
-            $"{job}: rows aligned by private set intersection: {aligned.Describe()}; {clock.Elapsed.TotalSeconds:0.000} s"));
-        return aligned.Table;
+        return await RowAlignment.AlignAsync(session, table, Partition, Columns.Id, output, job, ct).ConfigureAwait(false);
     }
 
     /// <summary>

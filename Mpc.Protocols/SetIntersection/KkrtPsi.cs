@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Mpc.Core;
 using Mpc.Core.Blocks;
 using Mpc.Core.Random;
 using Mpc.Net;
 using Mpc.Protocols.ObliviousTransfer;
+using Mpc.Protocols.ObliviousTransfer.Internal;
 
 namespace Mpc.Protocols.SetIntersection;
 
@@ -92,12 +94,12 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
         Parallel.For(0, Width, i =>
         {
             var column = t.AsSpan(i * columnBytes, columnBytes);
-            using (var g0 = new AesCtrPrg(Bytes(keys0[i]))) g0.Fill(column);
+            using (var g0 = new AesCtrPrg(Seed(keys0[i]))) g0.Fill(column);
             var mask = new byte[columnBytes];
-            using (var g1 = new AesCtrPrg(Bytes(keys1[i]))) g1.Fill(mask);
+            using (var g1 = new AesCtrPrg(Seed(keys1[i]))) g1.Fill(mask);
             var target = u.AsSpan(i * columnBytes, columnBytes);
-            XorInto(column, target);
-            XorInto(mask, target);
+            IknpCore.XorRow(target, column);
+            IknpCore.XorRow(target, mask);
         });
         for (int i = 0; i < Width; i++)
             await Network.SendAsync(sender, tags.Columns, u.AsMemory(i * columnBytes, columnBytes), ct).ConfigureAwait(false);
@@ -139,10 +141,10 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
         long m = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(8));
         if (m < 128 || m % 128 != 0 || m > (1L << 31))
             throw new MpcException($"Party {peer} announced {m} cuckoo bins, not a positive multiple of 128 within range.");
-        int bins_ = (int)m, columnBytes = bins_ / 8;
+        int binCount = (int)m, columnBytes = binCount / 8;
 
         var choices = new ulong[Width / 64];
-        if (!UnmaskedForTests) RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(choices.AsSpan()));
+        if (!UnmaskedForTests) RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(choices.AsSpan()));
         var keys = new Block128[Width];
         using (var random = AesCtrPrg.FromSystemRandom())
             await new ChouOrlandiReceiver(Network, peer, tags.BaseOts, random).ReceiveRandomAsync(choices, keys, ct).ConfigureAwait(false);
@@ -155,11 +157,11 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
             var column = q.AsSpan(i * columnBytes, columnBytes);
             if (((choices[i / 64] >> (i % 64)) & 1) == 0) column.Clear();
             var mask = new byte[columnBytes];
-            using (var g = new AesCtrPrg(Bytes(keys[i]))) g.Fill(mask);
-            XorInto(mask, column);
+            using (var g = new AesCtrPrg(Seed(keys[i]))) g.Fill(mask);
+            IknpCore.XorRow(column, mask);
         });
-        var qRows = ColumnsToRows(q, bins_);
-        var s = System.Runtime.InteropServices.MemoryMarshal.AsBytes(choices.AsSpan()).ToArray();
+        var qRows = ColumnsToRows(q, binCount);
+        var s = MemoryMarshal.AsBytes(choices.AsSpan()).ToArray();
 
         // H(b, q_b ^ (C(y) & s)) for each id y and each of its bins, each function's list in its own random order.
         var orders = new int[Functions][];
@@ -173,7 +175,7 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
             Parallel.For(0, n, () => new byte[CodeBytes], (p, _, row) =>
             {
                 int y = order[p];
-                int b = Bin(bins, y, function, seed, bins_);
+                int b = Bin(bins, y, function, seed, binCount);
                 var code = codes.AsSpan(y * CodeBytes, CodeBytes);
                 var qb = qRows.AsSpan(b * CodeBytes, CodeBytes);
                 for (int k = 0; k < CodeBytes; k++) row[k] = (byte)(qb[k] ^ (code[k] & s[k]));
@@ -321,18 +323,6 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
         return columns;
     }
 
-    private static byte[] Bytes(Block128 block)
-    {
-        var bytes = new byte[Block128.Size];
-        block.CopyTo(bytes);
-        return bytes;
-    }
-
-    private static void XorInto(ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        var s = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(source);
-        var d = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(destination);
-        for (int k = 0; k < d.Length; k++) d[k] ^= s[k];
-        for (int k = d.Length * 8; k < destination.Length; k++) destination[k] ^= source[k];
-    }
+    // A base OT's 128-bit key as the seed of its column's PRG.
+    private static ReadOnlySpan<byte> Seed(in Block128 key) => MemoryMarshal.AsBytes(new ReadOnlySpan<Block128>(in key));
 }
