@@ -18,6 +18,10 @@ internal static class RowAlignment
         var aligned = await IdAlignment.AlignAsync(session, table, partition, idColumn, ct, protocol).ConfigureAwait(false);
         output.WriteLine(FormattableString.Invariant(
             $"{job}: rows aligned by private set intersection: {aligned.Describe()}; {clock.Elapsed.TotalSeconds:0.000} s"));
+        // ECDH over more than two parties trusts its leader with more than the intersection: say so whenever it runs.
+        if (session.PartyCount > 2 && protocol != PsiProtocol.ObliviousTransfer)
+            output.WriteLine(FormattableString.Invariant(
+                $"{job}: the leader, party {partition.LabelOwner}, also learned which parties hold each of its own ids (SECURITY.md)"));
         return aligned.Table;
     }
 }

@@ -55,6 +55,7 @@ public sealed class VerticalPsiProcessTests : IDisposable
         Assert.True(await train.WaitForExitAsync(TimeSpan.FromSeconds(180)) == 0, train.Output);
         Assert.Contains($"rows aligned by private set intersection: {common.Count} ids held by every party (the parties' counts: " +
             "455, 455, 455)", train.Stdout);
+        Assert.Contains("the leader, party 0, also learned which parties hold each of its own ids", train.Stdout);
         double gap = double.Parse(Regex.Match(train.Stdout, @"max \|secure - plaintext weight\| ([0-9.e+-]+)").Groups[1].Value,
             CultureInfo.InvariantCulture);
         Assert.InRange(gap, 0, 0.01);
