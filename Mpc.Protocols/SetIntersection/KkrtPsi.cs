@@ -33,9 +33,8 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
     private const int Width = 512; // code bits: the base OTs
     private const int Groups = Width / BitMatrix.Rows;
     private const int CodeBytes = Width / 8;
-    private const int Functions = 3;
+    private const int Functions = CuckooHashing.Functions;
     private const int ValueBytes = 16;
-    private const int MaxEvictions = 1000;
 
     private IPartyNetwork Network => session.Network;
 
@@ -65,8 +64,8 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
     private async Task<int[]> ReceiveAsync(byte[] codes, ulong[] bins, int senderCount, Tags tags, CancellationToken ct)
     {
         int n = codes.Length / CodeBytes, sender = 1 - receiver;
-        int m = BinCount(n);
-        var (seed, table, function) = CuckooTable(bins, n, m);
+        int m = CuckooHashing.BinCount(n);
+        var (seed, table, function) = CuckooHashing.Table(bins, n, m);
         var header = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(header, seed);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), m);
@@ -175,7 +174,7 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
             Parallel.For(0, n, () => new byte[CodeBytes], (p, _, row) =>
             {
                 int y = order[p];
-                int b = Bin(bins, y, function, seed, binCount);
+                int b = CuckooHashing.Bin(bins, y, function, seed, binCount);
                 var code = codes.AsSpan(y * CodeBytes, CodeBytes);
                 var qb = qRows.AsSpan(b * CodeBytes, CodeBytes);
                 for (int k = 0; k < CodeBytes; k++) row[k] = (byte)(qb[k] ^ (code[k] & s[k]));
@@ -223,57 +222,6 @@ public sealed class KkrtPsi(Session session, int receiver = 0)
             bins[2 * i + 1] = BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]);
         });
         return (codes, bins);
-    }
-
-    private static int BinCount(int n) => Math.Max(128, (int)Math.Ceiling(1.5 * n / 128) * 128);
-
-    // Bin of id i under function f and the table's seed: a 64-bit mix of the id's words, reduced mod m.
-    private static int Bin(ulong[] bins, int i, int f, ulong seed, int m)
-    {
-        ulong x = bins[2 * i] + (ulong)f * bins[2 * i + 1] + seed * 0x9E3779B97F4A7C15UL + (ulong)f * 0xD1B54A32D192ED03UL;
-        x ^= x >> 30;
-        x *= 0xBF58476D1CE4E5B9UL;
-        x ^= x >> 27;
-        x *= 0x94D049BB133111EBUL;
-        x ^= x >> 31;
-        return (int)((UInt128)x * (ulong)m >> 64);
-    }
-
-    // Cuckoo hashing with three functions (random-walk eviction), the first seed that places every id.
-    private static (ulong Seed, int[] Table, int[] Function) CuckooTable(ulong[] bins, int n, int m)
-    {
-        using var walk = new AesCtrPrg(new byte[AesCtrPrg.SeedSize]); // eviction choices only: public, like the seed
-        for (ulong seed = 0; ; seed++)
-        {
-            var table = new int[m];
-            var function = new int[m];
-            Array.Fill(table, -1);
-            bool placed = true;
-            for (int i = 0; i < n && placed; i++)
-            {
-                int item = i, from = -1;
-                placed = false;
-                for (int step = 0; step < MaxEvictions; step++)
-                {
-                    int empty = -1;
-                    for (int f = 0; f < Functions && empty < 0; f++)
-                        if (table[Bin(bins, item, f, seed, m)] < 0) empty = f;
-                    int choice = empty >= 0 ? empty : (int)(walk.NextUInt64() % Functions);
-                    int b = Bin(bins, item, choice, seed, m);
-                    if (empty < 0 && b == from) choice = (choice + 1) % Functions;
-                    b = Bin(bins, item, choice, seed, m);
-                    (int evicted, table[b], function[b]) = (table[b], item, choice);
-                    if (evicted < 0)
-                    {
-                        placed = true;
-                        break;
-                    }
-                    (item, from) = (evicted, b);
-                }
-            }
-            if (placed) return (seed, table, function);
-            if (seed == 16) throw new MpcException("Cuckoo hashing failed 17 times in a row; the id hashes are not random.");
-        }
     }
 
     // H(b, row): SHA-256 of the bin and the 512-bit row, cut to 128 bits.
