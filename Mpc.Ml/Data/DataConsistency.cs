@@ -17,9 +17,13 @@ namespace Mpc.Ml.Data;
 public static class DataConsistency
 {
     /// <summary>Every party's row count, once the tables are found consistent. One exchange (more only on failure).</summary>
-    /// <remarks>With <paramref name="labelled"/> false (rows to score), no table may have labels, and none need.</remarks>
+    /// <remarks>
+    /// With <paramref name="labelled"/> false (rows to score), no table may have labels, and none need. With
+    /// <paramref name="idsDiffer"/> (vertical data aligned by a private intersection) the ids are neither hashed nor
+    /// compared: nothing of them is revealed here.
+    /// </remarks>
     public static async ValueTask<int[]> VerifyAsync<T>(IArithmeticSuite<T> suite, PartyTable mine, DataPartition partition,
-        CancellationToken ct = default, bool labelled = true)
+        CancellationToken ct = default, bool labelled = true, bool idsDiffer = false)
         where T : unmanaged, IRing<T>
     {
         int me = suite.Session.PartyId, parties = suite.Session.PartyCount;
@@ -27,7 +31,7 @@ public static class DataConsistency
         if (vertical && (uint)partition.LabelOwner >= (uint)parties)
             throw new ArgumentOutOfRangeException(nameof(partition), partition.LabelOwner,
                 $"The label owner must be a party, 0 to {parties - 1}.");
-        var sortedIds = mine.Ids is null ? [] : mine.Ids.Order(StringComparer.Ordinal).ToArray();
+        var sortedIds = mine.Ids is null || idsDiffer ? [] : mine.Ids.Order(StringComparer.Ordinal).ToArray();
         var (columns0, columns1) = Hashing.OfStrings(mine.FeatureNames.Append(mine.LabelName ?? ""));
         var (ids0, ids1) = Hashing.OfStrings(sortedIds);
         var summaries = await PublicValues.ExchangeAsync(suite,
@@ -75,7 +79,7 @@ public static class DataConsistency
                 throw Fail(p, $"the table has a label column, but party {partition.LabelOwner} is the label owner.");
 
         var idDissenters = PublicValues.Dissenters(summaries.Select(s => (s[0], s[6], s[7])).ToArray());
-        if (idDissenters.Length == 0) return rowCounts;
+        if (idDissenters.Length == 0 || idsDiffer) return rowCounts;
         int culprit = idDissenters[0];
         int agreeing = Enumerable.Range(0, parties).First(q => !idDissenters.Contains(q));
         if (rowCounts[culprit] != rowCounts[agreeing])

@@ -21,7 +21,7 @@ namespace Mpc.Ml.Data;
 /// <para>Rounds: the consistency exchange, two openings of sums (horizontal), one of bound flags, and the inputs
 /// (none for additive, one for Shamir, all started together).</para>
 /// </remarks>
-public sealed class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
+public sealed partial class SecureDataLoader<T>(FixedPointArithmetic<T> fixedPoint) where T : unmanaged, IRing<T>
 {
     private IArithmeticSuite<T> Suite => fixedPoint.Suite;
 

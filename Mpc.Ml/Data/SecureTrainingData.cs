@@ -32,6 +32,12 @@ public sealed record SecureTrainingData<T>(SharedDataset<T> Train, SharedDataset
     /// <summary>The power of two bounding every standardised label in magnitude; 1 for class labels.</summary>
     public double LabelBound { get; init; } = 1;
 
+    /// <summary>
+    /// A private intersection's bins and shared test membership (<see cref="SecureDataLoader{T}.LoadPrivateAsync"/>);
+    /// null otherwise.
+    /// </summary>
+    public PrivateRows<T>? Private { get; init; }
+
     /// <summary>Vertical mode: the standardisation this party applied to its own columns. Horizontal mode: null.</summary>
     public FeatureScaling? OwnScaling { get; init; }
 

@@ -50,6 +50,10 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         var ranges = FixedPointRangeAnalysis.Check(rows, columns, featureBound, options, fixedPoint.Format,
             Suite.TruncationInputBits, Suite.TruncationErrorBound, softmax, labelBound);
         var schedule = new BatchSchedule(rows, options.BatchSize, options.ShuffleSeed);
+        if (data.Members is not null && !schedule.IsFullBatch)
+            throw new ArgumentException("Rows of a private intersection train by full batches: a mini-batch's common rows are secret.");
+        // Rows outside a private intersection are zero and add nothing: steps and loss average over the others.
+        int members = data.Members ?? rows;
         var clock = Stopwatch.StartNew();
 
         var x = schedule.IsFullBatch ? data.Features : ArrangeRows(data.Features, schedule.RowOrder, columns);
@@ -88,16 +92,17 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
                 var labels = schedule.IsFullBatch ? y : y.Slice(first * outputs, count * outputs);
                 var residual = await ResidualAsync(batch, labels, weights, activation, ct).ConfigureAwait(false);
                 var scaledResidual = Suite.Scale(residual,
-                    T.FromInt128((Int128)Math.Round(Math.ScaleB(options.LearningRate / count, ranges.StepBits))));
+                    T.FromInt128((Int128)Math.Round(Math.ScaleB(
+                        options.LearningRate / (schedule.IsFullBatch ? Math.Max(1, members) : count), ranges.StepBits))));
                 (weights, var batchLoss) = await UpdateAsync(batch, scaledResidual, weights, outputs, decay, f + ranges.StepBits,
-                    reportLoss && schedule.IsFullBatch ? residual : null, ct).ConfigureAwait(false);
+                    reportLoss && schedule.IsFullBatch ? residual : null, members * outputs, ct).ConfigureAwait(false);
                 loss ??= batchLoss;
             }
             if (reportLoss && !schedule.IsFullBatch)
             {
                 var residual = await ResidualAsync(prepared, y, weights, activation, ct).ConfigureAwait(false);
-                loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), ct)
-                    .ConfigureAwait(false);
+                loss = await MeanSquareAsync(await Suite.MultiplyAsync(residual, residual, ct).ConfigureAwait(false), members * outputs,
+                    ct).ConfigureAwait(false);
             }
             if (loss is double l) losses.Add((epoch + 1, l));
             progress?.Invoke(new TrainingProgress(epoch + 1, loss, clock.Elapsed));
@@ -129,7 +134,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
     /// where the suite separates product and truncation).
     /// </summary>
     private async ValueTask<(SharedVector<T> Weights, double? Loss)> UpdateAsync(ReusableMatrix<T> batch, SharedVector<T> scaledResidual,
-        SharedVector<T> weights, int outputs, T[]? decay, int bits, SharedVector<T>? lossResidual, CancellationToken ct)
+        SharedVector<T> weights, int outputs, T[]? decay, int bits, SharedVector<T>? lossResidual, int lossCount, CancellationToken ct)
     {
         // Operations run side by side only where every one of them but the last started has taken all its tags and
         // preprocessing when it was called: a step that takes them later (a truncation after its product, in some
@@ -145,9 +150,9 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
             var squares = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
             var fused = Suite.TransposedMatrixMultiplyAndTruncateAsync(batch, scaledResidual, outputs, bits, ct);
             ValueTask<double> fusedLoss = default;
-            if (lossResidual is not null && openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), ct);
+            if (lossResidual is not null && openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), lossCount, ct);
             var step = await fused.ConfigureAwait(false);
-            if (lossResidual is not null && !openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), ct);
+            if (lossResidual is not null && !openBeside) fusedLoss = MeanSquareAsync(await squares.ConfigureAwait(false), lossCount, ct);
             double? fusedMean = lossResidual is null ? null : await fusedLoss.ConfigureAwait(false);
             return (Suite.Subtract(weights, step), fusedMean);
         }
@@ -157,7 +162,7 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         var product = Suite.TransposedMatrixMultiplyAsync(batch, scaledResidual, outputs, ct);
         var lossProduct = lossResidual is null ? default : Suite.MultiplyAsync(lossResidual, lossResidual, ct);
         var gradient = await product.ConfigureAwait(false);
-        var loss = lossResidual is null ? default : MeanSquareAsync(await lossProduct.ConfigureAwait(false), ct);
+        var loss = lossResidual is null ? default : MeanSquareAsync(await lossProduct.ConfigureAwait(false), lossCount, ct);
         var truncation = decay is null
             ? Suite.TruncateAsync(gradient, bits, ct)
             : Suite.TruncateAsync(Suite.Subtract(Suite.MultiplyPublic(weights, decay), gradient), bits, ct);
@@ -197,12 +202,12 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         return Suite.Subtract(predictions, labels);
     }
 
-    // mean g^2 from the untruncated squares (2f fractional bits): a local sum and one opening of a single number, whose
-    // tag is taken at the call.
-    private async ValueTask<double> MeanSquareAsync(SharedVector<T> squares, CancellationToken ct)
+    // mean g^2 over `count` residuals (the rest are zero) from the untruncated squares (2f fractional bits): a local sum
+    // and one opening of a single number, whose tag is taken at the call.
+    private async ValueTask<double> MeanSquareAsync(SharedVector<T> squares, int count, CancellationToken ct)
     {
         var opened = await Suite.OpenAsync(squares.Sum(), ct).ConfigureAwait(false);
-        return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / squares.Length;
+        return Math.ScaleB((double)T.ToSignedInt128(opened[0]), -2 * fixedPoint.Format.FractionalBits) / Math.Max(1, count);
     }
 
     // round((1 - eta L2) 2^bits) for every weight but the biases (the last row), which keep 2^bits; null without L2.

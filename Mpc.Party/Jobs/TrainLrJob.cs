@@ -74,8 +74,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, " +
                 "or remove them or choose another --checkpoint-dir to start afresh.");
 
+        if (settings.PrivateIntersection && dataConfig.Partition.Kind != Partitioning.Vertical)
+            throw new ArgumentException("--intersection private aligns vertical data; this cluster's data is horizontal.");
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
-        table = await dataConfig.AlignAsync(session, table, context.Out, Name, ct);
+        // A private intersection aligns inside the loader, where the common rows stay secret.
+        if (!settings.PrivateIntersection) table = await dataConfig.AlignAsync(session, table, context.Out, Name, ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
         using var restartable = settings.Checkpointing && settings.Suite == "additive" && settings.Preprocessing == "ot"
             ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot", SuiteOptions.SoftSpokenBits(context)))
@@ -193,8 +196,17 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                         "in all: a multiclass model needs at least two.");
                 loadOptions = loadOptions with { Classes = classes };
             }
-            var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(table, partition, loadOptions, ct);
+            var loader = new SecureDataLoader<T>(fixedPoint);
+            var data = settings.PrivateIntersection
+                ? await loader.LoadPrivateAsync(table, partition, loadOptions, labelFill: 0.5, ct)
+                : await loader.LoadAsync(table, partition, loadOptions, ct);
             double loadSeconds = job.Elapsed.TotalSeconds;
+            if (data.Private is { } kept)
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"train-lr: rows aligned by a private intersection ({loadSeconds:0.000} s): party {partition.LabelOwner}'s " +
+                    $"{kept.SetSizes[partition.LabelOwner]} ids in {kept.Bins} bins (the parties' counts: " +
+                    $"{string.Join(", ", kept.SetSizes)}); which rows are common stays secret, only how many: " +
+                    $"{data.Train.Members} training and {data.Test.Members} test rows"));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-lr: {suite.Name}" +
                 $"{(suite.Name == "additive"
@@ -203,7 +215,8 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                     : "")}" +
                 $"{(settings.Truncation == "one-round" ? " (one-round truncation)" : "")}" +
                 $"{(settings.Security == "malicious" ? " (malicious security)" : "")}, {parties} parties, {Describe(partition)}: " +
-                $"{data.Train.Rows} training and {data.Test.Rows} test rows, {data.Train.Columns - 1} features; " +
+                $"{data.Train.Members ?? data.Train.Rows} training and {data.Test.Members ?? data.Test.Rows} test rows, " +
+                $"{data.Train.Columns - 1} features; " +
                 $"{settings.Epochs} epochs, " +
                 $"{(settings.BatchSize is int b ? $"batches of {b}" : "full batch")}, learning rate {settings.LearningRate}, " +
                 $"{(settings.IsMulticlass
@@ -245,7 +258,11 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 PrintProfile(trainingProfile);
                 return exit;
             }
-            var metrics = await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct);
+            // A private intersection's scores stay shared: accuracy only (the AUC and log-loss need the scores).
+            var metrics = data.Private is null
+                ? await PooledEvaluation.EvaluateAsync(fixedPoint, data, result.SharedWeights, table, partition, loadOptions, ct)
+                : new ClassificationMetrics(await PrivateEvaluation.AccuracyAsync(fixedPoint, data, result.SharedWeights, ct),
+                    double.NaN, double.NaN);
             var end = network.Stats.Snapshot();
 
             var model = result.Weights is { } weights
@@ -256,9 +273,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             string partitionName = partition.Kind == Partitioning.Vertical ? "vertical" : "horizontal";
             var metricsJson = new JsonObject
             {
-                ["accuracy"] = metrics.Accuracy,
+                ["accuracy"] = Finite(metrics.Accuracy),
                 ["auc"] = Finite(metrics.Auc),
-                ["log_loss"] = metrics.LogLoss,
+                ["log_loss"] = Finite(metrics.LogLoss),
+                ["intersection"] = partition.Kind == Partitioning.Vertical ? settings.Intersection : null,
                 ["epochs"] = settings.Epochs,
                 ["train_seconds"] = Round(trainSeconds),
                 ["resumed_from_epoch"] = resumedFrom,
@@ -284,8 +302,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 ["batch_size"] = settings.BatchSize,
                 ["l2"] = settings.L2,
                 ["seed"] = settings.Seed,
-                ["train_rows"] = data.Train.Rows,
-                ["test_rows"] = data.Test.Rows,
+                ["train_rows"] = data.Train.Members ?? data.Train.Rows,
+                ["test_rows"] = data.Test.Members ?? data.Test.Rows,
+                ["bins"] = data.Private?.Bins,
                 ["features"] = data.Train.Columns - 1,
                 ["load_seconds"] = Round(loadSeconds),
                 ["job_seconds"] = Round(job.Elapsed.TotalSeconds),
@@ -315,7 +334,7 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             {
                 (Chart.Loss(result.Losses, LossMeasure, runTitle), "loss"),
                 (Chart.Roc(metrics.Roc, metrics.Auc, runTitle), "roc"),
-            };
+            }.Where(plot => plot.Item2 != "roc" || data.Private is null).ToArray();
             foreach (var (chart, name) in plots)
                 if (chart.Write(outDirectory, name) is { } missing) context.Out.WriteLine($"train-lr: {missing}");
 
@@ -324,12 +343,15 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 : string.Create(CultureInfo.InvariantCulture,
                     $"{epochsRun} epochs in {trainSeconds:0.000} s ({1000 * trainSeconds / epochsRun:0.00} ms and " +
                     $"{(double)trainRounds / epochsRun:0.#} rounds per epoch)");
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; " +
-                $"{trained}"));
+            context.Out.WriteLine(data.Private is null
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"train-lr: test accuracy {metrics.Accuracy:0.0000} over the common test rows (no AUC or log-loss: the scores " +
+                    $"stay secret); {trained}"));
             context.Out.WriteLine(
                 $"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
-                "loss.png and .svg, roc.png and .svg");
+                $"loss.png and .svg{(data.Private is null ? ", roc.png and .svg" : "")}");
             PrintProfile(trainingProfile);
             return 0;
         }

@@ -47,6 +47,15 @@ internal sealed record TrainLrSettings
     /// <summary>--label: the label column, in place of the party file's data.label.</summary>
     public string? Label { get; init; }
 
+    /// <summary>
+    /// --intersection: vertical data over parties whose ids differ, "public" (the rows every party holds are found by
+    /// PSI and become known to all) or "private" (they stay secret; <see cref="SecureDataLoader{T}.LoadPrivateAsync"/>).
+    /// </summary>
+    public string Intersection { get; init; } = "public";
+
+    /// <summary>Whether the intersection stays secret.</summary>
+    public bool PrivateIntersection => Intersection == "private";
+
     /// <summary>--reveal: "all", "none" (the weights stay secret-shared) or a party's id or name (only it learns them).</summary>
     public string Reveal { get; init; } = "all";
 
@@ -121,6 +130,12 @@ internal sealed record TrainLrSettings
         },
         new Option<string?>("--partition") { Description = "horizontal or vertical, when the party file's data section does not say." }
             .AcceptOnlyFromAmong("horizontal", "vertical"),
+        new Option<string>("--intersection")
+        {
+            Description = "Vertical data whose ids differ: public (the common rows are found by PSI and known to every party) or " +
+                "private (no party learns which of its rows are common; rows outside count zero; only the counts are opened).",
+            DefaultValueFactory = _ => "public",
+        }.AcceptOnlyFromAmong("public", "private"),
         new Option<string?>("--out")
         {
             Description = "Output folder (model.json, metrics.json, loss.png); refused if it holds an earlier run's results, " +
@@ -219,6 +234,7 @@ internal sealed record TrainLrSettings
         Seed = parse.GetValue<ulong>("--seed"),
         TestFraction = parse.GetValue<double>("--test-fraction"),
         Partition = parse.GetValue<string?>("--partition"),
+        Intersection = parse.GetValue<string>("--intersection") ?? "public",
         OutDirectory = parse.GetValue<string?>("--out"),
         ComparePlaintext = parse.GetValue<bool>("--compare-plaintext"),
         LossEvery = parse.GetValue<int?>("--loss-every"),
@@ -264,7 +280,7 @@ internal sealed record TrainLrSettings
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, comparison, parties, Checkpointing);
         // The bulk plan counts a binary model's material; a multiclass run makes its material on demand.
         bool plannable = choice.Suite == "additive" && choice.Preprocessing == "ot" && choice.Comparison == "bits" && !Checkpointing
-            && !IsMulticlass;
+            && !IsMulticlass && !PrivateIntersection;
         return this with
         {
             Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison,
@@ -300,6 +316,7 @@ internal sealed record TrainLrSettings
         if (IsMulticlass && (BulkOffline || OfflineOnly || OfflineFrom is not null))
             throw new ArgumentException("--multiclass trains with the offline phase on demand: leave out --offline bulk, " +
                 "--offline-only and --offline-from.");
+        if (PrivateIntersection) ValidatePrivateIntersection();
         if (CheckpointEvery is < 1) throw new ArgumentException("--checkpoint-every must be at least 1.");
         if (KeepCheckpoints is 1 or < 0)
             throw new ArgumentException("--keep-checkpoints must be 0 (keep all) or at least 2: " +
@@ -330,6 +347,20 @@ internal sealed record TrainLrSettings
         if (Checkpointing && Comparison != "bits")
             throw new ArgumentException("--checkpoint-every and --resume need --comparison bits: " +
                 "garbled comparisons carry OT state that checkpoints do not save yet.");
+    }
+
+    // What a private intersection's training does not do (yet), by option.
+    private void ValidatePrivateIntersection()
+    {
+        string? refused =
+            IsMulticlass ? "--multiclass (one 0/1 label column only)"
+            : BatchSize is not null ? "--batch-size (full batches only: a mini-batch's common rows are secret)"
+            : Security == "malicious" ? "--security malicious (the intersection is semi-honest)"
+            : Checkpointing ? "--checkpoint-every and --resume"
+            : BulkOffline || OfflineOnly || OfflineFrom is not null ? "--offline bulk, --offline-only and --offline-from"
+            : ComparePlaintext ? "--compare-plaintext (its reference would need the common rows in the clear)"
+            : null;
+        if (refused is not null) throw new ArgumentException($"--intersection private does not work with {refused}.");
     }
 
     /// <summary>
@@ -401,6 +432,7 @@ internal sealed record TrainLrSettings
         ("threshold", Threshold?.ToString(CultureInfo.InvariantCulture) ?? "default"),
         ("parties", parties.ToString(CultureInfo.InvariantCulture)),
         ("partition", partition.Kind == Partitioning.Vertical ? $"vertical (label at party {partition.LabelOwner})" : "horizontal"),
+        ("intersection", partition.Kind == Partitioning.Vertical ? Intersection : "n/a"),
         ("epochs", Epochs.ToString(CultureInfo.InvariantCulture)),
         ("learning_rate", LearningRate.ToString("R", CultureInfo.InvariantCulture)),
         ("batch_size", BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "full"),
