@@ -32,9 +32,10 @@ public sealed partial class SecureDataLoader<T>
         var all = Enumerable.Range(0, mine.RowCount).ToArray();
         var scaling = FeatureScaling.Of(mine, all);
         var standardised = scaling.Apply(mine, all);
-        var labelScaling = options.StandardiseLabel && mine.Labels is not null
-            ? FeatureScaling.Of(new PartyTable(mine.Source, [mine.LabelName ?? "label"], mine.Labels, null, null, null, mine.LineNumbers), all)
-            : null;
+        var labelTable = mine.Labels is null
+            ? null
+            : new PartyTable(mine.Source, [mine.LabelName ?? "label"], mine.Labels, null, null, null, mine.LineNumbers);
+        var labelScaling = options.StandardiseLabel && labelTable is not null ? FeatureScaling.Of(labelTable, all) : null;
         var labels = Labels(mine, all, options, labelScaling, me);
         var largest = new List<double>();
         if (options.FeatureBound is null) largest.Add(Largest(standardised, []));

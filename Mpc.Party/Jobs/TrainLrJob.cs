@@ -316,10 +316,12 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             };
 
             Directory.CreateDirectory(outDirectory);
+            byte[]? onnx = null;
             if (model is not null)
             {
                 AtomicFile.WriteAllText(Path.Combine(outDirectory, "model.json"), model.ToJson());
-                WriteOnnx(context.Out, outDirectory, model.ToOnnx());
+                onnx = model.ToOnnx();
+                WriteOnnx(context.Out, outDirectory, onnx);
             }
             else
             {
@@ -345,12 +347,14 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                     $"{(double)trainRounds / epochsRun:0.#} rounds per epoch)");
             context.Out.WriteLine(data.Private is null
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, log-loss {metrics.LogLoss:0.0000}; {trained}")
+                    $"train-lr: test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.Auc:0.0000}, " +
+                    $"log-loss {metrics.LogLoss:0.0000}; {trained}")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"train-lr: test accuracy {metrics.Accuracy:0.0000} over the common test rows (no AUC or log-loss: the scores " +
                     $"stay secret); {trained}"));
             context.Out.WriteLine(
-                $"train-lr: wrote {(model is null ? "" : "model.json, model.onnx, ")}{Path.Combine(outDirectory, "metrics.json")}, " +
+                $"train-lr: wrote {(model is null ? "" : onnx is null ? "model.json, " : "model.json, model.onnx, ")}" +
+                $"{Path.Combine(outDirectory, "metrics.json")}, " +
                 $"loss.png and .svg{(data.Private is null ? ", roc.png and .svg" : "")}");
             PrintProfile(trainingProfile);
             return 0;

@@ -280,7 +280,7 @@ internal sealed record TrainLrSettings
         var choice = SuiteChoice.Resolve(Suite, Preprocessing, comparison, parties, Checkpointing);
         // The bulk plan counts a binary model's material; a multiclass run makes its material on demand.
         bool plannable = choice.Suite == "additive" && choice.Preprocessing == "ot" && choice.Comparison == "bits" && !Checkpointing
-            && !IsMulticlass && !PrivateIntersection;
+            && !IsMulticlass;
         return this with
         {
             Suite = choice.Suite, Preprocessing = choice.Preprocessing, Comparison = choice.Comparison,
@@ -357,7 +357,6 @@ internal sealed record TrainLrSettings
             : BatchSize is not null ? "--batch-size (full batches only: a mini-batch's common rows are secret)"
             : Security == "malicious" ? "--security malicious (the intersection is semi-honest)"
             : Checkpointing ? "--checkpoint-every and --resume"
-            : BulkOffline || OfflineOnly || OfflineFrom is not null ? "--offline bulk, --offline-only and --offline-from"
             : ComparePlaintext ? "--compare-plaintext (its reference would need the common rows in the clear)"
             : null;
         if (refused is not null) throw new ArgumentException($"--intersection private does not work with {refused}.");

@@ -80,7 +80,8 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
             var announcement = new byte[sizeof(ulong)];
             await Session.Network.ReceiveAsync(leader, seedTag, announcement, ct).ConfigureAwait(false);
             seed = BinaryPrimitives.ReadUInt64LittleEndian(announcement);
-            if (seed > CuckooHashing.MaxSeed) throw new MpcException($"Party {leader} announced cuckoo seed {seed}, beyond the last one tried.");
+            if (seed > CuckooHashing.MaxSeed)
+                throw new MpcException($"Party {leader} announced cuckoo seed {seed}, beyond the last one tried.");
         }
         Session.Network.CountRound();
 
@@ -165,7 +166,8 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
         for (int p = 0; p < Session.PartyCount; p++)
             if (p != me && me != leader) sends.Add(Session.Network.SendAsync<ulong>(p, tag, words, ct).AsTask());
         for (int p = 0; p < Session.PartyCount; p++)
-            if (p != me && p != leader) await Session.Network.ReceiveAsync<ulong>(p, tag, new ulong[bins * capacities[p]], ct).ConfigureAwait(false);
+            if (p != me && p != leader)
+                await Session.Network.ReceiveAsync<ulong>(p, tag, new ulong[bins * capacities[p]], ct).ConfigureAwait(false);
         await Task.WhenAll(sends).ConfigureAwait(false);
     }
 

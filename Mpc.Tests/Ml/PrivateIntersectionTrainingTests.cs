@@ -30,7 +30,8 @@ public sealed class PrivateIntersectionTrainingTests(ITestOutputHelper output)
         {
             var fx = new FixedPointArithmetic<T>(suite, Format);
             var data = await new SecureDataLoader<T>(fx).LoadPrivateAsync(mine, partition, Load, labelFill: 0.5);
-            var result = await new LogisticRegressionTrainer<T>(fx).TrainAsync(data.Train, data.FeatureBound, Options, ModelOutput.RevealToAll);
+            var result = await new LogisticRegressionTrainer<T>(fx)
+                .TrainAsync(data.Train, data.FeatureBound, Options, ModelOutput.RevealToAll);
             double accuracy = await PrivateEvaluation.AccuracyAsync(fx, data, result.SharedWeights);
             var rows = data.Private!;
             return new Outcome(result.Weights!, accuracy, rows.LeaderRows, rows.TrainBins, rows.TestBins, rows.Bins,
@@ -101,7 +102,8 @@ public sealed class PrivateIntersectionTrainingTests(ITestOutputHelper output)
             .Count(i => (PlaintextLogisticRegression.Dot(test.Row(i), plain) >= 0) == (test.Labels[i] >= 0.5)) / (double)test.Rows;
 
         double gap = outcomes[0].Weights.Zip(plain, (a, b) => Math.Abs(a - b)).Max();
-        output.WriteLine($"{parties} parties: common rows {common.Count} ({train.Rows} training, {test.Rows} test) of {leader.Bins} bins; " +
+        output.WriteLine($"{parties} parties: common rows {common.Count} ({train.Rows} training, {test.Rows} test) " +
+            $"of {leader.Bins} bins; " +
             $"max weight gap {gap:E2}; accuracy secure {outcomes[0].Accuracy:F4} plaintext {plainAccuracy:F4}; " +
             $"loss secure {outcomes[0].Losses[^1].Loss:F5} plaintext {plainLosses[^1].Loss:F5}");
         Assert.InRange(gap, 0, 1e-2);
