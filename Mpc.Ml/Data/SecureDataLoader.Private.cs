@@ -63,29 +63,33 @@ public sealed partial class SecureDataLoader<T>
 
         // The label owner's columns, its labels less the fill, and (class labels) its label bits, at its bins.
         var binRows = shares.LeaderRows;
-        double[] ownColumns = [], centred = [];
+        double[] ownColumns = [], centred = [], raw = [];
         T[] bits = [];
         if (me == leader)
         {
             int w = widths[me];
             ownColumns = new double[bins * w];
             centred = new double[bins];
+            raw = new double[bins];
             bits = new T[bins];
             for (int b = 0; b < bins; b++)
             {
                 if (binRows![b] is not (>= 0 and var row)) continue;
                 Array.Copy(standardised, row * w, ownColumns, b * w, w);
                 centred[b] = labels![row] - labelFill;
+                raw[b] = mine.Labels![row];
                 bits[b] = labels[row] >= 0.5 ? T.One : T.Zero;
             }
         }
         var ownInput = fixedPoint.InputAsync(leader, ownColumns, bins * widths[leader], ct);
         var labelInput = fixedPoint.InputAsync(leader, centred, bins, ct);
         var bitInput = Suite.InputAsync(leader, bits, bins, ct);
+        var rawInput = fixedPoint.InputAsync(leader, raw, bins, ct);
         var blocks = new SharedVector<T>[widths.Length];
         for (int p = 0; p < blocks.Length; p++) blocks[p] = p == leader ? await ownInput.ConfigureAwait(false) : shares.Values[p];
         var label = await labelInput.ConfigureAwait(false);
         var labelBits = await bitInput.ConfigureAwait(false);
+        var rawLabels = await rawInput.ConfigureAwait(false);
 
         // Rows outside the intersection to zero: the indicator times every column and the centred label, one product.
         var indicator = shares.Indicator;
@@ -113,6 +117,7 @@ public sealed partial class SecureDataLoader<T>
             LabelBound = options.StandardiseLabel ? fitted[^1] : 1,
             Private = new PrivateRows<T>(bins, shares.SetSizes, indicator.Select(split.Test), labelBits.Select(split.Test))
             {
+                TestLabels = rawLabels.Select(split.Test),
                 LeaderRows = binRows,
                 TrainBins = split.Train,
                 TestBins = split.Test,
@@ -131,7 +136,7 @@ public sealed partial class SecureDataLoader<T>
 
 /// <summary>
 /// What a private intersection leaves beside the data: the bins, the set sizes, and for the test rows the shared
-/// membership indicator and label bits (0/1 ring elements) that secure evaluation weighs its counts with.
+/// membership indicator, label bits (0/1 ring elements) and labels that secure evaluation weighs its sums with.
 /// </summary>
 /// <param name="Bins">The rows of the training and test matrices together: the label owner's bins.</param>
 /// <param name="SetSizes">Every party's number of ids.</param>
@@ -140,6 +145,9 @@ public sealed partial class SecureDataLoader<T>
 public sealed record PrivateRows<T>(int Bins, long[] SetSizes, SharedVector<T> TestIndicator, SharedVector<T> TestLabelBits)
     where T : unmanaged, IRing<T>
 {
+    /// <summary>Per test row, the label in the label owner's own units (0 in an empty bin; fixed point).</summary>
+    public required SharedVector<T> TestLabels { get; init; }
+
     /// <summary>At the label owner: the row of its table in each bin, or -1 (what it placed there). Null elsewhere.</summary>
     public int[]? LeaderRows { get; init; }
 

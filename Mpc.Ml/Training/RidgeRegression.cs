@@ -64,6 +64,13 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
+    /// Vertical data over parties whose ids differ, the common rows kept secret
+    /// (<see cref="SecureDataLoader{T}.LoadPrivateAsync"/>): the model fits the label owner's rows every party holds, and
+    /// the test sums are computed on shares (no prediction is opened).
+    /// </summary>
+    public bool PrivateIntersection { get; init; }
+
+    /// <summary>
     /// Fits the model on the columns every party holds of the same rows (vertical data, aligned by id; the target at
     /// <paramref name="partition"/>'s label owner) and scores it on the test rows: each party standardises its own
     /// columns (nothing of them is revealed), the shared matrix [X 1] is input, A = X^T X / n + lambda I (the bias not
@@ -80,12 +87,16 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         var suite = fixedPoint.Suite;
         int me = suite.Session.PartyId;
         var options = new DataLoadOptions(testFraction, seed, FeatureBound: null) { StandardiseLabel = GradientEpochs is not null };
-        var data = await new SecureDataLoader<T>(fixedPoint).LoadAsync(mine, partition, options, ct).ConfigureAwait(false);
+        var loader = new SecureDataLoader<T>(fixedPoint);
+        var data = PrivateIntersection
+            ? await loader.LoadPrivateAsync(mine, partition, options, labelFill: 0, ct).ConfigureAwait(false)
+            : await loader.LoadAsync(mine, partition, options, ct).ConfigureAwait(false);
         var train = data.Train;
-        int n = train.Rows, columns = train.Columns, d = columns - 1;
+        int n = train.Members ?? train.Rows, columns = train.Columns, d = columns - 1;
         var w = GradientEpochs is null
             ? await ClosedFormVerticalAsync(train, lambda, ct).ConfigureAwait(false)
             : await GradientDescentAsync(data, lambda, seed, partition.LabelOwner, ct).ConfigureAwait(false);
+        if (data.Private is { } kept) return await PrivateTestAsync(data, kept, w, me, ct).ConfigureAwait(false);
 
         // Predictions of the test rows to the label owner, who sums the residuals; only the sums are opened.
         var test = data.Test;
@@ -207,8 +218,8 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     private async Task<double[]> ClosedFormVerticalAsync(SharedDataset<T> train, double lambda, CancellationToken ct)
     {
         var suite = fixedPoint.Suite;
-        int n = train.Rows, columns = train.Columns, d = columns - 1;
-        // [X | y], row by row, and X^T [X | y] / n in one product.
+        int n = train.Rows, columns = train.Columns, d = columns - 1, members = train.Members ?? n;
+        // [X | y], row by row, and X^T [X | y] / n in one product (rows outside a private intersection are zero).
         var indices = new int[n * (columns + 1)];
         for (int i = 0; i < n; i++)
         {
@@ -218,13 +229,43 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         var joined = SharedVector<T>.Concat(train.Features, train.Labels).Select(indices);
         var prepared = await suite.PrepareMatrixAsync(train.Features, n, columns, ct).ConfigureAwait(false);
         var gram = await fixedPoint.TransposedMatrixMultiplyAsync(prepared, joined, columns + 1, ct).ConfigureAwait(false);
-        gram = await fixedPoint.ScaleAsync(gram, 1.0 / n, ct).ConfigureAwait(false);
+        gram = await fixedPoint.ScaleAsync(gram, 1.0 / Math.Max(1, members), ct).ConfigureAwait(false);
         var aIndices = Enumerable.Range(0, columns).SelectMany(j => Enumerable.Range(0, columns).Select(k => j * (columns + 1) + k));
         var a = fixedPoint.AddPublic(gram.Select([.. aIndices]),
             [.. Enumerable.Range(0, columns * columns).Select(i => i % (columns + 1) == 0 && i / columns < d ? lambda : 0)]);
         var b = gram.Select([.. Enumerable.Range(0, columns).Select(j => j * (columns + 1) + columns)]);
         return await fixedPoint.OpenAsync(await SolveAsync(a, b, columns, columns * (1 + lambda), ct).ConfigureAwait(false), ct)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The test metrics over a private intersection's common test rows: the residuals and labels (the label owner's, in
+    /// its own units) weighed by the shared membership, squared on shares, and only their sums opened.
+    /// </summary>
+    private async Task<LinearModelResult> PrivateTestAsync(SecureTrainingData<T> data, PrivateRows<T> kept, double[] w, int me,
+        CancellationToken ct)
+    {
+        var suite = fixedPoint.Suite;
+        var test = data.Test;
+        int columns = test.Columns, d = columns - 1, members = test.Members ?? 0;
+        var (means, deviations) = data.KnownScaling(me);
+        if (test.Rows == 0)
+            return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], double.NaN, double.NaN,
+                data.Train.Members ?? 0, 0) { Means = means, StandardDeviations = deviations };
+        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), test.Rows, columns, 1, ct)
+            .ConfigureAwait(false);
+        var weighed = await suite.MultiplyAsync(SharedVector<T>.Concat(kept.TestIndicator, kept.TestIndicator),
+            SharedVector<T>.Concat(suite.Subtract(kept.TestLabels, predictions), kept.TestLabels), ct).ConfigureAwait(false);
+        var squares = await fixedPoint.MultiplyAsync(weighed, weighed, ct).ConfigureAwait(false);
+        var sums = await fixedPoint.OpenAsync(SharedVector<T>.Concat(squares.Slice(0, test.Rows).Sum(),
+            weighed.Slice(test.Rows, test.Rows).Sum(), squares.Slice(test.Rows, test.Rows).Sum()), ct).ConfigureAwait(false);
+        double totalSquares = sums[2] - sums[1] * sums[1] / Math.Max(1, members);
+        return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], 1 - sums[0] / totalSquares,
+            Math.Sqrt(sums[0] / Math.Max(1, members)), data.Train.Members ?? 0, members)
+        {
+            Means = means,
+            StandardDeviations = deviations,
+        };
     }
 
     /// <summary>

@@ -12,6 +12,19 @@ public static class MlTestData
     public static string PartyFile(Partitioning kind, int parties, int party) =>
         DataPath("breast-cancer", $"{(kind == Partitioning.Horizontal ? "horizontal" : "vertical")}-{parties}", $"party-{party}.csv");
 
+    /// <summary>Each party's table cut to a random share of its rows (each party its own draw, from the seed).</summary>
+    public static PartyTable[] KeepRandomRows(PartyTable[] tables, double share, int seed) =>
+        [.. tables.Select((table, p) =>
+        {
+            var random = new System.Random(seed * 31 + p); // test data only, not a protocol path
+            var kept = Enumerable.Range(0, table.RowCount).Where(_ => random.NextDouble() < share).ToArray();
+            int d = table.FeatureCount;
+            var features = new double[kept.Length * d];
+            for (int i = 0; i < kept.Length; i++) Array.Copy(table.Features, kept[i] * d, features, i * d, d);
+            return new PartyTable(table.Source, table.FeatureNames, features, table.Labels is { } l ? [.. kept.Select(r => l[r])] : null,
+                table.LabelName, table.Ids is { } ids ? [.. kept.Select(r => ids[r])] : null, [.. kept.Select(r => table.LineNumbers[r])]);
+        })];
+
     /// <summary>Each party's breast cancer table for a cluster of <paramref name="parties"/>.</summary>
     public static PartyTable[] BreastCancer(Partitioning kind, int parties) =>
         Enumerable.Range(0, parties).Select(p => CsvTableReader.Read(PartyFile(kind, parties, p),

@@ -39,25 +39,12 @@ public sealed class PrivateIntersectionTrainingTests(ITestOutputHelper output)
         }
     }
 
-    // Each party keeps a random 80% of its rows (its own seed).
-    private static PartyTable[] Thinned(PartyTable[] tables, int seed) =>
-        [.. tables.Select((table, p) =>
-        {
-            var random = new Random(seed * 31 + p);
-            var kept = Enumerable.Range(0, table.RowCount).Where(_ => random.NextDouble() < 0.8).ToArray();
-            int d = table.FeatureCount;
-            var features = new double[kept.Length * d];
-            for (int i = 0; i < kept.Length; i++) Array.Copy(table.Features, kept[i] * d, features, i * d, d);
-            return new PartyTable(table.Source, table.FeatureNames, features, table.Labels is { } l ? [.. kept.Select(r => l[r])] : null,
-                table.LabelName, [.. kept.Select(r => table.Ids![r])], [.. kept.Select(r => table.LineNumbers[r])]);
-        })];
-
     [Theory]
     [InlineData(3)]
     [InlineData(2)]
     public void Parties_LearnTheModelOfTheCommonRows_WithoutKnowingThem(int parties)
     {
-        var tables = Thinned(MlTestData.BreastCancer(Partitioning.Vertical, parties), seed: 5);
+        var tables = MlTestData.KeepRandomRows(MlTestData.BreastCancer(Partitioning.Vertical, parties), 0.8, seed: 5);
         var partition = new DataPartition(Partitioning.Vertical, LabelOwner: 0);
         var outcomes = LocalParties.Run(parties, s => TrustFreeSuite.RunAsync(s, new Party(tables[s.PartyId], partition)));
         var leader = outcomes[0];

@@ -25,7 +25,8 @@ public sealed class RidgeRegressionTests
     /// <summary>Gradient descent instead of the closed form: epochs, rate (null: the default 1 / (d (1 + lambda))), batch.</summary>
     private sealed record Descent(int Epochs, double? Rate = null, int? Batch = null);
 
-    private static RidgeRegression<T> Ridge<T>(IArithmeticSuite<T> suite, int iterations, Descent? descent)
+    private static RidgeRegression<T> Ridge<T>(IArithmeticSuite<T> suite, int iterations, Descent? descent,
+        bool privateIntersection = false)
         where T : unmanaged, IRing<T> =>
         new(new FixedPointArithmetic<T>(suite, Format))
         {
@@ -33,6 +34,7 @@ public sealed class RidgeRegressionTests
             GradientEpochs = descent?.Epochs,
             LearningRate = descent?.Rate,
             BatchSize = descent?.Batch,
+            PrivateIntersection = privateIntersection,
         };
 
     private sealed class Work(PartyTable mine, double lambda, int iterations, Descent? descent) : ISuiteWork<LinearModelResult>
@@ -196,10 +198,11 @@ public sealed class RidgeRegressionTests
         Assert.True(Math.Abs(secureIntercept - intercept) <= 0.01 * Math.Abs(intercept) + 1, $"intercept {secureIntercept}");
     }
 
-    private sealed class VerticalWork(PartyTable mine, double lambda, Descent? descent = null) : ISuiteWork<LinearModelResult>
+    private sealed class VerticalWork(PartyTable mine, double lambda, Descent? descent = null, bool privateIntersection = false,
+        double testFraction = TestFraction) : ISuiteWork<LinearModelResult>
     {
         public Task<LinearModelResult> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T> =>
-            Ridge(suite, 24, descent).FitVerticalAsync(mine, DataPartition.ByColumns(0), lambda, TestFraction, Seed);
+            Ridge(suite, 24, descent, privateIntersection).FitVerticalAsync(mine, DataPartition.ByColumns(0), lambda, testFraction, Seed);
     }
 
     [Fact]
@@ -247,6 +250,59 @@ public sealed class RidgeRegressionTests
         Assert.True(r2 > 0.3, $"plaintext R^2 {r2}");
         Assert.All(results, result => Assert.True(Math.Abs(result.TestR2 - r2) <= 0.01 * Math.Abs(r2),
             $"R^2 {result.TestR2} against {r2}"));
+    }
+
+    /// <summary>
+    /// A fifth of each party's rows removed at random, the common rows kept secret: least squares over all of them (no
+    /// test part) is the plaintext fit of exactly those rows, in the data's units (ordinary least squares does not depend
+    /// on how each party standardised); with a test part, R^2 comes from shares.
+    /// </summary>
+    [Fact]
+    public void Diabetes_PrivateIntersection_FitsTheCommonRows()
+    {
+        const int parties = 3;
+        string csv = File.ReadAllText(MlTestData.DataPath("diabetes.csv"));
+        PartyTable[] tables = MlTestData.KeepRandomRows([.. CsvPartitioner.Vertical(csv, parties, "progression", 7).Select((text, p) =>
+            CsvTableReader.Read(new StringReader(text), $"party-{p}.csv",
+                new CsvColumns(p == 0 ? "progression" : null, Id: "id", ContinuousLabel: true)))], 0.8, seed: 3);
+        var common = tables.Skip(1).Aggregate(tables[0].Ids!.ToHashSet(StringComparer.Ordinal), (set, t) =>
+        {
+            set.IntersectWith(t.Ids!);
+            return set;
+        });
+        var index = tables.Select(t => Enumerable.Range(0, t.RowCount).ToDictionary(i => t.Ids![i])).ToArray();
+        var rows = common.Select(id => ((double[])[.. tables.SelectMany((t, p) =>
+            Enumerable.Range(0, t.FeatureCount).Select(j => t[index[p][id], j]))], tables[0].Labels![index[0][id]])).ToList();
+        var (weights, intercept, _) = Plaintext(rows, rows, 0, null);
+
+        var all = LocalParties.Run(parties, s => TrustFreeSuite.RunAsync(s,
+            new VerticalWork(tables[s.PartyId], 0, privateIntersection: true, testFraction: 0)));
+        Assert.All(all, result => Assert.Equal(common.Count, result.TrainRows));
+        int offset = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            for (int j = offset; j < offset + tables[p].FeatureCount; j++)
+            {
+                double w = all[p].Weights[j] / all[p].StandardDeviations![j]!.Value;
+                Assert.True(Math.Abs(w - weights[j]) <= 0.02 * Math.Abs(weights[j]) + 0.02 * weights.Max(Math.Abs),
+                    $"{all[p].FeatureNames[j]}: {w} against {weights[j]}");
+            }
+            offset += tables[p].FeatureCount;
+        }
+        double secureIntercept = all[0].Intercept - Enumerable.Range(0, weights.Length).Sum(j =>
+            all[0].Weights[j] * all.First(r => r.Means![j] is not null).Means![j]!.Value /
+            all.First(r => r.Means![j] is not null).StandardDeviations![j]!.Value);
+        Assert.True(Math.Abs(secureIntercept - intercept) <= 0.01 * Math.Abs(intercept) + 1,
+            $"intercept {secureIntercept} against {intercept}");
+
+        var split = LocalParties.Run(parties, s => TrustFreeSuite.RunAsync(s,
+            new VerticalWork(tables[s.PartyId], 0, privateIntersection: true)));
+        Assert.All(split, result =>
+        {
+            Assert.Equal(common.Count, result.TrainRows + result.TestRows);
+            Assert.InRange(result.TestR2, 0.2, 0.8);
+            Assert.InRange(result.TestRmse, 40, 80);
+        });
     }
 
     [Fact]
