@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Mpc.Core.Arithmetic;
 using Mpc.Ml.Data;
 using Mpc.Party.Output;
 using Mpc.Protocols;
+using Mpc.Protocols.SetIntersection;
 
 namespace Mpc.Party.Jobs;
 
@@ -29,6 +31,12 @@ public sealed class PsiJob : IJob, ILaunchHooks
             Description = "auto (OT-based for two parties, ECDH for more), ecdh, or ot (KKRT, two parties).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "ecdh", "ot"),
+        new Option<string>("--intersection")
+        {
+            Description = "public (each party learns the common ids) or private (only their number, by PrivateMembership: " +
+                "no party learns which ids are common).",
+            DefaultValueFactory = _ => "public",
+        }.AcceptOnlyFromAmong("public", "private"),
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/psi-<time>/<party>)." },
     ];
 
@@ -54,10 +62,12 @@ public sealed class PsiJob : IJob, ILaunchHooks
         };
         if (protocol == PsiProtocol.ObliviousTransfer && session.PartyCount != 2)
             throw new ArgumentException($"psi --protocol ot has two parties; this cluster has {session.PartyCount} (use ecdh).");
-        var common = await RowAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, context.Out, Name, ct, protocol);
-
         string folder = context.GetOption<string?>("--out") ?? Path.Combine(
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
+        if (context.GetOption<string>("--intersection") == "private")
+            return await CountPrivatelyAsync(context, session, table, data, folder, ct);
+        var common = await RowAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, context.Out, Name, ct, protocol);
+
         Directory.CreateDirectory(folder);
         var text = new StringBuilder($"{CsvText.Cell(data.Columns.Id)},line\n");
         for (int i = 0; i < common.RowCount; i++)
@@ -66,5 +76,42 @@ public sealed class PsiJob : IJob, ILaunchHooks
         AtomicFile.WriteAllText(file, text.ToString());
         context.Out.WriteLine($"psi: wrote {file}");
         return 0;
+    }
+
+    // The intersection's size alone: membership shares over the label owner's bins on the trust-free suite, their sum opened.
+    private static async Task<int> CountPrivatelyAsync(JobContext context, Session session, PartyTable table, TrainingDataConfig data,
+        string folder, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (count, sizes, bins) = await TrustFreeSuite.RunAsync(session, new PrivateCount(table, data.Partition.LabelOwner, ct));
+        double seconds = clock.Elapsed.TotalSeconds;
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"psi: {count} ids held by every party (the parties' counts: {string.Join(", ", sizes)}; party " +
+            $"{data.Partition.LabelOwner}'s ids in {bins} bins); which ones stays secret; {seconds:0.000} s"));
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, "intersection-size.json");
+        AtomicFile.WriteAllText(file, string.Create(CultureInfo.InvariantCulture,
+            $"{{\"size\": {count}, \"set_sizes\": [{string.Join(", ", sizes)}], \"seconds\": {seconds:0.000}}}\n"));
+        context.Out.WriteLine($"psi: wrote {file}");
+        return 0;
+    }
+
+    private sealed class PrivateCount(PartyTable table, int leader, CancellationToken ct) : ISuiteWork<(long, long[], int)>
+    {
+        public async Task<(long, long[], int)> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T>
+        {
+            MembershipShares<T> shares;
+            try
+            {
+                shares = await new PrivateMembership<T>(suite, leader).AlignAsync(table.Ids!, ReadOnlyMemory<T>.Empty, 0, ct);
+            }
+            catch (InvalidIdException e)
+            {
+                throw new DataException($"{e.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
+                    suite.Session.PartyId, table.Source, table.LineNumbers[e.Index]);
+            }
+            var total = await suite.OpenAsync(shares.Indicator.Sum(), ct);
+            return ((long)T.ToSignedInt128(total[0]), shares.SetSizes, shares.Bins);
+        }
     }
 }

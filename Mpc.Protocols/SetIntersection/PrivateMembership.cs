@@ -25,8 +25,9 @@ namespace Mpc.Protocols.SetIntersection;
 /// public sizes and seed, and the suite's messages; the outputs stay shared. Revealed: every party's set size, and the
 /// cuckoo seed, which depends on the leader's ids only through whether the first seeds failed (probability about
 /// 2^-30 each). Ids whose tags collide in a bin would be taken for equal: probability about 2^-59 per comparison.</para>
-/// <para>Rounds: the sizes; the seed; the inputs; the suite's comparison; one product; N - 2 products for the indicator.
-/// Comparisons: 2 capacity per bin and party other than the leader; products: capacity times the party's values.</para>
+/// <para>Rounds: the sizes; the seed; then per chunk of bins (2^16 comparisons, so memory stays bounded) the inputs, the
+/// suite's comparison and one product; N - 2 products for the indicator. Comparisons: 2 capacity per bin and party other
+/// than the leader (capacity 12-25 from a thousand to a million ids); products: capacity times the party's values.</para>
 /// </remarks>
 public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader = 0) where T : unmanaged, IRing<T>
 {
@@ -88,22 +89,72 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
         var capacities = new int[n];
         for (int p = 0; p < n; p++) capacities[p] = p == leader ? 1 : CuckooHashing.Capacity(sizes[p], bins);
 
-        // Inputs: the leader's tag per bin, every other party's tag and values per place, all at once.
-        T[] myTags, myValues = [];
+        // The leader's tag per bin; every other party's ids per place (capacity places per bin) and their tags.
+        T[] myTags;
+        int[] places = [];
         if (me == leader) myTags = LeaderTags(table, tags, bins);
         else
         {
-            var places = SimpleTable(words, bins, seed, capacities[me]);
+            places = SimpleTable(words, bins, seed, capacities[me]);
             myTags = PlaceTags(places, tags);
-            myValues = PlaceValues(places, values.Span, width);
         }
+        if (TagsInTheClearForTests) await SendTagsInTheClearAsync(myTags, bins, capacities, ct).ConfigureAwait(false);
+
+        // Bins a chunk at a time (inputs, comparisons, products), so memory stays bounded whatever the sets' sizes.
+        var others = Enumerable.Range(0, n).Where(p => p != leader).ToArray();
+        int comparisonsPerBin = others.Sum(p => 2 * capacities[p]);
+        int chunk = Math.Max(1, ChunkComparisons / comparisonsPerBin);
+        var alignedParts = others.ToDictionary(p => p, _ => new List<SharedVector<T>>());
+        var heldParts = others.ToDictionary(p => p, _ => new List<SharedVector<T>>());
+        for (int first = 0; first < bins; first += chunk)
+        {
+            var range = new BinRange(first, Math.Min(chunk, bins - first));
+            var mine = new Placed(myTags, places, values, width);
+            var (aligned, held) = await ChunkAsync(range, mine, capacities, widths, others, ct).ConfigureAwait(false);
+            foreach (int p in others)
+            {
+                alignedParts[p].Add(aligned[p]);
+                heldParts[p].Add(held[p]);
+            }
+        }
+        var atBins = new SharedVector<T>[n];
+        atBins[leader] = suite.Constant([]);
+        SharedVector<T>? indicator = null;
+        foreach (int p in others)
+        {
+            atBins[p] = SharedVector<T>.Concat([.. alignedParts[p]]);
+            var h = SharedVector<T>.Concat([.. heldParts[p]]);
+            indicator = indicator is null ? h : await suite.MultiplyAsync(indicator, h, ct).ConfigureAwait(false);
+        }
+        return new MembershipShares<T>(bins, indicator!, atBins, [.. widths.Select(w => (int)w)], me == leader ? table : null, sizes);
+    }
+
+    /// <summary>Comparisons per chunk of bins (each party's comparison keeps a few KiB per element while it runs).</summary>
+    private const int ChunkComparisons = 1 << 16;
+
+    private readonly record struct BinRange(int First, int Count);
+
+    // This party's input: its tag per place (per bin at the leader), the id in each place, the ids' values.
+    private readonly record struct Placed(T[] Tags, int[] Places, ReadOnlyMemory<T> Values, int Width);
+
+    // One chunk of bins: the inputs, [leader's tag = place's tag] per place of each other party from one batch of
+    // comparisons of d and -d, and the equality bits times the places' values, summed per bin (each party's values at
+    // the bins, and whether it holds the bin's id).
+    private async Task<(Dictionary<int, SharedVector<T>> Aligned, Dictionary<int, SharedVector<T>> Held)> ChunkAsync(BinRange range,
+        Placed mine, int[] capacities, long[] widths, int[] others, CancellationToken ct)
+    {
+        int n = Session.PartyCount, me = Session.PartyId, bins = range.Count, myPlaces = bins * capacities[me];
+        var myTags = mine.Tags.AsMemory(range.First * capacities[me], myPlaces);
+        T[] myValues = me == leader
+            ? []
+            : PlaceValues(mine.Places.AsSpan(range.First * capacities[me], myPlaces), mine.Values.Span, mine.Width);
         var tagInputs = new ValueTask<SharedVector<T>>[n];
         var valueInputs = new ValueTask<SharedVector<T>>[n];
         for (int p = 0; p < n; p++)
         {
-            int count = bins * capacities[p];
+            int k = capacities[p], w = (int)widths[p], count = bins * k;
             tagInputs[p] = suite.InputAsync(p, p == me ? myTags : ReadOnlyMemory<T>.Empty, count, ct);
-            valueInputs[p] = suite.InputAsync(p, p == me ? myValues : ReadOnlyMemory<T>.Empty, count * (int)widths[p], ct);
+            valueInputs[p] = suite.InputAsync(p, p == me ? myValues : ReadOnlyMemory<T>.Empty, count * w, ct);
         }
         var sharedTags = new SharedVector<T>[n];
         var sharedValues = new SharedVector<T>[n];
@@ -112,10 +163,7 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
             sharedTags[p] = await tagInputs[p].ConfigureAwait(false);
             sharedValues[p] = await valueInputs[p].ConfigureAwait(false);
         }
-        if (TagsInTheClearForTests) await SendTagsInTheClearAsync(myTags, bins, capacities, ct).ConfigureAwait(false);
 
-        // Per place of each other party: [leader's tag = place's tag], from one batch of comparisons of d and -d.
-        var others = Enumerable.Range(0, n).Where(p => p != leader).ToArray();
         var differences = new List<SharedVector<T>>();
         foreach (int p in others)
         {
@@ -124,7 +172,7 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
             differences.Add(suite.Scale(d, -T.One));
         }
         var below = await suite.LessThanZeroAsync(SharedVector<T>.Concat([.. differences]), TagBits + 3, ct).ConfigureAwait(false);
-        var equal = new SharedVector<T>[n];
+        var equal = new Dictionary<int, SharedVector<T>>();
         int offset = 0;
         foreach (int p in others)
         {
@@ -134,27 +182,22 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
             offset += 2 * count;
         }
 
-        // Each party's values at the leader's bins: the equality bits times its values, summed over the bin's places.
         var selectors = SharedVector<T>.Concat([.. others.Select(p => equal[p].Select(Repeat(bins * capacities[p], (int)widths[p])))]);
         var products = selectors.Length == 0
             ? selectors
             : await suite.MultiplyAsync(selectors, SharedVector<T>.Concat([.. others.Select(p => sharedValues[p])]), ct)
                 .ConfigureAwait(false);
-        var aligned = new SharedVector<T>[n];
-        aligned[leader] = suite.Constant([]);
+        var aligned = new Dictionary<int, SharedVector<T>>();
+        var held = new Dictionary<int, SharedVector<T>>();
         offset = 0;
-        SharedVector<T>? indicator = null;
-        var held = new List<SharedVector<T>>();
         foreach (int p in others)
         {
             int w = (int)widths[p], k = capacities[p];
             aligned[p] = SumPlaces(products.Slice(offset, bins * k * w), bins, k, w);
-            held.Add(SumPlaces(equal[p], bins, k, 1));
+            held[p] = SumPlaces(equal[p], bins, k, 1);
             offset += bins * k * w;
         }
-        foreach (var h in held)
-            indicator = indicator is null ? h : await suite.MultiplyAsync(indicator, h, ct).ConfigureAwait(false);
-        return new MembershipShares<T>(bins, indicator!, aligned, [.. widths.Select(w => (int)w)], me == leader ? table : null, sizes);
+        return (aligned, held);
     }
 
     private async Task SendTagsInTheClearAsync(T[] mine, int bins, int[] capacities, CancellationToken ct)
@@ -215,7 +258,7 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
         return result;
     }
 
-    private static T[] PlaceValues(int[] places, ReadOnlySpan<T> values, int width)
+    private static T[] PlaceValues(ReadOnlySpan<int> places, ReadOnlySpan<T> values, int width)
     {
         var result = new T[(long)places.Length * width];
         for (int i = 0; i < places.Length; i++)

@@ -85,6 +85,21 @@ public sealed class VerticalPsiProcessTests : IDisposable
             Assert.True(File.Exists(Path.Combine(_root, "model", party, "model.json")));
         }
 
+        // The intersection's size alone: the same count, and no party writes any id.
+        using (var size = MpcProcess.StartIn(_root, "launch", "--cluster", "private/cluster.json", "psi", "--intersection", "private",
+            "--out", "size"))
+        {
+            Assert.True(await size.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, size.Output);
+            Assert.Contains($"psi: {common.Count} ids held by every party (the parties' counts: 455, 455, 455; party 0's ids in " +
+                "768 bins); which ones stays secret", size.Stdout);
+            foreach (var party in new[] { "alice", "bob", "carol" })
+            {
+                Assert.Contains($"\"size\": {common.Count}",
+                    File.ReadAllText(Path.Combine(_root, "size", party, "intersection-size.json")));
+                Assert.False(File.Exists(Path.Combine(_root, "size", party, "intersection.csv")));
+            }
+        }
+
         // Mini-batches would need the common rows of each batch: refused by name.
         using var batches = MpcProcess.StartIn(_root, "launch", "--cluster", "private/cluster.json", "train-lr", "--intersection",
             "private", "--batch-size", "8");
