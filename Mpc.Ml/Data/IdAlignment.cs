@@ -29,14 +29,18 @@ public static class IdAlignment
         }
         catch (InvalidIdException e)
         {
-            throw new DataException($"{e.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
-                session.PartyId, table.Source, table.LineNumbers[e.Index], idColumn);
+            throw Unusable(e, session.PartyId, table, idColumn);
         }
         if (result.Count == 0)
             throw new DataException($"no id is held by every party (row counts {string.Join(", ", result.SetSizes)}): nothing to train on.",
                 session.PartyId, table.Source, column: idColumn);
         return new AlignedTable(Restrict(table, result.Rows), result);
     }
+
+    /// <summary>An unusable id as a data error naming this party's file, the id's row and the id column.</summary>
+    public static DataException Unusable(InvalidIdException error, int party, PartyTable table, string? idColumn = null) =>
+        new($"{error.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
+            party, table.Source, table.LineNumbers[error.Index], idColumn);
 
     /// <summary>
     /// The plaintext counterpart, for references and tests: every table cut to the ids all hold (the same rows

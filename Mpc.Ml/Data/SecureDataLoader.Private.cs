@@ -56,8 +56,7 @@ public sealed partial class SecureDataLoader<T>
         }
         catch (InvalidIdException e)
         {
-            throw new DataException($"{e.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
-                me, mine.Source, mine.LineNumbers[e.Index]);
+            throw IdAlignment.Unusable(e, me, mine);
         }
         int bins = shares.Bins, d = widths.Sum();
 

@@ -83,7 +83,8 @@ public sealed class PsiJob : IJob, ILaunchHooks
         string folder, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (count, sizes, bins) = await TrustFreeSuite.RunAsync(session, new PrivateCount(table, data.Partition.LabelOwner, ct));
+        var (count, sizes, bins) = await TrustFreeSuite.RunAsync(session,
+            new PrivateCount(table, data.Partition.LabelOwner, data.Columns.Id, ct));
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"psi: {count} ids held by every party (the parties' counts: {string.Join(", ", sizes)}; party " +
@@ -96,7 +97,8 @@ public sealed class PsiJob : IJob, ILaunchHooks
         return 0;
     }
 
-    private sealed class PrivateCount(PartyTable table, int leader, CancellationToken ct) : ISuiteWork<(long, long[], int)>
+    private sealed class PrivateCount(PartyTable table, int leader, string? idColumn, CancellationToken ct)
+        : ISuiteWork<(long, long[], int)>
     {
         public async Task<(long, long[], int)> RunAsync<T>(IArithmeticSuite<T> suite) where T : unmanaged, IRing<T>
         {
@@ -107,8 +109,7 @@ public sealed class PsiJob : IJob, ILaunchHooks
             }
             catch (InvalidIdException e)
             {
-                throw new DataException($"{e.Reason}; ids must be non-empty, distinct and at most {EcdhPsi.MaxIdBytes} UTF-8 bytes.",
-                    suite.Session.PartyId, table.Source, table.LineNumbers[e.Index]);
+                throw IdAlignment.Unusable(e, suite.Session.PartyId, table, idColumn);
             }
             var total = await suite.OpenAsync(shares.Indicator.Sum(), ct);
             return ((long)T.ToSignedInt128(total[0]), shares.SetSizes, shares.Bins);
