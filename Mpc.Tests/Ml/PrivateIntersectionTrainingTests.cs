@@ -39,6 +39,36 @@ public sealed class PrivateIntersectionTrainingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A repeated id stops every party, the one holding it naming its file and row.</summary>
+    [Fact]
+    public void ARepeatedId_NamesThePartyFileAndRow()
+    {
+        var tables = MlTestData.BreastCancer(Partitioning.Vertical, 3);
+        var bob = tables[1];
+        var ids = bob.Ids!.ToArray();
+        ids[7] = ids[3];
+        tables[1] = new PartyTable(bob.Source, bob.FeatureNames, bob.Features, bob.Labels, bob.LabelName, ids, bob.LineNumbers);
+        var partition = new DataPartition(Partitioning.Vertical, LabelOwner: 0);
+        var errors = LocalParties.Run(3, async s =>
+        {
+            try
+            {
+                await TrustFreeSuite.RunAsync(s, new Party(tables[s.PartyId], partition));
+                return null;
+            }
+            catch (Mpc.Core.MpcException e)
+            {
+                return e;
+            }
+        });
+        var own = Assert.IsType<DataException>(errors[1]);
+        Assert.Equal(1, own.Party);
+        Assert.Equal(bob.Source, own.File);
+        Assert.Equal(bob.LineNumbers[7], own.Row);
+        Assert.Contains("the id repeats", own.Message);
+        Assert.All(new[] { errors[0], errors[2] }, e => Assert.Contains("Party 1 has an id it cannot use", e!.Message));
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(2)]
