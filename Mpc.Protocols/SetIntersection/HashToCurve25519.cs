@@ -27,27 +27,70 @@ public static class HashToCurve25519
     private static readonly BigInteger Prime = (BigInteger.One << 255) - 19;
 
     /// <summary>The u-coordinate of hash_to_curve(<paramref name="message"/>) under <paramref name="domain"/> (the DST).</summary>
-    public static void Hash(ReadOnlySpan<byte> message, ReadOnlySpan<byte> domain, Span<byte> point)
+    public static void Hash(ReadOnlySpan<byte> message, ReadOnlySpan<byte> domain, Span<byte> point) =>
+        HashMany([message.ToArray()], domain, point);
+
+    /// <summary>
+    /// The u-coordinates of hash_to_curve of every message, 32 bytes each into <paramref name="points"/>: the same map
+    /// as <see cref="Hash"/>, with the sum of the two Elligator points in projective form and one inversion for all
+    /// the messages (Montgomery's trick) in place of two per message.
+    /// </summary>
+    public static void HashMany(IReadOnlyList<byte[]> messages, ReadOnlySpan<byte> domain, Span<byte> points)
     {
+        int count = messages.Count;
+        if (points.Length != count * PointBytes)
+            throw new ArgumentException($"{count} messages need {count * PointBytes} bytes of points, not {points.Length}.");
+        var xs = new int[count][];
+        var zs = new int[count][];
         Span<byte> uniform = stackalloc byte[2 * FieldBytes];
-        ExpandMessageXmd(message, domain, uniform);
-        int[] u0 = FieldElement(uniform[..FieldBytes]), u1 = FieldElement(uniform[FieldBytes..]);
-        var (n0, d0, y0) = Elligator2(u0);
-        var (n1, d1, y1) = Elligator2(u1);
-        // Both x = n / d in affine form with one inversion: x0 = n0 d1 / (d0 d1), x1 = n1 d0 / (d0 d1).
+        for (int i = 0; i < count; i++)
+        {
+            ExpandMessageXmd(messages[i], domain, uniform);
+            var (n0, d0, y0) = Elligator2(FieldElement(uniform[..FieldBytes]));
+            var (n1, d1, y1) = Elligator2(FieldElement(uniform[FieldBytes..]));
+            var (x, z) = Add(n0, d0, y0, n1, d1, y1);
+            for (int k = 0; k < 3; k++) (x, z) = Double(x, z);
+            (xs[i], zs[i]) = (x, z);
+        }
+        InvertAll(zs);
+        for (int i = 0; i < count; i++)
+        {
+            X25519Field.Mul(xs[i], zs[i], xs[i]);
+            X25519Field.Normalize(xs[i]);
+            X25519Field.Encode(xs[i], points.Slice(i * PointBytes, PointBytes));
+        }
+    }
+
+    // Every z replaced by 1 / z with one inversion in all (prefix products, then back); a zero stays zero (u = 0, the
+    // encoding of the point at infinity, which X25519 then refuses as of small order).
+    private static void InvertAll(int[][] zs)
+    {
+        int count = zs.Length;
+        var prefix = new int[count][];
+        var running = X25519Field.Create();
+        X25519Field.One(running);
+        var zero = new bool[count];
+        for (int i = 0; i < count; i++)
+        {
+            var z = X25519Field.Create();
+            X25519Field.Copy(zs[i], 0, z, 0);
+            X25519Field.Normalize(z);
+            zero[i] = X25519Field.IsZeroVar(z);
+            prefix[i] = X25519Field.Create();
+            X25519Field.Copy(running, 0, prefix[i], 0);
+            if (!zero[i]) X25519Field.Mul(running, zs[i], running);
+        }
         var inverse = X25519Field.Create();
-        X25519Field.Mul(d0, d1, inverse);
-        X25519Field.InvVar(inverse, inverse);
-        X25519Field.Mul(n0, d1, n0);
-        X25519Field.Mul(n0, inverse, n0);
-        X25519Field.Mul(n1, d0, n1);
-        X25519Field.Mul(n1, inverse, n1);
-        var (x, z) = Add(n0, y0, n1, y1);
-        for (int i = 0; i < 3; i++) (x, z) = Double(x, z);
-        X25519Field.InvVar(z, inverse);
-        X25519Field.Mul(x, inverse, x);
-        X25519Field.Normalize(x);
-        X25519Field.Encode(x, point);
+        X25519Field.InvVar(running, inverse);
+        for (int i = count - 1; i >= 0; i--)
+        {
+            if (zero[i]) continue;
+            var z = zs[i];
+            var result = X25519Field.Create();
+            X25519Field.Mul(inverse, prefix[i], result); // 1 / z_i
+            X25519Field.Mul(inverse, z, inverse); // 1 / (z_0 ... z_(i-1))
+            X25519Field.Copy(result, 0, z, 0);
+        }
     }
 
     /// <summary>expand_message_xmd (RFC 9380 section 5.3.1) with SHA-512, filling <paramref name="output"/> (at most 255 blocks).</summary>
@@ -56,41 +99,58 @@ public static class HashToCurve25519
         if (domain.Length > 255) throw new ArgumentException("A domain separation tag has at most 255 bytes.", nameof(domain));
         int blocks = (output.Length + 63) / 64;
         if (blocks > 255) throw new ArgumentException("expand_message_xmd gives at most 255 blocks.", nameof(output));
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        Span<byte> suffix = stackalloc byte[domain.Length + 1];
-        domain.CopyTo(suffix);
-        suffix[^1] = (byte)domain.Length;
-
-        hash.AppendData(new byte[128]); // Z_pad: one SHA-512 block of zeros
-        hash.AppendData(message);
-        hash.AppendData([(byte)(output.Length >> 8), (byte)output.Length, 0]);
-        hash.AppendData(suffix);
-        Span<byte> b0 = stackalloc byte[64], previous = stackalloc byte[64], mixed = stackalloc byte[64];
-        hash.GetHashAndReset(b0);
-        b0.CopyTo(mixed);
-        for (int i = 1; i <= blocks; i++)
+        // b0 = H(Z_pad || msg || l_i_b_str || 0 || DST'), then b_i = H((b0 xor b_(i-1)) || i || DST'), DST' = DST || len.
+        int first = 128 + message.Length + 3 + domain.Length + 1;
+        var rented = first > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(first) : null;
+        try
         {
-            if (i > 1)
-                for (int j = 0; j < 64; j++) mixed[j] = (byte)(b0[j] ^ previous[j]);
-            hash.AppendData(mixed);
-            hash.AppendData([(byte)i]);
-            hash.AppendData(suffix);
-            hash.GetHashAndReset(previous);
-            int offset = (i - 1) * 64;
-            previous[..Math.Min(64, output.Length - offset)].CopyTo(output[offset..]);
+            Span<byte> input = rented is null ? stackalloc byte[first] : rented.AsSpan(0, first);
+            input[..128].Clear();
+            message.CopyTo(input[128..]);
+            int at = 128 + message.Length;
+            input[at++] = (byte)(output.Length >> 8);
+            input[at++] = (byte)output.Length;
+            input[at++] = 0;
+            domain.CopyTo(input[at..]);
+            input[^1] = (byte)domain.Length;
+            Span<byte> b0 = stackalloc byte[64], previous = stackalloc byte[64];
+            SHA512.HashData(input, b0);
+            Span<byte> next = stackalloc byte[64 + 1 + domain.Length + 1];
+            domain.CopyTo(next[65..]);
+            next[^1] = (byte)domain.Length;
+            for (int i = 1; i <= blocks; i++)
+            {
+                for (int j = 0; j < 64; j++) next[j] = (byte)(b0[j] ^ (i > 1 ? previous[j] : 0));
+                next[64] = (byte)i;
+                SHA512.HashData(next, previous);
+                int offset = (i - 1) * 64;
+                previous[..Math.Min(64, output.Length - offset)].CopyTo(output[offset..]);
+            }
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    // OS2IP(bytes) mod p, as a field element.
+    // OS2IP(bytes) mod p, as a field element, for 48 big-endian bytes: v = H 2^256 + T 2^255 + L with H the top 16
+    // bytes, T bit 255 and L the low 255 bits, and 2^256 = 38, 2^255 = 19 (mod p).
     private static int[] FieldElement(ReadOnlySpan<byte> bigEndian)
     {
-        var value = BigInteger.Remainder(new BigInteger(bigEndian, isUnsigned: true, isBigEndian: true), Prime);
         Span<byte> little = stackalloc byte[32];
+        for (int i = 0; i < 32; i++) little[i] = bigEndian[47 - i];
+        int top = little[31] >> 7;
+        var low = X25519Field.Create();
+        X25519Field.Decode255(little, low); // bit 255 left out
         little.Clear();
-        value.TryWriteBytes(little, out _, isUnsigned: true, isBigEndian: false);
-        var element = X25519Field.Create();
-        X25519Field.Decode255(little, element);
-        return element;
+        for (int i = 0; i < 16; i++) little[i] = bigEndian[15 - i];
+        var high = X25519Field.Create();
+        X25519Field.Decode255(little, high);
+        X25519Field.Mul(high, 38, high);
+        X25519Field.Add(low, high, low);
+        if (top != 0) AddSmall(low, 19);
+        X25519Field.Normalize(low);
+        return low;
     }
 
     // map_to_curve_elligator2_curve25519, RFC 9380 appendix G.2.1's straight-line form: one exponentiation, no
@@ -221,8 +281,52 @@ public static class HashToCurve25519
         return y;
     }
 
+    // (n0 / d0, y0) + (n1 / d1, y1) in projective (X : Z), no inversion: with dx = (n1 d0 - n0 d1) / D, D = d0 d1, and
+    // dy = y1 - y0, the chord's x3 = (dy / dx)^2 - A - x0 - x1 = (dy^2 D^3 - (A D + n0 d1 + n1 d0) N^2) / (N^2 D) for
+    // N = n1 d0 - n0 d1. Equal x (a tangent or opposite points, probability about 2^-250) takes the affine path.
+    private static (int[] X, int[] Z) Add(int[] n0, int[] d0, int[] y0, int[] n1, int[] d1, int[] y1)
+    {
+        var n0d1 = Times(n0, d1);
+        var n1d0 = Times(n1, d0);
+        var dxn = X25519Field.Create();
+        X25519Field.Sub(n1d0, n0d1, dxn);
+        var check = X25519Field.Create();
+        X25519Field.Copy(dxn, 0, check, 0);
+        X25519Field.Normalize(check);
+        if (X25519Field.IsZeroVar(check)) return AddAffine(n0, d0, y0, n1, d1, y1);
+        var d = Times(d0, d1);
+        var dy = X25519Field.Create();
+        X25519Field.Sub(y1, y0, dy);
+        var dy2 = X25519Field.Create();
+        X25519Field.Sqr(dy, dy2);
+        var d3 = X25519Field.Create();
+        X25519Field.Sqr(d, d3);
+        X25519Field.Mul(d3, d, d3);
+        var x = Times(dy2, d3);
+        var n2 = X25519Field.Create();
+        X25519Field.Sqr(dxn, n2);
+        var sum = X25519Field.Create();
+        X25519Field.Mul(d, A, sum);
+        X25519Field.Add(sum, n0d1, sum);
+        X25519Field.Add(sum, n1d0, sum);
+        X25519Field.Mul(sum, n2, sum);
+        X25519Field.Sub(x, sum, x);
+        return (x, Times(n2, d));
+    }
+
+    // The affine chord or tangent for points with equal x: one inversion for both x = n / d.
+    private static (int[] X, int[] Z) AddAffine(int[] n0, int[] d0, int[] y0, int[] n1, int[] d1, int[] y1)
+    {
+        var inverse = X25519Field.Create();
+        X25519Field.Mul(d0, d1, inverse);
+        X25519Field.InvVar(inverse, inverse);
+        var x0 = Times(Times(n0, d1), inverse);
+        var x1 = Times(Times(n1, d0), inverse);
+        return AddAffinePoints(x0, y0, x1, y1);
+    }
+
     // (x0, y0) + (x1, y1) in projective (X : Z): the chord (or, for equal points, the tangent) through them.
-    private static (int[] X, int[] Z) Add(int[] x0, int[] y0, int[] x1, int[] y1)
+    private static (int[] X, int[] Z) AddAffinePoints(int[] x0, int[] y0, int[] x1, int[] y1)
     {
         var dx = X25519Field.Create();
         var dy = X25519Field.Create();

@@ -85,6 +85,8 @@ public sealed class OtSourceFailureTests
         {
             using var source = new OtPreprocessing(s);
             await source.TakeTriplesAsync(100);
+            // Both have their first triples before party 0 aborts (its side of a request can end before party 1's).
+            await s.Network.ExchangeWithAllAsync<long>(s.NextTag(), new[] { 1L }, new long[2]);
             if (s.PartyId == 0)
             {
                 // Party 0 makes no more requests: it aborts.

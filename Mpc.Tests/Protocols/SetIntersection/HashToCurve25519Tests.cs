@@ -23,6 +23,24 @@ public sealed class HashToCurve25519Tests
     }
 
     [Fact]
+    public void ManyMessagesAtOnce_GiveEachOnesPoint()
+    {
+        // One inversion for all: every point must still be the one its message alone gives (the RFC's among them).
+        byte[][] messages = [.. Enumerable.Range(0, 300).Select(i => Encoding.ASCII.GetBytes($"id-{i}")), Encoding.ASCII.GetBytes("abc"),
+            [], new byte[2000]];
+        var together = new byte[messages.Length * HashToCurve25519.PointBytes];
+        HashToCurve25519.HashMany(messages, Encoding.ASCII.GetBytes(Domain), together);
+        for (int i = 0; i < messages.Length; i++)
+        {
+            var alone = new byte[HashToCurve25519.PointBytes];
+            HashToCurve25519.Hash(messages[i], Encoding.ASCII.GetBytes(Domain), alone);
+            Assert.Equal(alone, together.AsSpan(i * 32, 32).ToArray());
+        }
+        Assert.Equal("2b4419f1f2d48f5872de692b0aca72cc7b0a60915dd70bde432e826b6abc526d",
+            Convert.ToHexStringLower([.. together.AsSpan(300 * 32, 32).ToArray().Reverse()]));
+    }
+
+    [Fact]
     public void ExpandMessage_MatchesTheVectorsFirstFieldElement()
     {
         // u[0] of the empty message is the first 48 bytes of expand_message_xmd mod p.
