@@ -27,7 +27,7 @@ namespace Mpc.Protocols.SetIntersection;
 /// 2^-30 each). Ids whose tags collide in a bin would be taken for equal: probability about 2^-59 per comparison.</para>
 /// <para>Rounds: the sizes; the seed; then per chunk of bins (2^16 comparisons, so memory stays bounded) the inputs, the
 /// suite's comparison and one product; N - 2 products for the indicator. Comparisons: 2 capacity per bin and party other
-/// than the leader (capacity 12-25 from a thousand to a million ids); products: capacity times the party's values.</para>
+/// than the leader (capacity 20-25 from a few hundred to a million ids); products: capacity times the party's values.</para>
 /// </remarks>
 public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader = 0) where T : unmanaged, IRing<T>
 {
