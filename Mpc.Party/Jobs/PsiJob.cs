@@ -31,12 +31,7 @@ public sealed class PsiJob : IJob, ILaunchHooks
             Description = "auto (OT-based for two parties, ECDH for more), ecdh, or ot (KKRT, two parties).",
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("auto", "ecdh", "ot"),
-        new Option<string>("--intersection")
-        {
-            Description = "public (each party learns the common ids) or private (only their number, by PrivateMembership: " +
-                "no party learns which ids are common).",
-            DefaultValueFactory = _ => "public",
-        }.AcceptOnlyFromAmong("public", "private"),
+        IntersectionOption.Create("only how many are common is opened"),
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/psi-<time>/<party>)." },
     ];
 
@@ -64,7 +59,7 @@ public sealed class PsiJob : IJob, ILaunchHooks
             throw new ArgumentException($"psi --protocol ot has two parties; this cluster has {session.PartyCount} (use ecdh).");
         string folder = context.GetOption<string?>("--out") ?? Path.Combine(
             RunFolders.CreateRun(TrainLrJob.SessionFolder(context.Party.Cluster.SessionId), Name, DateTime.Now), context.Party.Me.Name);
-        if (context.GetOption<string>("--intersection") == "private")
+        if (IntersectionOption.IsPrivate(context.GetOption<string>(IntersectionOption.Name), data.Partition))
             return await CountPrivatelyAsync(context, session, table, data, folder, ct);
         var common = await RowAlignment.AlignAsync(session, table, data.Partition, data.Columns.Id, context.Out, Name, ct, protocol);
 

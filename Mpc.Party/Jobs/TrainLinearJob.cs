@@ -44,12 +44,7 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
             Description = "The step of --epochs (default 1 / (columns (1 + lambda)), with which full batches always converge).",
         },
         new Option<int>("--fractional-bits") { Description = "Fixed-point fractional bits.", DefaultValueFactory = _ => 16 },
-        new Option<string>("--intersection")
-        {
-            Description = "Vertical data whose ids differ: public (the common rows are found by PSI and known to every party) or " +
-                "private (no party learns which of its rows are common; only how many).",
-            DefaultValueFactory = _ => "public",
-        }.AcceptOnlyFromAmong("public", "private"),
+        IntersectionOption.Create("only how many are common is opened"),
         new Option<string?>("--out") { Description = "Output folder (default: a new out/<cluster>/train-linear-<time>/<party>)." },
     ];
 
@@ -67,9 +62,7 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         if (fractionalBits is < 4 or > 40) throw new ArgumentException("train-linear --fractional-bits must lie between 4 and 40.");
         if (batch is not null && epochs is null)
             throw new ArgumentException("train-linear --batch-size needs --epochs (the closed form takes every row at once).");
-        bool privateIntersection = context.GetOption<string>("--intersection") == "private";
-        if (privateIntersection && data.Partition.Kind != Partitioning.Vertical)
-            throw new ArgumentException("--intersection private aligns vertical data; this cluster's data is horizontal.");
+        bool privateIntersection = IntersectionOption.IsPrivate(context.GetOption<string>(IntersectionOption.Name), data.Partition);
         if (privateIntersection && batch is not null)
             throw new ArgumentException("--intersection private does not work with --batch-size (full batches only: a mini-batch's " +
                 "common rows are secret).");
@@ -81,12 +74,9 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
         var settings = new FitSettings(new FixedPointFormat(fractionalBits), epochs, context.GetOption<double?>("--learning-rate"), batch,
             p => context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train-linear: epoch {p.Epoch}{(p.Loss is { } l ? $", mean squared residual {l:0.0000} (standardised)" : "")}, " +
-                $"{p.Elapsed.TotalSeconds:0.000} s")));
+                $"{p.Elapsed.TotalSeconds:0.000} s")), privateIntersection);
         var result = await TrustFreeSuite.RunAsync(session, new Fit(table, data.Partition, context.GetOption<double>("--lambda"),
-            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), settings with
-            {
-                PrivateIntersection = privateIntersection,
-            }, ct));
+            context.GetOption<double>("--test-fraction"), context.GetOption<ulong>("--seed"), settings, ct));
         double seconds = clock.Elapsed.TotalSeconds;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train-linear: {result.TrainRows} training rows, {result.TestRows} test rows" +
@@ -109,10 +99,7 @@ public sealed class TrainLinearJob : IJob, ILaunchHooks
     }
 
     private sealed record FitSettings(FixedPointFormat Format, int? Epochs, double? Rate, int? BatchSize,
-        Action<TrainingProgress> Progress)
-    {
-        public bool PrivateIntersection { get; init; }
-    }
+        Action<TrainingProgress> Progress, bool PrivateIntersection);
 
     private sealed class Fit(PartyTable table, DataPartition partition, double lambda, double testFraction, ulong seed,
         FitSettings settings, CancellationToken ct) : ISuiteWork<LinearModelResult>

@@ -74,11 +74,10 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
                 $"{store.Directory} already holds checkpoints (epochs {string.Join(", ", existing)}): resume them with --resume, " +
                 "or remove them or choose another --checkpoint-dir to start afresh.");
 
-        if (settings.PrivateIntersection && dataConfig.Partition.Kind != Partitioning.Vertical)
-            throw new ArgumentException("--intersection private aligns vertical data; this cluster's data is horizontal.");
+        bool privateIntersection = IntersectionOption.IsPrivate(settings.Intersection, dataConfig.Partition);
         using var session = await Session.EstablishAsync(context.Network, ct: ct);
         // A private intersection aligns inside the loader, where the common rows stay secret.
-        if (!settings.PrivateIntersection) table = await dataConfig.AlignAsync(session, table, context.Out, Name, ct);
+        if (!privateIntersection) table = await dataConfig.AlignAsync(session, table, context.Out, Name, ct);
         // With checkpoints the ot source is replaced at every phase, so its OT extensions are keyed like the rest.
         using var restartable = settings.Checkpointing && settings.Suite == "additive" && settings.Preprocessing == "ot"
             ? new RestartablePreprocessing(() => SuiteOptions.Preprocessing(session, "ot", SuiteOptions.SoftSpokenBits(context)))
@@ -332,11 +331,9 @@ public sealed class TrainLrJob : IJob, ILaunchHooks, ICheckedBeforeConnecting
             string dataSet = Path.Combine(
                 Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataConfig.File))) ?? "", Path.GetFileName(dataConfig.File));
             string runTitle = $"{suite.Name}, {partitionName}, {parties} parties, this party's data {dataSet}";
-            var plots = new[]
-            {
-                (Chart.Loss(result.Losses, LossMeasure, runTitle), "loss"),
-                (Chart.Roc(metrics.Roc, metrics.Auc, runTitle), "roc"),
-            }.Where(plot => plot.Item2 != "roc" || data.Private is null).ToArray();
+            // A private intersection has no ROC: its scores stay secret.
+            var plots = new List<(Chart Chart, string Name)> { (Chart.Loss(result.Losses, LossMeasure, runTitle), "loss") };
+            if (data.Private is null) plots.Add((Chart.Roc(metrics.Roc, metrics.Auc, runTitle), "roc"));
             foreach (var (chart, name) in plots)
                 if (chart.Write(outDirectory, name) is { } missing) context.Out.WriteLine($"train-lr: {missing}");
 

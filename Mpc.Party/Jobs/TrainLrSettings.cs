@@ -130,12 +130,7 @@ internal sealed record TrainLrSettings
         },
         new Option<string?>("--partition") { Description = "horizontal or vertical, when the party file's data section does not say." }
             .AcceptOnlyFromAmong("horizontal", "vertical"),
-        new Option<string>("--intersection")
-        {
-            Description = "Vertical data whose ids differ: public (the common rows are found by PSI and known to every party) or " +
-                "private (no party learns which of its rows are common; rows outside count zero; only the counts are opened).",
-            DefaultValueFactory = _ => "public",
-        }.AcceptOnlyFromAmong("public", "private"),
+        IntersectionOption.Create("rows outside count zero; only the counts of common rows are opened"),
         new Option<string?>("--out")
         {
             Description = "Output folder (model.json, metrics.json, loss.png); refused if it holds an earlier run's results, " +
@@ -234,7 +229,7 @@ internal sealed record TrainLrSettings
         Seed = parse.GetValue<ulong>("--seed"),
         TestFraction = parse.GetValue<double>("--test-fraction"),
         Partition = parse.GetValue<string?>("--partition"),
-        Intersection = parse.GetValue<string>("--intersection") ?? "public",
+        Intersection = parse.GetValue<string>(IntersectionOption.Name) ?? "public",
         OutDirectory = parse.GetValue<string?>("--out"),
         ComparePlaintext = parse.GetValue<bool>("--compare-plaintext"),
         LossEvery = parse.GetValue<int?>("--loss-every"),
