@@ -96,27 +96,10 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
         var w = GradientEpochs is null
             ? await ClosedFormVerticalAsync(train, lambda, ct).ConfigureAwait(false)
             : await GradientDescentAsync(data, lambda, seed, partition.LabelOwner, ct).ConfigureAwait(false);
-        if (data.Private is { } kept) return await PrivateTestAsync(data, kept, w, me, ct).ConfigureAwait(false);
-
-        // Predictions of the test rows to the label owner, who sums the residuals; only the sums are opened.
         var test = data.Test;
-        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), test.Rows, columns, 1, ct)
-            .ConfigureAwait(false);
-        var mine0 = await fixedPoint.OpenToAsync(partition.LabelOwner, predictions, ct).ConfigureAwait(false);
-        var sums = new double[3];
-        if (mine0 is not null)
-        {
-            var rows = AlignedRows.Create(mine, partition, me, testFraction, seed);
-            for (int i = 0; i < rows.Test.Length; i++)
-            {
-                double y = mine.Labels![rows.Test[i]];
-                sums[0] += (y - mine0[i]) * (y - mine0[i]);
-                sums[1] += y;
-                sums[2] += y * y;
-            }
-        }
-        var pooled = await TotalsAsync(mine, sums, ct).ConfigureAwait(false);
-        int testRows = test.Rows;
+        var (pooled, testRows) = data.Private is { } kept
+            ? (await PrivateTestSumsAsync(test, kept, w, ct).ConfigureAwait(false), test.Members ?? 0)
+            : (await TestSumsAsync(mine, partition, test, w, testFraction, seed, ct).ConfigureAwait(false), test.Rows);
         double totalSquares = pooled[2] - pooled[1] * pooled[1] / Math.Max(1, testRows);
 
         var (means, deviations) = data.KnownScaling(me);
@@ -239,33 +222,46 @@ public sealed class RidgeRegression<T>(FixedPointArithmetic<T> fixedPoint) where
     }
 
     /// <summary>
-    /// The test metrics over a private intersection's common test rows: the residuals and labels (the label owner's, in
-    /// its own units) weighed by the shared membership, squared on shares, and only their sums opened.
+    /// The test sums (squared residuals, labels, squared labels) over the test rows: each row's prediction goes to the
+    /// label owner, who sums them; only the pooled sums are opened.
     /// </summary>
-    private async Task<LinearModelResult> PrivateTestAsync(SecureTrainingData<T> data, PrivateRows<T> kept, double[] w, int me,
-        CancellationToken ct)
+    private async Task<double[]> TestSumsAsync(PartyTable mine, DataPartition partition, SharedDataset<T> test, double[] w,
+        double testFraction, ulong seed, CancellationToken ct)
+    {
+        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), test.Rows, test.Columns, 1, ct)
+            .ConfigureAwait(false);
+        var mine0 = await fixedPoint.OpenToAsync(partition.LabelOwner, predictions, ct).ConfigureAwait(false);
+        var sums = new double[3];
+        if (mine0 is not null)
+        {
+            var rows = AlignedRows.Create(mine, partition, fixedPoint.Suite.Session.PartyId, testFraction, seed);
+            for (int i = 0; i < rows.Test.Length; i++)
+            {
+                double y = mine.Labels![rows.Test[i]];
+                sums[0] += (y - mine0[i]) * (y - mine0[i]);
+                sums[1] += y;
+                sums[2] += y * y;
+            }
+        }
+        return await TotalsAsync(mine, sums, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same sums over a private intersection's common test rows: the residuals and labels (the label owner's, in its
+    /// own units) weighed by the shared membership, squared on shares, and only the sums opened. NaN without test rows.
+    /// </summary>
+    private async Task<double[]> PrivateTestSumsAsync(SharedDataset<T> test, PrivateRows<T> kept, double[] w, CancellationToken ct)
     {
         var suite = fixedPoint.Suite;
-        var test = data.Test;
-        int columns = test.Columns, d = columns - 1, members = test.Members ?? 0;
-        var (means, deviations) = data.KnownScaling(me);
-        if (test.Rows == 0)
-            return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], double.NaN, double.NaN,
-                data.Train.Members ?? 0, 0) { Means = means, StandardDeviations = deviations };
-        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), test.Rows, columns, 1, ct)
+        int rows = test.Rows;
+        if (rows == 0) return [double.NaN, double.NaN, double.NaN];
+        var predictions = await fixedPoint.MatrixMultiplyAsync(test.Features, fixedPoint.Constant(w), rows, test.Columns, 1, ct)
             .ConfigureAwait(false);
         var weighed = await suite.MultiplyAsync(SharedVector<T>.Concat(kept.TestIndicator, kept.TestIndicator),
             SharedVector<T>.Concat(suite.Subtract(kept.TestLabels, predictions), kept.TestLabels), ct).ConfigureAwait(false);
         var squares = await fixedPoint.MultiplyAsync(weighed, weighed, ct).ConfigureAwait(false);
-        var sums = await fixedPoint.OpenAsync(SharedVector<T>.Concat(squares.Slice(0, test.Rows).Sum(),
-            weighed.Slice(test.Rows, test.Rows).Sum(), squares.Slice(test.Rows, test.Rows).Sum()), ct).ConfigureAwait(false);
-        double totalSquares = sums[2] - sums[1] * sums[1] / Math.Max(1, members);
-        return new LinearModelResult(data.ColumnNames.Take(d).ToArray(), w[..d], w[d], 1 - sums[0] / totalSquares,
-            Math.Sqrt(sums[0] / Math.Max(1, members)), data.Train.Members ?? 0, members)
-        {
-            Means = means,
-            StandardDeviations = deviations,
-        };
+        return await fixedPoint.OpenAsync(SharedVector<T>.Concat(squares.Slice(0, rows).Sum(), weighed.Slice(rows, rows).Sum(),
+            squares.Slice(rows, rows).Sum()), ct).ConfigureAwait(false);
     }
 
     /// <summary>
