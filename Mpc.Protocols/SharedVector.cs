@@ -103,6 +103,30 @@ public sealed class SharedVector<T> where T : unmanaged, IRing<T>
         return Select(indices);
     }
 
+    /// <summary>
+    /// This vector read as a matrix of <paramref name="width"/> columns (row-major), its rows <paramref name="rows"/> in
+    /// that order (repeats allowed): a local rearrangement, in every suite (MACs come along).
+    /// </summary>
+    public SharedVector<T> SelectRows(ReadOnlySpan<int> rows, int width)
+    {
+        var indices = new int[(long)rows.Length * width];
+        for (int i = 0; i < rows.Length; i++)
+            for (int j = 0; j < width; j++) indices[i * width + j] = rows[i] * width + j;
+        return Select(indices);
+    }
+
+    /// <summary>
+    /// Every value <paramref name="times"/> times in a row (x0, x0, ..., x1, x1, ...): a local rearrangement, in every
+    /// suite (MACs come along).
+    /// </summary>
+    public SharedVector<T> RepeatEach(int times)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(times);
+        var indices = new int[(long)Length * times];
+        for (int i = 0; i < Length; i++) indices.AsSpan(i * times, times).Fill(i);
+        return Select(indices);
+    }
+
     /// <summary>The sum of all the values, as a vector of one: local, in every suite (MACs come along).</summary>
     public SharedVector<T> Sum()
     {

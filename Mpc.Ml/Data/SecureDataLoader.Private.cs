@@ -92,9 +92,7 @@ public sealed partial class SecureDataLoader<T>
 
         // Rows outside the intersection to zero: the indicator times every column and the centred label, one product.
         var indicator = shares.Indicator;
-        var spread = new int[bins * d];
-        for (int b = 0; b < bins; b++) spread.AsSpan(b * d, d).Fill(b);
-        var masked = await Suite.MultiplyAsync(SharedVector<T>.Concat(indicator.Select(spread), indicator),
+        var masked = await Suite.MultiplyAsync(SharedVector<T>.Concat(indicator.RepeatEach(d), indicator),
             SharedVector<T>.Concat(ColumnBlocks.SideBySide(blocks, widths, bins), label), ct).ConfigureAwait(false);
         var x = ColumnBlocks.SideBySide([masked.Slice(0, bins * d)], [d], bins,
             Suite.Scale(indicator, fixedPoint.Format.ScaleFactor<T>()));
@@ -106,7 +104,7 @@ public sealed partial class SecureDataLoader<T>
         int trainMembers = (int)T.ToSignedInt128(counts[0]), testMembers = (int)T.ToSignedInt128(counts[1]);
         int columns = d + 1;
         SharedDataset<T> Rows(int[] picked, int members) =>
-            new(x.Select(RowIndices(picked, columns)), y.Select(picked), picked.Length, columns) { Members = members };
+            new(x.SelectRows(picked, columns), y.Select(picked), picked.Length, columns) { Members = members };
         return new SecureTrainingData<T>(Rows(split.Train, trainMembers), Rows(split.Test, testMembers),
             names.SelectMany(n => n).Append("bias").ToArray(), null, bound)
         {
@@ -122,14 +120,6 @@ public sealed partial class SecureDataLoader<T>
                 TestBins = split.Test,
             },
         };
-    }
-
-    private static int[] RowIndices(int[] rows, int columns)
-    {
-        var indices = new int[rows.Length * columns];
-        for (int i = 0; i < rows.Length; i++)
-            for (int j = 0; j < columns; j++) indices[i * columns + j] = rows[i] * columns + j;
-        return indices;
     }
 }
 

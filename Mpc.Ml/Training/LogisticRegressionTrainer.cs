@@ -56,8 +56,8 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         int members = data.Members ?? rows;
         var clock = Stopwatch.StartNew();
 
-        var x = schedule.IsFullBatch ? data.Features : ArrangeRows(data.Features, schedule.RowOrder, columns);
-        var y = schedule.IsFullBatch ? data.Labels : ArrangeRows(data.Labels, schedule.RowOrder, outputs);
+        var x = schedule.IsFullBatch ? data.Features : data.Features.SelectRows(schedule.RowOrder, columns);
+        var y = schedule.IsFullBatch ? data.Labels : data.Labels.SelectRows(schedule.RowOrder, outputs);
         var prepared = await Suite.PrepareMatrixAsync(x, rows, columns, ct).ConfigureAwait(false);
         var weights = fixedPoint.Constant(new double[columns * outputs]);
         var decay = DecayMultipliers(columns, outputs, options, f + ranges.StepBits);
@@ -219,14 +219,5 @@ public sealed class LogisticRegressionTrainer<T>(FixedPointArithmetic<T> fixedPo
         for (int j = 0; j < (columns - 1) * outputs; j++) decay[j] = keep;
         for (int k = 0; k < outputs; k++) decay[(columns - 1) * outputs + k] = T.FromInt128(Int128.One << bits);
         return decay;
-    }
-
-    // Rows permuted locally (a linear map on shares): row i of the result is row order[i] of x.
-    private static SharedVector<T> ArrangeRows(SharedVector<T> x, int[] order, int width)
-    {
-        var indices = new int[order.Length * width];
-        for (int i = 0; i < order.Length; i++)
-            for (int j = 0; j < width; j++) indices[i * width + j] = order[i] * width + j;
-        return x.Select(indices);
     }
 }

@@ -167,7 +167,7 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
         var differences = new List<SharedVector<T>>();
         foreach (int p in others)
         {
-            var d = suite.Subtract(sharedTags[leader].Select(Repeat(bins, capacities[p])), sharedTags[p]);
+            var d = suite.Subtract(sharedTags[leader].RepeatEach(capacities[p]), sharedTags[p]);
             differences.Add(d);
             differences.Add(suite.Scale(d, -T.One));
         }
@@ -182,7 +182,7 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
             offset += 2 * count;
         }
 
-        var selectors = SharedVector<T>.Concat([.. others.Select(p => equal[p].Select(Repeat(bins * capacities[p], (int)widths[p])))]);
+        var selectors = SharedVector<T>.Concat([.. others.Select(p => equal[p].RepeatEach((int)widths[p]))]);
         var products = selectors.Length == 0
             ? selectors
             : await suite.MultiplyAsync(selectors, SharedVector<T>.Concat([.. others.Select(p => sharedValues[p])]), ct)
@@ -264,14 +264,6 @@ public sealed class PrivateMembership<T>(IArithmeticSuite<T> suite, int leader =
         for (int i = 0; i < places.Length; i++)
             if (places[i] >= 0) values.Slice(places[i] * width, width).CopyTo(result.AsSpan(i * width, width));
         return result;
-    }
-
-    // Indices taking each of `count` elements `times` times in a row.
-    private static int[] Repeat(int count, int times)
-    {
-        var indices = new int[(long)count * times];
-        for (int g = 0; g < count; g++) indices.AsSpan(g * times, times).Fill(g);
-        return indices;
     }
 
     // Sums the `capacity` places of each bin: bins x capacity x width in, bins x width out.
