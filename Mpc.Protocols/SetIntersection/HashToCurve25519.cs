@@ -13,9 +13,10 @@ namespace Mpc.Protocols.SetIntersection;
 /// (<see cref="X25519Field"/>); the test vectors of RFC 9380 appendix J.7.1 check the whole map.
 /// </summary>
 /// <remarks>
-/// The inversions and square roots are BouncyCastle's variable-time ones (it has no constant-time square root; the
-/// constant-time inversion would triple the cost): their timing depends on the hashed id, which only an observer of
-/// this party's own machine could measure. What travels is blinded by X25519, which is constant-time.
+/// The root checks, the choice between Elligator's two candidates and the one inversion per block (BouncyCastle's
+/// variable-time one; the constant-time inversion would cost several times more) take time that depends on the hashed
+/// ids, which only an observer of this party's own machine could measure. What travels is blinded by X25519, which is
+/// constant-time.
 /// </remarks>
 public static class HashToCurve25519
 {
