@@ -66,12 +66,12 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
     /// its complement, masked by a daBit beta and opened, gives [x &lt; 0] = e + beta - 2 e beta in the field (the
     /// conversion of daBits: Rotaru and Wood, INDOCRYPT 2019).</para>
     /// <para>The first comparison of a width (since <see cref="DiscardPreparedMasks"/>) adds c to the dealt bits as it
-    /// goes: y mod 2^l = c + (t + 1) + the sum of NOT rho_j (mod 2^l), rho_j = R_j mod 2^l; carry-save adders (one AND
-    /// per bit each) bring the addends to two, u and v, and bit l - 1 of u + v is u_(l-1) + v_(l-1) + the carry into
-    /// it, from generate and propagate bits by the logarithmic tree of <see cref="BitwiseLessThan"/>. Rounds: the
-    /// dealing; the opening of c, beside the adder layers over the dealt bits alone (none for t = 1, one for t = 2);
-    /// one adder layer with c; one for the generate bits; ceil(log2(l - 1)) for the tree; one opening. About
-    /// (t + 3) l ANDs per element.</para>
+    /// goes: y mod 2^l = c + the sum of -rho_j (mod 2^l), rho_j = R_j mod 2^l, each dealer sharing the bits of its
+    /// -rho_j; carry-save adders (one AND per bit each) bring the addends to two, u and v, and bit l - 1 of u + v is
+    /// u_(l-1) + v_(l-1) + the carry into it, from generate and propagate bits by the logarithmic tree of
+    /// <see cref="BitwiseLessThan"/>. Rounds: the dealing; the opening of c, beside the adder layers over the dealt
+    /// bits alone (none for t = 1, one for t = 2); one adder layer with c; one for the generate bits; ceil(log2(l - 1))
+    /// for the tree; one opening. About (t + 3) l ANDs per element.</para>
     /// <para>A second comparison of the same width shows comparisons of it repeat: from then on masks for short vectors
     /// (up to half a batch) come from batches (<see cref="DealComparisonMasksAsync"/>) holding the bits of -R mod 2^l whole, and a
     /// comparison costs the opening of c, ceil(log2(l - 1)) multiplications of at most 2 (l - 1) ANDs per element
@@ -180,7 +180,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
         var bits = Bits;
         var dealt = await DealEdaBitsAsync(count, call, ct).ConfigureAwait(false);
         var beta = new BetaXor(this, dealt.Betas);
-        var addends = dealt.Complements;
+        var addends = dealt.Negations;
 
         // Round: open c = y + R, y = x + 2^(l-1) in [0, 2^l); beside it, the first carry-save layer over the dealt bits.
         var opening = ComparisonField.OpenAsync(MaskedInput(x, dealt.Sum, l), ct);
@@ -188,13 +188,13 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct, beside: first), ct).ConfigureAwait(false);
         var c = await opening.ConfigureAwait(false);
 
-        // The public addend floor(c / 2^h) + t + 1 (mod 2^m), then one more carry-save layer: two numbers u and v.
+        // The public addend floor(c / 2^h) (mod 2^m), then one more carry-save layer: two numbers u and v.
         var constant = new Gf256[m * count];
         var lowBits = (Int128.One << m) - 1;
         for (int e = 0; e < count; e++)
         {
             // c is below 2^126: its signed lift is itself
-            var value = ((T.ToSignedInt128(c[e]) >> call.Shift) + t + 1) & lowBits;
+            var value = (T.ToSignedInt128(c[e]) >> call.Shift) & lowBits;
             for (int i = 0; i < m; i++) constant[i * count + e] = new Gf256((byte)((value >> i) & 1));
         }
         addends.Insert(0, constant);
@@ -308,14 +308,14 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
     }
 
     /// <summary>
-    /// What parties 0..t dealt: my shares of R and of each beta_j in the field, of each NOT rho_j and of beta in GF(2^8).
+    /// What parties 0..t dealt: my shares of R and of each beta_j in the field, of each -rho_j and of beta in GF(2^8).
     /// </summary>
-    private sealed record DealtEdaBits(T[] Sum, List<T[]> Betas, List<Gf256[]> Complements, Gf256[] BetaBits);
+    private sealed record DealtEdaBits(T[] Sum, List<T[]> Betas, List<Gf256[]> Negations, Gf256[] BetaBits);
 
     /// <summary>
     /// One round: each of parties 0..t deals R_j, uniform below 2^(l+s), in the field and the m = l - h bits of
-    /// NOT rho_j, rho_j = floor(R_j / 2^h) mod 2^m, in GF(2^8) (bit-major: bit i of element e at i * count + e; the
-    /// complement is what the adders take), and a bit beta_j in both. One honest dealer among the t + 1 hides R within
+    /// -rho_j mod 2^m, rho_j = floor(R_j / 2^h) mod 2^m, in GF(2^8) (bit-major: bit i of element e at i * count + e;
+    /// the negation is what the adders take), and a bit beta_j in both. One honest dealer among the t + 1 hides R within
     /// statistical distance 2^-s of y's range, and beta = XOR of the beta_j.
     /// </summary>
     private async ValueTask<DealtEdaBits> DealEdaBitsAsync(int count, ComparisonCall call, CancellationToken ct)
@@ -353,7 +353,7 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
 
         var sum = new T[count];
         var betas = new List<T[]>(t + 1);
-        var complements = new List<Gf256[]>(t + 2);
+        var negations = new List<Gf256[]>(t + 2);
         var betaBits = new Gf256[count];
         foreach (var message in messages)
         {
@@ -361,10 +361,10 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             var dealtBits = MemoryMarshal.Cast<byte, Gf256>(message.AsSpan(fieldBytes));
             VectorMath.Add<T>(sum, field[..count], sum);
             betas.Add(field.Slice(count, count).ToArray());
-            complements.Add(dealtBits[..(m * count)].ToArray()); // NOT rho_j, as dealt
+            negations.Add(dealtBits[..(m * count)].ToArray()); // -rho_j, as dealt
             VectorMath.Add<Gf256>(betaBits, dealtBits.Slice(m * count, count), betaBits);
         }
-        return new DealtEdaBits(sum, betas, complements, betaBits);
+        return new DealtEdaBits(sum, betas, negations, betaBits);
 
         async Task<byte[]> ReceiveAsync(int from)
         {
@@ -421,26 +421,24 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
 
     /// <summary>
     /// Deals masks for <paramref name="count"/> comparisons like <paramref name="call"/>: each of parties 0..t deals
-    /// R_j, uniform below 2^(l+s), in the field and the m bits of rho_j = floor(R_j / 2^h) mod 2^m in GF(2^8), and a
-    /// bit beta_j in both. One honest dealer among the t + 1 hides R within statistical distance 2^-s of y's range,
-    /// and beta.
+    /// R_j, uniform below 2^(l+s), in the field and the m bits of -rho_j mod 2^m, rho_j = floor(R_j / 2^h) mod 2^m,
+    /// in GF(2^8), and a bit beta_j in both. One honest dealer among the t + 1 hides R within statistical distance
+    /// 2^-s of y's range, and beta.
     /// </summary>
     /// <remarks>
-    /// -sum rho_j mod 2^m = (t + 1) + the sum of NOT rho_j (mod 2^m): carry-save adders (one AND per bit each) bring the
-    /// t + 2 addends to two, then a Sklansky parallel-prefix adder gives every carry of their sum: 1 + ceil(log2(m - 1))
-    /// multiplications. The field XOR of the beta_j (ceil(log2(t + 1)) products) runs beside them. Rounds: the dealing,
-    /// t carry-save layers at most (one for t = 1, two for t = 2), 1 + ceil(log2(m - 1)).
+    /// -sum rho_j mod 2^m = the sum of the dealt -rho_j (mod 2^m): carry-save adders (one AND per bit each) bring the
+    /// t + 1 addends to two, then a ripple-carry adder gives every carry of their sum, one AND per bit and one round
+    /// per bit: m - 1 ANDs per element where a parallel-prefix adder takes about (m - 1)(1 + log2(m - 1)). A batch is
+    /// paid once for many comparisons, so its ANDs count and its rounds hardly do (the comparisons themselves keep
+    /// their logarithmic tree). The field XOR of the beta_j (ceil(log2(t + 1)) products) runs beside the first binary
+    /// rounds. Rounds: the dealing, t - 1 carry-save layers at most (none for t = 1, one for t = 2), m - 1.
     /// </remarks>
     private async ValueTask<ComparisonMasks> DealComparisonMasksAsync(int count, ComparisonCall call, CancellationToken ct)
     {
-        int m = call.Width, t = Threshold;
+        int m = call.Width;
         var bits = Bits;
         var dealt = await DealEdaBitsAsync(count, call, ct).ConfigureAwait(false);
-        var addends = dealt.Complements;
-        var constant = new Gf256[m * count];
-        for (int i = 0; i < m && i < 31; i++)
-            if (((t + 1) >> i & 1) != 0) constant.AsSpan(i * count, count).Fill(Gf256.One);
-        addends.Add(constant);
+        var addends = dealt.Negations;
         var beta = new BetaXor(this, dealt.Betas);
 
         // Carry-save layers down to two addends, u and v; beside each, a layer of the beta XOR.
@@ -448,61 +446,30 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             addends = await beta.Alongside(CarrySaveLayerAsync(addends, count, m, ct), ct).ConfigureAwait(false);
         Gf256[] u = addends[0], v = addends[1];
 
-        // u + v: generate and propagate bits, every carry by a prefix over them, then the sum bits p_i + carry_i.
-        int below = (m - 1) * count;
-        var generate = await beta.Alongside(bits.MultiplyAsync(u.AsSpan(0, below), v.AsSpan(0, below), ct), ct).ConfigureAwait(false);
-        var propagate = new Gf256[m * count];
-        VectorMath.Add<Gf256>(u, v, propagate);
-        var carries = await PrefixCarriesAsync(generate, propagate.AsSpan(0, below).ToArray(), count, m - 1, beta, ct)
-            .ConfigureAwait(false);
-        var negated = propagate; // bit 0 has no carry in
-        VectorMath.Add<Gf256>(negated.AsSpan(count), carries, negated.AsSpan(count));
+        // u + v by ripple carry: sum bit i = u_i + v_i + c_i, c_0 = 0, c_(i+1) = maj(u_i, v_i, c_i)
+        // = (u_i + c_i)(v_i + c_i) + c_i.
+        var negated = new Gf256[m * count];
+        VectorMath.Add<Gf256>(u, v, negated);
+        var carry = new Gf256[count];
+        var left = new Gf256[count];
+        var right = new Gf256[count];
+        for (int i = 0; i + 1 < m; i++)
+        {
+            var ui = u.AsSpan(i * count, count);
+            var vi = v.AsSpan(i * count, count);
+            VectorMath.Add<Gf256>(ui, carry, left);
+            VectorMath.Add<Gf256>(vi, carry, right);
+            var product = await beta.Alongside(bits.MultiplyAsync(left, right, ct), ct).ConfigureAwait(false);
+            VectorMath.Add<Gf256>(product, carry, carry);
+            var next = negated.AsSpan((i + 1) * count, count);
+            VectorMath.Add<Gf256>(next, carry, next);
+        }
         return new ComparisonMasks(dealt.Sum, await beta.CompleteAsync(ct).ConfigureAwait(false), negated, dealt.BetaBits);
     }
 
     /// <summary>
-    /// Sklansky's parallel prefix (1960) over m generate and propagate bits (node-major): the carry out of every prefix,
-    /// G_i = g_i + p_i G_(i-1), in ceil(log2 m) multiplications of at most m ANDs each (the next layer of the beta XOR
-    /// beside each).
-    /// </summary>
-    private async ValueTask<Gf256[]> PrefixCarriesAsync(Gf256[] generate, Gf256[] propagate, int count, int m, BetaXor beta,
-        CancellationToken ct)
-    {
-        for (int span = 1; span < m; span *= 2)
-        {
-            // In each block of 2 span positions, the upper half combines with the lower half's top: G_i += P_i G_mid and,
-            // unless this is the last level, P_i = P_i P_mid.
-            bool last = 2 * span >= m;
-            var upper = new List<(int Node, int Middle)>();
-            for (int start = 0; start + span < m; start += 2 * span)
-                for (int i = start + span; i < Math.Min(start + 2 * span, m); i++) upper.Add((i, start + span - 1));
-            int width = upper.Count * count;
-            var left = new Gf256[last ? width : 2 * width];
-            var right = new Gf256[left.Length];
-            for (int k = 0; k < upper.Count; k++)
-            {
-                var (node, middle) = upper[k];
-                Array.Copy(propagate, node * count, left, k * count, count);
-                Array.Copy(generate, middle * count, right, k * count, count);
-                if (last) continue;
-                Array.Copy(propagate, node * count, left, width + k * count, count);
-                Array.Copy(propagate, middle * count, right, width + k * count, count);
-            }
-            var products = await beta.Alongside(Bits.MultiplyAsync(left, right, ct), ct).ConfigureAwait(false);
-            for (int k = 0; k < upper.Count; k++)
-            {
-                int node = upper[k].Node;
-                VectorMath.Add<Gf256>(generate.AsSpan(node * count, count), products.AsSpan(k * count, count),
-                    generate.AsSpan(node * count, count));
-                if (!last) Array.Copy(products, width + k * count, propagate, node * count, count);
-            }
-        }
-        return generate;
-    }
-
-    /// <summary>
     /// My dealing as one of parties 0..t: R_j uniform below 2^(l+s) and a bit beta_j, as field elements (R_j, then
-    /// beta_j), and the m bits of NOT floor(R_j / 2^h) (bit-major) then beta_j as GF(2^8) elements.
+    /// beta_j), and the m bits of -floor(R_j / 2^h) (bit-major) then beta_j as GF(2^8) elements.
     /// </summary>
     private (T[] Field, Gf256[] Bits) DrawEdaBits(int count, ComparisonCall call)
     {
@@ -520,8 +487,8 @@ public sealed partial class ShamirSuite<T> : ISpeculativeComparison<T>
             field[e] = T.FromInt128((Int128)r);
             int b = betaBytes[e] & 1;
             field[count + e] = b == 0 ? T.Zero : T.One;
-            var complement = ~(r >> h);
-            for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((complement >> i) & 1));
+            var negation = UInt128.Zero - (r >> h);
+            for (int i = 0; i < m; i++) bits[i * count + e] = new Gf256((byte)((negation >> i) & 1));
             bits[m * count + e] = new Gf256((byte)b);
         }
         return (field, bits);

@@ -137,6 +137,45 @@ public sealed class ShamirBinaryDomainTests
         for (int i = 0; i < length; i++) Assert.Equal(i < length / 2 ? Mersenne127.One : Mersenne127.Zero, results[0][i]);
     }
 
+    /// <summary>
+    /// Repeated comparisons of one width take their masks from a batch (its ripple-carry adder over the dealt
+    /// negations): exact, and the coarse form exact outside [-2^j, 0), for random N, t, widths and inputs.
+    /// </summary>
+    [Property(MaxTest = 12)]
+    public void BatchedComparisons_AreExact(int seed, byte nByte, byte bitsByte, byte ignoredByte, bool coarse)
+    {
+        int n = 3 + nByte % 5, bits = 6 + bitsByte % 30, length = 9;
+        int ignored = coarse ? 1 + ignoredByte % (bits - 2) : 0;
+        var rng = new System.Random(seed);
+        long half = 1L << (bits - 1);
+        // Four calls' inputs over the whole range; the coarse form's avoid [-2^j, 0), where it may err, and stay below
+        // 2^(l-1) - 2^j, as its contract asks.
+        var inputs = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, length).Select(_ =>
+        {
+            long v;
+            do v = rng.NextInt64(-half, half - (ignored > 0 ? 1L << ignored : 0));
+            while (ignored > 0 && v < 0 && v >= -(1L << ignored));
+            return v;
+        }).ToArray()).ToArray();
+        var results = LocalParties.Run(n, async s =>
+        {
+            var suite = new ShamirSuite<Mersenne127>(s, threshold: 1 + Math.Abs(seed % ((n - 1) / 2)));
+            var opened = new List<Mersenne127[]>();
+            foreach (var values in inputs)
+            {
+                var x = values.Select(Mersenne127.FromInt64).ToArray();
+                var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+                var below = ignored > 0 ? await suite.LessThanZeroCoarseAsync(sx, bits, ignored) : await suite.LessThanZeroAsync(sx, bits);
+                opened.Add(await suite.OpenAsync(below));
+            }
+            return opened;
+        }, seed);
+        for (int call = 0; call < inputs.Length; call++)
+            for (int e = 0; e < length; e++)
+                Assert.True((inputs[call][e] < 0 ? 1 : 0) == (int)Mersenne127.ToSignedInt128(results[0][call][e]),
+                    $"call {call}, x = {inputs[call][e]}: [x < 0] opened as {results[0][call][e]} (N = {n}, l = {bits}, j = {ignored})");
+    }
+
     [Fact]
     public async Task Comparisons_ShareABatchOfMasks_UntilItIsDiscarded()
     {
