@@ -209,10 +209,26 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         return await MultiplyAsync(x, y, _session.NextTag(), ct).ConfigureAwait(false);
     }
 
-    /// <summary>x y under a tag taken earlier (by an operation that takes all its tags when it starts). One round.</summary>
-    private ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y,
-        StreamTag tag, CancellationToken ct) =>
-        ReshareAsync(CrossTerms(x.Shares, y.Shares, tag), tag, ct);
+    /// <summary>
+    /// x y under a tag taken earlier (by an operation that takes all its tags when it starts). One round. My share of
+    /// the 3-out-of-3 product lives in a pooled buffer until it is sent: fresh pages for every product cost more than
+    /// the arithmetic.
+    /// </summary>
+    private async ValueTask<SharedVector<Z2kPair>> MultiplyAsync(SharedVector<Z2kPair> x, SharedVector<Z2kPair> y,
+        StreamTag tag, CancellationToken ct)
+    {
+        int n = x.Length;
+        var mine = ArrayPool<ulong>.Shared.Rent(n);
+        try
+        {
+            CrossTerms(x.Shares, y.Shares, tag, mine.AsSpan(0, n));
+            return await ReshareAsync(mine.AsMemory(0, n), tag, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(mine);
+        }
+    }
 
     /// <summary>
     /// My additive share of x y: x_i y_i + x_i y_{i+1} + x_{i+1} y_i plus my share of zero (under <paramref name="tag"/>).
@@ -220,21 +236,28 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     /// </summary>
     private ulong[] CrossTerms(Z2kPair[] x, Z2kPair[] y, StreamTag tag)
     {
+        var z = GC.AllocateUninitializedArray<ulong>(x.Length);
+        CrossTerms(x, y, tag, z);
+        return z;
+    }
+
+    /// <summary>As <see cref="CrossTerms(Z2kPair[], Z2kPair[], StreamTag)"/>, into <paramref name="z"/>.</summary>
+    private void CrossTerms(Z2kPair[] x, Z2kPair[] y, StreamTag tag, Span<ulong> z)
+    {
         int n = x.Length;
-        var z = ZeroShares(n, tag);
+        ZeroShares(z, tag);
         for (int i = 0; i < n; i++)
         {
             var (a, b) = (x[i], y[i]);
             z[i] = unchecked(z[i] + a.First * (b.First + b.Second) + a.Second * b.First);
         }
-        return z;
     }
 
     /// <summary>
     /// Turns a 3-out-of-3 additive sharing (my share <paramref name="mine"/>, re-randomised by a zero share) into the
     /// replicated one: my share goes to the previous party, the next party's comes to me. One round.
     /// </summary>
-    private async ValueTask<SharedVector<Z2kPair>> ReshareAsync(ulong[] mine, StreamTag tag, CancellationToken ct)
+    private async ValueTask<SharedVector<Z2kPair>> ReshareAsync(ReadOnlyMemory<ulong> mine, StreamTag tag, CancellationToken ct)
     {
         int n = mine.Length;
         var next = ArrayPool<ulong>.Shared.Rent(n);
@@ -242,7 +265,8 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
         {
             await ExchangeAsync(mine, next.AsMemory(0, n), tag, ct).ConfigureAwait(false);
             var shares = GC.AllocateUninitializedArray<Z2kPair>(n);
-            for (int i = 0; i < n; i++) shares[i] = new Z2kPair(mine[i], next[i]);
+            var own = mine.Span;
+            for (int i = 0; i < n; i++) shares[i] = new Z2kPair(own[i], next[i]);
             return new SharedVector<Z2kPair>(shares);
         }
         finally
@@ -269,8 +293,20 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
     /// </summary>
     private ulong[] ZeroShares(int n, StreamTag purpose, bool xor = false)
     {
-        if (!_zeroSharing) return new ulong[n];
         var zero = GC.AllocateUninitializedArray<ulong>(n);
+        ZeroShares(zero, purpose, xor);
+        return zero;
+    }
+
+    /// <summary>As <see cref="ZeroShares(int, StreamTag, bool)"/>, into <paramref name="zero"/>.</summary>
+    private void ZeroShares(Span<ulong> zero, StreamTag purpose, bool xor = false)
+    {
+        int n = zero.Length;
+        if (!_zeroSharing)
+        {
+            zero.Clear();
+            return;
+        }
         var draws = ArrayPool<ulong>.Shared.Rent(n);
         try
         {
@@ -279,11 +315,10 @@ public sealed partial class ReplicatedSuite : IArithmeticSuite<Z2kPair>, IFusedT
             if (xor)
             {
                 for (int i = 0; i < n; i++) zero[i] ^= draws[i];
-                return zero;
+                return;
             }
-            var z = MemoryMarshal.Cast<ulong, Z2k>(zero.AsSpan());
+            var z = MemoryMarshal.Cast<ulong, Z2k>(zero);
             VectorMath.Subtract<Z2k>(z, MemoryMarshal.Cast<ulong, Z2k>(draws.AsSpan(0, n)), z);
-            return zero;
         }
         finally
         {
