@@ -1,6 +1,7 @@
 using System.Numerics;
 using Mpc.Core.Arithmetic;
 using Mpc.Net;
+using Mpc.Protocols.Shamir.Internal;
 
 namespace Mpc.Protocols.Malicious;
 
@@ -13,15 +14,32 @@ public sealed partial class MaliciousShamirSuite<T>
     public int TruncationErrorBound => 1;
 
     /// <inheritdoc />
-    /// <remarks>A masked value v + 2^(k-1) + R with R below 2^(k+s) stays below p/2, so its opening never wraps.</remarks>
+    /// <remarks>
+    /// A masked value v + 2^(k-1) + r' + 2^m r'' with r' below 2^m and r'' below C(n, t) 2^(k+s-m) is below
+    /// (C(n, t) + 1) 2^(k+s), which k keeps below p/2, so its opening never wraps.
+    /// </remarks>
     public int TruncationInputBits =>
-        (int)(T.Modulus - 1).GetBitLength() - 1 - (StatisticalSecurity + (int)Math.Ceiling(Math.Log2(_session.PartyCount)) + 2);
+        (int)(T.Modulus - 1).GetBitLength() - 1 - StatisticalSecurity - Math.Max((int)Math.Ceiling(Math.Log2(_session.PartyCount)) + 2,
+            (int)Math.Ceiling(Math.Log2(MaskTerms + 1)) + 1);
+
+    /// <summary>C(n, t): the pseudo-random terms of a bounded mask (one per set of n - t parties).</summary>
+    private int MaskTerms
+    {
+        get
+        {
+            long terms = 1;
+            for (int i = 0; i < Threshold; i++) terms = terms * (_session.PartyCount - i) / (i + 1);
+            return (int)terms;
+        }
+    }
 
     /// <summary>
-    /// Catrina and Saxena's probabilistic truncation (FC 2010) with a mask made of checked random bits: open
-    /// c = x + 2^(k-1) + r' + 2^m r'' (r' of m bits, r'' of k + s - m bits, every bit authenticated) and return
-    /// floor(c / 2^m) - 2^(k-1-m) - r'', within one unit of floor(x / 2^m). The mask's range is guaranteed by its
-    /// bits, so no party can make the opening wrap. Rounds: one for the bits, one opening.
+    /// Catrina and Saxena's probabilistic truncation (FC 2010) with an authenticated mask whose range no party can
+    /// stretch: open c = x + 2^(k-1) + r' + 2^m r'' and return floor(c / 2^m) - 2^(k-1-m) - r'', within one unit of
+    /// floor(x / 2^m). r' (m bits) is made of checked random bits, so it is uniform below 2^m; r'' is a pseudo-random
+    /// sum of C(n, t) integers below 2^(k+s-m) (<see cref="BoundedMasksAsync"/>), bounded whatever t parties do, with
+    /// one term unknown to any t of them: r' + 2^m times that term is uniform below 2^(k+s) and hides x + 2^(k-1)
+    /// within 2^-s. Rounds: one for the bits and the MAC of r'', one opening.
     /// </summary>
     public ValueTask<SharedVector<T>> TruncateAsync(SharedVector<T> x, int bits, CancellationToken ct = default)
     {
@@ -61,15 +79,18 @@ public sealed partial class MaliciousShamirSuite<T>
     private async ValueTask<SharedVector<T>> TruncateLaterAsync(ValueTask<SharedVector<T>> pending, int length, int bits,
         CancellationToken ct)
     {
-        int k = TruncationInputBits, width = k + StatisticalSecurity;
-        var randomBits = RandomBitsAsync(length * width, ct);
+        int k = TruncationInputBits;
+        var randomBits = RandomBitsAsync(length * bits, ct);
+        var highMask = BoundedMasksAsync(length, HighMaskBits ?? k + StatisticalSecurity - bits, ct);
         var openTag = _session.NextTag();
         var x = await pending.ConfigureAwait(false);
-        var (low, high) = MaskParts(await randomBits.ConfigureAwait(false), length, width, bits);
+        var low = MaskParts(await randomBits.ConfigureAwait(false), length, bits, bits).Low;
+        var high = await highMask.ConfigureAwait(false);
 
         var masked = Add(Add(x, low), Scale(high, Power(bits)));
         masked = AddPublic(masked, Repeat(Power(k - 1), length));
         var c = await OpenCheckedAsync(masked.Shares, openTag, "a truncation's masked value", ct).ConfigureAwait(false);
+        OpenedTap?.Invoke("a truncation's masked value", c);
 
         var shifted = new T[length];
         var offset = Power(k - 1 - bits);
@@ -79,9 +100,10 @@ public sealed partial class MaliciousShamirSuite<T>
 
     /// <summary>
     /// [x &lt; 0] exactly for x in [-2^(b-1), 2^(b-1)): with y = x + 2^(b-1) and m = b - 1, open c = y + r' + 2^m r''
-    /// (r' of m checked bits, kept as bits; r'' of s + 1), compare c mod 2^m with r' bit by bit ([c' &lt; r'] by a
-    /// suffix OR of the differing bits, ceil(log2 m) product rounds), and return 1 - floor(y / 2^m), where
-    /// y mod 2^m = c' - r' + 2^m [c' &lt; r']. Rounds: one for the bits, one opening, ceil(log2 m) products.
+    /// (r' of m checked bits, kept as bits; r'' a bounded pseudo-random sum of C(n, t) terms of s + 1 bits, as in
+    /// <see cref="TruncateAsync"/>), compare c mod 2^m with r' bit by bit ([c' &lt; r'] by a suffix OR of the differing
+    /// bits, ceil(log2 m) product rounds), and return 1 - floor(y / 2^m), where y mod 2^m = c' - r' + 2^m [c' &lt; r'].
+    /// Rounds: one for the bits, one opening, ceil(log2 m) products.
     /// </summary>
     public async ValueTask<SharedVector<T>> LessThanZeroAsync(SharedVector<T> x, int? inputBits = null, CancellationToken ct = default)
     {
@@ -89,11 +111,13 @@ public sealed partial class MaliciousShamirSuite<T>
         int b = inputBits ?? TruncationInputBits;
         if (b < 2 || b > TruncationInputBits)
             throw new ArgumentOutOfRangeException(nameof(inputBits), b, $"Comparisons take 2 to {TruncationInputBits} input bits here.");
-        int m = b - 1, width = b + StatisticalSecurity, length = x.Length;
-        var randomBits = RandomBitsAsync(length * width, ct);
+        int m = b - 1, length = x.Length;
+        var randomBits = RandomBitsAsync(length * m, ct);
+        var highMask = BoundedMasksAsync(length, StatisticalSecurity + 1, ct);
         var openTag = _session.NextTag();
         var all = await randomBits.ConfigureAwait(false);
-        var (low, high) = MaskParts(all, length, width, m);
+        var low = MaskParts(all, length, m, m).Low;
+        var high = await highMask.ConfigureAwait(false);
 
         var y = AddPublic(x, Repeat(Power(m), length));
         var masked = Add(Add(y, low), Scale(high, Power(m)));
@@ -102,7 +126,7 @@ public sealed partial class MaliciousShamirSuite<T>
         // The low m bits of c, public, and [c' < r'] from r''s bits.
         var cLow = new UInt128[length];
         for (int i = 0; i < length; i++) cLow[i] = (UInt128)T.ToSignedInt128(c[i]) & ((UInt128.One << m) - 1);
-        var less = await LessThanBitsAsync(cLow, all, length, width, m, ct).ConfigureAwait(false);
+        var less = await LessThanBitsAsync(cLow, all, length, m, m, ct).ConfigureAwait(false);
 
         // floor(y / 2^m) = (y - c' + r' - 2^m [c' < r']) / 2^m, and [x < 0] = 1 - that.
         var publicLow = new T[length];
@@ -181,6 +205,36 @@ public sealed partial class MaliciousShamirSuite<T>
             (low[e], lowMacs[e], high[e], highMacs[e]) = (l, lm, h, hm);
         }
         return (new(low, lowMacs), new(high, highMacs));
+    }
+
+    /// <summary>
+    /// Authenticated r'' for <paramref name="length"/> masks: a pseudo-random sum of C(n, t) integers below
+    /// 2^<paramref name="bits"/> (<see cref="ShamirEngine{T}.BoundedRandomsAsync"/>; no communication) and its MAC by one
+    /// product with the key, checked with the products (a wrong MAC, or honest shares off one polynomial, fails the
+    /// check). Every tag is taken at the call.
+    /// </summary>
+    private async Task<SharedVector<T>> BoundedMasksAsync(int length, int bits, CancellationToken ct)
+    {
+        var values = BoundedSharesAsync(length, bits, ct);
+        var macs = _engine.ReduceAsync(TamperedAsync(KeyProductAsync(values), MaskMacTamper), ct, beside: true).AsTask();
+        var pair = PairAsync(values, macs);
+        Track(pair, length);
+        var (shares, shareMacs) = await pair.ConfigureAwait(false);
+        return new SharedVector<T>(shares, shareMacs);
+    }
+
+    private static async ValueTask<T[]> TamperedAsync(ValueTask<T[]> local, Action<T[]>? tamper)
+    {
+        var shares = await local.ConfigureAwait(false);
+        tamper?.Invoke(shares);
+        return shares;
+    }
+
+    private async Task<T[]> BoundedSharesAsync(int length, int bits, CancellationToken ct)
+    {
+        var (shares, terms) = await _engine.BoundedRandomsAsync(length, bits, ct).ConfigureAwait(false);
+        if (terms != MaskTerms) throw new InvalidOperationException($"{terms} pseudo-random terms per mask where {MaskTerms} were allowed for.");
+        return shares;
     }
 
     /// <summary>

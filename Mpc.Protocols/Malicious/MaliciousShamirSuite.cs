@@ -35,10 +35,12 @@ namespace Mpc.Protocols.Malicious;
 /// [rho] to the owner, who sends rho's masked input v - rho to all; the digests of these messages are compared in the
 /// check. Rounds: input 2 (the MAC of rho in the first), product 1, output opening 3 for the check (coins; degree
 /// check beside the product [r][w]; the zero opening), then 2 (the opening and its digest).</para>
-/// <para>Truncation and comparison open values masked by random numbers made of authenticated random bits (the
-/// square-root trick), so no party can choose a mask out of range, as it could deal one in the semi-honest suite; see
-/// <see cref="TruncateAsync"/> and <see cref="LessThanZeroAsync"/>. Their cost is in the bits: k + s of them per
-/// element, a reduction, an opening and a square root each.</para>
+/// <para>Truncation and comparison open values masked by random numbers no party can push out of range, as it could
+/// deal one in the semi-honest suite: the low part made of authenticated random bits (the square-root trick), the
+/// high part a pseudo-random sum of bounded integers from keys every honest party holds; see
+/// <see cref="TruncateAsync"/> and <see cref="LessThanZeroAsync"/>. Their cost is in the bits: m per element
+/// truncated by m bits and b - 1 per b-bit comparison, a reduction, an opening and a square root each; the high
+/// part costs one product (its MAC).</para>
 /// </remarks>
 public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFusedTruncation<T> where T : unmanaged, IPrimeField<T>
 {
@@ -88,6 +90,21 @@ public sealed partial class MaliciousShamirSuite<T> : IArithmeticSuite<T>, IFuse
 
     /// <summary>Tests only: changes my local share of a^2 for the random bits (degree 2t) before it is reduced.</summary>
     internal Action<T[]>? SquareTamper { get; set; }
+
+    /// <summary>
+    /// Tests only: changes my local (degree-2t) share of the MAC r r'' of a mask's bounded high part before it is
+    /// reduced, as a party that reshares a wrong MAC would.
+    /// </summary>
+    internal Action<T[]>? MaskMacTamper { get; set; }
+
+    /// <summary>
+    /// Tests only: the bits of each term of a truncation mask's high part r'' instead of k + s - m (a deliberately
+    /// broken variant when too small: the opened value then shows the truncated one).
+    /// </summary>
+    internal int? HighMaskBits { get; set; }
+
+    /// <summary>Tests only: sees every value this party opens with its check (what it opens, the values).</summary>
+    internal Action<string, T[]>? OpenedTap { get; set; }
 
     /// <summary>
     /// Tests only: changes what this party sends in the suite's own messages (a copy: the kind, the receiver, the

@@ -24,9 +24,11 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
     private readonly T[] _weights;        // f_A(x_me)
     private readonly T[] _zeroWeights;    // x_me^l f_A(x_me), set-major, l = 1..t
     private readonly int _threshold;
+    private readonly int _setCount;       // C(n, t): every set, mine or not
 
-    private PseudoRandomSharing(byte[][] keys, T[] weights, T[] zeroWeights, int threshold)
+    private PseudoRandomSharing(byte[][] keys, T[] weights, T[] zeroWeights, int threshold, int setCount)
     {
+        _setCount = setCount;
         _keys = keys;
         _weights = weights;
         _zeroWeights = zeroWeights;
@@ -92,7 +94,7 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
             var power = x;
             for (int l = 0; l < threshold; l++, power *= x) zeroWeights[s * threshold + l] = power * f;
         }
-        return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
+        return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold, Sets(n, n - threshold).Count);
     }
 
     /// <summary>Elements drawn and combined per pass: every PRG stream's draws for a chunk stay in cache.</summary>
@@ -154,6 +156,39 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
             {
                 int c = Math.Min(Chunk, length - start);
                 prg.FillUniform<T>(draws.AsSpan(0, c));
+                VectorMath.AddScaled<T>(draws.AsSpan(0, c), _weights[s], result.AsSpan(start, c));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The number of sets, C(n, t): a bounded random sum (<see cref="BoundedRandoms"/>) has this many terms.</summary>
+    public int TermCount => _setCount;
+
+    /// <summary>
+    /// My degree-t shares of <paramref name="length"/> values r = sum over the sets A of psi_A, each psi_A an integer
+    /// uniform below 2^<paramref name="bits"/> drawn from k_A: r is below C(n, t) 2^bits whatever any t parties do (every
+    /// set has a member outside them, who draws its psi_A from the key), and any t parties miss one psi_A (the set of
+    /// the others), uniform below 2^bits. Local (Cramer, Damgard and Ishai's pseudo-random sharing of integers in a
+    /// range, TCC 2005).
+    /// </summary>
+    public T[] BoundedRandoms(int length, int bits, StreamTag purpose)
+    {
+        if (bits < 1 || bits > 125) throw new ArgumentOutOfRangeException(nameof(bits), bits, "Bounded randoms have 1 to 125 bits.");
+        var result = new T[length];
+        Span<byte> info = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(info, purpose.Value);
+        var raw = new UInt128[Math.Min(length, Chunk)];
+        var draws = new T[raw.Length];
+        var mask = (UInt128.One << bits) - 1;
+        for (int s = 0; s < _keys.Length; s++)
+        {
+            using var prg = AesCtrPrg.Derive(_keys[s], "mpc-prss-bounded"u8, info);
+            for (int start = 0; start < length; start += Chunk)
+            {
+                int c = Math.Min(Chunk, length - start);
+                prg.Fill<UInt128>(raw.AsSpan(0, c));
+                for (int i = 0; i < c; i++) draws[i] = T.FromInt128((Int128)(raw[i] & mask));
                 VectorMath.AddScaled<T>(draws.AsSpan(0, c), _weights[s], result.AsSpan(start, c));
             }
         }

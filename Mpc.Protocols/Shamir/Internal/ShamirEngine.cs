@@ -227,6 +227,20 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     }
 
     /// <summary>
+    /// Degree-t sharings of <paramref name="length"/> sums of C(n, t) integers, each uniform below
+    /// 2^<paramref name="bits"/> (<see cref="PseudoRandomSharing{T}.BoundedRandoms"/>): bounded whatever t parties do,
+    /// and hiding one uniform term from any t of them. No communication once the keys are out; tags taken at the call.
+    /// Returns the shares and the number of terms.
+    /// </summary>
+    public async ValueTask<(T[] Shares, int Terms)> BoundedRandomsAsync(int length, int bits, CancellationToken ct)
+    {
+        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
+        var purpose = _session.NextTag(_channel);
+        var sharing = await _pseudoRandom.ConfigureAwait(false);
+        return (sharing.BoundedRandoms(length, bits, purpose), sharing.TermCount);
+    }
+
+    /// <summary>
     /// Degree-2t sharings of zero for <paramref name="length"/> values by pseudo-random secret sharing: added to a local
     /// product before it is opened, they leave the opened polynomial uniform but for its value. Tags taken at the call.
     /// </summary>

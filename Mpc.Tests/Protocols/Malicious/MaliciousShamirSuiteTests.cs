@@ -4,6 +4,7 @@ using Mpc.Net;
 using Mpc.Protocols;
 using Mpc.Protocols.Malicious;
 using Mpc.Protocols.Shamir;
+using Mpc.Tests.Arbitraries;
 using Mpc.Tests.Hostile;
 using Mpc.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -59,6 +60,9 @@ public enum Cheat
 
     /// <summary>Adds an error to its share of a random value's square, from which truncation and comparison masks' bits come.</summary>
     WrongRandomSquare,
+
+    /// <summary>Adds an error to its local share of the MAC of a truncation or comparison mask's bounded high part.</summary>
+    WrongMaskMac,
 }
 
 public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
@@ -131,6 +135,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
         {
             Cheat.WrongProduct => (suite, _) => suite.ProductTamper = (values, _) => Changed(values, element, error),
             Cheat.WrongMac => (suite, _) => suite.ProductTamper = (_, macs) => Changed(macs, element, error),
+            Cheat.WrongMaskMac => (suite, _) => suite.MaskMacTamper = macs => Changed(macs, element, error),
             Cheat.WrongOutputShare => (suite, armed) => suite.SendTamper = (kind, to, v) =>
                 kind == SentMessage.OpeningShare && to == victim && armed.Enabled ? Changed(v, element, error) : v,
             Cheat.WrongMaskedValueShare => (suite, armed) => suite.SendTamper = (kind, to, v) =>
@@ -166,7 +171,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
     /// </summary>
     private static (IntegrityCheck[] Checks, bool Named) Caught(Cheat cheat, int n) => cheat switch
     {
-        Cheat.WrongProduct or Cheat.WrongMac => ([IntegrityCheck.MacCheck], false),
+        Cheat.WrongProduct or Cheat.WrongMac or Cheat.WrongMaskMac => ([IntegrityCheck.MacCheck], false),
         Cheat.WrongRandomSquare => ([IntegrityCheck.SquareCheck, IntegrityCheck.OpeningConsistency], false),
         Cheat.WrongOutputShare => ([IntegrityCheck.OpeningConsistency], n % 2 == 0), // n >= 2t + 2
         Cheat.WrongMaskedValueShare or Cheat.WrongInputMaskShare => ([IntegrityCheck.OpeningConsistency], false),
@@ -176,7 +181,7 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
 
     /// <summary>Whether the lie lands in nothing the protocol uses: a local product of a party after 2t.</summary>
     private static bool Unused(Cheat cheat, int n, int cheater) =>
-        cheat is Cheat.WrongProduct or Cheat.WrongMac && cheater > 2 * ((n - 1) / 2);
+        cheat is Cheat.WrongProduct or Cheat.WrongMac or Cheat.WrongMaskMac && cheater > 2 * ((n - 1) / 2);
 
     public static TheoryData<Cheat, int, int> EveryCheatEveryParty()
     {
@@ -371,6 +376,44 @@ public sealed class MaliciousShamirSuiteTests(ITestOutputHelper output)
     /// to a wrong square, which only the squares' check in the next verification can catch. Runs until that has
     /// happened (probability 2^-40 of 40 runs without it), and every run is caught.
     /// </summary>
+    /// <summary>
+    /// What a truncation opens, c = x + 2^(k-1) + r' + 2^m r'', is spread alike whatever x: bits k - 4 .. k + 1 of c are
+    /// uniform for x = 2^(k-3) and for x = -2^(k-3), at 3 and 5 parties. With a high part of one bit per term (a
+    /// deliberately broken variant) the same bits show x.
+    /// </summary>
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(5, true)]
+    [InlineData(3, false)]
+    public async Task TruncationOpening_IsUniform_BrokenHighMaskShowsX(int n, bool masked)
+    {
+        const int trials = 16, length = 64, bits = 16;
+        foreach (int sign in new[] { 1, -1 })
+        {
+            var counts = new long[64];
+            for (int trial = 0; trial < trials; trial++)
+            {
+                var opened = await LocalParties.RunAsync(n, async s =>
+                {
+                    var suite = await MaliciousShamirSuite<Mersenne127>.CreateAsync(s);
+                    if (!masked) suite.HighMaskBits = 1;
+                    int k = suite.TruncationInputBits;
+                    var x = Enumerable.Repeat(Mersenne127.FromInt128(sign * (Int128.One << (k - 3))), length).ToArray();
+                    var sx = await suite.InputAsync(0, s.PartyId == 0 ? x : ReadOnlyMemory<Mersenne127>.Empty, length);
+                    Mersenne127[]? c = null;
+                    suite.OpenedTap = (what, values) => c = what.Contains("truncation") ? values : c;
+                    await suite.TruncateAsync(sx, bits);
+                    return (C: c!, K: k);
+                }, seed: 1000 * sign + trial);
+                var (c, k) = opened[0];
+                foreach (var value in c) counts[(int)((Mersenne127.ToBigInteger(value) >> (k - 4)) & 63)]++;
+            }
+            string what = $"bits k - 4 .. k + 1 of the opened truncation values, x = {sign} 2^(k-3), {n} parties";
+            if (masked) ChiSquare.AssertUniform(counts, what);
+            else Assert.True(ChiSquare.Statistic(counts) > ChiSquare.Critical001(63), $"{what}: uniform without the high mask");
+        }
+    }
+
     [Fact]
     public async Task AWrongSquareThatIsStillASquare_IsCaughtByTheSquaresCheck()
     {
