@@ -233,7 +233,8 @@ public sealed partial class MaliciousShamirSuite<T>
     private async Task<T[]> BoundedSharesAsync(int length, int bits, CancellationToken ct)
     {
         var (shares, terms) = await _engine.BoundedRandomsAsync(length, bits, ct).ConfigureAwait(false);
-        if (terms != MaskTerms) throw new InvalidOperationException($"{terms} pseudo-random terms per mask where {MaskTerms} were allowed for.");
+        if (terms != MaskTerms)
+            throw new InvalidOperationException($"{terms} pseudo-random terms per mask where {MaskTerms} were allowed for.");
         return shares;
     }
 
