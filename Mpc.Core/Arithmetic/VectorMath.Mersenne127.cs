@@ -28,6 +28,37 @@ public static partial class VectorMath
     }
 
     /// <summary>
+    /// accumulator[i] += sum over j of scalars[j] * terms[j * n + i], with n = the accumulator's length (the terms
+    /// term-major): a polynomial's coefficients evaluated at one point (Shamir dealing), whose powers are small. Over
+    /// 2^127-1 with every scalar below 2^64, two 64x64 products per term and one reduction per element.
+    /// </summary>
+    public static void AddCombination<T>(ReadOnlySpan<T> terms, ReadOnlySpan<T> scalars, Span<T> accumulator)
+        where T : unmanaged, IRing<T>
+    {
+        int n = accumulator.Length;
+        if (terms.Length != (long)scalars.Length * n)
+            throw new ArgumentException($"Expected {scalars.Length} terms of {n} elements, got {terms.Length} elements.", nameof(terms));
+        if (typeof(T) == typeof(Mersenne127) && scalars.Length <= 64)
+        {
+            var wide = MemoryMarshal.Cast<T, UInt128>(scalars);
+            Span<ulong> small = stackalloc ulong[wide.Length];
+            bool allSmall = true;
+            for (int j = 0; j < wide.Length && allSmall; j++)
+            {
+                allSmall = wide[j] >> 64 == 0;
+                small[j] = (ulong)wide[j];
+            }
+            if (allSmall)
+            {
+                Mersenne127Kernels.AddSmallCombination(MemoryMarshal.Cast<T, UInt128>(terms), small,
+                    MemoryMarshal.Cast<T, UInt128>(accumulator));
+                return;
+            }
+        }
+        for (int j = 0; j < scalars.Length; j++) AddScaled(terms.Slice(j * n, n), scalars[j], accumulator);
+    }
+
+    /// <summary>
     /// The sum of words[i] * values[i], each word an integer below 2^64: a random linear combination with short
     /// coefficients (a batched check's), two 64x64 products per element over 2^127-1 and one reduction in all.
     /// </summary>
@@ -228,6 +259,32 @@ public static partial class VectorMath
                     w4 += AddCarry(ref w3, carry) + AddCarry(ref w3, h11);
                 }
                 destination[i] = Fold(w0, w1, w2, w3, w4);
+            }
+        }
+
+        /// <remarks>
+        /// Each product a s (a &lt; 2^127, s &lt; 2^64) is below 2^191; the accumulator and at most 64 of them stay below
+        /// 2^256, summed in four words and reduced once.
+        /// </remarks>
+        public static void AddSmallCombination(ReadOnlySpan<UInt128> terms, ReadOnlySpan<ulong> scalars, Span<UInt128> accumulator)
+        {
+            int n = accumulator.Length, count = scalars.Length;
+            var limbs = MemoryMarshal.Cast<UInt128, ulong>(terms);
+            for (int i = 0; i < n; i++)
+            {
+                UInt128 start = accumulator[i];
+                ulong w0 = (ulong)start, w1 = (ulong)(start >> 64), w2 = 0, w3 = 0;
+                for (int j = 0; j < count; j++)
+                {
+                    int k = 2 * (j * n + i);
+                    ulong s = scalars[j];
+                    ulong h0 = Math.BigMul(limbs[k], s, out ulong l0);
+                    ulong h1 = Math.BigMul(limbs[k + 1], s, out ulong l1);
+                    ulong carry = AddCarry(ref w0, l0);
+                    carry = AddCarry(ref w1, carry) + AddCarry(ref w1, h0) + AddCarry(ref w1, l1);
+                    w3 += AddCarry(ref w2, carry) + AddCarry(ref w2, h1);
+                }
+                accumulator[i] = Fold(w0, w1, w2, w3, 0);
             }
         }
 

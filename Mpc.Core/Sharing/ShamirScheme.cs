@@ -67,10 +67,10 @@ public sealed class ShamirScheme<T> where T : unmanaged, IFiniteField<T>
         prg.FillUniform<T>(coefficients);
         for (int i = 0; i < PartyCount; i++)
         {
+            // share_i = secret + sum over k of c_k x_i^k: one pass over the coefficients per party.
             Span<T> share = shares.Slice(i * length, length);
             secrets.CopyTo(share);
-            for (int k = 1; k <= Threshold; k++)
-                VectorMath.AddScaled<T>(coefficients.AsSpan((k - 1) * length, length), _powers[i][k], share);
+            VectorMath.AddCombination<T>(coefficients, _powers[i].AsSpan(1, Threshold), share);
         }
     }
 

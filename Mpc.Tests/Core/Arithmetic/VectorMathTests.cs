@@ -84,6 +84,23 @@ public abstract class VectorMathTests<T> where T : unmanaged, IRing<T>
         }
     }
 
+    [Property(MaxTest = 100)]
+    public void AddCombination_MatchesScaledAdditions(int seed, byte termsByte, byte lengthByte, bool smallScalars)
+    {
+        int count = termsByte % 12, n = lengthByte % 70;
+        var terms = Vector<T>(seed, count * n);
+        var scalars = smallScalars // powers of evaluation points: below 2^64, the fast path over 2^127-1
+            ? Enumerable.Range(0, count).Select(j => T.FromUInt64(ulong.MaxValue - (ulong)(seed & 0xFFFF) * (ulong)j)).ToArray()
+            : Vector<T>(seed + 1, count);
+        var start = Vector<T>(seed + 2, n);
+        var expected = (T[])start.Clone();
+        for (int j = 0; j < count; j++)
+            for (int i = 0; i < n; i++) expected[i] += scalars[j] * terms[j * n + i];
+        var actual = (T[])start.Clone();
+        VectorMath.AddCombination<T>(terms, scalars, actual);
+        Assert.Equal(expected, actual);
+    }
+
     [Property(MaxTest = 50)]
     public void Kernels_WorkInPlace(int seed, byte lengthByte)
     {
@@ -149,5 +166,19 @@ public sealed class Mersenne127VectorMath : VectorMathTests<Mersenne127>
         var d = new Mersenne127[n];
         VectorMath.LinearCombination<Mersenne127>(terms, scalars, d);
         Assert.All(d, v => Assert.Equal(Mersenne127.FromInt64(count), v)); // (p - 1)^2 = 1
+    }
+
+    [Fact]
+    public void AddCombination_LargestSmallScalars_FoldExactly()
+    {
+        // p - 1 times 2^64 - 1, 64 terms deep, onto p - 1: every word of the sum at its largest.
+        var top = -Mersenne127.One;
+        var scalar = Mersenne127.FromUInt64(ulong.MaxValue);
+        const int count = 64, n = 3;
+        var terms = Enumerable.Repeat(top, count * n).ToArray();
+        var d = Enumerable.Repeat(top, n).ToArray();
+        VectorMath.AddCombination<Mersenne127>(terms, Enumerable.Repeat(scalar, count).ToArray(), d);
+        var expected = top + Mersenne127.FromInt64(count) * top * scalar;
+        Assert.All(d, v => Assert.Equal(expected, v));
     }
 }
