@@ -14,7 +14,10 @@ namespace Mpc.Ml.Sigmoid;
 /// <remarks>
 /// Rounds: one batched comparison of z + B and z - B (the suite's LessThanZero, on as few bits as the score bound
 /// allows), one multiplication for the clip t = z + [z &lt; -B](-B - z) + [z >= B](B - z) (bits times values: no
-/// truncation), then ceil(log2 degree) levels of fixed-point products. A suite that allows speculative evaluation
+/// truncation), then the polynomial: where the ring allows, of t on the comparison's grid of 2^-6, from its exact
+/// powers and one truncation by as few bits as the multipliers allow (<see cref="CoarsePowerEvaluator.TryPlanOnGrid"/>:
+/// the actively secure suite pays a random bit per bit it truncates), else ceil(log2 degree) levels of fixed-point
+/// products. A suite that allows speculative evaluation
 /// (<see cref="IArithmeticSuite{T}.SpeculativeComparison"/>) runs the comparison and the polynomial at once and
 /// selects with one product: the rounds of the longer of the two, plus one; its comparison is exact. Its polynomial
 /// only has to be right on [-B, B], so it is evaluated from exact powers of z rounded to a grid of 2^-q
@@ -205,6 +208,19 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
             Math.Min(ComparisonBits(inputBound, coarse) + 1, suite.TruncationInputBits), ct).ConfigureAwait(false);
         var underLow = SigmoidIntervals.Slice(below, 0, n);
         var atLeastHigh = suite.AddPublic(suite.Scale(SigmoidIntervals.Slice(below, n, n), -T.One), Enumerable.Repeat(T.One, n).ToArray());
+
+        if (coarse < f && PlanOnGrid<T>(coarse, f, suite.TruncationInputBits) is { } plan)
+        {
+            // The clip on the grid, T = s + [z < -B](-B 2^q - s) + [z >= B](B 2^q - s) for s = z truncated to 2^-q (bits
+            // times integers), then p(T / 2^q) from exact powers of T: one truncation in all instead of one per level.
+            var clipped = await suite.MultiplyAsync(SigmoidIntervals.Concatenate(underLow, atLeastHigh),
+                SigmoidIntervals.Concatenate(suite.AddPublic(suite.Scale(scaled, -T.One), minus),
+                    suite.AddPublic(suite.Scale(scaled, -T.One), plus)), ct).ConfigureAwait(false);
+            var grid = suite.Add(scaled, suite.Add(SigmoidIntervals.Slice(clipped, 0, n), SigmoidIntervals.Slice(clipped, n, n)));
+            var odd = await plan.OddTermsAsync(suite, grid, coarse, ct).ConfigureAwait(false);
+            var terms = await suite.TruncateAsync(odd, plan.SumBits - f, ct).ConfigureAwait(false);
+            return fixedPoint.AddPublic(terms, Enumerable.Repeat(Polynomial(0), n).ToArray());
+        }
 
         // t = z + [z < -B](-B - z) + [z >= B](B - z): bits times fixed-point values, no truncation.
         var towardsLow = fixedPoint.AddPublic(suite.Scale(z, -T.One), minusBound);

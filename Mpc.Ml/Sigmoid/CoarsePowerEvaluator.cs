@@ -66,6 +66,27 @@ internal sealed class CoarsePowerEvaluator
         return null;
     }
 
+    /// <summary>
+    /// The plan on a given grid of 2^-<paramref name="gridBits"/> whose weighted sum has as few fractional bits as the
+    /// multipliers allow (the top one keeps <see cref="MultiplierBits"/> bits), so that the one truncation shifts by as
+    /// few bits as it can: for a suite whose truncation costs a random bit per bit shifted (the actively secure one).
+    /// Null where the grid's top power does not fit the ring or the sum the truncation's input range.
+    /// </summary>
+    public static CoarsePowerEvaluator? TryPlanOnGrid<T>(double[] coefficients, int shift, int gridBits, int fractionalBits,
+        int truncationInputBits)
+        where T : unmanaged, IRing<T>
+    {
+        int degree = coefficients.Length - 1;
+        if (degree < 1 || gridBits < MinGridBits) return null;
+        double magnitude = 0;
+        for (int k = 1; k <= degree; k += 2) magnitude += Math.Abs(coefficients[k]);
+        int top = (shift + gridBits) * degree;
+        int sumBits = Math.Max(top + MultiplierBits, fractionalBits + 1);
+        int largest = truncationInputBits - 2 - (int)Math.Ceiling(Math.Log2(Math.Max(1.25 * magnitude, 1)));
+        if (top > T.SignedBits - 2 || sumBits > largest) return null;
+        return new CoarsePowerEvaluator(coefficients, shift, gridBits, sumBits);
+    }
+
     /// <summary>p(z / 2^b) with f fractional bits, for shared z with <paramref name="scaleBits"/> fractional bits.</summary>
     public async ValueTask<SharedVector<T>> EvaluateAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z, int scaleBits,
         CancellationToken ct)
@@ -87,7 +108,9 @@ internal sealed class CoarsePowerEvaluator
         int n = z.Length, degree = _coefficients.Length - 1, unit = _shift + GridBits;
         if (scaleBits < GridBits)
             throw new ArgumentOutOfRangeException(nameof(scaleBits), scaleBits, $"The input needs at least {GridBits} fractional bits.");
-        var powers = await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
+        var powers = scaleBits == GridBits
+            ? await suite.PowersAsync(z, degree, ct).ConfigureAwait(false) // z is on the grid already
+            : await suite.TruncatedPowersAsync(z, scaleBits - GridBits, degree, ct).ConfigureAwait(false);
 
         SharedVector<T>? sum = null;
         for (int k = 1; k <= degree; k += 2)

@@ -65,6 +65,14 @@ public abstract class OddChebyshevSigmoid
         where T : unmanaged, IRing<T> =>
         CoarsePowerEvaluator.TryPlan<T>(_coefficients, _shift, fractionalBits, scaleBits, truncationInputBits);
 
+    /// <summary>
+    /// The plan on the grid of 2^-<paramref name="gridBits"/> with the fewest bits to truncate
+    /// (<see cref="CoarsePowerEvaluator.TryPlanOnGrid"/>), or null where the ring or the range leaves none.
+    /// </summary>
+    private protected CoarsePowerEvaluator? PlanOnGrid<T>(int gridBits, int fractionalBits, int truncationInputBits)
+        where T : unmanaged, IRing<T> =>
+        CoarsePowerEvaluator.TryPlanOnGrid<T>(_coefficients, _shift, gridBits, fractionalBits, truncationInputBits);
+
     /// <summary>The polynomial of shared fixed-point values z (not clipped).</summary>
     private protected ValueTask<SharedVector<T>> EvaluatePolynomialAsync<T>(FixedPointArithmetic<T> fixedPoint, SharedVector<T> z,
         CancellationToken ct)

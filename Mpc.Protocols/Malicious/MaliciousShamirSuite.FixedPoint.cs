@@ -139,8 +139,8 @@ public sealed partial class MaliciousShamirSuite<T>
     /// <summary>
     /// [c' &lt; r'] per element for public c' and shared bits r'_0..r'_(m-1) (element-major in <paramref name="bits"/>,
     /// <paramref name="width"/> per element): e_i = c_i xor r_i (local), f_i = OR of e_j for j &gt;= i (a suffix OR in
-    /// ceil(log2 m) product rounds), and the answer sum (f_i - f_(i+1)) (1 - c_i): r' is larger where they first differ
-    /// from the top iff c has a 0 there.
+    /// ceil(log2 m) product rounds of at most m / 2 products per element), and the answer sum (f_i - f_(i+1)) (1 - c_i):
+    /// r' is larger where they first differ from the top iff c has a 0 there.
     /// </summary>
     private async ValueTask<SharedVector<T>> LessThanBitsAsync(UInt128[] cLow, SharedVector<T> bits, int length, int width, int m,
         CancellationToken ct)
@@ -158,17 +158,36 @@ public sealed partial class MaliciousShamirSuite<T>
                 eShares[i * length + e] = ci ? T.One - share : share;
                 eMacs[i * length + e] = ci ? _key - mac : mac;
             }
-        var f = new SharedVector<T>(eShares, eMacs);
-        for (int step = 1; step < m; step *= 2)
+        // Suffix ORs by Sklansky's prefix (1960), from the top: after the level of span s, f_i is the OR of e_i .. the end
+        // of i's block of 2s positions; each position in a block's lower half takes in the first of its upper half. At
+        // most m / 2 products a level, ceil(log2 m) levels.
+        for (int span = 1; span < m; span *= 2)
         {
-            // f_i = f_i OR f_(i+step) = f_i + f_(i+step) - f_i f_(i+step) for i + step < m.
-            int count = (m - step) * length;
-            var lower = f.Slice(0, count);
-            var upper = f.Slice(step * length, count);
+            var pairs = new List<(int Position, int Upper)>();
+            for (int start = 0; start + span < m; start += 2 * span)
+                for (int i = start; i < start + span; i++) pairs.Add((i, start + span));
+            var left = new T[pairs.Count * length];
+            var leftMacs = new T[left.Length];
+            var right = new T[left.Length];
+            var rightMacs = new T[left.Length];
+            for (int k = 0; k < pairs.Count; k++)
+            {
+                Array.Copy(eShares, pairs[k].Position * length, left, k * length, length);
+                Array.Copy(eMacs, pairs[k].Position * length, leftMacs, k * length, length);
+                Array.Copy(eShares, pairs[k].Upper * length, right, k * length, length);
+                Array.Copy(eMacs, pairs[k].Upper * length, rightMacs, k * length, length);
+            }
+            var lower = new SharedVector<T>(left, leftMacs);
+            var upper = new SharedVector<T>(right, rightMacs);
             var product = await MultiplyAsync(lower, upper, ct).ConfigureAwait(false);
             var combined = Subtract(Add(lower, upper), product);
-            f = SharedVector<T>.Concat(combined, f.Slice(count, m * length - count));
+            for (int k = 0; k < pairs.Count; k++)
+            {
+                Array.Copy(combined.Shares, k * length, eShares, pairs[k].Position * length, length);
+                Array.Copy(combined.Macs!, k * length, eMacs, pairs[k].Position * length, length);
+            }
         }
+        var f = new SharedVector<T>(eShares, eMacs);
         // sum over i of (f_i - f_(i+1)) (1 - c_i), f_m = 0.
         var result = Constant(new T[length]);
         for (int i = 0; i < m; i++)
