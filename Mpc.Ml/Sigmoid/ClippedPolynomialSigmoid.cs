@@ -191,8 +191,6 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
     {
         var suite = fixedPoint.Suite;
         int n = z.Length;
-        var bound = Enumerable.Repeat(Bound, n).ToArray();
-        var minusBound = Enumerable.Repeat(-Bound, n).ToArray();
 
         // [z < -B] and [z < B] in one comparison, on z truncated to 1/64 (the comparison's cost grows with its bits;
         // the clip moves by at most p's slope times 2/64 where the truncation errs, next to the boundary).
@@ -211,24 +209,26 @@ public sealed class ClippedPolynomialSigmoid : OddChebyshevSigmoid, ISigmoid
 
         if (coarse < f && PlanOnGrid<T>(coarse, f, suite.TruncationInputBits) is { } plan)
         {
-            // The clip on the grid, T = s + [z < -B](-B 2^q - s) + [z >= B](B 2^q - s) for s = z truncated to 2^-q (bits
-            // times integers), then p(T / 2^q) from exact powers of T: one truncation in all instead of one per level.
-            var clipped = await suite.MultiplyAsync(SigmoidIntervals.Concatenate(underLow, atLeastHigh),
-                SigmoidIntervals.Concatenate(suite.AddPublic(suite.Scale(scaled, -T.One), minus),
-                    suite.AddPublic(suite.Scale(scaled, -T.One), plus)), ct).ConfigureAwait(false);
-            var grid = suite.Add(scaled, suite.Add(SigmoidIntervals.Slice(clipped, 0, n), SigmoidIntervals.Slice(clipped, n, n)));
+            // The clip on the grid (z truncated to 2^-q, B 2^q), then p(T / 2^q) from exact powers of the clipped T: one
+            // truncation in all instead of one per level.
+            var grid = await ClipAsync(scaled, minus, plus).ConfigureAwait(false);
             var odd = await plan.OddTermsAsync(suite, grid, coarse, ct).ConfigureAwait(false);
             var terms = await suite.TruncateAsync(odd, plan.SumBits - f, ct).ConfigureAwait(false);
             return fixedPoint.AddPublic(terms, Enumerable.Repeat(Polynomial(0), n).ToArray());
         }
 
-        // t = z + [z < -B](-B - z) + [z >= B](B - z): bits times fixed-point values, no truncation.
-        var towardsLow = fixedPoint.AddPublic(suite.Scale(z, -T.One), minusBound);
-        var towardsHigh = fixedPoint.AddPublic(suite.Scale(z, -T.One), bound);
-        var corrections = await suite.MultiplyAsync(SigmoidIntervals.Concatenate(underLow, atLeastHigh),
-            SigmoidIntervals.Concatenate(towardsLow, towardsHigh), ct).ConfigureAwait(false);
-        var t = suite.Add(z, suite.Add(SigmoidIntervals.Slice(corrections, 0, n), SigmoidIntervals.Slice(corrections, n, n)));
-
+        var t = await ClipAsync(z, Enumerable.Repeat(fixedPoint.Format.Encode<T>(-Bound), n).ToArray(),
+            Enumerable.Repeat(fixedPoint.Format.Encode<T>(Bound), n).ToArray()).ConfigureAwait(false);
         return await EvaluatePolynomialAsync(fixedPoint, t, ct).ConfigureAwait(false);
+
+        // v + [z < -B](low - v) + [z >= B](high - v): bits times values, no truncation.
+        async ValueTask<SharedVector<T>> ClipAsync(SharedVector<T> v, T[] low, T[] high)
+        {
+            var towardsLow = suite.AddPublic(suite.Scale(v, -T.One), low);
+            var towardsHigh = suite.AddPublic(suite.Scale(v, -T.One), high);
+            var corrections = await suite.MultiplyAsync(SigmoidIntervals.Concatenate(underLow, atLeastHigh),
+                SigmoidIntervals.Concatenate(towardsLow, towardsHigh), ct).ConfigureAwait(false);
+            return suite.Add(v, suite.Add(SigmoidIntervals.Slice(corrections, 0, n), SigmoidIntervals.Slice(corrections, n, n)));
+        }
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class MaliciousShamirSuite<T>
         var highMask = BoundedMasksAsync(length, HighMaskBits ?? k + StatisticalSecurity - bits, ct);
         var openTag = _session.NextTag();
         var x = await pending.ConfigureAwait(false);
-        var low = MaskParts(await randomBits.ConfigureAwait(false), length, bits, bits).Low;
+        var low = BitsValue(await randomBits.ConfigureAwait(false), length, bits);
         var high = await highMask.ConfigureAwait(false);
 
         var masked = Add(Add(x, low), Scale(high, Power(bits)));
@@ -116,7 +116,7 @@ public sealed partial class MaliciousShamirSuite<T>
         var highMask = BoundedMasksAsync(length, StatisticalSecurity + 1, ct);
         var openTag = _session.NextTag();
         var all = await randomBits.ConfigureAwait(false);
-        var low = MaskParts(all, length, m, m).Low;
+        var low = BitsValue(all, length, m);
         var high = await highMask.ConfigureAwait(false);
 
         var y = AddPublic(x, Repeat(Power(m), length));
@@ -126,7 +126,7 @@ public sealed partial class MaliciousShamirSuite<T>
         // The low m bits of c, public, and [c' < r'] from r''s bits.
         var cLow = new UInt128[length];
         for (int i = 0; i < length; i++) cLow[i] = (UInt128)T.ToSignedInt128(c[i]) & ((UInt128.One << m) - 1);
-        var less = await LessThanBitsAsync(cLow, all, length, m, m, ct).ConfigureAwait(false);
+        var less = await LessThanBitsAsync(cLow, all, length, m, ct).ConfigureAwait(false);
 
         // floor(y / 2^m) = (y - c' + r' - 2^m [c' < r']) / 2^m, and [x < 0] = 1 - that.
         var publicLow = new T[length];
@@ -138,11 +138,11 @@ public sealed partial class MaliciousShamirSuite<T>
 
     /// <summary>
     /// [c' &lt; r'] per element for public c' and shared bits r'_0..r'_(m-1) (element-major in <paramref name="bits"/>,
-    /// <paramref name="width"/> per element): e_i = c_i xor r_i (local), f_i = OR of e_j for j &gt;= i (a suffix OR in
+    /// m per element): e_i = c_i xor r_i (local), f_i = OR of e_j for j &gt;= i (a suffix OR in
     /// ceil(log2 m) product rounds of at most m / 2 products per element), and the answer sum (f_i - f_(i+1)) (1 - c_i):
     /// r' is larger where they first differ from the top iff c has a 0 there.
     /// </summary>
-    private async ValueTask<SharedVector<T>> LessThanBitsAsync(UInt128[] cLow, SharedVector<T> bits, int length, int width, int m,
+    private async ValueTask<SharedVector<T>> LessThanBitsAsync(UInt128[] cLow, SharedVector<T> bits, int length, int m,
         CancellationToken ct)
     {
         // e, position-major: e[i * length + element].
@@ -152,8 +152,8 @@ public sealed partial class MaliciousShamirSuite<T>
             for (int e = 0; e < length; e++)
             {
                 bool ci = ((cLow[e] >> i) & 1) != 0;
-                var share = bits.Shares[e * width + i];
-                var mac = bits.Macs![e * width + i];
+                var share = bits.Shares[e * m + i];
+                var mac = bits.Macs![e * m + i];
                 // c xor r = r for c = 0, 1 - r for c = 1.
                 eShares[i * length + e] = ci ? T.One - share : share;
                 eMacs[i * length + e] = ci ? _key - mac : mac;
@@ -202,28 +202,24 @@ public sealed partial class MaliciousShamirSuite<T>
     }
 
     /// <summary>
-    /// The mask parts of <paramref name="length"/> elements from their bits (element-major, <paramref name="width"/>
-    /// each): r' = sum over i &lt; m of 2^i b_i and r'' = sum over i &gt;= m of 2^(i-m) b_i.
+    /// The numbers of <paramref name="length"/> elements from their bits (element-major, <paramref name="width"/> each):
+    /// sum over i of 2^i b_i, with its MAC.
     /// </summary>
-    private static (SharedVector<T> Low, SharedVector<T> High) MaskParts(SharedVector<T> bits, int length, int width, int m)
+    private static SharedVector<T> BitsValue(SharedVector<T> bits, int length, int width)
     {
-        var low = new T[length];
-        var lowMacs = new T[length];
-        var high = new T[length];
-        var highMacs = new T[length];
+        var values = new T[length];
+        var macs = new T[length];
         for (int e = 0; e < length; e++)
         {
-            T l = T.Zero, lm = T.Zero, h = T.Zero, hm = T.Zero;
-            for (int i = width - 1; i >= 0; i--)
+            T value = T.Zero, mac = T.Zero;
+            for (int i = width - 1; i >= 0; i--) // Horner, from the top bit
             {
-                var share = bits.Shares[e * width + i];
-                var mac = bits.Macs![e * width + i];
-                if (i >= m) { h = h + h + share; hm = hm + hm + mac; } // Horner, from the top bit
-                else { l = l + l + share; lm = lm + lm + mac; }
+                value = value + value + bits.Shares[e * width + i];
+                mac = mac + mac + bits.Macs![e * width + i];
             }
-            (low[e], lowMacs[e], high[e], highMacs[e]) = (l, lm, h, hm);
+            (values[e], macs[e]) = (value, mac);
         }
-        return (new(low, lowMacs), new(high, highMacs));
+        return new(values, macs);
     }
 
     /// <summary>
@@ -234,7 +230,7 @@ public sealed partial class MaliciousShamirSuite<T>
     /// </summary>
     private async Task<SharedVector<T>> BoundedMasksAsync(int length, int bits, CancellationToken ct)
     {
-        var values = BoundedSharesAsync(length, bits, ct);
+        var values = _engine.BoundedRandomsAsync(length, bits, ct).AsTask();
         var macs = _engine.ReduceAsync(TamperedAsync(KeyProductAsync(values), MaskMacTamper), ct, beside: true).AsTask();
         var pair = PairAsync(values, macs);
         Track(pair, length);
@@ -246,14 +242,6 @@ public sealed partial class MaliciousShamirSuite<T>
     {
         var shares = await local.ConfigureAwait(false);
         tamper?.Invoke(shares);
-        return shares;
-    }
-
-    private async Task<T[]> BoundedSharesAsync(int length, int bits, CancellationToken ct)
-    {
-        var (shares, terms) = await _engine.BoundedRandomsAsync(length, bits, ct).ConfigureAwait(false);
-        if (terms != MaskTerms)
-            throw new InvalidOperationException($"{terms} pseudo-random terms per mask where {MaskTerms} were allowed for.");
         return shares;
     }
 

@@ -24,11 +24,9 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
     private readonly T[] _weights;        // f_A(x_me)
     private readonly T[] _zeroWeights;    // x_me^l f_A(x_me), set-major, l = 1..t
     private readonly int _threshold;
-    private readonly int _setCount;       // C(n, t): every set, mine or not
 
-    private PseudoRandomSharing(byte[][] keys, T[] weights, T[] zeroWeights, int threshold, int setCount)
+    private PseudoRandomSharing(byte[][] keys, T[] weights, T[] zeroWeights, int threshold)
     {
-        _setCount = setCount;
         _keys = keys;
         _weights = weights;
         _zeroWeights = zeroWeights;
@@ -94,7 +92,7 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
             var power = x;
             for (int l = 0; l < threshold; l++, power *= x) zeroWeights[s * threshold + l] = power * f;
         }
-        return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold, Sets(n, n - threshold).Count);
+        return new PseudoRandomSharing<T>(keys, weights, zeroWeights, threshold);
     }
 
     /// <summary>Elements drawn and combined per pass: every PRG stream's draws for a chunk stay in cache.</summary>
@@ -161,9 +159,6 @@ internal sealed class PseudoRandomSharing<T> where T : unmanaged, IFiniteField<T
         }
         return result;
     }
-
-    /// <summary>The number of sets, C(n, t): a bounded random sum (<see cref="BoundedRandoms"/>) has this many terms.</summary>
-    public int TermCount => _setCount;
 
     /// <summary>
     /// My degree-t shares of <paramref name="length"/> values r = sum over the sets A of psi_A, each psi_A an integer

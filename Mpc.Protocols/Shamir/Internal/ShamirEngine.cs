@@ -207,11 +207,8 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// </summary>
     public async ValueTask<(T[] Wide, T[] Narrow)> DoubleRandomsAsync(int length, CancellationToken ct)
     {
-        // Both tags now, before any await: the keys' (first call only) and this sharing's.
-        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
-        var purpose = _session.NextTag(_channel);
-        var sharing = await _pseudoRandom.ConfigureAwait(false);
-        return sharing.DoubleRandoms(length, purpose);
+        var (pending, purpose) = PseudoRandom(ct);
+        return (await pending.ConfigureAwait(false)).DoubleRandoms(length, purpose);
     }
 
     /// <summary>
@@ -220,24 +217,19 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// </summary>
     public async ValueTask<T[]> RandomsAsync(int length, CancellationToken ct)
     {
-        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
-        var purpose = _session.NextTag(_channel);
-        var sharing = await _pseudoRandom.ConfigureAwait(false);
-        return sharing.Randoms(length, purpose);
+        var (pending, purpose) = PseudoRandom(ct);
+        return (await pending.ConfigureAwait(false)).Randoms(length, purpose);
     }
 
     /// <summary>
     /// Degree-t sharings of <paramref name="length"/> sums of C(n, t) integers, each uniform below
     /// 2^<paramref name="bits"/> (<see cref="PseudoRandomSharing{T}.BoundedRandoms"/>): bounded whatever t parties do,
     /// and hiding one uniform term from any t of them. No communication once the keys are out; tags taken at the call.
-    /// Returns the shares and the number of terms.
     /// </summary>
-    public async ValueTask<(T[] Shares, int Terms)> BoundedRandomsAsync(int length, int bits, CancellationToken ct)
+    public async ValueTask<T[]> BoundedRandomsAsync(int length, int bits, CancellationToken ct)
     {
-        _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
-        var purpose = _session.NextTag(_channel);
-        var sharing = await _pseudoRandom.ConfigureAwait(false);
-        return (sharing.BoundedRandoms(length, bits, purpose), sharing.TermCount);
+        var (pending, purpose) = PseudoRandom(ct);
+        return (await pending.ConfigureAwait(false)).BoundedRandoms(length, bits, purpose);
     }
 
     /// <summary>
@@ -246,10 +238,18 @@ internal sealed class ShamirEngine<T> where T : unmanaged, IFiniteField<T>
     /// </summary>
     public async ValueTask<T[]> WideZerosAsync(int length, CancellationToken ct)
     {
+        var (pending, purpose) = PseudoRandom(ct);
+        return (await pending.ConfigureAwait(false)).WideZeros(length, purpose);
+    }
+
+    /// <summary>
+    /// The pseudo-random sharing (its keys handed out by the first call, one round) and the tag that names this use's
+    /// streams: both tags taken now, before any await, in program order.
+    /// </summary>
+    private (Task<PseudoRandomSharing<T>> Sharing, StreamTag Purpose) PseudoRandom(CancellationToken ct)
+    {
         _pseudoRandom ??= PseudoRandomSharing<T>.EstablishAsync(_session, Scheme.Threshold, _session.NextTag(_channel), ct);
-        var purpose = _session.NextTag(_channel);
-        var sharing = await _pseudoRandom.ConfigureAwait(false);
-        return sharing.WideZeros(length, purpose);
+        return (_pseudoRandom, _session.NextTag(_channel));
     }
 
     /// <summary>Hands out the pairwise resharing keys now (one round); does nothing once they are out.</summary>
