@@ -14,10 +14,12 @@ namespace Mpc.Tests.Party;
 public sealed class CheckpointResumeProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(120);
-    private const int Epochs = 40; // more would not fit the fixed-point range analysis at batches of 64
+    private const int Epochs = 40; // within the fixed-point range analysis at batches of 16
 
-    // Mini-batches make an epoch long enough (tens of ms) that the kill lands well before the end.
-    private static readonly string[] Training = ["train-lr", "--epochs", $"{Epochs}", "--batch-size", "64", "--checkpoint-every", "2"];
+    // Mini-batches of 16 make an epoch long enough (tens of ms, 29 steps) that the kill lands well before the end: the
+    // epochs after the checkpoint it waits for take over a second, where batches of 64 once finished before a busy
+    // test host's kill.
+    private static readonly string[] Training = ["train-lr", "--epochs", $"{Epochs}", "--batch-size", "16", "--checkpoint-every", "2"];
 
     [Fact]
     public async Task PartyKilled_AllResumed_ModelBitForBitAsUninterruptedRun()
